@@ -1,0 +1,37 @@
+// The git adapter: every git invocation goes through here, with prompts disabled and, for ssh
+// URLs, the configured deploy key through GIT_SSH_COMMAND.
+import { exec, type ExecOptions, type ExecResult } from '../../util/exec.js';
+
+export interface GitAuth {
+  /** Private key file for ssh remotes. */
+  deployKey?: string | undefined;
+  /** Extra ssh options (tests use a non-default port via the URL, known_hosts via this). */
+  sshOptions?: string[];
+}
+
+export function sshCommand(auth: GitAuth): string | undefined {
+  const opts = [
+    'ssh',
+    '-o BatchMode=yes',
+    '-o StrictHostKeyChecking=accept-new',
+    '-o ConnectTimeout=15',
+    ...(auth.sshOptions ?? []),
+  ];
+  if (auth.deployKey) opts.push(`-i '${auth.deployKey.replace(/'/g, "'\\''")}'`, '-o IdentitiesOnly=yes');
+  return opts.join(' ');
+}
+
+export function gitEnv(auth: GitAuth = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: 'true',
+    LC_ALL: 'C',
+  };
+  if (auth.deployKey || auth.sshOptions?.length) env['GIT_SSH_COMMAND'] = sshCommand(auth);
+  return env;
+}
+
+export function git(args: string[], opts: ExecOptions & { auth?: GitAuth } = {}): Promise<ExecResult> {
+  return exec('git', args, { ...opts, env: gitEnv(opts.auth, opts.env) });
+}

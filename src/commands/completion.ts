@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { completionScript, completeWords, SHELLS, type Shell } from '../core/completion.js';
+import { knownCommitIds } from '../core/known-ids.js';
+import { mymlopsHome } from '../util/paths.js';
+
+/** `_MYMLOPS_COMPLETE=bash_source mymlops` (click's convention, used by the original). */
+export function clickCompletionSource(value: string): string | null {
+  const m = /^(bash|zsh|fish)_source$/.exec(value);
+  if (!m) {
+    process.stderr.write(`mymlops: _MYMLOPS_COMPLETE=${value} is not supported — use bash_source, zsh_source or fish_source\n`);
+    return null;
+  }
+  return completionScript(m[1] as Shell, 'mymlops');
+}
+
+export function register(program: Command): void {
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(mymlops completion bash)"')
+    .argument('<shell>', `one of ${SHELLS.join(', ')}`)
+    .action((shell: string) => {
+      if (!SHELLS.includes(shell as Shell)) throw new UserError(`unknown shell "${shell}"`, `use one of ${SHELLS.join(', ')}`);
+      process.stdout.write(completionScript(shell as Shell, 'mymlops'));
+    });
+  program
+    .command('__complete', { hidden: true })
+    .description('candidates for the shell completion scripts')
+    .argument('<cword>', 'index of the word being completed')
+    .argument('[words...]', 'the command line words')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action((cword: string, words: string[]) => {
+      const out = completeWords(program, words, Number(cword), () => knownCommitIds(mymlopsHome()));
+      if (out.length) process.stdout.write(`${out.join('\n')}\n`);
+    });
+}

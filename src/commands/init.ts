@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { initProject } from '../core/init.js';
+
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter mymlops.yml for the local backend (never overwrites)')
+    .option('--dir <dir>', 'folder to write mymlops.yml in', '.')
+    .action(async (opts: { dir: string }) => {
+      const r = await initProject(opts.dir);
+      process.stdout.write(`wrote ${r.file}\noutput repository: ${r.outputRepo}\nnext: mymlops validate\n`);
+    });
+}

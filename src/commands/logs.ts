@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { notImplemented } from './not-implemented.js';
+
+export function register(program: Command): void {
+  program
+    .command('logs')
+    .description('(not implemented yet)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => notImplemented('logs', 'issue 3'));
+}

@@ -1,0 +1,92 @@
+// Schema-valid file → Config: defaults, durations in seconds, deploy keys as absolute paths.
+import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import type { MymlopsConfigFile } from './types.gen.js';
+import type { Config, Instance, Repository } from './types.js';
+
+type InstanceFile = NonNullable<NonNullable<MymlopsConfigFile['commit']>['instance']>;
+type RepositoryFile = NonNullable<MymlopsConfigFile['commit']>['repository'];
+
+const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+export function parseDuration(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([smhd])$/.exec(v.trim());
+  if (!m) throw new Error(`invalid duration ${v}`);
+  return Math.round(Number(m[1]) * UNIT[m[2]!]!);
+}
+
+export function expandPath(p: string, dir: string): string {
+  if (p === '~' || p.startsWith('~/')) return resolve(homedir(), p.slice(2));
+  return isAbsolute(p) ? p : resolve(dir, p);
+}
+
+function repository(r: RepositoryFile, dir: string): Repository {
+  return {
+    url: r.url,
+    branch: r.branch ?? 'master',
+    deploy_key: r.deploy_key === undefined ? undefined : expandPath(r.deploy_key, dir),
+  };
+}
+
+function instance(i: InstanceFile | undefined, spotDefault: boolean): Instance | null {
+  if (!i) return null;
+  return {
+    zone_regex: i.zone_regex,
+    machine_type: i.machine_type,
+    snapshot: i.snapshot,
+    accelerator: i.accelerator ?? null,
+    accelerator_count: i.accelerator_count ?? 1,
+    disk_size_gb: i.disk_size_gb ?? 100,
+    disk_type: i.disk_type ?? 'pd-ssd',
+    spot: i.spot ?? spotDefault,
+  };
+}
+
+export function normalize(f: MymlopsConfigFile, file: string, dir: string): Config {
+  const c = f.commit;
+  const s = f.start;
+  const idle = s?.idle_shutdown ?? {};
+  return {
+    file,
+    dir,
+    backend: f.backend ?? 'gce',
+    gcp: {
+      project: f.gcp?.project ?? null,
+      network: f.gcp?.network ?? 'global/networks/default',
+      subnetwork: f.gcp?.subnetwork ?? null,
+      service_account: f.gcp?.service_account ?? 'default',
+    },
+    commit: c
+      ? {
+          command: c.command,
+          instance: instance(c.instance, true),
+          repository: repository(c.repository, dir),
+          output_repository: repository(c.output_repository, dir),
+          progress_interval: c.progress_interval ?? 60,
+          max_duration: parseDuration(c.max_duration ?? '24h'),
+          log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
+          retry: { preempted: c.retry?.preempted ?? 0 },
+        }
+      : null,
+    start: s
+      ? {
+          command: s.command,
+          instance: instance(s.instance, false),
+          repository: repository(s.repository, dir),
+          idle_shutdown: {
+            timeout: parseDuration(idle.timeout ?? '60m'),
+            cpu_threshold: idle.cpu_threshold ?? 5,
+            gpu_threshold: idle.gpu_threshold ?? 5,
+            interval: idle.interval ?? 10,
+            action: idle.action ?? 'stop',
+            jupyter_port: idle.jupyter_port ?? null,
+          },
+        }
+      : null,
+    dashboard: {
+      links: f.dashboard?.links ?? {},
+      tunnel: f.dashboard?.tunnel ?? null,
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/* Generated from schema/mymlops.schema.json by scripts/gen-config-types.mjs. Do not edit by hand. */
+
+/**
+ * mymlops.yml: how mymlops commits notebooks, starts dev VMs and serves its dashboard. A superset of the original Python tool's schema: every original file stays valid with the same meaning.
+ */
+export interface MymlopsConfigFile {
+  /**
+   * Where machines run: `gce` (Google Compute Engine, the default, as in the original) or `local` (this machine, no cloud account).
+   */
+  backend?: 'gce' | 'local';
+  /**
+   * Google Cloud settings. Without `project`, CLOUDSDK_CORE_PROJECT / GOOGLE_CLOUD_PROJECT or gcloud's default project is used.
+   */
+  gcp?: {
+    /**
+     * GCP project id.
+     */
+    project?: string;
+    /**
+     * VPC network of new VMs.
+     */
+    network?: string;
+    /**
+     * Subnetwork of new VMs (regions/R/subnetworks/S); optional.
+     */
+    subnetwork?: string;
+    /**
+     * Service account e-mail of new VMs.
+     */
+    service_account?: string;
+  };
+  /**
+   * `mymlops commit`: run a notebook unattended and store the result in the output repository.
+   */
+  commit?: {
+    /**
+     * Notebook runner, run in the cloned repository; the notebook path is appended as its last argument (e.g. `docker compose run --rm notebook papermill`).
+     */
+    command: string;
+    instance?: Instance;
+    repository: Repository;
+    output_repository: Repository;
+    /**
+     * Seconds between pushes of the partially executed notebook while it runs; 0 turns progress pushes off.
+     */
+    progress_interval?: number;
+    /**
+     * Hard limit on a commit's run time; the machine is stopped and the commit recorded failed after it.
+     */
+    max_duration?: number | string;
+    /**
+     * job.log in the output repository keeps at most this many bytes (head and tail).
+     */
+    log_max_bytes?: number;
+    /**
+     * Automatic retries.
+     */
+    retry?: {
+      /**
+       * Relaunch a preempted commit up to N times while a `commit` CLI or the dashboard watches.
+       */
+      preempted?: number;
+    };
+  };
+  /**
+   * `mymlops start`: a personal dev VM with the repository cloned and the start command running.
+   */
+  start?: {
+    /**
+     * Run in the cloned repository at every boot (e.g. bring up Jupyter).
+     */
+    command: string;
+    instance?: Instance;
+    repository: Repository;
+    /**
+     * The idle watchdog of dev VMs.
+     */
+    idle_shutdown?: {
+      /**
+       * Idle time before the action; 0 disables the watchdog.
+       */
+      timeout?: number | string;
+      /**
+       * CPU usage (%) under which the VM counts as idle.
+       */
+      cpu_threshold?: number;
+      /**
+       * Utilisation (%) every GPU must be under to count as idle.
+       */
+      gpu_threshold?: number;
+      /**
+       * Seconds between samples.
+       */
+      interval?: number;
+      /**
+       * What happens to an idle VM.
+       */
+      action?: 'stop' | 'delete';
+      /**
+       * Port of a Jupyter server started by the start command; a busy kernel keeps the VM up.
+       */
+      jupyter_port?: number;
+    };
+  };
+  /**
+   * `mymlops dashboard`.
+   */
+  dashboard?: {
+    /**
+     * Links shown at the top of the page, name to URL.
+     */
+    links?: {
+      [k: string]: string;
+    };
+    tunnel?: {
+      /**
+       * First local port handed to tunnels.
+       */
+      local_port_min: number;
+      /**
+       * Ports on each dev VM reached through an ssh tunnel.
+       *
+       * @minItems 1
+       */
+      remote_ports: [number, ...number[]];
+    };
+  };
+}
+export interface Instance {
+  /**
+   * Zones to consider, e.g. `us-.*`.
+   */
+  zone_regex: string;
+  /**
+   * e.g. n1-standard-8.
+   */
+  machine_type: string;
+  /**
+   * Disk snapshot the boot disk is created from.
+   */
+  snapshot: string;
+  /**
+   * GPU type, e.g. nvidia-tesla-t4.
+   */
+  accelerator?: string | null;
+  accelerator_count?: number;
+  disk_size_gb?: number;
+  disk_type?: 'pd-ssd' | 'pd-balanced' | 'pd-standard' | 'pd-extreme' | 'hyperdisk-balanced';
+  /**
+   * Spot provisioning; default true for commit VMs, false for dev VMs.
+   */
+  spot?: boolean;
+}
+export interface Repository {
+  /**
+   * Git URL: git@host:owner/repo.git, ssh://, https://, file:// or an absolute path.
+   */
+  url: string;
+  /**
+   * Path of the private SSH key used for this repository (required for ssh URLs on gce).
+   */
+  deploy_key?: string;
+  branch?: string;
+}

@@ -1,0 +1,70 @@
+// The normalised config the rest of the program sees: defaults applied, durations in seconds.
+// Derived from the generated file types so the schema stays the single source.
+import type { MymlopsConfigFile } from './types.gen.js';
+
+type Def<T> = Exclude<T, undefined>;
+type CommitFile = Def<MymlopsConfigFile['commit']>;
+type StartFile = Def<MymlopsConfigFile['start']>;
+type DashboardFile = Def<MymlopsConfigFile['dashboard']>;
+type InstanceFile = Def<CommitFile['instance']>;
+type RepositoryFile = CommitFile['repository'];
+type IdleFile = Def<StartFile['idle_shutdown']>;
+
+export type Backend = Def<MymlopsConfigFile['backend']>;
+
+export type Repository = Required<Pick<RepositoryFile, 'url' | 'branch'>> & {
+  /** Absolute path (resolved against the config's folder). */
+  deploy_key?: string | undefined;
+};
+
+export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot'>> & {
+  accelerator: string | null;
+  spot: boolean;
+};
+
+export type IdleShutdown = Required<Omit<IdleFile, 'timeout' | 'jupyter_port'>> & {
+  timeout: number;
+  jupyter_port: number | null;
+};
+
+export interface CommitConfig {
+  command: string;
+  instance: Instance | null;
+  repository: Repository;
+  output_repository: Repository;
+  progress_interval: number;
+  max_duration: number;
+  log_max_bytes: number;
+  retry: { preempted: number };
+}
+
+export interface StartConfig {
+  command: string;
+  instance: Instance | null;
+  repository: Repository;
+  idle_shutdown: IdleShutdown;
+}
+
+export interface DashboardConfig {
+  links: Record<string, string>;
+  tunnel: Def<DashboardFile['tunnel']> | null;
+}
+
+export interface GcpConfig {
+  project: string | null;
+  network: string;
+  subnetwork: string | null;
+  service_account: string;
+}
+
+export interface Config {
+  /** Absolute path of the mymlops.yml that was loaded. */
+  file: string;
+  /** Folder of the config: relative paths (deploy keys) are resolved against it. */
+  dir: string;
+  backend: Backend;
+  gcp: GcpConfig;
+  commit: CommitConfig | null;
+  start: StartConfig | null;
+  dashboard: DashboardConfig;
+}

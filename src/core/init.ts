@@ -1,0 +1,88 @@
+// `mymlops init`: a starter config for the local backend, with an output repository as a bare
+// repo under MYMLOPS_HOME. Refuses to overwrite; writes the file last so a failure leaves nothing.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { git } from '../adapters/git/git.js';
+import { UserError } from '../errors.js';
+import { mymlopsHome } from '../util/paths.js';
+import { CONFIG_NAME } from '../config/load.js';
+
+export interface InitResult {
+  file: string;
+  outputRepo: string;
+}
+
+async function gitValue(args: string[], cwd: string): Promise<string | null> {
+  const r = await git(args, { cwd, allowFail: true });
+  return r.code === 0 ? r.stdout.trim() || null : null;
+}
+
+async function ensureBare(path: string, branch: string): Promise<void> {
+  if (existsSync(join(path, 'HEAD'))) return;
+  mkdirSync(path, { recursive: true });
+  await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`, path]);
+}
+
+export function schemaPath(): string {
+  return fileURLToPath(new URL('../../schema/mymlops.schema.json', import.meta.url));
+}
+
+export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = process.env): Promise<InitResult> {
+  const dir = resolve(dirArg);
+  const file = join(dir, CONFIG_NAME);
+  if (existsSync(file)) throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
+  const top = await gitValue(['rev-parse', '--show-toplevel'], dir);
+  if (!top) throw new UserError(`${dir} is not inside a git repository`, 'run `git init` first (mymlops commits snapshot git repositories)');
+  const name = basename(top).replace(/[^A-Za-z0-9._-]/g, '_');
+  const home = mymlopsHome(env);
+  const branch = (await gitValue(['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
+  const origin = await gitValue(['remote', 'get-url', 'origin'], dir);
+  const sourceUrl = origin ?? join(home, 'repos', `${name}.git`);
+  const outputRepo = join(home, 'repos', `${name}-output.git`);
+  if (!origin) await ensureBare(sourceUrl, branch);
+  await ensureBare(outputRepo, 'master');
+  const schema = relative(dir, schemaPath());
+  const text = `# yaml-language-server: $schema=${schema}
+# mymlops.yml — written by \`mymlops init\`. Reference: the README's "Config" section.
+# Values may use \${NAME} placeholders, filled from .env next to this file or the environment.
+
+# Where machines run: local (this machine) or gce (Google Compute Engine spot VMs).
+backend: local
+
+commit:
+  # The notebook runner, run in a fresh clone; the notebook path is appended as its last argument.
+  # It must execute the notebook in place (papermill, or nbconvert as here).
+  command: jupyter nbconvert --to notebook --execute --inplace
+  # The repository your notebooks live in: snapshots are pushed here under refs/mymlops/.
+  repository:
+    url: ${sourceUrl}
+    branch: ${branch}
+    # deploy_key: ~/.ssh/mymlops_deploy_key   # for ssh URLs
+  # Where executed notebooks, artifacts and metadata.json land, one folder per commit.
+  output_repository:
+    url: ${outputRepo}
+    branch: master
+  # Seconds between pushes of the partly executed notebook (0 = only the final result).
+  progress_interval: 60
+  # On gce, add an instance section:
+  # instance:
+  #   zone_regex: us-.*
+  #   machine_type: n1-standard-8
+  #   snapshot: my-gpu-image
+  #   accelerator: nvidia-tesla-t4
+
+start:
+  # Run in the dev machine's clone of the repository at every boot.
+  command: jupyter lab --no-browser --ip 127.0.0.1 --port 8888
+  repository:
+    url: ${sourceUrl}
+    branch: ${branch}
+
+dashboard:
+  links: {}
+  #   jupyter: http://localhost:8888
+`;
+  writeFileSync(file, text, { flag: 'wx' });
+  return { file, outputRepo };
+}

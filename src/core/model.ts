@@ -1,0 +1,110 @@
+// The shared domain model: what a commit is, what metadata.json holds, what a backend reports.
+// Every module (commit, status, dashboard, backends) speaks these types.
+
+export type CommitStatus = 'provisioning' | 'processing' | 'stopped' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+export const COMMIT_STATUSES: readonly CommitStatus[] = [
+  'provisioning',
+  'processing',
+  'stopped',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'lost',
+];
+export type BackendKind = 'local' | 'gce';
+
+export interface CellError {
+  /** Index of the failing cell in the notebook's `cells` array (null when not from a cell). */
+  cell: number | null;
+  ename: string;
+  evalue: string;
+}
+
+export interface Progress {
+  cells_done: number;
+  cells_total: number;
+}
+
+/** One failed placement attempt (GCE failover), recorded in metadata. */
+export interface ZoneAttempt {
+  zone: string;
+  code: string;
+  message: string;
+  /** What the failure blocked: this zone, its region, or everything. */
+  scope: 'zone' | 'region' | 'global';
+}
+
+export interface CostEstimate {
+  /** Spot hourly price of machine type + accelerators, USD. */
+  hourly_usd: number;
+  amount_usd: number;
+  estimate: true;
+}
+
+/**
+ * `<commit id>/metadata.json` in the output repository: indent 4, sorted keys.
+ * The first seven keys are the original tool's, same meaning; the rest are optional so that
+ * folders written by the original stay readable.
+ */
+export interface CommitMetadata {
+  commit: string;
+  notebook: string;
+  repository: string;
+  branch: string;
+  artifacts: boolean;
+  notes: string | null;
+  accelerator: string | null;
+  source_commit?: string;
+  /** Path of the notebook inside the repository (the original kept only the file name). */
+  notebook_path?: string;
+  status?: CommitStatus;
+  started_at?: string | null;
+  finished_at?: string | null;
+  duration_seconds?: number | null;
+  exit_code?: number | null;
+  backend?: BackendKind;
+  instance?: string | null;
+  zone?: string | null;
+  machine_type?: string | null;
+  attempt?: number;
+  progress?: Progress;
+  error?: CellError | null;
+  /** Human-readable reason for failed / stopped / cancelled (e.g. "notebook was not executed …"). */
+  message?: string | null;
+  zones_tried?: ZoneAttempt[];
+  cost?: CostEstimate | null;
+}
+
+/** Machine state as a backend sees it, before it is merged with the output repository. */
+export type MachineState = 'provisioning' | 'running' | 'stopping' | 'stopped' | 'gone';
+
+/** A machine (GCE VM or local process group) that a backend knows about. */
+export interface LiveMachine {
+  kind: 'commit' | 'start';
+  /** Instance name (GCE) or job name (local). */
+  name: string;
+  /** The commit this machine runs (commit machines only). */
+  commitId: string | null;
+  backend: BackendKind;
+  zone: string | null;
+  state: MachineState;
+  /** Why it stopped: 'preempted', 'idle', 'killed', 'max_duration', 'cancelled', … */
+  reason: string | null;
+  createdAt: string | null;
+  machineType: string | null;
+  accelerator: string | null;
+  /** The original's `mymlops-<key>` instance metadata, keys without the prefix. */
+  metadata: Record<string, string>;
+  /** Dev machines: the idle watchdog's last report. */
+  idle?: { idle_seconds: number; stops_in_seconds: number | null; updated_at: string } | null;
+  /** Dev machines: how to reach them (host for ssh, ports served directly on the local backend). */
+  sshTarget?: string | null;
+}
+
+export interface LogChunk {
+  text: string;
+  /** Offset to pass as `from` next time. */
+  next: number;
+  /** True once the machine is gone or the job has ended: no more output will come. */
+  done: boolean;
+}

@@ -1,0 +1,38 @@
+// Two classes of failure reach the top-level handler: a UserError is the user's to fix and prints
+// one line; anything else is our bug and prints a stack with a request for a report.
+
+export class UserError extends Error {
+  readonly fix: string | undefined;
+  readonly exitCode: number;
+  /** Extra lines printed after the first one (e.g. every config error found by `validate`). */
+  readonly details: string[];
+  constructor(what: string, fix?: string, opts: { exitCode?: number; details?: string[] } = {}) {
+    super(what);
+    this.name = 'UserError';
+    this.fix = fix;
+    this.exitCode = opts.exitCode ?? 1;
+    this.details = opts.details ?? [];
+  }
+  /** The one line printed to stderr: `mymlops: <what> — <how to fix>`. */
+  line(): string {
+    return `mymlops: ${this.message}${this.fix ? ` — ${this.fix}` : ''}`;
+  }
+}
+
+/** A failure whose message is already printed (e.g. a failed commit's summary): exit quietly. */
+export class ExitCode extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}
+
+/** Expected outcomes of external systems are values, not exceptions. */
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
