@@ -1,0 +1,53 @@
+// The compute backend interface: one implementation per place machines run (local, gce),
+// chosen at the edge (src/adapters/backends/index.ts). Core code only sees this interface.
+import type { Instance } from '../../config/types.js';
+import type { Result } from '../../errors.js';
+import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../../core/model.js';
+
+/** Everything a backend needs to run a job, built as pure data by the core planner. */
+export interface LaunchPlan {
+  kind: 'commit' | 'start';
+  /** Commit id (commit jobs) — also the job's key in <home>/jobs/. */
+  commitId: string | null;
+  /** Instance / job name, e.g. mymlops-20241107-035340. */
+  machineName: string;
+  /** The backend-neutral bash job script (same text on every backend). */
+  jobScript: string;
+  /** Non-secret values the job script reads from $MYMLOPS_JOB_DIR/job.json. */
+  jobConfig: Record<string, unknown>;
+  /** Deploy key files (absolute paths on this machine) the job needs; copied with mode 0600. */
+  keys: { repository?: string | undefined; output?: string | undefined };
+  /** GCE only (null on local): machine shape. */
+  instance: Instance | null;
+  labels: Record<string, string>;
+  /** The original's `mymlops-<key>` instance metadata (keys without the prefix). */
+  metadata: Record<string, string>;
+  /** Seconds after which the machine is stopped whatever happens (commit.max_duration). */
+  maxDurationSeconds: number | null;
+  /** Keep the machine after the job (commit -k / --keep-instance). */
+  keepMachine: boolean;
+  /** Zones to try last (retry after preemption). */
+  avoidZones?: string[];
+}
+
+export type LaunchFailure =
+  | { code: 'no_capacity'; message: string; zonesTried: ZoneAttempt[] }
+  | { code: 'quota'; message: string; zonesTried: ZoneAttempt[] }
+  | { code: 'permission' | 'config' | 'other'; message: string; zonesTried: ZoneAttempt[] };
+
+export interface Launched {
+  machine: LiveMachine;
+  zonesTried: ZoneAttempt[];
+}
+
+export interface ComputeBackend {
+  readonly kind: BackendKind;
+  /** Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE). */
+  launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>>;
+  /** Every mymlops machine this backend knows about (commit and start). */
+  list(): Promise<LiveMachine[]>;
+  /** Job output from byte offset `from` (local: the log file; gce: serial port 1). */
+  readLog(machineName: string, from: number): Promise<LogChunk>;
+  /** Stop and remove a commit machine (its job is killed). */
+  cancel(machineName: string): Promise<void>;
+}
