@@ -28,6 +28,7 @@ if (existsSync(entry)) {
     logLevel: 'warning',
   });
   for (const f of readdirSync(web)) {
-    if (f.endsWith('.html') || f.endsWith('.css') || f.endsWith('.svg')) copyFileSync(join(web, f), join(out, f));
+    if (f.endsWith('.html') || f.endsWith('.css') || f.endsWith('.svg'))
+      copyFileSync(join(web, f), join(out, f));
   }
 }

@@ -20,7 +20,9 @@ if (process.argv.includes('--check')) {
     current = readFileSync(target, 'utf8');
   } catch {}
   if (current !== ts) {
-    console.error('src/config/types.gen.ts is out of date with schema/mymlops.schema.json — run `npm run gen:types`');
+    console.error(
+      'src/config/types.gen.ts is out of date with schema/mymlops.schema.json — run `npm run gen:types`',
+    );
     process.exit(1);
   }
 } else {

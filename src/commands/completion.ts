@@ -8,7 +8,9 @@ import { mymlopsHome } from '../util/paths.js';
 export function clickCompletionSource(value: string): string | null {
   const m = /^(bash|zsh|fish)_source$/.exec(value);
   if (!m) {
-    process.stderr.write(`mymlops: _MYMLOPS_COMPLETE=${value} is not supported — use bash_source, zsh_source or fish_source\n`);
+    process.stderr.write(
+      `mymlops: _MYMLOPS_COMPLETE=${value} is not supported — use bash_source, zsh_source or fish_source\n`,
+    );
     return null;
   }
   return completionScript(m[1] as Shell, 'mymlops');
@@ -20,7 +22,8 @@ export function register(program: Command): void {
     .description('print a shell completion script: eval "$(mymlops completion bash)"')
     .argument('<shell>', `one of ${SHELLS.join(', ')}`)
     .action((shell: string) => {
-      if (!SHELLS.includes(shell as Shell)) throw new UserError(`unknown shell "${shell}"`, `use one of ${SHELLS.join(', ')}`);
+      if (!SHELLS.includes(shell as Shell))
+        throw new UserError(`unknown shell "${shell}"`, `use one of ${SHELLS.join(', ')}`);
       process.stdout.write(completionScript(shell as Shell, 'mymlops'));
     });
   program

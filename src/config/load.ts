@@ -28,12 +28,16 @@ export function findConfig(opts: LoadOptions = {}): string {
   const explicit = opts.file ?? env['MYMLOPS_CONFIG'];
   if (explicit) {
     const p = resolve(cwd, explicit);
-    if (!existsSync(p)) throw new UserError(`config file ${explicit} not found`, 'check the --config / MYMLOPS_CONFIG path');
+    if (!existsSync(p))
+      throw new UserError(`config file ${explicit} not found`, 'check the --config / MYMLOPS_CONFIG path');
     return p;
   }
   const p = resolve(cwd, CONFIG_NAME);
   if (!existsSync(p))
-    throw new UserError(`no ${CONFIG_NAME} in ${cwd}`, 'run `mymlops init` to create one, or pass --config FILE');
+    throw new UserError(
+      `no ${CONFIG_NAME} in ${cwd}`,
+      'run `mymlops init` to create one, or pass --config FILE',
+    );
   return p;
 }
 
@@ -57,7 +61,11 @@ function loadDotenv(dir: string, display: (p: string) => string): Record<string,
   }
 }
 
-function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): { line: number; col: number } {
+function positionOf(
+  doc: Document,
+  lc: LineCounter,
+  path: (string | number)[],
+): { line: number; col: number } {
   // Walk as deep as the path exists; a missing key points at its parent mapping.
   let node: unknown = doc.contents;
   let found: Node | null = (doc.contents as Node | null) ?? null;
@@ -97,7 +105,10 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, 'check the file permissions');
+    throw new UserError(
+      `cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      'check the file permissions',
+    );
   }
   const dir = dirname(file);
   const dotenv = loadDotenv(dir, display);
@@ -117,13 +128,16 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
   if (sub.missing.length > 0) {
     throw new ConfigError(
       sub.missing.map(
-        (m) => `${name}:${m.line}:${m.col}: \${${m.name}} is not set — add ${m.name}=... to ${display(resolve(dir, '.env'))} or the environment`,
+        (m) =>
+          `${name}:${m.line}:${m.col}: \${${m.name}} is not set — add ${m.name}=... to ${display(resolve(dir, '.env'))} or the environment`,
       ),
     );
   }
   const data = doc.toJS() as unknown;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError([`${name}:1:1: must be a YAML mapping of sections (commit, start, dashboard) — see \`mymlops init\``]);
+    throw new ConfigError([
+      `${name}:1:1: must be a YAML mapping of sections (commit, start, dashboard) — see \`mymlops init\``,
+    ]);
   }
   const issues = validateSchema(data);
   const at = (path: (string | number)[], message: string) => {

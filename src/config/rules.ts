@@ -8,19 +8,26 @@ export interface RuleIssue {
   message: string;
 }
 
-const isSshUrl = (url: string): boolean => url.startsWith('ssh://') || /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!\/\/)/.test(url);
+const isSshUrl = (url: string): boolean =>
+  url.startsWith('ssh://') || /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!\/\/)/.test(url);
 
 export function checkRules(c: Config): RuleIssue[] {
   const out: RuleIssue[] = [];
   const repo = (r: Repository, path: string[]) => {
     if (c.backend === 'gce' && isSshUrl(r.url) && !r.deploy_key)
-      out.push({ path: [...path, 'deploy_key'], message: 'is required for an ssh URL on the gce backend (path of a private key file)' });
+      out.push({
+        path: [...path, 'deploy_key'],
+        message: 'is required for an ssh URL on the gce backend (path of a private key file)',
+      });
   };
   for (const section of ['commit', 'start'] as const) {
     const s = c[section];
     if (!s) continue;
     if (c.backend === 'gce' && !s.instance)
-      out.push({ path: [section, 'instance'], message: 'is required on the gce backend (zone_regex, machine_type, snapshot)' });
+      out.push({
+        path: [section, 'instance'],
+        message: 'is required on the gce backend (zone_regex, machine_type, snapshot)',
+      });
     if (s.instance && safeRegExp(s.instance.zone_regex) === null)
       out.push({ path: [section, 'instance', 'zone_regex'], message: 'is not a valid regular expression' });
     if (s.instance && s.instance.accelerator_count > 1 && !s.instance.accelerator)
@@ -31,7 +38,8 @@ export function checkRules(c: Config): RuleIssue[] {
   const t = c.dashboard.tunnel;
   if (t) {
     const dup = t.remote_ports.find((p, i) => t.remote_ports.indexOf(p) !== i);
-    if (dup !== undefined) out.push({ path: ['dashboard', 'tunnel', 'remote_ports'], message: `lists port ${dup} twice` });
+    if (dup !== undefined)
+      out.push({ path: ['dashboard', 'tunnel', 'remote_ports'], message: `lists port ${dup} twice` });
   }
   return out;
 }

@@ -32,7 +32,10 @@ function describe(e: ErrorObject): SchemaIssue | null {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return { path: [...path, String(p['additionalProperty'])], message: 'unknown key (remove it or check its spelling)' };
+      return {
+        path: [...path, String(p['additionalProperty'])],
+        message: 'unknown key (remove it or check its spelling)',
+      };
     case 'required':
       return { path: [...path, String(p['missingProperty'])], message: 'is required' };
     case 'type':
@@ -57,11 +60,13 @@ function describe(e: ErrorObject): SchemaIssue | null {
 
 function patternMessage(path: (string | number)[]): string {
   const last = path[path.length - 1];
-  if (last === 'url') return 'must be a git URL (git@host:owner/repo.git, ssh://, https://, file:// or an absolute path)';
+  if (last === 'url')
+    return 'must be a git URL (git@host:owner/repo.git, ssh://, https://, file:// or an absolute path)';
   if (path[path.length - 2] === 'links') return 'must be an http(s) URL';
   if (last === 'machine_type') return 'must be a machine type name such as n1-standard-8';
   if (last === 'project') return 'must be a GCP project id (lowercase letters, digits and dashes)';
-  if (['max_duration', 'timeout'].includes(String(last))) return 'must be seconds or a duration such as 90s, 45m, 24h';
+  if (['max_duration', 'timeout'].includes(String(last)))
+    return 'must be seconds or a duration such as 90s, 45m, 24h';
   return 'has an invalid format';
 }
 
@@ -78,7 +83,11 @@ function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
   for (const i of issues) {
     const k = `${i.path.join('.')}|${i.message}`;
     // A duration that is neither integer nor pattern yields two messages; keep the clearer one.
-    if (i.message === 'must be an integer' && issues.some((j) => j !== i && j.path.join('.') === i.path.join('.'))) continue;
+    if (
+      i.message === 'must be an integer' &&
+      issues.some((j) => j !== i && j.path.join('.') === i.path.join('.'))
+    )
+      continue;
     if (!seen.has(k)) {
       seen.add(k);
       out.push(i);

@@ -17,7 +17,7 @@ export function completionScript(shell: Shell, bin: string): string {
 _${bin}_complete() {
   local IFS=$'\\n'
   local cur="\${COMP_WORDS[COMP_CWORD]}"
-  COMPREPLY=( $(compgen -W "$(${bin} __complete "$COMP_CWORD" "\${COMP_WORDS[@]}" 2>/dev/null)" -- "$cur") )
+  COMPREPLY=( $(compgen -W "$(${bin} __complete "$COMP_CWORD" -- "\${COMP_WORDS[@]}" 2>/dev/null)" -- "$cur") )
 }
 complete -o default -o bashdefault -F _${bin}_complete ${bin}
 `;
@@ -26,7 +26,7 @@ complete -o default -o bashdefault -F _${bin}_complete ${bin}
 # ${bin} zsh completion: eval "$(${bin} completion zsh)"
 _${bin}() {
   local -a candidates
-  candidates=("\${(@f)$(${bin} __complete $((CURRENT-1)) "\${words[@]}" 2>/dev/null)}")
+  candidates=("\${(@f)$(${bin} __complete $((CURRENT-1)) -- "\${words[@]}" 2>/dev/null)}")
   if (( \${#candidates[@]} )) && [[ -n "\${candidates[1]}" ]]; then
     compadd -a candidates
   else
@@ -39,7 +39,7 @@ if (( $+functions[compdef] )); then compdef _${bin} ${bin}; else autoload -Uz co
       return `# ${bin} fish completion: ${bin} completion fish | source
 function __${bin}_complete
   set -l words (commandline -opc) (commandline -ct)
-  ${bin} __complete (math (count $words) - 1) $words 2>/dev/null
+  ${bin} __complete (math (count $words) - 1) -- $words 2>/dev/null
 end
 complete -c ${bin} -f -a '(__${bin}_complete)'
 `;
@@ -55,7 +55,12 @@ function takesValue(options: readonly Option[], flag: string): boolean {
   return Boolean(o && (o.required || o.optional));
 }
 
-export function completeWords(program: Command, words: string[], cword: number, commitIds: () => string[]): string[] {
+export function completeWords(
+  program: Command,
+  words: string[],
+  cword: number,
+  commitIds: () => string[],
+): string[] {
   const current = words[cword] ?? '';
   const globalOpts = program.options;
   let sub: Command | undefined;

@@ -31,9 +31,14 @@ export function schemaPath(): string {
 export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = process.env): Promise<InitResult> {
   const dir = resolve(dirArg);
   const file = join(dir, CONFIG_NAME);
-  if (existsSync(file)) throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
+  if (existsSync(file))
+    throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
   const top = await gitValue(['rev-parse', '--show-toplevel'], dir);
-  if (!top) throw new UserError(`${dir} is not inside a git repository`, 'run `git init` first (mymlops commits snapshot git repositories)');
+  if (!top)
+    throw new UserError(
+      `${dir} is not inside a git repository`,
+      'run `git init` first (mymlops commits snapshot git repositories)',
+    );
   const name = basename(top).replace(/[^A-Za-z0-9._-]/g, '_');
   const home = mymlopsHome(env);
   const branch = (await gitValue(['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';

@@ -11,7 +11,8 @@ export function knownCommitIds(home: string): string[] {
     for (const d of readdirSync(join(home, 'jobs'))) if (ID.test(d)) ids.add(d);
   } catch {}
   try {
-    for (const l of readFileSync(join(home, 'cache', 'commit-ids'), 'utf8').split('\n')) if (ID.test(l.trim())) ids.add(l.trim());
+    for (const l of readFileSync(join(home, 'cache', 'commit-ids'), 'utf8').split('\n'))
+      if (ID.test(l.trim())) ids.add(l.trim());
   } catch {}
   return [...ids].sort().reverse();
 }

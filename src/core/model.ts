@@ -1,7 +1,14 @@
 // The shared domain model: what a commit is, what metadata.json holds, what a backend reports.
 // Every module (commit, status, dashboard, backends) speaks these types.
 
-export type CommitStatus = 'provisioning' | 'processing' | 'stopped' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+export type CommitStatus =
+  | 'provisioning'
+  | 'processing'
+  | 'stopped'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'lost';
 export const COMMIT_STATUSES: readonly CommitStatus[] = [
   'provisioning',
   'processing',
