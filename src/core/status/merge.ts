@@ -1,0 +1,229 @@
+// Merges the three sources of truth into one list of commit rows, newest first:
+// the output repository (final or progress pushes, or folders of the original tool), the backend's
+// live machines, and the launch records kept under <home>/jobs. Pure: the caller fetches all three.
+import type { BackendKind, CellError, CommitMetadata, CommitStatus, LiveMachine } from '../model.js';
+import {
+  ACTIVE_STATUSES,
+  type CommitRow,
+  type DevVmRow,
+  type LaunchRecord,
+  type OutputRecord,
+} from './types.js';
+
+const ID = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_(\d+))?$/;
+
+/** Commit ids are UTC times (`YYYYmmdd_HHMMSS`, maybe `_N` when bumped); null when not an id. */
+export function idTimestamp(id: string): string | null {
+  const m = ID.exec(id);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m;
+  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (Number.isNaN(t)) return null;
+  return new Date(t).toISOString();
+}
+
+export function isCommitId(id: string): boolean {
+  return idTimestamp(id) !== null;
+}
+
+export interface MergeInput {
+  records: OutputRecord[];
+  /** null when the backend could not be listed: machine-dependent statuses are then not judged. */
+  machines: LiveMachine[] | null;
+  launches: LaunchRecord[];
+  /** Kind of the configured backend: its machine list is authoritative only for its own commits. */
+  backend: BackendKind;
+  now: Date;
+  /** A launch this recent with no machine listed yet is still provisioning, not lost. */
+  launchGraceSeconds?: number;
+}
+
+const FINAL: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped', 'lost'];
+
+function pickMachine(list: LiveMachine[]): LiveMachine | undefined {
+  // Several machines for one commit happen after a retry: the live one wins, then the newest.
+  const rank = (m: LiveMachine) =>
+    m.state === 'running' ? 3 : m.state === 'provisioning' ? 2 : m.state === 'stopping' ? 1 : 0;
+  return [...list].sort(
+    (a, b) => rank(b) - rank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+  )[0];
+}
+
+function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reason: string } {
+  if (reason === 'cancelled') return { status: 'cancelled', reason: 'cancelled' };
+  return { status: 'stopped', reason: reason ?? 'machine stopped before the result was pushed' };
+}
+
+interface Judged {
+  status: CommitStatus;
+  reason: string | null;
+}
+
+function judge(
+  rec: OutputRecord | undefined,
+  meta: Partial<CommitMetadata> | null,
+  machine: LiveMachine | undefined,
+  launch: LaunchRecord | undefined,
+  machinesKnown: boolean,
+  input: MergeInput,
+  id: string,
+): Judged {
+  if (rec && meta?.status === undefined) {
+    // Written by the original tool: it only pushed finished notebooks.
+    return rec.hasErrorOutput
+      ? {
+          status: 'failed',
+          reason: rec.firstError
+            ? `${rec.firstError.ename}: ${rec.firstError.evalue}`
+            : 'a cell raised an error',
+        }
+      : { status: 'succeeded', reason: null };
+  }
+  if (rec && meta?.status && FINAL.includes(meta.status)) {
+    const reason = meta.message ?? (meta.error ? `${meta.error.ename}: ${meta.error.evalue}` : null);
+    return { status: meta.status, reason };
+  }
+  // No result yet, or a progress push (`processing` / `provisioning`): the machine decides.
+  const ownBackend = (meta?.backend ?? launch?.backend ?? input.backend) === input.backend;
+  if (machine) {
+    if (machine.state === 'running') return { status: 'processing', reason: null };
+    if (machine.state === 'provisioning')
+      return { status: rec ? 'processing' : 'provisioning', reason: null };
+    if (machine.state === 'stopping' && machine.reason === null)
+      return { status: 'processing', reason: 'stopping' };
+    return stoppedOrCancelled(machine.reason);
+  }
+  if (!machinesKnown || !ownBackend) {
+    // We cannot see the machine: report what the repository says without inventing a verdict.
+    if (rec)
+      return {
+        status: 'processing',
+        reason: machinesKnown ? null : 'backend unreachable: state not confirmed',
+      };
+    return {
+      status: 'lost',
+      reason: machinesKnown ? 'launched on another backend' : 'backend unreachable: state unknown',
+    };
+  }
+  if (rec) return { status: 'stopped', reason: 'machine gone before the final result was pushed' };
+  const launchedAt = launch?.launchedAt ?? idTimestamp(id);
+  const age = launchedAt ? (input.now.getTime() - Date.parse(launchedAt)) / 1000 : Number.POSITIVE_INFINITY;
+  if (age < (input.launchGraceSeconds ?? 60)) return { status: 'provisioning', reason: null };
+  return { status: 'lost', reason: 'no machine and no result' };
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function secondsBetween(a: string | null, b: string | null): number | null {
+  if (!a || !b) return null;
+  const d = (Date.parse(b) - Date.parse(a)) / 1000;
+  return Number.isFinite(d) && d >= 0 ? Math.round(d) : null;
+}
+
+function firstOf(...vals: unknown[]): string | null {
+  for (const v of vals) {
+    const s = str(v);
+    if (s !== null) return s;
+  }
+  return null;
+}
+
+export function mergeStatus(input: MergeInput): CommitRow[] {
+  const records = new Map(input.records.filter((r) => isCommitId(r.id)).map((r) => [r.id, r]));
+  const launches = new Map(input.launches.filter((l) => isCommitId(l.commitId)).map((l) => [l.commitId, l]));
+  const byCommit = new Map<string, LiveMachine[]>();
+  for (const m of input.machines ?? []) {
+    if (m.kind !== 'commit' || !m.commitId || !isCommitId(m.commitId)) continue;
+    const list = byCommit.get(m.commitId) ?? [];
+    list.push(m);
+    byCommit.set(m.commitId, list);
+  }
+  const ids = new Set([...records.keys(), ...launches.keys(), ...byCommit.keys()]);
+  const rows: CommitRow[] = [];
+  for (const id of ids) {
+    const rec = records.get(id);
+    const launch = launches.get(id);
+    const machine = pickMachine(byCommit.get(id) ?? []);
+    const meta = rec?.metadata ?? null;
+    const mm = machine?.metadata ?? {};
+    const { status, reason } = judge(rec, meta, machine, launch, input.machines !== null, input, id);
+    const timestamp = idTimestamp(id) as string;
+    const started = firstOf(meta?.started_at, launch?.launchedAt, machine?.createdAt) ?? timestamp;
+    const finished = FINAL.includes(status) ? str(meta?.finished_at) : null;
+    const duration =
+      typeof meta?.duration_seconds === 'number' && FINAL.includes(status)
+        ? meta.duration_seconds
+        : FINAL.includes(status)
+          ? secondsBetween(started, finished)
+          : null;
+    const error: CellError | null = meta?.error ?? (rec?.hasErrorOutput ? rec.firstError : null) ?? null;
+    const artifactsFlag =
+      meta?.artifacts ?? launch?.artifacts ?? (mm['artifacts'] === 'True' || mm['artifacts'] === 'true');
+    rows.push({
+      id,
+      status,
+      reason,
+      timestamp,
+      started_at: started,
+      finished_at: finished,
+      duration_seconds: duration,
+      notebook: firstOf(meta?.notebook, rec?.notebook, launch?.notebook, mm['notebook']),
+      output_path: rec?.notebook ? `${id}/${rec.notebook}` : null,
+      repository: firstOf(meta?.repository, launch?.repository, mm['repository']),
+      branch: firstOf(meta?.branch, launch?.branch, mm['branch']),
+      notes: firstOf(meta?.notes, launch?.notes, mm['notes']),
+      artifacts: Boolean(artifactsFlag) || (rec?.artifacts.length ?? 0) > 0,
+      artifact_files: rec?.artifacts ?? [],
+      accelerator: firstOf(meta?.accelerator, launch?.accelerator, machine?.accelerator, mm['accelerator']),
+      progress: meta?.progress ?? null,
+      error,
+      cost_usd: typeof meta?.cost?.amount_usd === 'number' ? meta.cost.amount_usd : null,
+      cost_estimate: meta?.cost?.estimate === true,
+      metrics: rec?.metrics ?? {},
+      backend: meta?.backend ?? launch?.backend ?? machine?.backend ?? null,
+      machine: machine
+        ? { name: machine.name, state: machine.state, zone: machine.zone, machine_type: machine.machineType }
+        : null,
+      attempt: typeof meta?.attempt === 'number' ? meta.attempt : null,
+      format: rec ? (meta?.status === undefined ? 'original' : 'mymlops') : null,
+      has_log: rec?.hasLog ?? false,
+    });
+  }
+  return rows.sort(compareNewestFirst);
+}
+
+export function compareNewestFirst(
+  a: { id: string; timestamp: string },
+  b: { id: string; timestamp: string },
+): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? 1 : -1;
+  // Same second: the bumped id (`_N`) is the later one.
+  return b.id.localeCompare(a.id, 'en', { numeric: true });
+}
+
+export function runningCount(rows: CommitRow[]): number {
+  return rows.filter((r) => ACTIVE_STATUSES.includes(r.status)).length;
+}
+
+/** Dev VMs (machines of kind `start`); ports and commands are filled by the tunnels module when present. */
+export function devVmRows(machines: LiveMachine[] | null): DevVmRow[] {
+  return (machines ?? [])
+    .filter((m) => m.kind === 'start' && m.state !== 'gone')
+    .map((m) => ({
+      name: m.name,
+      backend: m.backend,
+      zone: m.zone,
+      state: m.state,
+      reason: m.reason,
+      machine_type: m.machineType,
+      accelerator: m.accelerator,
+      created_at: m.createdAt,
+      idle: m.idle ?? null,
+      ports: [],
+      ssh_command: m.sshTarget ? `ssh -t ${m.sshTarget} 'cd /root/repo && exec $SHELL -l'` : null,
+      logs_command: `mymlops logs ${m.name}`,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatAgo, formatDuration } from '../../src/core/status/format.js';
+import { extractMetrics, metricColumns } from '../../src/core/status/metrics.js';
+import { firstCellError, hasErrorOutput } from '../../src/core/status/notebook-scan.js';
+import { parseRepoUrl, webFileUrl } from '../../src/core/status/web-link.js';
+
+test('formatDuration', () => {
+  for (const [s, want] of [
+    [0, '0s'],
+    [45, '45s'],
+    [750, '12m30s'],
+    [3840, '1h04m'],
+    [86400 + 3 * 3600, '1d03h'],
+  ] as const)
+    assert.equal(formatDuration(s), want, String(s));
+});
+
+test('formatAgo', () => {
+  const now = new Date('2024-11-07T12:00:00Z');
+  for (const [iso, want] of [
+    ['2024-11-07T11:59:50Z', 'just now'],
+    ['2024-11-07T11:48:00Z', '12 min ago'],
+    ['2024-11-07T09:00:00Z', '3 h ago'],
+    ['2024-11-06T01:00:00Z', '35 h ago'],
+    ['2024-11-05T12:00:00Z', '2 days ago'],
+    ['2024-11-08T12:00:00Z', 'in the future'],
+    ['garbage', '?'],
+  ] as const)
+    assert.equal(formatAgo(iso, now), want, iso);
+});
+
+test('extractMetrics keeps a flat object of finite numbers', () => {
+  assert.deepEqual(extractMetrics('{"auc": 0.9, "loss": 1e-3}'), {
+    metrics: { auc: 0.9, loss: 0.001 },
+    problem: null,
+  });
+  const mixed = extractMetrics('{"auc": 0.9, "name": "x", "nested": {"a": 1}}');
+  assert.deepEqual(mixed.metrics, { auc: 0.9 });
+  assert.match(mixed.problem ?? '', /2 value\(s\) ignored/);
+  assert.deepEqual(extractMetrics('[1,2]').metrics, {});
+  assert.match(extractMetrics('{oops').problem ?? '', /not valid JSON/);
+  assert.deepEqual(metricColumns([{ metrics: { b: 1 } }, { metrics: { a: 1, b: 2 } }]), ['b', 'a']);
+});
+
+test('hasErrorOutput finds error outputs in any JSON spacing and ignores the text in strings', () => {
+  const err = (sep: string) =>
+    Buffer.from(`{"cells":[{"outputs":[{"output_type"${sep}"error","ename":"E","evalue":"v"}]}]}`);
+  assert.equal(hasErrorOutput(err(':')), true);
+  assert.equal(hasErrorOutput(err(': ')), true);
+  assert.equal(hasErrorOutput(err(' :\n  ')), true);
+  const inString = JSON.stringify({
+    cells: [
+      {
+        source: '"output_type": "error"',
+        outputs: [{ output_type: 'stream', text: '"output_type": "error"' }],
+      },
+    ],
+  });
+  assert.equal(hasErrorOutput(Buffer.from(inString)), false);
+  assert.equal(
+    hasErrorOutput(
+      Buffer.from(JSON.stringify({ cells: [{ outputs: [{ output_type: 'execute_result' }] }] })),
+    ),
+    false,
+  );
+});
+
+test('firstCellError names the first failing cell', () => {
+  const nb = {
+    cells: [
+      { outputs: [] },
+      { source: 'md' },
+      {
+        outputs: [
+          { output_type: 'stream' },
+          { output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero' },
+        ],
+      },
+    ],
+  };
+  assert.deepEqual(firstCellError(nb), { cell: 2, ename: 'ZeroDivisionError', evalue: 'division by zero' });
+  assert.equal(firstCellError({ cells: [] }), null);
+  assert.equal(firstCellError('nope'), null);
+});
+
+test('webFileUrl links GitHub and GitLab only', () => {
+  assert.deepEqual(parseRepoUrl('git@github.com:me/out.git'), { host: 'github.com', path: 'me/out' });
+  assert.equal(
+    webFileUrl('git@github.com:me/out.git', 'master', '20241107_035340/exp 1.ipynb'),
+    'https://github.com/me/out/blob/master/20241107_035340/exp%201.ipynb',
+  );
+  assert.equal(
+    webFileUrl('https://gitlab.com/group/sub/out.git', 'main', '20241107_035340/a.ipynb'),
+    'https://gitlab.com/group/sub/out/-/blob/main/20241107_035340/a.ipynb',
+  );
+  assert.equal(
+    webFileUrl('ssh://git@github.com/me/out.git', 'main', 'a/b.ipynb'),
+    'https://github.com/me/out/blob/main/a/b.ipynb',
+  );
+  assert.equal(webFileUrl('/srv/git/out.git', 'main', 'a/b.ipynb'), null);
+  assert.equal(webFileUrl('git@example.org:me/out.git', 'main', 'a/b.ipynb'), null);
+});
