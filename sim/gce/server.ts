@@ -1,0 +1,149 @@
+// The Compute Engine simulator: a real HTTP server speaking the compute v1 REST API (the parts
+// mymlops and gcloud use), a billing catalog, fault injection and VMs that run their startup
+// script locally. `createGceSim()` for tests; `main.ts` for `npm run gce-sim`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSkus, COMPUTE_SERVICE } from './billing.js';
+import { defaultFixture, type Fixture } from './fixture.js';
+import { FilterError } from './filter.js';
+import { Compute, type ComputeOptions } from './compute.js';
+import { apiError, statusText } from './shapes.js';
+
+export interface SimOptions extends Partial<ComputeOptions> {
+  port?: number;
+  fixture?: Fixture;
+  /** Where VM sandboxes go (default: a temp dir removed on close). */
+  sandboxRoot?: string;
+  /** SKUs per catalog page (the real default is 5000). */
+  billingPageSize?: number;
+  /** Called for every request before it is handled (benchmarks time the insert). */
+  onRequest?: (method: string, path: string) => void;
+}
+
+export interface GceSim {
+  url: string;
+  port: number;
+  /** Base URL with gcloud's override semantics: `${url}/compute/v1/`. */
+  computeBase: string;
+  /** Base URL of the billing catalog (`MYMLOPS_BILLING_ENDPOINT`): `${url}/billing/v1/`. */
+  billingBase: string;
+  compute: Compute;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage, limit = 2 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
+  const fixture = opts.fixture ?? defaultFixture();
+  const ownSandbox = !opts.sandboxRoot;
+  const sandboxRoot = opts.sandboxRoot ?? mkdtempSync(join(tmpdir(), 'mymlops-gce-sim-'));
+  let base = '';
+  const compute = new Compute(fixture, {
+    sandboxRoot,
+    bootDelayMs: opts.bootDelayMs ?? 50,
+    vmEnv: opts.vmEnv ?? {},
+    maxVms: opts.maxVms ?? 32,
+    vmLifetimeMs: opts.vmLifetimeMs ?? 15 * 60_000,
+    acceptToken: opts.acceptToken ?? ((t) => t.length > 0),
+    base: () => base,
+  });
+  const skus = buildSkus(fixture);
+  const pageSize = opts.billingPageSize ?? 5000;
+
+  const send = (res: ServerResponse, code: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(code, {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base || 'http://127.0.0.1');
+    opts.onRequest?.(req.method ?? 'GET', url.pathname);
+    void (async () => {
+      try {
+        if (
+          url.pathname === '/_sim/faults' ||
+          url.pathname === '/_sim/preempt' ||
+          url.pathname === '/_sim/state'
+        ) {
+          const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : {};
+          return send(res, 200, compute.control(req.method ?? 'GET', url.pathname, body));
+        }
+        const billing = `/billing/v1/services/${COMPUTE_SERVICE}/skus`;
+        if (url.pathname === billing || url.pathname === `/v1/services/${COMPUTE_SERVICE}/skus`) {
+          const start = Number(url.searchParams.get('pageToken') || '0');
+          const size = Math.min(Number(url.searchParams.get('pageSize') || pageSize), pageSize);
+          const page = skus.slice(start, start + size);
+          const next = start + size < skus.length ? String(start + size) : '';
+          return send(res, 200, { skus: page, nextPageToken: next });
+        }
+        if (url.pathname.startsWith('/compute/v1/')) {
+          const auth = req.headers['authorization'] ?? '';
+          const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1] ?? '';
+          if (!compute.opts.acceptToken(token)) {
+            return send(
+              res,
+              401,
+              apiError(
+                401,
+                'required',
+                'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+                'global',
+              ),
+            );
+          }
+          const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
+          const r = await compute.handle(req.method ?? 'GET', url, body);
+          return send(res, r.code, r.body);
+        }
+        send(
+          res,
+          404,
+          apiError(404, 'notFound', `The requested URL ${url.pathname} was not found on this server.`),
+        );
+      } catch (e) {
+        if (e instanceof FilterError) return send(res, 400, apiError(400, 'invalid', e.message));
+        if (e instanceof SyntaxError) return send(res, 400, apiError(400, 'parseError', 'Parse Error'));
+        send(res, 500, apiError(500, 'backendError', `Internal error: ${(e as Error).message}`));
+      }
+    })();
+  });
+  server.keepAliveTimeout = 2000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  base = `${url}/compute/v1`;
+  return {
+    url,
+    port,
+    computeBase: `${base}/`,
+    billingBase: `${url}/billing/v1/`,
+    compute,
+    async close() {
+      await compute.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      if (ownSandbox) rmSync(sandboxRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export { statusText };

@@ -1,0 +1,176 @@
+// A simulated VM: its startup script runs as a local process tree in a sandbox directory, with a
+// per-VM metadata server (reached through GCE_METADATA_HOST, as the Google client libraries do)
+// and stdout/stderr captured as serial port 1, as the guest agent forwards startup-script output.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** Serial port 1 keeps the last 1 MiB, with absolute byte offsets (as the real API). */
+export const SERIAL_MAX = 1024 * 1024;
+
+export class SerialBuffer {
+  private buf = Buffer.alloc(0);
+  /** Absolute offset of buf[0]. */
+  private base = 0;
+  append(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk]);
+    if (this.buf.length > SERIAL_MAX) {
+      const drop = this.buf.length - SERIAL_MAX;
+      this.buf = this.buf.subarray(drop);
+      this.base += drop;
+    }
+  }
+  get end(): number {
+    return this.base + this.buf.length;
+  }
+  /** `start` < 0 means the last -start bytes; before the kept window means from its beginning. */
+  read(start: number): { contents: string; start: number; next: number } {
+    let s = start < 0 ? Math.max(this.base, this.end + start) : start;
+    if (s < this.base) s = this.base;
+    if (s > this.end) s = this.end;
+    return { contents: this.buf.subarray(s - this.base).toString('utf8'), start: s, next: this.end };
+  }
+}
+
+export interface MetadataView {
+  name: string;
+  id: string;
+  zone: string;
+  projectId: string;
+  projectNumber: string;
+  machineType: string;
+  attributes: () => Record<string, string>;
+  preempted: () => boolean;
+  token: string;
+}
+
+/** The metadata server of one VM (GCE_METADATA_HOST=127.0.0.1:PORT). */
+export async function startMetadataServer(view: MetadataView): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (code: number, body: string, type = 'application/text') => {
+      res.writeHead(code, { 'Content-Type': type, 'Metadata-Flavor': 'Google' });
+      res.end(body);
+    };
+    if (req.headers['metadata-flavor'] !== 'Google') {
+      send(403, 'Missing required header "Metadata-Flavor": "Google"\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://metadata');
+    const p = url.pathname.replace(/^\/computeMetadata\/v1\//, '');
+    const attrs = view.attributes();
+    const fixed: Record<string, string> = {
+      'instance/name': view.name,
+      'instance/id': view.id,
+      'instance/hostname': `${view.name}.${view.zone}.c.${view.projectId}.internal`,
+      'instance/zone': `projects/${view.projectNumber}/zones/${view.zone}`,
+      'instance/machine-type': `projects/${view.projectNumber}/machineTypes/${view.machineType}`,
+      'instance/preempted': view.preempted() ? 'TRUE' : 'FALSE',
+      'instance/service-accounts/default/email': `${view.projectNumber}-compute@developer.gserviceaccount.com`,
+      'project/project-id': view.projectId,
+      'project/numeric-project-id': view.projectNumber,
+    };
+    if (p in fixed) return send(200, fixed[p]!);
+    if (p === 'instance/service-accounts/default/token') {
+      return send(
+        200,
+        JSON.stringify({ access_token: view.token, expires_in: 3599, token_type: 'Bearer' }),
+        'application/json',
+      );
+    }
+    if (p === 'instance/attributes/')
+      return send(
+        200,
+        Object.keys(attrs)
+          .map((k) => `${k}\n`)
+          .join(''),
+      );
+    if (p.startsWith('instance/attributes/')) {
+      const k = decodeURIComponent(p.slice('instance/attributes/'.length));
+      if (k in attrs) return send(200, attrs[k]!);
+    }
+    send(404, 'Not Found\n', 'text/html');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+export function metadataHost(server: Server): string {
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Every descendant pid of `root` (the job may start its own process groups, e.g. `timeout`). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(e));
+      children.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const pids = [pid, ...descendants(pid)];
+  for (const p of pids) {
+    try {
+      process.kill(-p, signal);
+    } catch {
+      // not a group leader
+    }
+    try {
+      process.kill(p, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export interface BootOptions {
+  sandbox: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  serial: SerialBuffer;
+  onExit: (code: number | null) => void;
+}
+
+/** Runs the startup script detached (own process group) in the sandbox. */
+export function boot(o: BootOptions): ChildProcess {
+  mkdirSync(o.sandbox, { recursive: true });
+  const file = join(o.sandbox, 'startup-script');
+  writeFileSync(file, o.script, { mode: 0o700 });
+  o.serial.append(Buffer.from('Booting simulated VM\nstartup-script: starting\n'));
+  const child = spawn('/bin/bash', [file], {
+    cwd: o.sandbox,
+    env: o.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => o.serial.append(d));
+  child.stderr!.on('data', (d: Buffer) => o.serial.append(d));
+  child.on('error', (e) => o.serial.append(Buffer.from(`startup-script: ${e.message}\n`)));
+  child.on('close', (code) => {
+    o.serial.append(Buffer.from(`startup-script: finished with exit code ${code ?? 'signal'}\n`));
+    o.onExit(code);
+  });
+  return child;
+}
