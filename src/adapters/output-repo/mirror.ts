@@ -1,0 +1,114 @@
+// A bare mirror of the output repository's branch under <home>/cache/output-repo/<key>/mirror.git,
+// fetched shallowly (only the newest tree matters) and at most once per `minIntervalMs` however
+// many tabs or processes ask: a stamp file's mtime is the shared throttle, an in-flight fetch is shared
+// within the process.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { git } from '../git/git.js';
+
+export interface OutputRepoSpec {
+  url: string;
+  branch: string;
+  deployKey?: string | undefined;
+}
+
+export const MIRROR_REF = 'refs/heads/mymlops-output';
+
+export function repoCacheDir(home: string, spec: OutputRepoSpec): string {
+  const key = createHash('sha256').update(`${spec.url}\n${spec.branch}`).digest('hex').slice(0, 16);
+  return join(home, 'cache', 'output-repo', key);
+}
+
+export type FetchOutcome =
+  | { state: 'fetched' }
+  | { state: 'throttled' }
+  | { state: 'empty' }
+  | { state: 'failed'; message: string };
+
+const inFlight = new Map<string, Promise<FetchOutcome>>();
+
+export class Mirror {
+  readonly gitDir: string;
+  private readonly stamp: string;
+
+  constructor(
+    readonly cacheDir: string,
+    readonly spec: OutputRepoSpec,
+  ) {
+    this.gitDir = join(cacheDir, 'mirror.git');
+    this.stamp = join(cacheDir, 'fetched-at');
+  }
+
+  async ensure(): Promise<void> {
+    if (existsSync(join(this.gitDir, 'HEAD'))) return;
+    mkdirSync(this.cacheDir, { recursive: true });
+    await git(['init', '--quiet', '--bare', this.gitDir]);
+    // Objects only arrive by fetch; no gc prompts on a terminal.
+    await git(['--git-dir', this.gitDir, 'config', 'gc.autoDetach', 'false']);
+    writeFileSync(join(this.cacheDir, 'source'), `${this.spec.url}\n${this.spec.branch}\n`);
+  }
+
+  /** Fetches unless another caller did within `minIntervalMs` (0 = always). */
+  fetch(minIntervalMs: number): Promise<FetchOutcome> {
+    const running = inFlight.get(this.gitDir);
+    if (running) return running;
+    if (minIntervalMs > 0) {
+      try {
+        if (Date.now() - statSync(this.stamp).mtimeMs < minIntervalMs)
+          return Promise.resolve({ state: 'throttled' });
+      } catch {}
+    }
+    const p = this.doFetch().finally(() => inFlight.delete(this.gitDir));
+    inFlight.set(this.gitDir, p);
+    return p;
+  }
+
+  private async doFetch(): Promise<FetchOutcome> {
+    await this.ensure();
+    this.touch();
+    const r = await git(
+      [
+        '--git-dir',
+        this.gitDir,
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--depth=1',
+        this.spec.url,
+        `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
+      ],
+      { auth: { deployKey: this.spec.deployKey }, allowFail: true, timeoutMs: 120_000 },
+    );
+    if (r.code === 0) return { state: 'fetched' };
+    if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
+    const lines = r.stderr.trim().split('\n').filter(Boolean);
+    const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? `git fetch exited ${r.code}`;
+    return { state: 'failed', message: line.replace(/^fatal: /, '') };
+  }
+
+  private touch(): void {
+    const now = new Date();
+    try {
+      utimesSync(this.stamp, now, now);
+    } catch {
+      writeFileSync(this.stamp, '');
+    }
+  }
+
+  /** The fetched branch head, read from the ref files (no process spawned); null when none. */
+  head(): string | null {
+    try {
+      const v = readFileSync(join(this.gitDir, MIRROR_REF), 'utf8').trim();
+      if (/^[0-9a-f]{40,64}$/.test(v)) return v;
+    } catch {}
+    try {
+      for (const line of readFileSync(join(this.gitDir, 'packed-refs'), 'utf8').split('\n')) {
+        const [id, ref] = line.split(' ');
+        if (ref === MIRROR_REF && id && /^[0-9a-f]{40,64}$/.test(id)) return id;
+      }
+    } catch {}
+    return null;
+  }
+}
