@@ -1,11 +1,126 @@
+// `mymlops commit PATH`: snapshot, launch, then follow the job's log until it ends (exit 0/1).
 import type { Command } from 'commander';
-import { notImplemented } from './not-implemented.js';
+import yoctoSpinner from 'yocto-spinner';
+import { dryRunCommit, startCommit, type CommitOptions } from '../core/commit/commit.js';
+import { followLog, outcomeLine } from '../core/commit/follow.js';
+import { ExitCode } from '../errors.js';
+import { color, colorErr } from '../util/log.js';
+import { commitDeps, sshOptionsFromEnv } from './commit-deps.js';
+import { config } from './context.js';
+
+interface Opts {
+  notes?: string;
+  artifacts?: boolean;
+  keepInstance?: boolean;
+  instance?: string;
+  detach?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   program
     .command('commit')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => notImplemented('commit', 'issue 3'));
+    .description('run a notebook unattended, Kaggle-style, and store the result in the output repository')
+    .argument('<path>', 'notebook (.ipynb) inside this repository')
+    .option('-n, --notes <text>', 'notes, stored in metadata.json and the output commit message')
+    .option('-a, --artifacts', 'also publish the artifacts/ folder beside the notebook')
+    .option('-k, --keep-instance', 'keep the machine (local: the work folder) after the job')
+    .option('--keep_instance', 'same as --keep-instance (the original spelling)')
+    .option('-i, --instance <name>', 'take the notebook from a running dev VM (not available yet)')
+    .option('--detach', 'return once the job runs; follow it later with `mymlops logs ID -f`')
+    .option('--dry-run', 'print the plan (snapshot files, ref, job script, metadata) and change nothing')
+    .option('--json', 'print machine-readable JSON instead of the log')
+    .action(async (path: string, opts: Opts & { keep_instance?: boolean }, cmd: Command) => {
+      const cfg = config(cmd);
+      const options: CommitOptions = {
+        path,
+        notes: opts.notes ?? null,
+        artifacts: Boolean(opts.artifacts),
+        keepMachine: Boolean(opts.keepInstance || opts.keep_instance),
+        instance: opts.instance ?? null,
+        sshOptions: sshOptionsFromEnv(),
+      };
+      const deps = commitDeps(cfg);
+      if (opts.dryRun) {
+        const d = await dryRunCommit(cfg, options, deps);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+          return;
+        }
+        const out = process.stdout;
+        out.write(`${color.bold('commit')} ${d.commitId} (dry run: nothing was created)\n`);
+        out.write(`machine   ${d.plan.machineName} (${cfg.backend})\n`);
+        out.write(
+          `snapshot  ${d.files.length} files from ${d.root}, pushed to ${cfg.commit!.repository.url} ${d.ref}\n`,
+        );
+        for (const f of d.files) out.write(`  ${f}\n`);
+        out.write(
+          `${color.bold('metadata.json (base)')}\n${JSON.stringify(d.metadata, Object.keys(d.metadata).sort(), 4)}\n`,
+        );
+        out.write(`${color.bold('job.json')}\n${JSON.stringify(d.plan.jobConfig, null, 2)}\n`);
+        out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
+        return;
+      }
+      const spinner =
+        process.stderr.isTTY && !opts.json
+          ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
+          : null;
+      let started: Awaited<ReturnType<typeof startCommit>>;
+      try {
+        started = await startCommit(cfg, options, deps);
+      } finally {
+        spinner?.stop();
+      }
+      const { commitId, machine, backend } = started;
+      if (opts.detach) {
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify({ commit: commitId, machine: machine.name, source_commit: started.sourceCommit, backend: backend.kind })}\n`,
+          );
+        else
+          process.stdout.write(
+            `commit ${commitId} running on ${machine.name} (${backend.kind})\nfollow it: mymlops logs ${commitId} -f\n`,
+          );
+        return;
+      }
+      if (!opts.json)
+        process.stderr.write(
+          colorErr.dim(
+            `commit ${commitId} running on ${machine.name}; Ctrl-C stops following, not the job\n`,
+          ),
+        );
+      const abort = new AbortController();
+      const onInt = () => abort.abort();
+      process.once('SIGINT', onInt);
+      let res: Awaited<ReturnType<typeof followLog>>;
+      try {
+        res = await followLog(backend, machine.name, {
+          write: (t) => {
+            if (!opts.json) process.stdout.write(t);
+          },
+          signal: abort.signal,
+        });
+      } finally {
+        process.off('SIGINT', onInt);
+      }
+      if (abort.signal.aborted) {
+        process.stderr.write(
+          `\ncommit ${commitId} is still running — follow it: mymlops logs ${commitId} -f; stop it: mymlops cancel ${commitId}\n`,
+        );
+        throw new ExitCode(130);
+      }
+      const o = res.outcome;
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ commit: commitId, machine: machine.name, source_commit: started.sourceCommit, ...(o ?? { status: 'stopped' }) })}\n`,
+        );
+      const line = outcomeLine(commitId, o);
+      if (o?.status === 'succeeded') {
+        if (!opts.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
+        return;
+      }
+      process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
+      throw new ExitCode(1);
+    });
 }

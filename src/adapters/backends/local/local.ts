@@ -1,0 +1,233 @@
+// The local backend: a job is a detached process group on this machine (bash running the job
+// script) that survives the CLI. Its files live in <home>/jobs/<commit id>/:
+//   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
+//   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { err, ok, type Result } from '../../../errors.js';
+import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import {
+  findLaunch,
+  jobDir,
+  type LaunchRecord,
+  listLaunches,
+  readJson,
+  readResult,
+  writeJson,
+} from '../../store/jobs.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+
+export interface CancelRecord {
+  requested_at: string;
+  /** True when the job did not stop on SIGTERM within the grace period and was killed. */
+  forced: boolean;
+}
+
+function pidAlive(pid: number, dir: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // Guard against pid reuse: the process must still be our job script (Linux /proc).
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmd.includes(join(dir, 'job.sh'));
+  } catch {
+    return true;
+  }
+}
+
+/** Length of buf[0..n) without an incomplete trailing UTF-8 sequence (it is read next time). */
+export function completeUtf8(buf: Buffer, n: number): number {
+  let i = n - 1;
+  while (i >= 0 && i > n - 4 && (buf[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return n;
+  const b = buf[i]!;
+  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  return i + need <= n ? n : i;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class LocalBackend implements ComputeBackend {
+  readonly kind = 'local' as const;
+  constructor(readonly home: string) {}
+
+  private pidOf(commitId: string): number | null {
+    try {
+      const n = Number(readFileSync(join(jobDir(commitId, this.home), 'pid'), 'utf8').trim());
+      return Number.isInteger(n) && n > 0 ? n : null;
+    } catch {
+      return null;
+    }
+  }
+
+  isRunning(commitId: string): boolean {
+    const pid = this.pidOf(commitId);
+    return pid !== null && pidAlive(pid, jobDir(commitId, this.home));
+  }
+
+  async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+    if (!plan.commitId)
+      return err({ code: 'config', message: 'the local backend runs commit jobs only', zonesTried: [] });
+    const dir = jobDir(plan.commitId, this.home);
+    mkdirSync(dir, { recursive: true });
+    const script = join(dir, 'job.sh');
+    writeFileSync(script, plan.jobScript, { mode: 0o700 });
+    writeJson(join(dir, 'job.json'), plan.jobConfig, 0o600);
+    for (const [name, src] of Object.entries(plan.keys)) {
+      if (!src) continue;
+      mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(dir, 'keys', name), readFileSync(src), { mode: 0o600 });
+    }
+    const log = openSync(join(dir, 'job.log'), 'a', 0o600);
+    const env: NodeJS.ProcessEnv = {};
+    // The job must not inherit git's per-repository variables from the user's shell or hooks.
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+    env['MYMLOPS_JOB_DIR'] = dir;
+    try {
+      const child = spawn('bash', [script], { cwd: dir, detached: true, stdio: ['ignore', log, log], env });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('spawn', () => resolve(child.pid!));
+      });
+      writeFileSync(join(dir, 'pid'), `${pid}\n`);
+      child.unref();
+    } catch (e) {
+      return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
+    } finally {
+      closeSync(log);
+    }
+    return ok({
+      machine: this.machineFor(plan.commitId, plan.machineName, new Date().toISOString()),
+      zonesTried: [],
+    });
+  }
+
+  private machineFor(
+    commitId: string,
+    name: string,
+    createdAt: string | null,
+    rec?: LaunchRecord,
+  ): LiveMachine {
+    const dir = jobDir(commitId, this.home);
+    const running = this.isRunning(commitId);
+    const result = readResult(commitId, this.home);
+    const cancelled = readJson<CancelRecord>(join(dir, 'cancelled.json'));
+    let state: LiveMachine['state'] = 'running';
+    let reason: string | null = null;
+    if (!running) {
+      if (result) {
+        // The job ended on its own and published (or tried to): the machine is gone.
+        state = 'gone';
+        reason = result.status === 'cancelled' ? 'cancelled' : 'finished';
+      } else {
+        state = 'stopped';
+        reason = cancelled ? 'cancelled' : 'killed';
+      }
+    }
+    return {
+      kind: 'commit',
+      name,
+      commitId,
+      backend: 'local',
+      zone: null,
+      state,
+      reason,
+      createdAt,
+      machineType: null,
+      accelerator: null,
+      metadata: rec
+        ? {
+            commit: commitId,
+            notebook: rec.notebook.split('/').pop() ?? rec.notebook,
+            notebook_path: rec.notebook,
+            repository: rec.repository.url,
+            branch: rec.repository.branch,
+            notes: rec.notes ?? '',
+            source_commit: rec.source_commit,
+            ...(result ? { status: result.status } : {}),
+          }
+        : {},
+      sshTarget: null,
+    };
+  }
+
+  async list(): Promise<LiveMachine[]> {
+    return listLaunches(this.home)
+      .filter((r) => r.backend === 'local')
+      .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r));
+  }
+
+  private resolve(machineName: string): LaunchRecord {
+    const rec = findLaunch(machineName, this.home);
+    if (!rec || rec.backend !== 'local') throw new Error(`no local job ${machineName}`);
+    return rec;
+  }
+
+  async readLog(machineName: string, from: number): Promise<LogChunk> {
+    const rec = this.resolve(machineName);
+    // Decide "done" before reading so the last bytes written before exit are never missed.
+    const done = !this.isRunning(rec.commit);
+    const file = join(jobDir(rec.commit, this.home), 'job.log');
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return { text: '', next: from, done };
+    }
+    if (size <= from) return { text: '', next: Math.min(from, size), done };
+    const fd = openSync(file, 'r');
+    try {
+      const len = Math.min(size - from, 4 * 1024 * 1024);
+      const buf = Buffer.alloc(len);
+      const n = readSync(fd, buf, 0, len, from);
+      const end = completeUtf8(buf, n);
+      const text = buf.subarray(0, end).toString('utf8');
+      return { text, next: from + end, done: done && from + end >= size };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async cancel(machineName: string, graceMs = 20_000): Promise<void> {
+    const rec = this.resolve(machineName);
+    const dir = jobDir(rec.commit, this.home);
+    const pid = this.pidOf(rec.commit);
+    const record: CancelRecord = { requested_at: new Date().toISOString(), forced: false };
+    writeJson(join(dir, 'cancelled.json'), record);
+    if (pid === null || !pidAlive(pid, dir)) return;
+    // SIGTERM the whole group: the job script traps it, stops the command and publishes `cancelled`.
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {}
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && pidAlive(pid, dir)) await sleep(100);
+    if (pidAlive(pid, dir)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+      writeJson(join(dir, 'cancelled.json'), { ...record, forced: true });
+    }
+  }
+
+  /** Where the job's files are (for messages). */
+  jobDir(commitId: string): string {
+    return jobDir(commitId, this.home);
+  }
+
+  hasJob(commitId: string): boolean {
+    return existsSync(join(jobDir(commitId, this.home), 'job.sh'));
+  }
+}

@@ -1,0 +1,159 @@
+// The notebook adapter: read and validate an .ipynb file, clear it for a snapshot, and read back
+// what an execution left in it (progress, first error). The same rules run on the machine in the
+// job's python helper (src/core/job/helper-py.ts); keep the two in step.
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { CellError, Progress } from '../../core/model.js';
+
+export interface NotebookCell {
+  cell_type: string;
+  source?: unknown;
+  metadata?: Record<string, unknown>;
+  outputs?: { output_type?: string; ename?: string; evalue?: string }[];
+  execution_count?: number | null;
+  [k: string]: unknown;
+}
+
+export interface Notebook {
+  cells: NotebookCell[];
+  metadata?: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor?: number;
+  [k: string]: unknown;
+}
+
+/** Parse and check the shape of a notebook; `display` is how errors name the file. */
+export function parseNotebook(text: string, display: string): Notebook {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(
+      `${display} is not valid notebook JSON (${(e as Error).message})`,
+      'open and save it in Jupyter, or fix the JSON',
+    );
+  }
+  const nb = data as Partial<Notebook> | null;
+  if (!nb || typeof nb !== 'object' || Array.isArray(nb) || !Array.isArray(nb.cells))
+    throw new UserError(
+      `${display} is not a Jupyter notebook (no "cells" list)`,
+      'pass an .ipynb file saved by Jupyter',
+    );
+  if (typeof nb.nbformat !== 'number' || nb.nbformat < 4)
+    throw new UserError(
+      `${display} uses notebook format ${String(nb.nbformat)}, mymlops needs format 4`,
+      'open and save it in a current Jupyter',
+    );
+  for (const [i, c] of nb.cells.entries()) {
+    if (!c || typeof c !== 'object' || typeof (c as NotebookCell).cell_type !== 'string')
+      throw new UserError(
+        `${display}: cell ${i} has no cell_type`,
+        'open and save it in Jupyter, or fix the JSON',
+      );
+  }
+  return nb as Notebook;
+}
+
+/** Read a notebook from disk with one-line errors for every way the path can be wrong. */
+export function readNotebook(path: string, display: string = path): Notebook {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UserError(`${display} does not exist`, 'pass the path of a notebook in this repository');
+  }
+  if (!st.isFile()) throw new UserError(`${display} is not a file`, 'pass the path of an .ipynb notebook');
+  if (extname(path) !== '.ipynb')
+    throw new UserError(`${display} is not a notebook (.ipynb)`, 'pass the path of an .ipynb notebook');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(
+      `cannot read ${display}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      'check the file permissions',
+    );
+  }
+  return parseNotebook(text, display);
+}
+
+/** A copy with every output, execution count and execution record removed (what a commit runs). */
+export function clearNotebook(nb: Notebook): Notebook {
+  const cells = nb.cells.map((c) => {
+    const cell: NotebookCell = { ...c };
+    if (cell.metadata && typeof cell.metadata === 'object') {
+      const { papermill: _p, execution: _e, ...rest } = cell.metadata;
+      cell.metadata = rest;
+    }
+    if (cell.cell_type === 'code') {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    return cell;
+  });
+  const metadata = { ...(nb.metadata ?? {}) };
+  delete metadata['papermill'];
+  return { ...nb, cells, metadata };
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** Serialise like nbformat does (indent 1, sorted keys, trailing newline) so diffs stay small. */
+export function serializeNotebook(nb: Notebook): string {
+  return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
+}
+
+function papermillStatus(c: NotebookCell): string | null {
+  const pm = c.metadata?.['papermill'] as { status?: unknown } | undefined;
+  return pm && typeof pm.status === 'string' ? pm.status : null;
+}
+
+/**
+ * Cells done / total, over code cells. Papermill's per-cell status wins when any cell has one
+ * (a cell is done once `completed` or `failed`); otherwise a code cell is done once it has an
+ * execution count.
+ */
+export function notebookProgress(nb: Notebook): Progress {
+  const code = nb.cells.filter((c) => c.cell_type === 'code');
+  const usePapermill = code.some((c) => papermillStatus(c) !== null);
+  const done = code.filter((c) => {
+    if (usePapermill) {
+      const s = papermillStatus(c);
+      return s === 'completed' || s === 'failed';
+    }
+    return typeof c.execution_count === 'number';
+  }).length;
+  return { cells_done: done, cells_total: code.length };
+}
+
+/** The first cell with an error output (index into `cells`), or null. */
+export function firstError(nb: Notebook): CellError | null {
+  for (const [i, c] of nb.cells.entries()) {
+    for (const o of c.outputs ?? []) {
+      if (o && o.output_type === 'error')
+        return { cell: i, ename: String(o.ename ?? 'Error'), evalue: String(o.evalue ?? '') };
+    }
+  }
+  return null;
+}
+
+/** True when something ran the notebook: a code cell has a count, an output, or papermill status. */
+export function wasExecuted(nb: Notebook): boolean {
+  const code = nb.cells.filter((c) => c.cell_type === 'code');
+  if (code.length === 0) return true;
+  return code.some(
+    (c) =>
+      typeof c.execution_count === 'number' ||
+      (c.outputs ?? []).length > 0 ||
+      papermillStatus(c) === 'completed',
+  );
+}

@@ -1,0 +1,207 @@
+// The commit use case: validate every input first (so a bad one leaves nothing behind), then
+// snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
+// through CommitDeps; nothing here spawns a process itself.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
+import type { GitAuth } from '../../adapters/git/git.js';
+import type { Notebook } from '../../adapters/notebook/notebook.js';
+import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { Config } from '../../config/types.js';
+import { type Result, UserError } from '../../errors.js';
+import type { LiveMachine } from '../model.js';
+import { commitIdAt, snapshotRef } from './ids.js';
+import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
+
+export interface CommitDeps {
+  now(): Date;
+  cwd: string;
+  readNotebook(path: string, display: string): Notebook;
+  clearNotebook(nb: Notebook): string;
+  realpath(path: string): string;
+  /** Throws a UserError when a key file is missing or unreadable. */
+  checkKey(path: string, what: string): void;
+  repoRoot(dir: string): Promise<string | null>;
+  snapshotFiles(root: string): Promise<string[]>;
+  createSnapshot(o: {
+    root: string;
+    notebook: string;
+    notebookContent: string;
+    message: string;
+  }): Promise<{ sha: string }>;
+  pushRef(o: {
+    root: string;
+    url: string;
+    sha: string;
+    ref: string;
+    auth: GitAuth;
+  }): Promise<Result<void, string>>;
+  deleteRef(o: { root: string; url: string; ref: string; auth: GitAuth }): Promise<void>;
+  reserveCommitId(now: Date): string;
+  releaseCommitId(id: string): void;
+  recordLaunch(rec: LaunchRecord): void;
+  backend: () => ComputeBackend;
+}
+
+export interface CommitOptions {
+  path: string;
+  notes: string | null;
+  artifacts: boolean;
+  keepMachine: boolean;
+  instance: string | null;
+  sshOptions: string[];
+}
+
+interface Prepared {
+  config: Config & { commit: NonNullable<Config['commit']> };
+  root: string;
+  request: CommitRequest;
+  cleared: string;
+  auth: GitAuth;
+}
+
+async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Prepared> {
+  if (!config.commit)
+    throw new UserError(
+      `${config.file} has no commit section`,
+      'add commit: {command, repository, output_repository}',
+    );
+  if (o.instance)
+    throw new UserError(
+      'commit --instance (a notebook from a running dev VM) is not available yet',
+      'commit the notebook from this machine: mymlops commit PATH',
+    );
+  const abs = resolve(deps.cwd, o.path);
+  const nb = deps.readNotebook(abs, o.path);
+  const root = await deps.repoRoot(deps.cwd);
+  if (!root)
+    throw new UserError(
+      `${deps.cwd} is not inside a git repository`,
+      'run mymlops commit from your repository (git init)',
+    );
+  const realRoot = deps.realpath(root);
+  const rel = relative(realRoot, deps.realpath(abs));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw new UserError(
+      `${o.path} is outside the repository ${root}`,
+      'move the notebook into the repository, or run from its repository',
+    );
+  for (const [what, r] of [
+    ['commit.repository.deploy_key', config.commit.repository],
+    ['commit.output_repository.deploy_key', config.commit.output_repository],
+  ] as const) {
+    if (r.deploy_key) deps.checkKey(r.deploy_key, what);
+  }
+  return {
+    config: config as Prepared['config'],
+    root: realRoot,
+    request: {
+      notebook: rel.split(sep).join('/'),
+      notes: o.notes,
+      artifacts: o.artifacts,
+      keepMachine: o.keepMachine,
+    },
+    cleared: deps.clearNotebook(nb),
+    auth: { deployKey: config.commit.repository.deploy_key, sshOptions: o.sshOptions },
+  };
+}
+
+export interface DryRun {
+  commitId: string;
+  ref: string;
+  root: string;
+  files: string[];
+  plan: LaunchPlan;
+  metadata: MetadataBase;
+}
+
+export async function dryRunCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<DryRun> {
+  const p = await prepare(config, o, deps);
+  deps.backend(); // a backend that cannot run (gce before issue 5) fails here too
+  const commitId = commitIdAt(deps.now());
+  const input = {
+    config: p.config,
+    request: p.request,
+    commitId,
+    sourceCommit: '<snapshot sha>',
+    sshOptions: o.sshOptions,
+  };
+  const files = await deps.snapshotFiles(p.root);
+  if (!files.includes(p.request.notebook)) files.push(p.request.notebook);
+  return {
+    commitId,
+    ref: snapshotRef(commitId),
+    root: p.root,
+    files: files.sort(),
+    plan: planCommit(input),
+    metadata: metadataBase(input),
+  };
+}
+
+export interface Started {
+  commitId: string;
+  sourceCommit: string;
+  ref: string;
+  plan: LaunchPlan;
+  machine: LiveMachine;
+  backend: ComputeBackend;
+}
+
+export async function startCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Started> {
+  const p = await prepare(config, o, deps);
+  const backend = deps.backend();
+  const commitId = deps.reserveCommitId(deps.now());
+  const url = p.config.commit.repository.url;
+  const ref = snapshotRef(commitId);
+  let pushed = false;
+  try {
+    const snap = await deps.createSnapshot({
+      root: p.root,
+      notebook: p.request.notebook,
+      notebookContent: p.cleared,
+      message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
+    });
+    const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
+    if (!push.ok)
+      throw new UserError(
+        `could not push the snapshot to ${url}: ${push.error}`,
+        'check commit.repository (url, deploy_key) and that you may push to it',
+      );
+    pushed = true;
+    const plan = planCommit({
+      config: p.config,
+      request: p.request,
+      commitId,
+      sourceCommit: snap.sha,
+      sshOptions: o.sshOptions,
+    });
+    const launched = await backend.launch(plan);
+    if (!launched.ok)
+      throw new UserError(
+        `could not start the job: ${launched.error.message}`,
+        'see the message above; nothing was run',
+      );
+    deps.recordLaunch({
+      commit: commitId,
+      backend: backend.kind,
+      machine: plan.machineName,
+      zone: launched.value.machine.zone,
+      notebook: p.request.notebook,
+      notes: o.notes,
+      repository: { url, branch: p.config.commit.repository.branch },
+      output_repository: {
+        url: p.config.commit.output_repository.url,
+        branch: p.config.commit.output_repository.branch,
+      },
+      source_commit: snap.sha,
+      attempt: 1,
+      created_at: deps.now().toISOString(),
+      artifacts: o.artifacts,
+      keep_machine: o.keepMachine,
+    });
+    return { commitId, sourceCommit: snap.sha, ref, plan, machine: launched.value.machine, backend };
+  } catch (e) {
+    if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
+    deps.releaseCommitId(commitId);
+    throw e;
+  }
+}

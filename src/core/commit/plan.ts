@@ -1,0 +1,132 @@
+// Pure planning of a commit: from the config, the request and the snapshot to the LaunchPlan every
+// backend runs (job script + job.json) and the metadata.json base. No I/O here.
+import { posix } from 'node:path';
+import type { LaunchPlan } from '../../adapters/backends/types.js';
+import type { Config } from '../../config/types.js';
+import { jobScript, type JobConfig } from '../job/script.js';
+import type { CommitMetadata } from '../model.js';
+import { machineNameFor, snapshotRef } from './ids.js';
+
+export interface CommitRequest {
+  /** Notebook path inside the repository, POSIX separators. */
+  notebook: string;
+  notes: string | null;
+  artifacts: boolean;
+  keepMachine: boolean;
+}
+
+export interface PlanInput {
+  config: Config;
+  request: CommitRequest;
+  commitId: string;
+  /** The snapshot commit's SHA (dry runs pass a placeholder). */
+  sourceCommit: string;
+  attempt?: number;
+  /** Extra ssh arguments for git on the machine (MYMLOPS_SSH_OPTIONS). */
+  sshOptions?: string[];
+}
+
+export type MetadataBase = Pick<
+  CommitMetadata,
+  | 'commit'
+  | 'notebook'
+  | 'repository'
+  | 'branch'
+  | 'artifacts'
+  | 'notes'
+  | 'accelerator'
+  | 'source_commit'
+  | 'notebook_path'
+  | 'backend'
+  | 'instance'
+  | 'zone'
+  | 'machine_type'
+  | 'attempt'
+>;
+
+function commitSection(config: Config) {
+  const c = config.commit;
+  if (!c) throw new Error('planCommit needs a config with a commit section');
+  return c;
+}
+
+export function metadataBase(input: PlanInput): MetadataBase {
+  const c = commitSection(input.config);
+  const name = machineNameFor(input.commitId);
+  return {
+    commit: input.commitId,
+    notebook: posix.basename(input.request.notebook),
+    repository: c.repository.url,
+    branch: c.repository.branch,
+    artifacts: input.request.artifacts,
+    notes: input.request.notes,
+    accelerator: c.instance?.accelerator ?? null,
+    source_commit: input.sourceCommit,
+    notebook_path: input.request.notebook,
+    backend: input.config.backend,
+    instance: name,
+    zone: null,
+    machine_type: input.config.backend === 'local' ? null : (c.instance?.machine_type ?? null),
+    attempt: input.attempt ?? 1,
+  };
+}
+
+export function planCommit(input: PlanInput): LaunchPlan {
+  const c = commitSection(input.config);
+  const machineName = machineNameFor(input.commitId);
+  const base = metadataBase(input);
+  const jobConfig: JobConfig = {
+    version: 1,
+    commit_id: input.commitId,
+    command: c.command,
+    notebook: input.request.notebook,
+    repository: {
+      url: c.repository.url,
+      branch: c.repository.branch,
+      ref: snapshotRef(input.commitId),
+      sha: input.sourceCommit,
+    },
+    output_repository: { url: c.output_repository.url, branch: c.output_repository.branch },
+    artifacts: input.request.artifacts,
+    notes: input.request.notes,
+    progress_interval: c.progress_interval,
+    max_duration: c.max_duration,
+    log_max_bytes: c.log_max_bytes,
+    keep_workdir: input.request.keepMachine,
+    ssh_options: input.sshOptions ?? [],
+    git_user: { name: 'mymlops', email: 'mymlops@localhost' },
+    metadata: { ...base },
+    machine: {
+      backend: input.config.backend,
+      instance: machineName,
+      zone: null,
+      machine_type: base.machine_type ?? null,
+      hourly_usd: null,
+    },
+  };
+  // The original's instance metadata (mymlops-<key>), as strings.
+  const metadata: Record<string, string> = {
+    commit: base.commit,
+    notebook: base.notebook,
+    repository: base.repository,
+    branch: base.branch,
+    artifacts: String(base.artifacts),
+    notes: base.notes ?? '',
+    accelerator: base.accelerator ?? '',
+    source_commit: input.sourceCommit,
+    notebook_path: input.request.notebook,
+  };
+  return {
+    kind: 'commit',
+    commitId: input.commitId,
+    machineName,
+    jobScript: jobScript(),
+    jobConfig: jobConfig as unknown as Record<string, unknown>,
+    keys: { repository: c.repository.deploy_key, output: c.output_repository.deploy_key },
+    instance: c.instance,
+    labels: { mymlops: 'commit' },
+    metadata,
+    maxDurationSeconds: c.max_duration > 0 ? c.max_duration : null,
+    keepMachine: input.request.keepMachine,
+  };
+}

@@ -1,0 +1,235 @@
+// The small python helper the job script writes to $MYMLOPS_JOB_DIR/helper.py and calls for all
+// JSON work on the machine (python3 standard library only, 3.6+). It mirrors the notebook rules of
+// src/adapters/notebook/notebook.ts (progress, first error, "was it executed"); keep them in step.
+// Kept free of backticks and dollar-brace so it can live in a template literal.
+
+export const HELPER_PY = String.raw`
+import json, os, random, shlex, sys, time
+from datetime import datetime, timezone
+
+NOT_EXECUTED = (
+    "the command exited 0 but the notebook {path} was not executed: the runner must write the "
+    "executed notebook back in place at the path it is given (a Docker container that does not "
+    "mount the repository folder writes its result elsewhere) - mount the repository folder into "
+    "the container, or make the runner overwrite its input notebook"
+)
+
+
+def now_iso():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(s):
+    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def load_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def load_nb(path):
+    nb = load_json(path)
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return None
+    return nb
+
+
+def pm_status(cell):
+    pm = (cell.get("metadata") or {}).get("papermill")
+    if isinstance(pm, dict) and isinstance(pm.get("status"), str):
+        return pm["status"]
+    return None
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
+
+
+def progress(nb):
+    code = code_cells(nb)
+    use_pm = any(pm_status(c) is not None for c in code)
+    if use_pm:
+        done = sum(1 for c in code if pm_status(c) in ("completed", "failed"))
+    else:
+        done = sum(1 for c in code if isinstance(c.get("execution_count"), int))
+    return {"cells_done": done, "cells_total": len(code)}
+
+
+def first_error(nb):
+    for i, c in enumerate(nb["cells"]):
+        for o in (c.get("outputs") or []) if isinstance(c, dict) else []:
+            if isinstance(o, dict) and o.get("output_type") == "error":
+                return {"cell": i, "ename": str(o.get("ename", "Error")), "evalue": str(o.get("evalue", ""))}
+    return None
+
+
+def executed(nb):
+    code = code_cells(nb)
+    if not code:
+        return True
+    return any(
+        isinstance(c.get("execution_count"), int) or c.get("outputs") or pm_status(c) == "completed"
+        for c in code
+    )
+
+
+def write_sorted(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=4, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def cmd_env(job_path):
+    """Shell assignments (MY_*) for the job script, every value quoted."""
+    job = load_json(job_path)
+    if not isinstance(job, dict):
+        print("echo 'mymlops: job.json is missing or not JSON' >&2; exit 1")
+        return
+    repo = job.get("repository") or {}
+    out = job.get("output_repository") or {}
+    git_user = job.get("git_user") or {}
+    values = {
+        "MY_COMMIT_ID": job.get("commit_id"),
+        "MY_COMMAND": job.get("command"),
+        "MY_NOTEBOOK": job.get("notebook"),
+        "MY_REPO_URL": repo.get("url"),
+        "MY_REPO_REF": repo.get("ref"),
+        "MY_SOURCE_COMMIT": repo.get("sha"),
+        "MY_OUT_URL": out.get("url"),
+        "MY_OUT_BRANCH": out.get("branch"),
+        "MY_ARTIFACTS": "1" if job.get("artifacts") else "0",
+        "MY_NOTES": job.get("notes") or "",
+        "MY_PROGRESS_INTERVAL": int(job.get("progress_interval") or 0),
+        "MY_MAX_DURATION": int(job.get("max_duration") or 0),
+        "MY_LOG_MAX_BYTES": int(job.get("log_max_bytes") or 5242880),
+        "MY_KEEP_WORKDIR": "1" if job.get("keep_workdir") else "0",
+        "MY_SSH_OPTS": " ".join(shlex.quote(o) for o in (job.get("ssh_options") or [])),
+        "MY_GIT_NAME": git_user.get("name") or "mymlops",
+        "MY_GIT_EMAIL": git_user.get("email") or "mymlops@localhost",
+    }
+    for k, v in values.items():
+        print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))
+
+
+def cmd_progress(nb_path):
+    nb = load_nb(nb_path)
+    if nb is None:
+        return 1
+    p = progress(nb)
+    print("%d/%d" % (p["cells_done"], p["cells_total"]))
+    return 0
+
+
+def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, message, timed_out):
+    """Write metadata.json; print a one-line JSON summary. status: processing|auto|failed|cancelled."""
+    job = load_json(job_path) or {}
+    nb = load_nb(nb_path) if nb_path else None
+    meta = dict(job.get("metadata") or {})
+    machine = job.get("machine") or {}
+    for k in ("backend", "instance", "zone", "machine_type"):
+        if k in machine:
+            meta[k] = machine[k]
+    ec = None if exit_code in ("", None) else int(exit_code)
+    error = first_error(nb) if nb is not None else None
+    msg = message or None
+    if status == "auto":
+        if nb is None and nb_path:
+            status = "failed"
+            msg = msg or ("the notebook %s is missing or not valid JSON after the command ran" % job.get("notebook"))
+        elif timed_out == "1":
+            status = "failed"
+            msg = msg or ("stopped after max_duration (%ss)" % job.get("max_duration"))
+        elif ec not in (0, None):
+            status = "failed"
+            msg = msg or ("the command exited with code %d" % ec)
+        elif error is not None:
+            status = "failed"
+            msg = msg or "the notebook has an error output"
+        elif nb is not None and not executed(nb):
+            status = "failed"
+            msg = NOT_EXECUTED.format(path=job.get("notebook"))
+        else:
+            status = "succeeded"
+    finished = None if status == "processing" else now_iso()
+    duration = None
+    if started:
+        end = parse_iso(finished) if finished else datetime.now(timezone.utc)
+        duration = max(0, int(round((end - parse_iso(started)).total_seconds())))
+    hourly = machine.get("hourly_usd")
+    cost = None
+    if isinstance(hourly, (int, float)) and duration is not None:
+        cost = {"hourly_usd": hourly, "amount_usd": round(hourly * duration / 3600.0, 4), "estimate": True}
+    meta.update({
+        "status": status,
+        "started_at": started or None,
+        "finished_at": finished,
+        "duration_seconds": duration,
+        "exit_code": ec,
+        "progress": progress(nb) if nb is not None else {"cells_done": 0, "cells_total": 0},
+        "error": error,
+        "message": msg,
+        "cost": cost,
+    })
+    if out_path:
+        write_sorted(out_path, meta)
+    print(json.dumps({"status": status, "exit_code": ec, "error": error, "message": msg,
+                      "progress": meta["progress"]}, sort_keys=True))
+    return 0
+
+
+def cmd_result(summary_json, published, publish_error, out_path):
+    """Write result.json (the job's own record of how it ended) and print it on one line."""
+    try:
+        res = json.loads(summary_json)
+    except ValueError:
+        res = {"status": "failed", "exit_code": None, "error": None, "message": "internal: no summary"}
+    res["published"] = published == "1"
+    if publish_error:
+        res["status"] = "failed"
+        res["message"] = publish_error if not res.get("message") else res["message"] + "; " + publish_error
+    res["finished_at"] = now_iso()
+    write_sorted(out_path, res)
+    print(json.dumps(res, sort_keys=True))
+    return 0
+
+
+def cmd_caplog(src, dst, max_bytes):
+    """Copy src to dst keeping at most max_bytes: the head and the tail, with a marker between."""
+    max_bytes = int(max_bytes)
+    try:
+        with open(src, "rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
+    if len(data) > max_bytes:
+        marker = b"\n[mymlops: %d bytes of log omitted]\n" % (len(data) - max_bytes)
+        half = max(0, (max_bytes - len(marker)) // 2)
+        data = data[:half] + marker + data[len(data) - half:]
+    with open(dst, "wb") as f:
+        f.write(data)
+    return 0
+
+
+def cmd_backoff(attempt):
+    """Seconds to sleep before retry number attempt: exponential, capped, jittered."""
+    base = min(8.0, 0.2 * (2 ** (int(attempt) - 1)))
+    print("%.2f" % (base * random.uniform(0.5, 1.5)))
+    return 0
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
+          "caplog": cmd_caplog, "backoff": cmd_backoff, "now": lambda: print(now_iso())}[cmd]
+    return fn(*args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
+`;
