@@ -1,0 +1,162 @@
+// Access tokens for the Compute Engine API, cheapest source first:
+// 1. CLOUDSDK_AUTH_ACCESS_TOKEN_FILE (gcloud's own override: one variable points both tools),
+// 2. Application Default Credentials (google-auth-library, imported lazily: it is slow to load) —
+//    only when an ADC file exists, so a laptop without ADC never waits on a metadata-server probe,
+// 3. `gcloud auth print-access-token` (user credentials are not ADC), cached on disk (0600)
+//    because gcloud takes a second or more to start.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { UserError } from '../../errors.js';
+import { exec } from '../../util/exec.js';
+import { addSecret, debug } from '../../util/log.js';
+import { mymlopsHome } from '../../util/paths.js';
+
+export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
+// gcloud refreshes a token that is about to expire before printing it; assume a few minutes of life.
+const GCLOUD_TOKEN_TTL_MS = 5 * 60_000;
+
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Forget a token the API rejected (401), so the next call fetches a fresh one. */
+  invalidate(): void;
+  readonly description: string;
+}
+
+function adcFile(env: NodeJS.ProcessEnv): string | null {
+  const explicit = env['GOOGLE_APPLICATION_CREDENTIALS'];
+  if (explicit) return explicit;
+  const cfg = env['CLOUDSDK_CONFIG'] ?? join(homedir(), '.config', 'gcloud');
+  const f = join(cfg, 'application_default_credentials.json');
+  return existsSync(f) ? f : null;
+}
+
+class FileToken implements TokenSource {
+  readonly description: string;
+  constructor(private file: string) {
+    this.description = `access token file ${file}`;
+  }
+  async token(): Promise<string> {
+    let t: string;
+    try {
+      t = readFileSync(this.file, 'utf8').trim();
+    } catch (e) {
+      throw new UserError(
+        `cannot read CLOUDSDK_AUTH_ACCESS_TOKEN_FILE ${this.file}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+        'point it at a file holding an access token, or unset it',
+      );
+    }
+    if (!t)
+      throw new UserError(
+        `CLOUDSDK_AUTH_ACCESS_TOKEN_FILE ${this.file} is empty`,
+        'write an access token into it',
+      );
+    addSecret(t);
+    return t;
+  }
+  invalidate(): void {}
+}
+
+class AdcToken implements TokenSource {
+  readonly description = 'Application Default Credentials';
+  private client: { getAccessToken(): Promise<{ token?: string | null }> } | null = null;
+  async token(): Promise<string> {
+    if (!this.client) {
+      const { GoogleAuth } = await import('google-auth-library');
+      this.client = (await new GoogleAuth({ scopes: SCOPES }).getClient()) as unknown as typeof this.client;
+    }
+    const r = await this.client!.getAccessToken();
+    if (!r.token)
+      throw new UserError(
+        'Application Default Credentials gave no access token',
+        'run `gcloud auth application-default login`',
+      );
+    addSecret(r.token);
+    return r.token;
+  }
+  invalidate(): void {
+    this.client = null;
+  }
+}
+
+class GcloudToken implements TokenSource {
+  readonly description = 'gcloud auth print-access-token';
+  private cacheFile: string;
+  private mem: { token: string; expires: number } | null = null;
+  constructor(private env: NodeJS.ProcessEnv) {
+    this.cacheFile = join(mymlopsHome(env), 'cache', 'gcloud-token.json');
+  }
+  async token(): Promise<string> {
+    const now = Date.now();
+    if (!this.mem) {
+      try {
+        this.mem = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as { token: string; expires: number };
+      } catch {
+        this.mem = null;
+      }
+    }
+    if (this.mem && this.mem.expires > now + 30_000) {
+      addSecret(this.mem.token);
+      return this.mem.token;
+    }
+    let out: string;
+    try {
+      out = (
+        await exec('gcloud', ['auth', 'print-access-token'], { env: this.env, timeoutMs: 60_000 })
+      ).stdout.trim();
+    } catch (e) {
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new UserError(
+        missing
+          ? 'no Google Cloud credentials found (no ADC file, gcloud not installed)'
+          : `gcloud could not print an access token: ${(e as Error).message}`,
+        'run `gcloud auth login` or `gcloud auth application-default login`',
+      );
+    }
+    addSecret(out);
+    this.mem = { token: out, expires: now + GCLOUD_TOKEN_TTL_MS };
+    try {
+      mkdirSync(dirname(this.cacheFile), { recursive: true });
+      writeFileSync(this.cacheFile, JSON.stringify(this.mem), { mode: 0o600 });
+    } catch (e) {
+      debug('cannot cache gcloud token', String(e));
+    }
+    return out;
+  }
+  invalidate(): void {
+    this.mem = { token: '', expires: 0 };
+    try {
+      writeFileSync(this.cacheFile, JSON.stringify(this.mem), { mode: 0o600 });
+    } catch {
+      // no cache to clear
+    }
+  }
+}
+
+export function tokenSource(env: NodeJS.ProcessEnv = process.env): TokenSource {
+  const file = env['CLOUDSDK_AUTH_ACCESS_TOKEN_FILE'];
+  if (file) return new FileToken(file);
+  if (adcFile(env)) return new AdcToken();
+  return new GcloudToken(env);
+}
+
+/** Project: config, then the variables gcloud and the client libraries honour, then gcloud's default. */
+export async function resolveProject(
+  configured: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const fromEnv =
+    configured ?? env['CLOUDSDK_CORE_PROJECT'] ?? env['GOOGLE_CLOUD_PROJECT'] ?? env['GCLOUD_PROJECT'];
+  if (fromEnv) return fromEnv;
+  const r = await exec('gcloud', ['config', 'get-value', 'project'], {
+    env,
+    allowFail: true,
+    timeoutMs: 30_000,
+  }).catch(() => null);
+  const p = r?.stdout.trim();
+  if (p && r?.code === 0 && !p.startsWith('(unset)')) return p;
+  throw new UserError(
+    'no Google Cloud project configured',
+    'set gcp.project in mymlops.yml, or CLOUDSDK_CORE_PROJECT, or run `gcloud config set project ID`',
+  );
+}

@@ -1,0 +1,153 @@
+// Compute Engine failures as values, and the failover classifier (SkyPilot's table in
+// shared/gce-notes.md): what a failed insert blocks — the zone, its region, or everything.
+
+/** One entry of `error.errors[]` (HTTP errors carry `reason`, operation errors carry `code`). */
+export interface ApiErrorItem {
+  reason?: string;
+  code?: string;
+  message?: string;
+  domain?: string;
+}
+
+/** An HTTP error response of the API: `{error: {code, message, errors: [...]}}`. */
+export class GceApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: ApiErrorItem[],
+    readonly url: string,
+  ) {
+    super(message);
+    this.name = 'GceApiError';
+  }
+  get reason(): string {
+    return this.errors[0]?.reason ?? '';
+  }
+}
+
+/** A zone operation that finished with `error.errors[]`. */
+export class OperationError extends Error {
+  constructor(
+    readonly errors: ApiErrorItem[],
+    readonly httpStatus: number | null,
+  ) {
+    super(errors.map((e) => `${e.code ?? ''}: ${e.message ?? ''}`).join('; '));
+    this.name = 'OperationError';
+  }
+}
+
+export type FailureKind = 'capacity' | 'quota' | 'permission' | 'config' | 'other';
+export type FailureScope = 'zone' | 'region' | 'global';
+
+export interface Classified {
+  /** The code or reason shown to the user and stored in metadata (zones_tried[].code). */
+  code: string;
+  kind: FailureKind;
+  scope: FailureScope;
+  message: string;
+}
+
+export interface FailureInput {
+  status?: number | null;
+  /** Operation `code`s and HTTP `reason`s, in order. */
+  codes: string[];
+  message: string;
+}
+
+const ZONE_CAPACITY = new Set([
+  'ZONE_RESOURCE_POOL_EXHAUSTED',
+  'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS',
+  'insufficientCapacity',
+  'resourcePoolExhausted',
+]);
+// Transient or zone-local: try the next zone (SkyPilot blocks the zone for these).
+const ZONE_OTHER = new Set([
+  'UNSUPPORTED_OPERATION',
+  'RESOURCE_NOT_READY',
+  'RESOURCE_OPERATION_RATE_EXCEEDED',
+]);
+
+export function classify(f: FailureInput): Classified {
+  const msg = f.message;
+  const codes = f.codes.filter(Boolean);
+  const code = codes[0] ?? (f.status ? `HTTP_${f.status}` : 'UNKNOWN');
+  const out = (kind: FailureKind, scope: FailureScope, c = code): Classified => ({
+    code: c,
+    kind,
+    scope,
+    message: msg,
+  });
+  const has = (s: string) => codes.includes(s);
+
+  if (codes.some((c) => ZONE_CAPACITY.has(c)))
+    return out(
+      'capacity',
+      'zone',
+      codes.find((c) => ZONE_CAPACITY.has(c)),
+    );
+  if (has('QUOTA_EXCEEDED') || has('quotaExceeded') || (has('rateLimitExceeded') && /quota/i.test(msg))) {
+    if (/GPUS_ALL_REGIONS|globally/i.test(msg)) return out('quota', 'global');
+    return out('quota', 'region');
+  }
+  if (has('VPC_NOT_FOUND')) return out('config', 'global');
+  if (has('IAM_PERMISSION_DENIED') || has('forbidden') || has('accessNotConfigured') || f.status === 401)
+    return out('permission', 'global');
+  if (codes.some((c) => ZONE_OTHER.has(c))) return out('other', 'zone');
+  if (has('RESOURCE_NOT_FOUND') || has('notFound') || f.status === 404) {
+    // A missing snapshot or network is missing everywhere; anything else may be zone-local.
+    if (
+      /\/(global\/snapshots|global\/networks|subnetworks)\//.test(msg) ||
+      /snapshots\/|networks\//.test(msg)
+    )
+      return out('config', 'global');
+    return out('other', 'zone');
+  }
+  if (f.status === 403) return out('permission', 'global');
+  if (has('invalid') || has('badRequest') || f.status === 400) {
+    // "Machine type … does not exist in zone" is zone-local; any other invalid request is ours to fix.
+    if (/does not exist in zone|not available in zone|not supported in zone/i.test(msg))
+      return out('config', 'zone');
+    return out('config', 'global');
+  }
+  if (/not found or access is unauthorized/i.test(msg)) return out('other', 'zone');
+  return out('other', 'zone');
+}
+
+export function classifyError(e: unknown): Classified {
+  if (e instanceof GceApiError)
+    return classify({
+      status: e.status,
+      codes: e.errors.map((x) => x.reason ?? x.code ?? ''),
+      message: e.message,
+    });
+  if (e instanceof OperationError)
+    return classify({
+      status: e.httpStatus,
+      codes: e.errors.map((x) => x.code ?? x.reason ?? ''),
+      message: e.errors.map((x) => x.message ?? '').join(' '),
+    });
+  return {
+    code: 'UNKNOWN',
+    kind: 'other',
+    scope: 'zone',
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
+
+/** One line a user can act on, for failures that stop the failover loop. */
+export function explain(c: Classified): string {
+  switch (c.kind) {
+    case 'quota':
+      return c.scope === 'global'
+        ? `${c.message} — request a higher GPUS_ALL_REGIONS quota in the Cloud console (IAM & Admin → Quotas)`
+        : `${c.message} — request a higher quota for this region, or widen instance.zone_regex`;
+    case 'permission':
+      return `${c.message} — check that your account (or ADC) has the Compute Instance Admin role on the project`;
+    case 'config':
+      return `${c.message} — check gcp.network / gcp.subnetwork / instance.snapshot in mymlops.yml`;
+    case 'capacity':
+      return `${c.message} — no spot capacity now; try again later or widen instance.zone_regex`;
+    default:
+      return c.message;
+  }
+}

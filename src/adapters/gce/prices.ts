@@ -1,0 +1,107 @@
+// The spot price table: fetched from the Cloud Billing Catalog API (paged, reduced page by page
+// to a few KB), cached at <home>/cache/gce-spot-prices.json and refreshed when older than a week.
+// A failed fetch is remembered for a day so an offline laptop or a project without the billing API
+// does not pay for it on every commit.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { addSkus, emptyTable, type PriceTable, type Sku } from '../../core/zones/prices.js';
+import { debug } from '../../util/log.js';
+import { mymlopsHome } from '../../util/paths.js';
+import type { TokenSource } from './auth.js';
+
+export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
+const WEEK_MS = 7 * 24 * 3600_000;
+const RETRY_FAILED_MS = 24 * 3600_000;
+
+interface CacheFile {
+  fetchedAt: string | null;
+  failedAt?: string;
+  error?: string;
+  table: PriceTable | null;
+}
+
+export function billingBase(env: NodeJS.ProcessEnv = process.env): string {
+  const b =
+    env['MYMLOPS_BILLING_ENDPOINT'] ??
+    env['CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING'] ??
+    'https://cloudbilling.googleapis.com/v1/';
+  return b.endsWith('/') ? b : `${b}/`;
+}
+
+export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(mymlopsHome(env), 'cache', 'gce-spot-prices.json');
+}
+
+export async function fetchPriceTable(tokens: TokenSource, base: string, maxPages = 50): Promise<PriceTable> {
+  const table = emptyTable();
+  let pageToken = '';
+  for (let page = 0; page < maxPages; page++) {
+    const u = new URL(`services/${COMPUTE_SERVICE_ID}/skus`, base);
+    u.searchParams.set('pageSize', '5000');
+    if (pageToken) u.searchParams.set('pageToken', pageToken);
+    const res = await fetch(u, {
+      headers: { Authorization: `Bearer ${await tokens.token()}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!res.ok) throw new Error(`billing catalog: HTTP ${res.status}`);
+    const body = (await res.json()) as { skus?: Sku[]; nextPageToken?: string };
+    addSkus(table, body.skus ?? []);
+    pageToken = body.nextPageToken ?? '';
+    if (!pageToken) return table;
+  }
+  throw new Error('billing catalog: too many pages');
+}
+
+function readCache(file: string): CacheFile | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(file: string, c: CacheFile): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(c));
+    renameSync(tmp, file);
+  } catch (e) {
+    debug('cannot write price cache', String(e));
+  }
+}
+
+export interface SpotPrices {
+  table: PriceTable | null;
+  /** Why there are no (fresh) prices, for the one-line note. */
+  problem: string | null;
+}
+
+/** Cached table, refreshed when older than a week (stale prices beat none when a refresh fails). */
+export async function spotPrices(
+  tokens: TokenSource,
+  env: NodeJS.ProcessEnv = process.env,
+  now = Date.now(),
+): Promise<SpotPrices> {
+  const file = priceCachePath(env);
+  const cache = readCache(file);
+  const fetchedAt = cache?.fetchedAt ? Date.parse(cache.fetchedAt) : 0;
+  if (cache?.table && now - fetchedAt < WEEK_MS) return { table: cache.table, problem: null };
+  const failedAt = cache?.failedAt ? Date.parse(cache.failedAt) : 0;
+  if (now - failedAt < RETRY_FAILED_MS)
+    return { table: cache?.table ?? null, problem: cache?.error ?? 'price fetch failed' };
+  try {
+    const table = await fetchPriceTable(tokens, billingBase(env));
+    writeCache(file, { fetchedAt: new Date(now).toISOString(), table });
+    return { table, problem: null };
+  } catch (e) {
+    const error = (e as Error).message;
+    writeCache(file, {
+      fetchedAt: cache?.fetchedAt ?? null,
+      failedAt: new Date(now).toISOString(),
+      error,
+      table: cache?.table ?? null,
+    });
+    return { table: cache?.table ?? null, problem: error };
+  }
+}
