@@ -1,11 +1,67 @@
 import type { Command } from 'commander';
-import { notImplemented } from './not-implemented.js';
+import { statusSources } from '../adapters/output-repo/status-sources.js';
+import { StatusService } from '../core/status/service.js';
+import { renderTable } from '../core/status/table.js';
+import { UserError } from '../errors.js';
+import { color, colorErr } from '../util/log.js';
+import { mymlopsHome } from '../util/paths.js';
+import { config } from './context.js';
+import { addServerOptions, runDashboard, type ServerOptions } from './dashboard.js';
+
+interface StatusOptions extends ServerOptions {
+  json?: boolean;
+  limit?: string;
+  server?: boolean;
+}
+
+export function parseLimit(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new UserError(`--limit ${v} is not a positive whole number`, 'pass e.g. --limit 20');
+  return Number(v);
+}
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('status')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => notImplemented('status', 'issue 4'));
+    .description('list commits, newest first: status, progress, when they finished, how long they took')
+    .option('--json', 'print the status as JSON (fields documented in the README)')
+    .option('--limit <n>', 'show only the newest N commits')
+    .option('--server', 'serve the dashboard instead (same as `mymlops dashboard`)');
+  addServerOptions(cmd).action(async (opts: StatusOptions, c: Command) => {
+    if (opts.server) return runDashboard(c, opts);
+    if ((opts.host !== undefined || opts.port !== undefined) && !opts.server)
+      throw new UserError(
+        '--host and --port only apply to the dashboard',
+        'add --server, or run `mymlops dashboard`',
+      );
+    const limit = parseLimit(opts.limit);
+    const cfg = config(c);
+    const home = mymlopsHome();
+    const snap = await new StatusService(statusSources(cfg, home, { failWhenUnreachable: true })).snapshot();
+    const commits = limit === null ? snap.commits : snap.commits.slice(0, limit);
+    if (opts.json) {
+      const out = {
+        generated_at: snap.generated_at,
+        running: snap.running,
+        commits,
+        dev_vms: snap.dev_vms,
+        warnings: snap.warnings,
+      };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
+    for (const w of snap.warnings) process.stderr.write(`${colorErr.yellow(`mymlops: warning: ${w}`)}\n`);
+    process.stdout.write(
+      renderTable(commits, {
+        now: new Date(),
+        paint: color,
+        width: process.stdout.isTTY ? process.stdout.columns : null,
+      }),
+    );
+    if (limit !== null && snap.commits.length > limit)
+      process.stdout.write(
+        `${color.dim(`… ${snap.commits.length - limit} older commit(s) not shown (--limit ${limit})`)}\n`,
+      );
+  });
 }

@@ -281,3 +281,15 @@ test('devVmRows lists start machines with copyable commands', () => {
   assert.equal(rows[0]!.logs_command, 'mymlops logs mymlops-dev');
   assert.deepEqual(devVmRows(null), []);
 });
+
+test('merge: a finished local job whose final push is not fetched yet takes the job result', () => {
+  const m = { ...machine(ID, 'gone', 'finished'), metadata: { status: 'failed' } };
+  const rows = mergeStatus({
+    records: [rec(ID, { ...ORIG, status: 'processing' })],
+    machines: [m],
+    launches: [],
+    backend: 'local',
+    now: NOW,
+  });
+  assert.equal(rows[0]!.status, 'failed');
+});

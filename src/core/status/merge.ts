@@ -86,6 +86,14 @@ function judge(
   // No result yet, or a progress push (`processing` / `provisioning`): the machine decides.
   const ownBackend = (meta?.backend ?? launch?.backend ?? input.backend) === input.backend;
   if (machine) {
+    // The job's own verdict (the local backend reads it from the job folder) beats guessing while
+    // the final push is not fetched yet.
+    const own = machine.metadata['status'] as CommitStatus | undefined;
+    if ((machine.state === 'gone' || machine.state === 'stopped') && own && FINAL.includes(own))
+      return {
+        status: own,
+        reason: machine.metadata['message'] ?? (own === 'succeeded' ? null : (machine.reason ?? null)),
+      };
     if (machine.state === 'running') return { status: 'processing', reason: null };
     if (machine.state === 'provisioning')
       return { status: rec ? 'processing' : 'provisioning', reason: null };

@@ -1,0 +1,109 @@
+// One status snapshot from the three sources, for every view. The sources are adapters handed in
+// by the caller (the output repository index, the backend, the launch records), so this file stays
+// free of processes and I/O of its own.
+import { createHash } from 'node:crypto';
+import type { BackendKind, LiveMachine } from '../model.js';
+import { devVmRows, mergeStatus, runningCount } from './merge.js';
+import type { CommitRow, DevVmRow, LaunchRecord, OutputRecord } from './types.js';
+
+export interface RepoRefresh {
+  records: OutputRecord[];
+  /** A warning to show (fetch failed, …); the records are then the last ones read. */
+  warning: string | null;
+}
+
+export interface StatusSources {
+  backend: BackendKind;
+  /** `force` bypasses the fetch throttle (a machine just went away: its final push is due). */
+  refreshRepo(force: boolean): Promise<RepoRefresh>;
+  listMachines(): Promise<LiveMachine[]>;
+  listLaunches(): Promise<LaunchRecord[]>;
+  /** Dev-VM ports/tunnels (issue 6); rows pass through unchanged when absent. */
+  decorateDevVms?(rows: DevVmRow[]): DevVmRow[];
+  now?(): Date;
+}
+
+export interface StatusSnapshot {
+  generated_at: string;
+  /** Changes whenever anything shown changes (ETag / "since" for polling clients). */
+  version: string;
+  running: number;
+  commits: CommitRow[];
+  dev_vms: DevVmRow[];
+  warnings: string[];
+}
+
+export class StatusService {
+  private liveBefore = new Set<string>();
+
+  constructor(private readonly sources: StatusSources) {}
+
+  async snapshot(): Promise<StatusSnapshot> {
+    const warnings: string[] = [];
+    // Machines first: a machine that is gone now pushed its result before it went, so the fetch
+    // that follows sees it.
+    let machines: LiveMachine[] | null;
+    try {
+      machines = await this.sources.listMachines();
+    } catch (e) {
+      machines = null;
+      warnings.push(`could not list ${this.sources.backend} machines: ${(e as Error).message}`);
+    }
+    const live = new Set(
+      (machines ?? []).filter((m) => m.state === 'running' || m.state === 'provisioning').map((m) => m.name),
+    );
+    const vanished = [...this.liveBefore].some((n) => !live.has(n));
+    this.liveBefore = live;
+    const repo = await this.sources.refreshRepo(vanished);
+    if (repo.warning) warnings.push(repo.warning);
+    let launches: LaunchRecord[] = [];
+    try {
+      launches = await this.sources.listLaunches();
+    } catch (e) {
+      warnings.push(`could not read launch records: ${(e as Error).message}`);
+    }
+    const now = this.sources.now?.() ?? new Date();
+    const commits = mergeStatus({
+      records: repo.records,
+      machines,
+      launches,
+      backend: this.sources.backend,
+      now,
+    });
+    let dev = devVmRows(machines);
+    if (this.sources.decorateDevVms) dev = this.sources.decorateDevVms(dev);
+    const body = JSON.stringify([commits, dev, warnings]);
+    return {
+      generated_at: now.toISOString(),
+      version: createHash('sha1').update(body).digest('hex').slice(0, 16),
+      running: runningCount(commits),
+      commits,
+      dev_vms: dev,
+      warnings,
+    };
+  }
+}
+
+/** A launch.json (written by every launch) read tolerantly: unknown shapes yield nulls, not errors. */
+export function launchFromJson(raw: unknown): LaunchRecord | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const repo = (r['repository'] ?? {}) as Record<string, unknown>;
+  const commitId = s(r['commit']) ?? s(r['commitId']);
+  if (!commitId) return null;
+  const notebook = s(r['notebook']);
+  const backend = s(r['backend']);
+  return {
+    commitId,
+    launchedAt: s(r['created_at']) ?? s(r['launched_at']),
+    machineName: s(r['machine']),
+    backend: backend === 'local' || backend === 'gce' ? backend : null,
+    notebook: notebook ? (notebook.split('/').pop() ?? notebook) : null,
+    notes: s(r['notes']),
+    repository: typeof r['repository'] === 'string' ? (r['repository'] as string) : s(repo['url']),
+    branch: s(repo['branch']) ?? s(r['branch']),
+    accelerator: s(r['accelerator']),
+    artifacts: typeof r['artifacts'] === 'boolean' ? (r['artifacts'] as boolean) : null,
+  };
+}

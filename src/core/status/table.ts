@@ -1,0 +1,105 @@
+// The terminal view of `mymlops status`: one line per commit, newest first, with the status
+// coloured and times relative ("finished 12 min ago, took 1h04m").
+import type { CommitStatus } from '../model.js';
+import { formatAgo, formatDuration } from './format.js';
+import type { CommitRow } from './types.js';
+
+export interface Painter {
+  green(s: string): string;
+  red(s: string): string;
+  blue(s: string): string;
+  cyan(s: string): string;
+  yellow(s: string): string;
+  magenta(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+const PAINT: Record<CommitStatus, keyof Painter> = {
+  provisioning: 'cyan',
+  processing: 'blue',
+  stopped: 'yellow',
+  succeeded: 'green',
+  failed: 'red',
+  cancelled: 'dim',
+  lost: 'magenta',
+};
+
+/** "finished 12 min ago, took 1h04m" / "running 5m00s, 3/10 cells" / "started 2 h ago". */
+export function whenText(r: CommitRow, now: Date): string {
+  const started = r.started_at ?? r.timestamp;
+  if (r.status === 'processing' || r.status === 'provisioning') {
+    const elapsed = (now.getTime() - Date.parse(started)) / 1000;
+    const p = r.progress ? `, ${r.progress.cells_done}/${r.progress.cells_total} cells` : '';
+    return `${r.status === 'provisioning' ? 'starting for' : 'running'} ${formatDuration(Math.max(0, elapsed))}${p}`;
+  }
+  const took = r.duration_seconds !== null ? `, took ${formatDuration(r.duration_seconds)}` : '';
+  if (r.finished_at) return `finished ${formatAgo(r.finished_at, now)}${took}`;
+  // Folders of the original tool carry no times: their id is when the commit was made.
+  return `${r.started_at && r.started_at !== r.timestamp ? 'started' : 'committed'} ${formatAgo(started, now)}${took}`;
+}
+
+function metricsText(r: CommitRow): string {
+  return Object.entries(r.metrics)
+    .slice(0, 3)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number(v.toPrecision(4))}`)
+    .join(' ');
+}
+
+/** Printable width of a string (ANSI codes excluded). */
+function visible(s: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+function clip(s: string, max: number): string {
+  if (max <= 1) return '';
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+export function renderTable(
+  rows: CommitRow[],
+  opts: { now: Date; paint: Painter; width: number | null },
+): string {
+  const { paint, now } = opts;
+  if (rows.length === 0)
+    return `${paint.dim('no commits yet — run `mymlops commit path/to/notebook.ipynb -n "notes"`')}\n`;
+  const cells = rows.map((r) => {
+    const reason = r.reason && r.status !== 'succeeded' ? ` (${r.reason})` : '';
+    return [
+      r.status,
+      r.id,
+      r.notebook ?? '?',
+      whenText(r, now),
+      metricsText(r),
+      (r.notes ?? '').replace(/\s+/g, ' ') + reason,
+    ];
+  });
+  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', 'NOTES'];
+  const showMetrics = cells.some((c) => c[4] !== '');
+  const cols = head.map((_, i) => i).filter((i) => i !== 4 || showMetrics);
+  const widths = cols.map((i) => Math.max(head[i]!.length, ...cells.map((c) => c[i]!.length)));
+  const lines: string[] = [];
+  const fmt = (vals: string[], painter?: (i: number, s: string) => string) => {
+    const parts = cols.map((i, k) => {
+      const last = k === cols.length - 1;
+      const v = vals[i]!;
+      const padded = last ? v : v.padEnd(widths[k]!);
+      return painter ? painter(i, padded) : padded;
+    });
+    let line = parts.join('  ');
+    if (opts.width && visible(line) > opts.width) {
+      // Only the last column (notes) is shortened to fit the terminal.
+      const over = visible(line) - opts.width;
+      const lastVal = vals[cols[cols.length - 1]!]!;
+      parts[parts.length - 1] = clip(lastVal, lastVal.length - over);
+      line = parts.join('  ');
+    }
+    return line.trimEnd();
+  };
+  lines.push(paint.bold(fmt(head)));
+  rows.forEach((r, n) => {
+    lines.push(fmt(cells[n]!, (i, s) => (i === 0 ? paint[PAINT[r.status]](s) : i === 1 ? paint.dim(s) : s)));
+  });
+  return `${lines.join('\n')}\n`;
+}
