@@ -17,10 +17,23 @@ STATE_FILE=${MYMLOPS_WD_STATE_FILE:-/var/lib/mymlops/idle.json}
 SSHD_PIDS=" ${MYMLOPS_WD_SSHD_PIDS:-} "
 GCE=${MYMLOPS_WD_GCE:-0}
 MD="http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1"
-COMPUTE_API=${MYMLOPS_WD_COMPUTE_API:-https://compute.googleapis.com/compute/v1}
+# gcloud's own override variable (set by the simulator) also redirects the watchdog's API calls.
+COMPUTE_API=${MYMLOPS_WD_COMPUTE_API:-${CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE:-https://compute.googleapis.com/compute/v1/}}
+COMPUTE_API=${COMPUTE_API%/}
+SHUTDOWN_CMD=${MYMLOPS_WD_SHUTDOWN_CMD:-shutdown -h now}
+LOG=${MYMLOPS_WD_LOG:-}
+LOG_MAX=${MYMLOPS_WD_LOG_MAX_BYTES:-1048576}
 if [ "${MYMLOPS_WD_NVIDIA_SMI+set}" = set ]; then NVSMI=$MYMLOPS_WD_NVIDIA_SMI; else NVSMI=$(command -v nvidia-smi || true); fi
 
 log() { printf '%s watchdog: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+# Log to a file of its own when asked (kept under LOG_MAX: one old generation, LOG.1).
+if [ -n "$LOG" ]; then mkdir -p "$(dirname "$LOG")"; exec >>"$LOG" 2>&1; fi
+rotate() {
+  [ -n "$LOG" ] || return 0
+  local size
+  size=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
+  if [ "$size" -gt "$LOG_MAX" ]; then mv -f "$LOG" "$LOG.1"; exec >>"$LOG" 2>&1; fi
+}
 # a < b for decimal numbers (thresholds may be fractional)
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
@@ -120,7 +133,8 @@ run_action() {
   if [ -n "${MYMLOPS_WD_ACTION_CMD:-}" ]; then bash -c "$MYMLOPS_WD_ACTION_CMD"; return; fi
   case "$ACTION" in
     delete) gce_self DELETE "" ;;
-    *) if [ "$GCE" = 1 ]; then gce_self POST /stop || shutdown -h now; else shutdown -h now; fi ;;
+    # Stopping through the API works without root; a guest shutdown also stops a GCE VM.
+    *) if [ "$GCE" = 1 ]; then gce_self POST /stop || bash -c "$SHUTDOWN_CMD"; else bash -c "$SHUTDOWN_CMD"; fi ;;
   esac
 }
 
@@ -131,6 +145,7 @@ cpu_sample
 IDLE_SINCE=""
 while :; do
   sleep "$INTERVAL"
+  rotate
   cpu_sample; gpu_sample; ssh_sample; jupyter_sample
   now=$(date +%s)
   reasons=""

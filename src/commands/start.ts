@@ -1,11 +1,85 @@
+// `mymlops start [--name NAME] [--dry-run] [--json]`: a dev machine with the repository cloned and
+// start.command running, stopped by its idle watchdog.
 import type { Command } from 'commander';
-import { notImplemented } from './not-implemented.js';
+import { createBackend } from '../adapters/backends/index.js';
+import { devDir } from '../adapters/backends/local/devvm.js';
+import { logCommand, portLinks, sshCommand } from '../core/devvm/access.js';
+import { startDevMachine } from '../core/devvm/start.js';
+import { color } from '../util/log.js';
+import { mymlopsHome } from '../util/paths.js';
+import { checkKey, sshOptionsFromEnv } from './commit-deps.js';
+import { config } from './context.js';
+
+interface Opts {
+  name?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   program
     .command('start')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => notImplemented('start', 'issue 6'));
+    .description('start a dev machine: clone the repository, run start.command, stop it when idle')
+    .option(
+      '--name <name>',
+      'machine name (default mymlops-start-YYYYmmdd-HHMMSS); an existing name is refused',
+    )
+    .option('--dry-run', 'print the machine request, job.json and script, and create nothing')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (opts: Opts, cmd: Command) => {
+      const cfg = config(cmd);
+      const home = mymlopsHome();
+      const out = await startDevMachine(
+        cfg,
+        { name: opts.name ?? null, dryRun: Boolean(opts.dryRun) },
+        {
+          now: () => new Date(),
+          backend: () => createBackend(cfg, home),
+          checkKey,
+          sshOptions: sshOptionsFromEnv(),
+        },
+      );
+      const { plan, machine } = out;
+      const idle = cfg.start!.idle_shutdown;
+      const w = (s: string): void => {
+        process.stdout.write(`${s}\n`);
+      };
+      if (opts.dryRun) {
+        if (opts.json) return w(JSON.stringify({ dry_run: true, plan }, null, 2));
+        w(`${color.bold('start')} ${plan.machineName} (${cfg.backend}; dry run: nothing was created)`);
+        if (plan.instance) w(`instance  ${JSON.stringify(plan.instance)}`);
+        w(`labels    ${JSON.stringify(plan.labels)}`);
+        w(`${color.bold('job.json')}\n${JSON.stringify(plan.jobConfig, null, 2)}`);
+        w(`${color.bold('job script')}\n${plan.jobScript}`);
+        return;
+      }
+      const m = machine!;
+      const repoDir = cfg.backend === 'local' ? `${devDir(home, m.name)}/repo` : undefined;
+      const ports = cfg.dashboard.tunnel?.remote_ports ?? [];
+      const links = cfg.backend === 'local' ? portLinks(ports, null) : [];
+      if (opts.json)
+        return w(
+          JSON.stringify({
+            name: m.name,
+            backend: m.backend,
+            zone: m.zone,
+            state: m.state,
+            ssh: sshCommand(m, { repoDir, project: cfg.gcp.project }),
+            logs: logCommand(m.name),
+            links: links.map((l) => l.url),
+          }),
+        );
+      w(`${color.green('started')} dev machine ${color.bold(m.name)}${m.zone ? ` in ${m.zone}` : ''}`);
+      w(
+        `  ${cfg.backend === 'local' ? 'repo' : 'ssh '}  ${sshCommand(m, { repoDir, project: cfg.gcp.project })}`,
+      );
+      w(`  logs  ${logCommand(m.name)}`);
+      for (const l of links) w(`  port  ${l.url}`);
+      if (cfg.backend !== 'local' && ports.length) w('  ports are tunnelled by `mymlops dashboard`');
+      w(
+        idle.timeout > 0
+          ? `  idle watchdog: ${idle.action === 'delete' ? 'deleted' : 'stopped'} after ${Math.round(idle.timeout / 60)} min idle (see mymlops status)`
+          : '  idle shutdown is disabled (start.idle_shutdown.timeout: 0)',
+      );
+    });
 }

@@ -26,6 +26,7 @@ import {
   writeJson,
 } from '../../store/jobs.js';
 import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import { LocalDevMachines } from './devvm.js';
 
 export interface CancelRecord {
   requested_at: string;
@@ -62,7 +63,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalBackend implements ComputeBackend {
   readonly kind = 'local' as const;
-  constructor(readonly home: string) {}
+  /** Dev machines (`mymlops start`, issue 6): <home>/dev/<name>/. */
+  readonly dev: LocalDevMachines;
+  constructor(readonly home: string) {
+    this.dev = new LocalDevMachines(home);
+  }
 
   private pidOf(commitId: string): number | null {
     try {
@@ -79,6 +84,7 @@ export class LocalBackend implements ComputeBackend {
   }
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+    if (plan.kind === 'start') return this.dev.launch(plan);
     if (!plan.commitId)
       return err({ code: 'config', message: 'the local backend runs commit jobs only', zonesTried: [] });
     const dir = jobDir(plan.commitId, this.home);
@@ -167,7 +173,8 @@ export class LocalBackend implements ComputeBackend {
   async list(): Promise<LiveMachine[]> {
     return listLaunches(this.home)
       .filter((r) => r.backend === 'local')
-      .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r));
+      .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r))
+      .concat(this.dev.list());
   }
 
   private resolve(machineName: string): LaunchRecord {
@@ -177,6 +184,7 @@ export class LocalBackend implements ComputeBackend {
   }
 
   async readLog(machineName: string, from: number): Promise<LogChunk> {
+    if (this.dev.exists(machineName)) return this.dev.readLog(machineName, from);
     const rec = this.resolve(machineName);
     // Decide "done" before reading so the last bytes written before exit are never missed.
     const done = !this.isRunning(rec.commit);

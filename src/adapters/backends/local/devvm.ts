@@ -1,0 +1,224 @@
+// Dev machines on the local backend: the dev script (src/core/devvm/script.ts) runs detached in
+// its own process group, in <home>/dev/<name>/: job.sh, job.json, keys/, pid, job.log, repo/,
+// command.pid, idle.json + watchdog.log (the watchdog), created.json.
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
+import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import { err, ok, type Result } from '../../../errors.js';
+import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import { completeUtf8 } from './local.js';
+
+export function devRoot(home: string): string {
+  return join(home, 'dev');
+}
+
+export function devDir(home: string, name: string): string {
+  return join(devRoot(home), name);
+}
+
+function alive(pid: number, dir: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'job.sh'));
+  } catch {
+    return true;
+  }
+}
+
+function readPid(file: string): number | null {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+export class LocalDevMachines {
+  constructor(readonly home: string) {}
+
+  exists(name: string): boolean {
+    return existsSync(join(devDir(this.home, name), 'job.sh'));
+  }
+
+  running(name: string): boolean {
+    const dir = devDir(this.home, name);
+    const pid = readPid(join(dir, 'pid'));
+    return pid !== null && alive(pid, dir);
+  }
+
+  /** Creates <home>/dev/<name>/ and starts the dev script detached. Refuses an existing name. */
+  async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+    const dir = devDir(this.home, plan.machineName);
+    mkdirSync(devRoot(this.home), { recursive: true });
+    try {
+      mkdirSync(dir); // atomic: two `start --name x` at once cannot both win
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        return err({
+          code: 'config',
+          message: `a dev machine named ${plan.machineName} already exists`,
+          zonesTried: [],
+        });
+      throw e;
+    }
+    writeFileSync(join(dir, 'job.sh'), plan.jobScript, { mode: 0o700 });
+    writeFileSync(join(dir, 'job.json'), `${JSON.stringify(plan.jobConfig, null, 2)}\n`, { mode: 0o600 });
+    if (plan.keys.repository) {
+      mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(dir, 'keys', 'repository'), readFileSync(plan.keys.repository), { mode: 0o600 });
+    }
+    const createdAt = new Date().toISOString();
+    writeFileSync(
+      join(dir, 'created.json'),
+      `${JSON.stringify({ name: plan.machineName, created_at: createdAt })}\n`,
+    );
+    const log = openSync(join(dir, 'job.log'), 'a', 0o600);
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env))
+      if (!k.startsWith('GIT_') && !k.startsWith('MYMLOPS_WD_')) env[k] = v;
+    env['MYMLOPS_JOB_DIR'] = dir;
+    try {
+      const child = spawn('bash', [join(dir, 'job.sh')], {
+        cwd: dir,
+        detached: true,
+        stdio: ['ignore', log, log],
+        env,
+      });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('spawn', () => resolve(child.pid!));
+      });
+      writeFileSync(join(dir, 'pid'), `${pid}\n`);
+      child.unref();
+    } catch (e) {
+      return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
+    } finally {
+      closeSync(log);
+    }
+    return ok({ machine: this.machine(plan.machineName), zonesTried: [] });
+  }
+
+  machine(name: string): LiveMachine {
+    const dir = devDir(this.home, name);
+    const running = this.running(name);
+    let idle = null;
+    try {
+      idle = parseWatchdogState(readFileSync(join(dir, 'idle.json'), 'utf8'));
+    } catch {}
+    let createdAt: string | null = null;
+    try {
+      createdAt = (JSON.parse(readFileSync(join(dir, 'created.json'), 'utf8')) as { created_at: string })
+        .created_at;
+    } catch {}
+    const reason = running
+      ? null
+      : idle?.state === 'stopped'
+        ? 'idle'
+        : existsSync(join(dir, 'stopped.json'))
+          ? 'stopped'
+          : 'exited';
+    return {
+      kind: 'start',
+      name,
+      commitId: null,
+      backend: 'local',
+      zone: null,
+      state: running ? 'running' : 'stopped',
+      reason,
+      createdAt,
+      machineType: null,
+      accelerator: null,
+      metadata: {},
+      idle: idle
+        ? {
+            idle_seconds: idle.idle_seconds,
+            stops_in_seconds: idle.stops_in_seconds,
+            updated_at: idle.updated_at,
+          }
+        : null,
+      sshTarget: null,
+    };
+  }
+
+  list(): LiveMachine[] {
+    let names: string[] = [];
+    try {
+      names = readdirSync(devRoot(this.home));
+    } catch {
+      return [];
+    }
+    return names.filter((n) => this.exists(n)).map((n) => this.machine(n));
+  }
+
+  /** The clone of a dev machine (for `commit --instance` on the local backend). */
+  repoDir(name: string): string {
+    return join(devDir(this.home, name), 'repo');
+  }
+
+  readLog(name: string, from: number): LogChunk {
+    const done = !this.running(name);
+    const file = join(devDir(this.home, name), 'job.log');
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return { text: '', next: from, done };
+    }
+    if (size <= from) return { text: '', next: Math.min(from, size), done };
+    const fd = openSync(file, 'r');
+    try {
+      const len = Math.min(size - from, 4 * 1024 * 1024);
+      const buf = Buffer.alloc(len);
+      const n = readSync(fd, buf, 0, len, from);
+      const end = completeUtf8(buf, n);
+      return {
+        text: buf.subarray(0, end).toString('utf8'),
+        next: from + end,
+        done: done && from + end >= size,
+      };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Stops the dev script and its command (SIGTERM to the groups, then SIGKILL). */
+  async stop(name: string, graceMs = 10_000): Promise<void> {
+    const dir = devDir(this.home, name);
+    writeFileSync(
+      join(dir, 'stopped.json'),
+      `${JSON.stringify({ requested_at: new Date().toISOString() })}\n`,
+    );
+    const pids = [readPid(join(dir, 'pid')), readPid(join(dir, 'command.pid'))].filter(
+      (p): p is number => p !== null,
+    );
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGTERM');
+      } catch {}
+    }
+    const end = Date.now() + graceMs;
+    while (Date.now() < end && this.running(name)) await new Promise((r) => setTimeout(r, 100));
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {}
+    }
+  }
+}

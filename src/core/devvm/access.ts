@@ -1,0 +1,49 @@
+// How the user reaches a dev machine: the copyable ssh / log commands and the port links. Pure.
+import type { LiveMachine } from '../model.js';
+import { GCE_REPO_DIR } from './plan.js';
+import { shQuote } from './watchdog.js';
+
+/** ssh into the repository folder as the original (root's clone, login shell). */
+export function sshCommand(
+  m: Pick<LiveMachine, 'name' | 'zone' | 'backend'>,
+  opts: { repoDir?: string; project?: string | null } = {},
+): string {
+  if (m.backend === 'local') return `cd ${shQuote(opts.repoDir ?? '.')}`;
+  const inner = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
+  return [
+    'gcloud compute ssh',
+    m.name,
+    `--zone ${m.zone ?? '<zone>'}`,
+    ...(opts.project ? [`--project ${opts.project}`] : []),
+    `-- -t ${shQuote(inner)}`,
+  ].join(' ');
+}
+
+export function logCommand(name: string): string {
+  return `mymlops logs ${name}`;
+}
+
+export interface PortLink {
+  remote: number;
+  /** The port the browser opens on this computer (tunnel, or the port itself locally). */
+  local: number;
+  url: string;
+}
+
+/** Local backend: ports are served on this machine, so they link directly. */
+export function portLinks(
+  remotePorts: readonly number[],
+  assigned: Record<string, number> | null,
+): PortLink[] {
+  return remotePorts.map((remote) => {
+    const local = assigned ? assigned[String(remote)] : remote;
+    return { remote, local: local ?? remote, url: `http://localhost:${local ?? remote}/` };
+  });
+}
+
+/** "running", "stopped (idle)", "stopped", "provisioning"… as status and the dashboard show it. */
+export function devStateLabel(m: Pick<LiveMachine, 'state' | 'reason'>): string {
+  if (m.state === 'stopped' && m.reason === 'idle') return 'stopped (idle)';
+  if (m.state === 'stopped' && m.reason === 'preempted') return 'stopped (preempted)';
+  return m.state;
+}

@@ -1,0 +1,38 @@
+// The dev-machine script: one bash program, the same text on every backend (assets/devvm/start.sh
+// with the watchdog embedded). Pure: values travel in job.json (StartJobConfig).
+//
+// CONTRACT (backends rely on this)
+//   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh      at EVERY boot (GCE: from the startup script)
+//   Input: $MYMLOPS_JOB_DIR/job.json  StartJobConfig;  $MYMLOPS_JOB_DIR/keys/repository (optional)
+//          $MYMLOPS_VM_ROOT (simulator only): prefix of repo_dir
+//   Does:  clones the repository once (flag <repo>/.git/mymlops-cloned; a reboot does not clone
+//          again), runs `command` in it in its own process group (pid in command.pid), runs the idle
+//          watchdog (state in idle.json, log in watchdog.log) and waits for both.
+//   Output: stdout/stderr = the machine log (local: job.log; GCE: serial console).
+//   Signals: SIGTERM stops the command's process group and the watchdog.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { watchdogScript } from './watchdog.js';
+
+export interface StartJobConfig {
+  version: 1;
+  kind: 'start';
+  name: string;
+  command: string;
+  repository: { url: string; branch: string };
+  /** Absolute clone path on the machine (GCE: /root/repo); null = $MYMLOPS_JOB_DIR/repo. */
+  repo_dir: string | null;
+  ssh_options: string[];
+  /** Watchdog env (watchdogEnv); null = no watchdog. */
+  watchdog: Record<string, string> | null;
+}
+
+const START_ASSET = join(import.meta.dirname, '..', '..', '..', 'assets', 'devvm', 'start.sh');
+
+export function startJobScript(): string {
+  const wd = watchdogScript();
+  const heredoc = `cat > "$J/watchdog.sh" <<'MYMLOPS_WATCHDOG_EOF'\n${wd}${wd.endsWith('\n') ? '' : '\n'}MYMLOPS_WATCHDOG_EOF`;
+  if (wd.includes('\nMYMLOPS_WATCHDOG_EOF\n'))
+    throw new Error('watchdog script contains its heredoc delimiter');
+  return readFileSync(START_ASSET, 'utf8').replace('# @@WATCHDOG@@', () => heredoc);
+}
