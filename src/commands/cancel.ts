@@ -1,11 +1,27 @@
+// `mymlops cancel ID`: stop a running commit job (its status becomes `cancelled`).
 import type { Command } from 'commander';
-import { notImplemented } from './not-implemented.js';
+import { UserError } from '../errors.js';
+import { jobTarget } from './job-target.js';
 
 export function register(program: Command): void {
   program
     .command('cancel')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => notImplemented('cancel', 'issue 3'));
+    .description('stop a running commit (status becomes cancelled)')
+    .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { rec, backend } = jobTarget(id);
+      const machine = (await backend.list()).find((m) => m.name === rec.machine);
+      if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))
+        throw new UserError(
+          `commit ${rec.commit} is not running (${machine ? `${machine.state}${machine.reason ? `: ${machine.reason}` : ''}` : 'gone'})`,
+          'see its result with `mymlops status`',
+        );
+      await backend.cancel(rec.machine);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ commit: rec.commit, machine: rec.machine, status: 'cancelled' })}\n`,
+        );
+      else process.stdout.write(`cancelled commit ${rec.commit} (${rec.machine})\n`);
+    });
 }

@@ -1,11 +1,48 @@
+// `mymlops logs ID [-f]` (aliases startup-logs, startup_logs): a job's log, through its backend.
 import type { Command } from 'commander';
-import { notImplemented } from './not-implemented.js';
+import { followLog, outcomeLine } from '../core/commit/follow.js';
+import { ExitCode } from '../errors.js';
+import { colorErr } from '../util/log.js';
+import { jobTarget } from './job-target.js';
 
 export function register(program: Command): void {
   program
     .command('logs')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => notImplemented('logs', 'issue 3'));
+    .alias('startup-logs')
+    .alias('startup_logs')
+    .description("print a job's log (commit id or machine name); -f follows it until the job ends")
+    .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
+    .option('-f, --follow', 'keep printing new output until the job ends; exit 1 if it failed')
+    .action(async (id: string, opts: { follow?: boolean }) => {
+      const { rec, backend } = jobTarget(id);
+      if (!opts.follow) {
+        let from = 0;
+        for (;;) {
+          const chunk = await backend.readLog(rec.machine, from);
+          process.stdout.write(chunk.text);
+          if (!chunk.text || chunk.next === from) break;
+          from = chunk.next;
+        }
+        return;
+      }
+      const abort = new AbortController();
+      const onInt = () => abort.abort();
+      process.once('SIGINT', onInt);
+      try {
+        const { outcome } = await followLog(backend, rec.machine, {
+          write: (t) => process.stdout.write(t),
+          signal: abort.signal,
+        });
+        if (abort.signal.aborted) throw new ExitCode(130);
+        const line = outcomeLine(rec.commit, outcome);
+        if (outcome?.status === 'succeeded') {
+          process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
+          return;
+        }
+        process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
+        throw new ExitCode(1);
+      } finally {
+        process.off('SIGINT', onInt);
+      }
+    });
 }

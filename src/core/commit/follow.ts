@@ -73,6 +73,9 @@ export function outcomeLine(commitId: string, o: JobOutcome | null): string {
   if (o.status === 'succeeded') return `commit ${commitId} succeeded`;
   const parts: string[] = [];
   if (o.error) parts.push(`${o.error.ename}: ${o.error.evalue.split('\n')[0]} (cell ${o.error.cell})`);
-  if (o.message && !(o.error && o.message === 'the notebook has an error output')) parts.push(o.message);
+  // With a cell error the error is the news; "exited with code 1" / "has an error output" add nothing.
+  const redundant =
+    o.error && o.message && /^the (command exited with code|notebook has an error output)/.test(o.message);
+  if (o.message && !redundant) parts.push(o.message);
   return `commit ${commitId} ${o.status}${parts.length ? ` — ${parts.join('; ')}` : ''}`;
 }

@@ -156,6 +156,8 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
             msg = NOT_EXECUTED.format(path=job.get("notebook"))
         else:
             status = "succeeded"
+    if status == "cancelled" and not msg:
+        msg = "cancelled while the command was running"
     finished = None if status == "processing" else now_iso()
     duration = None
     if started:

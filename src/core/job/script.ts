@@ -116,10 +116,11 @@ FINISHING=""
 STAGE_MSG=""
 EC=""
 
-kill_tree() { # kill_tree <pid> <signal>: the process and all its descendants
-  local pid=$1 sig=$2 child
-  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill_tree "$child" "$sig"; done
+kill_tree() { # kill_tree <pid> <signal>: the process, then its descendants (listed before it dies)
+  local pid=$1 sig=$2 children child
+  children="$(ps -o pid= --ppid "$pid" 2>/dev/null)"
   kill "-$sig" "$pid" 2>/dev/null || true
+  for child in $children; do kill_tree "$child" "$sig"; done
 }
 
 on_signal() {
@@ -182,6 +183,7 @@ stage_files() { # stage_files <stage dir> <status for metadata> [message]: fills
 
 progress_loop() {
   local msg="$WORK/progress-msg"
+  trap 'exit 0' TERM # stopped by finish(): end quietly
   while [ ! -f "$WORK/stop-progress" ]; do
     sleep "$MY_PROGRESS_INTERVAL"
     [ -f "$REPO/$MY_NOTEBOOK" ] || continue

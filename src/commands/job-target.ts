@@ -1,0 +1,19 @@
+// Resolves `ID` (commit id or machine name) for logs/cancel to its launch record and backend.
+import { createBackend } from '../adapters/backends/index.js';
+import type { ComputeBackend } from '../adapters/backends/types.js';
+import { findLaunch, type LaunchRecord } from '../adapters/store/jobs.js';
+import { UserError } from '../errors.js';
+import { mymlopsHome } from '../util/paths.js';
+
+export function jobTarget(
+  id: string,
+  home: string = mymlopsHome(),
+): { rec: LaunchRecord; backend: ComputeBackend } {
+  const rec = findLaunch(id, home);
+  if (!rec)
+    throw new UserError(
+      `no job ${id} was launched from this machine (${home}/jobs)`,
+      'pass a commit id shown by `mymlops commit` or `mymlops status`',
+    );
+  return { rec, backend: createBackend({ backend: rec.backend }, home) };
+}
