@@ -6,6 +6,8 @@ import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
 import { config } from './context.js';
+import { withDevVms } from './devvm-status.js';
+import { renderDevVms } from '../core/devvm/rows.js';
 import { addServerOptions, runDashboard, type ServerOptions } from './dashboard.js';
 
 interface StatusOptions extends ServerOptions {
@@ -38,7 +40,9 @@ export function register(program: Command): void {
     const limit = parseLimit(opts.limit);
     const cfg = config(c);
     const home = mymlopsHome();
-    const snap = await new StatusService(statusSources(cfg, home, { failWhenUnreachable: true })).snapshot();
+    const snap = await new StatusService(
+      withDevVms(statusSources(cfg, home, { failWhenUnreachable: true }), cfg, home),
+    ).snapshot();
     const commits = limit === null ? snap.commits : snap.commits.slice(0, limit);
     if (opts.json) {
       const out = {
@@ -63,5 +67,8 @@ export function register(program: Command): void {
       process.stdout.write(
         `${color.dim(`… ${snap.commits.length - limit} older commit(s) not shown (--limit ${limit})`)}\n`,
       );
+    // Dev machines (issue 6): name, state ("stopped (idle)"), idle countdown, links, ssh command.
+    const dev = renderDevVms(snap.dev_vms, color);
+    if (dev) process.stdout.write(`\n${dev}`);
   });
 }

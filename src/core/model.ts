@@ -103,7 +103,16 @@ export interface LiveMachine {
   /** The original's `mymlops-<key>` instance metadata, keys without the prefix. */
   metadata: Record<string, string>;
   /** Dev machines: the idle watchdog's last report. */
-  idle?: { idle_seconds: number; stops_in_seconds: number | null; updated_at: string } | null;
+  idle?: {
+    idle_seconds: number;
+    stops_in_seconds: number | null;
+    updated_at: string;
+    /** busy | idle | acting | stopped (issue 6's watchdog). */
+    state?: string;
+    /** Why it is busy, e.g. "cpu=37.5% ssh_sessions=1". */
+    reasons?: string;
+    action?: string;
+  } | null;
   /** Dev machines: how to reach them (host for ssh, ports served directly on the local backend). */
   sshTarget?: string | null;
 }

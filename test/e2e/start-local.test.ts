@@ -41,9 +41,16 @@ before(async () => {
   git(repo, 'commit', '-q', '-m', 'hello');
   git(repo, 'push', '-q', origin, 'master');
   // CPU threshold 100 %: the watchdog's decision must not depend on the test machine's load.
+  bareRepo(join(tmp, 'out.git'));
   writeFileSync(
     join(repo, 'mymlops.yml'),
     `backend: local
+commit:
+  command: "true"
+  repository:
+    url: ${JSON.stringify(origin)}
+  output_repository:
+    url: ${JSON.stringify(join(tmp, 'out.git'))}
 start:
   command: /usr/bin/python3 -m http.server ${port} --bind 127.0.0.1
   repository:
@@ -89,6 +96,17 @@ describe('mymlops start (local backend)', () => {
     assert.equal(body, 'hello from the dev clone\n');
     assert.ok(existsSync(join(home, 'dev', 'dev1', 'repo', '.git', 'mymlops-cloned')));
 
+    const st = runCli(['status'], { cwd: repo, env });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, /dev machines\n {2}dev1 {2}local {2}running/);
+    assert.match(st.stdout, new RegExp(`http://localhost:${port}/`));
+    assert.match(st.stdout, new RegExp(`cd '${home}/dev/dev1/repo'`));
+    const sj = JSON.parse(runCli(['status', '--json'], { cwd: repo, env }).stdout) as {
+      dev_vms: { name: string; state_label: string; logs_command: string }[];
+    };
+    assert.equal(sj.dev_vms[0]?.name, 'dev1');
+    assert.equal(sj.dev_vms[0]?.logs_command, 'mymlops logs dev1');
+
     const again = runCli(['start', '--name', 'dev1'], { cwd: repo, env });
     assert.equal(again.code, 1);
     assert.match(
@@ -128,6 +146,8 @@ describe('mymlops start (local backend)', () => {
     );
     assert.match(log, /cloning /);
     assert.match(log, /running start command/);
+    const after = runCli(['status'], { cwd: repo, env });
+    assert.match(after.stdout, / {2}dev1 {2}local {2}stopped \(idle\)\n/);
   });
 
   it('--dry-run prints the plan and creates nothing', () => {

@@ -5,6 +5,7 @@ import type {
   CellError,
   CommitMetadata,
   CommitStatus,
+  LiveMachine,
   MachineState,
   Progress,
 } from '../model.js';
@@ -88,9 +89,20 @@ export interface DevVmRow {
   machine_type: string | null;
   accelerator: string | null;
   created_at: string | null;
-  idle: { idle_seconds: number; stops_in_seconds: number | null; updated_at: string } | null;
+  idle: LiveMachine['idle'] | null;
+  /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)" (issue 6). */
+  idle_text?: string | null;
+  /** "running", "stopped (idle)", … (issue 6). */
+  state_label?: string;
   /** Tunnelled / served ports: open `url` in the browser. */
-  ports: { remote: number; local: number | null; url: string | null; state: 'up' | 'connecting' | 'down' }[];
+  ports: {
+    remote: number;
+    local: number | null;
+    url: string | null;
+    state: 'up' | 'connecting' | 'reconnecting' | 'down';
+    /** Why a tunnel is down (ssh's last error line). */
+    error?: string | null;
+  }[];
   /** Copyable shell commands. */
   ssh_command: string | null;
   logs_command: string | null;

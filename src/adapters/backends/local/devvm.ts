@@ -151,6 +151,9 @@ export class LocalDevMachines {
             idle_seconds: idle.idle_seconds,
             stops_in_seconds: idle.stops_in_seconds,
             updated_at: idle.updated_at,
+            state: idle.state,
+            reasons: idle.reasons,
+            action: idle.action,
           }
         : null,
       sshTarget: null,
