@@ -73,7 +73,12 @@ mkdir -p "$WORK" || exit 1
 : >>"$RUNLOG"
 
 say() { printf 'mymlops: %s\\n' "$*" | tee -a "$RUNLOG"; }
-last_err() { tail -n 3 "$ERRF" 2>/dev/null | tr '\\n' ' ' | sed 's/ *$//'; }
+last_err() { # the most telling line of the last git error (not git's generic advice)
+  local l
+  l="$(grep -vE '^\\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists' "$ERRF" 2>/dev/null | grep -E '^(fatal|error|ERROR|remote: error)' | head -n 1)"
+  [ -n "$l" ] || l="$(grep -vE '^\\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists|^hint:' "$ERRF" 2>/dev/null | tail -n 1)"
+  printf '%s' "$l"
+}
 
 PY="\${MYMLOPS_PYTHON:-}"
 if [ -z "$PY" ]; then

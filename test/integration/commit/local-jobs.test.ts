@@ -1,0 +1,239 @@
+// The local backend under load and in trouble: 20 concurrent commits into one output repository,
+// kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
+// unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
+import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
+import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { loadConfigFile } from '../../../src/config/load.js';
+import { startCommit, type CommitOptions } from '../../../src/core/commit/commit.js';
+import {
+  bareRepo,
+  FAKE_COMMAND,
+  git,
+  outputFile,
+  outputFolders,
+  userRepo,
+  writeConfig,
+  type LocalConfig,
+} from '../../helpers/git-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-local-'));
+const home = join(tmp, 'home');
+const origin = join(tmp, 'origin.git');
+const repo = join(tmp, 'repo');
+const backend = new LocalBackend(home);
+const started: string[] = [];
+
+after(async () => {
+  // Never leave a job running: kill whatever a failed test left behind.
+  for (const id of started) {
+    try {
+      const pid = Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8'));
+      process.kill(-pid, 'SIGKILL');
+    } catch {}
+  }
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+before(() => {
+  bareRepo(origin);
+  userRepo(repo);
+  writeFileSync(
+    join(repo, 'notebooks', 'steps.ipynb'),
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [1, 2, 3].map((i) => ({
+        cell_type: 'code',
+        id: `c${i}`,
+        metadata: {},
+        source: `time.sleep(1) # ${i}`,
+        outputs: [],
+        execution_count: null,
+      })),
+    }),
+  );
+});
+
+function configFor(name: string, c: Partial<LocalConfig> = {}) {
+  const dir = join(tmp, 'configs', name);
+  const out = c.output ?? bareRepo(join(tmp, `${name}.git`));
+  git(tmp, 'init', '-q', dir);
+  const file = writeConfig(dir, { command: FAKE_COMMAND, repository: origin, output: out, ...c });
+  return { config: loadConfigFile(file), out };
+}
+
+async function launch(
+  name: string,
+  notebook: string,
+  c: Partial<LocalConfig> = {},
+  o: Partial<CommitOptions> = {},
+) {
+  const { config, out } = configFor(name, c);
+  const deps = { ...commitDeps(config, home), cwd: repo };
+  const s = await startCommit(
+    config,
+    {
+      path: notebook,
+      notes: `${name} test`,
+      artifacts: false,
+      keepMachine: false,
+      instance: null,
+      sshOptions: [],
+      ...o,
+    },
+    deps,
+  );
+  started.push(s.commitId);
+  return { ...s, out };
+}
+
+async function waitFor<T>(what: string, fn: () => T | null | undefined | false, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+// The result counts once the job has printed its last line (result.json is written just before).
+const result = (id: string) =>
+  waitFor<JobResult>(
+    `result of ${id}`,
+    () => /job finished status=\w+\n$/.test(logOf(id)) && readResult(id, home),
+  );
+const logOf = (id: string) => readFileSync(join(home, 'jobs', id, 'job.log'), 'utf8');
+
+describe('local backend jobs', () => {
+  it('20 commits started at once into one output repository: 20 folders, none lost', async () => {
+    const { config, out } = configFor('concurrent');
+    const deps = { ...commitDeps(config, home), cwd: repo };
+    const opts = {
+      path: 'notebooks/quick.ipynb',
+      artifacts: false,
+      keepMachine: false,
+      instance: null,
+      sshOptions: [],
+    };
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => startCommit(config, { ...opts, notes: `run ${i}` }, deps)),
+    );
+    for (const s of all) started.push(s.commitId);
+    const ids = all.map((s) => s.commitId);
+    assert.equal(new Set(ids).size, 20, 'ids are unique');
+    for (const id of ids) assert.match(id, /^\d{8}_\d{6}$/);
+    const results = await Promise.all(ids.map(result));
+    for (const [i, r] of results.entries())
+      assert.equal(r.status, 'succeeded', `${ids[i]}: ${r.message}\n${logOf(ids[i]!)}`);
+    assert.deepEqual(outputFolders(out).sort(), [...ids].sort());
+    const notes = all.map((_, i) => `run ${i}`);
+    const seen = ids.map(
+      (id) => (JSON.parse(outputFile(out, `${id}/metadata.json`)) as { notes: string }).notes,
+    );
+    assert.deepEqual(seen.sort(), notes.sort());
+    // linear history, nothing forced: 20 commits on the branch
+    assert.equal(git(out, 'rev-list', '--count', 'master'), '20');
+  });
+
+  it('kill -9 of a running job is reported stopped (killed)', async () => {
+    const s = await launch('killed', 'notebooks/slow.ipynb');
+    await waitFor('the command to start', () => logOf(s.commitId).includes('mymlops: running:'));
+    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
+    assert.equal((await backend.list()).find((m) => m.commitId === s.commitId)?.state, 'running');
+    process.kill(-pid, 'SIGKILL');
+    const machine = await waitFor('the machine to stop', () => {
+      try {
+        process.kill(pid, 0);
+        return null;
+      } catch {
+        return true;
+      }
+    }).then(async () => (await backend.list()).find((x) => x.commitId === s.commitId));
+    assert.equal(machine?.state, 'stopped');
+    assert.equal(machine?.reason, 'killed');
+    assert.equal(readResult(s.commitId, home), null);
+    assert.deepEqual(outputFolders(s.out), []);
+    const chunk = await backend.readLog(s.machine.name, 0);
+    assert.equal(chunk.done, true);
+  });
+
+  it('cancel stops the job and publishes status cancelled', async () => {
+    const s = await launch('cancel', 'notebooks/slow.ipynb');
+    await waitFor('the command to start', () => logOf(s.commitId).includes('mymlops: running:'));
+    await backend.cancel(s.machine.name);
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'cancelled');
+    const meta = JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)) as {
+      status: string;
+      message: string;
+    };
+    assert.equal(meta.status, 'cancelled');
+    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    assert.equal(m?.reason, 'cancelled');
+    assert.match(logOf(s.commitId), /job finished status=cancelled\n$/);
+  });
+
+  it('max_duration stops the command and the commit fails saying so', async () => {
+    const s = await launch('maxdur', 'notebooks/slow.ipynb', { maxDuration: 2 });
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'failed');
+    assert.match(String(r.message), /max_duration \(2s\)/);
+    assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'failed');
+  });
+
+  it('pushes progress while the command runs, then the final result replaces it', async () => {
+    const s = await launch('progress', 'notebooks/steps.ipynb', { progressInterval: 1 });
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'succeeded', logOf(s.commitId));
+    const subjects = git(s.out, 'log', '--format=%s', 'master').split('\n');
+    assert.ok(
+      subjects.some((l) => new RegExp(`^progress ${s.commitId}: \\d/3 cells$`).test(l)),
+      subjects.join('\n'),
+    );
+    assert.equal(subjects[0], `commit ${s.commitId}: progress test`);
+    const firstProgress = subjects.findLastIndex((l) => l.startsWith('progress'));
+    const rev = `master~${firstProgress}`;
+    const pm = JSON.parse(git(s.out, 'show', `${rev}:${s.commitId}/metadata.json`)) as {
+      status: string;
+      progress: { cells_total: number };
+    };
+    assert.equal(pm.status, 'processing');
+    assert.equal(pm.progress.cells_total, 3);
+    assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'succeeded');
+  });
+
+  it('a runner that exits 0 without writing the notebook makes the commit fail with the fix', async () => {
+    const s = await launch('notexec', 'notebooks/quick.ipynb', { command: 'true' });
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'failed');
+    assert.match(String(r.message), /exited 0 but the notebook notebooks\/quick\.ipynb was not executed/);
+    assert.match(String(r.message), /mount the repository folder/);
+    const meta = JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)) as {
+      status: string;
+      exit_code: number;
+    };
+    assert.equal(meta.status, 'failed');
+    assert.equal(meta.exit_code, 0);
+  });
+
+  it('an unreachable output repository fails the job visibly', async () => {
+    const s = await launch('unreachable', 'notebooks/quick.ipynb', {
+      output: join(tmp, 'no-such-output.git'),
+    });
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.published, false);
+    assert.match(
+      String(r.message),
+      /output repository .*no-such-output\.git unreachable: fatal: .*does not appear to be a git repository/,
+    );
+    assert.match(logOf(s.commitId), /job finished status=failed/);
+  });
+});
