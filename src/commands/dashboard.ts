@@ -1,5 +1,15 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { outputRepoIndex, statusSources } from '../adapters/output-repo/status-sources.js';
+import { StatusService } from '../core/status/service.js';
+import { isLoopback } from '../dashboard/server/host-check.js';
+import { createDashboard } from '../dashboard/server/server.js';
 import { UserError } from '../errors.js';
+import { colorErr } from '../util/log.js';
+import { mymlopsHome } from '../util/paths.js';
+import { config } from './context.js';
 
 export interface ServerOptions {
   host?: string;
@@ -15,8 +25,78 @@ export function addServerOptions(cmd: Command): Command {
     .option('--port <port>', 'port to listen on (default 8000)');
 }
 
-export async function runDashboard(_cmd: Command, _opts: ServerOptions): Promise<void> {
-  throw new UserError('the dashboard is not implemented yet', 'use `mymlops status`');
+export function parsePort(v: string | undefined): number {
+  if (v === undefined) return 8000;
+  if (!/^\d+$/.test(v) || Number(v) > 65535)
+    throw new UserError(
+      `--port ${v} is not a port number`,
+      'pass a number from 1 to 65535, e.g. --port 8001',
+    );
+  return Number(v);
+}
+
+/** assets/dashboard/ of the package: the same two levels up from src/commands and dist/commands. */
+export function assetsDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'dashboard');
+}
+
+export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<void> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = parsePort(opts.port);
+  const dir = assetsDir();
+  if (!existsSync(join(dir, 'app.js')))
+    throw new UserError(
+      `the dashboard's page is missing from ${dir}`,
+      'run `npm run build` (or reinstall mymlops)',
+    );
+  const cfg = config(cmd);
+  const home = mymlopsHome();
+  const index = outputRepoIndex(cfg, home);
+  const service = new StatusService(statusSources(cfg, home, { failWhenUnreachable: false, index }));
+  const out = cfg.commit?.output_repository;
+  let dash: Awaited<ReturnType<typeof createDashboard>>;
+  try {
+    dash = await createDashboard({
+      snapshot: () => service.snapshot(),
+      readCommitFile: (id, name) => index.readFile(id, name),
+      links: cfg.dashboard.links,
+      outputRepo: out ? { url: out.url, branch: out.branch } : null,
+      assetsDir: dir,
+      host,
+      port,
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UserError(
+        `port ${port} on ${host} is already in use`,
+        'stop the other server or pass --port N',
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UserError(
+        `cannot listen on ${host}`,
+        'pass an address of this machine with --host, or leave it out for 127.0.0.1',
+      );
+    if (code === 'EACCES')
+      throw new UserError(`not allowed to listen on port ${port}`, 'pick a port above 1023 with --port');
+    throw e;
+  }
+  if (!isLoopback(host))
+    process.stderr.write(
+      `${colorErr.yellow(`mymlops: warning: the dashboard listens on ${host}: anyone who can reach this machine can see your commits and notebooks`)}\n`,
+    );
+  process.stdout.write(`dashboard: ${dash.url}  (Ctrl-C to stop)\n`);
+  // Warm the index so the first page load is quick; errors show on the page.
+  service.snapshot().catch(() => {});
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      dash.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 export function register(program: Command): void {

@@ -1,0 +1,53 @@
+// The JSON the page reads (GET /api/status): only what the page shows. Never the config as a whole,
+// .env values, deploy key paths or contents; every body also goes through `redact` (values from
+// .env are registered as secrets when the config is loaded) and URLs lose any user:password@ part.
+import { metricColumns } from '../../core/status/metrics.js';
+import type { StatusSnapshot } from '../../core/status/service.js';
+import type { CommitRow } from '../../core/status/types.js';
+import { webFileUrl } from '../../core/status/web-link.js';
+
+export interface ApiCommit extends CommitRow {
+  /** The notebook on the output repository's web host (GitHub/GitLab), else null. */
+  web_url: string | null;
+}
+
+export interface ApiStatus {
+  generated_at: string;
+  version: string;
+  running: number;
+  commits: ApiCommit[];
+  metric_columns: string[];
+  dev_vms: StatusSnapshot['dev_vms'];
+  links: { name: string; url: string }[];
+  warnings: string[];
+}
+
+/** `https://user:token@host/x` → `https://host/x`; scp-like `git@host:x` stays (no secret in it). */
+export function stripCredentials(url: string | null): string | null {
+  if (!url) return url;
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+
+export function apiStatus(
+  snap: StatusSnapshot,
+  opts: { links: Record<string, string>; outputRepo: { url: string; branch: string } | null },
+): ApiStatus {
+  const commits = snap.commits.map((c) => ({
+    ...c,
+    repository: stripCredentials(c.repository),
+    web_url:
+      opts.outputRepo && c.output_path
+        ? webFileUrl(opts.outputRepo.url, opts.outputRepo.branch, c.output_path)
+        : null,
+  }));
+  return {
+    generated_at: snap.generated_at,
+    version: snap.version,
+    running: snap.running,
+    commits,
+    metric_columns: metricColumns(commits),
+    dev_vms: snap.dev_vms,
+    links: Object.entries(opts.links).map(([name, url]) => ({ name, url })),
+    warnings: snap.warnings,
+  };
+}

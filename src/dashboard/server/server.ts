@@ -1,0 +1,193 @@
+// The dashboard's HTTP server (node:http, no framework): static assets from the package, the JSON
+// API, and sandboxed notebook outputs. Read-only: no request changes anything.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { isCommitId } from '../../core/status/merge.js';
+import type { StatusSnapshot } from '../../core/status/service.js';
+import { redact } from '../../util/log.js';
+import { type ApiStatus, apiStatus } from './api.js';
+import { allowedHosts, hostAllowed } from './host-check.js';
+import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
+
+export interface DashboardDeps {
+  snapshot(): Promise<StatusSnapshot>;
+  /** A file of a commit folder in the output repository (notebook, job.log), null when absent. */
+  readCommitFile(id: string, name: string): Promise<Buffer | null>;
+  links: Record<string, string>;
+  outputRepo: { url: string; branch: string } | null;
+  assetsDir: string;
+  host: string;
+  port: number;
+  /** Polling tabs share one snapshot this old at most. */
+  snapshotMaxAgeMs?: number;
+}
+
+export interface Dashboard {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+class SnapshotCache {
+  private value: { at: number; api: ApiStatus; body: string } | null = null;
+  private pending: Promise<{ api: ApiStatus; body: string }> | null = null;
+  constructor(
+    private readonly deps: DashboardDeps,
+    private readonly maxAgeMs: number,
+  ) {}
+  get(): Promise<{ api: ApiStatus; body: string }> {
+    if (this.value && Date.now() - this.value.at < this.maxAgeMs) return Promise.resolve(this.value);
+    this.pending ??= this.deps
+      .snapshot()
+      .then((snap) => {
+        const api = apiStatus(snap, { links: this.deps.links, outputRepo: this.deps.outputRepo });
+        const v = { at: Date.now(), api, body: redact(JSON.stringify(api)) };
+        this.value = v;
+        return v;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+  /** The last snapshot, for notebook lookups between refreshes. */
+  last(): ApiStatus | null {
+    return this.value?.api ?? null;
+  }
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, {
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Content-Security-Policy': PAGE_CSP,
+    'X-Frame-Options': 'DENY',
+    ...headers,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, code: number, value: unknown): void {
+  send(res, code, 'application/json; charset=utf-8', redact(JSON.stringify(value)));
+}
+
+export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
+  const cache = new SnapshotCache(deps, deps.snapshotMaxAgeMs ?? 2000);
+  const assets = new Map<string, Buffer>();
+  const asset = (file: string): Buffer => {
+    let b = assets.get(file);
+    if (!b) {
+      b = readFileSync(join(deps.assetsDir, file));
+      assets.set(file, b);
+    }
+    return b;
+  };
+  let allowed = new Set<string>();
+
+  async function commitFor(id: string): Promise<ApiStatus['commits'][number] | null> {
+    const find = (api: ApiStatus | null) => api?.commits.find((c) => c.id === id) ?? null;
+    return find(cache.last()) ?? find((await cache.get()).api);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, allowed)) {
+      send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host header\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const a = ASSETS[url.pathname];
+    if (a) {
+      send(res, 200, a.type, asset(a.file));
+      return;
+    }
+    if (url.pathname === '/api/status') {
+      const { api, body } = await cache.get();
+      const etag = `"${api.version}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
+        res.end();
+        return;
+      }
+      send(res, 200, 'application/json; charset=utf-8', body, { ETag: etag, 'Cache-Control': 'no-cache' });
+      return;
+    }
+    const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+))$/.exec(url.pathname);
+    if (m) {
+      const id = decodeURIComponent(m[1]!);
+      const commit = isCommitId(id) ? await commitFor(id) : null;
+      if (!commit) return sendJson(res, 404, { error: `no commit ${id}` });
+      if (m[2] === 'log') {
+        const log = commit.has_log ? await deps.readCommitFile(id, 'job.log') : null;
+        if (!log) return sendJson(res, 404, { error: `no job.log for ${id} in the output repository yet` });
+        return send(res, 200, 'text/plain; charset=utf-8', redact(log.toString('utf8')));
+      }
+      const name = commit.output_path?.slice(id.length + 1);
+      const nb = name ? await deps.readCommitFile(id, name) : null;
+      if (!nb)
+        return sendJson(res, 404, { error: `the notebook of ${id} is not in the output repository yet` });
+      if (m[2] === 'notebook')
+        return send(res, 200, 'application/json; charset=utf-8', redact(nb.toString('utf8')));
+      let html: string | null = null;
+      try {
+        html = htmlOutput(JSON.parse(nb.toString('utf8')), Number(m[3]), Number(m[4]));
+      } catch {}
+      if (html === null) return sendJson(res, 404, { error: 'no such output' });
+      // Served as its own sandboxed document: scripts in it never run in the dashboard's origin.
+      return send(res, 200, 'text/html; charset=utf-8', outputDocument(redact(html)), {
+        'Content-Security-Policy': OUTPUT_CSP,
+        'X-Frame-Options': 'SAMEORIGIN',
+      });
+    }
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: redact(e.message) });
+      else res.destroy();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port, deps.host, () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      allowed = allowedHosts(deps.host, port);
+      const h = deps.host.includes(':') ? `[${deps.host}]` : deps.host;
+      resolve({
+        server,
+        url: `http://${h}:${port}/`,
+        close: () =>
+          new Promise((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}

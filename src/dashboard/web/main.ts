@@ -1,0 +1,187 @@
+// The dashboard page: polls /api/status (ETag, every few seconds, paused while the tab is hidden),
+// renders links, dev VMs and the commits table, opens the notebook viewer, and notifies (opt-in)
+// when a commit finishes.
+import type { ApiCommit, ApiStatus } from '../server/api.js';
+import { renderDevVms } from './devvms.js';
+import { h, safeHref } from './dom.js';
+import { CommitsTable, type SortState } from './table.js';
+import { listenFrameHeights, openViewer, type ViewerState } from './viewer.js';
+
+const POLL_MS = 2500;
+/** While hidden, poll only to notify, and slowly. */
+const HIDDEN_NOTIFY_POLL_MS = 20_000;
+const ACTIVE = new Set(['provisioning', 'processing']);
+const $ = (id: string) => document.getElementById(id)!;
+
+interface Probe {
+  renders: number;
+  polls: number;
+  lastRenderMs: number;
+  firstRenderAt: number | null;
+  version: string | null;
+}
+const probe: Probe = { renders: 0, polls: 0, lastRenderMs: 0, firstRenderAt: null, version: null };
+(window as unknown as { __mymlops: Probe }).__mymlops = probe;
+
+let data: ApiStatus | null = null;
+let etag: string | null = null;
+let viewer: ViewerState | null = null;
+let timer: number | undefined;
+let lastStatuses = new Map<string, string>();
+
+const savedSort = (() => {
+  try {
+    return JSON.parse(localStorage.getItem('mymlops.sort') ?? 'null') as SortState | null;
+  } catch {
+    return null;
+  }
+})();
+const table = new CommitsTable(
+  savedSort ?? { key: 'time', dir: -1 },
+  (c) => openCommit(c),
+  (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
+);
+
+function openCommit(c: ApiCommit): void {
+  viewer?.close();
+  history.replaceState(null, '', `#commit=${encodeURIComponent(c.id)}`);
+  viewer = openViewer(c, () => {
+    viewer = null;
+    history.replaceState(null, '', location.pathname);
+  });
+}
+
+function notifyEnabled(): boolean {
+  return (
+    typeof Notification !== 'undefined' &&
+    Notification.permission === 'granted' &&
+    localStorage.getItem('mymlops.notify') === '1'
+  );
+}
+
+function notifyFinished(next: ApiStatus): void {
+  const seen = new Map(next.commits.map((c) => [c.id, c.status]));
+  if (notifyEnabled() && lastStatuses.size) {
+    for (const c of next.commits) {
+      const before = lastStatuses.get(c.id);
+      if (before && ACTIVE.has(before) && (c.status === 'succeeded' || c.status === 'failed')) {
+        const n = new Notification(
+          `${c.status === 'succeeded' ? '✓' : '✗'} ${c.notebook ?? c.id} ${c.status}`,
+          {
+            body: [c.notes, c.reason].filter(Boolean).join(' — ') || c.id,
+            tag: `mymlops-${c.id}`,
+          },
+        );
+        n.onclick = () => {
+          focus();
+          openCommit(c);
+        };
+      }
+    }
+  }
+  lastStatuses = seen;
+}
+
+function renderNotifyButton(): void {
+  const b = $('notify') as HTMLButtonElement;
+  if (typeof Notification === 'undefined') {
+    b.hidden = true;
+    return;
+  }
+  const on = notifyEnabled();
+  b.textContent = on ? '🔔 notifications on' : '🔕 notify me when a commit finishes';
+  b.setAttribute('aria-pressed', String(on));
+}
+
+function render(d: ApiStatus): void {
+  const t0 = performance.now();
+  document.title = d.running ? `(${d.running} running) mymlops` : 'mymlops';
+  const links = $('links');
+  links.replaceChildren(
+    ...d.links.map((l) => {
+      const href = safeHref(l.url);
+      return href
+        ? h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, l.name)
+        : h('span', {}, l.name);
+    }),
+  );
+  links.hidden = d.links.length === 0;
+  $('devvms').replaceChildren(renderDevVms(d.dev_vms));
+  $('warnings').replaceChildren(...d.warnings.map((w) => h('div', { class: 'warning' }, w)));
+  $('summary').textContent =
+    `${d.commits.length} commit${d.commits.length === 1 ? '' : 's'}, ${d.running} running`;
+  table.setData(d.commits, d.metric_columns);
+  if (viewer) viewer.update(d.commits.find((c) => c.id === viewer?.id));
+  probe.renders++;
+  probe.lastRenderMs = performance.now() - t0;
+  probe.firstRenderAt ??= performance.now();
+  probe.version = d.version;
+}
+
+async function poll(): Promise<void> {
+  probe.polls++;
+  try {
+    const r = await fetch('/api/status', {
+      cache: 'no-store',
+      headers: etag ? { 'If-None-Match': etag } : {},
+    });
+    if (r.status === 304) return;
+    if (!r.ok)
+      throw new Error(((await r.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${r.status}`);
+    const next = (await r.json()) as ApiStatus;
+    etag = r.headers.get('ETag');
+    $('offline').hidden = true;
+    notifyFinished(next);
+    data = next;
+    render(next);
+    const m = /^#commit=(.+)$/.exec(location.hash);
+    if (m && !viewer) {
+      const c = next.commits.find((x) => x.id === decodeURIComponent(m[1]!));
+      if (c) openCommit(c);
+    }
+  } catch (e) {
+    const off = $('offline');
+    off.textContent = `Cannot reach the dashboard server (${(e as Error).message}); retrying…`;
+    off.hidden = false;
+  }
+}
+
+function schedule(): void {
+  clearTimeout(timer);
+  const hidden = document.hidden;
+  // Hidden tab: no polling, unless the user asked to be notified and something is running.
+  if (hidden && !(notifyEnabled() && (data?.running ?? 0) > 0)) return;
+  timer = window.setTimeout(
+    async () => {
+      await poll();
+      schedule();
+    },
+    hidden ? HIDDEN_NOTIFY_POLL_MS : POLL_MS,
+  );
+}
+
+function start(): void {
+  $('table').replaceWith(table.el);
+  const filter = $('filter') as HTMLInputElement;
+  filter.addEventListener('input', () => {
+    table.setFilter(filter.value);
+    $('summary').textContent = data
+      ? `${table.visibleCount} of ${data.commits.length} commits, ${data.running} running`
+      : '';
+  });
+  $('notify').addEventListener('click', async () => {
+    if (notifyEnabled()) localStorage.setItem('mymlops.notify', '0');
+    else if ((await Notification.requestPermission()) === 'granted')
+      localStorage.setItem('mymlops.notify', '1');
+    renderNotifyButton();
+  });
+  renderNotifyButton();
+  listenFrameHeights();
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) void poll().then(schedule);
+    else schedule();
+  });
+  void poll().then(schedule);
+}
+
+start();
