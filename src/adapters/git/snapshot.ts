@@ -85,6 +85,18 @@ export async function createSnapshot(opts: {
   }
 }
 
+const GENERIC =
+  /Could not read from remote repository|Please make sure you have the correct|and the repository exists|^hint:|^To |^ ! \[/;
+
+/** The most telling line of git's stderr: the first fatal/error that is not git's generic advice. */
+export function gitErrorLine(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !GENERIC.test(l));
+  return lines.find((l) => /^(fatal|error|remote: error|remote:)/.test(l)) ?? lines.at(-1) ?? '';
+}
+
 /** Push `sha` to `ref` on `url` (never forced, user hooks skipped). */
 export async function pushRef(opts: {
   root: string;
@@ -100,11 +112,7 @@ export async function pushRef(opts: {
     timeoutMs: 120_000,
   });
   if (r.code === 0) return ok(undefined);
-  const lines = r.stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('hint:'));
-  return err(lines.slice(-2).join(' ') || `git push exited ${r.code}`);
+  return err(gitErrorLine(r.stderr) || `git push exited ${r.code}`);
 }
 
 /** Best-effort removal of a pushed ref (a launch that failed after the push). */
