@@ -290,6 +290,9 @@ export class Compute {
     if (!e && method === 'DELETE') return ok(this.remove(project, inst, 'delete').body);
     if (e === 'stop' && method === 'POST') return ok(this.stop(project, inst, 'stop').body);
     if (e === 'start' && method === 'POST') return this.start(project, inst);
+    if (e === 'setMetadata' && method === 'POST')
+      return this.setMetadata(project, inst, JSON.parse(rawBody || '{}') as Resource);
+    if (e === 'getGuestAttributes' && method === 'GET') return this.guestAttributes(project, inst, url);
     if (e === 'serialPort' && method === 'GET') {
       const port = Number(url.searchParams.get('port') || 1);
       const start = Number(url.searchParams.get('start') || 0);
@@ -545,6 +548,8 @@ export class Compute {
       serial: new SerialBuffer(),
       sandbox: join(this.opts.sandboxRoot, `${z}-${name}-${id.slice(-6)}`),
       child: null,
+      tail: null,
+      drain: null,
       metadataServer: null,
       createdAt: now,
       lastStartAt: null,
@@ -588,6 +593,7 @@ export class Compute {
       attributes: () => this.attributes(inst),
       preempted: () => inst.preempted,
       token: `sim-vm-token-${inst.id}`,
+      guestAttributes: (inst.guestAttributes ??= new Map()),
     });
     if (inst.deleted || inst.status !== 'RUNNING' || this.closed) return;
     const script = attrs['startup-script'];
@@ -603,10 +609,9 @@ export class Compute {
       GCE_METADATA_HOST: metadataHost(inst.metadataServer),
       CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${this.opts.base()}/`,
       MYMLOPS_VM_ROOT: inst.sandbox,
-      MYMLOPS_SERIAL_DEVICE: '/dev/stdout',
       ...this.opts.vmEnv,
     };
-    inst.child = boot({
+    const vm = boot({
       sandbox: inst.sandbox,
       script,
       env,
@@ -615,6 +620,9 @@ export class Compute {
         inst.child = null;
       },
     });
+    inst.child = vm.child;
+    inst.tail = setInterval(vm.drain, 40);
+    inst.drain = vm.drain;
     const started = inst.lastStartAt;
     this.later(this.opts.vmLifetimeMs, () => {
       if (!inst.deleted && inst.lastStartAt === started && inst.status === 'RUNNING') {
@@ -632,6 +640,9 @@ export class Compute {
     this.later(child ? 300 : 0, () => {
       if (child) killTree(child, 'SIGKILL');
       inst.child = null;
+      inst.drain?.();
+      if (inst.tail) clearInterval(inst.tail);
+      inst.tail = null;
       inst.metadataServer?.closeAllConnections();
       inst.metadataServer?.close();
       inst.metadataServer = null;
@@ -671,6 +682,24 @@ export class Compute {
     return op;
   }
 
+  /** instances.getGuestAttributes: `variableKey=ns/key` or `queryPath=ns/` (kept while stopped). */
+  private guestAttributes(project: string, inst: SimInstance, url: URL): Reply {
+    const all = inst.guestAttributes ?? new Map<string, string>();
+    const selfLink = this.link(project, `zones/${inst.zone}/instances/${inst.name}/getGuestAttributes`);
+    const variableKey = url.searchParams.get('variableKey');
+    if (variableKey) {
+      const v = all.get(variableKey);
+      if (v === undefined) return fail(notFound(`guest attribute ${variableKey}`));
+      return ok({ kind: 'compute#guestAttributes', variableKey, variableValue: v, selfLink });
+    }
+    const queryPath = url.searchParams.get('queryPath') ?? '';
+    const items = [...all.entries()]
+      .filter(([k]) => k.startsWith(queryPath))
+      .map(([k, value]) => ({ namespace: k.split('/')[0]!, key: k.split('/').slice(1).join('/'), value }));
+    if (items.length === 0) return fail(notFound(`guest attributes ${queryPath}`));
+    return ok({ kind: 'compute#guestAttributes', queryPath, queryValue: { items }, selfLink });
+  }
+
   private start(project: string, inst: SimInstance): Reply {
     const op = this.world.newOperation(this.opts.base(), project, inst.zone, 'start', {
       link: String(inst.body['selfLink']),
@@ -683,6 +712,22 @@ export class Compute {
     inst.preempted = false;
     inst.status = 'STAGING';
     this.powerOn(project, inst, op);
+    return ok({ ...op.body });
+  }
+
+  private setMetadata(project: string, inst: SimInstance, req: Resource): Reply {
+    const md = inst.body['metadata'] as Resource;
+    if (req['fingerprint'] !== md['fingerprint'])
+      return fail(
+        apiError(412, 'conditionNotMet', 'Supplied fingerprint does not match current metadata fingerprint.'),
+      );
+    md['items'] = (req['items'] as unknown[]) ?? [];
+    md['fingerprint'] = Buffer.from(newId()).toString('base64').slice(0, 11) + '=';
+    const op = this.world.newOperation(this.opts.base(), project, inst.zone, 'setMetadata', {
+      link: String(inst.body['selfLink']),
+      id: inst.id,
+    });
+    this.world.finish(op);
     return ok({ ...op.body });
   }
 
@@ -744,6 +789,7 @@ export class Compute {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const inst of this.world.instances.values()) {
+      if (inst.tail) clearInterval(inst.tail);
       if (inst.child) killTree(inst.child, 'SIGKILL');
       inst.metadataServer?.closeAllConnections();
       inst.metadataServer?.close();

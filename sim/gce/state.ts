@@ -17,11 +17,16 @@ export interface SimInstance {
   serial: SerialBuffer;
   sandbox: string;
   child: ChildProcess | null;
+  /** Tails the guest's console file into `serial` while the VM runs. */
+  tail: NodeJS.Timeout | null;
+  drain: (() => void) | null;
   metadataServer: Server | null;
   createdAt: Date;
   lastStartAt: Date | null;
   lastStopAt: Date | null;
   deleted: boolean;
+  /** Guest attributes `namespace/key` → value, written by the guest (kept across stop/start). */
+  guestAttributes?: Map<string, string>;
 }
 
 export interface SimOperation {

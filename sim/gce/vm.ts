@@ -2,7 +2,7 @@
 // per-VM metadata server (reached through GCE_METADATA_HOST, as the Google client libraries do)
 // and stdout/stderr captured as serial port 1, as the guest agent forwards startup-script output.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -44,6 +44,8 @@ export interface MetadataView {
   attributes: () => Record<string, string>;
   preempted: () => boolean;
   token: string;
+  /** Guest attributes (`namespace/key`), when instance metadata enable-guest-attributes is TRUE. */
+  guestAttributes?: Map<string, string>;
 }
 
 /** The metadata server of one VM (GCE_METADATA_HOST=127.0.0.1:PORT). */
@@ -72,6 +74,22 @@ export async function startMetadataServer(view: MetadataView): Promise<Server> {
       'project/numeric-project-id': view.projectNumber,
     };
     if (p in fixed) return send(200, fixed[p]!);
+    if (p.startsWith('instance/guest-attributes/') && view.guestAttributes) {
+      if (attrs['enable-guest-attributes']?.toUpperCase() !== 'TRUE')
+        return send(404, 'Not Found\n', 'text/html');
+      const k = p.slice('instance/guest-attributes/'.length);
+      if (req.method === 'PUT') {
+        const chunks: Buffer[] = [];
+        req.on('data', (d: Buffer) => chunks.push(d));
+        req.on('end', () => {
+          view.guestAttributes!.set(k, Buffer.concat(chunks).toString('utf8'));
+          send(200, '');
+        });
+        return;
+      }
+      const v = view.guestAttributes.get(k);
+      return v === undefined ? send(404, 'Not Found\n', 'text/html') : send(200, v);
+    }
     if (p === 'instance/service-accounts/default/token') {
       return send(
         200,
@@ -153,24 +171,57 @@ export interface BootOptions {
   onExit: (code: number | null) => void;
 }
 
+export interface BootedVm {
+  child: ChildProcess;
+  /** Path the guest writes as its serial console (MYMLOPS_SERIAL_DEVICE). */
+  console: string;
+  /** Copies what the guest wrote to its console since the last call into the serial buffer. */
+  drain(): void;
+}
+
 /** Runs the startup script detached (own process group) in the sandbox. */
-export function boot(o: BootOptions): ChildProcess {
-  mkdirSync(o.sandbox, { recursive: true });
+export function boot(o: BootOptions): BootedVm {
+  mkdirSync(join(o.sandbox, 'dev'), { recursive: true });
   const file = join(o.sandbox, 'startup-script');
   writeFileSync(file, o.script, { mode: 0o700 });
+  // The guest's /dev/ttyS0: a plain file the simulator tails into serial port 1.
+  const consolePath = join(o.sandbox, 'dev', 'ttyS0');
+  writeFileSync(consolePath, '', { flag: 'a' });
+  let offset = readFileSync(consolePath).length;
+  const drain = () => {
+    let fd: number;
+    try {
+      fd = openSync(consolePath, 'r');
+    } catch {
+      return;
+    }
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, offset);
+        if (n <= 0) break;
+        offset += n;
+        o.serial.append(Buffer.from(buf.subarray(0, n)));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
   o.serial.append(Buffer.from('Booting simulated VM\nstartup-script: starting\n'));
   const child = spawn('/bin/bash', [file], {
     cwd: o.sandbox,
-    env: o.env,
+    env: { ...o.env, MYMLOPS_SERIAL_DEVICE: consolePath },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // What the script prints on its own stdout/stderr reaches the console too (the guest agent's job).
   child.stdout!.on('data', (d: Buffer) => o.serial.append(d));
   child.stderr!.on('data', (d: Buffer) => o.serial.append(d));
   child.on('error', (e) => o.serial.append(Buffer.from(`startup-script: ${e.message}\n`)));
   child.on('close', (code) => {
+    drain();
     o.serial.append(Buffer.from(`startup-script: finished with exit code ${code ?? 'signal'}\n`));
     o.onExit(code);
   });
-  return child;
+  return { child, console: consolePath, drain };
 }

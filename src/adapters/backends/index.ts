@@ -1,8 +1,8 @@
 // Chooses the compute backend from config.backend. The gce backend registers itself here (issue 5).
 import type { Config } from '../../config/types.js';
-import { UserError } from '../../errors.js';
 import { mymlopsHome } from '../../util/paths.js';
 import type { BackendKind } from '../../core/model.js';
+import { GceBackend } from './gce/gce.js';
 import { LocalBackend } from './local/local.js';
 import type { ComputeBackend } from './types.js';
 
@@ -14,9 +14,7 @@ export function createBackend(
     case 'local':
       return new LocalBackend(home);
     case 'gce':
-      throw new UserError(
-        'the gce backend is not available yet',
-        'set `backend: local` in mymlops.yml to run on this machine',
-      );
+      // The gcp section (project, network) comes along when the caller passes the whole Config.
+      return new GceBackend({ ...('gcp' in config ? { gcp: (config as Config).gcp } : {}), home });
   }
 }

@@ -1,0 +1,160 @@
+// The instances.insert request body, built as pure data from a LaunchPlan and a zone.
+import type { GcpConfig } from '../../../config/types.js';
+import { UserError } from '../../../errors.js';
+import type { LaunchPlan } from '../types.js';
+import { devStartupScript } from './dev-startup-script.js';
+import { HARD_LIMIT_MARGIN_S, RESERVED_KEYS, startupScript } from './startup-script.js';
+
+/** Limits of instance metadata (Compute Engine docs): one value ≤ 256 KiB, all keys+values < 512 KB. */
+export const METADATA_VALUE_MAX = 256 * 1024;
+export const METADATA_TOTAL_MAX = 512 * 1024;
+export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
+
+export interface BodyInput {
+  plan: LaunchPlan;
+  project: string;
+  zone: string;
+  gcp: GcpConfig;
+  /** job.json as it should land on the VM (zone, hourly price and zones tried filled in). */
+  jobConfig: Record<string, unknown>;
+  /** Deploy key contents by name (repository, output). */
+  keys: Record<string, string>;
+}
+
+export interface MetadataItem {
+  key: string;
+  value: string;
+}
+
+export function snapshotPath(snapshot: string): string {
+  return snapshot.includes('/') ? snapshot : `global/snapshots/${snapshot}`;
+}
+
+/** Label values: lower-case letters, digits, `_` and `-`, at most 63 characters. */
+export function labelValue(v: string): string {
+  return v
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 63);
+}
+
+export function metadataItems(i: BodyInput): MetadataItem[] {
+  // Dev VMs (issue 6) run their own startup script at every boot and publish the idle watchdog's
+  // state as a guest attribute.
+  const items: MetadataItem[] =
+    i.plan.kind === 'start'
+      ? [
+          { key: 'startup-script', value: devStartupScript() },
+          { key: 'enable-guest-attributes', value: 'TRUE' },
+        ]
+      : [{ key: 'startup-script', value: startupScript() }];
+  for (const [k, v] of Object.entries(i.plan.metadata)) {
+    if ((RESERVED_KEYS as readonly string[]).includes(k)) continue;
+    items.push({ key: `mymlops-${k}`, value: v });
+  }
+  items.push({ key: 'mymlops-job-script', value: i.plan.jobScript });
+  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.jobConfig) });
+  for (const [name, content] of Object.entries(i.keys))
+    items.push({ key: `mymlops-key-${name}`, value: content });
+  items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });
+  items.push({ key: 'mymlops-max-duration', value: String(i.plan.maxDurationSeconds ?? 0) });
+  return items;
+}
+
+const WHAT: Record<string, string> = {
+  'mymlops-job-json': 'the job settings (notes, command, metadata)',
+  'mymlops-job-script': 'the job script',
+  'mymlops-key-repository': 'commit.repository.deploy_key',
+  'mymlops-key-output': 'commit.output_repository.deploy_key',
+  'mymlops-notes': 'the notes (-n)',
+};
+
+/** Throws a UserError naming the value that does not fit in instance metadata. */
+export function checkMetadataSize(items: MetadataItem[]): void {
+  let total = 0;
+  for (const it of items) {
+    const size = Buffer.byteLength(it.value, 'utf8');
+    total += size + Buffer.byteLength(it.key, 'utf8');
+    if (size > METADATA_VALUE_MAX) {
+      const what = WHAT[it.key] ?? `instance metadata ${it.key}`;
+      throw new UserError(
+        `${what} is ${Math.ceil(size / 1024)} KiB, over the 256 KiB limit of a GCE metadata value`,
+        it.key.startsWith('mymlops-key-')
+          ? 'use a smaller (ed25519) deploy key'
+          : 'shorten it (e.g. the notes or the command)',
+      );
+    }
+  }
+  if (total >= METADATA_TOTAL_MAX) {
+    const biggest = [...items].sort((a, b) => b.value.length - a.value.length)[0]!;
+    throw new UserError(
+      `the VM's metadata is ${Math.ceil(total / 1024)} KiB in total, over GCE's 512 KB limit (largest: ${WHAT[biggest.key] ?? biggest.key})`,
+      'shorten the notes, the command or the deploy keys',
+    );
+  }
+}
+
+export function instanceBody(i: BodyInput): Record<string, unknown> {
+  const inst = i.plan.instance;
+  if (!inst)
+    throw new UserError(
+      'the gce backend needs commit.instance in mymlops.yml',
+      'add instance: {zone_regex, machine_type, snapshot}',
+    );
+  const items = metadataItems(i);
+  checkMetadataSize(items);
+  const z = i.zone;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.plan.labels)) labels[k] = labelValue(v);
+  if (i.plan.commitId) labels['mymlops-commit'] = labelValue(i.plan.commitId);
+  const scheduling: Record<string, unknown> = inst.spot
+    ? {
+        provisioningModel: 'SPOT',
+        // STOP (not DELETE): a preempted VM stays visible with its labels, so status can say so.
+        instanceTerminationAction: 'STOP',
+        onHostMaintenance: 'TERMINATE',
+        automaticRestart: false,
+      }
+    : { provisioningModel: 'STANDARD', onHostMaintenance: 'TERMINATE', automaticRestart: false };
+  return {
+    name: i.plan.machineName,
+    description: i.plan.commitId ? `mymlops commit ${i.plan.commitId}` : `mymlops ${i.plan.kind}`,
+    machineType: `zones/${z}/machineTypes/${inst.machine_type}`,
+    labels,
+    metadata: { items },
+    disks: [
+      {
+        boot: true,
+        autoDelete: true,
+        type: 'PERSISTENT',
+        initializeParams: {
+          sourceSnapshot: snapshotPath(inst.snapshot),
+          diskSizeGb: String(inst.disk_size_gb),
+          diskType: `zones/${z}/diskTypes/${inst.disk_type}`,
+        },
+      },
+    ],
+    networkInterfaces: [
+      {
+        network: i.gcp.network,
+        ...(i.gcp.subnetwork ? { subnetwork: i.gcp.subnetwork } : {}),
+        // An external address so the VM reaches the git host without Cloud NAT.
+        accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }],
+      },
+    ],
+    serviceAccounts: [{ email: i.gcp.service_account, scopes: SCOPES }],
+    scheduling,
+    ...(inst.accelerator
+      ? {
+          guestAccelerators: [
+            {
+              acceleratorType: `projects/${i.project}/zones/${z}/acceleratorTypes/${inst.accelerator}`,
+              acceleratorCount: inst.accelerator_count,
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
+export { HARD_LIMIT_MARGIN_S };

@@ -1,0 +1,62 @@
+// Instances → LiveMachine (pure): the shared status model's view of a GCE VM.
+import type { LiveMachine, MachineState } from '../../../core/model.js';
+import { type InstanceResource, lastSegment } from '../../gce/client.js';
+import { RESERVED_KEYS } from './startup-script.js';
+
+export function machineState(status: string): MachineState {
+  switch (status) {
+    case 'PROVISIONING':
+    case 'STAGING':
+      return 'provisioning';
+    case 'RUNNING':
+    case 'REPAIRING':
+      return 'running';
+    case 'STOPPING':
+    case 'SUSPENDING':
+      return 'stopping';
+    default: // TERMINATED, STOPPED, SUSPENDED
+      return 'stopped';
+  }
+}
+
+/** The original's `mymlops-<key>` metadata, without the job payload and keys. */
+export function commitMetadata(inst: InstanceResource): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const it of inst.metadata?.items ?? []) {
+    if (!it.key.startsWith('mymlops-')) continue;
+    const k = it.key.slice('mymlops-'.length);
+    if ((RESERVED_KEYS as readonly string[]).includes(k) || k.startsWith('key-')) continue;
+    out[k] = it.value;
+  }
+  return out;
+}
+
+/** `preempted` holds `zone/name` of VMs with a compute.instances.preempted operation. */
+export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): LiveMachine {
+  const state = machineState(inst.status);
+  const labels = inst.labels ?? {};
+  const md = commitMetadata(inst);
+  let reason: string | null = null;
+  if (state === 'stopped' || state === 'stopping') {
+    reason = preempted.has(`${zone}/${inst.name}`)
+      ? 'preempted'
+      : inst.status === 'SUSPENDED'
+        ? 'suspended'
+        : 'stopped';
+  }
+  const natIP = inst.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? null;
+  return {
+    kind: labels['mymlops'] === 'start' ? 'start' : 'commit',
+    name: inst.name,
+    commitId: md['commit'] ?? labels['mymlops-commit'] ?? null,
+    backend: 'gce',
+    zone,
+    state,
+    reason,
+    createdAt: inst.creationTimestamp ? new Date(inst.creationTimestamp).toISOString() : null,
+    machineType: lastSegment(inst.machineType) || null,
+    accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
+    metadata: md,
+    sshTarget: natIP,
+  };
+}

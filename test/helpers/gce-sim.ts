@@ -1,0 +1,63 @@
+// The project's Compute Engine simulator for tests, with the environment that points both mymlops
+// and gcloud at it (endpoint override, token file, project, billing endpoint, MYMLOPS_HOME).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fixture } from '../../sim/gce/fixture.js';
+import { createGceSim, type GceSim, type SimOptions } from '../../sim/gce/server.js';
+
+export const PROJECT = 'mymlops-test';
+
+export interface SimEnv {
+  sim: GceSim;
+  env: Record<string, string>;
+  home: string;
+  fault(zone: string | null, code: string, extra?: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
+  preempt(instance: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixture } = {}): Promise<SimEnv> {
+  const sim = await createGceSim({ bootDelayMs: 30, sandboxRoot: join(tmp, 'vms'), ...opts });
+  const home = join(tmp, 'home');
+  mkdirSync(home, { recursive: true });
+  const tokenFile = join(tmp, 'token');
+  writeFileSync(tokenFile, 'test-access-token\n');
+  const env = {
+    MYMLOPS_HOME: home,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: sim.computeBase,
+    CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: tokenFile,
+    CLOUDSDK_CORE_PROJECT: PROJECT,
+    MYMLOPS_BILLING_ENDPOINT: sim.billingBase,
+    MYMLOPS_GCE_LOG_POLL_MS: '100',
+  };
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${sim.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    await r.text();
+  };
+  return {
+    sim,
+    env,
+    home,
+    fault: (zone, code, extra = {}) => post('/_sim/faults', { ...(zone ? { zone } : {}), code, ...extra }),
+    clearFaults: () => post('/_sim/faults', { clear: true }),
+    preempt: (instance) => post('/_sim/preempt', { instance }),
+    close: () => sim.close(),
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (bounded). */
+export async function until<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
