@@ -583,6 +583,8 @@ export class Compute {
 
   private async bootVm(project: string, inst: SimInstance): Promise<void> {
     const attrs = this.attributes(inst);
+    inst.guestAttributes ??= new Map();
+    const guestAttributes = inst.guestAttributes;
     inst.metadataServer ??= await startMetadataServer({
       name: inst.name,
       id: inst.id,
@@ -593,7 +595,7 @@ export class Compute {
       attributes: () => this.attributes(inst),
       preempted: () => inst.preempted,
       token: `sim-vm-token-${inst.id}`,
-      guestAttributes: (inst.guestAttributes ??= new Map()),
+      guestAttributes,
     });
     if (inst.deleted || inst.status !== 'RUNNING' || this.closed) return;
     const script = attrs['startup-script'];

@@ -65,7 +65,8 @@ export function addSkus(table: PriceTable, skus: Sku[]): PriceTable {
     }
     if (!key) continue;
     for (const region of s.serviceRegions ?? []) {
-      const r = (table.regions[region] ??= { core: {}, ram: {}, gpu: {} });
+      table.regions[region] ??= { core: {}, ram: {}, gpu: {} };
+      const r = table.regions[region];
       const prev = r[slot][key];
       r[slot][key] = prev === undefined ? price : Math.min(prev, price);
     }

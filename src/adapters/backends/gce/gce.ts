@@ -63,7 +63,8 @@ export class GceBackend implements ComputeBackend {
 
   client(): Promise<GceClient> {
     this.clientP ??= (async () => {
-      const tokens = (this.tokens ??= tokenSource(this.env));
+      this.tokens ??= tokenSource(this.env);
+      const tokens = this.tokens;
       const project = await resolveProject(this.gcp.project, this.env);
       return new GceClient({ project, tokens, base: computeBase(this.env) });
     })();
