@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { outputRepoIndex, statusSources } from '../adapters/output-repo/status-sources.js';
-import { StatusService } from '../core/status/service.js';
 import { isLoopback } from '../dashboard/server/host-check.js';
-import { createDashboard } from '../dashboard/server/server.js';
+import { startDashboard } from '../dashboard/server/start.js';
 import { UserError } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -50,21 +48,9 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       'run `npm run build` (or reinstall mymlops)',
     );
   const cfg = config(cmd);
-  const home = mymlopsHome();
-  const index = outputRepoIndex(cfg, home);
-  const service = new StatusService(statusSources(cfg, home, { failWhenUnreachable: false, index }));
-  const out = cfg.commit?.output_repository;
-  let dash: Awaited<ReturnType<typeof createDashboard>>;
+  let dash: Awaited<ReturnType<typeof startDashboard>>;
   try {
-    dash = await createDashboard({
-      snapshot: () => service.snapshot(),
-      readCommitFile: (id, name) => index.readFile(id, name),
-      links: cfg.dashboard.links,
-      outputRepo: out ? { url: out.url, branch: out.branch } : null,
-      assetsDir: dir,
-      host,
-      port,
-    });
+    dash = await startDashboard(cfg, { home: mymlopsHome(), host, port, assetsDir: dir });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -87,7 +73,7 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
     );
   process.stdout.write(`dashboard: ${dash.url}  (Ctrl-C to stop)\n`);
   // Warm the index so the first page load is quick; errors show on the page.
-  service.snapshot().catch(() => {});
+  dash.service.snapshot().catch(() => {});
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
