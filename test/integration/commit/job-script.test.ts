@@ -1,0 +1,233 @@
+// The generated job script and its python helper, exercised piece by piece with real bash/python.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HELPER_PY } from '../../../src/core/job/helper-py.js';
+import { jobScript } from '../../../src/core/job/script.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const helper = join(tmp, 'helper.py');
+writeFileSync(helper, HELPER_PY);
+const py = (...args: string[]) =>
+  execFileSync('/usr/bin/python3', [helper, ...args], { encoding: 'utf8' }).trim();
+
+const job = join(tmp, 'job.json');
+writeFileSync(
+  job,
+  JSON.stringify({
+    commit_id: '20241107_035340',
+    notebook: 'n/x.ipynb',
+    command: 'run',
+    max_duration: 60,
+    notes: `it's "quoted" $(touch ${join(tmp, 'pwned')}) \`x\``,
+    ssh_options: ['-o', 'UserKnownHostsFile=/tmp/a b'],
+    metadata: {
+      commit: '20241107_035340',
+      notebook: 'x.ipynb',
+      repository: 'r',
+      branch: 'master',
+      artifacts: false,
+      notes: null,
+      accelerator: null,
+    },
+    machine: {
+      backend: 'gce',
+      instance: 'mymlops-x',
+      zone: 'us-central1-a',
+      machine_type: 'n1-standard-8',
+      hourly_usd: 0.36,
+    },
+  }),
+);
+
+const cell = (o: Record<string, unknown>) => ({
+  cell_type: 'code',
+  source: '',
+  metadata: {},
+  outputs: [],
+  execution_count: null,
+  ...o,
+});
+function notebook(name: string, cells: unknown[]): string {
+  const p = join(tmp, name);
+  writeFileSync(p, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+  return p;
+}
+
+describe('job script', () => {
+  it('is valid bash', () => {
+    const r = spawnSync('bash', ['-n'], { input: jobScript(), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+  it('refuses to run without MYMLOPS_JOB_DIR', () => {
+    const r = spawnSync('bash', ['-c', jobScript()], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] },
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /MYMLOPS_JOB_DIR must point at the job folder/);
+  });
+});
+
+describe('job helper', () => {
+  it('env: every value is shell-quoted (notes cannot run code)', () => {
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        `eval "$(/usr/bin/python3 ${helper} env ${job})"; printf '%s\\n%s\\n%s' "$MY_NOTES" "$MY_SSH_OPTS" "$MY_PROGRESS_INTERVAL"`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const [notes, ssh, interval] = out.split('\n');
+    assert.equal(notes, `it's "quoted" $(touch ${join(tmp, 'pwned')}) \`x\``);
+    assert.equal(ssh, `-o 'UserKnownHostsFile=/tmp/a b'`);
+    assert.equal(interval, '0');
+    assert.throws(() => statSync(join(tmp, 'pwned')));
+  });
+
+  const err = { output_type: 'error', ename: 'KeyError', evalue: "'k'", traceback: [] };
+  const table: {
+    name: string;
+    cells: unknown[] | null;
+    status?: string;
+    exit: string;
+    timedOut?: string;
+    want: Record<string, unknown>;
+    msg?: RegExp;
+  }[] = [
+    {
+      name: 'executed, exit 0',
+      cells: [cell({ execution_count: 1 })],
+      exit: '0',
+      want: { status: 'succeeded', error: null, message: null },
+    },
+    {
+      name: 'not executed, exit 0',
+      cells: [cell({})],
+      exit: '0',
+      want: { status: 'failed' },
+      msg: /exited 0 but the notebook n\/x\.ipynb was not executed/,
+    },
+    {
+      name: 'error cell, exit 1',
+      cells: [cell({ execution_count: 1 }), cell({ execution_count: 2, outputs: [err] })],
+      exit: '1',
+      want: { status: 'failed', error: { cell: 1, ename: 'KeyError', evalue: "'k'" } },
+    },
+    {
+      name: 'error output, exit 0 (nbconvert --allow-errors)',
+      cells: [cell({ execution_count: 1, outputs: [err] })],
+      exit: '0',
+      want: { status: 'failed' },
+      msg: /has an error output/,
+    },
+    {
+      name: 'exit 2 without error',
+      cells: [cell({ execution_count: 1 })],
+      exit: '2',
+      want: { status: 'failed' },
+      msg: /exited with code 2/,
+    },
+    {
+      name: 'timed out',
+      cells: [cell({ execution_count: 1 })],
+      exit: '143',
+      timedOut: '1',
+      want: { status: 'failed' },
+      msg: /max_duration \(60s\)/,
+    },
+    {
+      name: 'cancelled',
+      cells: [cell({})],
+      status: 'cancelled',
+      exit: '143',
+      want: { status: 'cancelled' },
+      msg: /cancelled/,
+    },
+    {
+      name: 'notebook missing after the run',
+      cells: null,
+      exit: '0',
+      want: { status: 'failed' },
+      msg: /missing or not valid JSON/,
+    },
+  ];
+  for (const c of table)
+    it(`metadata: ${c.name}`, () => {
+      const nbPath = c.cells
+        ? notebook(`${c.name.replace(/\W+/g, '_')}.ipynb`, c.cells)
+        : join(tmp, 'absent.ipynb');
+      const out = join(tmp, `meta-${c.name.replace(/\W+/g, '_')}.json`);
+      const summary = JSON.parse(
+        py(
+          'metadata',
+          job,
+          nbPath,
+          out,
+          c.status ?? 'auto',
+          c.exit,
+          '2024-11-07T03:53:41Z',
+          '',
+          c.timedOut ?? '0',
+        ),
+      ) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(c.want)) assert.deepEqual(summary[k], v, k);
+      if (c.msg) assert.match(String(summary['message']), c.msg);
+      const raw = readFileSync(out, 'utf8');
+      const meta = JSON.parse(raw) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(meta), Object.keys(meta).sort(), 'sorted keys');
+      assert.match(raw, /^\{\n {4}"accelerator"/, 'indent 4');
+      assert.equal(meta['zone'], 'us-central1-a');
+      assert.equal(meta['backend'], 'gce');
+      assert.equal(meta['status'], summary['status']);
+      assert.match(String(meta['finished_at']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const cost = meta['cost'] as { hourly_usd: number; amount_usd: number; estimate: boolean };
+      assert.equal(cost.hourly_usd, 0.36);
+      assert.equal(cost.estimate, true);
+      assert.ok(cost.amount_usd >= 0);
+    });
+
+  it('metadata: processing has no finish time', () => {
+    const out = join(tmp, 'meta-processing.json');
+    py(
+      'metadata',
+      job,
+      notebook('p.ipynb', [
+        cell({ metadata: { papermill: { status: 'completed' } } }),
+        cell({ metadata: { papermill: { status: 'running' } } }),
+      ]),
+      out,
+      'processing',
+      '',
+      '2024-11-07T03:53:41Z',
+      '',
+      '0',
+    );
+    const meta = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    assert.equal(meta['status'], 'processing');
+    assert.equal(meta['finished_at'], null);
+    assert.deepEqual(meta['progress'], { cells_done: 1, cells_total: 2 });
+  });
+
+  it('caplog keeps head and tail within the cap', () => {
+    const src = join(tmp, 'big.log');
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n');
+    writeFileSync(src, lines);
+    const dst = join(tmp, 'capped.log');
+    py('caplog', src, dst, '2048');
+    const capped = readFileSync(dst, 'utf8');
+    assert.ok(Buffer.byteLength(capped) <= 2048);
+    assert.ok(capped.startsWith('line 0\nline 1\n'));
+    assert.ok(capped.endsWith('line 4999'));
+    assert.match(capped, /\[mymlops: \d+ bytes of log omitted\]/);
+    py('caplog', join(tmp, 'absent.log'), dst, '2048');
+    assert.equal(readFileSync(dst, 'utf8'), '');
+  });
+});

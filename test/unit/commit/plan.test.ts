@@ -1,0 +1,187 @@
+// Pure planning: ids, machine names, the LaunchPlan and job.json, the log scanner.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { completeUtf8 } from '../../../src/adapters/backends/local/local.js';
+import { releaseCommitId, reserveCommitId } from '../../../src/adapters/store/jobs.js';
+import type { Config } from '../../../src/config/types.js';
+import {
+  commitIdAt,
+  commitIdCandidates,
+  commitIdDate,
+  machineNameFor,
+  snapshotRef,
+} from '../../../src/core/commit/ids.js';
+import { OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
+import { planCommit } from '../../../src/core/commit/plan.js';
+import type { JobConfig } from '../../../src/core/job/script.js';
+
+describe('commit ids', () => {
+  const table: [string, string][] = [
+    ['2024-11-07T03:53:40.999Z', '20241107_035340'],
+    ['2024-01-02T00:00:00Z', '20240102_000000'],
+    ['1999-12-31T23:59:59Z', '19991231_235959'],
+  ];
+  for (const [iso, id] of table)
+    it(`${iso} → ${id}`, () => {
+      assert.equal(commitIdAt(new Date(iso)), id);
+      assert.equal(commitIdDate(id)?.toISOString(), new Date(`${iso.slice(0, 19)}Z`).toISOString());
+    });
+  it('machine name and ref', () => {
+    assert.equal(machineNameFor('20241107_035340'), 'mymlops-20241107-035340');
+    assert.equal(snapshotRef('20241107_035340'), 'refs/mymlops/snapshots/20241107_035340');
+  });
+  it('rejects what is not an id', () => {
+    for (const s of ['2024110_035340', '20241332_000000', 'x', '20241107_035360'])
+      assert.equal(commitIdDate(s), null, s);
+  });
+  it('candidates bump one second at a time across minute/day boundaries', () => {
+    const it = commitIdCandidates(new Date('2024-12-31T23:59:59Z'));
+    assert.deepEqual([it.next().value, it.next().value], ['20241231_235959', '20250101_000000']);
+  });
+  it('reserves ids atomically: three commits in one second get three ids in the same format', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mymlops-ids-'));
+    try {
+      const now = new Date('2024-11-07T03:53:40Z');
+      const ids = [reserveCommitId(now, home), reserveCommitId(now, home), reserveCommitId(now, home)];
+      assert.deepEqual(ids, ['20241107_035340', '20241107_035341', '20241107_035342']);
+      releaseCommitId(ids[1]!, home);
+      assert.deepEqual(readdirSync(join(home, 'jobs')).sort(), [ids[0], ids[2]]);
+      assert.equal(reserveCommitId(now, home), '20241107_035341');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+const config = (backend: 'local' | 'gce'): Config => ({
+  file: '/r/mymlops.yml',
+  dir: '/r',
+  backend,
+  gcp: { project: null, network: 'n', subnetwork: null, service_account: 'default' },
+  commit: {
+    command: 'papermill',
+    instance:
+      backend === 'gce'
+        ? {
+            zone_regex: 'us-.*',
+            machine_type: 'n1-standard-8',
+            snapshot: 's',
+            accelerator: 'nvidia-tesla-t4',
+            accelerator_count: 1,
+            disk_size_gb: 100,
+            disk_type: 'pd-ssd',
+            spot: true,
+          }
+        : null,
+    repository: { url: 'git@github.com:me/repo.git', branch: 'main', deploy_key: '/k/repo' },
+    output_repository: { url: 'git@github.com:me/out.git', branch: 'master', deploy_key: undefined },
+    progress_interval: 60,
+    max_duration: 3600,
+    log_max_bytes: 2048,
+    retry: { preempted: 0 },
+  },
+  start: null,
+  dashboard: { links: {}, tunnel: null },
+});
+
+describe('planCommit', () => {
+  const request = { notebook: 'exp/exp001.ipynb', notes: 'try lr=1e-3', artifacts: true, keepMachine: false };
+  it('builds a backend-neutral plan: script, job.json, keys, metadata', () => {
+    const plan = planCommit({
+      config: config('gce'),
+      request,
+      commitId: '20241107_035340',
+      sourceCommit: 'a'.repeat(40),
+    });
+    assert.equal(plan.kind, 'commit');
+    assert.equal(plan.machineName, 'mymlops-20241107-035340');
+    assert.match(plan.jobScript, /^#!\/usr\/bin\/env bash\n/);
+    assert.deepEqual(plan.keys, { repository: '/k/repo', output: undefined });
+    assert.deepEqual(plan.labels, { mymlops: 'commit' });
+    assert.equal(plan.maxDurationSeconds, 3600);
+    assert.equal(plan.metadata['notebook'], 'exp001.ipynb');
+    assert.equal(plan.metadata['accelerator'], 'nvidia-tesla-t4');
+    const job = plan.jobConfig as unknown as JobConfig;
+    assert.deepEqual(job.repository, {
+      url: 'git@github.com:me/repo.git',
+      branch: 'main',
+      ref: 'refs/mymlops/snapshots/20241107_035340',
+      sha: 'a'.repeat(40),
+    });
+    assert.equal(job.notebook, 'exp/exp001.ipynb');
+    assert.equal(job.log_max_bytes, 2048);
+    assert.equal(job.machine.machine_type, 'n1-standard-8');
+    assert.deepEqual(Object.keys(job.metadata).sort(), [
+      'accelerator',
+      'artifacts',
+      'attempt',
+      'backend',
+      'branch',
+      'commit',
+      'instance',
+      'machine_type',
+      'notebook',
+      'notebook_path',
+      'notes',
+      'repository',
+      'source_commit',
+      'zone',
+    ]);
+    assert.equal(job.metadata['notes'], 'try lr=1e-3');
+    // nothing secret travels in job.json
+    assert.doesNotMatch(JSON.stringify(job), /\/k\/repo/);
+  });
+  it('local plans carry no machine type or accelerator', () => {
+    const plan = planCommit({
+      config: config('local'),
+      request,
+      commitId: '20241107_035340',
+      sourceCommit: 'b'.repeat(40),
+    });
+    const job = plan.jobConfig as unknown as JobConfig;
+    assert.equal(job.machine.backend, 'local');
+    assert.equal(job.machine.machine_type, null);
+    assert.equal(job.metadata['accelerator'], null);
+    assert.equal(plan.instance, null);
+  });
+});
+
+describe('OutcomeScanner / outcomeLine', () => {
+  it('reads the result line even when split across chunks', () => {
+    const s = new OutcomeScanner();
+    const text =
+      'noise\nmymlops: result {"status": "failed", "exit_code": 1, "error": {"cell": 2, "ename": "KeyError", "evalue": "\'a\'"}, "message": "the command exited with code 1", "published": true}\nmymlops: job finished status=failed\n';
+    for (let i = 0; i < text.length; i += 7) s.feed(text.slice(i, i + 7));
+    s.end();
+    assert.equal(s.finished, true);
+    assert.equal(s.outcome?.status, 'failed');
+    assert.equal(
+      outcomeLine('20241107_035340', s.outcome),
+      "commit 20241107_035340 failed — KeyError: 'a' (cell 2)",
+    );
+  });
+  it('says when a job ended without a result', () => {
+    assert.match(outcomeLine('x', null), /stopped: the job ended without a result/);
+    assert.equal(
+      outcomeLine('x', {
+        status: 'failed',
+        exitCode: 0,
+        error: null,
+        message: 'not executed',
+        published: true,
+      }),
+      'commit x failed — not executed',
+    );
+  });
+});
+
+describe('completeUtf8', () => {
+  it('never cuts a character in half', () => {
+    const b = Buffer.from('aé€😀', 'utf8'); // 1 + 2 + 3 + 4 bytes
+    const cuts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => completeUtf8(b, n));
+    assert.deepEqual(cuts, [1, 1, 3, 3, 3, 6, 6, 6, 6, 10]);
+  });
+});
