@@ -39,7 +39,7 @@ export interface InstanceResource {
   lastStartTimestamp?: string;
   lastStopTimestamp?: string;
   labels?: Record<string, string>;
-  metadata?: { items?: { key: string; value: string }[] };
+  metadata?: { fingerprint?: string; items?: { key: string; value: string }[] };
   guestAccelerators?: { acceleratorType: string; acceleratorCount: number }[];
   scheduling?: { provisioningModel?: string };
   networkInterfaces?: { networkIP?: string; accessConfigs?: { natIP?: string }[] }[];
@@ -186,6 +186,25 @@ export class GceClient {
       query: { requestId: randomUUID() },
       retry: true,
     });
+  }
+
+  /** instances.setMetadata: merges `values` into the current items (fingerprint-checked, retried once). */
+  async setMetadata(zone: string, name: string, values: Record<string, string>): Promise<Operation> {
+    for (let attempt = 0; ; attempt++) {
+      const inst = await this.getInstance(zone, name);
+      const items = (inst.metadata?.items ?? []).filter((i) => !(i.key in values));
+      for (const [key, value] of Object.entries(values)) items.push({ key, value });
+      try {
+        const op = await this.request<Operation>('POST', `zones/${zone}/instances/${name}/setMetadata`, {
+          body: { fingerprint: inst.metadata?.fingerprint, items },
+          retry: false,
+        });
+        return await this.waitOperation(zone, op);
+      } catch (e) {
+        if (e instanceof GceApiError && e.status === 412 && attempt < 2) continue; // raced another update
+        throw e;
+      }
+    }
   }
 
   deleteInstance(zone: string, name: string): Promise<Operation> {

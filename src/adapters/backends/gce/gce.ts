@@ -1,7 +1,8 @@
 // The GCE backend: a commit is a spot VM in the best zone that has capacity (ranked by load and spot
 // price, failing over per SkyPilot's table), running the shared job script from its startup script
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
 import { err, ok, type Result, UserError } from '../../../errors.js';
 import type { LiveMachine, LogChunk, ZoneAttempt } from '../../../core/model.js';
@@ -13,7 +14,7 @@ import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js
 import { computeBase, GceClient, lastSegment } from '../../gce/client.js';
 import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
 import { spotPrices } from '../../gce/prices.js';
-import { findLaunch } from '../../store/jobs.js';
+import { findLaunch, jobDir, readJson, writeJson } from '../../store/jobs.js';
 import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
 import { instanceBody } from './instance-body.js';
 import { withIdleStates } from './dev-idle.js';
@@ -51,6 +52,7 @@ export class GceBackend implements ComputeBackend {
   private readonly lastRead = new Map<string, number>();
   private readonly logPollMs: number;
   private tokens: TokenSource | undefined;
+  private readonly byProject = new Map<string, GceClient>();
 
   constructor(o: GceBackendOptions = {}) {
     this.gcp = o.gcp ?? DEFAULT_GCP;
@@ -69,6 +71,26 @@ export class GceBackend implements ComputeBackend {
       return new GceClient({ project, tokens, base: computeBase(this.env) });
     })();
     return this.clientP;
+  }
+
+  /**
+   * The client for an existing VM: the project it was created in (recorded in the job folder at
+   * launch) wins over the current default, so `logs`/`cancel` work without the config at hand.
+   */
+  async clientFor(machineName: string): Promise<GceClient> {
+    const rec = findLaunch(machineName, this.home);
+    const project = rec
+      ? readJson<{ project?: string }>(join(jobDir(rec.commit, this.home), 'gce.json'))?.project
+      : undefined;
+    if (project && !this.gcp.project) {
+      const cached = this.byProject.get(project);
+      if (cached) return cached;
+      this.tokens ??= tokenSource(this.env);
+      const c = new GceClient({ project, tokens: this.tokens, base: computeBase(this.env) });
+      this.byProject.set(project, c);
+      return c;
+    }
+    return this.client();
   }
 
   // ---------- launch ----------
@@ -152,6 +174,14 @@ export class GceBackend implements ComputeBackend {
         const op = await c.insertInstance(z.zone, body);
         await c.waitOperation(z.zone, op);
         this.zones.set(plan.machineName, z.zone);
+        const dir = plan.commitId ? jobDir(plan.commitId, this.home) : null;
+        if (dir && existsSync(dir))
+          writeJson(join(dir, 'gce.json'), {
+            project: c.project,
+            zone: z.zone,
+            machine: plan.machineName,
+            zones_tried: tried,
+          });
         return ok({
           machine: {
             kind: plan.kind,
@@ -246,7 +276,7 @@ export class GceBackend implements ComputeBackend {
   async zoneOf(machineName: string): Promise<string | null> {
     const known = this.zones.get(machineName) ?? findLaunch(machineName, this.home)?.zone ?? null;
     if (known) return known;
-    const c = await this.client();
+    const c = await this.clientFor(machineName);
     const hit = await c.instances(`name = ${machineName}`);
     const zone = hit[0]?.zone ?? null;
     if (zone) this.zones.set(machineName, zone);
@@ -259,7 +289,7 @@ export class GceBackend implements ComputeBackend {
     const wait = (this.lastRead.get(machineName) ?? 0) + this.logPollMs - Date.now();
     if (wait > 0) await sleep(wait);
     this.lastRead.set(machineName, Date.now());
-    const c = await this.client();
+    const c = await this.clientFor(machineName);
     let r: { contents: string; start: number; next: number };
     try {
       r = await c.serialPort(zone, machineName, from);
@@ -283,16 +313,36 @@ export class GceBackend implements ComputeBackend {
     return { text, next: r.next, done };
   }
 
-  async cancel(machineName: string): Promise<void> {
+  /**
+   * Cancels a commit: a running job is asked to stop through instance metadata (mymlops-cancel), so
+   * it publishes status "cancelled" itself like on the local backend; then the VM is deleted (at
+   * once when it is stopped, or after graceMs when the job does not end).
+   */
+  async cancel(
+    machineName: string,
+    graceMs = Number(this.env['MYMLOPS_GCE_CANCEL_GRACE_MS'] ?? 180_000),
+  ): Promise<void> {
     const zone = await this.zoneOf(machineName);
     if (!zone) return;
-    const c = await this.client();
+    const c = await this.clientFor(machineName);
+    const gone = (e: unknown) => e instanceof GceApiError && e.status === 404;
     try {
+      const inst = await c.getInstance(zone, machineName);
+      if (inst.status === 'RUNNING') {
+        await c.setMetadata(zone, machineName, { 'mymlops-cancel': 'requested' });
+        let from = -64 * 1024;
+        const deadline = Date.now() + graceMs;
+        while (Date.now() < deadline) {
+          await sleep(Math.min(this.logPollMs * 2, 2000));
+          const r = await c.serialPort(zone, machineName, from);
+          from = r.next;
+          if (r.contents.includes(VM_DONE_MARKER)) break;
+        }
+      }
       const op = await c.deleteInstance(zone, machineName);
       await c.waitOperation(zone, op, 5 * 60_000);
     } catch (e) {
-      if (e instanceof GceApiError && e.status === 404) return; // already gone
-      throw e;
+      if (!gone(e)) throw e; // a 404: the VM deleted itself after publishing
     }
   }
 
@@ -300,7 +350,7 @@ export class GceBackend implements ComputeBackend {
   async wasPreempted(machineName: string): Promise<boolean> {
     const zone = await this.zoneOf(machineName);
     if (!zone) return false;
-    const c = await this.client();
+    const c = await this.clientFor(machineName);
     const ops = await c.operations(zone, 'operationType = "compute.instances.preempted"');
     return ops.some((o) => lastSegment(o.targetLink) === machineName);
   }

@@ -87,11 +87,18 @@ fi
 MAX="$(attr mymlops-max-duration || echo 0)"
 vm "running the job on $NAME in $ZONE"
 if [ "\${MAX:-0}" -gt 0 ]; then
-  MYMLOPS_JOB_DIR="$J" timeout --kill-after=60 "$((MAX + ${HARD_LIMIT_MARGIN_S}))" bash "$J/job.sh"
+  MYMLOPS_JOB_DIR="$J" timeout --kill-after=60 "$((MAX + ${HARD_LIMIT_MARGIN_S}))" bash "$J/job.sh" &
 else
-  MYMLOPS_JOB_DIR="$J" bash "$J/job.sh"
+  MYMLOPS_JOB_DIR="$J" bash "$J/job.sh" &
 fi
-EC=$?
+JOB_PID=$!
+# \`mymlops cancel\` sets mymlops-cancel=requested: SIGTERM makes the job publish "cancelled" itself.
+( while sleep "\${MYMLOPS_CANCEL_POLL:-3}"; do
+    if [ "$(attr mymlops-cancel 2>/dev/null)" = requested ]; then vm "cancel requested"; kill -TERM "$JOB_PID" 2>/dev/null; break; fi
+  done ) &
+WATCH_PID=$!
+wait "$JOB_PID"; EC=$?
+kill "$WATCH_PID" 2>/dev/null
 [ $EC -eq 124 ] && vm "hard time limit reached: the job was stopped"
 vm "job script exited with code $EC"
 exit $EC
