@@ -190,7 +190,8 @@ progress_loop() {
   local msg="$WORK/progress-msg"
   trap 'exit 0' TERM # stopped by finish(): end quietly
   while [ ! -f "$WORK/stop-progress" ]; do
-    sleep "$MY_PROGRESS_INTERVAL"
+    sleep "$MY_PROGRESS_INTERVAL" &
+    wait $! # interruptible: the TERM trap ends the loop at once
     [ -f "$REPO/$MY_NOTEBOOK" ] || continue
     local p; p="$(helper progress "$REPO/$MY_NOTEBOOK" 2>/dev/null)" || continue
     stage_files "$WORK/pstage" processing >/dev/null 2>&1 || continue
