@@ -1,7 +1,6 @@
 // `mymlops cancel ID`: stop a running commit job (its status becomes `cancelled`).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { jobTarget } from './job-target.js';
 
 export function register(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function register(program: Command): void {
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
+      const { jobTarget } = await import('./job-target.js');
       const { rec, backend } = jobTarget(id);
       const machine = (await backend.list()).find((m) => m.name === rec.machine);
       if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))

@@ -1,9 +1,7 @@
 // `mymlops logs ID [-f]` (aliases startup-logs, startup_logs): a job's log, through its backend.
 import type { Command } from 'commander';
-import { followLog, outcomeLine } from '../core/commit/follow.js';
 import { ExitCode } from '../errors.js';
 import { colorErr } from '../util/log.js';
-import { jobTarget } from './job-target.js';
 
 export function register(program: Command): void {
   program
@@ -14,6 +12,7 @@ export function register(program: Command): void {
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('-f, --follow', 'keep printing new output until the job ends; exit 1 if it failed')
     .action(async (id: string, opts: { follow?: boolean }) => {
+      const { jobTarget } = await import('./job-target.js');
       const { rec, backend } = jobTarget(id);
       if (!opts.follow) {
         let from = 0;
@@ -25,6 +24,7 @@ export function register(program: Command): void {
         }
         return;
       }
+      const { followLog, outcomeLine } = await import('../core/commit/follow.js');
       const abort = new AbortController();
       const onInt = () => abort.abort();
       process.once('SIGINT', onInt);
