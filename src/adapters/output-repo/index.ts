@@ -10,13 +10,12 @@ import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
 import type { OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
+import { exec } from '../../util/exec.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
 
 const INDEX_VERSION = 1;
 const MAX_ARTIFACT_FILES = 50;
-/** Folders read at once: bounds memory (each may hold a 200 KB+ notebook) while keeping the pipe busy. */
-const CONCURRENCY = 8;
 
 interface IndexFile {
   version: number;
@@ -101,15 +100,15 @@ export class OutputRepoIndex {
         if (prev && prev.tree === f.id) records[i] = prev;
         else todo.push(i);
       });
-      let next = 0;
-      const worker = async () => {
-        while (next < todo.length) {
-          const i = todo[next++]!;
-          const f = folders[i]!;
-          records[i] = await readFolder(batch, f.name, f.id, idBytes);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+      const read = await readFolders(
+        batch,
+        this.mirror.gitDir,
+        head,
+        todo.map((i) => folders[i]!),
+      );
+      todo.forEach((i, k) => {
+        records[i] = read[k]!;
+      });
       this.save({ version: INDEX_VERSION, head, records });
       return { head, records, fetch, changed: todo.length };
     } finally {
@@ -154,81 +153,148 @@ export class OutputRepoIndex {
   }
 }
 
-async function readFolder(
+interface Blob {
+  path: string;
+  id: string;
+}
+
+/** `git ls-tree -r` of the changed folders: every file with its blob id, in one process. */
+async function listFiles(
+  gitDir: string,
+  head: string,
+  folders: string[],
+  all: boolean,
+): Promise<Map<string, Blob[]>> {
+  const args = ['--git-dir', gitDir, 'ls-tree', '-r', '-z', '--full-tree', head];
+  // Pathspecs for an incremental refresh; the whole tree when most folders changed anyway.
+  if (!all) args.push('--', ...folders.map((f) => `${f}/`));
+  const out = (await exec('git', args)).stdout;
+  const byFolder = new Map<string, Blob[]>();
+  for (const entry of out.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    const slash = path.indexOf('/');
+    if (type !== 'blob' || slash < 0 || !id) continue;
+    const folder = path.slice(0, slash);
+    let list = byFolder.get(folder);
+    if (!list) byFolder.set(folder, (list = []));
+    list.push({ path: path.slice(slash + 1), id });
+  }
+  return byFolder;
+}
+
+/**
+ * Reads changed folders in three pipelined phases (all requests of a phase written at once, so git
+ * streams without per-object round trips): list files, read metadata/metrics, then scan the
+ * notebooks of original-format folders only.
+ */
+async function readFolders(
   batch: CatFileBatch,
-  id: string,
-  tree: string,
-  idBytes: number,
-): Promise<OutputRecord> {
-  const rec: OutputRecord = {
-    id,
-    tree,
-    notebook: null,
-    metadata: null,
-    hasErrorOutput: false,
-    firstError: null,
-    artifacts: [],
-    metrics: {},
-    hasLog: false,
-    problems: [],
-  };
-  const entries = parseTree((await batch.read(tree))?.data ?? Buffer.alloc(0), idBytes);
-  const blobs = new Map(entries.filter((e) => !e.isTree).map((e) => [e.name, e]));
-  const notebooks = entries
-    .filter((e) => !e.isTree && e.name.endsWith('.ipynb'))
-    .map((e) => e.name)
-    .sort();
-  rec.notebook = notebooks[0] ?? null;
-  if (notebooks.length > 1)
-    rec.problems.push(`${notebooks.length} notebooks in the folder; showing ${notebooks[0]}`);
-  if (!rec.notebook) rec.problems.push('no notebook in the folder');
-  rec.hasLog = blobs.has('job.log');
-  const metaEntry = blobs.get('metadata.json');
-  if (metaEntry) {
-    try {
-      const m = JSON.parse((await batch.read(metaEntry.id))?.data.toString('utf8') ?? '');
-      if (m && typeof m === 'object' && !Array.isArray(m)) rec.metadata = m as Partial<CommitMetadata>;
-      else rec.problems.push('metadata.json is not an object');
-    } catch {
-      rec.problems.push('metadata.json is not valid JSON');
-    }
-  } else rec.problems.push('no metadata.json');
-  const artifactsTree = entries.find((e) => e.isTree && e.name === 'artifacts');
-  if (artifactsTree) await readArtifacts(batch, artifactsTree, idBytes, rec);
-  if (rec.metadata?.status === undefined && rec.notebook) {
-    // Original format: the status is derived from the notebook's outputs.
-    const nb = await batch.read(blobs.get(rec.notebook)!.id);
-    if (nb && hasErrorOutput(nb.data)) {
+  gitDir: string,
+  head: string,
+  folders: TreeEntry[],
+): Promise<OutputRecord[]> {
+  if (folders.length === 0) return [];
+  const files = await listFiles(
+    gitDir,
+    head,
+    folders.map((f) => f.name),
+    folders.length > 200,
+  );
+  const recs = folders.map((f) => {
+    const rec: OutputRecord = {
+      id: f.name,
+      tree: f.id,
+      notebook: null,
+      metadata: null,
+      hasErrorOutput: false,
+      firstError: null,
+      artifacts: [],
+      metrics: {},
+      hasLog: false,
+      problems: [],
+    };
+    const list = files.get(f.name) ?? [];
+    const notebooks = list
+      .filter((b) => !b.path.includes('/') && b.path.endsWith('.ipynb'))
+      .sort((a, b) => a.path.localeCompare(b.path));
+    rec.notebook = notebooks[0]?.path ?? null;
+    if (notebooks.length > 1)
+      rec.problems.push(`${notebooks.length} notebooks in the folder; showing ${rec.notebook}`);
+    if (!rec.notebook) rec.problems.push('no notebook in the folder');
+    rec.hasLog = list.some((b) => b.path === 'job.log');
+    for (const b of list)
+      if (b.path.startsWith('artifacts/') && rec.artifacts.length < MAX_ARTIFACT_FILES)
+        rec.artifacts.push(b.path.slice(10));
+    return { rec, list, notebook: notebooks[0] };
+  });
+  await Promise.all(
+    recs.map(async ({ rec, list }) => {
+      const meta = list.find((b) => b.path === 'metadata.json');
+      const metrics = list.find((b) => b.path === 'artifacts/metrics.json');
+      const [m, mx] = await Promise.all([
+        meta ? batch.read(meta.id) : null,
+        metrics ? batch.read(metrics.id) : null,
+      ]);
+      if (!meta) rec.problems.push('no metadata.json');
+      else {
+        try {
+          const v = JSON.parse(m?.data.toString('utf8') ?? '');
+          if (v && typeof v === 'object' && !Array.isArray(v)) rec.metadata = v as Partial<CommitMetadata>;
+          else rec.problems.push('metadata.json is not an object');
+        } catch {
+          rec.problems.push('metadata.json is not valid JSON');
+        }
+      }
+      if (mx) {
+        const r = extractMetrics(mx.data.toString('utf8'));
+        rec.metrics = r.metrics;
+        if (r.problem) rec.problems.push(r.problem);
+      }
+    }),
+  );
+  // Original format: the status is derived from the notebook's outputs. git grep (in C, no data
+  // piped to us) narrows them to the notebooks containing `"error"` at all; only those are read and
+  // checked exactly (an error output, not the word in some text) and parsed to name the error.
+  const original = recs.filter((r) => r.rec.metadata?.status === undefined && r.notebook);
+  const candidates = await grepCandidates(
+    gitDir,
+    head,
+    original.map((r) => `${r.rec.id}/${r.notebook!.path}`),
+  );
+  await Promise.all(
+    original.map(async ({ rec, notebook }) => {
+      if (!candidates.has(`${rec.id}/${notebook!.path}`)) return;
+      const nb = await batch.read(notebook!.id);
+      if (!nb || !hasErrorOutput(nb.data)) return;
       rec.hasErrorOutput = true;
       try {
         rec.firstError = firstCellError(JSON.parse(nb.data.toString('utf8')));
       } catch {
         rec.problems.push('notebook is not valid JSON');
       }
-    }
-  }
-  return rec;
+    }),
+  );
+  return recs.map((r) => r.rec);
 }
 
-async function readArtifacts(
-  batch: CatFileBatch,
-  top: TreeEntry,
-  idBytes: number,
-  rec: OutputRecord,
-): Promise<void> {
-  const queue: { prefix: string; id: string; depth: number }[] = [{ prefix: '', id: top.id, depth: 0 }];
-  while (queue.length && rec.artifacts.length < MAX_ARTIFACT_FILES) {
-    const t = queue.shift()!;
-    for (const e of parseTree((await batch.read(t.id))?.data ?? Buffer.alloc(0), idBytes)) {
-      const path = t.prefix + e.name;
-      if (e.isTree) {
-        if (t.depth < 3) queue.push({ prefix: `${path}/`, id: e.id, depth: t.depth + 1 });
-      } else if (rec.artifacts.length < MAX_ARTIFACT_FILES) rec.artifacts.push(path);
-      if (path === 'metrics.json' && !e.isTree) {
-        const m = extractMetrics((await batch.read(e.id))?.data.toString('utf8') ?? '');
-        rec.metrics = m.metrics;
-        if (m.problem) rec.problems.push(m.problem);
-      }
-    }
+/** Paths (of `paths`) whose blob at `head` contains the bytes `"error"`. */
+async function grepCandidates(gitDir: string, head: string, paths: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < paths.length; i += 2000) {
+    const chunk = paths.slice(i, i + 2000).map((p) => `:(literal)${p}`);
+    const r = await exec(
+      'git',
+      ['--git-dir', gitDir, 'grep', '-l', '-F', '-e', '"error"', head, '--', ...chunk],
+      {
+        allowFail: true,
+      },
+    );
+    if (r.code > 1) throw new Error(`git grep failed: ${r.stderr.trim()}`);
+    for (const line of r.stdout.split('\n'))
+      if (line.startsWith(`${head}:`)) found.add(line.slice(head.length + 1));
   }
+  return found;
 }

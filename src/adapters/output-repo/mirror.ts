@@ -44,8 +44,6 @@ export class Mirror {
     if (existsSync(join(this.gitDir, 'HEAD'))) return;
     mkdirSync(this.cacheDir, { recursive: true });
     await git(['init', '--quiet', '--bare', this.gitDir]);
-    // Objects only arrive by fetch; no gc prompts on a terminal.
-    await git(['--git-dir', this.gitDir, 'config', 'gc.autoDetach', 'false']);
     writeFileSync(join(this.cacheDir, 'source'), `${this.spec.url}\n${this.spec.branch}\n`);
   }
 
@@ -67,6 +65,18 @@ export class Mirror {
   private async doFetch(): Promise<FetchOutcome> {
     await this.ensure();
     this.touch();
+    const auth = { deployKey: this.spec.deployKey };
+    // Most polls find nothing new: ask for the branch head first (one round trip, no pack
+    // negotiation) and fetch only when it moved.
+    const ls = await git(['ls-remote', '--heads', this.spec.url, `refs/heads/${this.spec.branch}`], {
+      auth,
+      allowFail: true,
+      timeoutMs: 60_000,
+    });
+    if (ls.code !== 0) return failure(ls.stderr, ls.code);
+    const remote = /^([0-9a-f]{40,64})\s/.exec(ls.stdout)?.[1];
+    if (!remote) return { state: 'empty' };
+    if (remote === this.head()) return { state: 'fetched' };
     const r = await git(
       [
         '--git-dir',
@@ -79,13 +89,11 @@ export class Mirror {
         this.spec.url,
         `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
       ],
-      { auth: { deployKey: this.spec.deployKey }, allowFail: true, timeoutMs: 120_000 },
+      { auth, allowFail: true, timeoutMs: 120_000 },
     );
     if (r.code === 0) return { state: 'fetched' };
     if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
-    const lines = r.stderr.trim().split('\n').filter(Boolean);
-    const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? `git fetch exited ${r.code}`;
-    return { state: 'failed', message: line.replace(/^fatal: /, '') };
+    return failure(r.stderr, r.code);
   }
 
   private touch(): void {
@@ -111,4 +119,10 @@ export class Mirror {
     } catch {}
     return null;
   }
+}
+
+function failure(stderr: string, code: number): FetchOutcome {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? `git exited ${code}`;
+  return { state: 'failed', message: line.replace(/^fatal: /, '') };
 }
