@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import yoctoSpinner from 'yocto-spinner';
 import { dryRunCommit, startCommit, type CommitOptions } from '../core/commit/commit.js';
-import { followLog, outcomeLine } from '../core/commit/follow.js';
+import { type followLog, outcomeLine } from '../core/commit/follow.js';
+import { followWithRetry } from '../core/retry/auto.js';
 import { ExitCode } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { commitDeps, sshOptionsFromEnv } from './commit-deps.js';
+import { retryDeps } from './retry.js';
 import { config } from './context.js';
 
 interface Opts {
@@ -95,11 +97,19 @@ export function register(program: Command): void {
       process.once('SIGINT', onInt);
       let res: Awaited<ReturnType<typeof followLog>>;
       try {
-        res = await followLog(backend, machine.name, {
+        // Follows the log; relaunches after a preemption when commit.retry.preempted allows (issue 5).
+        res = await followWithRetry({
+          config: cfg,
+          commitId,
+          backend,
+          machineName: machine.name,
+          deps: retryDeps(backend),
           write: (t) => {
             if (!opts.json) process.stdout.write(t);
           },
+          notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
           signal: abort.signal,
+          sshOptions: options.sshOptions,
         });
       } finally {
         process.off('SIGINT', onInt);

@@ -1,0 +1,100 @@
+// `mymlops retry ID`: relaunch a commit's snapshot (source_commit from its launch record) as attempt
+// n+1 under a new machine name, trying other zones before the one it was preempted in. The old
+// (stopped) machine is deleted once the new one runs. Also used by the commit follower to retry
+// automatically after a preemption (commit.retry.preempted).
+import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
+import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { Config } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import { machineNameFor } from '../commit/ids.js';
+import { planCommit } from '../commit/plan.js';
+import type { LiveMachine } from '../model.js';
+
+export interface RetryDeps {
+  readLaunch(id: string): LaunchRecord | null;
+  recordLaunch(rec: LaunchRecord): void;
+  backend(): ComputeBackend;
+  now(): Date;
+}
+
+export interface Retried {
+  commitId: string;
+  attempt: number;
+  plan: LaunchPlan;
+  machine: LiveMachine;
+  previous: LaunchRecord;
+}
+
+/** Machine name of attempt n (attempt 1 keeps the original's name). */
+export function machineNameForAttempt(commitId: string, attempt: number): string {
+  return attempt <= 1 ? machineNameFor(commitId) : `${machineNameFor(commitId)}-a${attempt}`;
+}
+
+export async function retryCommit(
+  config: Config,
+  id: string,
+  deps: RetryDeps,
+  opts: { sshOptions?: string[]; pollMs?: number; stoppingPolls?: number } = {},
+): Promise<Retried> {
+  if (!config.commit)
+    throw new UserError(
+      `${config.file} has no commit section`,
+      'add commit: {command, repository, output_repository}',
+    );
+  const rec = deps.readLaunch(id);
+  if (!rec)
+    throw new UserError(
+      `no commit ${id} was launched from this machine`,
+      'pass a commit id shown by `mymlops status`',
+    );
+  const backend = deps.backend();
+  if (backend.kind !== rec.backend)
+    throw new UserError(
+      `commit ${rec.commit} ran on the ${rec.backend} backend but mymlops.yml says ${backend.kind}`,
+      `retry it with a config for the ${rec.backend} backend`,
+    );
+  let old = (await backend.list()).find((m) => m.name === rec.machine);
+  // A preempted VM is STOPPING for up to ~30 s before it is TERMINATED: wait for it (bounded).
+  for (let i = 0; old?.state === 'stopping' && i < (opts.stoppingPolls ?? 45); i++) {
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
+    old = (await backend.list()).find((m) => m.name === rec.machine);
+  }
+  if (old && (old.state === 'running' || old.state === 'provisioning' || old.state === 'stopping'))
+    throw new UserError(
+      `commit ${rec.commit} is still ${old.state === 'running' ? 'running' : old.state} on ${rec.machine}`,
+      `follow it with \`mymlops logs ${rec.commit} -f\`, or stop it with \`mymlops cancel ${rec.commit}\` first`,
+    );
+  const attempt = rec.attempt + 1;
+  const plan = planCommit({
+    config,
+    request: {
+      notebook: rec.notebook,
+      notes: rec.notes,
+      artifacts: rec.artifacts ?? false,
+      keepMachine: rec.keep_machine ?? false,
+    },
+    commitId: rec.commit,
+    sourceCommit: rec.source_commit,
+    attempt,
+    sshOptions: opts.sshOptions ?? [],
+  });
+  plan.machineName = machineNameForAttempt(rec.commit, attempt);
+  plan.metadata = { ...plan.metadata, attempt: String(attempt) };
+  if (rec.zone) plan.avoidZones = [rec.zone];
+  const launched = await backend.launch(plan);
+  if (!launched.ok)
+    throw new UserError(
+      `could not relaunch commit ${rec.commit}: ${launched.error.message}`,
+      'try again later',
+    );
+  deps.recordLaunch({
+    ...rec,
+    machine: plan.machineName,
+    zone: launched.value.machine.zone,
+    attempt,
+    created_at: deps.now().toISOString(),
+  });
+  // The preempted VM (stopped, still holding its disk) is of no further use.
+  if (old) await backend.cancel(old.name).catch(() => undefined);
+  return { commitId: rec.commit, attempt, plan, machine: launched.value.machine, previous: rec };
+}

@@ -1,0 +1,270 @@
+// `mymlops commit` on the gce backend as a user runs it (built CLI), against the project's Compute
+// Engine simulator: real job script, real git, VMs that run their startup script and delete
+// themselves; failover, global quota, preemption + retry, cancel, and gcloud's view of the VMs.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
+import { BIN, ensureBuilt } from '../helpers/cli.js';
+import { type SimEnv, startSim, until } from '../helpers/gce-sim.js';
+import { bareRepo, FAKE_COMMAND, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-'));
+const origin = join(tmp, 'origin.git');
+const out = join(tmp, 'out.git');
+const repo = join(tmp, 'repo');
+let s: SimEnv;
+
+// Attempt 1 of a commit sleeps (room to preempt it); later attempts run at once.
+const SLOW_FIRST = `/usr/bin/python3 -c 'import json,os,time; j=json.load(open(os.environ["MYMLOPS_JOB_DIR"]+"/job.json")); time.sleep(60 if j["metadata"]["attempt"] == 1 else 0)'; ${FAKE_COMMAND}`;
+
+function config(file: string, command: string, extra = ''): string {
+  const path = join(repo, file);
+  writeFileSync(
+    path,
+    `backend: gce
+commit:
+  command: ${JSON.stringify(command)}
+  instance:
+    zone_regex: us-.*
+    machine_type: n1-standard-4
+    snapshot: mymlops-base
+    accelerator: nvidia-tesla-t4
+  repository:
+    url: ${JSON.stringify(origin)}
+  output_repository:
+    url: ${JSON.stringify(out)}
+  progress_interval: 0
+${extra}`,
+  );
+  return path;
+}
+
+before(async () => {
+  ensureBuilt();
+  s = await startSim(tmp);
+  bareRepo(origin);
+  bareRepo(out);
+  userRepo(repo);
+  config('mymlops.yml', FAKE_COMMAND);
+  config('slow.yml', SLOW_FIRST);
+  config('auto.yml', SLOW_FIRST, '  retry:\n    preempted: 1\n');
+});
+after(async () => {
+  await s.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+/** The built CLI, asynchronously (the simulator runs in this process and must keep serving). */
+function cli(args: string[], onStderr?: (all: string) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: '1', ...s.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
+const meta = (id: string) => JSON.parse(outputFile(out, `${id}/metadata.json`)) as Record<string, unknown>;
+const vms = () => [...s.sim.compute.world.instances.values()];
+const backend = () => new GceBackend({ env: { ...process.env, ...s.env }, home: s.home, notify: () => {} });
+
+describe('mymlops commit on gce (simulator)', () => {
+  it('lands in the output repository with status, zone and cost; the VM deletes itself', async () => {
+    const r = await cli(['commit', 'notebooks/quick.ipynb', '-n', 'on a T4']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const id = idOf(r.stderr);
+    assert.match(r.stdout, /mymlops: job finished status=succeeded/);
+    const m = meta(id);
+    assert.equal(m['status'], 'succeeded');
+    assert.equal(m['backend'], 'gce');
+    assert.equal(m['zone'], 'us-east1-c');
+    assert.equal(m['machine_type'], 'n1-standard-4');
+    assert.equal(m['accelerator'], 'nvidia-tesla-t4');
+    assert.equal(m['instance'], `mymlops-${id.replace('_', '-')}`);
+    assert.deepEqual(m['zones_tried'], []);
+    const cost = m['cost'] as { hourly_usd: number; amount_usd: number; estimate: boolean };
+    assert.equal(cost.hourly_usd, 0.138);
+    assert.equal(cost.estimate, true);
+    assert.ok(cost.amount_usd >= 0);
+    assert.ok(outputFiles(out, id).includes(`${id}/job.log`));
+    await until(() => !vms().some((v) => v.name === m['instance']), 'the VM to delete itself');
+  });
+
+  it('--keep-instance keeps the VM; gcloud lists and describes it; cancel deletes it', async (t) => {
+    const r = await cli(['commit', 'notebooks/quick.ipynb', '--keep-instance']);
+    assert.equal(r.code, 0, r.stderr);
+    const id = idOf(r.stderr);
+    const name = `mymlops-${id.replace('_', '-')}`;
+    await new Promise((res) => setTimeout(res, 500));
+    assert.ok(
+      vms().some((v) => v.name === name && v.status === 'RUNNING'),
+      'VM kept',
+    );
+    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
+      t.diagnostic('gcloud is not installed: skipping the gcloud contract check');
+    } else {
+      // gcloud reads the same overrides: endpoint, token file, project; isolated config dir.
+      const genv = {
+        ...process.env,
+        ...s.env,
+        CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
+        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+      };
+      const gl = await gcloud(['compute', 'instances', 'list', '--format=json'], genv);
+      assert.equal(gl.code, 0, gl.stderr);
+      const listed = JSON.parse(gl.stdout) as {
+        name: string;
+        labels: Record<string, string>;
+        status: string;
+      }[];
+      const mine = listed.find((i) => i.name === name);
+      assert.ok(mine, `gcloud lists ${name}`);
+      assert.deepEqual(mine.labels, { mymlops: 'commit', 'mymlops-commit': id });
+      const gd = await gcloud(
+        ['compute', 'instances', 'describe', name, '--zone', 'us-east1-c', '--format=json'],
+        genv,
+      );
+      assert.equal(gd.code, 0, gd.stderr);
+      const d = JSON.parse(gd.stdout) as {
+        scheduling: Record<string, unknown>;
+        guestAccelerators: { acceleratorType: string }[];
+      };
+      assert.equal(d.scheduling['provisioningModel'], 'SPOT');
+      assert.match(d.guestAccelerators[0]!.acceleratorType, /acceleratorTypes\/nvidia-tesla-t4$/);
+    }
+    const c = await cli(['cancel', id]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.ok(!vms().some((v) => v.name === name), 'cancel deleted the kept VM');
+  });
+
+  it('fails over from an exhausted zone and a region over quota to the third choice, recording both', async () => {
+    await s.fault('us-east1-c', 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS');
+    await s.fault('us-central1-b', 'QUOTA_EXCEEDED', { via: 'operation' });
+    try {
+      const r = await cli(['commit', 'notebooks/quick.ipynb']);
+      assert.equal(r.code, 0, r.stderr);
+      const m = meta(idOf(r.stderr));
+      assert.equal(m['zone'], 'us-west1-a');
+      const tried = m['zones_tried'] as { zone: string; code: string; scope: string }[];
+      assert.deepEqual(
+        tried.map((t) => [t.zone, t.code, t.scope]),
+        [
+          ['us-east1-c', 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS', 'zone'],
+          ['us-central1-a', 'QUOTA_EXCEEDED', 'region'],
+        ],
+      );
+    } finally {
+      await s.clearFaults();
+    }
+  });
+
+  it('a global GPU quota error stops at once with a one-line explanation', async () => {
+    await s.fault(null, 'GPUS_ALL_REGIONS');
+    const inserts = () =>
+      s.sim.compute.world.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/instances')).length;
+    const before = inserts();
+    try {
+      const r = await cli(['commit', 'notebooks/quick.ipynb']);
+      assert.equal(r.code, 1);
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('mymlops: ') && !/creating|skipping/.test(l));
+      const last = lines.at(-1)!;
+      assert.match(last, /GPUS_ALL_REGIONS.*globally/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(inserts() - before, 1, 'one insert, no other zone tried');
+      assert.equal(lines.length, 1, r.stderr);
+    } finally {
+      await s.clearFaults();
+    }
+  });
+
+  it('a preempted commit shows stopped (preempted); retry completes it as attempt 2 elsewhere', async () => {
+    const r = await cli(['--config', join(repo, 'slow.yml'), 'commit', 'notebooks/quick.ipynb', '--detach']);
+    assert.equal(r.code, 0, r.stderr);
+    const id = idOf(r.stdout);
+    const name = `mymlops-${id.replace('_', '-')}`;
+    await until(
+      () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
+      'the job to run',
+    );
+    await s.preempt(name);
+    const b = backend();
+    const m = await until(
+      async () => (await b.list()).find((x) => x.name === name && x.state === 'stopped'),
+      'preempted state',
+    );
+    assert.equal(m.reason, 'preempted');
+    const rr = await cli(['--config', join(repo, 'slow.yml'), 'retry', id]);
+    assert.equal(rr.code, 0, rr.stderr + rr.stdout);
+    const md = meta(id);
+    assert.equal(md['status'], 'succeeded');
+    assert.equal(md['attempt'], 2);
+    assert.notEqual(md['zone'], 'us-east1-c');
+    assert.equal(md['instance'], `${name}-a2`);
+    await until(() => !vms().some((v) => v.name.startsWith(name)), 'both VMs gone');
+  });
+
+  it('commit.retry.preempted relaunches automatically while the CLI follows', async () => {
+    const seen = new Set(vms().map((v) => v.name));
+    const run = cli(['--config', join(repo, 'auto.yml'), 'commit', 'notebooks/quick.ipynb']);
+    const vm = await until(
+      () => vms().find((v) => !seen.has(v.name) && v.serial.read(0).contents.includes('mymlops: running:')),
+      'the first attempt to run',
+    );
+    await s.preempt(vm.name);
+    const r = await run;
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stderr, new RegExp(`${vm.name} was preempted — relaunching \\(retry 1 of 1\\)`));
+    const md = meta(idOf(r.stderr));
+    assert.equal(md['status'], 'succeeded');
+    assert.equal(md['attempt'], 2);
+    assert.notEqual(md['zone'], vm.zone);
+  });
+});
+
+function gcloud(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('gcloud', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
