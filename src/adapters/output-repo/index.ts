@@ -179,7 +179,10 @@ async function listFiles(
     if (type !== 'blob' || slash < 0 || !id) continue;
     const folder = path.slice(0, slash);
     let list = byFolder.get(folder);
-    if (!list) byFolder.set(folder, (list = []));
+    if (!list) {
+      list = [];
+      byFolder.set(folder, list);
+    }
     list.push({ path: path.slice(slash + 1), id });
   }
   return byFolder;
