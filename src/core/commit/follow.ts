@@ -61,7 +61,8 @@ export async function followLog(
     from = chunk.next;
     if (chunk.done && !chunk.text) break;
     if (opts.signal?.aborted) return { outcome: null, next: from };
-    if (!chunk.text) await new Promise((r) => setTimeout(r, opts.pollMs ?? 150));
+    // Once the last line is out the process exits within milliseconds: look again sooner.
+    if (!chunk.text) await new Promise((r) => setTimeout(r, scanner.finished ? 20 : (opts.pollMs ?? 150)));
   }
   scanner.end();
   return { outcome: scanner.outcome, next: from };

@@ -112,6 +112,7 @@ def cmd_env(job_path):
         "MY_SSH_OPTS": " ".join(shlex.quote(o) for o in (job.get("ssh_options") or [])),
         "MY_GIT_NAME": git_user.get("name") or "mymlops",
         "MY_GIT_EMAIL": git_user.get("email") or "mymlops@localhost",
+        "MY_STARTED": now_iso(),
     }
     for k, v in values.items():
         print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))

@@ -96,7 +96,7 @@ MYMLOPS_HELPER_EOF
 helper() { "$PY" "$J/helper.py" "$@"; }
 
 eval "$(helper env "$J/job.json")" || exit 1
-STARTED="$(helper now)"
+STARTED="$MY_STARTED"
 echo "$STARTED" >"$J/started"
 export GIT_TERMINAL_PROMPT=0 LC_ALL=C
 export GIT_AUTHOR_NAME="$MY_GIT_NAME" GIT_AUTHOR_EMAIL="$MY_GIT_EMAIL"
@@ -141,16 +141,16 @@ out_git() { GIT_SSH_COMMAND="$SSH_OUT" git -C "$OUT" "$@"; }
 publish() {
   local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
   if [ ! -d "$OUT/.git" ]; then
-    git -c init.defaultBranch=mymlops init -q "$OUT" && out_git remote add origin "$MY_OUT_URL" || return 1
+    git -c init.defaultBranch=mymlops init -q "$OUT" || return 1
   fi
   rm -f "$OUT/.git/"*.lock "$OUT/.git/mymlops-index.lock"
   while [ $attempt -lt 40 ]; do
     attempt=$((attempt + 1))
     tip=""
-    if out_git fetch -q --no-tags --depth=1 origin "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
+    if out_git fetch -q --no-tags --depth=1 "$MY_OUT_URL" "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
       tip="$(out_git rev-parse "refs/remotes/origin/$MY_OUT_BRANCH")"
     else
-      out_git ls-remote --exit-code origin "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
+      out_git ls-remote --exit-code "$MY_OUT_URL" "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
       if [ $? -ne 2 ]; then # not "branch missing": the repository is unreachable
         fetch_fail=$((fetch_fail + 1))
         if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="output repository $MY_OUT_URL unreachable: $(last_err)"; return 1; fi
@@ -163,7 +163,7 @@ publish() {
     tree="$(out_git write-tree)"
     unset GIT_INDEX_FILE
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
-    if out_git push -q origin "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
+    if out_git push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
     if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       fetch_fail=$((fetch_fail + 1))
       if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="push to $MY_OUT_URL failed: $(last_err)"; return 1; fi
@@ -223,7 +223,9 @@ finish() {
   result="$(helper result "$summary" "$published" "\${PUBLISH_ERR:-}" "$J/result.json")"
   [ "$MY_KEEP_WORKDIR" = 1 ] || rm -rf "$WORK"
   say "result $result"
-  status="$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["status"])' <<<"$result")"
+  status=failed
+  local re='"status": "([a-z]+)"'
+  [[ $result =~ $re ]] && status="\${BASH_REMATCH[1]}"
   say "job finished status=$status"
   case "$status" in succeeded) code=0 ;; cancelled) code=2 ;; *) code=1 ;; esac
   exit $code
@@ -233,8 +235,8 @@ finish() {
 repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git -C "$REPO" "$@"; }
 say "commit $MY_COMMIT_ID: fetching snapshot \${MY_SOURCE_COMMIT:0:12} from $MY_REPO_URL"
 rm -rf "$REPO"
-if ! { git -c init.defaultBranch=mymlops init -q "$REPO" && repo_git remote add origin "$MY_REPO_URL" &&
-  repo_git fetch -q --no-tags origin "+$MY_REPO_REF:refs/mymlops/snapshot" 2>"$ERRF" &&
+if ! { git -c init.defaultBranch=mymlops init -q "$REPO" &&
+  repo_git fetch -q --no-tags "$MY_REPO_URL" "+$MY_REPO_REF:refs/mymlops/snapshot" 2>"$ERRF" &&
   repo_git -c advice.detachedHead=false checkout -q --detach "$MY_SOURCE_COMMIT" 2>>"$ERRF"; }; then
   STAGE_MSG="could not fetch the snapshot from $MY_REPO_URL: $(last_err)"
 elif [ -f "$REPO/.gitmodules" ] && ! repo_git submodule update -q --init --recursive 2>"$ERRF"; then
