@@ -1,6 +1,6 @@
 // `mymlops commit` as a user runs it (built CLI, local backend, real git, real notebook execution).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -135,6 +135,27 @@ describe('mymlops commit (local backend, real execution)', () => {
     assert.ok(existsSync(join(home, 'jobs', id, 'launch.json')));
     assert.ok(!existsSync(join(home, 'jobs', id, 'work')), 'work folder removed after the job');
     assert.equal(outputFolders(out).length, 3);
+  });
+
+  it('accepts `jupyter nbconvert --to notebook --execute --inplace` as the command', () => {
+    const dir = join(tmp, 'nbconvert-config');
+    mkdirSync(dir);
+    const cfg = writeConfig(dir, {
+      command: 'jupyter nbconvert --to notebook --execute --inplace',
+      repository: origin,
+      output: out,
+    });
+    const r = runCli(['commit', 'notebooks/quick.ipynb', '--config', cfg], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const id = idOf(r.stderr);
+    const nb = JSON.parse(outputFile(out, `${id}/quick.ipynb`)) as {
+      cells: { execution_count: number | null }[];
+    };
+    assert.deepEqual(
+      nb.cells.map((c) => c.execution_count),
+      [1, 2],
+    );
+    assert.deepEqual(metadata(id, 'quick.ipynb')['progress'], { cells_done: 2, cells_total: 2 });
   });
 });
 
