@@ -1,0 +1,117 @@
+// Pure parts of the dashboard: ANSI and Markdown parsing (no DOM), the Host check, the API shape.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { apiStatus, stripCredentials } from '../../src/dashboard/server/api.js';
+import { allowedHosts, hostAllowed, isLoopback } from '../../src/dashboard/server/host-check.js';
+import { htmlOutput } from '../../src/dashboard/server/notebook-output.js';
+import { parseAnsi } from '../../src/dashboard/web/ansi.js';
+import { parseInline, parseMarkdown } from '../../src/dashboard/web/markdown.js';
+
+test('parseAnsi: colours, bold, 256 colours, reset; other escapes dropped', () => {
+  const segs = parseAnsi('\x1b[0;31mZeroDivisionError\x1b[0m: x \x1b[1;32mok\x1b[38;5;241m1\x1b[39m\x1b[2K');
+  assert.deepEqual(
+    segs.map((s) => [s.text, s.fg, s.bold]),
+    [
+      ['ZeroDivisionError', 'ansi-red', false],
+      [': x ', null, false],
+      ['ok', 'ansi-green', true],
+      ['1', 'rgb(98,98,98)', true],
+    ],
+  );
+  assert.deepEqual(parseAnsi('plain'), [
+    { text: 'plain', fg: null, bg: null, bold: false, underline: false },
+  ]);
+});
+
+test('parseMarkdown: blocks and inline, HTML kept as text', () => {
+  const b = parseMarkdown(
+    '# Title\n\nSome **bold** and `code` <script>x</script>\n\n- a\n- b\n\n```py\nprint(1)\n```\n\n|a|b|\n|--|--|\n|1|2|',
+  );
+  assert.deepEqual(
+    b.map((x) => x.t),
+    ['h', 'p', 'list', 'code', 'table'],
+  );
+  const p = b[1]!;
+  assert.ok(p.t === 'p');
+  assert.deepEqual(p.c, [
+    { t: 'text', v: 'Some ' },
+    { t: 'strong', c: [{ t: 'text', v: 'bold' }] },
+    { t: 'text', v: ' and ' },
+    { t: 'code', v: 'code' },
+    { t: 'text', v: ' <script>x</script>' },
+  ]);
+  assert.deepEqual(parseInline('[site](https://x.org) ![img](a.png)'), [
+    { t: 'link', href: 'https://x.org', c: [{ t: 'text', v: 'site' }] },
+    { t: 'text', v: ' ' },
+    { t: 'text', v: '[image: img]' },
+  ]);
+});
+
+test('Host check: loopback names with the port only', () => {
+  const allowed = allowedHosts('127.0.0.1', 8000);
+  for (const h of ['127.0.0.1:8000', 'localhost:8000', 'LOCALHOST:8000', '[::1]:8000'])
+    assert.ok(hostAllowed(h, allowed), h);
+  for (const h of [undefined, '', 'evil.com:8000', '127.0.0.1:8001', '127.0.0.1', 'localhost.evil.com:8000'])
+    assert.equal(hostAllowed(h, allowed), false, String(h));
+  assert.ok(isLoopback('127.0.0.2'));
+  assert.equal(isLoopback('0.0.0.0'), false);
+  assert.ok(hostAllowed('192.168.1.5:9000', allowedHosts('192.168.1.5', 9000)));
+  assert.equal(hostAllowed('localhost:9000', allowedHosts('192.168.1.5', 9000)), false);
+});
+
+test('API: credentials stripped from URLs, web links for GitHub, links listed', () => {
+  assert.equal(stripCredentials('https://user:tok@github.com/me/p.git'), 'https://github.com/me/p.git');
+  assert.equal(stripCredentials('git@github.com:me/p.git'), 'git@github.com:me/p.git');
+  const row = {
+    id: '20241107_035340',
+    status: 'succeeded' as const,
+    reason: null,
+    timestamp: '2024-11-07T03:53:40.000Z',
+    started_at: null,
+    finished_at: null,
+    duration_seconds: null,
+    notebook: 'a.ipynb',
+    output_path: '20241107_035340/a.ipynb',
+    repository: 'https://x:secret-token@gitlab.com/me/p.git',
+    branch: 'main',
+    notes: null,
+    artifacts: false,
+    artifact_files: [],
+    accelerator: null,
+    progress: null,
+    error: null,
+    cost_usd: null,
+    cost_estimate: false,
+    metrics: { auc: 1 },
+    backend: null,
+    machine: null,
+    attempt: null,
+    format: 'original' as const,
+    has_log: false,
+  };
+  const api = apiStatus(
+    { generated_at: 'now', version: 'v', running: 0, commits: [row], dev_vms: [], warnings: [] },
+    {
+      links: { Jupyter: 'http://localhost:8888/' },
+      outputRepo: { url: 'git@github.com:me/out.git', branch: 'master' },
+    },
+  );
+  assert.equal(api.commits[0]!.repository, 'https://gitlab.com/me/p.git');
+  assert.equal(api.commits[0]!.web_url, 'https://github.com/me/out/blob/master/20241107_035340/a.ipynb');
+  assert.deepEqual(api.links, [{ name: 'Jupyter', url: 'http://localhost:8888/' }]);
+  assert.deepEqual(api.metric_columns, ['auc']);
+  assert.ok(!JSON.stringify(api).includes('secret-token'));
+});
+
+test('htmlOutput picks one output of one cell', () => {
+  const nb = {
+    cells: [
+      { outputs: [] },
+      { outputs: [{ data: { 'text/plain': 'x' } }, { data: { 'text/html': ['<b>', 'hi</b>'] } }] },
+    ],
+  };
+  assert.equal(htmlOutput(nb, 1, 1), '<b>hi</b>');
+  assert.equal(htmlOutput(nb, 1, 0), null);
+  assert.equal(htmlOutput(nb, 5, 0), null);
+  assert.equal(htmlOutput(null, 0, 0), null);
+});
