@@ -1,0 +1,84 @@
+// `commit --detach`, `logs ID [-f]` (and its startup_logs alias), `cancel ID` as a user runs them.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-logs-'));
+const home = join(tmp, 'home');
+const out = join(tmp, 'out.git');
+const repo = join(tmp, 'repo');
+const env = { MYMLOPS_HOME: home };
+let id = '';
+after(() => {
+  try {
+    process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
+  } catch {}
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+before(() => {
+  bareRepo(out);
+  userRepo(repo);
+  writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
+});
+
+const waitFor = async (what: string, fn: () => boolean) => {
+  const end = Date.now() + 30_000;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('detach, logs, cancel', () => {
+  it('--detach returns at once and says how to follow', () => {
+    const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach', '-n', 'long one'], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr);
+    id = /commit (\d{8}_\d{6}) running on mymlops-\d{8}-\d{6} \(local\)/.exec(r.stdout)![1]!;
+    assert.match(r.stdout, new RegExp(`follow it: mymlops logs ${id} -f`));
+  });
+
+  it('logs prints what the job wrote so far; startup_logs is the same command', async () => {
+    await waitFor('the command to start', () =>
+      runCli(['logs', id], { cwd: repo, env }).stdout.includes('mymlops: running:'),
+    );
+    const r = runCli(['startup_logs', id], { cwd: repo, env });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /mymlops: running: .*fake_run\.py notebooks\/slow\.ipynb/);
+  });
+
+  it('cancel stops it; logs -f then ends with the cancelled status and exit 1', () => {
+    const c = runCli(['cancel', id], { cwd: repo, env });
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout, `cancelled commit ${id} (mymlops-${id.replace('_', '-')})\n`);
+    const f = runCli(['logs', id, '-f'], { cwd: repo, env });
+    assert.equal(f.code, 1);
+    assert.match(f.stdout, /mymlops: job finished status=cancelled\n$/);
+    assert.match(
+      f.stderr,
+      new RegExp(`mymlops: commit ${id} cancelled — cancelled while the command was running`),
+    );
+    assert.equal(JSON.parse(outputFile(out, `${id}/metadata.json`)).status, 'cancelled');
+  });
+
+  it('cancelling a finished job or an unknown id is a one-line error', () => {
+    const again = runCli(['cancel', id], { cwd: repo, env });
+    assert.equal(again.code, 1);
+    assert.match(
+      again.stderr,
+      new RegExp(
+        `^mymlops: commit ${id} is not running \\(gone: cancelled\\) — see its result with \`mymlops status\`\\n$`,
+      ),
+    );
+    const unknown = runCli(['logs', '20000101_000000'], { cwd: repo, env });
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      /^mymlops: no job 20000101_000000 was launched from this machine .* — pass a commit id/,
+    );
+  });
+});
