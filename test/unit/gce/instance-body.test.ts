@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import {
+  checkMetadataSize,
+  instanceBody,
+  labelValue,
+  snapshotPath,
+} from '../../../src/adapters/backends/gce/instance-body.js';
+import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
+import { startupScript } from '../../../src/adapters/backends/gce/startup-script.js';
+import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { InstanceResource } from '../../../src/adapters/gce/client.js';
+
+const gcp = {
+  project: 'p',
+  network: 'global/networks/default',
+  subnetwork: null,
+  service_account: 'default',
+};
+const plan: LaunchPlan = {
+  kind: 'commit',
+  commitId: '20241107_035340',
+  machineName: 'mymlops-20241107-035340',
+  jobScript: '#!/bin/bash\necho job\n',
+  jobConfig: {},
+  keys: {},
+  instance: {
+    zone_regex: 'us-.*',
+    machine_type: 'n1-standard-8',
+    snapshot: 'ml-base',
+    accelerator: 'nvidia-tesla-t4',
+    accelerator_count: 2,
+    disk_size_gb: 200,
+    disk_type: 'pd-balanced',
+    spot: true,
+  },
+  labels: { mymlops: 'commit' },
+  metadata: { commit: '20241107_035340', notes: 'n', 'job-script': 'must not override' },
+  maxDurationSeconds: 86400,
+  keepMachine: false,
+};
+
+test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
+  const b = instanceBody({
+    plan,
+    project: 'p',
+    zone: 'us-east1-c',
+    gcp,
+    jobConfig: { a: 1 },
+    keys: { repository: 'KEY' },
+  }) as Record<string, any>;
+  assert.equal(b['name'], 'mymlops-20241107-035340');
+  assert.equal(b['machineType'], 'zones/us-east1-c/machineTypes/n1-standard-8');
+  assert.deepEqual(b['scheduling'], {
+    provisioningModel: 'SPOT',
+    instanceTerminationAction: 'STOP',
+    onHostMaintenance: 'TERMINATE',
+    automaticRestart: false,
+  });
+  assert.deepEqual(b['guestAccelerators'], [
+    { acceleratorType: 'projects/p/zones/us-east1-c/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 2 },
+  ]);
+  assert.deepEqual(b['disks'][0].initializeParams, {
+    sourceSnapshot: 'global/snapshots/ml-base',
+    diskSizeGb: '200',
+    diskType: 'zones/us-east1-c/diskTypes/pd-balanced',
+  });
+  assert.equal(b['disks'][0].autoDelete, true);
+  assert.deepEqual(b['labels'], { mymlops: 'commit', 'mymlops-commit': '20241107_035340' });
+  const items = Object.fromEntries(
+    (b['metadata'].items as { key: string; value: string }[]).map((i) => [i.key, i.value]),
+  );
+  assert.equal(items['mymlops-commit'], '20241107_035340');
+  assert.equal(items['mymlops-notes'], 'n');
+  assert.equal(
+    items['mymlops-job-script'],
+    plan.jobScript,
+    'reserved keys are not overridden by plan metadata',
+  );
+  assert.equal(items['mymlops-job-json'], '{"a":1}');
+  assert.equal(items['mymlops-key-repository'], 'KEY');
+  assert.equal(items['mymlops-keep'], 'false');
+  assert.equal(items['mymlops-max-duration'], '86400');
+  assert.match(items['startup-script']!, /^#!\/bin\/bash/);
+  assert.deepEqual(b['networkInterfaces'][0].accessConfigs, [
+    { type: 'ONE_TO_ONE_NAT', name: 'External NAT' },
+  ]);
+});
+
+test('insert body: standard provisioning without spot, no GPU', () => {
+  const p2 = { ...plan, instance: { ...plan.instance!, spot: false, accelerator: null } };
+  const b = instanceBody({
+    plan: p2,
+    project: 'p',
+    zone: 'z-a',
+    gcp: { ...gcp, subnetwork: 'regions/r/subnetworks/s' },
+    jobConfig: {},
+    keys: {},
+  }) as Record<string, any>;
+  assert.equal(b['scheduling'].provisioningModel, 'STANDARD');
+  assert.equal(b['guestAccelerators'], undefined);
+  assert.equal(b['networkInterfaces'][0].subnetwork, 'regions/r/subnetworks/s');
+});
+
+test('metadata limits name the value that is too big', () => {
+  assert.throws(
+    () => checkMetadataSize([{ key: 'mymlops-key-output', value: 'k'.repeat(257 * 1024) }]),
+    /output_repository.deploy_key is 257 KiB/,
+  );
+  assert.throws(
+    () => checkMetadataSize([1, 2, 3].map((i) => ({ key: `mymlops-x${i}`, value: 'v'.repeat(200 * 1024) }))),
+    /601 KiB in total, over GCE's 512 KB limit/,
+  );
+  checkMetadataSize([{ key: 'mymlops-notes', value: 'v'.repeat(256 * 1024) }]);
+});
+
+test('helpers: snapshot paths and label values', () => {
+  assert.equal(snapshotPath('s'), 'global/snapshots/s');
+  assert.equal(snapshotPath('projects/o/global/snapshots/s'), 'projects/o/global/snapshots/s');
+  assert.equal(labelValue('20241107_035340'), '20241107_035340');
+  assert.equal(labelValue('A.b'), 'a-b');
+});
+
+test('the startup script is valid bash', () => {
+  const r = spawnSync('bash', ['-n'], { input: startupScript(), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('instance status → machine state and reason', () => {
+  const cases: [string, string][] = [
+    ['PROVISIONING', 'provisioning'],
+    ['STAGING', 'provisioning'],
+    ['RUNNING', 'running'],
+    ['STOPPING', 'stopping'],
+    ['TERMINATED', 'stopped'],
+    ['STOPPED', 'stopped'],
+    ['SUSPENDED', 'stopped'],
+  ];
+  for (const [status, state] of cases) assert.equal(machineState(status), state, status);
+  const inst: InstanceResource = {
+    id: '1',
+    name: 'mymlops-a',
+    zone: 'https://x/zones/us-east1-c',
+    status: 'TERMINATED',
+    machineType: 'https://x/zones/us-east1-c/machineTypes/n1-standard-4',
+    creationTimestamp: '2024-11-07T03:53:40.000-08:00',
+    labels: { mymlops: 'commit', 'mymlops-commit': '20241107_115340' },
+    metadata: {
+      items: [
+        { key: 'mymlops-notes', value: 'x' },
+        { key: 'mymlops-key-output', value: 'SECRET' },
+        { key: 'mymlops-job-json', value: '{}' },
+        { key: 'startup-script', value: '#' },
+      ],
+    },
+    guestAccelerators: [{ acceleratorType: 'https://x/acceleratorTypes/nvidia-l4', acceleratorCount: 1 }],
+  };
+  const m = toMachine('us-east1-c', inst, new Set(['us-east1-c/mymlops-a']));
+  assert.equal(m.state, 'stopped');
+  assert.equal(m.reason, 'preempted');
+  assert.equal(m.commitId, '20241107_115340');
+  assert.equal(m.accelerator, 'nvidia-l4');
+  assert.equal(m.createdAt, '2024-11-07T11:53:40.000Z');
+  assert.deepEqual(m.metadata, { notes: 'x' });
+  assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
+});
