@@ -1,0 +1,114 @@
+// `mymlops status` over what `mymlops commit` really writes (local backend, real job script and
+// publish; the kernel-less fake runner keeps it fast): succeeded, failed, processing, then kill -9.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-status-'));
+const home = join(tmp, 'home');
+const out = join(tmp, 'out.git');
+const repo = join(tmp, 'repo');
+const env = { MYMLOPS_HOME: home };
+let slow = '';
+after(() => {
+  try {
+    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
+  } catch {}
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+before(() => {
+  bareRepo(out);
+  userRepo(repo);
+  writeConfig(repo, {
+    command: FAKE_COMMAND,
+    repository: bareRepo(join(tmp, 'origin.git')),
+    output: out,
+    progressInterval: 1,
+  });
+});
+
+interface Row {
+  id: string;
+  status: string;
+  reason: string | null;
+  notebook: string;
+  notes: string | null;
+  output_path: string | null;
+  duration_seconds: number | null;
+  finished_at: string | null;
+  error: { ename: string } | null;
+  format: string;
+  has_log: boolean;
+}
+const statusJson = (): Row[] => {
+  const r = runCli(['status', '--json'], { cwd: repo, env });
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { commits: Row[] }).commits;
+};
+const idOf = (text: string) => /commit (\d{8}_\d{6})/.exec(text)![1]!;
+
+async function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('status over real commits', () => {
+  let ok = '';
+  let bad = '';
+  it('a succeeded and a failed commit are listed with times, log and error', () => {
+    const a = runCli(['commit', 'notebooks/quick.ipynb', '-n', 'quick one'], { cwd: repo, env });
+    assert.equal(a.code, 0, a.stderr);
+    ok = idOf(a.stderr + a.stdout);
+    const b = runCli(['commit', 'notebooks/fail.ipynb', '-n', 'failing one'], { cwd: repo, env });
+    assert.equal(b.code, 1, b.stderr);
+    bad = idOf(b.stderr + b.stdout);
+    const rows = statusJson();
+    const r1 = rows.find((r) => r.id === ok)!;
+    const r2 = rows.find((r) => r.id === bad)!;
+    assert.equal(r1.status, 'succeeded');
+    assert.equal(r1.notes, 'quick one');
+    assert.equal(r1.output_path, `${ok}/quick.ipynb`);
+    assert.equal(r1.format, 'mymlops');
+    assert.ok(r1.has_log);
+    assert.ok(r1.finished_at && typeof r1.duration_seconds === 'number');
+    assert.equal(r2.status, 'failed');
+    assert.ok(r2.error?.ename, 'the failing cell is named');
+    assert.deepEqual(rows.map((r) => r.id).slice(0, 2), [bad, ok], 'newest first');
+    const table = runCli(['status'], { cwd: repo, env });
+    assert.match(
+      table.stdout,
+      new RegExp(
+        `succeeded\\s+${ok}\\s+quick\\.ipynb\\s+finished (just now|\\d+ min ago), took \\d+s\\s+quick one`,
+      ),
+    );
+  });
+
+  it('a running commit is processing; after kill -9 it is stopped (killed)', async () => {
+    const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach', '-n', 'long one'], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr);
+    slow = idOf(r.stdout);
+    await waitFor('processing', () =>
+      statusJson().find((x) => x.id === slow)?.status === 'processing' ? true : undefined,
+    );
+    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
+    const row = await waitFor('stopped', () => {
+      const x = statusJson().find((y) => y.id === slow);
+      return x?.status === 'stopped' ? x : undefined;
+    });
+    assert.match(row.reason ?? '', /killed/);
+    assert.equal(
+      runCli(['status', '--limit', '1'], { cwd: repo, env }).stdout.split('\n')[1]!.split(/\s+/)[0],
+      'stopped',
+    );
+  });
+});
