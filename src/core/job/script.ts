@@ -141,13 +141,16 @@ out_git() { GIT_SSH_COMMAND="$SSH_OUT" git -C "$OUT" "$@"; }
 publish() {
   local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
   if [ ! -d "$OUT/.git" ]; then
-    git -c init.defaultBranch=mymlops init -q "$OUT" || return 1
+    # A blobless, shallow view of the output branch: only the tip's trees are fetched, never the
+    # notebooks of earlier commits (the repository grows with every commit).
+    git -c init.defaultBranch=mymlops init -q "$OUT" && out_git remote add origin "$MY_OUT_URL" &&
+      out_git config remote.origin.promisor true && out_git config remote.origin.partialclonefilter blob:none || return 1
   fi
   rm -f "$OUT/.git/"*.lock "$OUT/.git/mymlops-index.lock"
   while [ $attempt -lt 40 ]; do
     attempt=$((attempt + 1))
     tip=""
-    if out_git fetch -q --no-tags --depth=1 "$MY_OUT_URL" "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
+    if out_git fetch -q --no-tags --depth=1 --filter=blob:none origin "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
       tip="$(out_git rev-parse "refs/remotes/origin/$MY_OUT_BRANCH")"
     else
       out_git ls-remote --exit-code "$MY_OUT_URL" "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
@@ -160,7 +163,7 @@ publish() {
     export GIT_INDEX_FILE="$OUT/.git/mymlops-index"
     if [ -n "$tip" ]; then out_git read-tree "$tip"; else out_git read-tree --empty; fi
     out_git --work-tree="$stage" add -A -f -- "$MY_COMMIT_ID" 2>"$ERRF" || { PUBLISH_ERR="staging failed: $(last_err)"; unset GIT_INDEX_FILE; return 1; }
-    tree="$(out_git write-tree)"
+    tree="$(out_git write-tree --missing-ok)"
     unset GIT_INDEX_FILE
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
     if out_git push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
