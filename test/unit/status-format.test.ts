@@ -101,3 +101,69 @@ test('webFileUrl links GitHub and GitLab only', () => {
   assert.equal(webFileUrl('/srv/git/out.git', 'main', 'a/b.ipynb'), null);
   assert.equal(webFileUrl('git@example.org:me/out.git', 'main', 'a/b.ipynb'), null);
 });
+
+test('renderTable: header, colour per status, relative times, notes clipped to the terminal width', async () => {
+  const { renderTable, whenText } = await import('../../src/core/status/table.js');
+  const tag = (t: string) => (s: string) => `<${t}>${s}</${t}>`;
+  const paint = {
+    green: tag('g'),
+    red: tag('r'),
+    blue: tag('b'),
+    cyan: tag('c'),
+    yellow: tag('y'),
+    magenta: tag('m'),
+    dim: (s: string) => s,
+    bold: (s: string) => s,
+  };
+  const now = new Date('2024-11-07T12:00:00Z');
+  const base = {
+    reason: null,
+    timestamp: '2024-11-07T10:00:00.000Z',
+    started_at: '2024-11-07T10:00:00.000Z',
+    notebook: 'exp.ipynb',
+    output_path: null,
+    repository: null,
+    branch: null,
+    artifacts: false,
+    artifact_files: [],
+    accelerator: null,
+    progress: null,
+    error: null,
+    cost_usd: null,
+    cost_estimate: false,
+    metrics: {},
+    backend: null,
+    machine: null,
+    attempt: null,
+    format: 'mymlops' as const,
+    has_log: false,
+  };
+  const rows = [
+    {
+      ...base,
+      id: '20241107_110000',
+      status: 'processing' as const,
+      started_at: '2024-11-07T11:55:00Z',
+      finished_at: null,
+      duration_seconds: null,
+      notes: 'running',
+      progress: { cells_done: 3, cells_total: 10 },
+    },
+    {
+      ...base,
+      id: '20241107_100000',
+      status: 'succeeded' as const,
+      finished_at: '2024-11-07T11:48:00Z',
+      duration_seconds: 3840,
+      notes: 'a very long note that will not fit in a narrow terminal at all',
+    },
+  ];
+  assert.equal(whenText(rows[0]!, now), 'running 5m00s, 3/10 cells');
+  assert.equal(whenText(rows[1]!, now), 'finished 12 min ago, took 1h04m');
+  const out = renderTable(rows, { now, paint, width: 100 }).split('\n');
+  assert.match(out[0]!, /^STATUS\s+ID\s+NOTEBOOK\s+WHEN\s+NOTES$/);
+  assert.match(out[1]!, /^<b>processing<\/b>\s+20241107_110000/);
+  assert.match(out[2]!, /^<g>succeeded \s*<\/g>/);
+  assert.ok(out[2]!.endsWith('…'), 'clipped');
+  assert.match(renderTable([], { now, paint, width: null }), /no commits yet/);
+});
