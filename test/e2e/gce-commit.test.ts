@@ -158,6 +158,9 @@ describe('mymlops commit on gce (simulator)', () => {
       assert.equal(d.scheduling['provisioningModel'], 'SPOT');
       assert.match(d.guestAccelerators[0]!.acceleratorType, /acceleratorTypes\/nvidia-tesla-t4$/);
     }
+    const logs = await cli(['logs', id]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /mymlops: job finished status=succeeded/, 'logs reads the serial port');
     const c = await cli(['cancel', id]);
     assert.equal(c.code, 0, c.stderr);
     assert.ok(!vms().some((v) => v.name === name), 'cancel deleted the kept VM');
