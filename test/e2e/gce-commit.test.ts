@@ -235,6 +235,21 @@ describe('mymlops commit on gce (simulator)', () => {
     await until(() => !vms().some((v) => v.name.startsWith(name)), 'both VMs gone');
   });
 
+  it('cancel of a running commit: the job publishes cancelled, then the VM is deleted', async () => {
+    const r = await cli(['--config', join(repo, 'slow.yml'), 'commit', 'notebooks/quick.ipynb', '--detach']);
+    assert.equal(r.code, 0, r.stderr);
+    const id = idOf(r.stdout);
+    const name = `mymlops-${id.replace('_', '-')}`;
+    await until(
+      () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
+      'the job to run',
+    );
+    const c = await cli(['cancel', id]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(meta(id)['status'], 'cancelled');
+    await until(() => !vms().some((v) => v.name === name), 'the VM to be deleted');
+  });
+
   it('commit.retry.preempted relaunches automatically while the CLI follows', async () => {
     const seen = new Set(vms().map((v) => v.name));
     const run = cli(['--config', join(repo, 'auto.yml'), 'commit', 'notebooks/quick.ipynb']);
