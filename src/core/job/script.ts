@@ -238,8 +238,9 @@ finish() {
 repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git -C "$REPO" "$@"; }
 say "commit $MY_COMMIT_ID: fetching snapshot \${MY_SOURCE_COMMIT:0:12} from $MY_REPO_URL"
 rm -rf "$REPO"
-if ! { git -c init.defaultBranch=mymlops init -q "$REPO" &&
-  repo_git fetch -q --no-tags --depth=1 "$MY_REPO_URL" "+$MY_REPO_REF:refs/mymlops/snapshot" 2>"$ERRF" &&
+# (origin is set so that relative submodule URLs resolve against the repository's URL)
+if ! { git -c init.defaultBranch=mymlops init -q "$REPO" && repo_git remote add origin "$MY_REPO_URL" &&
+  repo_git fetch -q --no-tags --depth=1 origin "+$MY_REPO_REF:refs/mymlops/snapshot" 2>"$ERRF" &&
   repo_git -c advice.detachedHead=false checkout -q --detach "$MY_SOURCE_COMMIT" 2>>"$ERRF"; }; then
   STAGE_MSG="could not fetch the snapshot from $MY_REPO_URL: $(last_err)"
 elif [ -f "$REPO/.gitmodules" ] && ! repo_git submodule update -q --init --recursive 2>"$ERRF"; then
