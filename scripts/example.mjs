@@ -54,11 +54,15 @@ git(repo, ...ident, 'commit', '-q', '-m', 'example repository');
 
 console.log(`example repository: ${repo}`);
 console.log(`$ mymlops commit notebooks/plot.ipynb -n "example" -a   (MYMLOPS_HOME=${home})\n`);
-const r = spawnSync(process.execPath, [join(root, 'bin', 'mymlops.js'), 'commit', 'notebooks/plot.ipynb', '-n', 'example', '-a'], {
-  cwd: repo,
-  stdio: 'inherit',
-  env: { ...process.env, MYMLOPS_HOME: home },
-});
+const r = spawnSync(
+  process.execPath,
+  [join(root, 'bin', 'mymlops.js'), 'commit', 'notebooks/plot.ipynb', '-n', 'example', '-a'],
+  {
+    cwd: repo,
+    stdio: 'inherit',
+    env: { ...process.env, MYMLOPS_HOME: home },
+  },
+);
 const folders = run('git', ['ls-tree', '--name-only', 'master'], { cwd: output }).stdout.trim();
 console.log('');
 if (folders) {

@@ -179,7 +179,7 @@ export class LocalBackend implements ComputeBackend {
 
   private resolve(machineName: string): LaunchRecord {
     const rec = findLaunch(machineName, this.home);
-    if (!rec || rec.backend !== 'local') throw new Error(`no local job ${machineName}`);
+    if (rec?.backend !== 'local') throw new Error(`no local job ${machineName}`);
     return rec;
   }
 
