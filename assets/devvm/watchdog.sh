@@ -73,7 +73,7 @@ ssh_sample() {
   local -a TTY_PIDS=()
   local f pid line comm rest state ppid pgrp sess tty
   for f in "$PROC_DIR"/[0-9]*/stat; do
-    read -r line < "$f" 2>/dev/null || continue
+    { read -r line < "$f"; } 2>/dev/null || continue # the process may have ended meanwhile
     pid=${line%% *}
     comm=${line#*(}; comm=${comm%)*}
     rest=${line##*) }
@@ -141,6 +141,7 @@ run_action() {
 # --- main loop ------------------------------------------------------------------------------
 if [ "$TIMEOUT" -le 0 ]; then log "timeout is 0: idle shutdown disabled"; exit 0; fi
 log "started: $ACTION after ${TIMEOUT}s idle (cpu<$CPU_T%, gpu<$GPU_T%, no ssh terminal${JPORT:+, no busy kernel on :$JPORT}), every ${INTERVAL}s"
+write_state idle 0 "$TIMEOUT" ""   # a fresh boot: replaces what a previous boot published
 cpu_sample
 IDLE_SINCE=""
 while :; do

@@ -619,7 +619,8 @@ export class Compute {
       env,
       serial: inst.serial,
       onExit: () => {
-        inst.child = null;
+        // A previous boot's script may end after a restart: only forget the current one.
+        if (inst.child === vm.child) inst.child = null;
       },
     });
     inst.child = vm.child;
