@@ -35,6 +35,8 @@ export interface StatusSnapshot {
 
 export class StatusService {
   private liveBefore = new Set<string>();
+  /** The last snapshot and what it was built from: unchanged inputs return it as it is. */
+  private last: { records: OutputRecord[]; key: string; snap: StatusSnapshot } | null = null;
 
   constructor(private readonly sources: StatusSources) {}
 
@@ -63,6 +65,12 @@ export class StatusService {
       warnings.push(`could not read launch records: ${(e as Error).message}`);
     }
     const now = this.sources.now?.() ?? new Date();
+    // The repository index hands back the same array while its head has not moved; time enters
+    // through the launch grace period, so a snapshot is rebuilt at least every 15 s anyway.
+    let dev = devVmRows(machines);
+    if (this.sources.decorateDevVms) dev = this.sources.decorateDevVms(dev);
+    const key = JSON.stringify([machines, dev, launches, warnings, Math.floor(now.getTime() / 15_000)]);
+    if (this.last && this.last.records === repo.records && this.last.key === key) return this.last.snap;
     const commits = mergeStatus({
       records: repo.records,
       machines,
@@ -70,10 +78,8 @@ export class StatusService {
       backend: this.sources.backend,
       now,
     });
-    let dev = devVmRows(machines);
-    if (this.sources.decorateDevVms) dev = this.sources.decorateDevVms(dev);
     const body = JSON.stringify([commits, dev, warnings]);
-    return {
+    const snap: StatusSnapshot = {
       generated_at: now.toISOString(),
       version: createHash('sha1').update(body).digest('hex').slice(0, 16),
       running: runningCount(commits),
@@ -81,6 +87,14 @@ export class StatusService {
       dev_vms: dev,
       warnings,
     };
+    // Same content as before (e.g. only the 15 s tick passed): keep the old object so callers can
+    // reuse what they derived from it.
+    if (this.last && this.last.snap.version === snap.version) {
+      this.last = { records: repo.records, key, snap: this.last.snap };
+      return this.last.snap;
+    }
+    this.last = { records: repo.records, key, snap };
+    return snap;
   }
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { isCommitId } from '../../core/status/merge.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
@@ -40,20 +41,34 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
+interface Cached {
+  at: number;
+  snap: StatusSnapshot;
+  api: ApiStatus;
+  body: Buffer;
+  /** gzip of body, made once per snapshot on first request: 10,000 commits are ~7 MB of JSON. */
+  gz?: Buffer;
+}
+
 class SnapshotCache {
-  private value: { at: number; api: ApiStatus; body: string } | null = null;
-  private pending: Promise<{ api: ApiStatus; body: string }> | null = null;
+  private value: Cached | null = null;
+  private pending: Promise<Cached> | null = null;
   constructor(
     private readonly deps: DashboardDeps,
     private readonly maxAgeMs: number,
   ) {}
-  get(): Promise<{ api: ApiStatus; body: string }> {
+  get(): Promise<Cached> {
     if (this.value && Date.now() - this.value.at < this.maxAgeMs) return Promise.resolve(this.value);
     this.pending ??= this.deps
       .snapshot()
       .then((snap) => {
+        if (this.value && this.value.snap === snap) {
+          // Nothing changed: keep the serialised (and compressed) body.
+          this.value.at = Date.now();
+          return this.value;
+        }
         const api = apiStatus(snap, { links: this.deps.links, outputRepo: this.deps.outputRepo });
-        const v = { at: Date.now(), api, body: redact(JSON.stringify(api)) };
+        const v: Cached = { at: Date.now(), snap, api, body: Buffer.from(redact(JSON.stringify(api))) };
         this.value = v;
         return v;
       })
@@ -126,14 +141,23 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       return;
     }
     if (url.pathname === '/api/status') {
-      const { api, body } = await cache.get();
-      const etag = `"${api.version}"`;
+      const snap = await cache.get();
+      const etag = `"${snap.api.version}"`;
       if (req.headers['if-none-match'] === etag) {
         res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
         res.end();
         return;
       }
-      send(res, 200, 'application/json; charset=utf-8', body, { ETag: etag, 'Cache-Control': 'no-cache' });
+      const headers: Record<string, string> = {
+        ETag: etag,
+        'Cache-Control': 'no-cache',
+        Vary: 'Accept-Encoding',
+      };
+      if (snap.body.length > 32_768 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        snap.gz ??= gzipSync(snap.body, { level: 1 });
+        headers['Content-Encoding'] = 'gzip';
+        send(res, 200, 'application/json; charset=utf-8', snap.gz, headers);
+      } else send(res, 200, 'application/json; charset=utf-8', snap.body, headers);
       return;
     }
     const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+))$/.exec(url.pathname);
