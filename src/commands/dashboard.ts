@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
 import { config } from './context.js';
+import { DevTunnels, withDevVms } from './devvm-status.js';
 
 export interface ServerOptions {
   host?: string;
@@ -48,10 +49,20 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       'run `npm run build` (or reinstall mymlops)',
     );
   const cfg = config(cmd);
+  const home = mymlopsHome();
+  // Tunnels to running dev VMs live as long as the dashboard (issue 6).
+  const tunnels = new DevTunnels(cfg, home);
   let dash: Awaited<ReturnType<typeof startDashboard>>;
   try {
-    dash = await startDashboard(cfg, { home: mymlopsHome(), host, port, assetsDir: dir });
+    dash = await startDashboard(cfg, {
+      home,
+      host,
+      port,
+      assetsDir: dir,
+      wrapSources: (s) => withDevVms(s, cfg, home, tunnels),
+    });
   } catch (e) {
+    tunnels.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new UserError(
@@ -78,6 +89,7 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      tunnels.close();
       dash.close().then(resolve);
     };
     process.on('SIGINT', stop);

@@ -10,6 +10,8 @@ export interface StartOptions {
   host: string;
   port: number;
   assetsDir: string;
+  /** Adds to the sources (the dev-VM details and tunnels of `withDevVms`). */
+  wrapSources?: (s: StatusSources) => StatusSources;
   overrides?: Partial<StatusSources>;
 }
 
