@@ -124,7 +124,15 @@ before(async () => {
     host: '127.0.0.1',
     port: 0,
     assetsDir: assetsDir(),
-    overrides: { listMachines: async () => machines.map((m) => ({ ...m })) },
+    overrides: {
+      listMachines: async () => machines.map((m) => ({ ...m })),
+      // What the tunnels module adds for dev VMs (issue 6): a tunnelled port per VM.
+      decorateDevVms: (rows) =>
+        rows.map((r) => ({
+          ...r,
+          ports: [{ remote: 8888, local: 18888, url: 'http://127.0.0.1:18888/', state: 'up' as const }],
+        })),
+    },
   });
   browser = await launchChromium();
 });
@@ -323,6 +331,30 @@ test('polling pauses while the tab is hidden', async () => {
     before,
     { timeout: 5000 },
   );
+  await page.close();
+});
+
+test('dev VMs appear with idle countdown, port links and copyable commands', async () => {
+  const { page } = await openPage();
+  machines.push({
+    ...machine(RUNNING, 'running'),
+    kind: 'start',
+    name: 'mymlops-dev-1',
+    commitId: null,
+    zone: 'us-central1-a',
+    sshTarget: 'root@127.0.0.1',
+    idle: { idle_seconds: 600, stops_in_seconds: 3000, updated_at: new Date().toISOString() },
+  });
+  const row = page.locator('tr[data-vm="mymlops-dev-1"]');
+  await row.waitFor({ timeout: 20_000 });
+  const text = await row.innerText();
+  assert.match(text, /us-central1-a/);
+  assert.match(text, /idle 10m00s, stops in 50m00s/);
+  assert.equal(await row.locator('a.port').getAttribute('href'), 'http://127.0.0.1:18888/');
+  assert.match(await row.locator('.cmd code').first().innerText(), /^ssh -t root@127\.0\.0\.1 /);
+  assert.equal(await row.locator('.cmd code').nth(1).innerText(), 'mymlops logs mymlops-dev-1');
+  assert.equal(await row.locator('button.copy').count(), 2);
+  machines.pop();
   await page.close();
 });
 
