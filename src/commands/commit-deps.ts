@@ -2,7 +2,13 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { createBackend } from '../adapters/backends/index.js';
 import { createSnapshot, deleteRef, pushRef, repoRoot, snapshotFiles } from '../adapters/git/snapshot.js';
-import { clearNotebook, readNotebook, serializeNotebook } from '../adapters/notebook/notebook.js';
+import {
+  clearNotebook,
+  parseNotebook,
+  readNotebook,
+  serializeNotebook,
+} from '../adapters/notebook/notebook.js';
+import { readDevFile } from '../adapters/ssh/dev-files.js';
 import { recordLaunch, releaseCommitId, reserveCommitId } from '../adapters/store/jobs.js';
 import type { Config } from '../config/types.js';
 import type { CommitDeps } from '../core/commit/commit.js';
@@ -48,5 +54,14 @@ export function commitDeps(config: Config, home: string = mymlopsHome()): Commit
     releaseCommitId: (id) => releaseCommitId(id, home),
     recordLaunch: (rec) => recordLaunch(rec, home),
     backend: () => createBackend(config, home),
+    readDevNotebook: async (instance, rel) =>
+      parseNotebook(
+        await readDevFile(instance, rel, {
+          backend: createBackend(config, home),
+          home,
+          project: config.gcp.project,
+        }),
+        `${instance}:${rel}`,
+      ),
   };
 }

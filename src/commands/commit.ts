@@ -29,7 +29,10 @@ export function register(program: Command): void {
     .option('-a, --artifacts', 'also publish the artifacts/ folder beside the notebook')
     .option('-k, --keep-instance', 'keep the machine (local: the work folder) after the job')
     .option('--keep_instance', 'same as --keep-instance (the original spelling)')
-    .option('-i, --instance <name>', 'take the notebook from a running dev VM (not available yet)')
+    .option(
+      '-i, --instance <name>',
+      'take the notebook from the clone of dev machine NAME (outputs cleared); the rest comes from here',
+    )
     .option('--detach', 'return once the job runs; follow it later with `mymlops logs ID -f`')
     .option('--dry-run', 'print the plan (snapshot files, ref, job script, metadata) and change nothing')
     .option('--json', 'print machine-readable JSON instead of the log')

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, git, userRepo } from '../helpers/git-repo.js';
+import { bareRepo, FAKE_COMMAND, git, outputFile, snapshotRefs, userRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/sshd.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-start-'));
@@ -157,5 +157,87 @@ describe('mymlops start (local backend)', () => {
     assert.match(r.stdout, /"MYMLOPS_WD_TIMEOUT": "6"/);
     assert.match(r.stdout, /MYMLOPS_WATCHDOG_EOF/);
     assert.ok(!existsSync(join(home, 'dev', 'dev2')));
+  });
+});
+
+describe('mymlops commit --instance (local backend)', () => {
+  const dir = join(tmp, 'inst');
+  const devOrigin = join(dir, 'origin.git');
+  const devOut = join(dir, 'out.git');
+  const work = join(dir, 'work');
+  after(() => {
+    for (const p of pids('devnb'))
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {}
+  });
+
+  it('commits the notebook from the dev clone (outputs cleared) with the rest from here', async () => {
+    bareRepo(devOrigin);
+    bareRepo(devOut);
+    userRepo(work);
+    git(work, 'push', '-q', devOrigin, 'master');
+    writeFileSync(
+      join(work, 'mymlops.yml'),
+      `backend: local
+commit:
+  command: ${JSON.stringify(FAKE_COMMAND)}
+  repository: {url: ${JSON.stringify(devOrigin)}}
+  output_repository: {url: ${JSON.stringify(devOut)}}
+start:
+  command: sleep 600
+  repository: {url: ${JSON.stringify(devOrigin)}}
+  idle_shutdown: {timeout: 0}
+`,
+    );
+    assert.equal(runCli(['start', '--name', 'devnb'], { cwd: work, env }).code, 0);
+    const clone = join(home, 'dev', 'devnb', 'repo');
+    await waitFor(
+      () => (existsSync(join(clone, '.git', 'mymlops-cloned')) ? true : null),
+      10_000,
+      'the clone',
+    );
+    // Edited on the dev machine (with outputs), never committed there; absent here.
+    const nb = JSON.parse(readFileSync(join(clone, 'notebooks', 'quick.ipynb'), 'utf8')) as {
+      cells: {
+        cell_type: string;
+        source: string | string[];
+        outputs?: unknown[];
+        execution_count?: number | null;
+      }[];
+    };
+    const code = nb.cells.find((c) => c.cell_type === 'code')!;
+    code.source = 'print("edited on the dev machine")\n';
+    code.outputs = [{ output_type: 'stream', name: 'stdout', text: ['stale output\n'] }];
+    code.execution_count = 7;
+    writeFileSync(join(clone, 'notebooks', 'devonly.ipynb'), JSON.stringify(nb));
+    writeFileSync(join(work, 'local-only.txt'), 'from the local working tree\n');
+
+    const r = runCli(['commit', '--instance', 'devnb', 'notebooks/devonly.ipynb', '-n', 'from dev'], {
+      cwd: work,
+      env,
+    });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const id = /commit (\d{8}_\d{6})/.exec(r.stderr)![1]!;
+    const published = JSON.parse(outputFile(devOut, `${id}/devonly.ipynb`)) as typeof nb;
+    const cell = published.cells.find((c) => c.cell_type === 'code')!;
+    const src = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    assert.equal(src, 'print("edited on the dev machine")\n');
+    // Executed here from a cleared copy: the stale output is gone, the runner's is there.
+    assert.doesNotMatch(JSON.stringify(cell.outputs), /stale output/);
+    assert.match(JSON.stringify(cell.outputs), /ran cell 1/);
+    // The snapshot carries the local working tree (an uncommitted local file).
+    const snap = snapshotRefs(devOrigin).find((x) => x.endsWith(id))!;
+    assert.equal(git(devOrigin, 'show', `${snap}:local-only.txt`), 'from the local working tree');
+
+    const missing = runCli(['commit', '--instance', 'nope', 'notebooks/quick.ipynb'], { cwd: work, env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^mymlops: no dev machine named nope — /);
+    const bad = runCli(['commit', '--instance', 'devnb', 'notebooks/absent.ipynb'], { cwd: work, env });
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /^mymlops: notebooks\/absent.ipynb cannot be read from dev machine devnb \(ENOENT/,
+    );
   });
 });

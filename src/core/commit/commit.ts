@@ -40,6 +40,8 @@ export interface CommitDeps {
   releaseCommitId(id: string): void;
   recordLaunch(rec: LaunchRecord): void;
   backend: () => ComputeBackend;
+  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone (issue 6). */
+  readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
 
 export interface CommitOptions {
@@ -65,13 +67,9 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       `${config.file} has no commit section`,
       'add commit: {command, repository, output_repository}',
     );
-  if (o.instance)
-    throw new UserError(
-      'commit --instance (a notebook from a running dev VM) is not available yet',
-      'commit the notebook from this machine: mymlops commit PATH',
-    );
   const abs = resolve(deps.cwd, o.path);
-  const nb = deps.readNotebook(abs, o.path);
+  // --instance (issue 6): the notebook comes from the dev machine's clone, so it need not exist here.
+  let nb = o.instance ? null : deps.readNotebook(abs, o.path);
   const root = await deps.repoRoot(deps.cwd);
   if (!root)
     throw new UserError(
@@ -79,12 +77,19 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       'run mymlops commit from your repository (git init)',
     );
   const realRoot = deps.realpath(root);
-  const rel = relative(realRoot, deps.realpath(abs));
+  const rel = o.instance
+    ? relative(realRoot, resolve(deps.realpath(deps.cwd), o.path))
+    : relative(realRoot, deps.realpath(abs));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
     throw new UserError(
       `${o.path} is outside the repository ${root}`,
       'move the notebook into the repository, or run from its repository',
     );
+  if (o.instance) {
+    if (!deps.readDevNotebook)
+      throw new UserError('commit --instance is not available here', 'commit the notebook from this machine');
+    nb = await deps.readDevNotebook(o.instance, rel.split(sep).join('/'));
+  }
   for (const [what, r] of [
     ['commit.repository.deploy_key', config.commit.repository],
     ['commit.output_repository.deploy_key', config.commit.output_repository],
@@ -100,7 +105,7 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       artifacts: o.artifacts,
       keepMachine: o.keepMachine,
     },
-    cleared: deps.clearNotebook(nb),
+    cleared: deps.clearNotebook(nb!),
     auth: { deployKey: config.commit.repository.deploy_key, sshOptions: o.sshOptions },
   };
 }

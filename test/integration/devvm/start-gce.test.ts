@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
+import { readDevFile } from '../../../src/adapters/ssh/dev-files.js';
 import { DevTunnels } from '../../../src/adapters/ssh/dev-tunnels.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
@@ -96,7 +97,10 @@ before(async () => {
   writeFileSync(
     gcloud,
     `#!/bin/bash\n[ "$1 $2" = "compute ssh" ] || { echo "unexpected gcloud $*" >&2; exit 2; }\n` +
-      `while [ "$1" != "--" ]; do shift; done; shift\nexec ssh ${sshd.sshOptions().join(' ')} "$@" ${sshd.target}\n`,
+      `while [ "$1" != "--" ]; do shift; done; shift\n` +
+      // The simulated VM's /root is inside its sandbox: map the path of a remote command.
+      `if [ -n "\${VM_ROOT:-}" ]; then a=("$@"); a[-1]="\${a[-1]//\\/root\\/repo/$VM_ROOT/root/repo}"; set -- "\${a[@]}"; fi\n` +
+      `exec ssh ${sshd.sshOptions().join(' ')} ${sshd.target} "$@"\n`,
   );
   chmodSync(gcloud, 0o755);
   writeFileSync(
@@ -162,6 +166,26 @@ describe('mymlops start on the GCE simulator', () => {
       assert.notEqual(row!.ports[0]!.local, port);
       assert.equal(await get(row!.ports[0]!.local!, '/hello.txt'), 'hello from the VM\n');
       assert.match(row!.ssh_command!, /^gcloud compute ssh dev-a --zone us-/);
+      // commit --instance reads the notebook over gcloud compute ssh from /root/repo.
+      writeFileSync(join(vmRepo()!, 'nb.ipynb'), '{"cells": []}\n');
+      const text = await readDevFile('dev-a', 'nb.ipynb', {
+        backend,
+        home: s.home,
+        project: null,
+        gcloud,
+        env: { ...env, VM_ROOT: join(vmRepo()!, '..', '..') },
+      });
+      assert.equal(text, '{"cells": []}\n');
+      await assert.rejects(
+        readDevFile('dev-a', 'absent.ipynb', {
+          backend,
+          home: s.home,
+          project: null,
+          gcloud,
+          env: { ...env, VM_ROOT: join(vmRepo()!, '..', '..') },
+        }),
+        /cannot read \/root\/repo\/absent.ipynb on dev VM dev-a: cat: .*No such file/,
+      );
       // Busy kernel: the watchdog publishes its countdown but keeps the VM up.
       const busy = await until(
         async () => {
