@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { isCommitId } from '../../core/status/merge.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
-import { type ApiStatus, apiStatus } from './api.js';
+import type { CommitRow } from '../../core/status/types.js';
+import { apiStatus } from './api.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
 
@@ -44,7 +45,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 interface Cached {
   at: number;
   snap: StatusSnapshot;
-  api: ApiStatus;
+  /** Commits by id, for notebook/log lookups (the API copy is not kept: only its bytes are). */
+  byId: Map<string, CommitRow>;
   body: Buffer;
   /** gzip of body, made once per snapshot on first request: 10,000 commits are ~7 MB of JSON. */
   gz?: Buffer;
@@ -68,7 +70,12 @@ class SnapshotCache {
           return this.value;
         }
         const api = apiStatus(snap, { links: this.deps.links, outputRepo: this.deps.outputRepo });
-        const v: Cached = { at: Date.now(), snap, api, body: Buffer.from(redact(JSON.stringify(api))) };
+        const v: Cached = {
+          at: Date.now(),
+          snap,
+          byId: new Map(snap.commits.map((c) => [c.id, c])),
+          body: Buffer.from(redact(JSON.stringify(api))),
+        };
         this.value = v;
         return v;
       })
@@ -78,8 +85,8 @@ class SnapshotCache {
     return this.pending;
   }
   /** The last snapshot, for notebook lookups between refreshes. */
-  last(): ApiStatus | null {
-    return this.value?.api ?? null;
+  last(): Cached | null {
+    return this.value;
   }
 }
 
@@ -120,9 +127,8 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   };
   let allowed = new Set<string>();
 
-  async function commitFor(id: string): Promise<ApiStatus['commits'][number] | null> {
-    const find = (api: ApiStatus | null) => api?.commits.find((c) => c.id === id) ?? null;
-    return find(cache.last()) ?? find((await cache.get()).api);
+  async function commitFor(id: string): Promise<CommitRow | null> {
+    return cache.last()?.byId.get(id) ?? (await cache.get()).byId.get(id) ?? null;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,7 +148,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     }
     if (url.pathname === '/api/status') {
       const snap = await cache.get();
-      const etag = `"${snap.api.version}"`;
+      const etag = `"${snap.snap.version}"`;
       if (req.headers['if-none-match'] === etag) {
         res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
         res.end();
