@@ -2,7 +2,7 @@
 // start.command running, stopped by its idle watchdog.
 import type { Command } from 'commander';
 import { createBackend } from '../adapters/backends/index.js';
-import { devDir } from '../adapters/backends/local/devvm.js';
+import { devDir, recordDevMachine } from '../adapters/backends/local/devvm.js';
 import { logCommand, portLinks, sshCommand } from '../core/devvm/access.js';
 import { startDevMachine } from '../core/devvm/start.js';
 import { color } from '../util/log.js';
@@ -54,6 +54,12 @@ export function register(program: Command): void {
         return;
       }
       const m = machine!;
+      recordDevMachine(home, {
+        name: m.name,
+        backend: m.backend,
+        zone: m.zone,
+        created_at: new Date().toISOString(),
+      });
       const repoDir = cfg.backend === 'local' ? `${devDir(home, m.name)}/repo` : undefined;
       const ports = cfg.dashboard.tunnel?.remote_ports ?? [];
       const links = cfg.backend === 'local' ? portLinks(ports, null) : [];

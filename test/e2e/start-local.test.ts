@@ -146,6 +146,10 @@ describe('mymlops start (local backend)', () => {
     );
     assert.match(log, /cloning /);
     assert.match(log, /running start command/);
+    const logs = runCli(['logs', 'dev1'], { cwd: repo, env });
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /mymlops: dev machine dev1 booting/);
+    assert.match(logs.stdout, /start command exited/);
     const after = runCli(['status'], { cwd: repo, env });
     assert.match(after.stdout, / {2}dev1 {2}local {2}stopped \(idle\)\n/);
   });

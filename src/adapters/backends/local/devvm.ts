@@ -225,3 +225,25 @@ export class LocalDevMachines {
     }
   }
 }
+
+/** What `mymlops logs NAME` needs to find a dev machine again: <home>/dev/<name>/machine.json. */
+export interface DevRecord {
+  name: string;
+  backend: 'local' | 'gce';
+  zone: string | null;
+  created_at: string;
+}
+
+export function recordDevMachine(home: string, rec: DevRecord): void {
+  mkdirSync(devDir(home, rec.name), { recursive: true });
+  writeFileSync(join(devDir(home, rec.name), 'machine.json'), `${JSON.stringify(rec, null, 2)}\n`);
+}
+
+export function findDevMachine(home: string, name: string): DevRecord | null {
+  if (!/^[a-z][-a-z0-9]*$/.test(name)) return null;
+  try {
+    return JSON.parse(readFileSync(join(devDir(home, name), 'machine.json'), 'utf8')) as DevRecord;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+// `mymlops logs NAME` for dev machines: the local dev script's log or the GCE VM's serial console.
+import { createBackend } from '../adapters/backends/index.js';
+import { findDevMachine } from '../adapters/backends/local/devvm.js';
+import { mymlopsHome } from '../util/paths.js';
+
+/** Prints the log of dev machine `name`; false when `name` is not a dev machine started here. */
+export async function devLogs(name: string, follow: boolean, home: string = mymlopsHome()): Promise<boolean> {
+  const rec = findDevMachine(home, name);
+  if (!rec) return false;
+  const backend = createBackend({ backend: rec.backend }, home);
+  let stop = false;
+  const onInt = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onInt);
+  try {
+    let from = 0;
+    while (!stop) {
+      const chunk = await backend.readLog(name, from);
+      process.stdout.write(chunk.text);
+      const idle = !chunk.text || chunk.next === from;
+      from = chunk.next;
+      if (idle && (!follow || chunk.done)) break;
+      if (idle) await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+  return true;
+}
