@@ -374,7 +374,7 @@ test('opt-in notification when a running commit finishes', async () => {
   await page.goto(dash.url);
   await page.waitForSelector(`.tr[data-id="${RUNNING}"]`);
   await page.click('#notify');
-  assert.match(await page.locator('#notify').innerText(), /notifications on/);
+  assert.match(await page.locator('#notify').innerText(), /Notifications on/);
   repo.write({
     [`${RUNNING}/metadata.json`]: processingMetadata('live.ipynb', 5, 5, { status: 'succeeded' }),
   });

@@ -89,7 +89,7 @@ function renderNotifyButton(): void {
     return;
   }
   const on = notifyEnabled();
-  b.textContent = on ? '🔔 notifications on' : '🔕 notify me when a commit finishes';
+  b.textContent = on ? 'Notifications on ✓' : 'Notify me when a commit finishes';
   b.setAttribute('aria-pressed', String(on));
 }
 

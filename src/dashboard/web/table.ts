@@ -131,7 +131,7 @@ export function columns(metricNames: string[]): Column[] {
     {
       key: 'finished',
       label: 'Finished',
-      width: '96px',
+      width: '112px',
       sort: (c) => c.finished_at ?? '',
       cell: (c, now) => h('span', { title: localTime(c.finished_at) }, ago(c.finished_at, now)),
     },
