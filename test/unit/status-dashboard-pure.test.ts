@@ -115,3 +115,14 @@ test('htmlOutput picks one output of one cell', () => {
   assert.equal(htmlOutput(nb, 5, 0), null);
   assert.equal(htmlOutput(null, 0, 0), null);
 });
+
+test('collapseCarriageReturns keeps what a terminal shows', async () => {
+  const { collapseCarriageReturns } = await import('../../src/dashboard/web/viewer.js');
+  assert.equal(
+    collapseCarriageReturns(' 10%|#  \r 50%|#####\r100%|##########\ndone\n'),
+    '100%|##########\ndone\n',
+  );
+  assert.equal(collapseCarriageReturns('a\r\nb'), 'a\nb');
+  assert.equal(collapseCarriageReturns('kept\r'), 'kept');
+  assert.equal(collapseCarriageReturns('plain'), 'plain');
+});

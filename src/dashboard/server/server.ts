@@ -127,6 +127,22 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   };
   let allowed = new Set<string>();
 
+  // A notebook with many rich outputs (DataFrames) makes one frame request per output: parse it once.
+  const parsedCache = new Map<string, unknown>();
+  async function parsedNotebook(id: string, name: string): Promise<unknown> {
+    const key = `${cache.last()?.snap.version}:${id}/${name}`;
+    if (parsedCache.has(key)) return parsedCache.get(key);
+    const buf = await deps.readCommitFile(id, name);
+    let nb: unknown = null;
+    try {
+      nb = buf ? JSON.parse(buf.toString('utf8')) : null;
+    } catch {}
+    parsedCache.set(key, nb);
+    // Keep the last few notebooks only.
+    for (const k of parsedCache.keys()) if (parsedCache.size > 3) parsedCache.delete(k);
+    return nb;
+  }
+
   async function commitFor(id: string): Promise<CommitRow | null> {
     return cache.last()?.byId.get(id) ?? (await cache.get()).byId.get(id) ?? null;
   }
@@ -177,15 +193,14 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         return send(res, 200, 'text/plain; charset=utf-8', redact(log.toString('utf8')));
       }
       const name = commit.output_path?.slice(id.length + 1);
-      const nb = name ? await deps.readCommitFile(id, name) : null;
-      if (!nb)
-        return sendJson(res, 404, { error: `the notebook of ${id} is not in the output repository yet` });
-      if (m[2] === 'notebook')
+      if (m[2] === 'notebook') {
+        const nb = name ? await deps.readCommitFile(id, name) : null;
+        if (!nb)
+          return sendJson(res, 404, { error: `the notebook of ${id} is not in the output repository yet` });
         return send(res, 200, 'application/json; charset=utf-8', redact(nb.toString('utf8')));
-      let html: string | null = null;
-      try {
-        html = htmlOutput(JSON.parse(nb.toString('utf8')), Number(m[3]), Number(m[4]));
-      } catch {}
+      }
+      const parsed = name ? await parsedNotebook(id, name) : null;
+      const html = parsed === null ? null : htmlOutput(parsed, Number(m[3]), Number(m[4]));
       if (html === null) return sendJson(res, 404, { error: 'no such output' });
       // Served as its own sandboxed document: scripts in it never run in the dashboard's origin.
       return send(res, 200, 'text/html; charset=utf-8', outputDocument(redact(html)), {

@@ -10,6 +10,19 @@ import { markdownNodes } from './markdown.js';
 type Json = Record<string, unknown>;
 const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
 
+/** Progress bars (tqdm) rewrite a line with `\r`: keep what a terminal would show. */
+export function collapseCarriageReturns(s: string): string {
+  if (!s.includes('\r')) return s;
+  return s
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => {
+      const parts = line.split('\r').filter((p) => p !== '');
+      return parts[parts.length - 1] ?? '';
+    })
+    .join('\n');
+}
+
 const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
 function outputNode(o: Json, id: string, cell: number, n: number): Node | null {
@@ -18,7 +31,7 @@ function outputNode(o: Json, id: string, cell: number, n: number): Node | null {
     return h(
       'pre',
       { class: `out stream ${o['name'] === 'stderr' ? 'stderr' : ''}` },
-      ...ansiNodes(text(o['text'])),
+      ...ansiNodes(collapseCarriageReturns(text(o['text']))),
     );
   }
   if (type === 'error') {
