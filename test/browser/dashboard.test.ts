@@ -250,9 +250,10 @@ test('notes and notebook outputs never run script in the dashboard origin', asyn
   await frame.waitFor();
   assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts');
   // The output's script does run — inside its opaque-origin frame, where touching the page fails.
-  const inner = page.frames().find((f) => f.url().includes('/outputs/1/0'));
+  const inner = await (await frame.elementHandle())!.contentFrame();
   assert.ok(inner);
-  await inner.waitForFunction(() => document.body.dataset['ran'] === '1');
+  await inner.waitForFunction(() => document.body?.dataset['ran'] === '1');
+  assert.match(inner.url(), new RegExp(`/api/commits/${XSS}/outputs/1/0$`));
   assert.equal(await inner.evaluate(() => document.body.dataset['blocked']), '1');
   assert.equal(await inner.evaluate(() => origin), 'null');
   // Markdown HTML is text, javascript: links are inert.
