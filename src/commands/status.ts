@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { statusSources } from '../adapters/output-repo/status-sources.js';
 import { StatusService } from '../core/status/service.js';
-import { renderTable } from '../core/status/table.js';
+import { attentionHint, renderTable } from '../core/status/table.js';
 import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -67,6 +67,8 @@ export function register(program: Command): void {
       process.stdout.write(
         `${color.dim(`… ${snap.commits.length - limit} older commit(s) not shown (--limit ${limit})`)}\n`,
       );
+    const hint = attentionHint(commits);
+    if (hint) process.stdout.write(`${color.dim(hint)}\n`);
     // Dev machines (issue 6): name, state ("stopped (idle)"), idle countdown, links, ssh command.
     const dev = renderDevVms(snap.dev_vms, color);
     if (dev) process.stdout.write(`\n${dev}`);

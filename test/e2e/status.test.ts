@@ -47,6 +47,11 @@ test('status prints every commit newest first with derived statuses and relative
   const r = runCli(['status'], { cwd: dir, env });
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
+  // The lost commit gets a hint under the table.
+  assert.equal(
+    lines.pop(),
+    `${LOST} lost before finishing: \`mymlops retry ${LOST}\` runs the same snapshot again`,
+  );
   assert.match(lines[0]!, /^STATUS\s+ID\s+NOTEBOOK\s+WHEN\s+METRICS\s+NOTES$/);
   const ids = lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2));
   assert.deepEqual(ids, [

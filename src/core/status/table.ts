@@ -103,3 +103,13 @@ export function renderTable(
   });
   return `${lines.join('\n')}\n`;
 }
+
+/** A hint under the table when commits need the user: stopped or lost ones can be run again. */
+export function attentionHint(rows: CommitRow[]): string | null {
+  const again = rows.filter((r) => r.status === 'stopped' || r.status === 'lost');
+  if (again.length === 0) return null;
+  const first = again[0]!;
+  return again.length === 1
+    ? `${first.id} ${first.status} before finishing: \`mymlops retry ${first.id}\` runs the same snapshot again`
+    : `${again.length} commits stopped or lost before finishing: \`mymlops retry ID\` runs one again (newest: ${first.id})`;
+}
