@@ -70,6 +70,8 @@ before(async () => {
           metadata: {},
           source: 'display(HTML(...))',
           outputs: [
+            // A notebook that printed a value from .env: the API redacts it.
+            { output_type: 'stream', name: 'stdout', text: [`token=${SECRET_ENV}\n`] },
             {
               output_type: 'display_data',
               metadata: {},
@@ -253,7 +255,7 @@ test('notes and notebook outputs never run script in the dashboard origin', asyn
   const inner = await (await frame.elementHandle())!.contentFrame();
   assert.ok(inner);
   await inner.waitForFunction(() => document.body?.dataset['ran'] === '1');
-  assert.match(inner.url(), new RegExp(`/api/commits/${XSS}/outputs/1/0$`));
+  assert.match(inner.url(), new RegExp(`/api/commits/${XSS}/outputs/1/1$`));
   assert.equal(await inner.evaluate(() => document.body.dataset['blocked']), '1');
   assert.equal(await inner.evaluate(() => origin), 'null');
   // Markdown HTML is text, javascript: links are inert.
@@ -289,13 +291,15 @@ test('API responses hold no secret; a foreign Host header is refused', async () 
     '/app.js',
     '/api/status',
     `/api/commits/${RUNNING}/notebook`,
-    `/api/commits/${XSS}/outputs/1/0`,
+    `/api/commits/${XSS}/outputs/1/1`,
+    `/api/commits/${XSS}/notebook`,
     '/api/commits/20250101_090000/log',
   ]) {
     const r = await get(path, host);
     assert.equal(r.status, 200, path);
     bodies.push(r.body);
   }
+  assert.match(bodies[5]!, /token=\*\*\*/, 'the printed secret is redacted, the output kept');
   for (const b of bodies) {
     assert.ok(!b.includes(SECRET_ENV), 'no .env value');
     assert.ok(!b.includes(SECRET_KEY), 'no deploy key contents');
