@@ -256,6 +256,10 @@ test('notes and notebook outputs never run script in the dashboard origin', asyn
   assert.ok(inner);
   await inner.waitForFunction(() => document.body?.dataset['ran'] === '1');
   assert.match(inner.url(), new RegExp(`/api/commits/${XSS}/outputs/1/1$`));
+  // The frame reports its height (a number is all the page accepts from it) and is fitted.
+  await page.waitForFunction(() =>
+    /^\d+px$/.test(document.querySelector<HTMLIFrameElement>('iframe.out.html')?.style.height ?? ''),
+  );
   assert.equal(await inner.evaluate(() => document.body.dataset['blocked']), '1');
   assert.equal(await inner.evaluate(() => origin), 'null');
   // Markdown HTML is text, javascript: links are inert.
