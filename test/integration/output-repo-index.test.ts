@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -125,4 +125,21 @@ test('empty and unreachable output repositories', async () => {
     r.fetch?.state === 'failed' ? r.fetch.message : '',
     /does not appear to be a git repository|not found|No such/i,
   );
+});
+
+test('a damaged cache is rebuilt instead of breaking status', async () => {
+  const { repo, index, home } = setup();
+  repo.addFixture('output-original');
+  await index.refresh({ fetchMinIntervalMs: 0 });
+  // Objects gone (a disk clean-up, a crash mid-gc) while refs and the index survive.
+  rmSync(join(index.mirror.gitDir, 'objects'), { recursive: true, force: true });
+  mkdirSync(join(index.mirror.gitDir, 'objects'));
+  repo.write({
+    '20241201_000000/metadata.json': { notebook: 'x.ipynb' },
+    '20241201_000000/x.ipynb': progressNotebook(1, 1),
+  });
+  const fresh = new OutputRepoIndex(home, { url: repo.bare, branch: 'master' });
+  const r = await fresh.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(r.records.length, 4);
+  assert.ok(await fresh.readFile('20241201_000000', 'x.ipynb'));
 });

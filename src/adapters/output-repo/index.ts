@@ -3,7 +3,7 @@
 // moved nothing else runs; when it has, only folders whose tree id changed are read again, through
 // one `git cat-file --batch`. Notebooks are read only for original-format folders (no `status` in
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/status/merge.js';
 import { extractMetrics } from '../../core/status/metrics.js';
@@ -11,6 +11,7 @@ import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.
 import type { OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
 import { exec } from '../../util/exec.js';
+import { debug } from '../../util/log.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
 
@@ -37,6 +38,8 @@ export interface RefreshOptions {
   fetchMinIntervalMs?: number;
 }
 
+class MirrorDamaged extends Error {}
+
 export class OutputRepoIndex {
   readonly mirror: Mirror;
   private readonly indexPath: string;
@@ -55,9 +58,19 @@ export class OutputRepoIndex {
   /** Concurrent callers (many tabs) share one refresh. */
   refresh(opts: RefreshOptions = {}): Promise<IndexSnapshot> {
     if (this.refreshing) return this.refreshing;
-    this.refreshing = this.doRefresh(opts).finally(() => {
-      this.refreshing = null;
-    });
+    this.refreshing = this.doRefresh(opts)
+      .catch(async (e: Error) => {
+        // A damaged cache (objects missing after a crash or a disk clean-up) is rebuilt, once,
+        // rather than breaking status until someone deletes it by hand.
+        if (!(e instanceof MirrorDamaged)) throw e;
+        debug('output repository cache damaged, rebuilding:', e.message);
+        rmSync(this.mirror.cacheDir, { recursive: true, force: true });
+        this.state = null;
+        return this.doRefresh({ fetchMinIntervalMs: 0 });
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
     return this.refreshing;
   }
 
@@ -87,8 +100,9 @@ export class OutputRepoIndex {
       const idBytes = head.length / 2;
       const commit = await batch.read(head);
       const rootTree = /^tree ([0-9a-f]+)/.exec(commit?.data.toString('utf8', 0, 200) ?? '')?.[1];
-      if (!rootTree) throw new Error(`output repository mirror: commit ${head} unreadable`);
+      if (!rootTree) throw new MirrorDamaged(`commit ${head} unreadable`);
       const root = await batch.read(rootTree);
+      if (!root) throw new MirrorDamaged(`tree ${rootTree} unreadable`);
       const folders = parseTree(root?.data ?? Buffer.alloc(0), idBytes).filter(
         (e) => e.isTree && isCommitId(e.name),
       );
