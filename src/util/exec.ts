@@ -51,7 +51,8 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(errb).toString('utf8'),
       };
-      if (result.code !== 0 && !opts.allowFail) reject(new ExecError(`${file} ${args[0] ?? ''}`.trim(), result));
+      if (result.code !== 0 && !opts.allowFail)
+        reject(new ExecError(`${file} ${args[0] ?? ''}`.trim(), result));
       else resolve(result);
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
