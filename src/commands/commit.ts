@@ -1,13 +1,10 @@
 // `mymlops commit PATH`: snapshot, launch, then follow the job's log until it ends (exit 0/1).
+// Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
-import yoctoSpinner from 'yocto-spinner';
-import { dryRunCommit, startCommit, type CommitOptions } from '../core/commit/commit.js';
-import { type followLog, outcomeLine } from '../core/commit/follow.js';
-import { followWithRetry } from '../core/retry/auto.js';
+import type { CommitOptions, startCommit } from '../core/commit/commit.js';
+import type { followLog } from '../core/commit/follow.js';
 import { ExitCode } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
-import { commitDeps, sshOptionsFromEnv } from './commit-deps.js';
-import { retryDeps } from './retry.js';
 import { config } from './context.js';
 
 interface Opts {
@@ -37,6 +34,19 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the plan (snapshot files, ref, job script, metadata) and change nothing')
     .option('--json', 'print machine-readable JSON instead of the log')
     .action(async (path: string, opts: Opts & { keep_instance?: boolean }, cmd: Command) => {
+      const [
+        { dryRunCommit, startCommit },
+        { outcomeLine },
+        { followWithRetry },
+        { commitDeps, sshOptionsFromEnv },
+        { retryDeps },
+      ] = await Promise.all([
+        import('../core/commit/commit.js'),
+        import('../core/commit/follow.js'),
+        import('../core/retry/auto.js'),
+        import('./commit-deps.js'),
+        import('./retry-deps.js'),
+      ]);
       const cfg = config(cmd);
       const options: CommitOptions = {
         path,
@@ -67,10 +77,11 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
-      const spinner =
-        process.stderr.isTTY && !opts.json
-          ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
-          : null;
+      const yoctoSpinner =
+        process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
+      const spinner = yoctoSpinner
+        ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
+        : null;
       let started: Awaited<ReturnType<typeof startCommit>>;
       try {
         started = await startCommit(cfg, options, deps);

@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { isLoopback } from '../dashboard/server/host-check.js';
-import { startDashboard } from '../dashboard/server/start.js';
+import type { startDashboard } from '../dashboard/server/start.js';
 import { UserError } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
 import { config } from './context.js';
-import { DevTunnels, withDevVms } from './devvm-status.js';
 
 export interface ServerOptions {
   host?: string;
@@ -48,6 +46,12 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       `the dashboard's page is missing from ${dir}`,
       'run `npm run build` (or reinstall mymlops)',
     );
+  // Imported here so that other commands and Tab don't load the server.
+  const [{ isLoopback }, { startDashboard }, { DevTunnels, withDevVms }] = await Promise.all([
+    import('../dashboard/server/host-check.js'),
+    import('../dashboard/server/start.js'),
+    import('./devvm-status.js'),
+  ]);
   const cfg = config(cmd);
   const home = mymlopsHome();
   // Tunnels to running dev VMs live as long as the dashboard (issue 6).

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { initProject } from '../core/init.js';
 
 export function register(program: Command): void {
   program
@@ -7,6 +6,7 @@ export function register(program: Command): void {
     .description('write a commented starter mymlops.yml for the local backend (never overwrites)')
     .option('--dir <dir>', 'folder to write mymlops.yml in', '.')
     .action(async (opts: { dir: string }) => {
+      const { initProject } = await import('../core/init.js');
       const r = await initProject(opts.dir);
       process.stdout.write(`wrote ${r.file}\noutput repository: ${r.outputRepo}\nnext: mymlops validate\n`);
     });

@@ -1,26 +1,11 @@
 // `mymlops retry ID`: relaunch a stopped (e.g. preempted) commit from the same snapshot as attempt
 // n+1, in another zone first, then follow it like `mymlops commit`.
+// Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
-import { createBackend } from '../adapters/backends/index.js';
-import { readLaunch, recordLaunch } from '../adapters/store/jobs.js';
-import { followLog, outcomeLine } from '../core/commit/follow.js';
-import { type RetryDeps, retryCommit } from '../core/retry/retry.js';
-import type { ComputeBackend } from '../adapters/backends/types.js';
 import { ExitCode } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
-import { sshOptionsFromEnv } from './commit-deps.js';
 import { config } from './context.js';
-
-/** The retry use case's adapters (also used by `commit` for automatic retries). */
-export function retryDeps(backend: ComputeBackend, home: string = mymlopsHome()): RetryDeps {
-  return {
-    readLaunch: (x) => readLaunch(x, home),
-    recordLaunch: (rec) => recordLaunch(rec, home),
-    backend: () => backend,
-    now: () => new Date(),
-  };
-}
 
 export function register(program: Command): void {
   program
@@ -32,6 +17,19 @@ export function register(program: Command): void {
     .option('--detach', 'return once the new machine runs')
     .option('--json', 'print machine-readable JSON instead of the log')
     .action(async (id: string, opts: { detach?: boolean; json?: boolean }, cmd: Command) => {
+      const [
+        { createBackend },
+        { followLog, outcomeLine },
+        { retryCommit },
+        { sshOptionsFromEnv },
+        { retryDeps },
+      ] = await Promise.all([
+        import('../adapters/backends/index.js'),
+        import('../core/commit/follow.js'),
+        import('../core/retry/retry.js'),
+        import('./commit-deps.js'),
+        import('./retry-deps.js'),
+      ]);
       const cfg = config(cmd);
       const home = mymlopsHome();
       const backend = createBackend(cfg, home);

@@ -1,13 +1,9 @@
 // `mymlops start [--name NAME] [--dry-run] [--json]`: a dev machine with the repository cloned and
 // start.command running, stopped by its idle watchdog.
+// Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
-import { createBackend } from '../adapters/backends/index.js';
-import { devDir, recordDevMachine } from '../adapters/backends/local/devvm.js';
-import { logCommand, portLinks, sshCommand } from '../core/devvm/access.js';
-import { startDevMachine } from '../core/devvm/start.js';
 import { color } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
-import { checkKey, sshOptionsFromEnv } from './commit-deps.js';
 import { config } from './context.js';
 
 interface Opts {
@@ -27,6 +23,19 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the machine request, job.json and script, and create nothing')
     .option('--json', 'print machine-readable JSON')
     .action(async (opts: Opts, cmd: Command) => {
+      const [
+        { createBackend },
+        { devDir, recordDevMachine },
+        { logCommand, portLinks, sshCommand },
+        { startDevMachine },
+        { checkKey, sshOptionsFromEnv },
+      ] = await Promise.all([
+        import('../adapters/backends/index.js'),
+        import('../adapters/backends/local/devvm.js'),
+        import('../core/devvm/access.js'),
+        import('../core/devvm/start.js'),
+        import('./commit-deps.js'),
+      ]);
       const cfg = config(cmd);
       const home = mymlopsHome();
       const out = await startDevMachine(

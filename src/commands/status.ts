@@ -1,13 +1,9 @@
+// Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
-import { statusSources } from '../adapters/output-repo/status-sources.js';
-import { StatusService } from '../core/status/service.js';
-import { attentionHint, renderTable } from '../core/status/table.js';
 import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
 import { config } from './context.js';
-import { withDevVms } from './devvm-status.js';
-import { renderDevVms } from '../core/devvm/rows.js';
 import { addServerOptions, runDashboard, type ServerOptions } from './dashboard.js';
 
 interface StatusOptions extends ServerOptions {
@@ -38,6 +34,19 @@ export function register(program: Command): void {
         'add --server, or run `mymlops dashboard`',
       );
     const limit = parseLimit(opts.limit);
+    const [
+      { statusSources },
+      { StatusService },
+      { attentionHint, renderTable },
+      { withDevVms },
+      { renderDevVms },
+    ] = await Promise.all([
+      import('../adapters/output-repo/status-sources.js'),
+      import('../core/status/service.js'),
+      import('../core/status/table.js'),
+      import('./devvm-status.js'),
+      import('../core/devvm/rows.js'),
+    ]);
     const cfg = config(c);
     const home = mymlopsHome();
     const snap = await new StatusService(

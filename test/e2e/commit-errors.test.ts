@@ -107,9 +107,9 @@ const cases: { name: string; args: string[]; cwd?: string; cfg?: Partial<LocalCo
     line: /^mymlops: commit\.output_repository\.deploy_key .*a-directory-key is not a file — /,
   },
   {
-    name: '--instance (not yet)',
+    name: '--instance of a dev machine that does not exist',
     args: ['notebooks/quick.ipynb', '-i', 'mymlops-dev'],
-    line: /^mymlops: commit --instance .* is not available yet — /,
+    line: /^mymlops: no dev machine named mymlops-dev — see `mymlops status` for your dev machines, or start one with `mymlops start`$/,
   },
 ];
 

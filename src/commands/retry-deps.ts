@@ -1,0 +1,14 @@
+// The retry use case's adapters, shared by `retry` and `commit` (automatic retries).
+import type { ComputeBackend } from '../adapters/backends/types.js';
+import { readLaunch, recordLaunch } from '../adapters/store/jobs.js';
+import type { RetryDeps } from '../core/retry/retry.js';
+import { mymlopsHome } from '../util/paths.js';
+
+export function retryDeps(backend: ComputeBackend, home: string = mymlopsHome()): RetryDeps {
+  return {
+    readLaunch: (x) => readLaunch(x, home),
+    recordLaunch: (rec) => recordLaunch(rec, home),
+    backend: () => backend,
+    now: () => new Date(),
+  };
+}
