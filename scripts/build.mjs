@@ -1,4 +1,8 @@
-// Builds the CLI (tsc → dist/) and bundles the dashboard's browser code (esbuild → assets/dashboard/).
+// Builds the CLI and the dashboard's browser code:
+// - tsc → dist/ (one file per module: what the benchmarks load directly);
+// - esbuild → dist/cli/ (the executable's bundle, split at the commands' lazy imports: loading
+//   ~150 small ESM files cost each run ~60 ms of a ~200 ms start-up);
+// - esbuild → assets/dashboard/ (the page, no CDN).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,13 +16,31 @@ if (!existsSync(tsc)) {
 }
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
+const { build } = await import('esbuild');
+await build({
+  entryPoints: [join(root, 'src', 'cli.ts')],
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: join(root, 'dist', 'cli'),
+  // Loaded only on the rare path that needs it (Application Default Credentials).
+  external: ['google-auth-library'],
+  // Bundled CommonJS dependencies (commander) call require(): give them one.
+  banner: {
+    js: "import { createRequire as __mymlopsRequire } from 'node:module'; const require = __mymlopsRequire(import.meta.url);",
+  },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 const web = join(root, 'src', 'dashboard', 'web');
 const entry = join(web, 'main.ts');
 if (existsSync(entry)) {
-  const esbuild = await import('esbuild');
   const out = join(root, 'assets', 'dashboard');
   mkdirSync(out, { recursive: true });
-  await esbuild.build({
+  await build({
     entryPoints: [entry],
     bundle: true,
     minify: true,

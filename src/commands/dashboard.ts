@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../util/package-root.js';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { startDashboard } from '../dashboard/server/start.js';
 import { UserError } from '../errors.js';
@@ -34,7 +34,7 @@ export function parsePort(v: string | undefined): number {
 
 /** assets/dashboard/ of the package: the same two levels up from src/commands and dist/commands. */
 export function assetsDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'dashboard');
+  return packagePath('assets', 'dashboard');
 }
 
 export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<void> {

@@ -1,8 +1,8 @@
 // `mymlops init`: a starter config for the local backend, with an output repository as a bare
 // repo under MYMLOPS_HOME. Refuses to overwrite; writes the file last so a failure leaves nothing.
+import { packagePath } from '../util/package-root.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { git } from '../adapters/git/git.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -25,7 +25,7 @@ async function ensureBare(path: string, branch: string): Promise<void> {
 }
 
 export function schemaPath(): string {
-  return fileURLToPath(new URL('../../schema/mymlops.schema.json', import.meta.url));
+  return packagePath('schema', 'mymlops.schema.json');
 }
 
 export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = process.env): Promise<InitResult> {

@@ -7,7 +7,7 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'mymlops.js');
 
 export function ensureBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js')))
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'cli.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
 }
 

@@ -42,6 +42,11 @@ export interface Launched {
 
 export interface ComputeBackend {
   readonly kind: BackendKind;
+  /**
+   * Optional: start the look-ups a launch of this shape will need (zones, prices, live machines)
+   * while the caller is still busy (pushing the snapshot); `launch` then reuses them.
+   */
+  prepare?(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void;
   /** Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE). */
   launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>>;
   /** Every mymlops machine this backend knows about (commit and start). */

@@ -29,13 +29,15 @@ export interface Snapshot {
 
 async function identityEnv(root: string): Promise<NodeJS.ProcessEnv> {
   // A repository without user.name/email still gets a snapshot: fall back to a mymlops identity.
-  const r = await git(['var', 'GIT_AUTHOR_IDENT'], { cwd: root, allowFail: true });
+  const [r, c] = await Promise.all([
+    git(['var', 'GIT_AUTHOR_IDENT'], { cwd: root, allowFail: true }),
+    git(['var', 'GIT_COMMITTER_IDENT'], { cwd: root, allowFail: true }),
+  ]);
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (r.code !== 0) {
     env['GIT_AUTHOR_NAME'] = 'mymlops';
     env['GIT_AUTHOR_EMAIL'] = 'mymlops@localhost';
   }
-  const c = await git(['var', 'GIT_COMMITTER_IDENT'], { cwd: root, allowFail: true });
   if (c.code !== 0) {
     env['GIT_COMMITTER_NAME'] = 'mymlops';
     env['GIT_COMMITTER_EMAIL'] = 'mymlops@localhost';
@@ -55,27 +57,27 @@ export async function createSnapshot(opts: {
   const tmp = mkdtempSync(join(tmpdir(), 'mymlops-snapshot-'));
   try {
     const index = join(tmp, 'index');
-    const userIndex = resolve(
-      root,
-      (await git(['rev-parse', '--git-path', 'index'], { cwd: root })).stdout.trim(),
-    );
+    // Independent look-ups run at once: each git start costs a few ms and this is on the launch path.
+    const [gitPath, identity, head, blobOut] = await Promise.all([
+      git(['rev-parse', '--git-path', 'index'], { cwd: root }),
+      identityEnv(root),
+      git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: root, allowFail: true }),
+      git(['hash-object', '-w', '--stdin', `--path=${opts.notebook}`], {
+        cwd: root,
+        input: opts.notebookContent,
+      }),
+    ]);
+    const userIndex = resolve(root, gitPath.stdout.trim());
     // Starting from a copy of the user's index keeps git's stat cache: only changed files are hashed.
     if (existsSync(userIndex)) copyFileSync(userIndex, index);
-    const env = { ...(await identityEnv(root)), GIT_INDEX_FILE: index };
+    const env = { ...identity, GIT_INDEX_FILE: index };
     await git(['add', '-A', '--', ':/'], { cwd: root, env });
-    const blob = (
-      await git(['hash-object', '-w', '--stdin', `--path=${opts.notebook}`], {
-        cwd: root,
-        env,
-        input: opts.notebookContent,
-      })
-    ).stdout.trim();
+    const blob = blobOut.stdout.trim();
     await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${opts.notebook}`], {
       cwd: root,
       env,
     });
     const tree = (await git(['write-tree'], { cwd: root, env })).stdout.trim();
-    const head = await git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: root, allowFail: true });
     const parent = head.code === 0 ? head.stdout.trim() : null;
     const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', opts.message];
     const sha = (await git(args, { cwd: root, env })).stdout.trim();

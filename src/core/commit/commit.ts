@@ -158,6 +158,8 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;
+  // Zone choice and prices are looked up while the snapshot is built and pushed.
+  backend.prepare?.({ instance: p.config.commit.instance, avoidZones: [] });
   try {
     const snap = await deps.createSnapshot({
       root: p.root,

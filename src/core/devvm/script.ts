@@ -10,8 +10,8 @@
 //          watchdog (state in idle.json, log in watchdog.log) and waits for both.
 //   Output: stdout/stderr = the machine log (local: job.log; GCE: serial console).
 //   Signals: SIGTERM stops the command's process group and the watchdog.
+import { packagePath } from '../../util/package-root.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { watchdogScript } from './watchdog.js';
 
 export interface StartJobConfig {
@@ -27,7 +27,7 @@ export interface StartJobConfig {
   watchdog: Record<string, string> | null;
 }
 
-const START_ASSET = join(import.meta.dirname, '..', '..', '..', 'assets', 'devvm', 'start.sh');
+const START_ASSET = packagePath('assets', 'devvm', 'start.sh');
 
 export function startJobScript(): string {
   const wd = watchdogScript();

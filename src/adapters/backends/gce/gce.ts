@@ -63,6 +63,8 @@ export class GceBackend implements ComputeBackend {
     this.logPollMs = o.logPollMs ?? Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000);
   }
 
+  private prepared: { key: string; zones: ReturnType<GceBackend['chooseZones']> } | null = null;
+
   client(): Promise<GceClient> {
     this.clientP ??= (async () => {
       this.tokens ??= tokenSource(this.env);
@@ -148,8 +150,18 @@ export class GceBackend implements ComputeBackend {
     return { zones: r.zones, shape, note };
   }
 
+  prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {
+    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const zones = this.chooseZones(plan);
+    zones.catch(() => {}); // launch() reports it; a launch that never comes must not crash the process.
+    this.prepared = { key, zones };
+  }
+
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
-    const { zones, note } = await this.chooseZones(plan);
+    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const prepared = this.prepared?.key === key ? this.prepared.zones : null;
+    this.prepared = null;
+    const { zones, note } = await (prepared ?? this.chooseZones(plan));
     if (note) this.notify(`mymlops: ${note}`);
     const c = await this.client();
     const keys: Record<string, string> = {};
