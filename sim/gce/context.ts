@@ -1,0 +1,66 @@
+// What every compute route module shares: the fixture, options, mutable world, the reply shapes and
+// the simulator's timers (all cancelled on close, so a closed simulator never fires a late step).
+import type { Fixture } from './fixture.js';
+import { World } from './state.js';
+
+export interface ComputeOptions {
+  sandboxRoot: string;
+  /** Delay of each boot step (PROVISIONING → STAGING → RUNNING) and of failing operations. */
+  bootDelayMs: number;
+  /** Extra environment of every VM's startup script. */
+  vmEnv: Record<string, string>;
+  maxVms: number;
+  /** A VM still running after this long is terminated (keeps the simulator bounded). */
+  vmLifetimeMs: number;
+  acceptToken: (token: string) => boolean;
+  base: () => string;
+}
+
+export type Reply = { code: number; body: unknown };
+export const ok = (body: unknown): Reply => ({ code: 200, body });
+export const fail = (body: { error: { code: number } }): Reply => ({ code: body.error.code, body });
+
+/** The last path segment of a (possibly full-URL) resource reference. */
+export const last = (s: unknown) =>
+  String(s ?? '')
+    .split('/')
+    .pop() ?? '';
+
+export class SimContext {
+  readonly world = new World();
+  private timers = new Set<NodeJS.Timeout>();
+  private isClosed = false;
+
+  constructor(
+    readonly fixture: Fixture,
+    readonly opts: ComputeOptions,
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  later(ms: number, fn: () => void | Promise<void>): void {
+    if (this.isClosed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.isClosed) void fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Stops every pending timer; `later` is a no-op from now on. */
+  protected shutdownTimers(): void {
+    this.isClosed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  zones(): string[] {
+    return Object.values(this.fixture.regions).flatMap((r) => r.zones);
+  }
+
+  link(project: string, path: string): string {
+    return `${this.opts.base()}/projects/${project}/${path}`;
+  }
+}

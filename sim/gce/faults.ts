@@ -1,0 +1,111 @@
+// Fault injection: the `/_sim/*` control routes (faults, preemption, state) and the errors an
+// injected fault produces, worded like the real API's (stockouts, quotas, permissions).
+import { last, type SimContext } from './context.js';
+import { zoneRegion } from './fixture.js';
+import type { Resource } from './filter.js';
+import { remove, stop } from './lifecycle.js';
+import { apiError, notFound } from './shapes.js';
+import type { Fault } from './state.js';
+
+/** The error an injected fault gives an insert of `req` in zone `z`. */
+export function faultError(
+  ctx: SimContext,
+  project: string,
+  z: string,
+  f: Fault,
+  req: Resource,
+): { code: string; message: string; http: number } {
+  const region = zoneRegion(ctx.fixture, z);
+  const acc = last((req['guestAccelerators'] as Resource[] | undefined)?.[0]?.['acceleratorType']);
+  const spot = (req['scheduling'] as Resource | undefined)?.['provisioningModel'] === 'SPOT';
+  const gpuQuota = `${spot ? 'PREEMPTIBLE_' : ''}${acc
+    .replace(/^nvidia-(tesla-)?/, 'NVIDIA_')
+    .toUpperCase()
+    .replace(/-/g, '_')}_GPUS`;
+  switch (f.code) {
+    case 'ZONE_RESOURCE_POOL_EXHAUSTED':
+      return {
+        code: f.code,
+        http: 503,
+        message: `The zone 'projects/${project}/zones/${z}' does not have enough resources available to fulfill the request.  Try a different zone, or try again later.`,
+      };
+    case 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS':
+      return {
+        code: f.code,
+        http: 503,
+        message: `The zone 'projects/${project}/zones/${z}' does not have enough resources available to fulfill the request.  '(resource type:compute)'.`,
+      };
+    case 'QUOTA_EXCEEDED':
+      return {
+        code: f.code,
+        http: 403,
+        message: `Quota '${acc ? gpuQuota : 'CPUS'}' exceeded.  Limit: 0.0 in region ${region}.`,
+      };
+    case 'GPUS_ALL_REGIONS':
+      return {
+        code: 'QUOTA_EXCEEDED',
+        http: 403,
+        message: "Quota 'GPUS_ALL_REGIONS' exceeded.  Limit: 0.0 globally.",
+      };
+    case 'IAM_PERMISSION_DENIED':
+      return {
+        code: f.code,
+        http: 403,
+        message: "Required 'compute.instances.create' permission for 'projects/" + project + "'",
+      };
+    default:
+      return { code: f.code, http: 503, message: `Simulated ${f.code} in zone ${z}.` };
+  }
+}
+
+export function control(
+  ctx: SimContext,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): unknown {
+  if (path === '/_sim/state') {
+    return {
+      instances: [...ctx.world.instances.values()].map((i) => ({
+        name: i.name,
+        zone: i.zone,
+        status: i.status,
+      })),
+      faults: ctx.world.faults,
+    };
+  }
+  if (path === '/_sim/faults') {
+    if (method === 'DELETE' || body['clear']) {
+      ctx.world.faults = [];
+      return { faults: [] };
+    }
+    if (method === 'POST') {
+      const code = String(body['code'] ?? '');
+      if (!code) return apiError(400, 'invalid', 'code is required');
+      const quota = code === 'QUOTA_EXCEEDED' || code === 'GPUS_ALL_REGIONS';
+      ctx.world.faults.push({
+        zone: body['zone'] ? String(body['zone']) : null,
+        code,
+        via:
+          body['via'] === 'http' || body['via'] === 'operation' ? body['via'] : quota ? 'http' : 'operation',
+        remaining: typeof body['times'] === 'number' ? body['times'] : null,
+      });
+    }
+    return { faults: ctx.world.faults };
+  }
+  if (path === '/_sim/preempt') {
+    const name = String(body['instance'] ?? '');
+    const inst = [...ctx.world.instances.values()].find(
+      (i) => i.name === name && (!body['zone'] || i.zone === body['zone']),
+    );
+    if (!inst) return notFound(`instances/${name}`);
+    const project = String(inst.body['selfLink']).replace(/^.*\/projects\/([^/]+)\/.*$/, '$1');
+    inst.preempted = true;
+    const op = stop(ctx, project, inst, 'compute.instances.preempted', 'system');
+    op.body['statusMessage'] = 'Instance was preempted.';
+    const action = (inst.body['scheduling'] as Resource)['instanceTerminationAction'];
+    if (action === 'DELETE') ctx.later(400, () => void remove(ctx, project, inst, 'delete'));
+    return { preempted: inst.name, zone: inst.zone, operation: op.body['name'] };
+  }
+  return notFound(path);
+}
