@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { completeUtf8 } from '../../../src/adapters/backends/local/local.js';
+import { completeUtf8 } from '../../../src/adapters/backends/local/log-file.js';
 import { releaseCommitId, reserveCommitId } from '../../../src/adapters/store/jobs.js';
 import type { Config } from '../../../src/config/types.js';
 import {

@@ -9,8 +9,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +16,7 @@ import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
-import { completeUtf8 } from './local.js';
+import { readLogFile } from './log-file.js';
 
 export function devRoot(home: string): string {
   return join(home, 'dev');
@@ -177,28 +175,7 @@ export class LocalDevMachines {
 
   readLog(name: string, from: number): LogChunk {
     const done = !this.running(name);
-    const file = join(devDir(this.home, name), 'job.log');
-    let size = 0;
-    try {
-      size = statSync(file).size;
-    } catch {
-      return { text: '', next: from, done };
-    }
-    if (size <= from) return { text: '', next: Math.min(from, size), done };
-    const fd = openSync(file, 'r');
-    try {
-      const len = Math.min(size - from, 4 * 1024 * 1024);
-      const buf = Buffer.alloc(len);
-      const n = readSync(fd, buf, 0, len, from);
-      const end = completeUtf8(buf, n);
-      return {
-        text: buf.subarray(0, end).toString('utf8'),
-        next: from + end,
-        done: done && from + end >= size,
-      };
-    } finally {
-      closeSync(fd);
-    }
+    return readLogFile(join(devDir(this.home, name), 'job.log'), from, done);
   }
 
   /** Stops the dev script and its command (SIGTERM to the groups, then SIGKILL). */

@@ -3,19 +3,11 @@
 //   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
 //   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import { readLogFile } from './log-file.js';
 import {
   findLaunch,
   jobDir,
@@ -47,16 +39,6 @@ function pidAlive(pid: number, dir: string): boolean {
   } catch {
     return true;
   }
-}
-
-/** Length of buf[0..n) without an incomplete trailing UTF-8 sequence (it is read next time). */
-export function completeUtf8(buf: Buffer, n: number): number {
-  let i = n - 1;
-  while (i >= 0 && i > n - 4 && (buf[i]! & 0xc0) === 0x80) i--;
-  if (i < 0) return n;
-  const b = buf[i]!;
-  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-  return i + need <= n ? n : i;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -188,25 +170,7 @@ export class LocalBackend implements ComputeBackend {
     const rec = this.resolve(machineName);
     // Decide "done" before reading so the last bytes written before exit are never missed.
     const done = !this.isRunning(rec.commit);
-    const file = join(jobDir(rec.commit, this.home), 'job.log');
-    let size = 0;
-    try {
-      size = statSync(file).size;
-    } catch {
-      return { text: '', next: from, done };
-    }
-    if (size <= from) return { text: '', next: Math.min(from, size), done };
-    const fd = openSync(file, 'r');
-    try {
-      const len = Math.min(size - from, 4 * 1024 * 1024);
-      const buf = Buffer.alloc(len);
-      const n = readSync(fd, buf, 0, len, from);
-      const end = completeUtf8(buf, n);
-      const text = buf.subarray(0, end).toString('utf8');
-      return { text, next: from + end, done: done && from + end >= size };
-    } finally {
-      closeSync(fd);
-    }
+    return readLogFile(join(jobDir(rec.commit, this.home), 'job.log'), from, done);
   }
 
   async cancel(machineName: string, graceMs = 20_000): Promise<void> {
