@@ -64,6 +64,7 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       port,
       assetsDir: dir,
       wrapSources: (s) => withDevVms(s, cfg, home, tunnels),
+      notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
     });
   } catch (e) {
     tunnels.close();
@@ -88,13 +89,14 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
     );
   process.stdout.write(`dashboard: ${dash.url}  (Ctrl-C to stop)\n`);
   // Warm the index so the first page load is quick; errors show on the page.
-  dash.service.snapshot().catch(() => {});
+  dash.refresh().catch(() => {});
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       tunnels.close();
-      dash.close().then(resolve);
+      // A relaunch in flight (commit.retry.preempted) finishes first: it holds the claim.
+      Promise.all([dash.close(), dash.retries?.idle()]).then(() => resolve());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -77,6 +77,39 @@ export function readLaunch(commitId: string, home: string = mymlopsHome()): Laun
   return readJson<LaunchRecord>(join(jobDir(commitId, home), 'launch.json'));
 }
 
+/**
+ * Claim the automatic relaunch of one preempted machine of a commit (commit.retry.preempted).
+ * Atomic across processes (O_EXCL): of a `commit` CLI follower and any number of dashboards, exactly
+ * one gets `true` per preempted machine. The claim files also count the automatic retries made.
+ */
+export function claimRetry(commitId: string, machine: string, home: string = mymlopsHome()): boolean {
+  if (!COMMIT_ID_RE.test(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
+  try {
+    writeFileSync(
+      join(jobDir(commitId, home), `retried-${machine}.json`),
+      `${JSON.stringify({ machine, at: new Date().toISOString(), pid: process.pid })}\n`,
+      { flag: 'wx' },
+    );
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+/** Machines of a commit whose preemption was already relaunched automatically. */
+export function retryClaims(commitId: string, home: string = mymlopsHome()): string[] {
+  if (!COMMIT_ID_RE.test(commitId)) return [];
+  try {
+    return readdirSync(jobDir(commitId, home))
+      .map((f) => /^retried-([a-z0-9-]+)\.json$/.exec(f)?.[1])
+      .filter((m): m is string => m !== undefined);
+  } catch {
+    return [];
+  }
+}
+
 /** Every recorded launch, newest first. Folders without launch.json (reserved, dry) are skipped. */
 export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   let ids: string[] = [];

@@ -17,6 +17,14 @@ export interface RetryDeps {
   now(): Date;
 }
 
+/** What automatic retries also need: the persistent, cross-process record of what was retried. */
+export interface AutoRetryDeps extends RetryDeps {
+  /** Atomically claim the relaunch of a preempted machine; false when someone else already did. */
+  claimRetry(commitId: string, machine: string): boolean;
+  /** Machines of the commit already relaunched automatically (their count is the retries made). */
+  retryClaims(commitId: string): string[];
+}
+
 export interface Retried {
   commitId: string;
   attempt: number;

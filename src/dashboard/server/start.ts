@@ -1,8 +1,11 @@
 // The dashboard wired to a loaded config: the output repository index, the backend and launch
 // records through one StatusService, served by createDashboard. `overrides` lets tests swap a source.
 import type { Config } from '../../config/types.js';
+import { createBackend } from '../../adapters/backends/index.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
-import { StatusService, type StatusSources } from '../../core/status/service.js';
+import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../../adapters/store/jobs.js';
+import { PreemptionWatcher } from '../../core/retry/auto.js';
+import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
 import { createDashboard, type Dashboard } from './server.js';
 
 export interface StartOptions {
@@ -13,12 +16,24 @@ export interface StartOptions {
   /** Adds to the sources (the dev-VM details and tunnels of `withDevVms`). */
   wrapSources?: (s: StatusSources) => StatusSources;
   overrides?: Partial<StatusSources>;
+  /** Where automatic-retry messages go (commit.retry.preempted); default stderr. */
+  notify?: (line: string) => void;
+  sshOptions?: string[];
+  /** With automatic retries on, status is refreshed this often even when no tab polls (ms). */
+  retryPollMs?: number;
 }
 
 export async function startDashboard(
   cfg: Config,
   opts: StartOptions,
-): Promise<Dashboard & { service: StatusService }> {
+): Promise<
+  Dashboard & {
+    service: StatusService;
+    /** A status refresh as a polling tab makes one (automatic retries included). */
+    refresh(): Promise<StatusSnapshot>;
+    retries: PreemptionWatcher | null;
+  }
+> {
   const index = outputRepoIndex(cfg, opts.home);
   const sources = {
     ...statusSources(cfg, opts.home, { failWhenUnreachable: false, index }),
@@ -26,8 +41,38 @@ export async function startDashboard(
   };
   const service = new StatusService(sources);
   const out = cfg.commit?.output_repository;
+  // commit.retry.preempted: every refresh (any tab, or the timer below) may relaunch a preempted
+  // commit; the claim in its job folder keeps it to once per preemption across tabs and processes.
+  const notify = opts.notify ?? ((l: string) => process.stderr.write(`${l}\n`));
+  let retries: PreemptionWatcher | null = null;
+  if ((cfg.commit?.retry.preempted ?? 0) > 0) {
+    const backend = createBackend(cfg, opts.home);
+    const home = opts.home;
+    retries = new PreemptionWatcher(
+      cfg,
+      {
+        readLaunch: (id) => readLaunch(id, home),
+        recordLaunch: (rec) => recordLaunch(rec, home),
+        backend: () => backend,
+        now: () => new Date(),
+        claimRetry: (id, machine) => claimRetry(id, machine, home),
+        retryClaims: (id) => retryClaims(id, home),
+      },
+      notify,
+      opts.sshOptions ?? [],
+    );
+  }
+  const snapshot = async (): Promise<StatusSnapshot> => {
+    const snap = await service.snapshot();
+    try {
+      retries?.consider(snap.commits);
+    } catch (e) {
+      notify(`mymlops: automatic retry skipped: ${(e as Error).message}`);
+    }
+    return snap;
+  };
   const dash = await createDashboard({
-    snapshot: () => service.snapshot(),
+    snapshot,
     readCommitFile: (id, name) => index.readFile(id, name),
     links: cfg.dashboard.links,
     outputRepo: out ? { url: out.url, branch: out.branch } : null,
@@ -35,5 +80,18 @@ export async function startDashboard(
     host: opts.host,
     port: opts.port,
   });
-  return { ...dash, service };
+  const timer = retries
+    ? setInterval(() => void snapshot().catch(() => {}), opts.retryPollMs ?? 30_000)
+    : null;
+  timer?.unref();
+  return {
+    ...dash,
+    service,
+    refresh: snapshot,
+    retries,
+    close: () => {
+      if (timer) clearInterval(timer);
+      return dash.close();
+    },
+  };
 }
