@@ -1,0 +1,28 @@
+// The bash both GCE startup scripts (commit VMs and dev VMs) begin with: paths, the serial
+// console, and helpers for the metadata server and the Compute Engine API (with the VM's token).
+// MYMLOPS_VM_ROOT, MYMLOPS_SERIAL_DEVICE and GCE_METADATA_HOST let the simulator run it unprivileged.
+
+export function vmScriptPrelude(): string {
+  return `set -u
+ROOT="\${MYMLOPS_VM_ROOT:-}"
+SERIAL="\${MYMLOPS_SERIAL_DEVICE:-/dev/ttyS0}"
+MD="http://\${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1"
+API="\${CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE:-https://compute.googleapis.com/compute/v1/}"
+export HOME="\${HOME:-/root}"
+J="$ROOT/var/lib/mymlops/job"
+mkdir -p "$J" && chmod 700 "$J"
+[ -w "$SERIAL" ] || SERIAL=/dev/null
+# All output to the serial console (read by \\\`mymlops logs\\\`) and to a log file on the disk.
+exec > >(tee -a "$J/console.log" >"$SERIAL") 2>&1
+vm() { echo "mymlops-vm: $*"; }
+md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
+attr() { md "instance/attributes/$1"; }
+pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
+api() { # api METHOD PATH [JSON]
+  local t; t="$(token)" || return 1
+  if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
+  else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
+}
+`;
+}
