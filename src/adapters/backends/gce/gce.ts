@@ -1,25 +1,24 @@
 // The GCE backend: a commit is a spot VM in the best zone that has capacity (ranked by load and spot
 // price, failing over per SkyPilot's table), running the shared job script from its startup script
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
-import { existsSync, readFileSync } from 'node:fs';
+// This class holds the per-process state (clients, known zones, log throttling) and delegates:
+// zone-choice.ts (ranking), launch.ts (failover loop), listing.ts, serial-log.ts, cancel.ts.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
-import { err, ok, type Result, UserError } from '../../../errors.js';
-import type { LiveMachine, LogChunk, ZoneAttempt } from '../../../core/model.js';
-import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
-import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
+import type { Result } from '../../../errors.js';
+import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
 import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
-import { computeBase, GceClient, lastSegment } from '../../gce/client.js';
-import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
-import { spotPrices } from '../../gce/prices.js';
-import { findLaunch, jobDir, readJson, writeJson } from '../../store/jobs.js';
+import { computeBase, GceClient } from '../../gce/client.js';
+import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
 import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
-import { instanceBody } from './instance-body.js';
-import { withIdleStates } from './dev-idle.js';
-import { toMachine } from './machines.js';
-import { VM_DONE_MARKER } from './startup-script.js';
+import { cancelVm } from './cancel.js';
+import { launchInZones } from './launch.js';
+import { listMachines, wasPreemptedIn } from './listing.js';
+import { readSerialLog, type SerialLogState } from './serial-log.js';
+import { chooseZones, type ZoneChoice } from './zone-choice.js';
 
 export interface GceBackendOptions {
   gcp?: GcpConfig;
@@ -38,7 +37,6 @@ const DEFAULT_GCP: GcpConfig = {
   subnetwork: null,
   service_account: 'default',
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class GceBackend implements ComputeBackend {
   readonly kind = 'gce' as const;
@@ -48,9 +46,8 @@ export class GceBackend implements ComputeBackend {
   private readonly env: NodeJS.ProcessEnv;
   private readonly notify: (line: string) => void;
   private readonly zones = new Map<string, string>();
-  private readonly ended = new Set<string>();
-  private readonly lastRead = new Map<string, number>();
-  private readonly logPollMs: number;
+  /** Serial-port log reading: VMs seen ending, last read per VM, poll interval. */
+  private readonly logState: SerialLogState;
   private tokens: TokenSource | undefined;
   private readonly byProject = new Map<string, GceClient>();
 
@@ -60,7 +57,11 @@ export class GceBackend implements ComputeBackend {
     this.env = o.env ?? process.env;
     this.notify = o.notify ?? ((l) => process.stderr.write(`${colorErr.dim(l)}\n`));
     this.tokens = o.tokens;
-    this.logPollMs = o.logPollMs ?? Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000);
+    this.logState = {
+      ended: new Set(),
+      lastRead: new Map(),
+      logPollMs: o.logPollMs ?? Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000),
+    };
   }
 
   private prepared: { key: string; zones: ReturnType<GceBackend['chooseZones']> } | null = null;
@@ -98,56 +99,8 @@ export class GceBackend implements ComputeBackend {
   // ---------- launch ----------
 
   /** Ranked zones for the plan's machine (exported for dev VMs and `--dry-run`). */
-  async chooseZones(
-    plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>,
-  ): Promise<{ zones: RankedZone[]; shape: MachineShape; note: string | null }> {
-    const inst = plan.instance;
-    if (!inst)
-      throw new UserError(
-        'the gce backend needs commit.instance in mymlops.yml',
-        'add instance: {zone_regex, machine_type, snapshot}',
-      );
-    const c = await this.client();
-    const [machineZones, accZones, live, prices] = await Promise.all([
-      c.machineTypeZones(inst.machine_type),
-      inst.accelerator ? c.acceleratorZones(inst.accelerator) : Promise.resolve(null),
-      c.instances('labels.mymlops:*'),
-      spotPrices(this.tokens!, this.env),
-    ]);
-    if (machineZones.length === 0)
-      throw new UserError(
-        `machine type ${inst.machine_type} exists in no zone of project ${c.project}`,
-        'check instance.machine_type (gcloud compute machine-types list)',
-      );
-    const shape = {
-      name: inst.machine_type,
-      guestCpus: machineZones[0]!.item.guestCpus,
-      memoryMb: machineZones[0]!.item.memoryMb,
-    };
-    const load: Record<string, number> = {};
-    for (const { zone, item } of live) {
-      if (!['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status)) continue;
-      const acc = item.guestAccelerators?.[0] ? lastSegment(item.guestAccelerators[0].acceleratorType) : null;
-      if (inst.accelerator && acc !== inst.accelerator) continue;
-      load[regionOf(zone)] = (load[regionOf(zone)] ?? 0) + 1;
-    }
-    const r = rankZones({
-      zoneRegex: inst.zone_regex,
-      machineZones: machineZones.map((m) => m.zone),
-      acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
-      load,
-      price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
-      avoidZones: plan.avoidZones ?? [],
-    });
-    if (!r.ok)
-      throw new UserError(
-        r.message,
-        r.reason === 'bad_regex'
-          ? 'fix instance.zone_regex'
-          : 'widen instance.zone_regex or change machine_type / accelerator',
-      );
-    const note = r.note ? `${r.note}${prices.problem ? ` (${prices.problem})` : ''}` : null;
-    return { zones: r.zones, shape, note };
+  chooseZones(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): Promise<ZoneChoice> {
+    return chooseZones({ client: () => this.client(), tokens: () => this.tokens!, env: this.env }, plan);
   }
 
   prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {
@@ -166,122 +119,25 @@ export class GceBackend implements ComputeBackend {
     const c = await this.client();
     const keys: Record<string, string> = {};
     for (const [name, file] of Object.entries(plan.keys)) if (file) keys[name] = readFileSync(file, 'utf8');
-    const tried: ZoneAttempt[] = [];
-    const blockedRegions = new Set<string>();
-    let lastFailure: Classified | null = null;
-    for (const z of zones) {
-      if (blockedRegions.has(z.region)) continue;
-      const body = instanceBody({
-        plan,
-        project: c.project,
-        zone: z.zone,
+    return launchInZones(
+      {
+        client: c,
         gcp: this.gcp,
-        jobConfig: this.jobConfigFor(plan, z, tried),
+        home: this.home,
+        notify: this.notify,
         keys,
-      });
-      this.notify(
-        `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (spot ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
-      );
-      try {
-        const op = await c.insertInstance(z.zone, body);
-        await c.waitOperation(z.zone, op);
-        this.zones.set(plan.machineName, z.zone);
-        const dir = plan.commitId ? jobDir(plan.commitId, this.home) : null;
-        if (dir && existsSync(dir))
-          writeJson(join(dir, 'gce.json'), {
-            project: c.project,
-            zone: z.zone,
-            machine: plan.machineName,
-            zones_tried: tried,
-          });
-        return ok({
-          machine: {
-            kind: plan.kind,
-            name: plan.machineName,
-            commitId: plan.commitId,
-            backend: 'gce',
-            zone: z.zone,
-            state: 'running',
-            reason: null,
-            createdAt: new Date().toISOString(),
-            machineType: plan.instance?.machine_type ?? null,
-            accelerator: plan.instance?.accelerator ?? null,
-            metadata: plan.metadata,
-          },
-          zonesTried: tried,
-        });
-      } catch (e) {
-        if (!(e instanceof GceApiError) && !(e instanceof Error && e.name === 'OperationError')) throw e;
-        const cl = classifyError(e);
-        lastFailure = cl;
-        tried.push({ zone: z.zone, code: cl.code, message: cl.message, scope: cl.scope });
-        if (cl.scope === 'global') {
-          const code =
-            cl.kind === 'quota'
-              ? 'quota'
-              : cl.kind === 'permission'
-                ? 'permission'
-                : cl.kind === 'config'
-                  ? 'config'
-                  : 'other';
-          return err({ code, message: explain(cl), zonesTried: tried });
-        }
-        if (cl.scope === 'region') blockedRegions.add(z.region);
-        this.notify(
-          `mymlops: ${z.zone}: ${cl.code}${cl.scope === 'region' ? ` (skipping region ${z.region})` : ''}`,
-        );
-      }
-    }
-    const summary = tried.map((t) => `${t.zone} (${t.code})`).join(', ');
-    const anyCapacity = tried.some(
-      (t) => t.code.startsWith('ZONE_RESOURCE_POOL') || t.code === 'insufficientCapacity',
+        onLaunched: (name, zone) => this.zones.set(name, zone),
+      },
+      plan,
+      zones,
     );
-    return err({
-      code: anyCapacity || !lastFailure || lastFailure.kind !== 'quota' ? 'no_capacity' : 'quota',
-      message: `no zone could take the VM: ${summary} — try again later or widen instance.zone_regex`,
-      zonesTried: tried,
-    });
-  }
-
-  /** job.json for one attempt: the zone, its price and the failures so far reach metadata.json. */
-  private jobConfigFor(plan: LaunchPlan, z: RankedZone, tried: ZoneAttempt[]): Record<string, unknown> {
-    const jc = structuredClone(plan.jobConfig) as Record<string, unknown> & {
-      machine?: Record<string, unknown>;
-      metadata?: Record<string, unknown>;
-    };
-    jc.machine = {
-      ...(jc.machine ?? {}),
-      backend: 'gce',
-      instance: plan.machineName,
-      zone: z.zone,
-      hourly_usd: z.hourly,
-    };
-    jc.metadata = {
-      ...(jc.metadata ?? {}),
-      backend: 'gce',
-      instance: plan.machineName,
-      zone: z.zone,
-      zones_tried: [...tried],
-    };
-    return jc;
   }
 
   // ---------- list / logs / cancel ----------
 
   async list(): Promise<LiveMachine[]> {
     const c = await this.client();
-    const all = await c.instances('labels.mymlops:*');
-    const preempted = new Set<string>();
-    if (all.some(({ item }) => !['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status))) {
-      const ops = await c.aggregatedOperations('operationType = "compute.instances.preempted"');
-      for (const { zone, item } of ops) preempted.add(`${zone}/${lastSegment(item.targetLink)}`);
-    }
-    for (const { zone, item } of all) this.zones.set(item.name, zone);
-    // Dev VMs: the idle watchdog's countdown / "stopped (idle)" (issue 6).
-    return withIdleStates(
-      c,
-      all.map(({ zone, item }) => toMachine(zone, item, preempted)),
-    );
+    return listMachines(c, (name, zone) => this.zones.set(name, zone));
   }
 
   /** The zone of a VM: remembered, from the launch record, or looked up by name. */
@@ -298,38 +154,10 @@ export class GceBackend implements ComputeBackend {
   async readLog(machineName: string, from: number): Promise<LogChunk> {
     const zone = await this.zoneOf(machineName);
     if (!zone) return { text: '', next: from, done: true };
-    const wait = (this.lastRead.get(machineName) ?? 0) + this.logPollMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    this.lastRead.set(machineName, Date.now());
-    const c = await this.clientFor(machineName);
-    let r: { contents: string; start: number; next: number };
-    try {
-      r = await c.serialPort(zone, machineName, from);
-    } catch (e) {
-      if (e instanceof GceApiError && e.status === 404) return { text: '', next: from, done: true };
-      throw e;
-    }
-    let text = r.contents;
-    if (r.start > from && from > 0)
-      text = `[… ${r.start - from} bytes of console output were dropped by the serial port buffer …]\n${text}`;
-    if (text.includes(VM_DONE_MARKER)) this.ended.add(machineName);
-    let done = this.ended.has(machineName);
-    if (!done && !text) {
-      // No output: a stopped (e.g. preempted) VM will not write more.
-      const inst = await c.getInstance(zone, machineName).catch((e: unknown) => {
-        if (e instanceof GceApiError && e.status === 404) return null;
-        throw e;
-      });
-      done = !inst || ['STOPPING', 'TERMINATED', 'STOPPED', 'SUSPENDED'].includes(inst.status);
-    }
-    return { text, next: r.next, done };
+    return readSerialLog(this.logState, () => this.clientFor(machineName), zone, machineName, from);
   }
 
-  /**
-   * Cancels a commit: a running job is asked to stop through instance metadata (mymlops-cancel), so
-   * it publishes status "cancelled" itself like on the local backend; then the VM is deleted (at
-   * once when it is stopped, or after graceMs when the job does not end).
-   */
+  /** Cancels a commit: asks the job to stop (graceful, up to graceMs), then deletes the VM (cancel.ts). */
   async cancel(
     machineName: string,
     graceMs = Number(this.env['MYMLOPS_GCE_CANCEL_GRACE_MS'] ?? 180_000),
@@ -337,25 +165,7 @@ export class GceBackend implements ComputeBackend {
     const zone = await this.zoneOf(machineName);
     if (!zone) return;
     const c = await this.clientFor(machineName);
-    const gone = (e: unknown) => e instanceof GceApiError && e.status === 404;
-    try {
-      const inst = await c.getInstance(zone, machineName);
-      if (inst.status === 'RUNNING') {
-        await c.setMetadata(zone, machineName, { 'mymlops-cancel': 'requested' });
-        let from = -64 * 1024;
-        const deadline = Date.now() + graceMs;
-        while (Date.now() < deadline) {
-          await sleep(Math.min(this.logPollMs * 2, 2000));
-          const r = await c.serialPort(zone, machineName, from);
-          from = r.next;
-          if (r.contents.includes(VM_DONE_MARKER)) break;
-        }
-      }
-      const op = await c.deleteInstance(zone, machineName);
-      await c.waitOperation(zone, op, 5 * 60_000);
-    } catch (e) {
-      if (!gone(e)) throw e; // a 404: the VM deleted itself after publishing
-    }
+    await cancelVm(c, zone, machineName, graceMs, this.logState.logPollMs);
   }
 
   /** Whether a VM was preempted (a compute.instances.preempted operation targets it). */
@@ -363,7 +173,6 @@ export class GceBackend implements ComputeBackend {
     const zone = await this.zoneOf(machineName);
     if (!zone) return false;
     const c = await this.clientFor(machineName);
-    const ops = await c.operations(zone, 'operationType = "compute.instances.preempted"');
-    return ops.some((o) => lastSegment(o.targetLink) === machineName);
+    return wasPreemptedIn(c, zone, machineName);
   }
 }

@@ -1,0 +1,130 @@
+// The launch loop: try the ranked zones in order until one takes the VM, failing over per the
+// classified error (zone stockout → next zone, regional quota → skip the region, global → stop).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GcpConfig } from '../../../config/types.js';
+import { err, ok, type Result } from '../../../errors.js';
+import type { ZoneAttempt } from '../../../core/model.js';
+import type { RankedZone } from '../../../core/zones/rank.js';
+import type { GceClient } from '../../gce/client.js';
+import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
+import { jobDir, writeJson } from '../../store/jobs.js';
+import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import { instanceBody } from './instance-body.js';
+
+export interface LaunchContext {
+  client: GceClient;
+  gcp: GcpConfig;
+  home: string;
+  notify: (line: string) => void;
+  /** Deploy key contents by name (read once before the loop). */
+  keys: Record<string, string>;
+  /** Called with the zone that took the VM. */
+  onLaunched: (machineName: string, zone: string) => void;
+}
+
+export async function launchInZones(
+  ctx: LaunchContext,
+  plan: LaunchPlan,
+  zones: RankedZone[],
+): Promise<Result<Launched, LaunchFailure>> {
+  const c = ctx.client;
+  const tried: ZoneAttempt[] = [];
+  const blockedRegions = new Set<string>();
+  let lastFailure: Classified | null = null;
+  for (const z of zones) {
+    if (blockedRegions.has(z.region)) continue;
+    const body = instanceBody({
+      plan,
+      project: c.project,
+      zone: z.zone,
+      gcp: ctx.gcp,
+      jobConfig: jobConfigFor(plan, z, tried),
+      keys: ctx.keys,
+    });
+    ctx.notify(
+      `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (spot ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
+    );
+    try {
+      const op = await c.insertInstance(z.zone, body);
+      await c.waitOperation(z.zone, op);
+      ctx.onLaunched(plan.machineName, z.zone);
+      const dir = plan.commitId ? jobDir(plan.commitId, ctx.home) : null;
+      if (dir && existsSync(dir))
+        writeJson(join(dir, 'gce.json'), {
+          project: c.project,
+          zone: z.zone,
+          machine: plan.machineName,
+          zones_tried: tried,
+        });
+      return ok({
+        machine: {
+          kind: plan.kind,
+          name: plan.machineName,
+          commitId: plan.commitId,
+          backend: 'gce',
+          zone: z.zone,
+          state: 'running',
+          reason: null,
+          createdAt: new Date().toISOString(),
+          machineType: plan.instance?.machine_type ?? null,
+          accelerator: plan.instance?.accelerator ?? null,
+          metadata: plan.metadata,
+        },
+        zonesTried: tried,
+      });
+    } catch (e) {
+      if (!(e instanceof GceApiError) && !(e instanceof Error && e.name === 'OperationError')) throw e;
+      const cl = classifyError(e);
+      lastFailure = cl;
+      tried.push({ zone: z.zone, code: cl.code, message: cl.message, scope: cl.scope });
+      if (cl.scope === 'global') {
+        const code =
+          cl.kind === 'quota'
+            ? 'quota'
+            : cl.kind === 'permission'
+              ? 'permission'
+              : cl.kind === 'config'
+                ? 'config'
+                : 'other';
+        return err({ code, message: explain(cl), zonesTried: tried });
+      }
+      if (cl.scope === 'region') blockedRegions.add(z.region);
+      ctx.notify(
+        `mymlops: ${z.zone}: ${cl.code}${cl.scope === 'region' ? ` (skipping region ${z.region})` : ''}`,
+      );
+    }
+  }
+  const summary = tried.map((t) => `${t.zone} (${t.code})`).join(', ');
+  const anyCapacity = tried.some(
+    (t) => t.code.startsWith('ZONE_RESOURCE_POOL') || t.code === 'insufficientCapacity',
+  );
+  return err({
+    code: anyCapacity || !lastFailure || lastFailure.kind !== 'quota' ? 'no_capacity' : 'quota',
+    message: `no zone could take the VM: ${summary} — try again later or widen instance.zone_regex`,
+    zonesTried: tried,
+  });
+}
+
+/** job.json for one attempt: the zone, its price and the failures so far reach metadata.json. */
+function jobConfigFor(plan: LaunchPlan, z: RankedZone, tried: ZoneAttempt[]): Record<string, unknown> {
+  const jc = structuredClone(plan.jobConfig) as Record<string, unknown> & {
+    machine?: Record<string, unknown>;
+    metadata?: Record<string, unknown>;
+  };
+  jc.machine = {
+    ...(jc.machine ?? {}),
+    backend: 'gce',
+    instance: plan.machineName,
+    zone: z.zone,
+    hourly_usd: z.hourly,
+  };
+  jc.metadata = {
+    ...(jc.metadata ?? {}),
+    backend: 'gce',
+    instance: plan.machineName,
+    zone: z.zone,
+    zones_tried: [...tried],
+  };
+  return jc;
+}

@@ -1,0 +1,31 @@
+// What runs now: our labelled VMs as LiveMachines (preempted ones told apart through their
+// compute.instances.preempted operations, dev VMs with their idle countdown).
+import type { LiveMachine } from '../../../core/model.js';
+import { type GceClient, lastSegment } from '../../gce/client.js';
+import { withIdleStates } from './dev-idle.js';
+import { toMachine } from './machines.js';
+
+/** Lists the VMs; `seen` is told each VM's zone (so later calls need no look-up). */
+export async function listMachines(
+  c: GceClient,
+  seen: (name: string, zone: string) => void,
+): Promise<LiveMachine[]> {
+  const all = await c.instances('labels.mymlops:*');
+  const preempted = new Set<string>();
+  if (all.some(({ item }) => !['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status))) {
+    const ops = await c.aggregatedOperations('operationType = "compute.instances.preempted"');
+    for (const { zone, item } of ops) preempted.add(`${zone}/${lastSegment(item.targetLink)}`);
+  }
+  for (const { zone, item } of all) seen(item.name, zone);
+  // Dev VMs: the idle watchdog's countdown / "stopped (idle)" (issue 6).
+  return withIdleStates(
+    c,
+    all.map(({ zone, item }) => toMachine(zone, item, preempted)),
+  );
+}
+
+/** Whether a VM was preempted (a compute.instances.preempted operation targets it). */
+export async function wasPreemptedIn(c: GceClient, zone: string, machineName: string): Promise<boolean> {
+  const ops = await c.operations(zone, 'operationType = "compute.instances.preempted"');
+  return ops.some((o) => lastSegment(o.targetLink) === machineName);
+}

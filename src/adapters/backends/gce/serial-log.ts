@@ -1,0 +1,50 @@
+// Job logs of a GCE VM: serial port 1, read at most once per poll interval per VM (API read quota),
+// done when the job's end marker appears or the VM is gone or stopped.
+import type { LogChunk } from '../../../core/model.js';
+import type { GceClient } from '../../gce/client.js';
+import { GceApiError } from '../../gce/errors.js';
+import { VM_DONE_MARKER } from './startup-script.js';
+
+export interface SerialLogState {
+  /** VMs whose end marker was seen: every later read is done. */
+  ended: Set<string>;
+  /** When each VM's serial port was last read (ms since epoch). */
+  lastRead: Map<string, number>;
+  logPollMs: number;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function readSerialLog(
+  st: SerialLogState,
+  client: () => Promise<GceClient>,
+  zone: string,
+  machineName: string,
+  from: number,
+): Promise<LogChunk> {
+  const wait = (st.lastRead.get(machineName) ?? 0) + st.logPollMs - Date.now();
+  if (wait > 0) await sleep(wait);
+  st.lastRead.set(machineName, Date.now());
+  const c = await client();
+  let r: { contents: string; start: number; next: number };
+  try {
+    r = await c.serialPort(zone, machineName, from);
+  } catch (e) {
+    if (e instanceof GceApiError && e.status === 404) return { text: '', next: from, done: true };
+    throw e;
+  }
+  let text = r.contents;
+  if (r.start > from && from > 0)
+    text = `[… ${r.start - from} bytes of console output were dropped by the serial port buffer …]\n${text}`;
+  if (text.includes(VM_DONE_MARKER)) st.ended.add(machineName);
+  let done = st.ended.has(machineName);
+  if (!done && !text) {
+    // No output: a stopped (e.g. preempted) VM will not write more.
+    const inst = await c.getInstance(zone, machineName).catch((e: unknown) => {
+      if (e instanceof GceApiError && e.status === 404) return null;
+      throw e;
+    });
+    done = !inst || ['STOPPING', 'TERMINATED', 'STOPPED', 'SUSPENDED'].includes(inst.status);
+  }
+  return { text, next: r.next, done };
+}

@@ -1,0 +1,77 @@
+// Zone choice for a launch: the zones offering the machine (and accelerator), ranked by how many of
+// our VMs already run in each region and by spot price, with the caller's avoided zones last.
+import { UserError } from '../../../errors.js';
+import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
+import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
+import type { TokenSource } from '../../gce/auth.js';
+import { type GceClient, lastSegment } from '../../gce/client.js';
+import { spotPrices } from '../../gce/prices.js';
+import type { LaunchPlan } from '../types.js';
+
+export interface ZoneChoice {
+  zones: RankedZone[];
+  shape: MachineShape;
+  /** Why the ranking is weaker than usual (e.g. no prices), for the user; null when it is not. */
+  note: string | null;
+}
+
+export interface ZoneChoiceDeps {
+  /** The API client; only created once the plan is known to be usable. */
+  client: () => Promise<GceClient>;
+  /** The token source (set once the client exists), also used for the billing catalog. */
+  tokens: () => TokenSource;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function chooseZones(
+  deps: ZoneChoiceDeps,
+  plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>,
+): Promise<ZoneChoice> {
+  const inst = plan.instance;
+  if (!inst)
+    throw new UserError(
+      'the gce backend needs commit.instance in mymlops.yml',
+      'add instance: {zone_regex, machine_type, snapshot}',
+    );
+  const c = await deps.client();
+  const [machineZones, accZones, live, prices] = await Promise.all([
+    c.machineTypeZones(inst.machine_type),
+    inst.accelerator ? c.acceleratorZones(inst.accelerator) : Promise.resolve(null),
+    c.instances('labels.mymlops:*'),
+    spotPrices(deps.tokens(), deps.env),
+  ]);
+  if (machineZones.length === 0)
+    throw new UserError(
+      `machine type ${inst.machine_type} exists in no zone of project ${c.project}`,
+      'check instance.machine_type (gcloud compute machine-types list)',
+    );
+  const shape = {
+    name: inst.machine_type,
+    guestCpus: machineZones[0]!.item.guestCpus,
+    memoryMb: machineZones[0]!.item.memoryMb,
+  };
+  const load: Record<string, number> = {};
+  for (const { zone, item } of live) {
+    if (!['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status)) continue;
+    const acc = item.guestAccelerators?.[0] ? lastSegment(item.guestAccelerators[0].acceleratorType) : null;
+    if (inst.accelerator && acc !== inst.accelerator) continue;
+    load[regionOf(zone)] = (load[regionOf(zone)] ?? 0) + 1;
+  }
+  const r = rankZones({
+    zoneRegex: inst.zone_regex,
+    machineZones: machineZones.map((m) => m.zone),
+    acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
+    load,
+    price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
+    avoidZones: plan.avoidZones ?? [],
+  });
+  if (!r.ok)
+    throw new UserError(
+      r.message,
+      r.reason === 'bad_regex'
+        ? 'fix instance.zone_regex'
+        : 'widen instance.zone_regex or change machine_type / accelerator',
+    );
+  const note = r.note ? `${r.note}${prices.problem ? ` (${prices.problem})` : ''}` : null;
+  return { zones: r.zones, shape, note };
+}
