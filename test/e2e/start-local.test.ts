@@ -1,11 +1,12 @@
 // `mymlops start` on the local backend as a user runs it: real clone, the start command serves
 // HTTP, a taken name is refused, and the idle watchdog stops it (shown as stopped (idle)).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, git, outputFile, snapshotRefs, userRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/sshd.js';
 
@@ -106,6 +107,35 @@ describe('mymlops start (local backend)', () => {
     };
     assert.equal(sj.dev_vms[0]?.name, 'dev1');
     assert.equal(sj.dev_vms[0]?.logs_command, 'mymlops logs dev1');
+
+    // The dashboard lists the dev machine with a link to its port (local backend: served directly).
+    const dashPort = await freePort();
+    const dash = spawn(process.execPath, [BIN, 'dashboard', '--port', String(dashPort)], {
+      cwd: repo,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
+    try {
+      const api = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${dashPort}/api/status`, { signal: AbortSignal.timeout(2000) }).then(
+            (x) =>
+              x.ok
+                ? (x.json() as Promise<{ dev_vms: { name: string; ports: { url: string | null }[] }[] }>)
+                : null,
+            () => null,
+          ),
+        15000,
+        'the dashboard to answer',
+      );
+      const vm = api.dev_vms.find((v) => v.name === 'dev1');
+      assert.ok(vm, 'dev1 is in the dashboard API');
+      assert.equal(vm.ports[0]?.url, `http://localhost:${port}/`);
+      const viaLink = await fetch(`${vm.ports[0]!.url!.replace('localhost', '127.0.0.1')}hello.txt`);
+      assert.equal(await viaLink.text(), 'hello from the dev clone\n');
+    } finally {
+      dash.kill('SIGTERM');
+    }
 
     const again = runCli(['start', '--name', 'dev1'], { cwd: repo, env });
     assert.equal(again.code, 1);

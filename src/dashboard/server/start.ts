@@ -35,10 +35,11 @@ export async function startDashboard(
   }
 > {
   const index = outputRepoIndex(cfg, opts.home);
-  const sources = {
+  const base: StatusSources = {
     ...statusSources(cfg, opts.home, { failWhenUnreachable: false, index }),
     ...opts.overrides,
   };
+  const sources = opts.wrapSources ? opts.wrapSources(base) : base;
   const service = new StatusService(sources);
   const out = cfg.commit?.output_repository;
   // commit.retry.preempted: every refresh (any tab, or the timer below) may relaunch a preempted
