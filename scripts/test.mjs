@@ -29,7 +29,7 @@ function walk(dir) {
 }
 
 const files = explicit.length
-  ? explicit
+  ? explicit.flatMap((a) => (statSync(a, { throwIfNoEntry: false })?.isDirectory() ? walk(a) : [a]))
   : (chosen.length ? chosen : tiers).flatMap((t) => walk(join(root, 'test', t)));
 if (files.length === 0) {
   console.error('no test files found');
