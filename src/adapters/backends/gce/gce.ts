@@ -3,6 +3,7 @@
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
 // This class holds the per-process state (clients, known zones, log throttling) and delegates:
 // zone-choice.ts (ranking), launch.ts (failover loop), listing.ts, serial-log.ts, cancel.ts.
+import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
@@ -115,7 +116,8 @@ export class GceBackend implements ComputeBackend {
     const prepared = this.prepared?.key === key ? this.prepared.zones : null;
     this.prepared = null;
     const { zones, note } = await (prepared ?? this.chooseZones(plan));
-    if (note) this.notify(`mymlops: ${note}`);
+    // "Ranking by load alone: no prices" is said once, not at every commit, until prices are back.
+    sayOnce(this.home, 'gce-prices', note, (n) => this.notify(`mymlops: ${n}`));
     const c = await this.client();
     const keys: Record<string, string> = {};
     for (const [name, file] of Object.entries(plan.keys)) if (file) keys[name] = readFileSync(file, 'utf8');
