@@ -73,6 +73,7 @@ export function register(program: Command): void {
         out.write(
           `${color.bold('metadata.json (base)')}\n${JSON.stringify(d.metadata, Object.keys(d.metadata).sort(), 4)}\n`,
         );
+        if (d.request) out.write(`${color.bold('machine request')}\n${JSON.stringify(d.request, null, 2)}\n`);
         out.write(`${color.bold('job.json')}\n${JSON.stringify(d.plan.jobConfig, null, 2)}\n`);
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;

@@ -47,6 +47,11 @@ export interface ComputeBackend {
    * while the caller is still busy (pushing the snapshot); `launch` then reuses them.
    */
   prepare?(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void;
+  /**
+   * Optional, pure (no network): the machine request `launch` would send, for `--dry-run`.
+   * Secrets (deploy key contents) are replaced by placeholders.
+   */
+  describeLaunch?(plan: LaunchPlan): Record<string, unknown>;
   /** Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE). */
   launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>>;
   /** Every mymlops machine this backend knows about (commit and start). */

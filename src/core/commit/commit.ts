@@ -117,11 +117,13 @@ export interface DryRun {
   files: string[];
   plan: LaunchPlan;
   metadata: MetadataBase;
+  /** The backend's machine request (gce: the instances.insert body), when it can describe one. */
+  request: Record<string, unknown> | null;
 }
 
 export async function dryRunCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<DryRun> {
   const p = await prepare(config, o, deps);
-  deps.backend(); // a backend that cannot run (gce before issue 5) fails here too
+  const backend = deps.backend();
   const commitId = commitIdAt(deps.now());
   const input = {
     config: p.config,
@@ -132,13 +134,15 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
   };
   const files = await deps.snapshotFiles(p.root);
   if (!files.includes(p.request.notebook)) files.push(p.request.notebook);
+  const plan = planCommit(input);
   return {
     commitId,
     ref: snapshotRef(commitId),
     root: p.root,
     files: files.sort(),
-    plan: planCommit(input),
+    plan,
     metadata: metadataBase(input),
+    request: backend.describeLaunch?.(plan) ?? null,
   };
 }
 

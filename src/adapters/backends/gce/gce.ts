@@ -3,6 +3,7 @@
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
 // This class holds the per-process state (clients, known zones, log throttling) and delegates:
 // zone-choice.ts (ranking), launch.ts (failover loop), listing.ts, serial-log.ts, cancel.ts.
+import { instanceBody } from './instance-body.js';
 import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +110,25 @@ export class GceBackend implements ComputeBackend {
     const zones = this.chooseZones(plan);
     zones.catch(() => {}); // launch() reports it; a launch that never comes must not crash the process.
     this.prepared = { key, zones };
+  }
+
+  describeLaunch(plan: LaunchPlan): Record<string, unknown> {
+    const keys: Record<string, string> = {};
+    for (const [name, file] of Object.entries(plan.keys)) if (file) keys[name] = `<contents of ${file}>`;
+    const project =
+      this.gcp.project ??
+      this.env['CLOUDSDK_CORE_PROJECT'] ??
+      this.env['GOOGLE_CLOUD_PROJECT'] ??
+      '<project>';
+    const body = instanceBody({
+      plan,
+      project,
+      zone: '<zone chosen at launch>',
+      gcp: this.gcp,
+      jobConfig: plan.jobConfig,
+      keys,
+    });
+    return { method: 'POST', path: `projects/${project}/zones/<zone chosen at launch>/instances`, body };
   }
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
