@@ -4,7 +4,7 @@
 //   ~150 small ESM files cost each run ~60 ms of a ~200 ms start-up);
 // - esbuild → assets/dashboard/ (the page, no CDN).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,8 @@ if (!existsSync(tsc)) {
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
 const { build } = await import('esbuild');
+// Chunk names are content hashes: clear old ones so dist/cli holds only what cli.js imports.
+rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, 'src', 'cli.ts')],
   bundle: true,
