@@ -1,6 +1,7 @@
 // A small typed client for the Compute Engine REST API v1 over fetch. Base URL honours gcloud's
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE (the base including `compute/v1/`), so one variable
 // points both mymlops and gcloud at the same endpoint (e.g. the project's simulator).
+import { httpCall, type HttpResponse } from './http.js';
 import { randomUUID } from 'node:crypto';
 import { debug } from '../../util/log.js';
 import type { TokenSource } from './auth.js';
@@ -94,16 +95,16 @@ export class GceClient {
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.token();
       debug('gce', method, url);
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await fetch(url, {
+        res = await httpCall(url, {
           method,
           headers: {
             Authorization: `Bearer ${token}`,
             ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           },
           body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          timeoutMs: this.timeoutMs,
         });
       } catch (e) {
         if (retry && attempt < 3) {
@@ -117,7 +118,7 @@ export class GceClient {
           url,
         );
       }
-      const text = await res.text();
+      const text = res.text;
       if (res.ok) return (text ? JSON.parse(text) : {}) as T;
       if (res.status === 401 && !reauthed) {
         reauthed = true;
