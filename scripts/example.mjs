@@ -71,6 +71,9 @@ if (folders) {
   console.log(git(output, 'ls-tree', '-r', '--name-only', 'master', `${id}/`).replace(/^/gm, '  '));
   console.log(`\nlook at it:  git clone ${output} ${join(tmp, 'output')} && ls ${join(tmp, 'output', id)}`);
   console.log(`job files:   ${join(home, 'jobs', id)}`);
+  console.log(
+    `status:      cd ${repo} && MYMLOPS_HOME=${home} node ${join(root, 'bin', 'mymlops.js')} status   (or: … dashboard)`,
+  );
 }
 console.log(`clean up:    rm -rf ${tmp}`);
 process.exit(r.status ?? 1);
