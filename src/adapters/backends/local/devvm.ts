@@ -1,16 +1,8 @@
 // Dev machines on the local backend: the dev script (src/core/devvm/script.ts) runs detached in
 // its own process group, in <home>/dev/<name>/: job.sh, job.json, keys/, pid, job.log, repo/,
 // command.pid, idle.json + watchdog.log (the watchdog), created.json.
-import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { jobEnv, spawnJob } from './spawn-job.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
@@ -87,29 +79,9 @@ export class LocalDevMachines {
       join(dir, 'created.json'),
       `${JSON.stringify({ name: plan.machineName, created_at: createdAt })}\n`,
     );
-    const log = openSync(join(dir, 'job.log'), 'a', 0o600);
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env))
-      if (!k.startsWith('GIT_') && !k.startsWith('MYMLOPS_WD_')) env[k] = v;
-    env['MYMLOPS_JOB_DIR'] = dir;
-    try {
-      const child = spawn('bash', [join(dir, 'job.sh')], {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', log, log],
-        env,
-      });
-      const pid = await new Promise<number>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('spawn', () => resolve(child.pid!));
-      });
-      writeFileSync(join(dir, 'pid'), `${pid}\n`);
-      child.unref();
-    } catch (e) {
-      return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
-    } finally {
-      closeSync(log);
-    }
+    // The watchdog's injected readings (MYMLOPS_WD_*) are for tests of the script itself only.
+    const started = await spawnJob(join(dir, 'job.sh'), dir, jobEnv(dir, ['MYMLOPS_WD_']));
+    if (!started.ok) return started;
     return ok({ machine: this.machine(plan.machineName), zonesTried: [] });
   }
 

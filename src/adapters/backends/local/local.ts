@@ -2,8 +2,8 @@
 // script) that survives the CLI. Its files live in <home>/jobs/<commit id>/:
 //   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
 //   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { jobEnv, spawnJob } from './spawn-job.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
@@ -79,24 +79,8 @@ export class LocalBackend implements ComputeBackend {
       mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
       writeFileSync(join(dir, 'keys', name), readFileSync(src), { mode: 0o600 });
     }
-    const log = openSync(join(dir, 'job.log'), 'a', 0o600);
-    const env: NodeJS.ProcessEnv = {};
-    // The job must not inherit git's per-repository variables from the user's shell or hooks.
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
-    env['MYMLOPS_JOB_DIR'] = dir;
-    try {
-      const child = spawn('bash', [script], { cwd: dir, detached: true, stdio: ['ignore', log, log], env });
-      const pid = await new Promise<number>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('spawn', () => resolve(child.pid!));
-      });
-      writeFileSync(join(dir, 'pid'), `${pid}\n`);
-      child.unref();
-    } catch (e) {
-      return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
-    } finally {
-      closeSync(log);
-    }
+    const started = await spawnJob(script, dir, jobEnv(dir));
+    if (!started.ok) return started;
     return ok({
       machine: this.machineFor(plan.commitId, plan.machineName, new Date().toISOString()),
       zonesTried: [],

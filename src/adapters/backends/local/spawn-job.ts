@@ -1,0 +1,40 @@
+// Starting a local job (commit job or dev machine script): `bash <script>` as a detached process
+// group that outlives the CLI, output appended to <dir>/job.log, its pid in <dir>/pid.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { err, ok, type Result } from '../../../errors.js';
+
+/**
+ * The job's environment: this process's, minus git's per-repository variables (from the user's
+ * shell or hooks) and any prefix in `drop`, plus MYMLOPS_JOB_DIR.
+ */
+export function jobEnv(dir: string, drop: string[] = []): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('GIT_') && !drop.some((p) => k.startsWith(p))) env[k] = v;
+  env['MYMLOPS_JOB_DIR'] = dir;
+  return env;
+}
+
+export async function spawnJob(
+  script: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Result<number, { code: 'other'; message: string; zonesTried: [] }>> {
+  const log = openSync(join(dir, 'job.log'), 'a', 0o600);
+  try {
+    const child = spawn('bash', [script], { cwd: dir, detached: true, stdio: ['ignore', log, log], env });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve(child.pid!));
+    });
+    writeFileSync(join(dir, 'pid'), `${pid}\n`);
+    child.unref();
+    return ok(pid);
+  } catch (e) {
+    return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
+  } finally {
+    closeSync(log);
+  }
+}
