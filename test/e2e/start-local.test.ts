@@ -25,7 +25,7 @@ function pids(name: string): number[] {
 }
 
 after(() => {
-  for (const name of ['dev1', 'dev2'])
+  for (const name of ['dev1', 'dev2', 'devdash'])
     for (const p of pids(name))
       try {
         process.kill(-p, 'SIGKILL');
@@ -108,35 +108,6 @@ describe('mymlops start (local backend)', () => {
     assert.equal(sj.dev_vms[0]?.name, 'dev1');
     assert.equal(sj.dev_vms[0]?.logs_command, 'mymlops logs dev1');
 
-    // The dashboard lists the dev machine with a link to its port (local backend: served directly).
-    const dashPort = await freePort();
-    const dash = spawn(process.execPath, [BIN, 'dashboard', '--port', String(dashPort)], {
-      cwd: repo,
-      env: { ...process.env, ...env, NO_COLOR: '1' },
-      stdio: 'ignore',
-    });
-    try {
-      const api = await waitFor(
-        () =>
-          fetch(`http://127.0.0.1:${dashPort}/api/status`, { signal: AbortSignal.timeout(2000) }).then(
-            (x) =>
-              x.ok
-                ? (x.json() as Promise<{ dev_vms: { name: string; ports: { url: string | null }[] }[] }>)
-                : null,
-            () => null,
-          ),
-        15000,
-        'the dashboard to answer',
-      );
-      const vm = api.dev_vms.find((v) => v.name === 'dev1');
-      assert.ok(vm, 'dev1 is in the dashboard API');
-      assert.equal(vm.ports[0]?.url, `http://localhost:${port}/`);
-      const viaLink = await fetch(`${vm.ports[0]!.url!.replace('localhost', '127.0.0.1')}hello.txt`);
-      assert.equal(await viaLink.text(), 'hello from the dev clone\n');
-    } finally {
-      dash.kill('SIGTERM');
-    }
-
     const again = runCli(['start', '--name', 'dev1'], { cwd: repo, env });
     assert.equal(again.code, 1);
     assert.match(
@@ -182,6 +153,65 @@ describe('mymlops start (local backend)', () => {
     assert.match(logs.stdout, /start command exited/);
     const after = runCli(['status'], { cwd: repo, env });
     assert.match(after.stdout, / {2}dev1 {2}local {2}stopped \(idle\)\n/);
+  });
+
+  it('the dashboard lists a running dev machine; its port link serves', async () => {
+    // Its own config with a long idle timeout: the check must not race the watchdog.
+    const dashCfg = join(repo, 'mymlops-dash.yml');
+    const devPort = await freePort();
+    writeFileSync(
+      dashCfg,
+      readFileSync(join(repo, 'mymlops.yml'), 'utf8')
+        .replace('timeout: 6s', 'timeout: 10m')
+        .replace(`http.server ${port} `, `http.server ${devPort} `)
+        .replace(`remote_ports: [${port}]`, `remote_ports: [${devPort}]`),
+    );
+    const r = runCli(['start', '--name', 'devdash', '--config', dashCfg], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const dashPort = await freePort();
+    const dash = spawn(
+      process.execPath,
+      [BIN, 'dashboard', '--port', String(dashPort), '--config', dashCfg],
+      {
+        cwd: repo,
+        env: { ...process.env, ...env, NO_COLOR: '1' },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const vm = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${dashPort}/api/status`, { signal: AbortSignal.timeout(2000) }).then(
+            async (x) => {
+              if (!x.ok) return null;
+              const api = (await x.json()) as {
+                dev_vms: { name: string; ports: { url: string | null }[] }[];
+              };
+              return api.dev_vms.find((v) => v.name === 'devdash') ?? null;
+            },
+            () => null,
+          ),
+        20000,
+        'the dashboard to list devdash',
+      );
+      assert.equal(vm.ports[0]?.url, `http://localhost:${devPort}/`);
+      const body = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${devPort}/hello.txt`, { signal: AbortSignal.timeout(1000) }).then(
+            (x) => x.text(),
+            () => null,
+          ),
+        10000,
+        'the dev machine to serve through its link',
+      );
+      assert.equal(body, 'hello from the dev clone\n');
+    } finally {
+      dash.kill('SIGTERM');
+      for (const p of pids('devdash'))
+        try {
+          process.kill(-p, 'SIGKILL');
+        } catch {}
+    }
   });
 
   it('--dry-run prints the plan and creates nothing', () => {
