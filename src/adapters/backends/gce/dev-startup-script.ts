@@ -18,15 +18,7 @@ else
   mkdir -p "$J/keys" && chmod 700 "$J/keys"
   if attr mymlops-key-repository >"$J/keys/repository.tmp"; then
     chmod 600 "$J/keys/repository.tmp" && mv "$J/keys/repository.tmp" "$J/keys/repository"
-    # The key is on the disk now: take it out of the instance metadata (readable project-wide).
-    inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
-    body="$(python3 -c '
-import json, sys
-md = json.load(sys.stdin).get("metadata", {})
-items = [i for i in md.get("items", []) if not i["key"].startswith("mymlops-key-")]
-print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' <<<"$inst")" &&
-    api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null &&
-    vm "deploy key removed from instance metadata" || vm "warning: could not remove the deploy key from instance metadata"
+    scrub_keys && vm "deploy key removed from instance metadata" || vm "warning: could not remove the deploy key from instance metadata"
   else
     rm -f "$J/keys/repository.tmp"
   fi

@@ -53,16 +53,8 @@ mkdir -p "$J/keys" && chmod 700 "$J/keys"
 for k in repository output; do
   if attr "mymlops-key-$k" >"$J/keys/$k.tmp"; then chmod 600 "$J/keys/$k.tmp" && mv "$J/keys/$k.tmp" "$J/keys/$k"; else rm -f "$J/keys/$k.tmp"; fi
 done
-# The keys are on the disk now: take them out of the instance metadata (readable project-wide).
 if [ -n "$(ls -A "$J/keys")" ]; then
-  inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
-  body="$(python3 -c '
-import json, sys
-md = json.load(sys.stdin).get("metadata", {})
-items = [i for i in md.get("items", []) if not i["key"].startswith("mymlops-key-")]
-print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' <<<"$inst")" &&
-  api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null &&
-  vm "deploy keys removed from instance metadata" || vm "warning: could not remove the deploy keys from instance metadata"
+  scrub_keys && vm "deploy keys removed from instance metadata" || vm "warning: could not remove the deploy keys from instance metadata"
 fi
 MAX="$(attr mymlops-max-duration || echo 0)"
 vm "running the job on $NAME in $ZONE"

@@ -24,5 +24,17 @@ api() { # api METHOD PATH [JSON]
   if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
   else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
 }
+# scrub_keys: the deploy keys are on the disk now; take them out of the instance metadata, which
+# anyone with read access to the project can see.
+scrub_keys() {
+  local inst body
+  inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
+  body="$(python3 -c '
+import json, sys
+md = json.load(sys.stdin).get("metadata", {})
+items = [i for i in md.get("items", []) if not i["key"].startswith("mymlops-key-")]
+print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' <<<"$inst")" &&
+  api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null
+}
 `;
 }
