@@ -90,6 +90,19 @@ function cli(args: string[], onStderr?: (all: string) => void): Promise<Run> {
 }
 
 const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
+
+/** `commit --detach` with the slow runner, once its job is running on the simulated VM. */
+async function startSlowCommit(): Promise<{ id: string; name: string }> {
+  const r = await cli(['--config', join(repo, 'slow.yml'), 'commit', 'notebooks/quick.ipynb', '--detach']);
+  assert.equal(r.code, 0, r.stderr);
+  const id = idOf(r.stdout);
+  const name = `mymlops-${id.replace('_', '-')}`;
+  await until(
+    () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
+    'the job to run',
+  );
+  return { id, name };
+}
 const meta = (id: string) => JSON.parse(outputFile(out, `${id}/metadata.json`)) as Record<string, unknown>;
 const vms = () => [...s.sim.compute.world.instances.values()];
 const backend = () => new GceBackend({ env: { ...process.env, ...s.env }, home: s.home, notify: () => {} });
@@ -210,14 +223,7 @@ describe('mymlops commit on gce (simulator)', () => {
   });
 
   it('a preempted commit shows stopped (preempted); retry completes it as attempt 2 elsewhere', async () => {
-    const r = await cli(['--config', join(repo, 'slow.yml'), 'commit', 'notebooks/quick.ipynb', '--detach']);
-    assert.equal(r.code, 0, r.stderr);
-    const id = idOf(r.stdout);
-    const name = `mymlops-${id.replace('_', '-')}`;
-    await until(
-      () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
-      'the job to run',
-    );
+    const { id, name } = await startSlowCommit();
     await s.preempt(name);
     const b = backend();
     const m = await until(
@@ -236,14 +242,7 @@ describe('mymlops commit on gce (simulator)', () => {
   });
 
   it('cancel of a running commit: the job publishes cancelled, then the VM is deleted', async () => {
-    const r = await cli(['--config', join(repo, 'slow.yml'), 'commit', 'notebooks/quick.ipynb', '--detach']);
-    assert.equal(r.code, 0, r.stderr);
-    const id = idOf(r.stdout);
-    const name = `mymlops-${id.replace('_', '-')}`;
-    await until(
-      () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
-      'the job to run',
-    );
+    const { id, name } = await startSlowCommit();
     const c = await cli(['cancel', id]);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(meta(id)['status'], 'cancelled');
