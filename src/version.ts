@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { packagePath } from './util/package-root.js';
+import { packageJson } from './util/package-root.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }
-).version;
+export const VERSION: string = packageJson().version;

@@ -3,21 +3,36 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-let cached: string | null = null;
+export interface PackageJson {
+  name: string;
+  version: string;
+}
 
-export function packageRoot(): string {
+let cached: { root: string; pkg: PackageJson } | null = null;
+
+function find(): { root: string; pkg: PackageJson } {
   if (cached) return cached;
   let dir = import.meta.dirname;
   for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'mymlops') {
-      cached = dir;
-      return dir;
+    const file = join(dir, 'package.json');
+    const pkg = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PackageJson) : null;
+    if (pkg?.name === 'mymlops') {
+      cached = { root: dir, pkg };
+      return cached;
     }
     const up = dirname(dir);
     if (up === dir) throw new Error(`mymlops package.json not found above ${import.meta.dirname}`);
     dir = up;
   }
+}
+
+export function packageRoot(): string {
+  return find().root;
+}
+
+/** The package's own package.json, read once (the version for `--version`). */
+export function packageJson(): PackageJson {
+  return find().pkg;
 }
 
 /** A file shipped with the package, e.g. packagePath('assets', 'devvm', 'watchdog.sh'). */
