@@ -56,7 +56,7 @@ console.log(`example repository: ${repo}`);
 console.log(`$ mymlops commit notebooks/plot.ipynb -n "example" -a   (MYMLOPS_HOME=${home})\n`);
 const r = spawnSync(
   process.execPath,
-  [join(root, 'bin', 'mymlops.js'), 'commit', 'notebooks/plot.ipynb', '-n', 'example', '-a'],
+  [join(root, 'bin', 'mymlops.cjs'), 'commit', 'notebooks/plot.ipynb', '-n', 'example', '-a'],
   {
     cwd: repo,
     stdio: 'inherit',
@@ -72,7 +72,7 @@ if (folders) {
   console.log(`\nlook at it:  git clone ${output} ${join(tmp, 'output')} && ls ${join(tmp, 'output', id)}`);
   console.log(`job files:   ${join(home, 'jobs', id)}`);
   console.log(
-    `status:      cd ${repo} && MYMLOPS_HOME=${home} node ${join(root, 'bin', 'mymlops.js')} status   (or: … dashboard)`,
+    `status:      cd ${repo} && MYMLOPS_HOME=${home} node ${join(root, 'bin', 'mymlops.cjs')} status   (or: … dashboard)`,
   );
 }
 console.log(`clean up:    rm -rf ${tmp}`);

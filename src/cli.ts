@@ -1,4 +1,6 @@
-// The executable's entry (bin/mymlops.js imports the built copy of this file).
+// The executable's entry (bin/mymlops.cjs requires the built copy of this file, dist/cli/cli.cjs).
 import { main } from './program.js';
 
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,13 +1,13 @@
-// Runs the BUILT cli (bin/mymlops.js) as a user would. `npm test` builds first.
+// Runs the BUILT cli (bin/mymlops.cjs) as a user would. `npm test` builds first.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'mymlops.js');
+export const BIN = join(ROOT, 'bin', 'mymlops.cjs');
 
 export function ensureBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'cli.js')))
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'cli.cjs')))
     throw new Error('dist/ is missing: run `npm run build` first');
 }
 

@@ -35,3 +35,16 @@ export function gitEnv(auth: GitAuth = {}, base: NodeJS.ProcessEnv = process.env
 export function git(args: string[], opts: ExecOptions & { auth?: GitAuth } = {}): Promise<ExecResult> {
   return exec('git', args, { ...opts, env: gitEnv(opts.auth, opts.env) });
 }
+
+/** Several git steps in one `sh` process (arguments as $1…, never interpolated); resolves on any exit. */
+export function gitScript(
+  script: string,
+  args: string[],
+  opts: ExecOptions & { auth?: GitAuth } = {},
+): Promise<ExecResult> {
+  return exec('sh', ['-c', script, 'mymlops-git', ...args], {
+    ...opts,
+    allowFail: true,
+    env: gitEnv(opts.auth, opts.env),
+  });
+}

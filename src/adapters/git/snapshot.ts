@@ -1,11 +1,12 @@
 // Snapshots: a commit of exactly what is on the user's disk (tracked + untracked, non-ignored files)
 // with the notebook replaced by its cleared copy, built through a temporary index so the user's
 // index, branches and working tree are never touched, then pushed to a hidden ref.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { err, ok, type Result } from '../../errors.js';
-import { git, type GitAuth } from './git.js';
+import { ExecError } from '../../util/exec.js';
+import { git, type GitAuth, gitScript } from './git.js';
 
 export async function repoRoot(dir: string): Promise<string | null> {
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: dir, allowFail: true });
@@ -27,23 +28,38 @@ export interface Snapshot {
   parent: string | null;
 }
 
-async function identityEnv(root: string): Promise<NodeJS.ProcessEnv> {
-  // A repository without user.name/email still gets a snapshot: fall back to a mymlops identity.
-  const [r, c] = await Promise.all([
-    git(['var', 'GIT_AUTHOR_IDENT'], { cwd: root, allowFail: true }),
-    git(['var', 'GIT_COMMITTER_IDENT'], { cwd: root, allowFail: true }),
-  ]);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (r.code !== 0) {
-    env['GIT_AUTHOR_NAME'] = 'mymlops';
-    env['GIT_AUTHOR_EMAIL'] = 'mymlops@localhost';
-  }
-  if (c.code !== 0) {
-    env['GIT_COMMITTER_NAME'] = 'mymlops';
-    env['GIT_COMMITTER_EMAIL'] = 'mymlops@localhost';
-  }
-  return env;
-}
+// The whole snapshot runs as one shell script: from Node each git start costs ~10 ms (spawn and
+// pipes), from sh ~2 ms, and this is on the launch path. Arguments come in as $1..$4 (never
+// interpolated), the cleared notebook on stdin; stdout is "sha tree parent".
+const SNAPSHOT_SCRIPT = `set -eu
+root=$1 nb=$2 msg=$3 idx=$4
+cd "$root"
+user_index=$(git rev-parse --git-path index)
+# Starting from a copy of the user's index keeps git's stat cache: only changed files are hashed.
+if [ -f "$user_index" ]; then cp "$user_index" "$idx"; fi
+blob=$(git hash-object -w --stdin --path="$nb")
+GIT_INDEX_FILE=$idx
+export GIT_INDEX_FILE
+git add -A -- ':/'
+git update-index --add --cacheinfo "100644,$blob,$nb"
+tree=$(git write-tree)
+# A repository without user.name/email still gets a snapshot, under a mymlops identity.
+if ! git var GIT_AUTHOR_IDENT >/dev/null 2>&1; then
+  GIT_AUTHOR_NAME=mymlops GIT_AUTHOR_EMAIL=mymlops@localhost
+  export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+fi
+if ! git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
+  GIT_COMMITTER_NAME=mymlops GIT_COMMITTER_EMAIL=mymlops@localhost
+  export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+fi
+if parent=$(git rev-parse --verify -q 'HEAD^{commit}'); then
+  sha=$(git commit-tree "$tree" -p "$parent" -m "$msg")
+else
+  parent=
+  sha=$(git commit-tree "$tree" -m "$msg")
+fi
+echo "$sha $tree $parent"
+`;
 
 export async function createSnapshot(opts: {
   root: string;
@@ -53,35 +69,15 @@ export async function createSnapshot(opts: {
   notebookContent: string;
   message: string;
 }): Promise<Snapshot> {
-  const { root } = opts;
   const tmp = mkdtempSync(join(tmpdir(), 'mymlops-snapshot-'));
   try {
-    const index = join(tmp, 'index');
-    // Independent look-ups run at once: each git start costs a few ms and this is on the launch path.
-    const [gitPath, identity, head, blobOut] = await Promise.all([
-      git(['rev-parse', '--git-path', 'index'], { cwd: root }),
-      identityEnv(root),
-      git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: root, allowFail: true }),
-      git(['hash-object', '-w', '--stdin', `--path=${opts.notebook}`], {
-        cwd: root,
-        input: opts.notebookContent,
-      }),
-    ]);
-    const userIndex = resolve(root, gitPath.stdout.trim());
-    // Starting from a copy of the user's index keeps git's stat cache: only changed files are hashed.
-    if (existsSync(userIndex)) copyFileSync(userIndex, index);
-    const env = { ...identity, GIT_INDEX_FILE: index };
-    await git(['add', '-A', '--', ':/'], { cwd: root, env });
-    const blob = blobOut.stdout.trim();
-    await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${opts.notebook}`], {
-      cwd: root,
-      env,
+    const r = await gitScript(SNAPSHOT_SCRIPT, [opts.root, opts.notebook, opts.message, join(tmp, 'index')], {
+      input: opts.notebookContent,
     });
-    const tree = (await git(['write-tree'], { cwd: root, env })).stdout.trim();
-    const parent = head.code === 0 ? head.stdout.trim() : null;
-    const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', opts.message];
-    const sha = (await git(args, { cwd: root, env })).stdout.trim();
-    return { sha, tree, parent };
+    if (r.code !== 0) throw new ExecError('git snapshot', r);
+    const [sha, tree, parent] = r.stdout.trim().split(' ');
+    if (!sha || !tree) throw new ExecError('git snapshot', r);
+    return { sha, tree, parent: parent || null };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
