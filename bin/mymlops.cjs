@@ -49,9 +49,7 @@ function run() {
       } catch {}
     });
   }
-  const mod = new Module(file, module);
-  mod.filename = file;
-  mod.paths = Module._nodeModulePaths(dirname(file));
+  const mod = { exports: {} };
   const wrapper = script.runInThisContext({ displayErrors: true });
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
 }
