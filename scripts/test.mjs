@@ -1,10 +1,10 @@
 // Runs the test tiers with node:test (through tsx). `node scripts/test.mjs [unit|integration|e2e|browser ...]`
 // or a list of files. Files run in parallel up to the core count; each tier's files are independent.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tiers = ['unit', 'integration', 'e2e', 'browser'];
@@ -35,6 +35,8 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Tests that set no MYMLOPS_HOME of their own still never touch the developer's ~/.mymlops.
+const home = mkdtempSync(join(tmpdir(), 'mymlops-test-home-'));
 const r = spawnSync(
   process.execPath,
   [
@@ -45,6 +47,7 @@ const r = spawnSync(
     '--test-timeout=300000',
     ...files,
   ],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, MYMLOPS_TEST: '1' } },
+  { stdio: 'inherit', cwd: root, env: { ...process.env, MYMLOPS_TEST: '1', MYMLOPS_HOME: home } },
 );
+rmSync(home, { recursive: true, force: true });
 process.exit(r.status ?? 1);
