@@ -2,13 +2,13 @@
 // Engine simulator: real job script, real git, VMs that run their startup script and delete
 // themselves; failover, global quota, preemption + retry, cancel, and gcloud's view of the VMs.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
-import { BIN, ensureBuilt } from '../helpers/cli.js';
+import { runAsync, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, startSim, until } from '../helpers/gce-sim.js';
 import { bareRepo, FAKE_COMMAND, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
 
@@ -44,7 +44,6 @@ ${extra}`,
 }
 
 before(async () => {
-  ensureBuilt();
   s = await startSim(tmp);
   bareRepo(origin);
   bareRepo(out);
@@ -58,36 +57,9 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 /** The built CLI, asynchronously (the simulator runs in this process and must keep serving). */
-function cli(args: string[], onStderr?: (all: string) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: repo,
-      env: { ...process.env, NO_COLOR: '1', ...s.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-      onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], onStderr?: (all: string) => void) =>
+  runCliAsync(args, { cwd: repo, env: { ...process.env, ...s.env }, onStderr });
 
 const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
 
@@ -267,21 +239,5 @@ describe('mymlops commit on gce (simulator)', () => {
   });
 });
 
-function gcloud(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn('gcloud', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const gcloud = (args: string[], env: NodeJS.ProcessEnv) =>
+  runAsync('gcloud', args, { env, timeoutMs: 60_000 });

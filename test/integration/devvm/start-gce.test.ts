@@ -3,7 +3,6 @@
 // watchdog stops the VM once idle ("stopped (idle)" in `mymlops status`), and a restart does not
 // clone again but runs the command again.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -27,7 +26,7 @@ import type { Config } from '../../../src/config/types.js';
 import { decorateDevVmRows } from '../../../src/core/devvm/rows.js';
 import { startDevMachine } from '../../../src/core/devvm/start.js';
 import { devVmRows } from '../../../src/core/status/merge.js';
-import { BIN, ROOT } from '../../helpers/cli.js';
+import { ROOT, runCliAsync } from '../../helpers/cli.js';
 import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
 import { bareRepo, git } from '../../helpers/git-repo.js';
 import { freePort, type Sshd, startSshd } from '../../helpers/sshd.js';
@@ -43,20 +42,7 @@ const repo = join(tmp, 'repo');
 const gcloud = join(tmp, 'bin', 'gcloud');
 
 /** The built CLI, without blocking the event loop (the simulator runs in this process). */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [BIN, ...args], { cwd: repo, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    c.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCliAsync(args, { cwd: repo, env });
 
 const get = (p: number, path = '/') =>
   fetch(`http://127.0.0.1:${p}${path}`, { signal: AbortSignal.timeout(2000) }).then(
