@@ -6,6 +6,7 @@ import { allowedHosts, hostAllowed, isLoopback } from '../../src/dashboard/serve
 import { htmlOutput } from '../../src/dashboard/server/notebook-output.js';
 import { parseAnsi } from '../../src/dashboard/web/ansi.js';
 import { parseInline, parseMarkdown } from '../../src/dashboard/web/markdown.js';
+import { commitRow } from '../helpers/status-row.js';
 
 test('parseAnsi: colours, bold, 256 colours, reset; other escapes dropped', () => {
   const segs = parseAnsi('\x1b[0;31mZeroDivisionError\x1b[0m: x \x1b[1;32mok\x1b[38;5;241m1\x1b[39m\x1b[2K');
@@ -62,33 +63,17 @@ test('Host check: loopback names with the port only', () => {
 test('API: credentials stripped from URLs, web links for GitHub, links listed', () => {
   assert.equal(stripCredentials('https://user:tok@github.com/me/p.git'), 'https://github.com/me/p.git');
   assert.equal(stripCredentials('git@github.com:me/p.git'), 'git@github.com:me/p.git');
-  const row = {
+  const row = commitRow({
     id: '20241107_035340',
-    status: 'succeeded' as const,
-    reason: null,
+    status: 'succeeded',
     timestamp: '2024-11-07T03:53:40.000Z',
-    started_at: null,
-    finished_at: null,
-    duration_seconds: null,
     notebook: 'a.ipynb',
     output_path: '20241107_035340/a.ipynb',
     repository: 'https://x:secret-token@gitlab.com/me/p.git',
     branch: 'main',
-    notes: null,
-    artifacts: false,
-    artifact_files: [],
-    accelerator: null,
-    progress: null,
-    error: null,
-    cost_usd: null,
-    cost_estimate: false,
     metrics: { auc: 1 },
-    backend: null,
-    machine: null,
-    attempt: null,
-    format: 'original' as const,
-    has_log: false,
-  };
+    format: 'original',
+  });
   const api = apiStatus(
     { generated_at: 'now', version: 'v', running: 0, commits: [row], dev_vms: [], warnings: [] },
     {

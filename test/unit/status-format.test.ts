@@ -4,6 +4,7 @@ import { formatAgo, formatDuration } from '../../src/core/status/format.js';
 import { extractMetrics, metricColumns } from '../../src/core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../src/core/status/notebook-scan.js';
 import { parseRepoUrl, webFileUrl } from '../../src/core/status/web-link.js';
+import { commitRow } from '../helpers/status-row.js';
 
 test('formatDuration', () => {
   for (const [s, want] of [
@@ -117,46 +118,28 @@ test('renderTable: header, colour per status, relative times, notes clipped to t
   };
   const now = new Date('2024-11-07T12:00:00Z');
   const base = {
-    reason: null,
     timestamp: '2024-11-07T10:00:00.000Z',
     started_at: '2024-11-07T10:00:00.000Z',
     notebook: 'exp.ipynb',
-    output_path: null,
-    repository: null,
-    branch: null,
-    artifacts: false,
-    artifact_files: [],
-    accelerator: null,
-    progress: null,
-    error: null,
-    cost_usd: null,
-    cost_estimate: false,
-    metrics: {},
-    backend: null,
-    machine: null,
-    attempt: null,
     format: 'mymlops' as const,
-    has_log: false,
   };
   const rows = [
-    {
+    commitRow({
       ...base,
       id: '20241107_110000',
-      status: 'processing' as const,
+      status: 'processing',
       started_at: '2024-11-07T11:55:00Z',
-      finished_at: null,
-      duration_seconds: null,
       notes: 'running',
       progress: { cells_done: 3, cells_total: 10 },
-    },
-    {
+    }),
+    commitRow({
       ...base,
       id: '20241107_100000',
-      status: 'succeeded' as const,
+      status: 'succeeded',
       finished_at: '2024-11-07T11:48:00Z',
       duration_seconds: 3840,
       notes: 'a very long note that will not fit in a narrow terminal at all',
-    },
+    }),
   ];
   assert.equal(whenText(rows[0]!, now), 'running 5m00s, 3/10 cells');
   assert.equal(whenText(rows[1]!, now), 'finished 12 min ago, took 1h04m');
