@@ -19,6 +19,7 @@ const file = join(__dirname, '..', 'dist', 'cli', 'cli.cjs');
 
 function cacheFile() {
   if (process.env.MYMLOPS_CODE_CACHE === '0') return null;
+  // The rule of mymlopsHome() in src/util/paths.ts, needed before the bundle that holds it is loaded.
   const home = process.env.MYMLOPS_HOME ? resolve(process.env.MYMLOPS_HOME) : join(homedir(), '.mymlops');
   const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
   const command = word && /^[a-z][a-z_-]{0,30}$/.test(word) ? word : 'other';

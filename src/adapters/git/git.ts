@@ -36,15 +36,11 @@ export function git(args: string[], opts: ExecOptions & { auth?: GitAuth } = {})
   return exec('git', args, { ...opts, env: gitEnv(opts.auth, opts.env) });
 }
 
-/** Several git steps in one `sh` process (arguments as $1…, never interpolated); resolves on any exit. */
+/** Several git steps in one `sh` process, like git() (arguments as $1…, never interpolated). */
 export function gitScript(
   script: string,
   args: string[],
   opts: ExecOptions & { auth?: GitAuth } = {},
 ): Promise<ExecResult> {
-  return exec('sh', ['-c', script, 'mymlops-git', ...args], {
-    ...opts,
-    allowFail: true,
-    env: gitEnv(opts.auth, opts.env),
-  });
+  return exec('sh', ['-c', script, 'mymlops-git', ...args], { ...opts, env: gitEnv(opts.auth, opts.env) });
 }

