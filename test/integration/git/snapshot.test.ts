@@ -28,6 +28,9 @@ function repo(files: Record<string, string>, opts: { commit?: boolean } = {}): s
   return dir;
 }
 
+/** A snapshot of dir with nb.ipynb replaced by `content`. */
+const snapshot = (dir: string, content = 'c') =>
+  createSnapshot({ root: dir, notebook: 'nb.ipynb', notebookContent: content, message: 'm' });
 const show = (dir: string, rev: string) => git(dir, 'show', rev);
 const files = (dir: string, sha: string) => git(dir, 'ls-tree', '-r', '--name-only', sha).split('\n');
 
@@ -49,12 +52,7 @@ describe('createSnapshot', () => {
     const status = git(dir, 'status', '--porcelain');
     const head = git(dir, 'rev-parse', 'HEAD');
 
-    const snap = await createSnapshot({
-      root: dir,
-      notebook: 'nb.ipynb',
-      notebookContent: 'cleared',
-      message: 'm',
-    });
+    const snap = await snapshot(dir, 'cleared');
 
     assert.equal(snap.parent, head);
     assert.deepEqual(files(dir, snap.sha), ['.gitignore', 'lib/helper.py', 'nb.ipynb', 'new.py']);
@@ -100,12 +98,7 @@ describe('createSnapshot', () => {
     Object.assign(process.env, env);
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
     try {
-      const snap = await createSnapshot({
-        root: dir,
-        notebook: 'nb.ipynb',
-        notebookContent: 'c',
-        message: 'm',
-      });
+      const snap = await snapshot(dir);
       assert.equal(snap.parent, null);
       assert.equal(git(dir, 'log', '-1', '--format=%an <%ae>', snap.sha), 'mymlops <mymlops@localhost>');
     } finally {
@@ -120,10 +113,7 @@ describe('createSnapshot', () => {
     const dir = join(tmp, 'not-a-repo');
     mkdirSync(dir);
     assert.equal(await repoRoot(dir), null);
-    await assert.rejects(
-      createSnapshot({ root: dir, notebook: 'nb.ipynb', notebookContent: 'c', message: 'm' }),
-      /not a git repository/,
-    );
+    await assert.rejects(snapshot(dir), /not a git repository/);
   });
 });
 
@@ -131,12 +121,7 @@ describe('pushRef', () => {
   it('pushes the snapshot to a hidden ref, and says why when the remote refuses', async () => {
     const dir = repo({ 'nb.ipynb': 'x' });
     const remote = bareRepo(join(tmp, 'remote.git'));
-    const snap = await createSnapshot({
-      root: dir,
-      notebook: 'nb.ipynb',
-      notebookContent: 'c',
-      message: 'm',
-    });
+    const snap = await snapshot(dir);
     const ref = 'refs/mymlops/snapshots/20260101_000000';
     assert.deepEqual(await pushRef({ root: dir, url: remote, sha: snap.sha, ref, auth: {} }), {
       ok: true,
