@@ -40,8 +40,8 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 # --- readings -------------------------------------------------------------------------------
 PREV_TOTAL=0; PREV_IDLE=0; CPU_PCT=0
 cpu_sample() {
-  local label u n s i w q sq st rest total idle dt di
-  read -r label u n s i w q sq st rest < "$PROC_STAT" || { CPU_PCT=0; return; }
+  local u n s i w q sq st rest total idle dt di
+  read -r _ u n s i w q sq st rest < "$PROC_STAT" || { CPU_PCT=0; return; }
   total=$((u + n + s + i + w + q + sq + st)); idle=$((i + w))
   dt=$((total - PREV_TOTAL)); di=$((idle - PREV_IDLE))
   PREV_TOTAL=$total; PREV_IDLE=$idle
@@ -71,13 +71,13 @@ ssh_sample() {
   SSH_SESSIONS=0
   local -A PPID_OF=() COMM_OF=()
   local -a TTY_PIDS=()
-  local f pid line comm rest state ppid pgrp sess tty
+  local f pid line comm rest ppid tty
   for f in "$PROC_DIR"/[0-9]*/stat; do
     { read -r line < "$f"; } 2>/dev/null || continue # the process may have ended meanwhile
     pid=${line%% *}
     comm=${line#*(}; comm=${comm%)*}
     rest=${line##*) }
-    read -r state ppid pgrp sess tty _ <<< "$rest"
+    read -r _ ppid _ _ tty _ <<< "$rest"
     PPID_OF[$pid]=$ppid; COMM_OF[$pid]=$comm
     [ "$tty" != 0 ] && TTY_PIDS+=("$pid")
   done

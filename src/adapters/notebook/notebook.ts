@@ -1,10 +1,9 @@
-// The notebook adapter: read and validate an .ipynb file, clear it for a snapshot, and read back
-// what an execution left in it (progress, first error). The same rules run on the machine in the
-// job's python helper (src/core/job/helper-py.ts); keep the two in step.
+// The notebook adapter: read and validate an .ipynb file, clear it for a snapshot and serialise it.
+// What an execution left in a notebook (progress, first error, "was it executed") is read by the
+// rules in src/core/status/notebook-scan.ts.
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../../errors.js';
-import type { CellError, Progress } from '../../core/model.js';
 
 export interface NotebookCell {
   cell_type: string;
@@ -110,50 +109,4 @@ function sortKeys(v: unknown): unknown {
 /** Serialise like nbformat does (indent 1, sorted keys, trailing newline) so diffs stay small. */
 export function serializeNotebook(nb: Notebook): string {
   return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
-}
-
-function papermillStatus(c: NotebookCell): string | null {
-  const pm = c.metadata?.['papermill'] as { status?: unknown } | undefined;
-  return pm && typeof pm.status === 'string' ? pm.status : null;
-}
-
-/**
- * Cells done / total, over code cells. Papermill's per-cell status wins when any cell has one
- * (a cell is done once `completed` or `failed`); otherwise a code cell is done once it has an
- * execution count.
- */
-export function notebookProgress(nb: Notebook): Progress {
-  const code = nb.cells.filter((c) => c.cell_type === 'code');
-  const usePapermill = code.some((c) => papermillStatus(c) !== null);
-  const done = code.filter((c) => {
-    if (usePapermill) {
-      const s = papermillStatus(c);
-      return s === 'completed' || s === 'failed';
-    }
-    return typeof c.execution_count === 'number';
-  }).length;
-  return { cells_done: done, cells_total: code.length };
-}
-
-/** The first cell with an error output (index into `cells`), or null. */
-export function firstError(nb: Notebook): CellError | null {
-  for (const [i, c] of nb.cells.entries()) {
-    for (const o of c.outputs ?? []) {
-      if (o && o.output_type === 'error')
-        return { cell: i, ename: String(o.ename ?? 'Error'), evalue: String(o.evalue ?? '') };
-    }
-  }
-  return null;
-}
-
-/** True when something ran the notebook: a code cell has a count, an output, or papermill status. */
-export function wasExecuted(nb: Notebook): boolean {
-  const code = nb.cells.filter((c) => c.cell_type === 'code');
-  if (code.length === 0) return true;
-  return code.some(
-    (c) =>
-      typeof c.execution_count === 'number' ||
-      (c.outputs ?? []).length > 0 ||
-      papermillStatus(c) === 'completed',
-  );
 }

@@ -15,7 +15,8 @@ import { debug } from '../../util/log.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
 
-const INDEX_VERSION = 1;
+// 2: expected errors (raises-exception cells) no longer fail a folder.
+const INDEX_VERSION = 2;
 const MAX_ARTIFACT_FILES = 50;
 
 interface IndexFile {
@@ -289,6 +290,8 @@ async function readFolders(
       rec.hasErrorOutput = true;
       try {
         rec.firstError = firstCellError(JSON.parse(nb.data.toString('utf8')));
+        // The prefilter also sees expected errors (cells tagged raises-exception); the rule decides.
+        rec.hasErrorOutput = rec.firstError !== null;
       } catch {
         rec.problems.push('notebook is not valid JSON');
       }

@@ -1,17 +1,17 @@
-// The generated job script and its python helper, exercised piece by piece with real bash/python.
+// The job script (assets/job/job.sh) and its python helper (assets/job/helper.py): run as they are
+// (by hand), as shipped (jobScript()), and the helper piece by piece, with real bash/python/git.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HELPER_PY } from '../../../src/core/job/helper-py.js';
-import { jobScript } from '../../../src/core/job/script.js';
+import { JOB_HELPER_ASSET, JOB_SCRIPT_ASSET, jobScript } from '../../../src/core/job/script.js';
+import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-const helper = join(tmp, 'helper.py');
-writeFileSync(helper, HELPER_PY);
+const helper = JOB_HELPER_ASSET;
 const py = (...args: string[]) =>
   execFileSync('/usr/bin/python3', [helper, ...args], { encoding: 'utf8' }).trim();
 
@@ -46,7 +46,7 @@ writeFileSync(
 
 const cell = (o: Record<string, unknown>) => ({
   cell_type: 'code',
-  source: '',
+  source: 'x = 1',
   metadata: {},
   outputs: [],
   execution_count: null,
@@ -62,6 +62,61 @@ describe('job script', () => {
   it('is valid bash', () => {
     const r = spawnSync('bash', ['-n'], { input: jobScript(), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
+  });
+  it('as shipped carries the helper and writes it into the job folder', () => {
+    const script = jobScript();
+    assert.ok(script.includes(readFileSync(JOB_HELPER_ASSET, 'utf8')));
+    assert.ok(script.includes(`HELPER="$J/helper.py"`));
+    assert.ok(!script.includes('# @@HELPER@@'));
+  });
+  it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
+    const d = join(tmp, 'by-hand');
+    const user = userRepo(join(d, 'user'));
+    const remote = bareRepo(join(d, 'remote.git'));
+    git(user, 'push', '-q', remote, 'master');
+    const out = bareRepo(join(d, 'out.git'));
+    const J = join(d, 'job');
+    mkdirSync(J);
+    const id = '20240101_000000';
+    writeFileSync(
+      join(J, 'job.json'),
+      JSON.stringify({
+        version: 1,
+        commit_id: id,
+        command: FAKE_COMMAND,
+        notebook: 'notebooks/quick.ipynb',
+        repository: {
+          url: remote,
+          branch: 'master',
+          ref: 'refs/heads/master',
+          sha: git(user, 'rev-parse', 'HEAD'),
+        },
+        output_repository: { url: out, branch: 'master' },
+        artifacts: false,
+        notes: null,
+        progress_interval: 0,
+        max_duration: 0,
+        log_max_bytes: 100000,
+        keep_workdir: false,
+        ssh_options: [],
+        git_user: { name: 't', email: 't@t' },
+        metadata: { commit: id },
+        machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
+      }),
+    );
+    const r = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /mymlops: job finished status=succeeded\n$/);
+    assert.ok(!existsSync(join(J, 'helper.py')), 'used the helper next to job.sh');
+    assert.deepEqual(outputFiles(out, id).sort(), [
+      `${id}/job.log`,
+      `${id}/metadata.json`,
+      `${id}/quick.ipynb`,
+    ]);
   });
   it('refuses to run without MYMLOPS_JOB_DIR', () => {
     const r = spawnSync('bash', ['-c', jobScript()], {

@@ -1,14 +1,12 @@
-// The notebook adapter's pure rules: validation, clearing, progress, first error, "was executed".
+// The notebook adapter's pure parts: validation, clearing, serialising (the execution rules have
+// their own table test, test/unit/status/notebook-rules.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   clearNotebook,
-  firstError,
   type Notebook,
-  notebookProgress,
   parseNotebook,
   serializeNotebook,
-  wasExecuted,
 } from '../../../src/adapters/notebook/notebook.js';
 import { UserError } from '../../../src/errors.js';
 
@@ -75,45 +73,4 @@ describe('clearNotebook / serializeNotebook', () => {
     assert.ok(text.endsWith('}\n'));
     assert.match(text, /^\{\n "cells": \[\n {2}\{\n {3}"cell_type": "code",\n {3}"execution_count": null,/);
   });
-});
-
-describe('notebookProgress', () => {
-  const cases: [string, Notebook, { cells_done: number; cells_total: number }][] = [
-    ['empty', nb([]), { cells_done: 0, cells_total: 0 }],
-    ['markdown only counts nothing', nb([md]), { cells_done: 0, cells_total: 0 }],
-    ['execution counts', nb([code({ execution_count: 1 }), code(), md]), { cells_done: 1, cells_total: 2 }],
-    [
-      'papermill status wins over counts',
-      nb([pm('completed', { execution_count: 1 }), pm('running', { execution_count: 2 }), pm('pending')]),
-      { cells_done: 1, cells_total: 3 },
-    ],
-    [
-      'a failed cell is done',
-      nb([pm('completed'), pm('failed'), pm('pending')]),
-      { cells_done: 2, cells_total: 3 },
-    ],
-  ];
-  for (const [name, n, want] of cases) it(name, () => assert.deepEqual(notebookProgress(n), want));
-});
-
-describe('firstError / wasExecuted', () => {
-  it('finds the first error cell by index in cells (markdown included)', () => {
-    const n = nb([
-      md,
-      code({ outputs: [{ output_type: 'stream', text: 'ok' }] }),
-      code({ outputs: [errOut] }),
-      code({ outputs: [{ ...errOut, ename: 'Later' }] }),
-    ]);
-    assert.deepEqual(firstError(n), { cell: 2, ename: 'ValueError', evalue: 'bad' });
-    assert.equal(firstError(nb([code()])), null);
-  });
-  const exec: [string, Notebook, boolean][] = [
-    ['cleared notebook', nb([md, code(), code()]), false],
-    ['a count', nb([code({ execution_count: 1 }), code()]), true],
-    ['an output without count', nb([code({ outputs: [{ output_type: 'stream' }] })]), true],
-    ['papermill completed', nb([pm('completed')]), true],
-    ['papermill pending only', nb([pm('pending')]), false],
-    ['no code cells', nb([md]), true],
-  ];
-  for (const [name, n, want] of exec) it(`wasExecuted: ${name}`, () => assert.equal(wasExecuted(n), want));
 });

@@ -8,7 +8,8 @@ import {
   snapshotPath,
 } from '../../../src/adapters/backends/gce/instance-body.js';
 import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
-import { startupScript } from '../../../src/adapters/backends/gce/startup-script.js';
+import { devStartupScript } from '../../../src/adapters/backends/gce/dev-startup-script.js';
+import { startupScript, VM_DONE_MARKER } from '../../../src/adapters/backends/gce/startup-script.js';
 import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
 import type { InstanceResource } from '../../../src/adapters/gce/client.js';
 
@@ -122,9 +123,21 @@ test('helpers: snapshot paths and label values', () => {
   assert.equal(labelValue('A.b'), 'a-b');
 });
 
-test('the startup script is valid bash', () => {
-  const r = spawnSync('bash', ['-n'], { input: startupScript(), encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+test('the startup scripts as shipped: valid bash, the prelude inlined, the done marker printed', () => {
+  for (const [name, script] of [
+    ['commit', startupScript()],
+    ['dev', devStartupScript()],
+  ] as const) {
+    const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    assert.match(script, /^#!\/bin\/bash\n/, name);
+    assert.ok(!script.includes('prelude.sh"'), `${name}: sources nothing on the VM`);
+    assert.match(script, /\nscrub_keys\(\) \{\n/, `${name}: the prelude's helpers are inlined`);
+  }
+  // The CLI recognises the end of a commit VM's run by this line (serial-log.ts, cancel.ts).
+  const marker = VM_DONE_MARKER.replace(/^mymlops-vm: /, '');
+  assert.ok(startupScript().includes(`DONE_MARKER="${marker}"`));
+  assert.match(startupScript(), /vm\(\) \{ echo "mymlops-vm: \$\*"; \}/);
 });
 
 test('instance status → machine state and reason', () => {

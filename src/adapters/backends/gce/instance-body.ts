@@ -3,7 +3,7 @@ import type { GcpConfig } from '../../../config/types.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../types.js';
 import { devStartupScript } from './dev-startup-script.js';
-import { HARD_LIMIT_MARGIN_S, RESERVED_KEYS, startupScript } from './startup-script.js';
+import { RESERVED_KEYS, startupScript } from './startup-script.js';
 
 /** Limits of instance metadata (Compute Engine docs): one value ≤ 256 KiB, all keys+values < 512 KB. */
 export const METADATA_VALUE_MAX = 256 * 1024;
@@ -156,5 +156,3 @@ export function instanceBody(i: BodyInput): Record<string, unknown> {
       : {}),
   };
 }
-
-export { HARD_LIMIT_MARGIN_S };

@@ -1,40 +1,15 @@
-// The bash both GCE startup scripts (commit VMs and dev VMs) begin with: paths, the serial
-// console, and helpers for the metadata server and the Compute Engine API (with the VM's token).
-// MYMLOPS_VM_ROOT, MYMLOPS_SERIAL_DEVICE and GCE_METADATA_HOST let the simulator run it unprivileged.
+// The GCE startup scripts as shipped: assets/gce/<name>.sh with assets/gce/prelude.sh inlined in
+// place of the line that sources it (run as they are, the scripts source the prelude next to them).
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../../../util/package-root.js';
 
-export function vmScriptPrelude(): string {
-  return `set -u
-ROOT="\${MYMLOPS_VM_ROOT:-}"
-SERIAL="\${MYMLOPS_SERIAL_DEVICE:-/dev/ttyS0}"
-MD="http://\${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1"
-API="\${CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE:-https://compute.googleapis.com/compute/v1/}"
-export HOME="\${HOME:-/root}"
-J="$ROOT/var/lib/mymlops/job"
-mkdir -p "$J" && chmod 700 "$J"
-[ -w "$SERIAL" ] || SERIAL=/dev/null
-# All output to the serial console (read by \\\`mymlops logs\\\`) and to a log file on the disk.
-exec > >(tee -a "$J/console.log" >"$SERIAL") 2>&1
-vm() { echo "mymlops-vm: $*"; }
-md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
-attr() { md "instance/attributes/$1"; }
-pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
-api() { # api METHOD PATH [JSON]
-  local t; t="$(token)" || return 1
-  if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
-  else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
-}
-# scrub_keys: the deploy keys are on the disk now; take them out of the instance metadata, which
-# anyone with read access to the project can see.
-scrub_keys() {
-  local inst body
-  inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
-  body="$(python3 -c '
-import json, sys
-md = json.load(sys.stdin).get("metadata", {})
-items = [i for i in md.get("items", []) if not i["key"].startswith("mymlops-key-")]
-print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' <<<"$inst")" &&
-  api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null
-}
-`;
+const SOURCE_LINE = '. "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@\n';
+
+/** The startup script `assets/gce/<name>.sh`, self-contained (the text sent as instance metadata). */
+export function gceStartupScript(name: 'commit-startup' | 'dev-startup'): string {
+  const file = packagePath('assets', 'gce', `${name}.sh`);
+  const script = readFileSync(file, 'utf8');
+  if (!script.includes(SOURCE_LINE)) throw new Error(`${file} does not source prelude.sh`);
+  const prelude = readFileSync(packagePath('assets', 'gce', 'prelude.sh'), 'utf8');
+  return script.replace(SOURCE_LINE, () => (prelude.endsWith('\n') ? prelude : `${prelude}\n`));
 }

@@ -1,9 +1,7 @@
-// The small python helper the job script writes to $MYMLOPS_JOB_DIR/helper.py and calls for all
-// JSON work on the machine (python3 standard library only, 3.6+). It mirrors the notebook rules of
-// src/adapters/notebook/notebook.ts (progress, first error, "was it executed"); keep them in step.
-// Kept free of backticks and dollar-brace so it can live in a template literal.
-
-export const HELPER_PY = String.raw`
+# The job's python helper (python3 standard library only, 3.6+): all JSON work on the machine for
+# assets/job/job.sh, which calls it as `helper.py <command> args...`. The notebook rules here
+# (progress, first error, "was it executed") are the python twin of src/core/status/notebook-scan.ts;
+# both run against the shared table test/fixtures/notebook-rules/.
 import json, os, random, shlex, sys, time
 from datetime import datetime, timezone
 
@@ -38,41 +36,73 @@ def load_nb(path):
     return nb
 
 
+def cells_of(nb):
+    return [c if isinstance(c, dict) else {} for c in nb["cells"]]
+
+
+def meta_of(cell):
+    m = cell.get("metadata")
+    return m if isinstance(m, dict) else {}
+
+
 def pm_status(cell):
-    pm = (cell.get("metadata") or {}).get("papermill")
+    pm = meta_of(cell).get("papermill")
     if isinstance(pm, dict) and isinstance(pm.get("status"), str):
         return pm["status"]
     return None
 
 
-def code_cells(nb):
-    return [c for c in nb["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
+def source_text(cell):
+    s = cell.get("source")
+    if isinstance(s, str):
+        return s
+    return "".join(x for x in s if isinstance(x, str)) if isinstance(s, list) else ""
+
+
+def runnable_code(nb):
+    """Code cells an execution runs: nbclient skips a cell whose source is only whitespace."""
+    return [c for c in cells_of(nb) if c.get("cell_type") == "code" and source_text(c).strip() != ""]
+
+
+def outputs_of(cell):
+    o = cell.get("outputs")
+    return o if isinstance(o, list) else []
+
+
+def is_count(v):
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def progress(nb):
-    code = code_cells(nb)
+    code = runnable_code(nb)
     use_pm = any(pm_status(c) is not None for c in code)
     if use_pm:
         done = sum(1 for c in code if pm_status(c) in ("completed", "failed"))
     else:
-        done = sum(1 for c in code if isinstance(c.get("execution_count"), int))
+        done = sum(1 for c in code if is_count(c.get("execution_count")))
     return {"cells_done": done, "cells_total": len(code)}
 
 
 def first_error(nb):
-    for i, c in enumerate(nb["cells"]):
-        for o in (c.get("outputs") or []) if isinstance(c, dict) else []:
+    """The first error output outside cells tagged raises-exception (nbclient expects those)."""
+    for i, c in enumerate(cells_of(nb)):
+        tags = meta_of(c).get("tags")
+        if isinstance(tags, list) and "raises-exception" in tags:
+            continue
+        for o in outputs_of(c):
             if isinstance(o, dict) and o.get("output_type") == "error":
-                return {"cell": i, "ename": str(o.get("ename", "Error")), "evalue": str(o.get("evalue", ""))}
+                ename, evalue = o.get("ename"), o.get("evalue")
+                return {"cell": i, "ename": "Error" if ename is None else str(ename),
+                        "evalue": "" if evalue is None else str(evalue)}
     return None
 
 
 def executed(nb):
-    code = code_cells(nb)
+    code = runnable_code(nb)
     if not code:
         return True
     return any(
-        isinstance(c.get("execution_count"), int) or c.get("outputs") or pm_status(c) == "completed"
+        is_count(c.get("execution_count")) or outputs_of(c) or pm_status(c) == "completed"
         for c in code
     )
 
@@ -235,4 +265,3 @@ def main(argv):
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
-`;

@@ -1,0 +1,29 @@
+#!/bin/bash
+# mymlops startup script of dev VMs (`mymlops start`). Unlike a commit VM's script it runs at EVERY
+# boot and never deletes the VM: the first boot fetches the dev script, job.json and the deploy key
+# from instance metadata onto the disk (then removes the key from the metadata); every boot runs
+# the dev script, which clones only once and starts start.command and the idle watchdog.
+# Output goes to the serial console (`mymlops logs NAME`). Simulator hooks: see prelude.sh.
+# shellcheck source=prelude.sh
+. "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
+NAME="$(md instance/name)"; ZONE="$(md instance/zone)"; ZONE="${ZONE##*/}"; PROJECT="$(md project/project-id)"
+if [ -f "$J/job.sh" ] && [ -f "$J/job.json" ]; then
+  vm "dev VM $NAME booting again: using the dev script already on the disk"
+else
+  vm "first boot of dev VM $NAME: fetching the dev script from instance metadata"
+  if ! { attr mymlops-job-script >"$J/job.sh.tmp" && attr mymlops-job-json >"$J/job.json" && mv "$J/job.sh.tmp" "$J/job.sh"; }; then
+    vm "cannot read the dev script from instance metadata"
+    exit 1
+  fi
+  mkdir -p "$J/keys" && chmod 700 "$J/keys"
+  if attr mymlops-key-repository >"$J/keys/repository.tmp"; then
+    chmod 600 "$J/keys/repository.tmp" && mv "$J/keys/repository.tmp" "$J/keys/repository"
+    if scrub_keys; then vm "deploy key removed from instance metadata"
+    else vm "warning: could not remove the deploy key from instance metadata"; fi
+  else
+    rm -f "$J/keys/repository.tmp"
+  fi
+fi
+vm "running the dev script on $NAME in $ZONE"
+MYMLOPS_JOB_DIR="$J" bash "$J/job.sh"
+vm "dev script exited with code $?"

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# mymlops job script: runs one commit on a machine. The same text on every backend (the gce backend
+# runs it from its startup script); every per-commit value comes from job.json.
+#
+# CONTRACT (backends rely on this; docs/architecture.md "Job script" repeats it)
+#   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh          (any user; needs bash, git, python3, coreutils, ps)
+#   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (JobConfig, src/core/job/script.ts)
+#          $MYMLOPS_JOB_DIR/keys/repository, keys/output   deploy keys (optional; chmod 600 is applied)
+#          $MYMLOPS_PYTHON (optional) python3 to use; default /usr/bin/python3, else python3 on PATH
+#   Helper: helper.py (python3 standard library) does all JSON work. The planned script
+#          (jobScript() in src/core/job/script.ts) carries it inline and writes it to
+#          $MYMLOPS_JOB_DIR/helper.py; this file as it is uses the helper.py next to it, so
+#          `MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh` runs a job by hand.
+#   Work:  $MYMLOPS_JOB_DIR/work/{repo,out,stage}        removed at the end unless job.json keep_workdir
+#   Output: stdout/stderr = the job log (local: job.log, gce: serial console). Script lines start with
+#          "mymlops: "; the command's own output is passed through unchanged. The last two lines are
+#            mymlops: result {"status": ..., "exit_code": ..., "error": ..., "message": ..., "published": ...}
+#            mymlops: job finished status=<succeeded|failed|cancelled>
+#          $MYMLOPS_JOB_DIR/run.log   what is published as job.log (script lines + command output)
+#          $MYMLOPS_JOB_DIR/result.json   the result line's JSON (written before the last lines)
+#          $MYMLOPS_JOB_DIR/started   ISO time the job started
+#   Exit:  0 succeeded, 1 failed (command, notebook or publishing), 2 cancelled (SIGTERM/SIGINT).
+#   Signals: SIGTERM/SIGINT/SIGHUP stop the command (whole process tree) and publish status "cancelled".
+#   Publish: <id>/<notebook file>, <id>/metadata.json, <id>/job.log, <id>/artifacts/ (artifacts=true)
+#          to output_repository.branch, built with a temporary index on the fetched tip (no checkout
+#          of the output repository), retried on rejection after a fresh fetch; never forced.
+#          With progress_interval > 0 the same folder is pushed with status "processing" meanwhile.
+set -u -o pipefail
+umask 077
+J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
+WORK="$J/work"
+RUNLOG="$J/run.log"
+ERRF="$J/.git-stderr"
+mkdir -p "$WORK" || exit 1
+: >>"$RUNLOG"
+
+say() { printf 'mymlops: %s\n' "$*" | tee -a "$RUNLOG"; }
+last_err() { # the most telling line of the last git error (not git's generic advice)
+  local l
+  l="$(grep -vE '^\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists' "$ERRF" 2>/dev/null | grep -E '^(fatal|error|ERROR|remote: error)' | head -n 1)"
+  [ -n "$l" ] || l="$(grep -vE '^\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists|^hint:' "$ERRF" 2>/dev/null | tail -n 1)"
+  printf '%s' "$l"
+}
+
+PY="${MYMLOPS_PYTHON:-}"
+if [ -z "$PY" ]; then
+  if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY="$(command -v python3 || true)"; fi
+fi
+if [ -z "$PY" ]; then
+  say "python3 is required on the machine (for the job's JSON work) — install python3"
+  say 'result {"status": "failed", "message": "python3 missing on the machine", "published": false}'
+  say "job finished status=failed"
+  exit 1
+fi
+HELPER="$(dirname "${BASH_SOURCE[0]:-$0}")/helper.py"
+# @@HELPER@@
+if [ ! -f "$HELPER" ]; then
+  say "the job's helper $HELPER is missing"
+  exit 1
+fi
+helper() { "$PY" "$HELPER" "$@"; }
+
+eval "$(helper env "$J/job.json")" || exit 1
+STARTED="$MY_STARTED"
+echo "$STARTED" >"$J/started"
+export GIT_TERMINAL_PROMPT=0 LC_ALL=C
+export GIT_AUTHOR_NAME="$MY_GIT_NAME" GIT_AUTHOR_EMAIL="$MY_GIT_EMAIL"
+export GIT_COMMITTER_NAME="$MY_GIT_NAME" GIT_COMMITTER_EMAIL="$MY_GIT_EMAIL"
+
+ssh_cmd() { # ssh_cmd <key name>: GIT_SSH_COMMAND for that repository's deploy key
+  local k="$J/keys/$1" c="ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20"
+  if [ -f "$k" ]; then chmod 600 "$k" 2>/dev/null; c="$c -o IdentitiesOnly=yes -i $(printf '%q' "$k")"; fi
+  printf '%s %s' "$c" "$MY_SSH_OPTS"
+}
+SSH_REPO="$(ssh_cmd repository)"
+SSH_OUT="$(ssh_cmd output)"
+REPO="$WORK/repo"
+OUT="$WORK/out"
+NB_FILE="$(basename "$MY_NOTEBOOK")"
+NB_DIR="$(dirname "$MY_NOTEBOOK")"
+
+CMD_PID=""
+PROGRESS_PID=""
+CANCELLED=""
+FINISHING=""
+STAGE_MSG=""
+EC=""
+
+kill_tree() { # kill_tree <pid> <signal>: the process, then its descendants (listed before it dies)
+  local pid=$1 sig=$2 children child
+  children="$(ps -o pid= --ppid "$pid" 2>/dev/null)"
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for child in $children; do kill_tree "$child" "$sig"; done
+}
+
+on_signal() {
+  [ -n "$FINISHING" ] && return
+  CANCELLED=1
+  say "cancel requested: stopping the command"
+  [ -n "$CMD_PID" ] && kill_tree "$CMD_PID" TERM
+}
+trap on_signal TERM INT HUP
+
+# ---- publish: <id>/ folder from $1 (a staging dir) onto the output branch; $2 = commit message file
+out_git() { GIT_SSH_COMMAND="$SSH_OUT" git -C "$OUT" "$@"; }
+publish() {
+  local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
+  if [ ! -d "$OUT/.git" ]; then
+    # A blobless, shallow view of the output branch: only the tip's trees are fetched, never the
+    # notebooks of earlier commits (the repository grows with every commit).
+    git -c init.defaultBranch=mymlops init -q "$OUT" && out_git remote add origin "$MY_OUT_URL" &&
+      out_git config remote.origin.promisor true && out_git config remote.origin.partialclonefilter blob:none || return 1
+  fi
+  rm -f "$OUT/.git/"*.lock "$OUT/.git/mymlops-index.lock"
+  while [ $attempt -lt 40 ]; do
+    attempt=$((attempt + 1))
+    tip=""
+    if out_git fetch -q --no-tags --depth=1 --filter=blob:none origin "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
+      tip="$(out_git rev-parse "refs/remotes/origin/$MY_OUT_BRANCH")"
+    else
+      out_git ls-remote --exit-code "$MY_OUT_URL" "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
+      if [ $? -ne 2 ]; then # not "branch missing": the repository is unreachable
+        fetch_fail=$((fetch_fail + 1))
+        if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="output repository $MY_OUT_URL unreachable: $(last_err)"; return 1; fi
+        sleep "$(helper backoff $fetch_fail)"; continue
+      fi
+    fi
+    export GIT_INDEX_FILE="$OUT/.git/mymlops-index"
+    if [ -n "$tip" ]; then out_git read-tree "$tip"; else out_git read-tree --empty; fi
+    out_git --work-tree="$stage" add -A -f -- "$MY_COMMIT_ID" 2>"$ERRF" || { PUBLISH_ERR="staging failed: $(last_err)"; unset GIT_INDEX_FILE; return 1; }
+    tree="$(out_git write-tree --missing-ok)"
+    unset GIT_INDEX_FILE
+    if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
+    if out_git push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
+    if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
+      fetch_fail=$((fetch_fail + 1))
+      if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="push to $MY_OUT_URL failed: $(last_err)"; return 1; fi
+    fi
+    delay="$(helper backoff $attempt)"
+    sleep "$delay"
+  done
+  PUBLISH_ERR="push to $MY_OUT_URL still rejected after $attempt attempts: $(last_err)"
+  return 1
+}
+
+stage_files() { # stage_files <stage dir> <status for metadata> [message]: fills <stage>/<id>/, prints the summary
+  local st=$1 status=$2 msg=${3:-} d="$1/$MY_COMMIT_ID" nb=""
+  rm -rf "$st" && mkdir -p "$d"
+  if [ -f "$REPO/$MY_NOTEBOOK" ]; then cp "$REPO/$MY_NOTEBOOK" "$d/$NB_FILE.tmp" && mv "$d/$NB_FILE.tmp" "$d/$NB_FILE" && nb="$d/$NB_FILE"; fi
+  if [ "$MY_ARTIFACTS" = 1 ] && [ "$status" != processing ]; then
+    if [ -d "$REPO/$NB_DIR/artifacts" ]; then cp -R "$REPO/$NB_DIR/artifacts" "$d/artifacts"
+    elif [ -d "$REPO" ]; then say "warning: -a given but $NB_DIR/artifacts does not exist" >&2; fi
+  fi
+  helper metadata "$J/job.json" "$nb" "$d/metadata.json" "$status" "$EC" "$STARTED" "$msg" "$([ -f "$WORK/timed_out" ] && echo 1 || echo 0)"
+}
+
+progress_loop() {
+  local msg="$WORK/progress-msg"
+  trap 'exit 0' TERM # stopped by finish(): end quietly
+  while [ ! -f "$WORK/stop-progress" ]; do
+    sleep "$MY_PROGRESS_INTERVAL" &
+    wait $! # interruptible: the TERM trap ends the loop at once
+    [ -f "$REPO/$MY_NOTEBOOK" ] || continue
+    local p; p="$(helper progress "$REPO/$MY_NOTEBOOK" 2>/dev/null)" || continue
+    stage_files "$WORK/pstage" processing >/dev/null 2>&1 || continue
+    helper caplog "$RUNLOG" "$WORK/pstage/$MY_COMMIT_ID/job.log" "$MY_LOG_MAX_BYTES"
+    printf 'progress %s: %s cells\n' "$MY_COMMIT_ID" "$p" >"$msg"
+    PUBLISH_ERR=""
+    if publish "$WORK/pstage" "$msg" >/dev/null 2>&1; then say "progress pushed ($p cells)"; fi
+  done
+}
+
+finish() {
+  FINISHING=1
+  trap '' TERM INT HUP
+  local status=auto summary result published=0 code msg="$WORK/commit-msg"
+  if [ -n "$PROGRESS_PID" ]; then
+    # Progress pushes are best effort: stop the loop now, even mid-push (the final push re-fetches).
+    touch "$WORK/stop-progress"
+    kill_tree "$PROGRESS_PID" TERM
+    wait "$PROGRESS_PID" 2>/dev/null
+  fi
+  [ -n "$STAGE_MSG" ] && status=failed
+  [ -n "$CANCELLED" ] && status=cancelled
+  summary="$(stage_files "$WORK/stage" "$status" "$STAGE_MSG" | tail -n 1)"
+  helper caplog "$RUNLOG" "$WORK/stage/$MY_COMMIT_ID/job.log" "$MY_LOG_MAX_BYTES"
+  { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
+  PUBLISH_ERR=""
+  say "publishing to $MY_OUT_URL ($MY_OUT_BRANCH)"
+  if publish "$WORK/stage" "$msg"; then published=1; say "published $MY_COMMIT_ID"; else say "could not publish: $PUBLISH_ERR"; fi
+  result="$(helper result "$summary" "$published" "${PUBLISH_ERR:-}" "$J/result.json")"
+  [ "$MY_KEEP_WORKDIR" = 1 ] || rm -rf "$WORK"
+  say "result $result"
+  status=failed
+  local re='"status": "([a-z]+)"'
+  [[ $result =~ $re ]] && status="${BASH_REMATCH[1]}"
+  say "job finished status=$status"
+  case "$status" in succeeded) code=0 ;; cancelled) code=2 ;; *) code=1 ;; esac
+  exit $code
+}
+
+# ---- 1. fetch the snapshot
+repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git -C "$REPO" "$@"; }
+say "commit $MY_COMMIT_ID: fetching snapshot ${MY_SOURCE_COMMIT:0:12} from $MY_REPO_URL"
+rm -rf "$REPO"
+# (origin is set so that relative submodule URLs resolve against the repository's URL)
+if ! { git -c init.defaultBranch=mymlops init -q "$REPO" && repo_git remote add origin "$MY_REPO_URL" &&
+  repo_git fetch -q --no-tags --depth=1 origin "+$MY_REPO_REF:refs/mymlops/snapshot" 2>"$ERRF" &&
+  repo_git -c advice.detachedHead=false checkout -q --detach "$MY_SOURCE_COMMIT" 2>>"$ERRF"; }; then
+  STAGE_MSG="could not fetch the snapshot from $MY_REPO_URL: $(last_err)"
+elif [ -f "$REPO/.gitmodules" ] && ! repo_git submodule update -q --init --recursive 2>"$ERRF"; then
+  STAGE_MSG="could not fetch the submodules: $(last_err)"
+fi
+if [ -n "$STAGE_MSG" ] || [ -n "$CANCELLED" ]; then
+  [ -n "$STAGE_MSG" ] && say "$STAGE_MSG"
+  finish
+fi
+
+# ---- 2. run the command, its output tee'd into the log
+if [ "$MY_PROGRESS_INTERVAL" -gt 0 ]; then progress_loop & PROGRESS_PID=$!; fi
+say "running: $MY_COMMAND $MY_NOTEBOOK"
+rm -f "$WORK/cmd.fifo" && mkfifo "$WORK/cmd.fifo"
+tee -a "$RUNLOG" <"$WORK/cmd.fifo" &
+TEE_PID=$!
+( cd "$REPO" && exec bash -c "$MY_COMMAND \"\$1\"" mymlops "$MY_NOTEBOOK" ) </dev/null >"$WORK/cmd.fifo" 2>&1 &
+CMD_PID=$!
+WATCHDOG_PID=""
+if [ "$MY_MAX_DURATION" -gt 0 ]; then
+  ( trap - TERM; sleep "$MY_MAX_DURATION"; touch "$WORK/timed_out"; echo "mymlops: max_duration ${MY_MAX_DURATION}s reached: stopping the command" | tee -a "$RUNLOG"; kill_tree "$CMD_PID" TERM; sleep 10; kill_tree "$CMD_PID" KILL ) &
+  WATCHDOG_PID=$!
+fi
+while :; do
+  wait "$CMD_PID"; EC=$?
+  kill -0 "$CMD_PID" 2>/dev/null || break
+done
+wait "$TEE_PID" 2>/dev/null
+[ -n "$WATCHDOG_PID" ] && kill_tree "$WATCHDOG_PID" TERM
+say "command exited with code $EC"
+finish
