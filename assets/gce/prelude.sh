@@ -2,7 +2,7 @@
 # The start of both GCE startup scripts (commit-startup.sh, dev-startup.sh): paths, the serial
 # console, and helpers for the metadata server and the Compute Engine API (with the VM's token).
 # Run as they are, the startup scripts source this file from next to them; as shipped
-# (src/adapters/backends/gce/startup-script.ts) it is inlined in their place.
+# (src/adapters/backends/gce/vm-prelude.ts) it is inlined in their place.
 # MYMLOPS_VM_ROOT, MYMLOPS_SERIAL_DEVICE, GCE_METADATA_HOST and CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE
 # let the simulator run it unprivileged; all are unset on a real VM.
 set -u
