@@ -5,6 +5,7 @@ import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
 import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
 import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
+import { GceUnavailable } from '../../gce/errors.js';
 import { spotPrices } from '../../gce/prices.js';
 import type { LaunchPlan } from '../types.js';
 
@@ -39,7 +40,10 @@ export async function chooseZones(
     inst.accelerator ? c.acceleratorZones(inst.accelerator) : Promise.resolve(null),
     c.instances('labels.mymlops:*'),
     spotPrices(deps.tokens(), deps.env),
-  ]);
+  ]).catch((e: unknown) => {
+    if (e instanceof GceUnavailable) throw e.during('nothing was created; commit again in a minute');
+    throw e;
+  });
   if (machineZones.length === 0)
     throw new UserError(
       `machine type ${inst.machine_type} exists in no zone of project ${c.project}`,
