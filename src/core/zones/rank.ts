@@ -10,6 +10,8 @@ export interface ZoneRankInput {
   machineZones: string[];
   /** Zones that offer the accelerator (null: no accelerator requested). */
   acceleratorZones: string[] | null;
+  /** Regions the VM may go to (those gcp.subnetwork names a subnetwork for); null: any. */
+  regions?: string[] | null;
   /** Live mymlops VMs per region (already filtered to the same accelerator). */
   load: Record<string, number>;
   /** Spot USD/hour in a region, null when unknown. */
@@ -41,12 +43,16 @@ export function rankZones(i: ZoneRankInput): RankResult {
       message: `instance.zone_regex '${i.zoneRegex}' is not a valid regular expression`,
     };
   const acc = i.acceleratorZones ? new Set(i.acceleratorZones) : null;
-  const zones = [...new Set(i.machineZones)].filter((z) => re.test(z) && (!acc || acc.has(z)));
+  const regions = i.regions ? new Set(i.regions) : null;
+  const zones = [...new Set(i.machineZones)].filter(
+    (z) => re.test(z) && (!acc || acc.has(z)) && (!regions || regions.has(regionOf(z))),
+  );
   if (zones.length === 0) {
+    const where = regions ? ` in the regions of gcp.subnetwork (${[...regions].join(', ')})` : '';
     return {
       ok: false,
       reason: 'no_zone',
-      message: `no zone matching '${i.zoneRegex}' offers ${acc ? 'this machine type with this accelerator' : 'this machine type'}`,
+      message: `no zone matching '${i.zoneRegex}'${where} offers ${acc ? 'this machine type with this accelerator' : 'this machine type'}`,
     };
   }
   const avoid = new Set(i.avoidZones ?? []);

@@ -22,6 +22,8 @@ export interface ZoneChoiceDeps {
   /** The token source (set once the client exists), also used for the billing catalog. */
   tokens: () => TokenSource;
   env: NodeJS.ProcessEnv;
+  /** Regions with a configured subnetwork (gcp.subnetwork); null: any region. */
+  subnetworkRegions?: string[] | null;
 }
 
 export async function chooseZones(
@@ -65,6 +67,7 @@ export async function chooseZones(
     zoneRegex: inst.zone_regex,
     machineZones: machineZones.map((m) => m.zone),
     acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
+    regions: deps.subnetworkRegions ?? null,
     load,
     price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
     avoidZones: plan.avoidZones ?? [],
@@ -74,7 +77,9 @@ export async function chooseZones(
       r.message,
       r.reason === 'bad_regex'
         ? 'fix instance.zone_regex'
-        : 'widen instance.zone_regex or change machine_type / accelerator',
+        : deps.subnetworkRegions
+          ? 'widen instance.zone_regex, add a region to gcp.subnetwork, or change machine_type / accelerator'
+          : 'widen instance.zone_regex or change machine_type / accelerator',
     );
   const note = r.note ? `${r.note}${prices.problem ? ` (${prices.problem})` : ''}` : null;
   return { zones: r.zones, shape, note };
