@@ -1,6 +1,6 @@
 // Zone choice (pure): zones matching zone_regex (anchored at the start, Python re.match) that offer
 // the machine type and the accelerator, ranked by (mymlops VMs already in the region with that
-// accelerator, then the region's spot price of machine + GPUs). Zones to avoid (the zone a retried
+// accelerator, then the region's price of machine + GPUs). Zones to avoid (the zone a retried
 // commit was preempted in) go last.
 import { safeRegExp } from '../../util/regex.js';
 
@@ -14,7 +14,7 @@ export interface ZoneRankInput {
   regions?: string[] | null;
   /** Live mymlops VMs per region (already filtered to the same accelerator). */
   load: Record<string, number>;
-  /** Spot USD/hour in a region, null when unknown. */
+  /** USD/hour in a region (spot or on-demand, as the VM runs), null when unknown. */
   price: (region: string) => number | null;
   avoidZones?: string[];
 }
@@ -70,8 +70,8 @@ export function rankZones(i: ZoneRankInput): RankResult {
   );
   const note = missing
     ? ranked.every((z) => z.hourly === null)
-      ? 'no spot prices known: zones ranked by load alone'
-      : 'spot prices missing for some regions: those rank after priced ones at equal load'
+      ? 'no prices known: zones ranked by load alone'
+      : 'prices missing for some regions: those rank after priced ones at equal load'
     : null;
   return { ok: true, zones: ranked, note };
 }

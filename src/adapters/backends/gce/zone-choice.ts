@@ -1,12 +1,13 @@
 // Zone choice for a launch: the zones offering the machine (and accelerator), ranked by how many of
-// our VMs already run in each region and by spot price, with the caller's avoided zones last.
+// our VMs already run in each region and by price (spot or on-demand, as the VM will run), with
+// the caller's avoided zones last.
 import { UserError } from '../../../errors.js';
 import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
 import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
 import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceUnavailable } from '../../gce/errors.js';
-import { spotPrices } from '../../gce/prices.js';
+import { computePrices } from '../../gce/prices.js';
 import type { LaunchPlan } from '../types.js';
 
 export interface ZoneChoice {
@@ -41,7 +42,7 @@ export async function chooseZones(
     c.machineTypeZones(inst.machine_type),
     inst.accelerator ? c.acceleratorZones(inst.accelerator) : Promise.resolve(null),
     c.instances('labels.mymlops:*'),
-    spotPrices(deps.tokens(), deps.env),
+    computePrices(deps.tokens(), deps.env),
   ]).catch((e: unknown) => {
     if (e instanceof GceUnavailable) throw e.during('nothing was created; commit again in a minute');
     throw e;
@@ -69,7 +70,15 @@ export async function chooseZones(
     acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
     regions: deps.subnetworkRegions ?? null,
     load,
-    price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
+    price: (region) =>
+      hourlyPrice(
+        prices.table,
+        region,
+        shape,
+        inst.accelerator,
+        inst.accelerator_count,
+        inst.spot ? 'spot' : 'ondemand',
+      ),
     avoidZones: plan.avoidZones ?? [],
   });
   if (!r.ok)
