@@ -43,6 +43,24 @@ function instance(i: InstanceFile | undefined, spotDefault: boolean): Instance |
   };
 }
 
+/**
+ * gcp.subnetwork as region → subnetwork path. Subnetworks are regional, so one subnetwork is the map
+ * of its own region, and a bare name in a map means that region's subnetwork of that name.
+ */
+export function subnetworksByRegion(
+  v: NonNullable<MymlopsConfigFile['gcp']>['subnetwork'],
+): Record<string, string> | null {
+  if (v === undefined) return null;
+  if (typeof v === 'string') {
+    const region = /(?:^|\/)regions\/([^/]+)\/subnetworks\//.exec(v)?.[1];
+    return region ? { [region]: v } : null; // the schema's pattern guarantees a region
+  }
+  const out: Record<string, string> = {};
+  for (const [region, s] of Object.entries(v))
+    out[region] = s.includes('/') ? s : `regions/${region}/subnetworks/${s}`;
+  return out;
+}
+
 export function normalize(f: MymlopsConfigFile, file: string, dir: string): Config {
   const c = f.commit;
   const s = f.start;
@@ -53,8 +71,8 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
     backend: f.backend ?? 'gce',
     gcp: {
       project: f.gcp?.project ?? null,
-      network: f.gcp?.network ?? 'global/networks/default',
-      subnetwork: f.gcp?.subnetwork ?? null,
+      network: f.gcp?.network ?? null,
+      subnetwork: subnetworksByRegion(f.gcp?.subnetwork),
       service_account: f.gcp?.service_account ?? 'default',
     },
     commit: c

@@ -17,13 +17,17 @@ export interface MymlopsConfigFile {
      */
     project?: string;
     /**
-     * VPC network of new VMs.
+     * VPC network of new VMs (default: global/networks/default, or the subnetwork's network when gcp.subnetwork is set).
      */
     network?: string;
     /**
-     * Subnetwork of new VMs (regions/R/subnetworks/S); optional.
+     * Subnetwork of new VMs. One subnetwork (regions/R/subnetworks/S: only zones of region R are tried), or a map region → subnetwork (name or regions/R/subnetworks/S: zones of other regions are not tried).
      */
-    subnetwork?: string;
+    subnetwork?:
+      | string
+      | {
+          [k: string]: string;
+        };
     /**
      * Service account e-mail of new VMs.
      */

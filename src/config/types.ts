@@ -52,8 +52,10 @@ export interface DashboardConfig {
 
 export interface GcpConfig {
   project: string | null;
-  network: string;
-  subnetwork: string | null;
+  /** null: the subnetwork's network when a subnetwork is set, else global/networks/default. */
+  network: string | null;
+  /** Region → subnetwork path (normalize.ts); null: none (the network's auto subnetworks). */
+  subnetwork: Record<string, string> | null;
   service_account: string;
 }
 

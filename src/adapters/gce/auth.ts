@@ -21,6 +21,11 @@ export interface TokenSource {
   /** Forget a token the API rejected (401), so the next call fetches a fresh one. */
   invalidate(): void;
   readonly description: string;
+  /**
+   * The project that user credentials' API calls are billed and rate-limited to, for APIs whose
+   * URL names no project (the billing catalog): sent as `x-goog-user-project`. Null when none.
+   */
+  quotaProject?(): string | null;
 }
 
 function adcFile(env: NodeJS.ProcessEnv): string | null {
@@ -60,6 +65,22 @@ class FileToken implements TokenSource {
 class AdcToken implements TokenSource {
   readonly description = 'Application Default Credentials';
   private client: { getAccessToken(): Promise<{ token?: string | null }> } | null = null;
+  constructor(
+    private file: string,
+    private env: NodeJS.ProcessEnv,
+  ) {}
+  /** GOOGLE_CLOUD_QUOTA_PROJECT, else the ADC file's quota_project_id (as the client libraries). */
+  quotaProject(): string | null {
+    const fromEnv = this.env['GOOGLE_CLOUD_QUOTA_PROJECT'];
+    if (fromEnv) return fromEnv;
+    try {
+      const q = (JSON.parse(readFileSync(this.file, 'utf8')) as { quota_project_id?: unknown })
+        .quota_project_id;
+      return typeof q === 'string' && q ? q : null;
+    } catch {
+      return null; // unreadable: the token call says so
+    }
+  }
   async token(): Promise<string> {
     if (!this.client) {
       const { GoogleAuth } = await import('google-auth-library');
@@ -136,7 +157,8 @@ class GcloudToken implements TokenSource {
 export function tokenSource(env: NodeJS.ProcessEnv = process.env): TokenSource {
   const file = env['CLOUDSDK_AUTH_ACCESS_TOKEN_FILE'];
   if (file) return new FileToken(file);
-  if (adcFile(env)) return new AdcToken();
+  const adc = adcFile(env);
+  if (adc) return new AdcToken(adc, env);
   return new GcloudToken(env);
 }
 

@@ -1,11 +1,21 @@
 // A small typed client for the Compute Engine REST API v1 over fetch. Base URL honours gcloud's
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE (the base including `compute/v1/`), so one variable
 // points both mymlops and gcloud at the same endpoint (e.g. the project's simulator).
-import { httpCall, type HttpResponse } from './http.js';
 import { randomUUID } from 'node:crypto';
 import { debug } from '../../util/log.js';
 import type { TokenSource } from './auth.js';
-import { type ApiErrorItem, GceApiError, OperationError } from './errors.js';
+import { type ApiErrorItem, classifyError, GceApiError, GceUnavailable, OperationError } from './errors.js';
+import { httpCall, type HttpResponse } from './http.js';
+import {
+  backoff,
+  type Clock,
+  isTransientStatus,
+  networkDetail,
+  type RetryPolicy,
+  realClock,
+  retryPolicy,
+  statusDetail,
+} from './retry.js';
 
 export const DEFAULT_COMPUTE_BASE = 'https://compute.googleapis.com/compute/v1/';
 
@@ -62,6 +72,12 @@ export interface GceClientOptions {
   base?: string;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** How transient failures are retried (default: retryPolicy()). */
+  retry?: RetryPolicy;
+  /** Time for the retry loop; tests pass a fake one. */
+  clock?: Clock;
+  /** The HTTP transport; tests pass a fake one. */
+  transport?: typeof httpCall;
 }
 
 export class GceClient {
@@ -69,12 +85,18 @@ export class GceClient {
   readonly base: string;
   private tokens: TokenSource;
   private timeoutMs: number;
+  private retryPolicy: RetryPolicy;
+  private clock: Clock;
+  private transport: typeof httpCall;
 
   constructor(o: GceClientOptions) {
     this.project = o.project;
     this.base = o.base ?? computeBase();
     this.tokens = o.tokens;
     this.timeoutMs = o.timeoutMs ?? 60_000;
+    this.retryPolicy = o.retry ?? retryPolicy();
+    this.clock = o.clock ?? realClock;
+    this.transport = o.transport ?? httpCall;
   }
 
   private url(path: string, query: Record<string, string | undefined> = {}): string {
@@ -83,65 +105,83 @@ export class GceClient {
     return u.toString();
   }
 
-  /** One API call; idempotent calls are retried on 429/5xx and network errors (bounded backoff). */
+  /**
+   * One API call. Transient failures (retry.ts) of idempotent calls — GET, DELETE, and POSTs that
+   * are safe to repeat (`retry: true`, or an insert carrying a requestId) — are tried again within
+   * the retry budget; what is still transient then is a GceUnavailable (one line for the user),
+   * anything else a GceApiError.
+   */
   async request<T>(
     method: string,
     path: string,
     opts: { query?: Record<string, string | undefined>; body?: unknown; retry?: boolean } = {},
   ): Promise<T> {
     const url = this.url(path, opts.query);
-    const retry = opts.retry ?? (method === 'GET' || method === 'DELETE');
+    const retry =
+      opts.retry ?? (method === 'GET' || method === 'DELETE' || opts.query?.['requestId'] !== undefined);
+    const startedAt = this.clock.now();
     let reauthed = false;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.token();
-      debug('gce', method, url);
-      let res: HttpResponse;
-      try {
-        res = await httpCall(url, {
-          method,
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          },
-          body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
-          timeoutMs: this.timeoutMs,
-        });
-      } catch (e) {
-        if (retry && attempt < 3) {
-          await sleep(300 * 2 ** attempt);
-          continue;
-        }
-        throw new GceApiError(
-          0,
-          `cannot reach ${new URL(this.base).host}: ${(e as Error).message}`,
-          [{ reason: 'network' }],
-          url,
-        );
-      }
-      const text = res.text;
-      if (res.ok) return (text ? JSON.parse(text) : {}) as T;
-      if (res.status === 401 && !reauthed) {
+      const r = await this.once(method, url, opts.body);
+      if (r.ok) return r.value as T;
+      if (r.reauth && !reauthed) {
         reauthed = true;
         this.tokens.invalidate();
+        attempt--;
         continue;
       }
-      if (retry && (res.status === 429 || res.status >= 500) && attempt < 3) {
-        await sleep(300 * 2 ** attempt);
-        continue;
-      }
-      let parsed: { error?: { message?: string; errors?: ApiErrorItem[] } } = {};
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // a proxy's HTML page: keep the status
-      }
-      throw new GceApiError(
-        res.status,
-        parsed.error?.message ?? `HTTP ${res.status} from ${method} ${url}`,
-        parsed.error?.errors ?? [],
-        url,
-      );
+      if (!(r.error instanceof GceUnavailable)) throw r.error;
+      debug('gce', method, url, 'transient:', r.error.detail);
+      if (!retry || !(await backoff(attempt, startedAt, this.retryPolicy, this.clock))) throw r.error;
     }
+  }
+
+  /** One try: the parsed answer, or the failure it amounts to (transient ones as GceUnavailable). */
+  private async once(
+    method: string,
+    url: string,
+    body: unknown,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: Error; reauth?: boolean }> {
+    const token = await this.tokens.token();
+    debug('gce', method, url);
+    let res: HttpResponse;
+    try {
+      res = await this.transport(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : null,
+        timeoutMs: this.timeoutMs,
+      });
+    } catch (e) {
+      return { ok: false, error: new GceUnavailable(networkDetail(e), url) };
+    }
+    let parsed: unknown;
+    let json = true;
+    try {
+      parsed = res.text ? JSON.parse(res.text) : {};
+    } catch {
+      json = false; // e.g. a proxy's or load balancer's HTML error page
+    }
+    if (res.ok) {
+      if (json) return { ok: true, value: parsed };
+      const what = res.text.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
+      return { ok: false, error: new GceUnavailable(`HTTP ${res.status} with ${what}`, url) };
+    }
+    const e = json ? (parsed as { error?: { message?: string; errors?: ApiErrorItem[] } }).error : undefined;
+    const apiError = new GceApiError(
+      res.status,
+      e?.message ?? `HTTP ${res.status} from ${method} ${url}`,
+      e?.errors ?? [],
+      url,
+    );
+    if (res.status === 401) return { ok: false, error: apiError, reauth: true };
+    // A 5xx/429 that names a stockout, quota or permission is the API's answer, not a hiccup.
+    if (isTransientStatus(res.status) && classifyError(apiError).kind === 'other')
+      return { ok: false, error: new GceUnavailable(statusDetail(res.status), url) };
+    return { ok: false, error: apiError };
   }
 
   /** Every item of an aggregated list (all pages), keyed by zone name. */
@@ -180,13 +220,19 @@ export class GceClient {
     return this.request('GET', `zones/${zone}/instances/${name}`);
   }
 
-  /** instances.insert with a requestId, so a retried call after a network error is not a second VM. */
-  insertInstance(zone: string, body: unknown): Promise<Operation> {
-    return this.request('POST', `zones/${zone}/instances`, {
-      body,
-      query: { requestId: randomUUID() },
-      retry: true,
-    });
+  /**
+   * instances.insert. The requestId (one per launch attempt: the caller passes the same one when it
+   * tries again) makes a repeated call after a lost answer the same call, not a second VM.
+   */
+  async insertInstance(zone: string, body: unknown, requestId: string = randomUUID()): Promise<Operation> {
+    try {
+      return await this.request<Operation>('POST', `zones/${zone}/instances`, { body, query: { requestId } });
+    } catch (e) {
+      if (!(e instanceof GceUnavailable)) throw e;
+      throw e.during(
+        `the VM ${(body as { name?: string }).name ?? ''} in ${zone} may have been created: see \`mymlops status\` before committing again`,
+      );
+    }
   }
 
   /** instances.setMetadata: merges `values` into the current items (fingerprint-checked, retried once). */
@@ -196,9 +242,10 @@ export class GceClient {
       const items = (inst.metadata?.items ?? []).filter((i) => !(i.key in values));
       for (const [key, value] of Object.entries(values)) items.push({ key, value });
       try {
+        // Safe to repeat: a repeat of a call that went through gets a 412 and merges again.
         const op = await this.request<Operation>('POST', `zones/${zone}/instances/${name}/setMetadata`, {
           body: { fingerprint: inst.metadata?.fingerprint, items },
-          retry: false,
+          retry: true,
         });
         return await this.waitOperation(zone, op);
       } catch (e) {
@@ -221,6 +268,9 @@ export class GceClient {
         throw new GceApiError(0, `operation ${op.name} did not finish in time`, [{ reason: 'timeout' }], '');
       cur = await this.request<Operation>('POST', `zones/${zone}/operations/${op.name}/wait`, {
         retry: true,
+      }).catch((e: unknown) => {
+        if (!(e instanceof GceUnavailable)) throw e;
+        throw e.during(`${op.operationType} may still finish: see \`mymlops status\``);
       });
     }
     if (cur.error?.errors?.length)
@@ -252,5 +302,3 @@ export class GceClient {
     return { contents: r.contents ?? '', start: Number(r.start ?? start), next: Number(r.next ?? start) };
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,6 @@
 // Compute Engine failures as values, and the failover classifier (SkyPilot's table in
 // shared/gce-notes.md): what a failed insert blocks — the zone, its region, or everything.
+import { UserError } from '../../errors.js';
 
 /** One entry of `error.errors[]` (HTTP errors carry `reason`, operation errors carry `code`). */
 export interface ApiErrorItem {
@@ -22,6 +23,30 @@ export class GceApiError extends Error {
   }
   get reason(): string {
     return this.errors[0]?.reason ?? '';
+  }
+}
+
+/** EX_TEMPFAIL: the command may work when tried again. */
+export const UNAVAILABLE_EXIT = 75;
+
+/**
+ * Compute Engine gave no usable answer even after the retries (5xx, 429, a refused or reset
+ * connection, a timeout, a body that is not JSON). Not a bug and not the user's mistake, but said
+ * the same way: one line with what to do next, which depends on what was being done (`during`).
+ */
+export class GceUnavailable extends UserError {
+  constructor(
+    /** "502 Bad Gateway", "connection refused", … */
+    readonly detail: string,
+    readonly url: string,
+    fix = 'try again in a minute',
+  ) {
+    super(`Compute Engine did not answer (${detail})`, fix, { exitCode: UNAVAILABLE_EXIT });
+    this.name = 'GceUnavailable';
+  }
+  /** The same failure with the next step for the caller's situation. */
+  during(fix: string): GceUnavailable {
+    return new GceUnavailable(this.detail, this.url, fix);
   }
 }
 

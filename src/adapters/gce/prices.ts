@@ -1,5 +1,7 @@
-// The spot price table: fetched from the Cloud Billing Catalog API (paged, reduced page by page
-// to a few KB), cached at <home>/cache/gce-spot-prices.json and refreshed when older than a week.
+// The price table (spot and on-demand): fetched from the Cloud Billing Catalog API (paged, reduced
+// page by page to a few KB), cached at <home>/cache/gce-prices.json and refreshed when older than a
+// week. With ADC user credentials the call names the quota project (`x-goog-user-project`): the
+// catalog URL has no project, and Google bills user credentials' API use to that project.
 // A failed fetch is remembered for a day so an offline laptop or a project without the billing API
 // does not pay for it on every commit.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,11 @@ export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
 const RETRY_FAILED_MS = 24 * 3600_000;
 
+/** Bumped when the table's shape changes, so an older cache is fetched again instead of misread. */
+const CACHE_VERSION = 2;
+
 interface CacheFile {
+  version?: number;
   fetchedAt: string | null;
   failedAt?: string;
   error?: string;
@@ -29,7 +35,7 @@ export function billingBase(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(mymlopsHome(env), 'cache', 'gce-spot-prices.json');
+  return join(mymlopsHome(env), 'cache', 'gce-prices.json');
 }
 
 export async function fetchPriceTable(tokens: TokenSource, base: string, maxPages = 50): Promise<PriceTable> {
@@ -39,8 +45,12 @@ export async function fetchPriceTable(tokens: TokenSource, base: string, maxPage
     const u = new URL(`services/${COMPUTE_SERVICE_ID}/skus`, base);
     u.searchParams.set('pageSize', '5000');
     if (pageToken) u.searchParams.set('pageToken', pageToken);
+    const quota = tokens.quotaProject?.();
     const res = await fetch(u, {
-      headers: { Authorization: `Bearer ${await tokens.token()}` },
+      headers: {
+        Authorization: `Bearer ${await tokens.token()}`,
+        ...(quota ? { 'x-goog-user-project': quota } : {}),
+      },
       signal: AbortSignal.timeout(60_000),
     });
     if (!res.ok) throw new Error(`billing catalog: HTTP ${res.status}`);
@@ -54,7 +64,8 @@ export async function fetchPriceTable(tokens: TokenSource, base: string, maxPage
 
 function readCache(file: string): CacheFile | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    return c.version === CACHE_VERSION ? c : null;
   } catch {
     return null;
   }
@@ -71,18 +82,18 @@ function writeCache(file: string, c: CacheFile): void {
   }
 }
 
-export interface SpotPrices {
+export interface Prices {
   table: PriceTable | null;
   /** Why there are no (fresh) prices, for the one-line note. */
   problem: string | null;
 }
 
 /** Cached table, refreshed when older than a week (stale prices beat none when a refresh fails). */
-export async function spotPrices(
+export async function computePrices(
   tokens: TokenSource,
   env: NodeJS.ProcessEnv = process.env,
   now = Date.now(),
-): Promise<SpotPrices> {
+): Promise<Prices> {
   const file = priceCachePath(env);
   const cache = readCache(file);
   const fetchedAt = cache?.fetchedAt ? Date.parse(cache.fetchedAt) : 0;
@@ -92,11 +103,12 @@ export async function spotPrices(
     return { table: cache?.table ?? null, problem: cache?.error ?? 'price fetch failed' };
   try {
     const table = await fetchPriceTable(tokens, billingBase(env));
-    writeCache(file, { fetchedAt: new Date(now).toISOString(), table });
+    writeCache(file, { version: CACHE_VERSION, fetchedAt: new Date(now).toISOString(), table });
     return { table, problem: null };
   } catch (e) {
     const error = (e as Error).message;
     writeCache(file, {
+      version: CACHE_VERSION,
       fetchedAt: cache?.fetchedAt ?? null,
       failedAt: new Date(now).toISOString(),
       error,

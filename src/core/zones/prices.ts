@@ -1,21 +1,31 @@
-// Spot prices from the Cloud Billing Catalog, reduced to a small per-region table (pure).
+// Compute Engine prices from the Cloud Billing Catalog, reduced to a small per-region table (pure).
 //
-// Matching, kept deliberately simple:
-// - only SKUs with category.resourceFamily "Compute" and category.usageType "Preemptible" (spot);
-//   the usage type, not the description, decides spot vs on-demand;
-// - GPUs: category.resourceGroup "GPU"; the accelerator name is the description up to " GPU",
-//   lower-cased with dashes ("Nvidia Tesla T4 GPU attached to Spot …" → nvidia-tesla-t4);
-// - vCPU / memory: descriptions "<FAMILY> [Predefined ]Instance Core|Ram …" (custom, sole-tenant,
-//   extended-memory SKUs are skipped), priced per vCPU hour and per GiB hour of the family
-//   (n1-standard-8 = 8 × core(n1) + 30 GiB × ram(n1));
-// - price = the first tier's unitPrice (units + nanos / 1e9), per region in serviceRegions.
+// Matching:
+// - only SKUs with category.resourceFamily "Compute"; category.usageType says the pricing model
+//   ("Preemptible" = spot, "OnDemand" = standard; commitments are skipped), never the description;
+// - category.resourceGroup says what is priced: "GPU", "CPU" (vCPU), "RAM" (GiB); N1 SKUs sit in
+//   "N1Standard" (and f1/g1 in their own groups), where the description's "Core"/"Ram" tells;
+// - the machine family comes from the description, whose wording differs per family: "N2D AMD
+//   Instance Core", "T2A Arm Instance Ram", "N1 Predefined Instance Core", "M3 Memory-optimized
+//   Instance Core", but "Compute optimized Core" for C2 and "Memory-optimized Instance Core" for
+//   M1 (FAMILY_WORDING); custom, sole-tenant, extended-memory, premium and reserved SKUs are skipped;
+// - GPUs: the description up to " GPU" ("Nvidia Tesla A100 80GB GPU attached to Spot Preemptible
+//   VMs …", "Spot Preemptible Nvidia L4 GPU in …"), compared as a set of words with the
+//   accelerator type name (gpuKey);
+// - price = the first tier's unitPrice (units + nanos / 1e9), per region in serviceRegions;
+//   n1-standard-8 = 8 × core(n1) + 30 GiB × ram(n1) + GPUs.
+
+export type PricingModel = 'spot' | 'ondemand';
+
+interface Rates {
+  core: Record<string, number>;
+  ram: Record<string, number>;
+  gpu: Record<string, number>;
+}
 
 export interface PriceTable {
-  /** region → price per hour, USD. */
-  regions: Record<
-    string,
-    { core: Record<string, number>; ram: Record<string, number>; gpu: Record<string, number> }
-  >;
+  /** region → pricing model → USD per vCPU hour / GiB hour / GPU hour, by family or gpuKey. */
+  regions: Record<string, Record<PricingModel, Rates>>;
 }
 
 export interface Sku {
@@ -36,43 +46,72 @@ function unitPrice(s: Sku): number | null {
   return Number(r.unitPrice.units ?? 0) + (r.unitPrice.nanos ?? 0) / 1e9;
 }
 
-const CORE_RAM = /^(?:Spot Preemptible )?([A-Z][A-Z0-9]*) (?:Predefined )?Instance (Core|Ram)\b/i;
-const SKIP = /custom|sole tenancy|extended|premium|commitment/i;
+const MODEL: Record<string, PricingModel> = { Preemptible: 'spot', OnDemand: 'ondemand' };
 
-export function gpuKey(description: string): string | null {
-  const m = /^(.+?) GPU\b/.exec(description);
-  return m ? m[1]!.trim().toLowerCase().replace(/\s+/g, '-') : null;
+/** Families whose SKUs do not say "<FAMILY> … Instance"; tried before the general form. */
+const FAMILY_WORDING: [RegExp, string][] = [
+  [/(?:^|Preemptible )Compute optimized (?:Core|Ram)\b/i, 'c2'],
+  [/(?:^|Preemptible )Memory-optimized Instance (?:Core|Ram)\b/i, 'm1'],
+];
+// "<FAMILY> [AMD|Arm|Intel] [Predefined] [Memory-optimized|Compute-optimized] Instance Core|Ram"
+const GENERAL =
+  /\b([A-Z][A-Z0-9]*\d[A-Z0-9]*) (?:(?:AMD|Arm|Intel) )?(?:Predefined )?(?:(?:Memory|Compute)-optimized )?Instance (?:Core|Ram)\b/i;
+const SKIP = /custom|sole tenancy|extended|premium|reserved|commitment/i;
+
+/** The machine family ("n2d", "c2", "m1") a vCPU/RAM SKU description prices, or null. */
+export function familyOf(description: string): string | null {
+  if (SKIP.test(description)) return null;
+  for (const [re, family] of FAMILY_WORDING) if (re.test(description)) return family;
+  return GENERAL.exec(description)?.[1]?.toLowerCase() ?? null;
 }
 
-/** Adds the spot SKUs of one catalog page to the table (call once per page: no page kept in memory). */
+/** What a SKU prices (vCPU, RAM or GPU), from its resourceGroup; the description only for N1-style groups. */
+function slotOf(group: string | undefined, description: string): keyof Rates | null {
+  if (group === 'GPU') return 'gpu';
+  if (group === 'CPU') return 'core';
+  if (group === 'RAM') return 'ram';
+  if (group === 'N1Standard')
+    return /\bCore\b/.test(description) ? 'core' : /\bRam\b/.test(description) ? 'ram' : null;
+  return null;
+}
+
+/**
+ * A GPU's words without vendor and product line, sorted, so the catalog's "Nvidia H100 80GB Mega"
+ * and the accelerator type nvidia-h100-mega-80gb (or "Nvidia Tesla T4" and nvidia-tesla-t4) meet.
+ */
+export function gpuKey(name: string): string | null {
+  const m = /^(?:Spot Preemptible )?(.+?) GPU\b/.exec(name);
+  const words = (m ? m[1]! : name.includes(' ') ? '' : name)
+    .toLowerCase()
+    .split(/[\s-]+/)
+    .filter((w) => w && w !== 'nvidia' && w !== 'tesla')
+    .map((w) => (w === 'plus' ? 'mega' : w)); // the catalog names the H100 Mega "Plus" in some regions
+  return words.length ? words.sort().join('-') : null;
+}
+
+/** Adds the spot and on-demand SKUs of one catalog page to the table (call once per page). */
 export function addSkus(table: PriceTable, skus: Sku[]): PriceTable {
   for (const s of skus) {
     const c = s.category;
-    if (c?.resourceFamily !== 'Compute' || c.usageType !== 'Preemptible') continue;
+    const model = MODEL[c?.usageType ?? ''];
+    if (c?.resourceFamily !== 'Compute' || !model) continue;
     const desc = s.description ?? '';
+    const slot = slotOf(c.resourceGroup, desc);
+    if (!slot) continue;
+    const key = slot === 'gpu' ? (SKIP.test(desc) ? null : gpuKey(desc)) : familyOf(desc);
     const price = unitPrice(s);
-    if (price === null) continue;
-    let slot: 'core' | 'ram' | 'gpu';
-    let key: string | null;
-    if (c.resourceGroup === 'GPU') {
-      slot = 'gpu';
-      key = gpuKey(desc);
-    } else {
-      const m = CORE_RAM.exec(desc);
-      if (!m || SKIP.test(desc)) continue;
-      slot = m[2]!.toLowerCase() === 'core' ? 'core' : 'ram';
-      key = m[1]!.toLowerCase();
-    }
-    if (!key) continue;
+    if (!key || price === null) continue;
     for (const region of s.serviceRegions ?? []) {
-      table.regions[region] ??= { core: {}, ram: {}, gpu: {} };
-      const r = table.regions[region];
-      const prev = r[slot][key];
-      r[slot][key] = prev === undefined ? price : Math.min(prev, price);
+      table.regions[region] ??= { spot: emptyRates(), ondemand: emptyRates() };
+      const r = table.regions[region][model][slot];
+      const prev = r[key];
+      r[key] = prev === undefined ? price : Math.min(prev, price);
     }
   }
   return table;
 }
+
+const emptyRates = (): Rates => ({ core: {}, ram: {}, gpu: {} });
 
 export function emptyTable(): PriceTable {
   return { regions: {} };
@@ -85,23 +124,16 @@ export interface MachineShape {
   memoryMb: number;
 }
 
-function gpuPrice(gpus: Record<string, number>, accelerator: string): number | undefined {
-  // The catalog says "Nvidia Tesla T4" for nvidia-tesla-t4 but "Nvidia Tesla A100" for nvidia-a100-80gb.
-  const alt = accelerator.startsWith('nvidia-tesla-')
-    ? accelerator.replace('nvidia-tesla-', 'nvidia-')
-    : accelerator.replace('nvidia-', 'nvidia-tesla-');
-  return gpus[accelerator] ?? gpus[alt];
-}
-
-/** Spot USD per hour of machine + accelerators in a region, or null when the table lacks a part. */
+/** USD per hour of machine + accelerators in a region, or null when the table lacks a part. */
 export function hourlyPrice(
   table: PriceTable | null,
   region: string,
   machine: MachineShape,
   accelerator: string | null,
   count = 1,
+  model: PricingModel = 'spot',
 ): number | null {
-  const r = table?.regions[region];
+  const r = table?.regions[region]?.[model];
   if (!r) return null;
   const family = machine.name.split('-')[0]!;
   const core = r.core[family];
@@ -109,7 +141,8 @@ export function hourlyPrice(
   if (core === undefined || ram === undefined) return null;
   let usd = machine.guestCpus * core + (machine.memoryMb / 1024) * ram;
   if (accelerator) {
-    const g = gpuPrice(r.gpu, accelerator);
+    const key = gpuKey(accelerator);
+    const g = key ? r.gpu[key] : undefined;
     if (g === undefined) return null;
     usd += g * count;
   }

@@ -1,6 +1,6 @@
 // Zone choice (pure): zones matching zone_regex (anchored at the start, Python re.match) that offer
 // the machine type and the accelerator, ranked by (mymlops VMs already in the region with that
-// accelerator, then the region's spot price of machine + GPUs). Zones to avoid (the zone a retried
+// accelerator, then the region's price of machine + GPUs). Zones to avoid (the zone a retried
 // commit was preempted in) go last.
 import { safeRegExp } from '../../util/regex.js';
 
@@ -10,9 +10,11 @@ export interface ZoneRankInput {
   machineZones: string[];
   /** Zones that offer the accelerator (null: no accelerator requested). */
   acceleratorZones: string[] | null;
+  /** Regions the VM may go to (those gcp.subnetwork names a subnetwork for); null: any. */
+  regions?: string[] | null;
   /** Live mymlops VMs per region (already filtered to the same accelerator). */
   load: Record<string, number>;
-  /** Spot USD/hour in a region, null when unknown. */
+  /** USD/hour in a region (spot or on-demand, as the VM runs), null when unknown. */
   price: (region: string) => number | null;
   avoidZones?: string[];
 }
@@ -41,12 +43,16 @@ export function rankZones(i: ZoneRankInput): RankResult {
       message: `instance.zone_regex '${i.zoneRegex}' is not a valid regular expression`,
     };
   const acc = i.acceleratorZones ? new Set(i.acceleratorZones) : null;
-  const zones = [...new Set(i.machineZones)].filter((z) => re.test(z) && (!acc || acc.has(z)));
+  const regions = i.regions ? new Set(i.regions) : null;
+  const zones = [...new Set(i.machineZones)].filter(
+    (z) => re.test(z) && (!acc || acc.has(z)) && (!regions || regions.has(regionOf(z))),
+  );
   if (zones.length === 0) {
+    const where = regions ? ` in the regions of gcp.subnetwork (${[...regions].join(', ')})` : '';
     return {
       ok: false,
       reason: 'no_zone',
-      message: `no zone matching '${i.zoneRegex}' offers ${acc ? 'this machine type with this accelerator' : 'this machine type'}`,
+      message: `no zone matching '${i.zoneRegex}'${where} offers ${acc ? 'this machine type with this accelerator' : 'this machine type'}`,
     };
   }
   const avoid = new Set(i.avoidZones ?? []);
@@ -64,8 +70,8 @@ export function rankZones(i: ZoneRankInput): RankResult {
   );
   const note = missing
     ? ranked.every((z) => z.hourly === null)
-      ? 'no spot prices known: zones ranked by load alone'
-      : 'spot prices missing for some regions: those rank after priced ones at equal load'
+      ? 'no prices known: zones ranked by load alone'
+      : 'prices missing for some regions: those rank after priced ones at equal load'
     : null;
   return { ok: true, zones: ranked, note };
 }

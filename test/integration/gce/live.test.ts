@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import { hourlyPrice } from '../../../src/core/zones/prices.js';
-import { spotPrices } from '../../../src/adapters/gce/prices.js';
+import { computePrices } from '../../../src/adapters/gce/prices.js';
 import { tokenSource } from '../../../src/adapters/gce/auth.js';
 
 const live = process.env['MYMLOPS_LIVE_GCE'] === '1';
@@ -29,7 +29,7 @@ describe('live Compute Engine (MYMLOPS_LIVE_GCE=1)', {
     const acc = await c.acceleratorZones('nvidia-tesla-t4');
     assert.ok(acc.length > 0);
     await c.instances('labels.mymlops:*');
-    const prices = await spotPrices(tokenSource(env), env);
+    const prices = await computePrices(tokenSource(env), env);
     assert.equal(prices.problem, null);
     const p = hourlyPrice(
       prices.table,

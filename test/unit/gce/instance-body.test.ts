@@ -5,6 +5,7 @@ import {
   checkMetadataSize,
   instanceBody,
   labelValue,
+  networkInterface,
   snapshotPath,
 } from '../../../src/adapters/backends/gce/instance-body.js';
 import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
@@ -15,7 +16,7 @@ import type { InstanceResource } from '../../../src/adapters/gce/client.js';
 
 const gcp = {
   project: 'p',
-  network: 'global/networks/default',
+  network: null,
   subnetwork: null,
   service_account: 'default',
 };
@@ -95,14 +96,91 @@ test('insert body: standard provisioning without spot, no GPU', () => {
     plan: p2,
     project: 'p',
     zone: 'z-a',
-    gcp: { ...gcp, subnetwork: 'regions/r/subnetworks/s' },
+    gcp,
     jobConfig: {},
     keys: {},
   }) as Record<string, any>;
   assert.equal(b['scheduling'].provisioningModel, 'STANDARD');
   assert.equal(b['guestAccelerators'], undefined);
-  assert.equal(b['networkInterfaces'][0].subnetwork, 'regions/r/subnetworks/s');
 });
+
+const nat = [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }];
+const subnetCases: {
+  name: string;
+  network: string | null;
+  subnetwork: Record<string, string> | null;
+  zone: string;
+  want: Record<string, unknown> | RegExp;
+}[] = [
+  {
+    name: 'nothing configured: the default network',
+    network: null,
+    subnetwork: null,
+    zone: 'us-east1-c',
+    want: { network: 'global/networks/default', accessConfigs: nat },
+  },
+  {
+    name: 'a subnetwork alone: no network (the API infers it)',
+    network: null,
+    subnetwork: { 'us-east1': 'regions/us-east1/subnetworks/ml' },
+    zone: 'us-east1-c',
+    want: { subnetwork: 'regions/us-east1/subnetworks/ml', accessConfigs: nat },
+  },
+  {
+    name: 'network and subnetwork both configured: both sent',
+    network: 'global/networks/vpc',
+    subnetwork: { 'us-east1': 'regions/us-east1/subnetworks/ml' },
+    zone: 'us-east1-b',
+    want: {
+      network: 'global/networks/vpc',
+      subnetwork: 'regions/us-east1/subnetworks/ml',
+      accessConfigs: nat,
+    },
+  },
+  {
+    name: "a map: the zone's region picks",
+    network: null,
+    subnetwork: {
+      'us-east1': 'regions/us-east1/subnetworks/a',
+      'europe-west4': 'regions/europe-west4/subnetworks/b',
+    },
+    zone: 'europe-west4-a',
+    want: { subnetwork: 'regions/europe-west4/subnetworks/b', accessConfigs: nat },
+  },
+  {
+    name: 'the dry-run placeholder zone: every subnetwork named',
+    network: null,
+    subnetwork: {
+      'us-east1': 'regions/us-east1/subnetworks/a',
+      'us-west1': 'regions/us-west1/subnetworks/b',
+    },
+    zone: '<zone chosen at launch>',
+    want: {
+      subnetwork: 'regions/us-east1/subnetworks/a | regions/us-west1/subnetworks/b',
+      accessConfigs: nat,
+    },
+  },
+  {
+    name: 'a zone of an unmapped region is refused (zone ranking never offers it)',
+    network: null,
+    subnetwork: { 'us-east1': 'regions/us-east1/subnetworks/a' },
+    zone: 'us-west1-a',
+    want: /no subnetwork for region us-west1 \(zone us-west1-a\)/,
+  },
+];
+
+for (const c of subnetCases) {
+  test(`network interface: ${c.name}`, () => {
+    const g = { ...gcp, network: c.network, subnetwork: c.subnetwork };
+    if (c.want instanceof RegExp) {
+      assert.throws(() => networkInterface(g, c.zone), c.want);
+      return;
+    }
+    assert.deepEqual(networkInterface(g, c.zone), c.want);
+    const b = instanceBody({ plan, project: 'p', zone: c.zone, gcp: g, jobConfig: {}, keys: {} });
+    assert.deepEqual(b['networkInterfaces'], [c.want]);
+  });
+}
 
 test('metadata limits name the value that is too big', () => {
   assert.throws(

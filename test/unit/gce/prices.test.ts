@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { addSkus, emptyTable, gpuKey, hourlyPrice, type Sku } from '../../../src/core/zones/prices.js';
+import {
+  addSkus,
+  emptyTable,
+  familyOf,
+  gpuKey,
+  hourlyPrice,
+  type Sku,
+} from '../../../src/core/zones/prices.js';
 
 const skus = (
   JSON.parse(readFileSync(new URL('../../fixtures/gce/billing-skus.json', import.meta.url), 'utf8')) as {
@@ -11,14 +18,17 @@ const skus = (
 const table = addSkus(emptyTable(), skus);
 const n1s4 = { name: 'n1-standard-4', guestCpus: 4, memoryMb: 15360 };
 
-test('spot SKUs only, per region, keyed by family and accelerator', () => {
-  assert.deepEqual(table.regions['us-central1']!.core, { n1: 0.007, e2: 0.0065 });
-  assert.deepEqual(table.regions['us-central1']!.ram, { n1: 0.001, e2: 0.00087 });
-  assert.equal(table.regions['us-east1']!.gpu['nvidia-tesla-t4'], 0.12);
-  assert.equal(table.regions['us-central1']!.gpu['nvidia-tesla-a100-80gb'], 1.1);
-  assert.equal(table.regions['southamerica-east1']!.core['n1'], 0.014);
-  // on-demand, commitment, custom and storage SKUs are skipped
-  assert.equal(table.regions['southamerica-east1']!.ram['n1'], undefined);
+test('spot and on-demand SKUs apart, per region, keyed by family and accelerator', () => {
+  const spot = table.regions['us-central1']!.spot;
+  assert.deepEqual(spot.core, { n1: 0.007, e2: 0.0065 });
+  assert.deepEqual(spot.ram, { n1: 0.001, e2: 0.00087 });
+  assert.equal(table.regions['us-east1']!.spot.gpu['t4'], 0.12);
+  assert.equal(spot.gpu['80gb-a100'], 1.1);
+  assert.equal(table.regions['southamerica-east1']!.spot.core['n1'], 0.014);
+  // commitment, custom and storage SKUs are skipped; on-demand ones land in their own table
+  assert.equal(table.regions['southamerica-east1']!.spot.ram['n1'], undefined);
+  assert.ok(table.regions['us-central1']!.ondemand.core['n1']! > spot.core['n1']!);
+  assert.ok(table.regions['us-central1']!.ondemand.gpu['t4']! > spot.gpu['t4']!);
 });
 
 test('hourly price = vCPUs × core + GiB × ram + GPUs', () => {
@@ -39,11 +49,268 @@ test('hourly price = vCPUs × core + GiB × ram + GPUs', () => {
   assert.equal(hourlyPrice(null, 'us-central1', n1s4, null), null);
 });
 
-test('gpu key from description', () => {
-  assert.equal(
-    gpuKey('Nvidia Tesla T4 GPU attached to Spot Preemptible VMs running in Americas'),
-    'nvidia-tesla-t4',
-  );
-  assert.equal(gpuKey('Nvidia L4 GPU running in Americas'), 'nvidia-l4');
+// Descriptions as the catalog words them (quoted by public pricing tools and catalog dumps), with
+// the category each comes with.
+const sku = (description: string, resourceGroup: string, usageType: string, usd: number): Sku => ({
+  description,
+  category: { resourceFamily: 'Compute', resourceGroup, usageType },
+  serviceRegions: ['us-central1'],
+  pricingInfo: [
+    {
+      pricingExpression: {
+        tieredRates: [{ unitPrice: { units: String(Math.floor(usd)), nanos: Math.round((usd % 1) * 1e9) } }],
+      },
+    },
+  ],
+});
+
+const real: [Sku, 'spot' | 'ondemand', 'core' | 'ram' | 'gpu', string | null][] = [
+  [
+    sku(
+      'Spot Preemptible N1 Predefined Instance Core running in Americas',
+      'N1Standard',
+      'Preemptible',
+      0.01,
+    ),
+    'spot',
+    'core',
+    'n1',
+  ],
+  [
+    sku('Preemptible N1 Predefined Instance Ram running in Americas', 'N1Standard', 'Preemptible', 0.001),
+    'spot',
+    'ram',
+    'n1',
+  ],
+  [
+    sku('N1 Predefined Instance Core running in Americas', 'N1Standard', 'OnDemand', 0.03),
+    'ondemand',
+    'core',
+    'n1',
+  ],
+  [
+    sku('Spot Preemptible N2 Instance Core running in Americas', 'CPU', 'Preemptible', 0.01),
+    'spot',
+    'core',
+    'n2',
+  ],
+  [
+    sku('Spot Preemptible N2D AMD Instance Core running in Americas', 'CPU', 'Preemptible', 0.01),
+    'spot',
+    'core',
+    'n2d',
+  ],
+  [sku('N4 Instance Ram running in Americas', 'RAM', 'OnDemand', 0.004), 'ondemand', 'ram', 'n4'],
+  [sku('E2 Instance Core running in Americas', 'CPU', 'OnDemand', 0.02), 'ondemand', 'core', 'e2'],
+  [
+    sku('Spot Preemptible Compute optimized Core running in Americas', 'CPU', 'Preemptible', 0.006),
+    'spot',
+    'core',
+    'c2',
+  ],
+  [sku('Compute optimized Ram running in Americas', 'RAM', 'OnDemand', 0.004), 'ondemand', 'ram', 'c2'],
+  [
+    sku('Spot Preemptible C2D AMD Instance Ram running in Americas', 'RAM', 'Preemptible', 0.001),
+    'spot',
+    'ram',
+    'c2d',
+  ],
+  [
+    sku('Spot Preemptible C3 Instance Core running in Americas', 'CPU', 'Preemptible', 0.005),
+    'spot',
+    'core',
+    'c3',
+  ],
+  [
+    sku('Spot Preemptible C3D Instance Core running in Americas', 'CPU', 'Preemptible', 0.005),
+    'spot',
+    'core',
+    'c3d',
+  ],
+  [
+    sku('Spot Preemptible C4 Instance Ram running in Americas', 'RAM', 'Preemptible', 0.001),
+    'spot',
+    'ram',
+    'c4',
+  ],
+  [
+    sku('Spot Preemptible T2A Arm Instance Ram running in Americas', 'RAM', 'Preemptible', 0.001),
+    'spot',
+    'ram',
+    't2a',
+  ],
+  [
+    sku('Spot Preemptible T2D AMD Instance Core running in Americas', 'CPU', 'Preemptible', 0.008),
+    'spot',
+    'core',
+    't2d',
+  ],
+  [
+    sku('Spot Preemptible Memory-optimized Instance Core running in Americas', 'CPU', 'Preemptible', 0.01),
+    'spot',
+    'core',
+    'm1',
+  ],
+  [
+    sku('Memory-optimized Instance Ram running in Americas', 'RAM', 'OnDemand', 0.005),
+    'ondemand',
+    'ram',
+    'm1',
+  ],
+  [
+    sku('Spot Preemptible M2 Memory-optimized Instance Core running in Americas', 'CPU', 'Preemptible', 0.01),
+    'spot',
+    'core',
+    'm2',
+  ],
+  [
+    sku('Spot Preemptible M3 Memory-optimized Instance Ram running in Tokyo', 'RAM', 'Preemptible', 0.0014),
+    'spot',
+    'ram',
+    'm3',
+  ],
+  [
+    sku('Spot Preemptible A2 Instance Core running in Americas', 'CPU', 'Preemptible', 0.01),
+    'spot',
+    'core',
+    'a2',
+  ],
+  [
+    sku('Spot Preemptible A3 Instance Ram running in Americas', 'RAM', 'Preemptible', 0.002),
+    'spot',
+    'ram',
+    'a3',
+  ],
+  [sku('G2 Instance Core running in Americas', 'CPU', 'OnDemand', 0.02), 'ondemand', 'core', 'g2'],
+  [
+    sku(
+      'Nvidia Tesla T4 GPU attached to Spot Preemptible VMs running in Americas',
+      'GPU',
+      'Preemptible',
+      0.14,
+    ),
+    'spot',
+    'gpu',
+    't4',
+  ],
+  [sku('Nvidia Tesla T4 GPU running in Americas', 'GPU', 'OnDemand', 0.35), 'ondemand', 'gpu', 't4'],
+  [sku('Spot Preemptible Nvidia L4 GPU in Americas', 'GPU', 'Preemptible', 0.22), 'spot', 'gpu', 'l4'],
+  [sku('Nvidia Tesla A100 GPU running in Americas', 'GPU', 'OnDemand', 2.9), 'ondemand', 'gpu', 'a100'],
+  [
+    sku(
+      'Nvidia H100 80GB Mega GPU attached to Spot Preemptible VMs running in Tokyo',
+      'GPU',
+      'Preemptible',
+      9.27,
+    ),
+    'spot',
+    'gpu',
+    '80gb-h100-mega',
+  ],
+  // skipped: custom, extended memory, sole tenancy, commitments, f1/g1 shapes
+  [
+    sku('Spot Preemptible N2 Custom Instance Ram running in Japan', 'RAM', 'Preemptible', 0.0013),
+    'spot',
+    'ram',
+    null,
+  ],
+  [
+    sku('N2 Custom Extended Instance Ram running in Americas', 'RAM', 'OnDemand', 0.009),
+    'ondemand',
+    'ram',
+    null,
+  ],
+  [
+    sku('C2 Sole Tenancy Instance Core running in Americas', 'CPU', 'OnDemand', 0.04),
+    'ondemand',
+    'core',
+    null,
+  ],
+  [sku('Commitment v1: N2 Cpu in Americas for 1 Year', 'CPU', 'Commit1Yr', 0.02), 'ondemand', 'core', null],
+  [
+    sku('Spot Preemptible Small Instance with 1 VCPU running in Japan', 'G1Small', 'Preemptible', 0.0129),
+    'spot',
+    'core',
+    null,
+  ],
+];
+
+test('real SKU descriptions: family, what is priced, spot or on-demand', () => {
+  for (const [s, model, slot, key] of real) {
+    const t = addSkus(emptyTable(), [s]);
+    const rates = t.regions['us-central1']?.[model][slot] ?? {};
+    if (key === null) {
+      assert.deepEqual(t.regions['us-central1'] ?? null, null, `skipped: ${s.description}`);
+      continue;
+    }
+    assert.deepEqual(Object.keys(rates), [key], s.description);
+  }
+});
+
+test('every family of the catalog gets a spot and an on-demand price from its own SKUs', () => {
+  const families = [
+    'n1',
+    'n2',
+    'n2d',
+    'n4',
+    'e2',
+    'c2',
+    'c2d',
+    'c3',
+    'c3d',
+    'c4',
+    't2a',
+    't2d',
+    'm1',
+    'm2',
+    'm3',
+    'a2',
+    'a3',
+    'g2',
+  ];
+  const word: Record<string, string> = {
+    n1: 'N1 Predefined Instance',
+    n2d: 'N2D AMD Instance',
+    c2: 'Compute optimized',
+    c2d: 'C2D AMD Instance',
+    t2a: 'T2A Arm Instance',
+    t2d: 'T2D AMD Instance',
+    m1: 'Memory-optimized Instance',
+    m2: 'M2 Memory-optimized Instance',
+    m3: 'M3 Memory-optimized Instance',
+  };
+  const all: Sku[] = [];
+  for (const f of families) {
+    const w = word[f] ?? `${f.toUpperCase()} Instance`;
+    const group = (r: string) => (f === 'n1' ? 'N1Standard' : r);
+    all.push(
+      sku(`Spot Preemptible ${w} Core running in Americas`, group('CPU'), 'Preemptible', 0.01),
+      sku(`Spot Preemptible ${w} Ram running in Americas`, group('RAM'), 'Preemptible', 0.001),
+      sku(`${w} Core running in Americas`, group('CPU'), 'OnDemand', 0.04),
+      sku(`${w} Ram running in Americas`, group('RAM'), 'OnDemand', 0.004),
+    );
+  }
+  const t = addSkus(emptyTable(), all);
+  for (const f of families) {
+    const shape = { name: `${f}-standard-4`, guestCpus: 4, memoryMb: 16384 };
+    assert.equal(hourlyPrice(t, 'us-central1', shape, null, 1, 'spot'), 4 * 0.01 + 16 * 0.001, f);
+    assert.equal(hourlyPrice(t, 'us-central1', shape, null, 1, 'ondemand'), 4 * 0.04 + 16 * 0.004, f);
+  }
+});
+
+test('family and gpu keys', () => {
+  assert.equal(familyOf('Spot Preemptible A3Plus Instance Ram running in Tokyo'), 'a3plus');
+  assert.equal(familyOf('SSD backed PD Capacity'), null);
+  const pairs: [string, string][] = [
+    ['nvidia-tesla-t4', 'Nvidia Tesla T4 GPU attached to Spot Preemptible VMs running in Americas'],
+    ['nvidia-l4', 'Nvidia L4 GPU running in Americas'],
+    ['nvidia-tesla-a100', 'Nvidia Tesla A100 GPU running in Americas'],
+    ['nvidia-a100-80gb', 'Nvidia Tesla A100 80GB GPU attached to Spot Preemptible VMs running in Americas'],
+    ['nvidia-h100-80gb', 'Nvidia H100 80GB GPU running in Americas'],
+    ['nvidia-h100-mega-80gb', 'Nvidia H100 80GB Plus GPU running in Americas'],
+    ['nvidia-tesla-v100', 'Nvidia Tesla V100 GPU running in Americas'],
+  ];
+  for (const [acc, desc] of pairs) assert.equal(gpuKey(acc), gpuKey(desc), `${acc} ~ ${desc}`);
+  assert.notEqual(gpuKey('nvidia-tesla-a100'), gpuKey('nvidia-a100-80gb'));
   assert.equal(gpuKey('no gpu here'), null);
 });

@@ -90,3 +90,26 @@ test('regionOf', () => {
   assert.equal(regionOf('us-central1-a'), 'us-central1');
   assert.equal(regionOf('europe-west4-b'), 'europe-west4');
 });
+
+test('gcp.subnetwork limits the zones to the regions it names', () => {
+  const base = { zoneRegex: '.*', machineZones: zones, acceleratorZones: null, load: {}, price: () => 0.1 };
+  const cases: { regions: string[] | null; want: string[] | RegExp }[] = [
+    { regions: null, want: ['europe-west4-a', 'us-central1-a', 'us-central1-b', 'us-east1-c', 'us-west1-a'] },
+    { regions: ['us-central1'], want: ['us-central1-a', 'us-central1-b'] },
+    { regions: ['us-east1', 'europe-west4'], want: ['europe-west4-a', 'us-east1-c'] },
+    { regions: ['asia-east1'], want: /in the regions of gcp.subnetwork \(asia-east1\)/ },
+  ];
+  for (const c of cases) {
+    const r = rankZones({ ...base, regions: c.regions });
+    if (c.want instanceof RegExp) {
+      assert.ok(!r.ok && r.reason === 'no_zone');
+      assert.match(r.message, c.want);
+    } else {
+      assert.ok(r.ok);
+      assert.deepEqual(
+        r.zones.map((z) => z.zone),
+        c.want,
+      );
+    }
+  }
+});

@@ -2,7 +2,7 @@
 // so it publishes status "cancelled" itself like on the local backend; then the VM is deleted (at
 // once when it is stopped, or after graceMs when the job does not end).
 import type { GceClient } from '../../gce/client.js';
-import { GceApiError } from '../../gce/errors.js';
+import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 import { sleep } from './serial-log.js';
 import { VM_DONE_MARKER } from './startup-script.js';
 
@@ -30,6 +30,9 @@ export async function cancelVm(
     const op = await c.deleteInstance(zone, machineName);
     await c.waitOperation(zone, op, 5 * 60_000);
   } catch (e) {
-    if (!gone(e)) throw e; // a 404: the VM deleted itself after publishing
+    if (gone(e)) return; // the VM deleted itself after publishing
+    if (e instanceof GceUnavailable)
+      throw e.during(`the VM may still be running; cancel it again with \`mymlops cancel ${machineName}\``);
+    throw e;
   }
 }

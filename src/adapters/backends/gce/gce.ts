@@ -102,7 +102,14 @@ export class GceBackend implements ComputeBackend {
 
   /** Ranked zones for the plan's machine (exported for dev VMs and `--dry-run`). */
   chooseZones(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): Promise<ZoneChoice> {
-    return chooseZones({ client: () => this.client(), tokens: () => this.tokens!, env: this.env }, plan);
+    const subnetworkRegions = this.gcp.subnetwork ? Object.keys(this.gcp.subnetwork) : null;
+    const deps = {
+      client: () => this.client(),
+      tokens: () => this.tokens!,
+      env: this.env,
+      subnetworkRegions,
+    };
+    return chooseZones(deps, plan);
   }
 
   prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {

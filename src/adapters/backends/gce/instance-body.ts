@@ -1,5 +1,6 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
 import type { GcpConfig } from '../../../config/types.js';
+import { regionOf } from '../../../core/zones/rank.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../types.js';
 import { devStartupScript } from './dev-startup-script.js';
@@ -94,6 +95,36 @@ export function checkMetadataSize(items: MetadataItem[]): void {
   }
 }
 
+export const DEFAULT_NETWORK = 'global/networks/default';
+
+/**
+ * The VM's one network interface in `zone`. With a subnetwork the API infers the network, so none
+ * is sent unless configured; the subnetwork is the one of the zone's region (zone ranking only
+ * offers zones of regions that have one). The zone may be describeLaunch's placeholder: then the
+ * preview names every configured subnetwork.
+ */
+export function networkInterface(gcp: GcpConfig, zone: string): Record<string, unknown> {
+  const subs = gcp.subnetwork;
+  let subnetwork: string | null = null;
+  if (subs) {
+    subnetwork = subs[regionOf(zone)] ?? null;
+    if (!subnetwork && !/^[a-z]+-[a-z]+[0-9]+-[a-z]$/.test(zone))
+      subnetwork = Object.values(subs).join(' | ');
+    if (!subnetwork)
+      throw new UserError(
+        `gcp.subnetwork names no subnetwork for region ${regionOf(zone)} (zone ${zone})`,
+        'add the region to gcp.subnetwork',
+      );
+  }
+  const network = gcp.network ?? (subnetwork ? null : DEFAULT_NETWORK);
+  return {
+    ...(network ? { network } : {}),
+    ...(subnetwork ? { subnetwork } : {}),
+    // An external address so the VM reaches the git host without Cloud NAT.
+    accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }],
+  };
+}
+
 export function instanceBody(i: BodyInput): Record<string, unknown> {
   const inst = i.plan.instance;
   if (!inst)
@@ -134,14 +165,7 @@ export function instanceBody(i: BodyInput): Record<string, unknown> {
         },
       },
     ],
-    networkInterfaces: [
-      {
-        network: i.gcp.network,
-        ...(i.gcp.subnetwork ? { subnetwork: i.gcp.subnetwork } : {}),
-        // An external address so the VM reaches the git host without Cloud NAT.
-        accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }],
-      },
-    ],
+    networkInterfaces: [networkInterface(i.gcp, z)],
     serviceAccounts: [{ email: i.gcp.service_account, scopes: SCOPES }],
     scheduling,
     ...(inst.accelerator

@@ -43,7 +43,7 @@ export async function launchInZones(
       keys: ctx.keys,
     });
     ctx.notify(
-      `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (spot ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
+      `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (${plan.instance?.spot ? 'spot' : 'on-demand'} ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
     );
     try {
       const op = await c.insertInstance(z.zone, body);

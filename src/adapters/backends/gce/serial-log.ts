@@ -2,7 +2,7 @@
 // done when the job's end marker appears or the VM is gone or stopped.
 import type { LogChunk } from '../../../core/model.js';
 import type { GceClient } from '../../gce/client.js';
-import { GceApiError } from '../../gce/errors.js';
+import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 import { VM_DONE_MARKER } from './startup-script.js';
 
 export interface SerialLogState {
@@ -26,11 +26,38 @@ export async function readSerialLog(
   if (wait > 0) await sleep(wait);
   st.lastRead.set(machineName, Date.now());
   const c = await client();
+  try {
+    return await readOnce(st, c, zone, machineName, from);
+  } catch (e) {
+    if (!(e instanceof GceUnavailable)) throw e;
+    throw e.during(`the job keeps running; follow it again with \`mymlops logs ${machineName} -f\``);
+  }
+}
+
+/** Machine states that write no more output (until started again). */
+const STOPPED = ['STOPPING', 'TERMINATED', 'STOPPED', 'SUSPENDING', 'SUSPENDED'];
+
+async function readOnce(
+  st: SerialLogState,
+  c: GceClient,
+  zone: string,
+  machineName: string,
+  from: number,
+): Promise<LogChunk> {
+  const instance = () =>
+    c.getInstance(zone, machineName).catch((e: unknown) => {
+      if (e instanceof GceApiError && e.status === 404) return null;
+      throw e;
+    });
   let r: { contents: string; start: number; next: number };
   try {
     r = await c.serialPort(zone, machineName, from);
   } catch (e) {
     if (e instanceof GceApiError && e.status === 404) return { text: '', next: from, done: true };
+    // The serial port answers 503 while a VM is stopping: a stopped VM has nothing more to say.
+    if (!(e instanceof GceUnavailable)) throw e;
+    const inst = await instance();
+    if (!inst || STOPPED.includes(inst.status)) return { text: '', next: from, done: true };
     throw e;
   }
   let text = r.contents;
@@ -40,11 +67,8 @@ export async function readSerialLog(
   let done = st.ended.has(machineName);
   if (!done && !text) {
     // No output: a stopped (e.g. preempted) VM will not write more.
-    const inst = await c.getInstance(zone, machineName).catch((e: unknown) => {
-      if (e instanceof GceApiError && e.status === 404) return null;
-      throw e;
-    });
-    done = !inst || ['STOPPING', 'TERMINATED', 'STOPPED', 'SUSPENDED'].includes(inst.status);
+    const inst = await instance();
+    done = !inst || STOPPED.includes(inst.status);
   }
   return { text, next: r.next, done };
 }

@@ -1,11 +1,13 @@
 // Zone choice for a launch: the zones offering the machine (and accelerator), ranked by how many of
-// our VMs already run in each region and by spot price, with the caller's avoided zones last.
+// our VMs already run in each region and by price (spot or on-demand, as the VM will run), with
+// the caller's avoided zones last.
 import { UserError } from '../../../errors.js';
 import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
 import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
 import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
-import { spotPrices } from '../../gce/prices.js';
+import { GceUnavailable } from '../../gce/errors.js';
+import { computePrices } from '../../gce/prices.js';
 import type { LaunchPlan } from '../types.js';
 
 export interface ZoneChoice {
@@ -21,6 +23,8 @@ export interface ZoneChoiceDeps {
   /** The token source (set once the client exists), also used for the billing catalog. */
   tokens: () => TokenSource;
   env: NodeJS.ProcessEnv;
+  /** Regions with a configured subnetwork (gcp.subnetwork); null: any region. */
+  subnetworkRegions?: string[] | null;
 }
 
 export async function chooseZones(
@@ -38,8 +42,11 @@ export async function chooseZones(
     c.machineTypeZones(inst.machine_type),
     inst.accelerator ? c.acceleratorZones(inst.accelerator) : Promise.resolve(null),
     c.instances('labels.mymlops:*'),
-    spotPrices(deps.tokens(), deps.env),
-  ]);
+    computePrices(deps.tokens(), deps.env),
+  ]).catch((e: unknown) => {
+    if (e instanceof GceUnavailable) throw e.during('nothing was created; commit again in a minute');
+    throw e;
+  });
   if (machineZones.length === 0)
     throw new UserError(
       `machine type ${inst.machine_type} exists in no zone of project ${c.project}`,
@@ -61,8 +68,17 @@ export async function chooseZones(
     zoneRegex: inst.zone_regex,
     machineZones: machineZones.map((m) => m.zone),
     acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
+    regions: deps.subnetworkRegions ?? null,
     load,
-    price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
+    price: (region) =>
+      hourlyPrice(
+        prices.table,
+        region,
+        shape,
+        inst.accelerator,
+        inst.accelerator_count,
+        inst.spot ? 'spot' : 'ondemand',
+      ),
     avoidZones: plan.avoidZones ?? [],
   });
   if (!r.ok)
@@ -70,7 +86,9 @@ export async function chooseZones(
       r.message,
       r.reason === 'bad_regex'
         ? 'fix instance.zone_regex'
-        : 'widen instance.zone_regex or change machine_type / accelerator',
+        : deps.subnetworkRegions
+          ? 'widen instance.zone_regex, add a region to gcp.subnetwork, or change machine_type / accelerator'
+          : 'widen instance.zone_regex or change machine_type / accelerator',
     );
   const note = r.note ? `${r.note}${prices.problem ? ` (${prices.problem})` : ''}` : null;
   return { zones: r.zones, shape, note };

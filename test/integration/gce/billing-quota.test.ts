@@ -1,0 +1,68 @@
+// The billing catalog call names the ADC file's quota project (x-goog-user-project), since its URL
+// names no project; without one, no such header is sent.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { tokenSource } from '../../../src/adapters/gce/auth.js';
+import { fetchPriceTable } from '../../../src/adapters/gce/prices.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-quota-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function adc(extra: Record<string, unknown>): string {
+  const f = join(tmp, `adc-${Object.keys(extra).length}.json`);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      type: 'authorized_user',
+      client_id: 'c',
+      client_secret: 's',
+      refresh_token: 'r',
+      ...extra,
+    }),
+  );
+  return f;
+}
+
+test('quota project: from the ADC file, GOOGLE_CLOUD_QUOTA_PROJECT first, none without either', () => {
+  const withQuota = adc({ quota_project_id: 'billing-proj' });
+  const without = adc({});
+  assert.equal(tokenSource({ GOOGLE_APPLICATION_CREDENTIALS: withQuota }).quotaProject?.(), 'billing-proj');
+  assert.equal(
+    tokenSource({
+      GOOGLE_APPLICATION_CREDENTIALS: withQuota,
+      GOOGLE_CLOUD_QUOTA_PROJECT: 'env-proj',
+    }).quotaProject?.(),
+    'env-proj',
+  );
+  assert.equal(tokenSource({ GOOGLE_APPLICATION_CREDENTIALS: without }).quotaProject?.(), null);
+});
+
+test('the catalog request carries x-goog-user-project only when there is a quota project', async () => {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ skus: [] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`;
+  try {
+    for (const quota of ['billing-proj', null]) {
+      await fetchPriceTable(
+        { token: async () => 'tok', invalidate: () => {}, description: 'fake', quotaProject: () => quota },
+        base,
+      );
+    }
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0]!['x-goog-user-project'], 'billing-proj');
+  assert.equal(seen[0]!['authorization'], 'Bearer tok');
+  assert.equal(seen[1]!['x-goog-user-project'], undefined);
+});
