@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
     for (let i = 0; i < 6; i++) {
       await page.goto(url);
       // The page's User Timing entry per render of the table (src/dashboard/web/main.ts).
-      await page.waitForFunction(`performance.getEntriesByName('mymlops render').length > 0`);
+      await page.waitForFunction(() => performance.getEntriesByName('mymlops render').length > 0);
       const r = (await page.evaluate(
         `(() => { const api = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/status'));
           const first = performance.getEntriesByName('mymlops render')[0];
