@@ -1,7 +1,7 @@
 // Builds the CLI and the dashboard's browser code:
-// - tsc → dist/ (one file per module: what the benchmarks load directly);
-// - esbuild → dist/cli/cli.cjs (the executable's bundle: loading ~150 small ESM files cost each run
-//   ~60 ms of a ~200 ms start-up, see below for why it is CommonJS);
+// - tsc → dist/ (one file per module: what the benchmarks load directly; not shipped);
+// - esbuild → dist/cli/cli.cjs (the executable's bundle and the package's only code: loading ~150
+//   small ESM files cost each run ~60 ms of a ~200 ms start-up, see below for why it is CommonJS);
 // - esbuild → assets/dashboard/ (the page, no CDN).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -35,6 +35,7 @@ await build({
   supported: { 'dynamic-import': false },
   // Loaded only on the rare path that needs it (Application Default Credentials).
   external: ['google-auth-library'],
+  // For debugging a local build (node --enable-source-maps); not shipped (package.json "files").
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -1,8 +1,8 @@
 // `mymlops init`: a starter config for the local backend, with an output repository as a bare
 // repo under MYMLOPS_HOME. Refuses to overwrite; writes the file last so a failure leaves nothing.
 import { packagePath } from '../util/package-root.js';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { git } from '../adapters/git/git.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -23,6 +23,9 @@ async function ensureBare(path: string, branch: string): Promise<void> {
   mkdirSync(path, { recursive: true });
   await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`, path]);
 }
+
+/** The copy of the schema `init` writes next to mymlops.yml (for editors; `validate` needs none). */
+export const SCHEMA_COPY = 'mymlops.schema.json';
 
 export function schemaPath(): string {
   return packagePath('schema', 'mymlops.schema.json');
@@ -47,8 +50,10 @@ export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = proce
   const outputRepo = join(home, 'repos', `${name}-output.git`);
   if (!origin) await ensureBare(sourceUrl, branch);
   await ensureBare(outputRepo, 'master');
-  const schema = relative(dir, schemaPath());
-  const text = `# yaml-language-server: $schema=${schema}
+  // The schema goes next to the config, committed with it: a path into wherever mymlops happens to
+  // be installed would differ on every machine that checks the file out.
+  copyFileSync(schemaPath(), join(dir, SCHEMA_COPY));
+  const text = `# yaml-language-server: $schema=./${SCHEMA_COPY}
 # mymlops.yml — written by \`mymlops init\`. Reference: the README's "Config" section.
 # Values may use \${NAME} placeholders, filled from .env next to this file or the environment.
 

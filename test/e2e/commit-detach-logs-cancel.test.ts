@@ -6,17 +6,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-logs-'));
 const home = join(tmp, 'home');
 const out = join(tmp, 'out.git');
 const repo = join(tmp, 'repo');
 const env = { MYMLOPS_HOME: home };
-let id = '';
+const started: string[] = [];
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  for (const id of started)
+    try {
+      process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
+    } catch {}
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -26,32 +28,40 @@ before(() => {
   writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
 });
 
-const waitFor = async (what: string, fn: () => boolean) => {
-  const end = Date.now() + 30_000;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+/** `commit --detach` of the slow notebook; each test starts the job it needs. */
+function detach(): { id: string; stdout: string } {
+  const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach', '-n', 'long one'], { cwd: repo, env });
+  assert.equal(r.code, 0, r.stderr);
+  const id = /commit (\d{8}_\d{6}) running on mymlops-\d{8}-\d{6} \(local\)/.exec(r.stdout)![1]!;
+  started.push(id);
+  return { id, stdout: r.stdout };
+}
+
+/** A detached job once its command runs (what `logs` shows by then). */
+async function running(): Promise<string> {
+  const { id } = detach();
+  await waitFor(() => runCli(['logs', id], { cwd: repo, env }).stdout.includes('mymlops: running:'), {
+    what: `commit ${id}'s command to start`,
+    intervalMs: 200,
+  });
+  return id;
+}
 
 describe('detach, logs, cancel', () => {
   it('--detach returns at once and says how to follow', () => {
-    const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach', '-n', 'long one'], { cwd: repo, env });
-    assert.equal(r.code, 0, r.stderr);
-    id = /commit (\d{8}_\d{6}) running on mymlops-\d{8}-\d{6} \(local\)/.exec(r.stdout)![1]!;
-    assert.match(r.stdout, new RegExp(`follow it: mymlops logs ${id} -f`));
+    const { id, stdout } = detach();
+    assert.match(stdout, new RegExp(`follow it: mymlops logs ${id} -f`));
   });
 
   it('logs prints what the job wrote so far; startup_logs is the same command', async () => {
-    await waitFor('the command to start', () =>
-      runCli(['logs', id], { cwd: repo, env }).stdout.includes('mymlops: running:'),
-    );
+    const id = await running();
     const r = runCli(['startup_logs', id], { cwd: repo, env });
     assert.equal(r.code, 0);
     assert.match(r.stdout, /mymlops: running: .*fake_run\.py notebooks\/slow\.ipynb/);
   });
 
-  it('cancel stops it; logs -f then ends with the cancelled status and exit 1', () => {
+  it('cancel stops it; logs -f then ends with the cancelled status and exit 1', async () => {
+    const id = await running();
     const c = runCli(['cancel', id], { cwd: repo, env });
     assert.equal(c.code, 0, c.stderr);
     assert.equal(c.stdout, `cancelled commit ${id} (mymlops-${id.replace('_', '-')})\n`);
@@ -66,12 +76,15 @@ describe('detach, logs, cancel', () => {
   });
 
   it('cancelling a finished job or an unknown id is a one-line error', () => {
+    const done = runCli(['commit', 'notebooks/quick.ipynb'], { cwd: repo, env });
+    assert.equal(done.code, 0, done.stderr);
+    const id = /commit (\d{8}_\d{6})/.exec(done.stderr + done.stdout)![1]!;
     const again = runCli(['cancel', id], { cwd: repo, env });
     assert.equal(again.code, 1);
     assert.match(
       again.stderr,
       new RegExp(
-        `^mymlops: commit ${id} is not running \\(gone: cancelled\\) — see its result with \`mymlops status\`\\n$`,
+        `^mymlops: commit ${id} is not running \\(gone: finished\\) — see its result with \`mymlops status\`\\n$`,
       ),
     );
     const unknown = runCli(['logs', '20000101_000000'], { cwd: repo, env });

@@ -77,7 +77,12 @@ describe('mymlops CLI foundation', () => {
     const r = runCli(['init'], { cwd: repo, env: { MYMLOPS_HOME: home } });
     assert.equal(r.code, 0, r.stderr);
     const text = readFileSync(join(repo, 'mymlops.yml'), 'utf8');
-    assert.match(text, /^# yaml-language-server: \$schema=.*schema\/mymlops\.schema\.json$/m);
+    // The schema is copied next to the config, so the comment holds wherever mymlops is installed.
+    assert.match(text, /^# yaml-language-server: \$schema=\.\/mymlops\.schema\.json$/m);
+    assert.equal(
+      readFileSync(join(repo, 'mymlops.schema.json'), 'utf8'),
+      readFileSync(join(ROOT, 'schema', 'mymlops.schema.json'), 'utf8'),
+    );
     assert.match(text, /^backend: local$/m);
     assert.ok(existsSync(join(home, 'repos', 'proj-output.git', 'HEAD')), 'output bare repo created');
     assert.equal(runCli(['validate'], { cwd: repo }).stdout, 'ok\n');

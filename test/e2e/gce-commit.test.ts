@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, startSim, until } from '../helpers/gce-sim.js';
+import { type SimEnv, startSim } from '../helpers/gce-sim.js';
+import { waitFor } from '../helpers/wait.js';
 import { bareRepo, FAKE_COMMAND, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-'));
@@ -69,9 +70,9 @@ async function startSlowCommit(): Promise<{ id: string; name: string }> {
   assert.equal(r.code, 0, r.stderr);
   const id = idOf(r.stdout);
   const name = `mymlops-${id.replace('_', '-')}`;
-  await until(
+  await waitFor(
     () => vms().some((v) => v.name === name && v.serial.read(0).contents.includes('mymlops: running:')),
-    'the job to run',
+    { what: 'the job to run' },
   );
   return { id, name };
 }
@@ -98,7 +99,7 @@ describe('mymlops commit on gce (simulator)', () => {
     assert.equal(cost.estimate, true);
     assert.ok(cost.amount_usd >= 0);
     assert.ok(outputFiles(out, id).includes(`${id}/job.log`));
-    await until(() => !vms().some((v) => v.name === m['instance']), 'the VM to delete itself');
+    await waitFor(() => !vms().some((v) => v.name === m['instance']), { what: 'the VM to delete itself' });
   });
 
   it('--keep-instance keeps the VM; gcloud lists and describes it; cancel deletes it', async (t) => {
@@ -106,11 +107,17 @@ describe('mymlops commit on gce (simulator)', () => {
     assert.equal(r.code, 0, r.stderr);
     const id = idOf(r.stderr);
     const name = `mymlops-${id.replace('_', '-')}`;
-    await new Promise((res) => setTimeout(res, 500));
-    assert.ok(
-      vms().some((v) => v.name === name && v.status === 'RUNNING'),
-      'VM kept',
+    // The startup script's last lines prove it is past the point where it would delete its VM.
+    const vm = await waitFor(
+      () =>
+        vms().find(
+          (v) =>
+            v.name === name &&
+            /keeping this VM[^\n]*\n.*startup script done/s.test(v.serial.read(0).contents),
+        ),
+      { what: 'the startup script to finish keeping its VM' },
     );
+    assert.equal(vm.status, 'RUNNING', 'VM kept');
     if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
       t.diagnostic('gcloud is not installed: skipping the gcloud contract check');
     } else {
@@ -198,9 +205,9 @@ describe('mymlops commit on gce (simulator)', () => {
     const { id, name } = await startSlowCommit();
     await s.preempt(name);
     const b = backend();
-    const m = await until(
+    const m = await waitFor(
       async () => (await b.list()).find((x) => x.name === name && x.state === 'stopped'),
-      'preempted state',
+      { what: 'preempted state' },
     );
     assert.equal(m.reason, 'preempted');
     const rr = await cli(['--config', join(repo, 'slow.yml'), 'retry', id]);
@@ -210,7 +217,7 @@ describe('mymlops commit on gce (simulator)', () => {
     assert.equal(md['attempt'], 2);
     assert.notEqual(md['zone'], 'us-east1-c');
     assert.equal(md['instance'], `${name}-a2`);
-    await until(() => !vms().some((v) => v.name.startsWith(name)), 'both VMs gone');
+    await waitFor(() => !vms().some((v) => v.name.startsWith(name)), { what: 'both VMs gone' });
   });
 
   it('cancel of a running commit: the job publishes cancelled, then the VM is deleted', async () => {
@@ -218,15 +225,15 @@ describe('mymlops commit on gce (simulator)', () => {
     const c = await cli(['cancel', id]);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(meta(id)['status'], 'cancelled');
-    await until(() => !vms().some((v) => v.name === name), 'the VM to be deleted');
+    await waitFor(() => !vms().some((v) => v.name === name), { what: 'the VM to be deleted' });
   });
 
   it('commit.retry.preempted relaunches automatically while the CLI follows', async () => {
     const seen = new Set(vms().map((v) => v.name));
     const run = cli(['--config', join(repo, 'auto.yml'), 'commit', 'notebooks/quick.ipynb']);
-    const vm = await until(
+    const vm = await waitFor(
       () => vms().find((v) => !seen.has(v.name) && v.serial.read(0).contents.includes('mymlops: running:')),
-      'the first attempt to run',
+      { what: 'the first attempt to run' },
     );
     await s.preempt(vm.name);
     const r = await run;

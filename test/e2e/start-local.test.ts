@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { BIN, runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, git, outputFile, snapshotRefs, userRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/sshd.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-start-'));
 const home = join(tmp, 'home');
@@ -68,16 +69,6 @@ dashboard:
   );
 });
 
-async function waitFor<T>(f: () => Promise<T | null> | T | null, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('mymlops start (local backend)', () => {
   it('clones, serves HTTP from the clone, refuses the same name, stops when idle', async () => {
     const r = runCli(['start', '--name', 'dev1'], { cwd: repo, env });
@@ -91,8 +82,7 @@ describe('mymlops start (local backend)', () => {
           (x) => x.text(),
           () => null,
         ),
-      5000,
-      'the start command to serve',
+      { what: 'the start command to serve', timeoutMs: 5000 },
     );
     assert.equal(body, 'hello from the dev clone\n');
     assert.ok(existsSync(join(home, 'dev', 'dev1', 'repo', '.git', 'mymlops-cloned')));
@@ -126,15 +116,13 @@ describe('mymlops start (local backend)', () => {
           () => null,
           () => true,
         ),
-      20_000,
-      'the watchdog to stop the start command',
+      { what: 'the watchdog to stop the start command', timeoutMs: 20_000 },
     );
     const idleFile = join(home, 'dev', 'dev1', 'idle.json');
-    await waitFor(
-      () => (/"state":"stopped"/.test(readFileSync(idleFile, 'utf8')) ? true : null),
-      12_000,
-      'stopped state',
-    );
+    await waitFor(() => (/"state":"stopped"/.test(readFileSync(idleFile, 'utf8')) ? true : null), {
+      what: 'stopped state',
+      timeoutMs: 12_000,
+    });
     const wlog = readFileSync(join(home, 'dev', 'dev1', 'watchdog.log'), 'utf8');
     assert.equal(wlog.match(/running action/g)?.length, 1);
     const log = await waitFor(
@@ -142,8 +130,7 @@ describe('mymlops start (local backend)', () => {
         const t = readFileSync(join(home, 'dev', 'dev1', 'job.log'), 'utf8');
         return /start command exited/.test(t) ? t : null;
       },
-      10_000,
-      'the dev script to end',
+      { what: 'the dev script to end', timeoutMs: 10_000 },
     );
     assert.match(log, /cloning /);
     assert.match(log, /running start command/);
@@ -191,8 +178,7 @@ describe('mymlops start (local backend)', () => {
             },
             () => null,
           ),
-        20000,
-        'the dashboard to list devdash',
+        { what: 'the dashboard to list devdash', timeoutMs: 20000 },
       );
       assert.equal(vm.ports[0]?.url, `http://localhost:${devPort}/`);
       const body = await waitFor(
@@ -201,8 +187,7 @@ describe('mymlops start (local backend)', () => {
             (x) => x.text(),
             () => null,
           ),
-        10000,
-        'the dev machine to serve through its link',
+        { what: 'the dev machine to serve through its link', timeoutMs: 10000 },
       );
       assert.equal(body, 'hello from the dev clone\n');
     } finally {
@@ -256,11 +241,10 @@ start:
     );
     assert.equal(runCli(['start', '--name', 'devnb'], { cwd: work, env }).code, 0);
     const clone = join(home, 'dev', 'devnb', 'repo');
-    await waitFor(
-      () => (existsSync(join(clone, '.git', 'mymlops-cloned')) ? true : null),
-      10_000,
-      'the clone',
-    );
+    await waitFor(() => (existsSync(join(clone, '.git', 'mymlops-cloned')) ? true : null), {
+      what: 'the clone',
+      timeoutMs: 10_000,
+    });
     // Edited on the dev machine (with outputs), never committed there; absent here.
     const nb = JSON.parse(readFileSync(join(clone, 'notebooks', 'quick.ipynb'), 'utf8')) as {
       cells: {

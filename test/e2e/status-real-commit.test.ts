@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-status-'));
 const home = join(tmp, 'home');
@@ -52,16 +53,6 @@ const statusJson = (): Row[] => {
 };
 const idOf = (text: string) => /commit (\d{8}_\d{6})/.exec(text)![1]!;
 
-async function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 describe('status over real commits', () => {
   let ok = '';
   let bad = '';
@@ -97,14 +88,18 @@ describe('status over real commits', () => {
     const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach', '-n', 'long one'], { cwd: repo, env });
     assert.equal(r.code, 0, r.stderr);
     slow = idOf(r.stdout);
-    await waitFor('processing', () =>
-      statusJson().find((x) => x.id === slow)?.status === 'processing' ? true : undefined,
+    await waitFor(
+      () => (statusJson().find((x) => x.id === slow)?.status === 'processing' ? true : undefined),
+      { what: 'processing', timeoutMs: 60_000, intervalMs: 500 },
     );
     process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
-    const row = await waitFor('stopped', () => {
-      const x = statusJson().find((y) => y.id === slow);
-      return x?.status === 'stopped' ? x : undefined;
-    });
+    const row = await waitFor(
+      () => {
+        const x = statusJson().find((y) => y.id === slow);
+        return x?.status === 'stopped' ? x : undefined;
+      },
+      { what: 'stopped', timeoutMs: 60_000, intervalMs: 500 },
+    );
     assert.match(row.reason ?? '', /killed/);
     assert.equal(
       runCli(['status', '--limit', '1'], { cwd: repo, env }).stdout.split('\n')[1]!.split(/\s+/)[0],

@@ -46,18 +46,3 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     close: () => sim.close(),
   };
 }
-
-/** Polls `fn` until it returns a truthy value (bounded). */
-export async function until<T>(
-  fn: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

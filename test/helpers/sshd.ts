@@ -2,7 +2,7 @@
 // authorized_keys, a random free port. `ssh(...)`/`sshArgs()` give a client that reaches it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +29,20 @@ export async function freePort(): Promise<number> {
       const port = typeof a === 'object' && a ? a.port : 0;
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port (e.g. an ssh -L forward is up). */
+export function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect({ host: '127.0.0.1', port, timeout: 1000 });
+    const done = (ok: boolean) => {
+      c.destroy();
+      resolve(ok);
+    };
+    c.once('connect', () => done(true));
+    c.once('error', () => done(false));
+    c.once('timeout', () => done(false));
   });
 }
 

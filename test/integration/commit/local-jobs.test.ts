@@ -21,6 +21,7 @@ import {
   writeConfig,
   type LocalConfig,
 } from '../../helpers/git-repo.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-local-'));
 const home = join(tmp, 'home');
@@ -94,21 +95,12 @@ async function launch(
   return { ...s, out };
 }
 
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 // The result counts once the job has printed its last line (result.json is written just before).
 const result = (id: string) =>
-  waitFor<JobResult>(
-    `result of ${id}`,
-    () => /job finished status=\w+\n$/.test(logOf(id)) && readResult(id, home),
-  );
+  waitFor(() => /job finished status=\w+\n$/.test(logOf(id)) && readResult(id, home), {
+    what: `result of ${id}`,
+    timeoutMs: 90_000,
+  });
 const logOf = (id: string) => readFileSync(join(home, 'jobs', id, 'job.log'), 'utf8');
 
 describe('local backend jobs', () => {
@@ -144,18 +136,24 @@ describe('local backend jobs', () => {
 
   it('kill -9 of a running job is reported stopped (killed)', async () => {
     const s = await launch('killed', 'notebooks/slow.ipynb');
-    await waitFor('the command to start', () => logOf(s.commitId).includes('mymlops: running:'));
+    await waitFor(() => logOf(s.commitId).includes('mymlops: running:'), {
+      what: 'the command to start',
+      timeoutMs: 90_000,
+    });
     const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
     assert.equal((await backend.list()).find((m) => m.commitId === s.commitId)?.state, 'running');
     process.kill(-pid, 'SIGKILL');
-    const machine = await waitFor('the machine to stop', () => {
-      try {
-        process.kill(pid, 0);
-        return null;
-      } catch {
-        return true;
-      }
-    }).then(async () => (await backend.list()).find((x) => x.commitId === s.commitId));
+    const machine = await waitFor(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return null;
+        } catch {
+          return true;
+        }
+      },
+      { what: 'the machine to stop', timeoutMs: 90_000 },
+    ).then(async () => (await backend.list()).find((x) => x.commitId === s.commitId));
     assert.equal(machine?.state, 'stopped');
     assert.equal(machine?.reason, 'killed');
     assert.equal(readResult(s.commitId, home), null);
@@ -166,7 +164,10 @@ describe('local backend jobs', () => {
 
   it('cancel stops the job and publishes status cancelled', async () => {
     const s = await launch('cancel', 'notebooks/slow.ipynb');
-    await waitFor('the command to start', () => logOf(s.commitId).includes('mymlops: running:'));
+    await waitFor(() => logOf(s.commitId).includes('mymlops: running:'), {
+      what: 'the command to start',
+      timeoutMs: 90_000,
+    });
     await backend.cancel(s.machine.name);
     const r = await result(s.commitId);
     assert.equal(r.status, 'cancelled');

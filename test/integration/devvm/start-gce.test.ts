@@ -27,7 +27,8 @@ import { decorateDevVmRows } from '../../../src/core/devvm/rows.js';
 import { startDevMachine } from '../../../src/core/devvm/start.js';
 import { devVmRows } from '../../../src/core/status/merge.js';
 import { ROOT, runCliAsync } from '../../helpers/cli.js';
-import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
+import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { waitFor } from '../../helpers/wait.js';
 import { bareRepo, git } from '../../helpers/git-repo.js';
 import { freePort, type Sshd, startSshd } from '../../helpers/sshd.js';
 
@@ -130,7 +131,7 @@ describe('mymlops start on the GCE simulator', () => {
 
     // The start command runs on the VM (the simulated VM's processes share this host's network).
     assert.equal(
-      await until(() => get(port, '/hello.txt'), 'the start command to serve', 20_000),
+      await waitFor(() => get(port, '/hello.txt'), { what: 'the start command to serve', timeoutMs: 20_000 }),
       'hello from the VM\n',
     );
 
@@ -173,13 +174,12 @@ describe('mymlops start on the GCE simulator', () => {
         /cannot read \/root\/repo\/absent.ipynb on dev VM dev-a: cat: .*No such file/,
       );
       // Busy kernel: the watchdog publishes its countdown but keeps the VM up.
-      const busy = await until(
+      const busy = await waitFor(
         async () => {
           const m = (await backend.list()).find((x) => x.name === 'dev-a');
           return m?.idle?.state === 'busy' ? m : null;
         },
-        'the watchdog to publish busy',
-        15_000,
+        { what: 'the watchdog to publish busy', timeoutMs: 15_000 },
       );
       assert.match(busy.idle!.reasons ?? '', /kernels_busy=1/);
 
@@ -193,13 +193,12 @@ describe('mymlops start on the GCE simulator', () => {
 
       // Idle from now on: the VM stops itself after the 3 s timeout.
       unlinkSync(join(vmRepo()!, 'busy'));
-      const stopped = await until(
+      const stopped = await waitFor(
         async () => {
           const m = (await backend.list()).find((x) => x.name === 'dev-a');
           return m?.state === 'stopped' ? m : null;
         },
-        'the watchdog to stop the VM',
-        30_000,
+        { what: 'the watchdog to stop the VM', timeoutMs: 30_000 },
       );
       assert.equal(stopped.reason, 'idle');
       tunnels.sync(await backend.list());
@@ -219,19 +218,18 @@ describe('mymlops start on the GCE simulator', () => {
     assert.equal(r.status, 200);
     writeFileSync(join(vmRepo()!, 'busy'), 'keep it up\n');
     assert.equal(
-      await until(() => get(port, '/hello.txt'), 'the command to serve again', 20_000),
+      await waitFor(() => get(port, '/hello.txt'), { what: 'the command to serve again', timeoutMs: 20_000 }),
       'hello from the VM\n',
     );
     // The VM's console log on its disk (the simulator's serial port drops a rebooted VM's output
     // written through the startup script's tee: reported to the simulator's owner).
     const consoleLog = join(vmRepo()!, '..', '..', 'var', 'lib', 'mymlops', 'job', 'console.log');
-    const log = await until(
+    const log = await waitFor(
       () => {
         const t = readFileSync(consoleLog, 'utf8');
         return (t.match(/running start command/g)?.length ?? 0) >= 2 ? t : null;
       },
-      'the second boot in the console log',
-      10_000,
+      { what: 'the second boot in the console log', timeoutMs: 10_000 },
     );
     assert.equal(log.match(/mymlops: cloning /g)?.length, 1, log);
     assert.match(log, /dev VM dev-a booting again: using the dev script already on the disk/);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WATCHDOG_ASSET, parseWatchdogState } from '../../../src/core/devvm/watchdog.js';
-import { freePort, startSshd, type Sshd } from '../../helpers/sshd.js';
+import { freePort, portAccepts, startSshd, type Sshd } from '../../helpers/sshd.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mymlops-wd-'));
 let n = 0;
@@ -52,7 +53,8 @@ function runWatchdog(env: Record<string, string> = {}, setup?: (dir: string) => 
   children.push(child);
   child.stdout!.on('data', (d: Buffer) => logChunks.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => logChunks.push(d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // 'close', not 'exit': the log is complete once the pipes are closed.
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   return {
     dir,
     child,
@@ -72,10 +74,38 @@ function runWatchdog(env: Record<string, string> = {}, setup?: (dir: string) => 
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function exitsWithin(run: Run, ms: number): Promise<number | null | 'running'> {
-  return Promise.race([run.exited, sleep(ms).then(() => 'running' as const)]);
+/** The watchdog's exit code, once it has exited (bounded). */
+async function exitCode(run: Run, timeoutMs = 20_000): Promise<number | null> {
+  let code: number | null | undefined;
+  void run.exited.then((c) => {
+    code = c;
+  });
+  await waitFor(() => code !== undefined, { what: 'the watchdog to exit', timeoutMs, detail: run.log });
+  return code ?? null;
 }
+
+const POLL = /watchdog: (busy|idle \d)/;
+const polls = (run: Run) =>
+  run
+    .log()
+    .split('\n')
+    .filter((l) => POLL.test(l));
+/**
+ * Waits for `n` more polls than the watchdog has logged so far and returns them. With timeout 2 s
+ * and interval 1 s an idle watchdog acts on its third idle poll, so four busy polls in a row prove
+ * it was kept up for longer than it takes to act — the watchdog is still running after them.
+ */
+async function nextPolls(run: Run, n = 4): Promise<string[]> {
+  const seen = polls(run).length;
+  await waitFor(() => polls(run).length >= seen + n, { what: `${n} more watchdog polls`, detail: run.log });
+  assert.equal(run.child.exitCode, null, run.log());
+  return polls(run).slice(seen);
+}
+const allBusy = (lines: string[], reason: RegExp) =>
+  assert.ok(
+    lines.every((l) => /watchdog: busy/.test(l) && reason.test(l)),
+    lines.join('\n'),
+  );
 
 let sshd: Sshd;
 before(async () => {
@@ -90,8 +120,7 @@ after(async () => {
 describe('idle watchdog script', { concurrency: true }, () => {
   test('all idle: the action runs exactly once, then the watchdog exits', async () => {
     const run = runWatchdog();
-    assert.equal(await exitsWithin(run, 10_000), 0, run.log());
-    await sleep(1500);
+    assert.equal(await exitCode(run), 0, run.log());
     assert.equal(run.actions(), 1);
     assert.equal(run.state()?.state, 'stopped');
     assert.match(run.log(), /idle 0s of 2s/);
@@ -101,7 +130,7 @@ describe('idle watchdog script', { concurrency: true }, () => {
   test('a busy GPU keeps it up even with an idle CPU', async () => {
     const run = runWatchdog();
     writeFileSync(join(run.dir, 'smi'), '#!/bin/sh\necho 2\necho 87\n');
-    assert.equal(await exitsWithin(run, 5000), 'running', run.log());
+    allBusy(await nextPolls(run), /gpu1=87%/);
     run.stop();
     assert.equal(run.actions(), 0);
     const s = run.state();
@@ -118,7 +147,7 @@ describe('idle watchdog script', { concurrency: true }, () => {
       writeFileSync(join(run.dir, 'stat'), `cpu ${busy} 0 100 ${1000 + busy / 5} 0 0 0 0 0 0\n`);
     }, 100);
     try {
-      assert.equal(await exitsWithin(run, 5000), 'running', run.log());
+      allBusy(await nextPolls(run), /cpu=/);
     } finally {
       clearInterval(t);
       run.stop();
@@ -130,7 +159,7 @@ describe('idle watchdog script', { concurrency: true }, () => {
   test('a failing nvidia-smi counts as idle GPUs (no process can use them) and says so', async () => {
     const run = runWatchdog();
     writeFileSync(join(run.dir, 'smi'), '#!/bin/sh\necho "NVIDIA-SMI has failed" >&2\nexit 9\n');
-    assert.equal(await exitsWithin(run, 10_000), 0, run.log());
+    assert.equal(await exitCode(run), 0, run.log());
     assert.equal(run.actions(), 1);
     assert.match(run.log(), /nvidia-smi failed \(NVIDIA-SMI has failed\)/);
   });
@@ -141,11 +170,12 @@ describe('idle watchdog script', { concurrency: true }, () => {
       stdio: 'ignore',
     });
     children.push(tunnel);
-    await sleep(1500); // the tunnel is connected
+    // ssh binds the forwarded port once the session is established.
+    await waitFor(() => portAccepts(local), { what: 'the ssh -N tunnel to connect' });
     const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
     try {
       assert.equal(tunnel.exitCode, null, 'tunnel is up');
-      assert.equal(await exitsWithin(run, 10_000), 0, run.log());
+      assert.equal(await exitCode(run), 0, run.log());
       assert.equal(run.actions(), 1);
     } finally {
       tunnel.kill();
@@ -153,17 +183,21 @@ describe('idle watchdog script', { concurrency: true }, () => {
   });
 
   test('an interactive ssh session keeps it up; once it ends the action runs', async () => {
-    const session = spawn('ssh', [...sshd.sshOptions(), '-tt', sshd.target, 'sleep 30'], {
-      stdio: ['pipe', 'ignore', 'ignore'],
+    const session = spawn('ssh', [...sshd.sshOptions(), '-tt', sshd.target, 'echo session-ready; sleep 30'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
     });
     children.push(session);
-    await sleep(1500);
+    let said = '';
+    session.stdout!.on('data', (d: Buffer) => {
+      said += d.toString();
+    });
+    await waitFor(() => said.includes('session-ready'), { what: 'the ssh session to run its command' });
     const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
-    assert.equal(await exitsWithin(run, 5000), 'running', run.log());
+    allBusy(await nextPolls(run), /ssh_sessions=1/);
     assert.equal(run.actions(), 0);
     assert.match(run.state()!.reasons, /ssh_sessions=1/);
     session.kill();
-    assert.equal(await exitsWithin(run, 10_000), 0, run.log());
+    assert.equal(await exitCode(run), 0, run.log());
     assert.equal(run.actions(), 1);
     assert.match(run.log(), /busy: ssh_sessions=1/);
   });
@@ -183,12 +217,12 @@ describe('idle watchdog script', { concurrency: true }, () => {
     const port = (server.address() as { port: number }).port;
     try {
       const run = runWatchdog({ MYMLOPS_WD_JUPYTER_PORT: String(port), MYMLOPS_WD_JUPYTER_TOKEN: 'sekret' });
-      assert.equal(await exitsWithin(run, 5000), 'running', run.log());
+      allBusy(await nextPolls(run), /kernels_busy=1/);
       assert.equal(run.actions(), 0);
       assert.match(run.state()!.reasons, /kernels_busy=1/);
       assert.equal(auth, 'token sekret');
       kernels = [{ id: 'a', execution_state: 'idle' }];
-      assert.equal(await exitsWithin(run, 10_000), 0, run.log());
+      assert.equal(await exitCode(run), 0, run.log());
       assert.equal(run.actions(), 1);
     } finally {
       server.closeAllConnections();
@@ -200,16 +234,24 @@ describe('idle watchdog script', { concurrency: true }, () => {
     const run = runWatchdog({ MYMLOPS_WD_TIMEOUT: '3', MYMLOPS_WD_ACTION_CMD: 'bash "$PWD/act.sh"' }, (dir) =>
       writeFileSync(join(dir, 'act.sh'), `echo try >> ${join(dir, 'actions')}; exit 1\n`),
     );
-    await sleep(5500);
+    const failed = /failed; trying again after another 3s idle/g;
+    // Up to the second try: between the two, idleness is counted afresh from 0 s to the full 3 s.
+    await waitFor(() => (run.log().match(failed)?.length ?? 0) >= 2, {
+      what: 'the action to be tried a second time',
+      detail: run.log,
+    });
     run.stop();
-    // first try after ~3-4 s; the next one could not come before ~7 s
-    assert.equal(run.actions(), 1, run.log());
-    assert.match(run.log(), /failed; trying again after another 3s idle/);
+    assert.equal(run.actions(), 2, run.log());
+    const [, between] = run.log().split(failed);
+    assert.match(between!, /idle 0s of 3s/);
+    const tries = [...run.log().matchAll(/idle for (\d+)s: running action/g)].map((m) => Number(m[1]));
+    assert.equal(tries.length, 2);
+    for (const idle of tries) assert.ok(idle >= 3, `tried after ${idle}s idle`);
   });
 
   test('timeout 0 disables the watchdog', async () => {
     const run = runWatchdog({ MYMLOPS_WD_TIMEOUT: '0' });
-    assert.equal(await exitsWithin(run, 3000), 0);
+    assert.equal(await exitCode(run, 3000), 0);
     assert.equal(run.actions(), 0);
     assert.match(run.log(), /disabled/);
   });

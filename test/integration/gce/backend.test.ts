@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
-import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
+import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-backend-'));
 let s: SimEnv;
@@ -95,7 +96,7 @@ describe('GCE backend on the simulator', () => {
     assert.match(log, /deploy keys removed from instance metadata/);
     assert.match(log, /mymlops: job finished status=succeeded/);
     assert.match(log, /mymlops-vm: deleting this VM/);
-    await until(() => !instanceNames().has(`us-east1-c/${p.machineName}`), 'self-deletion');
+    await waitFor(() => !instanceNames().has(`us-east1-c/${p.machineName}`), { what: 'self-deletion' });
     // the insert carried the expected shape
     const insert = s.sim.compute.world.requests.find(
       (q) => q.method === 'POST' && q.path.endsWith('/zones/us-east1-c/instances'),
@@ -178,15 +179,17 @@ describe('GCE backend on the simulator', () => {
     const p = plan({ jobScript: JOB.replace('${JOB_SLEEP:-0.2}', '30') });
     const r = await backend.launch(p);
     assert.ok(r.ok);
-    await until(
-      async () => (await backend.readLog(p.machineName, 0)).text.includes('job: dir='),
-      'job start',
-    );
+    await waitFor(async () => (await backend.readLog(p.machineName, 0)).text.includes('job: dir='), {
+      what: 'job start',
+    });
     await s.preempt(p.machineName);
-    const m = await until(async () => {
-      const x = (await backend.list()).find((y) => y.name === p.machineName);
-      return x?.state === 'stopped' ? x : null;
-    }, 'preempted state');
+    const m = await waitFor(
+      async () => {
+        const x = (await backend.list()).find((y) => y.name === p.machineName);
+        return x?.state === 'stopped' ? x : null;
+      },
+      { what: 'preempted state' },
+    );
     assert.equal(m.reason, 'preempted');
     assert.ok(await backend.wasPreempted(p.machineName));
     const log = await follow(p.machineName);

@@ -12,7 +12,8 @@ import type { Config } from '../../../src/config/types.js';
 import { commitDeps } from '../../../src/commands/commit-deps.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';
-import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
+import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { waitFor } from '../../helpers/wait.js';
 import { bareRepo, FAKE_COMMAND, userRepo } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-dash-retry-'));
@@ -85,17 +86,20 @@ describe('automatic retry while the dashboard watches', () => {
     const b = await startDashboard(cfg, { ...opts, notify: (l) => lines.push(`b: ${l}`) });
     try {
       // Running: a refresh relaunches nothing.
-      await until(
+      await waitFor(
         async () => (await a.refresh()).commits.find((c) => c.id === id)?.status === 'processing',
-        'the first attempt to run',
+        { what: 'the first attempt to run' },
       );
       assert.deepEqual(retryClaims(id, s.home), []);
 
       await s.preempt(first.name);
-      await until(async () => {
-        const row = (await a.refresh()).commits.find((c) => c.id === id);
-        return row?.status === 'stopped' && row.reason === 'preempted';
-      }, 'the preemption to show');
+      await waitFor(
+        async () => {
+          const row = (await a.refresh()).commits.find((c) => c.id === id);
+          return row?.status === 'stopped' && row.reason === 'preempted';
+        },
+        { what: 'the preemption to show' },
+      );
       // Both dashboards (and a page poll over HTTP) refresh while the relaunch is in flight.
       await Promise.all([b.refresh(), fetch(`${a.url}api/status`).then((r) => r.text())]);
       await Promise.all([a.retries?.idle(), b.retries?.idle()]);
@@ -129,10 +133,9 @@ describe('automatic retry while the dashboard watches', () => {
       assert.equal(readLaunch(id, s.home)?.attempt, 2);
       assert.ok(existsSync(join(s.home, 'jobs', id, `retried-${first.name}.json`)));
       // Attempt 2 runs at once and lands; no third attempt is made for it.
-      await until(
+      await waitFor(
         async () => (await a.refresh()).commits.find((c) => c.id === id)?.status === 'succeeded',
-        'attempt 2 to succeed',
-        60_000,
+        { what: 'attempt 2 to succeed', timeoutMs: 60_000 },
       );
       assert.equal(readLaunch(id, s.home)?.attempt, 2);
     } finally {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
+import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-sim-'));
 let s: SimEnv;
@@ -115,10 +116,13 @@ describe('Compute Engine simulator contract', () => {
   });
 
   it('serial port offsets, metadata server, setMetadata fingerprint, preemption operation', async () => {
-    const out = await until(async () => {
-      const r = await api('GET', 'zones/us-west1-b/instances/c/serialPort?port=1&start=0');
-      return r.body.contents.includes('hi v1') ? r.body : null;
-    }, 'serial output');
+    const out = await waitFor(
+      async () => {
+        const r = await api('GET', 'zones/us-west1-b/instances/c/serialPort?port=1&start=0');
+        return r.body.contents.includes('hi v1') ? r.body : null;
+      },
+      { what: 'serial output' },
+    );
     assert.equal(out.kind, 'compute#serialPortOutput');
     assert.equal(out.start, '0');
     const tail = await api('GET', `zones/us-west1-b/instances/c/serialPort?port=1&start=${out.next}`);
@@ -137,23 +141,28 @@ describe('Compute Engine simulator contract', () => {
     });
     assert.equal(set.status, 200);
     await s.preempt('c');
-    const ops = await until(async () => {
-      const r = await api(
-        'GET',
-        'zones/us-west1-b/operations?filter=' +
-          encodeURIComponent('operationType="compute.instances.preempted"'),
-      );
-      return r.body.items.length ? r.body.items : null;
-    }, 'preempted operation');
+    const ops = await waitFor(
+      async () => {
+        const r = await api(
+          'GET',
+          'zones/us-west1-b/operations?filter=' +
+            encodeURIComponent('operationType="compute.instances.preempted"'),
+        );
+        return r.body.items.length ? r.body.items : null;
+      },
+      { what: 'preempted operation' },
+    );
     assert.match(ops[0].targetLink, /instances\/c$/);
     assert.equal(ops[0].statusMessage, 'Instance was preempted.');
-    await until(
+    await waitFor(
       async () => (await api('GET', 'zones/us-west1-b/instances/c')).body.status === 'TERMINATED',
-      'TERMINATED',
+      { what: 'TERMINATED' },
     );
     const del = await api('DELETE', 'zones/us-west1-b/instances/c');
     assert.equal(del.body.operationType, 'delete');
-    await until(async () => (await api('GET', 'zones/us-west1-b/instances/c')).status === 404, 'deleted');
+    await waitFor(async () => (await api('GET', 'zones/us-west1-b/instances/c')).status === 404, {
+      what: 'deleted',
+    });
   });
 
   it('serves the billing catalog in pages', async () => {
