@@ -20,6 +20,7 @@ out = {
   'REPO_BRANCH': c['repository']['branch'], 'REPO_DIR': c.get('repo_dir') or '',
   'SSH_OPTS': ' '.join(shlex.quote(o) for o in c.get('ssh_options', [])),
   'WD_ENABLED': '1' if c.get('watchdog') else '0',
+  'PUBLISH_GA': '1' if c.get('guest_attributes') else '0',
 }
 for k, v in out.items(): print(f'{k}={shlex.quote(v)}')
 for k, v in (c.get('watchdog') or {}).items(): print(f'export {k}={shlex.quote(str(v))}')
@@ -29,6 +30,22 @@ PYEOF
 # On a (simulated) VM the repository lives under the machine root; locally next to the job.
 if [ -n "$REPO_DIR" ]; then REPO="${MYMLOPS_VM_ROOT:-}$REPO_DIR"; else REPO="$J/repo"; fi
 say "dev machine $NAME booting (repository in $REPO)"
+
+# What the start command is doing, for `mymlops status`: $J/dev-state.json, and on GCE the guest
+# attribute mymlops/dev. Written on change only: guest attributes take few writes a minute.
+GA_URL="http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1/instance/guest-attributes/mymlops/dev"
+LAST_REPORT=""
+report() { # STATE CODE|null MESSAGE
+  [ "$1 $2 $3" != "$LAST_REPORT" ] || return 0
+  LAST_REPORT="$1 $2 $3"
+  local json
+  json=$(printf '{"state":"%s","code":%s,"message":"%s","updated_at":"%s"}' "$1" "$2" "$3" "$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+  printf '%s\n' "$json" > "$J/dev-state.json.tmp" && mv -f "$J/dev-state.json.tmp" "$J/dev-state.json"
+  if [ "$PUBLISH_GA" = 1 ]; then
+    curl -fsS -m 5 -X PUT -H 'Metadata-Flavor: Google' --data "$json" "$GA_URL" >/dev/null 2>&1 ||
+      say "could not publish the start command's state to guest attributes"
+  fi
+}
 
 KEY="$J/keys/repository"
 SSH_CMD="ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=15 $SSH_OPTS"
@@ -50,7 +67,8 @@ else
     fi
     date -u +%Y-%m-%dT%H:%M:%SZ > "$CLONED_FLAG"
   else
-    say "error: git clone failed; the start command is not run (the watchdog still stops an idle machine)"
+    say "error: git clone failed; the start command is not run (the watchdog still stops an idle VM)"
+    report failed null "git clone failed"
     CLONE_OK=0
   fi
 fi
@@ -67,21 +85,25 @@ trap stop_all TERM INT
 
 if [ "$CLONE_OK" = 1 ]; then
   say "running start command: $COMMAND"
-  # Own process group, so the watchdog (local mode) and cancel can stop all of it.
+  # Own process group, so the watchdog (local mode) and `mymlops stop` can stop all of it.
   (cd "$REPO" && exec setsid bash -c "$COMMAND") &
   CMD_PID=$!
   echo "$CMD_PID" > "$J/command.pid"
+  report running null ""
 fi
 
 # @@WATCHDOG@@
 
-if [ "$WD_ENABLED" = 1 ] && [ "${MYMLOPS_WD_TIMEOUT:-0}" -gt 0 ]; then
+LOCAL=1
+[ "${MYMLOPS_WD_GCE:-0}" = 1 ] || [ "$PUBLISH_GA" = 1 ] && LOCAL=0
+# A local machine with nothing to run has nothing to watch either.
+if [ "$WD_ENABLED" = 1 ] && [ "${MYMLOPS_WD_TIMEOUT:-0}" -gt 0 ] && { [ "$LOCAL" = 0 ] || [ -n "$CMD_PID" ]; }; then
   export MYMLOPS_WD_STATE_FILE="${MYMLOPS_WD_STATE_FILE:-$J/idle.json}"
   export MYMLOPS_WD_LOG="${MYMLOPS_WD_LOG:-$J/watchdog.log}"
-  if [ "${MYMLOPS_WD_GCE:-0}" != 1 ]; then
+  if [ "$LOCAL" = 1 ]; then
     # Local machine: "stop" means stopping the start command, never this computer.
     # TERM the command's group, KILL whatever is left after 10 s.
-    export MYMLOPS_WD_ACTION_CMD="${MYMLOPS_WD_ACTION_CMD:-${CMD_PID:+kill -TERM -- -$CMD_PID 2>/dev/null; for i in \$(seq 100); do kill -0 -- -$CMD_PID 2>/dev/null || break; sleep 0.1; done; kill -KILL -- -$CMD_PID 2>/dev/null;} true}"
+    export MYMLOPS_WD_ACTION_CMD="${MYMLOPS_WD_ACTION_CMD:-kill -TERM -- -$CMD_PID 2>/dev/null; for i in \$(seq 100); do kill -0 -- -$CMD_PID 2>/dev/null || break; sleep 0.1; done; kill -KILL -- -$CMD_PID 2>/dev/null; true}"
   elif [ -n "${MYMLOPS_VM_ROOT:-}" ]; then
     # A simulated VM shares the host: a failed API stop must never shut the host down.
     export MYMLOPS_WD_SHUTDOWN_CMD="${MYMLOPS_WD_SHUTDOWN_CMD:-false}"
@@ -90,13 +112,23 @@ if [ "$WD_ENABLED" = 1 ] && [ "${MYMLOPS_WD_TIMEOUT:-0}" -gt 0 ]; then
   say "idle watchdog: ${MYMLOPS_WD_ACTION:-stop} after ${MYMLOPS_WD_TIMEOUT}s idle (log: $MYMLOPS_WD_LOG)"
   bash "$J/watchdog.sh" &
   WD_PID=$!
-  wait "$WD_PID"
-  WD_PID=""
-  say "idle watchdog finished"
 else
   say "idle watchdog disabled"
 fi
 if [ -n "$CMD_PID" ]; then
   wait "$CMD_PID"
-  say "start command exited with code $?"
+  CODE=$?
+  CMD_PID=""
+  say "start command exited with code $CODE"
+  report exited "$CODE" ""
+  # Locally the machine is only its command: once it has ended, so has the watchdog's job (unless it
+  # is the watchdog that stopped it: then let it record that it did).
+  if [ "$LOCAL" = 1 ] && [ -n "$WD_PID" ] && ! grep -q '"state":"acting"' "${MYMLOPS_WD_STATE_FILE:-/nonexistent}" 2>/dev/null; then
+    kill -TERM "$WD_PID" 2>/dev/null
+  fi
+fi
+if [ -n "$WD_PID" ]; then
+  wait "$WD_PID"
+  WD_PID=""
+  say "idle watchdog finished"
 fi

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { completionScript, completeWords, SHELLS, type Shell } from '../core/completion.js';
-import { knownCommitIds } from '../core/known-ids.js';
+import { knownCommitIds, knownDevNames } from '../core/known-ids.js';
 import { mymlopsHome } from '../util/paths.js';
 
 /** `_MYMLOPS_COMPLETE=bash_source mymlops` (click's convention, used by the original). */
@@ -34,7 +34,13 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .helpOption(false)
     .action((cword: string, words: string[]) => {
-      const out = completeWords(program, words, Number(cword), () => knownCommitIds(mymlopsHome()));
+      const out = completeWords(
+        program,
+        words,
+        Number(cword),
+        () => knownCommitIds(mymlopsHome()),
+        () => knownDevNames(mymlopsHome()),
+      );
       if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     });
 }

@@ -2,13 +2,16 @@
 import type { Command } from 'commander';
 import { register as cancel } from './cancel.js';
 import { register as commit } from './commit.js';
+import { register as deleteDev } from './delete.js';
 import { register as completion } from './completion.js';
 import { register as dashboard } from './dashboard.js';
 import { register as init } from './init.js';
 import { register as logs } from './logs.js';
 import { register as retry } from './retry.js';
+import { register as ssh } from './ssh.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
+import { register as stop } from './stop.js';
 import { register as validate } from './validate.js';
 
 export const commands: ((program: Command) => void)[] = [
@@ -19,6 +22,9 @@ export const commands: ((program: Command) => void)[] = [
   cancel,
   retry,
   start,
+  stop,
+  deleteDev,
+  ssh,
   validate,
   init,
   completion,

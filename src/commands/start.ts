@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .description('start a dev machine: clone the repository, run start.command, stop it when idle')
     .option(
       '--name <name>',
-      'machine name (default mymlops-start-YYYYmmdd-HHMMSS); an existing name is refused',
+      'machine name (default mymlops-start-YYYYmmdd-HHMMSS); a stopped machine of that name is resumed',
     )
     .option('--dry-run', 'print the machine request, job.json and script, and create nothing')
     .option('--json', 'print machine-readable JSON')
@@ -63,12 +63,13 @@ export function register(program: Command): void {
         return;
       }
       const m = machine!;
-      recordDevMachine(home, {
-        name: m.name,
-        backend: m.backend,
-        zone: m.zone,
-        created_at: new Date().toISOString(),
-      });
+      if (!out.resumed)
+        recordDevMachine(home, {
+          name: m.name,
+          backend: m.backend,
+          zone: m.zone,
+          created_at: new Date().toISOString(),
+        });
       const repoDir = cfg.backend === 'local' ? `${devDir(home, m.name)}/repo` : undefined;
       const ports = cfg.dashboard.tunnel?.remote_ports ?? [];
       const links = cfg.backend === 'local' ? portLinks(ports, null) : [];
@@ -79,12 +80,15 @@ export function register(program: Command): void {
             backend: m.backend,
             zone: m.zone,
             state: m.state,
+            resumed: out.resumed,
             ssh: sshCommand(m, { repoDir, project: cfg.gcp.project }),
             logs: logCommand(m.name),
             links: links.map((l) => l.url),
           }),
         );
-      w(`${color.green('started')} dev machine ${color.bold(m.name)}${m.zone ? ` in ${m.zone}` : ''}`);
+      w(
+        `${color.green(out.resumed ? 'resumed' : 'started')} dev machine ${color.bold(m.name)}${m.zone ? ` in ${m.zone}` : ''}`,
+      );
       w(
         `  ${cfg.backend === 'local' ? 'repo' : 'ssh '}  ${sshCommand(m, { repoDir, project: cfg.gcp.project })}`,
       );

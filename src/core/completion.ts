@@ -7,6 +7,8 @@ export type Shell = (typeof SHELLS)[number];
 
 /** Commands whose positional argument is a commit id. */
 const TAKES_COMMIT_ID = new Set(['logs', 'cancel', 'retry']);
+/** Commands whose positional argument is a dev machine name (and `start --name`). */
+const TAKES_DEV_NAME = new Set(['stop', 'delete', 'ssh']);
 /** Set-up commands left out of Tab candidates so `co<TAB>` completes straight to `commit`. */
 const NOT_OFFERED = new Set(['completion', '__complete', 'help']);
 
@@ -60,6 +62,7 @@ export function completeWords(
   words: string[],
   cword: number,
   commitIds: () => string[],
+  devNames: () => string[] = () => [],
 ): string[] {
   const current = words[cword] ?? '';
   const globalOpts = program.options;
@@ -79,6 +82,7 @@ export function completeWords(
   }
   const prev = words[cword - 1] ?? '';
   const prevOpts = sub ? [...sub.options, ...globalOpts] : globalOpts;
+  if (sub?.name() === 'start' && prev === '--name') return devNames().filter((c) => c.startsWith(current));
   if (prev.startsWith('-') && !prev.includes('=') && takesValue(prevOpts, prev)) return []; // a value: files
   let candidates: string[];
   if (current.startsWith('-')) {
@@ -86,7 +90,10 @@ export function completeWords(
   } else if (!sub) {
     candidates = program.commands.filter((c) => !NOT_OFFERED.has(c.name())).flatMap((c) => [c.name()]);
   } else if (TAKES_COMMIT_ID.has(sub.name()) && positionals === 0) {
-    candidates = commitIds();
+    // logs also takes a dev machine's name
+    candidates = sub.name() === 'logs' ? [...commitIds(), ...devNames()] : commitIds();
+  } else if (TAKES_DEV_NAME.has(sub.name()) && positionals === 0) {
+    candidates = devNames();
   } else if (sub.name() === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
   } else candidates = [];

@@ -16,3 +16,14 @@ export function knownCommitIds(home: string): string[] {
   } catch {}
   return [...ids].sort().reverse();
 }
+
+/** Dev machine names started from this computer (<home>/dev/<name>/, local or GCE). */
+export function knownDevNames(home: string): string[] {
+  try {
+    return readdirSync(join(home, 'dev'))
+      .filter((d) => /^[a-z][-a-z0-9]*$/.test(d))
+      .sort();
+  } catch {
+    return [];
+  }
+}

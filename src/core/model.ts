@@ -113,6 +113,10 @@ export interface LiveMachine {
     reasons?: string;
     action?: string;
   } | null;
+  /** Dev machines: what the dev script last said about its start command (dev-state.ts). */
+  dev?: DevCommandState | null;
+  /** Dev machines: when a stopped machine is deleted by start.idle_shutdown.delete_after. */
+  deletesAt?: string | null;
   /** Dev machines: how to reach them (host for ssh, ports served directly on the local backend). */
   sshTarget?: string | null;
 }
@@ -123,4 +127,16 @@ export interface LogChunk {
   next: number;
   /** True once the machine is gone or the job has ended: no more output will come. */
   done: boolean;
+}
+
+/** What a dev machine's start command is doing, as the dev script reports it. */
+export interface DevCommandState {
+  state: 'running' | 'exited' | 'failed';
+  /** Exit code once exited. */
+  code: number | null;
+  /** Why it failed ("git clone failed"). */
+  message: string | null;
+  updated_at: string | null;
+  /** The machine log's last lines, when the command has exited or failed. */
+  log_tail?: string[];
 }

@@ -59,3 +59,17 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
     else child.stdin.end();
   });
 }
+
+/** Runs an interactive program on this terminal (stdio inherited); resolves with its exit code. */
+export function execInteractive(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
+  debug('exec (interactive)', file, args.join(' '), opts.cwd ? `(in ${opts.cwd})` : '');
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

@@ -60,4 +60,10 @@ export interface ComputeBackend {
   readLog(machineName: string, from: number): Promise<LogChunk>;
   /** Stop and remove a commit machine (its job is killed). */
   cancel(machineName: string): Promise<void>;
+  /** Dev machines: stop it and keep its disk, marked as stopped by the user. */
+  stopDev?(name: string): Promise<void>;
+  /** Dev machines: start a stopped one again (its dev script runs again, the clone is kept). */
+  resumeDev?(name: string): Promise<Result<LiveMachine, LaunchFailure>>;
+  /** Dev machines: delete the machine and its disk. */
+  deleteDev?(name: string): Promise<void>;
 }

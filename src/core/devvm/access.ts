@@ -40,10 +40,3 @@ export function portLinks(
     return { remote, local: local ?? remote, url: `http://localhost:${local ?? remote}/` };
   });
 }
-
-/** "running", "stopped (idle)", "stopped", "provisioning"… as status and the dashboard show it. */
-export function devStateLabel(m: Pick<LiveMachine, 'state' | 'reason'>): string {
-  if (m.state === 'stopped' && m.reason === 'idle') return 'stopped (idle)';
-  if (m.state === 'stopped' && m.reason === 'preempted') return 'stopped (preempted)';
-  return m.state;
-}

@@ -59,6 +59,7 @@ export function planStart(input: StartPlanInput): LaunchPlan {
     repository: { url: s.repository.url, branch: s.repository.branch },
     repo_dir: backend === 'gce' ? GCE_REPO_DIR : null,
     ssh_options: input.sshOptions ?? [],
+    guest_attributes: backend === 'gce',
     // State file and log default to the job folder (see start.sh).
     watchdog:
       idle.timeout > 0

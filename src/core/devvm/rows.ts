@@ -3,7 +3,8 @@
 // the watchdog's countdown. Pure: the tunnel states come in as a snapshot.
 import type { Config } from '../../config/types.js';
 import type { DevVmRow } from '../status/types.js';
-import { devStateLabel, logCommand, sshCommand } from './access.js';
+import { logCommand, sshCommand } from './access.js';
+import { commandEnded, devStateLabel } from './dev-state.js';
 import { describeIdle, type WatchdogState } from './watchdog.js';
 
 export interface TunnelView {
@@ -89,6 +90,8 @@ export function renderDevVms(
       if (p.url)
         lines.push(`    ${p.url}  → :${p.remote}${r.backend === 'local' ? '' : ` (tunnel ${p.state})`}`);
     if (r.ssh_command) lines.push(paint.dim(`    ${r.ssh_command}`));
+    if (r.deletes_at) lines.push(`    deletes ${r.deletes_at} (start.idle_shutdown.delete_after)`);
+    if (commandEnded(r.dev)) for (const l of r.dev?.log_tail ?? []) lines.push(paint.dim(`    | ${l}`));
   }
   return `${lines.join('\n')}\n`;
 }

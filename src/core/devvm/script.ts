@@ -7,7 +7,8 @@
 //          $MYMLOPS_VM_ROOT (simulator only): prefix of repo_dir
 //   Does:  clones the repository once (flag <repo>/.git/mymlops-cloned; a reboot does not clone
 //          again), runs `command` in it in its own process group (pid in command.pid), runs the idle
-//          watchdog (state in idle.json, log in watchdog.log) and waits for both.
+//          watchdog (state in idle.json, log in watchdog.log) and waits for both. The command's
+//          state (running / exited with its code / failed) goes to dev-state.json (dev-state.ts).
 //   Output: stdout/stderr = the machine log (local: job.log; GCE: serial console).
 //   Signals: SIGTERM stops the command's process group and the watchdog.
 import { packagePath } from '../../util/package-root.js';
@@ -23,6 +24,8 @@ export interface StartJobConfig {
   /** Absolute clone path on the machine (GCE: /root/repo); null = $MYMLOPS_JOB_DIR/repo. */
   repo_dir: string | null;
   ssh_options: string[];
+  /** GCE: also publish the start command's state to the guest attribute mymlops/dev. */
+  guest_attributes: boolean;
   /** Watchdog env (watchdogEnv); null = no watchdog. */
   watchdog: Record<string, string> | null;
 }

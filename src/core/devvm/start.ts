@@ -3,7 +3,7 @@ import type { ComputeBackend, LaunchFailure, LaunchPlan } from '../../adapters/b
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
-import { devStateLabel } from './access.js';
+import { devStateLabel } from './dev-state.js';
 import { checkDevName, defaultDevName, planStart, startSection } from './plan.js';
 
 export interface StartDeps {
@@ -22,6 +22,8 @@ export interface StartOptions {
 export interface StartOutcome {
   plan: LaunchPlan;
   machine: LiveMachine | null;
+  /** True when an existing stopped machine was started again. */
+  resumed: boolean;
 }
 
 export function failureToUserError(name: string, f: LaunchFailure): UserError {
@@ -60,20 +62,33 @@ export async function startDevMachine(
   if (s.repository.deploy_key) deps.checkKey(s.repository.deploy_key, 'start.repository.deploy_key');
   const plan = planStart({ config, name, sshOptions: deps.sshOptions });
   const backend = deps.backend();
-  if (o.dryRun) return { plan, machine: null };
+  if (o.dryRun) return { plan, machine: null, resumed: false };
   const same = (await backend.list()).find((m) => m.name === name && m.state !== 'gone');
-  if (same)
-    throw new UserError(
-      `a ${same.kind === 'start' ? 'dev machine' : 'commit machine'} named ${name} already exists (${devStateLabel(same)}${same.zone ? ` in ${same.zone}` : ''})`,
-      same.kind === 'start' && same.state === 'stopped' && same.backend === 'gce'
-        ? `start it again with: gcloud compute instances start ${name} --zone ${same.zone}, or pick another --name`
-        : 'pick another --name',
-    );
+  if (same) return { plan, machine: await resumeDev(same, backend), resumed: true };
   const r = await backend.launch(plan);
   if (!r.ok) {
     if (r.error.code === 'config' && /already exists/.test(r.error.message))
       throw new UserError(r.error.message, 'pick another --name');
     throw failureToUserError(name, r.error);
   }
-  return { plan, machine: r.value.machine };
+  return { plan, machine: r.value.machine, resumed: false };
+}
+
+/** `start --name NAME` on an existing machine: resumes a stopped one, refuses a running one. */
+export async function resumeDev(m: LiveMachine, backend: ComputeBackend): Promise<LiveMachine> {
+  if (m.kind !== 'start' || m.state !== 'stopped')
+    throw new UserError(
+      `a ${m.kind === 'start' ? 'dev machine' : 'commit machine'} named ${m.name} already exists (${devStateLabel(m)}${m.zone ? ` in ${m.zone}` : ''})`,
+      m.kind === 'start'
+        ? `stop it with \`mymlops stop ${m.name}\`, or pick another --name`
+        : 'pick another --name',
+    );
+  if (!backend.resumeDev) throw unsupported('resume', backend);
+  const r = await backend.resumeDev(m.name);
+  if (!r.ok) throw failureToUserError(m.name, r.error);
+  return r.value;
+}
+
+export function unsupported(what: string, b: ComputeBackend): UserError {
+  return new UserError(`the ${b.kind} backend cannot ${what} dev machines`, 'use the cloud console');
 }

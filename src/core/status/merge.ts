@@ -229,6 +229,8 @@ export function devVmRows(machines: LiveMachine[] | null): DevVmRow[] {
       accelerator: m.accelerator,
       created_at: m.createdAt,
       idle: m.idle ?? null,
+      dev: m.dev ?? null,
+      deletes_at: m.deletesAt ?? null,
       ports: [],
       ssh_command: m.sshTarget ? `ssh -t ${m.sshTarget} 'cd /root/repo && exec $SHELL -l'` : null,
       logs_command: `mymlops logs ${m.name}`,

@@ -94,6 +94,10 @@ export interface DevVmRow {
   idle_text?: string | null;
   /** "running", "stopped (idle)", … (issue 6). */
   state_label?: string;
+  /** The start command's state (exited with its code, failed) and the log's last lines. */
+  dev?: LiveMachine['dev'] | null;
+  /** start.idle_shutdown.delete_after: when this stopped machine is deleted. */
+  deletes_at?: string | null;
   /** Tunnelled / served ports: open `url` in the browser. */
   ports: {
     remote: number;

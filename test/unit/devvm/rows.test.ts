@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Config } from '../../../src/config/types.js';
-import { devStateLabel, sshCommand } from '../../../src/core/devvm/access.js';
+import { sshCommand } from '../../../src/core/devvm/access.js';
+import { devStateLabel } from '../../../src/core/devvm/dev-state.js';
 import { decorateDevVmRows, idleText, renderDevVms, type TunnelView } from '../../../src/core/devvm/rows.js';
 import type { DevVmRow } from '../../../src/core/status/types.js';
 

@@ -1,9 +1,11 @@
 // Dev machines on the local backend: the dev script (src/core/devvm/script.ts) runs detached in
 // its own process group, in <home>/dev/<name>/: job.sh, job.json, keys/, pid, job.log, repo/,
-// command.pid, idle.json + watchdog.log (the watchdog), created.json.
+// command.pid, dev-state.json (the command's state), idle.json + watchdog.log (the watchdog),
+// created.json, stopped.json (`mymlops stop`).
 import { jobEnv, spawnJob } from './spawn-job.js';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
@@ -79,10 +81,33 @@ export class LocalDevMachines {
       join(dir, 'created.json'),
       `${JSON.stringify({ name: plan.machineName, created_at: createdAt })}\n`,
     );
-    // The watchdog's injected readings (MYMLOPS_WD_*) are for tests of the script itself only.
-    const started = await spawnJob(join(dir, 'job.sh'), dir, jobEnv(dir, ['MYMLOPS_WD_']));
+    const started = await this.spawn(dir);
     if (!started.ok) return started;
     return ok({ machine: this.machine(plan.machineName), zonesTried: [] });
+  }
+
+  private spawn(dir: string): ReturnType<typeof spawnJob> {
+    // The watchdog's injected readings (MYMLOPS_WD_*) are for tests of the script itself only;
+    // MYMLOPS_DEV_WD_* passes them on as MYMLOPS_WD_* (a test's fake /proc/stat).
+    const env = jobEnv(dir, ['MYMLOPS_WD_']);
+    for (const [k, v] of Object.entries(process.env))
+      if (k.startsWith('MYMLOPS_DEV_WD_')) env[`MYMLOPS_${k.slice('MYMLOPS_DEV_'.length)}`] = v;
+    return spawnJob(join(dir, 'job.sh'), dir, env);
+  }
+
+  /** Runs a stopped machine's dev script again (no new clone: the flag in .git says it is there). */
+  async resume(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+    const dir = devDir(this.home, name);
+    for (const f of ['stopped.json', 'dev-state.json', 'idle.json']) rmSync(join(dir, f), { force: true });
+    const started = await this.spawn(dir);
+    if (!started.ok) return started;
+    return ok(this.machine(name));
+  }
+
+  /** Stops the machine, then removes its folder (clone included). */
+  async delete(name: string): Promise<void> {
+    if (this.running(name)) await this.stop(name);
+    rmSync(devDir(this.home, name), { recursive: true, force: true });
   }
 
   machine(name: string): LiveMachine {
@@ -97,13 +122,21 @@ export class LocalDevMachines {
       createdAt = (JSON.parse(readFileSync(join(dir, 'created.json'), 'utf8')) as { created_at: string })
         .created_at;
     } catch {}
+    let dev = null;
+    try {
+      dev = parseDevState(readFileSync(join(dir, 'dev-state.json'), 'utf8'));
+    } catch {}
+    if (dev && commandEnded(dev)) dev.log_tail = logTail(this.readLogTail(name));
+    // Why it is not running, most telling first: `mymlops stop`, the watchdog, the command's end.
     const reason = running
       ? null
-      : idle?.state === 'stopped'
-        ? 'idle'
-        : existsSync(join(dir, 'stopped.json'))
-          ? 'stopped'
-          : 'exited';
+      : existsSync(join(dir, 'stopped.json'))
+        ? 'by_you'
+        : idle?.state === 'stopped' || idle?.state === 'acting'
+          ? 'idle'
+          : commandEnded(dev)
+            ? 'exited'
+            : 'killed';
     return {
       kind: 'start',
       name,
@@ -116,6 +149,7 @@ export class LocalDevMachines {
       machineType: null,
       accelerator: null,
       metadata: {},
+      dev,
       idle: idle
         ? {
             idle_seconds: idle.idle_seconds,
@@ -143,6 +177,15 @@ export class LocalDevMachines {
   /** The clone of a dev machine (for `commit --instance` on the local backend). */
   repoDir(name: string): string {
     return join(devDir(this.home, name), 'repo');
+  }
+
+  private readLogTail(name: string): string {
+    const file = join(devDir(this.home, name), 'job.log');
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {}
+    return readLogFile(file, Math.max(0, size - 8192), true).text;
   }
 
   readLog(name: string, from: number): LogChunk {
@@ -195,4 +238,9 @@ export function findDevMachine(home: string, name: string): DevRecord | null {
   } catch {
     return null;
   }
+}
+
+/** Removes what this computer knows of a deleted dev machine. */
+export function forgetDevMachine(home: string, name: string): void {
+  if (/^[a-z][-a-z0-9]*$/.test(name)) rmSync(devDir(home, name), { recursive: true, force: true });
 }

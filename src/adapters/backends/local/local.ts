@@ -178,6 +178,18 @@ export class LocalBackend implements ComputeBackend {
     }
   }
 
+  stopDev(name: string): Promise<void> {
+    return this.dev.stop(name);
+  }
+
+  resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+    return this.dev.resume(name);
+  }
+
+  deleteDev(name: string): Promise<void> {
+    return this.dev.delete(name);
+  }
+
   /** Where the job's files are (for messages). */
   jobDir(commitId: string): string {
     return jobDir(commitId, this.home);

@@ -1,0 +1,98 @@
+// Stop, resume, delete and enter a dev machine: the checks and messages around the backend's
+// dev-machine operations. The backend does the work; this decides whether it may.
+import type { ComputeBackend } from '../../adapters/backends/types.js';
+import { UserError } from '../../errors.js';
+import type { LiveMachine } from '../model.js';
+import { GCE_REPO_DIR } from './plan.js';
+import { devStateLabel } from './dev-state.js';
+import { unsupported } from './start.js';
+import { shQuote } from './watchdog.js';
+
+export interface DevTarget {
+  backend: ComputeBackend;
+  /** Dev machine names known on this computer (for the "unknown name" line). */
+  known: string[];
+}
+
+export function unknownDev(name: string, known: readonly string[]): UserError {
+  return new UserError(
+    `no dev machine named ${name}`,
+    known.length ? `known: ${known.join(', ')}` : 'start one with `mymlops start --name NAME`',
+  );
+}
+
+/** The dev machine `name` as the backend sees it now. */
+export async function findDev(name: string, t: DevTarget): Promise<LiveMachine> {
+  const all = (await t.backend.list()).filter((m) => m.kind === 'start' && m.state !== 'gone');
+  const m = all.find((x) => x.name === name);
+  if (!m) throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
+  return m;
+}
+
+export async function stopDev(name: string, t: DevTarget): Promise<LiveMachine> {
+  const m = await findDev(name, t);
+  if (m.state === 'stopped' || m.state === 'stopping')
+    throw new UserError(
+      `dev machine ${name} is already ${devStateLabel(m)}`,
+      `start it again with \`mymlops start --name ${name}\``,
+    );
+  if (!t.backend.stopDev) throw unsupported('stop', t.backend);
+  await t.backend.stopDev(name);
+  return { ...m, state: 'stopped', reason: 'by_you', idle: null };
+}
+
+/** How a delete is confirmed: -y, a y/N answer on a terminal, or refused without one. */
+export type Confirm = { yes: true } | { yes: false; ask: ((question: string) => Promise<boolean>) | null };
+
+export async function deleteDev(name: string, t: DevTarget, confirm: Confirm): Promise<LiveMachine | null> {
+  const m = await findDev(name, t);
+  if (!confirm.yes) {
+    if (!confirm.ask)
+      throw new UserError(
+        `deleting dev machine ${name} needs a confirmation`,
+        `run \`mymlops delete ${name} -y\` to delete it and its disk without asking`,
+      );
+    const where = m.zone ? ` in ${m.zone}` : '';
+    if (!(await confirm.ask(`delete dev machine ${name}${where} (${devStateLabel(m)}) and its disk? [y/N] `)))
+      return null;
+  }
+  if (!t.backend.deleteDev) throw unsupported('delete', t.backend);
+  await t.backend.deleteDev(name);
+  return m;
+}
+
+/** The interactive shell of `mymlops ssh NAME`: a program, its arguments and where it starts. */
+export interface ShellPlan {
+  file: string;
+  args: string[];
+  cwd: string | null;
+}
+
+export function shellPlan(
+  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'>,
+  o: { repoDir: string; project: string | null; shell: string | undefined },
+): ShellPlan {
+  if (m.state !== 'running')
+    throw new UserError(
+      `dev machine ${m.name} is not running (${m.state})`,
+      `start it again with \`mymlops start --name ${m.name}\``,
+    );
+  if (m.backend === 'local') return { file: o.shell || 'bash', args: [], cwd: o.repoDir };
+  // The clone is root's (/root/repo): a login shell as root, in it.
+  const inner = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
+  return {
+    file: 'gcloud',
+    args: [
+      'compute',
+      'ssh',
+      m.name,
+      '--zone',
+      m.zone ?? '',
+      ...(o.project ? ['--project', o.project] : []),
+      '--',
+      '-t',
+      inner,
+    ],
+    cwd: null,
+  };
+}
