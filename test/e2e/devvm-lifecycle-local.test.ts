@@ -88,7 +88,10 @@ describe('dev machine lifecycle (local backend)', () => {
 
     const refused = runCli(['start', '--name', 'life'], { cwd: repo, env });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^mymlops: a dev machine named life already exists \(running\) — stop it with/);
+    assert.match(
+      refused.stderr,
+      /^mymlops: a dev machine named life already exists \(running\) — stop it with/,
+    );
 
     const stop = runCli(['stop', 'life', '--json'], { cwd: repo, env });
     assert.equal(stop.code, 0, stop.stderr);
@@ -97,12 +100,18 @@ describe('dev machine lifecycle (local backend)', () => {
     assert.match(devLine('life') ?? '', /^ {2}life {2}local {2}stopped \(by you\)$/);
     const again = runCli(['stop', 'life'], { cwd: repo, env });
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /already stopped \(by you\) — start it again with `mymlops start --name life`/);
+    assert.match(
+      again.stderr,
+      /already stopped \(by you\) — start it again with `mymlops start --name life`/,
+    );
 
     const resume = runCli(['start', '--name', 'life'], { cwd: repo, env });
     assert.equal(resume.code, 0, resume.stderr);
     assert.match(resume.stdout, /resumed dev machine life/);
-    assert.equal(await waitFor(serves, { what: 'the resumed command to serve' }), 'hello from the dev clone\n');
+    assert.equal(
+      await waitFor(serves, { what: 'the resumed command to serve' }),
+      'hello from the dev clone\n',
+    );
     assert.match(devLine('life') ?? '', /^ {2}life {2}local {2}running/);
     const log = readFileSync(join(home, 'dev', 'life', 'job.log'), 'utf8');
     assert.match(log, /repository already cloned: not cloning again/);
@@ -125,7 +134,10 @@ describe('dev machine lifecycle (local backend)', () => {
     tmux('send-keys', 'pwd', 'Enter');
     await waitFor(() => pane().includes(clone), { what: 'pwd to print the clone', detail: pane });
     tmux('send-keys', 'exit 7', 'Enter');
-    await waitFor(() => pane().includes('ssh exited 7'), { what: 'the exit code to pass through', detail: pane });
+    await waitFor(() => pane().includes('ssh exited 7'), {
+      what: 'the exit code to pass through',
+      detail: pane,
+    });
 
     const unknown = runCli(['ssh', 'nope'], { cwd: repo, env });
     assert.equal(unknown.code, 1);
@@ -138,7 +150,10 @@ describe('dev machine lifecycle (local backend)', () => {
 
     const noTty = runCli(['delete', 'life'], { cwd: repo, env });
     assert.equal(noTty.code, 1);
-    assert.match(noTty.stderr, /^mymlops: deleting dev machine life needs a confirmation — run `mymlops delete life -y`/);
+    assert.match(
+      noTty.stderr,
+      /^mymlops: deleting dev machine life needs a confirmation — run `mymlops delete life -y`/,
+    );
     const del = runCli(['delete', 'life', '-y', '--json'], { cwd: repo, env });
     assert.equal(del.code, 0, del.stderr);
     assert.deepEqual(JSON.parse(del.stdout), { name: 'life', deleted: true });
