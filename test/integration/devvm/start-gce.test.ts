@@ -188,7 +188,7 @@ describe('mymlops start on the GCE simulator', () => {
       assert.equal(again.code, 1);
       assert.match(
         again.stderr,
-        /^mymlops: a dev machine named dev-a already exists \(running in us-[a-z0-9-]+\) — pick another --name\n$/,
+        /^mymlops: a dev machine named dev-a already exists \(running in us-[a-z0-9-]+\) — stop it with `mymlops stop dev-a`, or pick another --name\n$/,
       );
 
       // Idle from now on: the VM stops itself after the 3 s timeout.

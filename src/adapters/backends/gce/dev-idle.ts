@@ -1,8 +1,11 @@
-// Reads what the idle watchdog of a GCE dev VM published (guest attribute `mymlops/idle`, see
-// assets/devvm/watchdog.sh) and folds it into the machine: the countdown while it runs, and
-// "stopped by the watchdog" (reason `idle`) once it is stopped.
+// Reads what a GCE dev VM published in its guest attributes (one call for the namespace
+// `mymlops/`): the idle watchdog's state (`mymlops/idle`, assets/devvm/watchdog.sh) and the start
+// command's (`mymlops/dev`, assets/devvm/start.sh), and folds them into the machine: the countdown
+// while it runs, "stopped by the watchdog" (reason `idle`) once stopped, a command that exited or
+// whose startup failed (with the console's last lines).
+import { DEV_GUEST_ATTRIBUTE, commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState, type WatchdogState } from '../../../core/devvm/watchdog.js';
-import type { LiveMachine } from '../../../core/model.js';
+import type { DevCommandState, LiveMachine } from '../../../core/model.js';
 import type { GceClient } from '../../gce/client.js';
 
 export const GUEST_ATTRIBUTE = 'mymlops/idle';
@@ -12,28 +15,44 @@ interface GuestAttributes {
   queryValue?: { items?: { namespace: string; key: string; value: string }[] };
 }
 
-export async function readIdleState(c: GceClient, zone: string, name: string): Promise<WatchdogState | null> {
+export interface GuestStates {
+  idle: WatchdogState | null;
+  dev: DevCommandState | null;
+}
+
+export async function readGuestStates(c: GceClient, zone: string, name: string): Promise<GuestStates> {
   try {
     const r = await c.request<GuestAttributes>('GET', `zones/${zone}/instances/${name}/getGuestAttributes`, {
-      query: { variableKey: GUEST_ATTRIBUTE },
+      query: { queryPath: 'mymlops/' },
     });
-    return parseWatchdogState(r.variableValue ?? null);
+    const value = (k: string) =>
+      r.queryValue?.items?.find((i) => `${i.namespace}/${i.key}` === k)?.value ?? null;
+    return {
+      idle: parseWatchdogState(value(GUEST_ATTRIBUTE)),
+      dev: parseDevState(value(DEV_GUEST_ATTRIBUTE)),
+    };
   } catch {
     // Not published yet (first boot), or guest attributes unavailable: no countdown.
-    return null;
+    return { idle: null, dev: null };
   }
 }
 
-/** The machine with its watchdog state (pure). */
-export function withIdle(m: LiveMachine, s: WatchdogState | null): LiveMachine {
-  if (!s) return m;
+/** The machine with its watchdog and command state (pure). */
+export function withIdle(
+  m: LiveMachine,
+  s: WatchdogState | null,
+  dev: DevCommandState | null = null,
+): LiveMachine {
+  const stopped = m.state === 'stopped' || m.state === 'stopping';
+  // A preemption or the user's stop says more than the watchdog's last word.
   const stoppedByWatchdog =
-    (m.state === 'stopped' || m.state === 'stopping') && (s.state === 'acting' || s.state === 'stopped');
+    stopped && m.reason === 'stopped' && (s?.state === 'acting' || s?.state === 'stopped');
   return {
     ...m,
     reason: stoppedByWatchdog ? 'idle' : m.reason,
+    ...(dev ? { dev } : {}),
     idle:
-      m.state === 'running'
+      s && m.state === 'running'
         ? {
             idle_seconds: s.idle_seconds,
             stops_in_seconds: s.stops_in_seconds,
@@ -46,15 +65,29 @@ export function withIdle(m: LiveMachine, s: WatchdogState | null): LiveMachine {
   };
 }
 
-/** Adds watchdog state to every dev VM of a list (one API call per dev VM; dev VMs are few). */
+async function consoleTail(c: GceClient, zone: string, name: string): Promise<string[]> {
+  try {
+    return logTail((await c.serialPort(zone, name, -8192)).contents);
+  } catch {
+    return [];
+  }
+}
+
+/** Adds guest states to every dev VM of a list (one API call per dev VM; dev VMs are few). */
 export async function withIdleStates(c: GceClient, machines: LiveMachine[]): Promise<LiveMachine[]> {
   return Promise.all(
-    machines.map(async (m) =>
-      m.kind === 'start' &&
-      m.zone &&
-      (m.state === 'running' || m.state === 'stopped' || m.state === 'stopping')
-        ? withIdle(m, await readIdleState(c, m.zone, m.name))
-        : m,
-    ),
+    machines.map(async (m) => {
+      if (
+        m.kind !== 'start' ||
+        !m.zone ||
+        (m.state !== 'running' && m.state !== 'stopped' && m.state !== 'stopping')
+      )
+        return m;
+      const g = await readGuestStates(c, m.zone, m.name);
+      // The console's last lines only for a running VM whose command has ended (one more call).
+      if (g.dev && commandEnded(g.dev) && m.state === 'running')
+        g.dev.log_tail = await consoleTail(c, m.zone, m.name);
+      return withIdle(m, g.idle, m.state === 'running' ? g.dev : null);
+    }),
   );
 }

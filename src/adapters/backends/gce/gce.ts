@@ -8,7 +8,7 @@ import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
-import type { Result } from '../../../errors.js';
+import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
@@ -17,6 +17,7 @@ import { computeBase, GceClient } from '../../gce/client.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
 import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
 import { cancelVm } from './cancel.js';
+import { deleteDevVm, startDevVm, stopDevVm } from './dev-ops.js';
 import { launchInZones } from './launch.js';
 import { listMachines, wasPreemptedIn } from './listing.js';
 import { readSerialLog, type SerialLogState } from './serial-log.js';
@@ -195,6 +196,32 @@ export class GceBackend implements ComputeBackend {
     if (!zone) return;
     const c = await this.clientFor(machineName);
     await cancelVm(c, zone, machineName, graceMs, this.logState.logPollMs);
+  }
+
+  // ---------- dev VMs: stop / resume / delete ----------
+
+  private async devVm(name: string): Promise<{ c: GceClient; zone: string }> {
+    const zone = await this.zoneOf(name);
+    if (!zone) throw new Error(`no dev VM ${name}`);
+    return { c: await this.clientFor(name), zone };
+  }
+
+  async stopDev(name: string): Promise<void> {
+    const { c, zone } = await this.devVm(name);
+    await stopDevVm(c, zone, name);
+  }
+
+  async resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+    const { c, zone } = await this.devVm(name);
+    await startDevVm(c, zone, name);
+    const m = (await this.list()).find((x) => x.name === name);
+    if (!m) return err({ code: 'other', message: `dev VM ${name} vanished while starting`, zonesTried: [] });
+    return ok(m);
+  }
+
+  async deleteDev(name: string): Promise<void> {
+    const { c, zone } = await this.devVm(name);
+    await deleteDevVm(c, zone, name);
   }
 
   /** Whether a VM was preempted (a compute.instances.preempted operation targets it). */

@@ -40,9 +40,11 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
   if (state === 'stopped' || state === 'stopping') {
     reason = preempted.has(`${zone}/${inst.name}`)
       ? 'preempted'
-      : inst.status === 'SUSPENDED'
-        ? 'suspended'
-        : 'stopped';
+      : md['stopped-by'] === 'you'
+        ? 'by_you'
+        : inst.status === 'SUSPENDED'
+          ? 'suspended'
+          : 'stopped';
   }
   const natIP = inst.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? null;
   return {
