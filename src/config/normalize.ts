@@ -99,6 +99,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
             interval: idle.interval ?? 10,
             action: idle.action ?? 'stop',
             jupyter_port: idle.jupyter_port ?? null,
+            count_ssh_sessions: idle.count_ssh_sessions ?? 'all',
           },
         }
       : null,

@@ -104,6 +104,10 @@ export interface MymlopsConfigFile {
        * Port of a Jupyter server started by the start command; a busy kernel keeps the VM up.
        */
       jupyter_port?: number;
+      /**
+       * Which ssh sessions keep the VM up: `all` (terminals and terminal-less sessions such as VS Code Remote; `ssh -N` tunnels never count), `terminal` (interactive terminals only) or `none`.
+       */
+      count_ssh_sessions?: 'all' | 'terminal' | 'none';
     };
   };
   /**

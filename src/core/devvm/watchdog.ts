@@ -29,6 +29,7 @@ export function watchdogEnv(idle: IdleShutdown, place: WatchdogPlace): Record<st
     MYMLOPS_WD_ACTION: idle.action,
     MYMLOPS_WD_STATE_FILE: place.stateFile,
     MYMLOPS_WD_GCE: place.mode === 'gce' ? '1' : '0',
+    MYMLOPS_WD_SSH: idle.count_ssh_sessions,
   };
   if (idle.jupyter_port !== null) env['MYMLOPS_WD_JUPYTER_PORT'] = String(idle.jupyter_port);
   if (place.actionCmd) env['MYMLOPS_WD_ACTION_CMD'] = place.actionCmd;

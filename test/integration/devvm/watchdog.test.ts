@@ -164,44 +164,6 @@ describe('idle watchdog script', { concurrency: true }, () => {
     assert.match(run.log(), /nvidia-smi failed \(NVIDIA-SMI has failed\)/);
   });
 
-  test('an ssh -N tunnel does not keep it up', async () => {
-    const local = await freePort();
-    const tunnel = spawn('ssh', [...sshd.sshOptions(), '-N', '-L', `${local}:127.0.0.1:9`, sshd.target], {
-      stdio: 'ignore',
-    });
-    children.push(tunnel);
-    // ssh binds the forwarded port once the session is established.
-    await waitFor(() => portAccepts(local), { what: 'the ssh -N tunnel to connect' });
-    const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
-    try {
-      assert.equal(tunnel.exitCode, null, 'tunnel is up');
-      assert.equal(await exitCode(run), 0, run.log());
-      assert.equal(run.actions(), 1);
-    } finally {
-      tunnel.kill();
-    }
-  });
-
-  test('an interactive ssh session keeps it up; once it ends the action runs', async () => {
-    const session = spawn('ssh', [...sshd.sshOptions(), '-tt', sshd.target, 'echo session-ready; sleep 30'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    children.push(session);
-    let said = '';
-    session.stdout!.on('data', (d: Buffer) => {
-      said += d.toString();
-    });
-    await waitFor(() => said.includes('session-ready'), { what: 'the ssh session to run its command' });
-    const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
-    allBusy(await nextPolls(run), /ssh_sessions=1/);
-    assert.equal(run.actions(), 0);
-    assert.match(run.state()!.reasons, /ssh_sessions=1/);
-    session.kill();
-    assert.equal(await exitCode(run), 0, run.log());
-    assert.equal(run.actions(), 1);
-    assert.match(run.log(), /busy: ssh_sessions=1/);
-  });
-
   test('a busy Jupyter kernel keeps it up; idle kernels do not', async () => {
     let kernels = [
       { id: 'a', execution_state: 'idle' },
@@ -254,5 +216,73 @@ describe('idle watchdog script', { concurrency: true }, () => {
     assert.equal(await exitCode(run, 3000), 0);
     assert.equal(run.actions(), 0);
     assert.match(run.log(), /disabled/);
+  });
+});
+
+// One at a time: they share one sshd, and every session on it counts in each of them.
+describe('idle watchdog script and ssh sessions', () => {
+  test('an ssh -N tunnel does not keep it up', async () => {
+    const local = await freePort();
+    const tunnel = spawn('ssh', [...sshd.sshOptions(), '-N', '-L', `${local}:127.0.0.1:9`, sshd.target], {
+      stdio: 'ignore',
+    });
+    children.push(tunnel);
+    // ssh binds the forwarded port once the session is established.
+    await waitFor(() => portAccepts(local), { what: 'the ssh -N tunnel to connect' });
+    const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
+    try {
+      assert.equal(tunnel.exitCode, null, 'tunnel is up');
+      assert.equal(await exitCode(run), 0, run.log());
+      assert.equal(run.actions(), 1);
+    } finally {
+      tunnel.kill();
+    }
+  });
+
+  test('an interactive ssh session keeps it up; once it ends the action runs', async () => {
+    const session = spawn('ssh', [...sshd.sshOptions(), '-tt', sshd.target, 'echo session-ready; sleep 30'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    children.push(session);
+    let said = '';
+    session.stdout!.on('data', (d: Buffer) => {
+      said += d.toString();
+    });
+    await waitFor(() => said.includes('session-ready'), { what: 'the ssh session to run its command' });
+    const run = runWatchdog({ MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) });
+    allBusy(await nextPolls(run), /ssh_sessions=1/);
+    assert.equal(run.actions(), 0);
+    assert.match(run.state()!.reasons, /ssh_sessions=1/);
+    session.kill();
+    assert.equal(await exitCode(run), 0, run.log());
+    assert.equal(run.actions(), 1);
+    assert.match(run.log(), /busy: ssh_sessions=1/);
+  });
+
+  test('a terminal-less ssh session (VS Code Remote style) keeps it up unless told to count terminals only', async () => {
+    const session = spawn('ssh', [...sshd.sshOptions(), '-T', sshd.target, 'echo session-ready; sleep 30'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    children.push(session);
+    let said = '';
+    session.stdout!.on('data', (d: Buffer) => {
+      said += d.toString();
+    });
+    await waitFor(() => said.includes('session-ready'), { what: 'the ssh -T session to run its command' });
+    const sshdEnv = { MYMLOPS_WD_PROC: '/proc', MYMLOPS_WD_SSHD_PIDS: String(sshd.pid) };
+    const run = runWatchdog(sshdEnv);
+    // Terminals only: the same session does not count, so that watchdog acts meanwhile.
+    const terminalsOnly = runWatchdog({ ...sshdEnv, MYMLOPS_WD_SSH: 'terminal' });
+    try {
+      allBusy(await nextPolls(run), /ssh_sessions=1/);
+      assert.equal(run.actions(), 0);
+      assert.equal(await exitCode(terminalsOnly), 0, terminalsOnly.log());
+      assert.equal(terminalsOnly.actions(), 1);
+      assert.equal(session.exitCode, null, 'the session outlived the terminals-only watchdog');
+    } finally {
+      session.kill();
+    }
+    assert.equal(await exitCode(run), 0, run.log());
+    assert.equal(run.actions(), 1);
   });
 });

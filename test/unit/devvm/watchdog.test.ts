@@ -15,6 +15,7 @@ const idle = {
   interval: 10,
   action: 'stop' as const,
   jupyter_port: null,
+  count_ssh_sessions: 'all' as const,
 };
 
 test('watchdogEnv maps the config to the script settings', () => {
@@ -27,6 +28,7 @@ test('watchdogEnv maps the config to the script settings', () => {
     MYMLOPS_WD_ACTION: 'stop',
     MYMLOPS_WD_STATE_FILE: '/var/lib/mymlops/idle.json',
     MYMLOPS_WD_GCE: '1',
+    MYMLOPS_WD_SSH: 'all',
   });
   const local = watchdogEnv(
     { ...idle, jupyter_port: 8888, action: 'delete' },
