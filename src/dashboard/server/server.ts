@@ -1,5 +1,5 @@
 // The dashboard's HTTP server (node:http, no framework): static assets from the package, the JSON
-// API, and sandboxed notebook outputs. Read-only: no request changes anything.
+// API, and sandboxed notebook outputs. Read-only except the dev-machine buttons (dev-actions.ts).
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
 import type { CommitRow } from '../../core/status/types.js';
 import { apiStatus } from './api.js';
+import { type DevAction, devActions, ROUTE as DEV_ROUTE } from './dev-actions.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
 
@@ -22,6 +23,8 @@ export interface DashboardDeps {
   assetsDir: string;
   host: string;
   port: number;
+  /** Stop or resume a dev machine (the page's buttons); absent = no buttons work. */
+  devAction?(name: string, action: DevAction): Promise<{ status: number; body: unknown }>;
   /** Polling tabs share one snapshot this old at most. */
   snapshotMaxAgeMs?: number;
 }
@@ -84,6 +87,10 @@ class SnapshotCache {
       });
     return this.pending;
   }
+  /** The next request takes a fresh snapshot (after a dev machine was stopped or resumed). */
+  invalidate(): void {
+    if (this.value) this.value.at = 0;
+  }
   /** The last snapshot, for notebook lookups between refreshes. */
   last(): Cached | null {
     return this.value;
@@ -126,6 +133,8 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     return b;
   };
   let allowed = new Set<string>();
+  let ownPort = 0;
+  const actions = devActions();
 
   // A notebook with many rich outputs (DataFrames) makes one frame request per output: parse it once.
   const parsedCache = new Map<string, unknown>();
@@ -152,6 +161,15 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host header\n');
       return;
     }
+    const dev = req.method === 'POST' ? DEV_ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
+    if (dev) {
+      const refused = actions.refusal(req);
+      if (refused) return sendJson(res, 403, { error: refused });
+      if (!deps.devAction) return sendJson(res, 404, { error: 'no dev machine actions here' });
+      const r = await deps.devAction(dev[1]!, dev[2] as DevAction);
+      cache.invalidate();
+      return sendJson(res, r.status, r.body);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
@@ -159,7 +177,8 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     const url = new URL(req.url ?? '/', 'http://x');
     const a = ASSETS[url.pathname];
     if (a) {
-      send(res, 200, a.type, asset(a.file));
+      const page = a.file === 'index.html' ? { 'Set-Cookie': actions.cookie(ownPort) } : undefined;
+      send(res, 200, a.type, asset(a.file), page);
       return;
     }
     if (url.pathname === '/api/status') {
@@ -223,6 +242,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       server.off('error', reject);
       const port = (server.address() as AddressInfo).port;
       allowed = allowedHosts(deps.host, port);
+      ownPort = port;
       const h = deps.host.includes(':') ? `[${deps.host}]` : deps.host;
       resolve({
         server,

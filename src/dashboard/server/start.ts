@@ -6,6 +6,8 @@ import { outputRepoIndex, statusSources } from '../../adapters/output-repo/statu
 import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../../adapters/store/jobs.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
+import { knownDevNames } from '../../core/known-ids.js';
+import { backendDevAction } from './dev-actions.js';
 import { createDashboard, type Dashboard } from './server.js';
 
 export interface StartOptions {
@@ -78,6 +80,10 @@ export async function startDashboard(
     links: cfg.dashboard.links,
     outputRepo: out ? { url: out.url, branch: out.branch } : null,
     assetsDir: opts.assetsDir,
+    devAction: backendDevAction(() => ({
+      backend: createBackend(cfg, opts.home),
+      known: knownDevNames(opts.home),
+    })),
     host: opts.host,
     port: opts.port,
   });

@@ -1,4 +1,5 @@
-// The dev-VM section: started machines, their idle countdown, tunnelled ports and copyable commands.
+// The dev-VM section: started machines, their idle countdown, tunnelled ports, copyable commands,
+// and buttons to stop / resume each (POST /api/dev/NAME/stop|start, see server/dev-actions.ts).
 import type { ApiStatus } from '../server/api.js';
 import { h, safeHref } from './dom.js';
 import { duration } from './format.js';
@@ -21,6 +22,45 @@ function copyButton(text: string): HTMLElement {
   return h('span', { class: 'cmd' }, h('code', {}, text), b);
 }
 
+/** The per-server token from its cookie (SameSite=Strict, named per port), sent as a header. */
+function token(): string {
+  const name = `mymlops_token_${location.port || '80'}=`;
+  const c = document.cookie.split('; ').find((x) => x.startsWith(name));
+  return c ? c.slice(name.length) : '';
+}
+
+function actionButton(vm: DevVm): HTMLElement | string {
+  const action = vm.state === 'running' ? 'stop' : vm.state === 'stopped' ? 'start' : null;
+  if (!action) return '';
+  const label = action === 'stop' ? 'stop' : 'resume';
+  const b = h('button', { type: 'button', class: 'dev-action', 'data-action': action }, label);
+  b.addEventListener('click', () => {
+    b.disabled = true;
+    b.textContent = action === 'stop' ? 'stopping…' : 'resuming…';
+    void fetch(`/api/dev/${encodeURIComponent(vm.name)}/${action}`, {
+      method: 'POST',
+      headers: { 'X-Mymlops-Token': token() },
+    })
+      .then(async (r) => {
+        if (r.ok) return;
+        const j = (await r.json().catch(() => ({}))) as { error?: string };
+        throw new Error(j.error ?? `HTTP ${r.status}`);
+      })
+      .then(
+        () => {
+          b.textContent = action === 'stop' ? 'stopped' : 'resumed';
+        },
+        (e: Error) => {
+          b.disabled = false;
+          b.textContent = label;
+          b.title = e.message;
+          b.after(h('span', { class: 'dev-action-error' }, ` ${e.message}`));
+        },
+      );
+  });
+  return b;
+}
+
 function idleText(vm: DevVm): string {
   if (vm.idle_text) return vm.idle_text;
   const i = vm.idle;
@@ -41,7 +81,7 @@ export function renderDevVms(vms: DevVm[]): HTMLElement {
   const table = h(
     'table',
     { class: 'devvms' },
-    h('tr', {}, ...['Name', 'Zone', 'Status', 'Idle', 'Ports', 'ssh', 'Logs'].map((t) => h('th', {}, t))),
+    h('tr', {}, ...['Name', 'Zone', 'Status', 'Idle', 'Ports', 'ssh', 'Logs', ''].map((t) => h('th', {}, t))),
   );
   for (const vm of vms) {
     const ports = h('span', { class: 'ports' });
@@ -65,6 +105,7 @@ export function renderDevVms(vms: DevVm[]): HTMLElement {
         h('td', {}, ports),
         h('td', {}, vm.ssh_command ? copyButton(vm.ssh_command) : ''),
         h('td', {}, vm.logs_command ? copyButton(vm.logs_command) : ''),
+        h('td', {}, actionButton(vm)),
       ),
     );
   }

@@ -150,16 +150,17 @@ export class LocalDevMachines {
       accelerator: null,
       metadata: {},
       dev,
-      idle: idle
-        ? {
-            idle_seconds: idle.idle_seconds,
-            stops_in_seconds: idle.stops_in_seconds,
-            updated_at: idle.updated_at,
-            state: idle.state,
-            reasons: idle.reasons,
-            action: idle.action,
-          }
-        : null,
+      idle:
+        idle && running
+          ? {
+              idle_seconds: idle.idle_seconds,
+              stops_in_seconds: idle.stops_in_seconds,
+              updated_at: idle.updated_at,
+              state: idle.state,
+              reasons: idle.reasons,
+              action: idle.action,
+            }
+          : null,
       sshTarget: null,
     };
   }
