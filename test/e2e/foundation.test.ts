@@ -131,7 +131,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   it('the original eval "$(_MYMLOPS_COMPLETE=bash_source mymlops)" still works', () => {
     const r = runCli([], { env: { _MYMLOPS_COMPLETE: 'bash_source' } });
     assert.equal(r.code, 0);
-    assert.deepEqual(bashComplete(r.stdout, ['mymlops', 'st']), ['status', 'start']);
+    assert.deepEqual(bashComplete(r.stdout, ['mymlops', 'st']), ['status', 'start', 'stop']);
   });
 
   it('completes options and commit ids', () => {
