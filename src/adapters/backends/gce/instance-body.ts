@@ -1,5 +1,6 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
 import type { GcpConfig } from '../../../config/types.js';
+import type { Instance, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../types.js';
 import { devStartupScript } from './dev-startup-script.js';
@@ -94,7 +95,7 @@ export function checkMetadataSize(items: MetadataItem[]): void {
   }
 }
 
-export function instanceBody(i: BodyInput): Record<string, unknown> {
+export function instanceBody(i: BodyInput): Instance {
   const inst = i.plan.instance;
   if (!inst)
     throw new UserError(
@@ -107,7 +108,7 @@ export function instanceBody(i: BodyInput): Record<string, unknown> {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.plan.labels)) labels[k] = labelValue(v);
   if (i.plan.commitId) labels['mymlops-commit'] = labelValue(i.plan.commitId);
-  const scheduling: Record<string, unknown> = inst.spot
+  const scheduling: Scheduling = inst.spot
     ? {
         provisioningModel: 'SPOT',
         // STOP (not DELETE): a preempted VM stays visible with its labels, so status can say so.
