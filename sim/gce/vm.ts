@@ -2,6 +2,7 @@
 // per-VM metadata server (reached through GCE_METADATA_HOST, as the Google client libraries do)
 // and stdout/stderr captured as serial port 1, as the guest agent forwards startup-script output.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,13 +47,38 @@ export interface MetadataView {
   token: string;
   /** Guest attributes (`namespace/key`), when instance metadata enable-guest-attributes is TRUE. */
   guestAttributes?: Map<string, string>;
+  /** False when a guest-attribute write is over the rate limit (it is dropped, as GCE may). */
+  mayWriteGuestAttribute?: () => boolean;
+  /** Requests waiting for a change register here; metadataChanged() calls them. */
+  waiters: Set<() => void>;
+}
+
+const etag = (v: string | undefined) =>
+  createHash('sha256')
+    .update(v ?? '\0')
+    .digest('hex')
+    .slice(0, 16);
+
+/** The value of a key that `?wait_for_change=true` may wait on: instance/preempted, instance/attributes/*. */
+function watched(view: MetadataView, p: string): string | undefined | null {
+  if (p === 'instance/preempted') return view.preempted() ? 'TRUE' : 'FALSE';
+  if (p === 'instance/attributes/')
+    return Object.keys(view.attributes())
+      .map((k) => `${k}\n`)
+      .join('');
+  if (p.startsWith('instance/attributes/')) return view.attributes()[decodeURIComponent(p.slice(20))];
+  return null;
 }
 
 /** The metadata server of one VM (GCE_METADATA_HOST=127.0.0.1:PORT). */
 export async function startMetadataServer(view: MetadataView): Promise<Server> {
   const server = createServer((req, res) => {
-    const send = (code: number, body: string, type = 'application/text') => {
-      res.writeHead(code, { 'Content-Type': type, 'Metadata-Flavor': 'Google' });
+    const send = (code: number, body: string, type = 'application/text', tag?: string) => {
+      res.writeHead(code, {
+        'Content-Type': type,
+        'Metadata-Flavor': 'Google',
+        ...(tag ? { ETag: tag } : {}),
+      });
       res.end(body);
     };
     if (req.headers['metadata-flavor'] !== 'Google') {
@@ -61,6 +87,39 @@ export async function startMetadataServer(view: MetadataView): Promise<Server> {
     }
     const url = new URL(req.url ?? '/', 'http://metadata');
     const p = url.pathname.replace(/^\/computeMetadata\/v1\//, '');
+    // The metadata server's wait-for-change: "?wait_for_change=true" answers when the value changes;
+    // with "last_etag=ETAG" it answers at once if the value's ETag already differs; "timeout_sec=N"
+    // bounds the wait (the reply is then the unchanged value). Every value carries its ETag.
+    const value = watched(view, p);
+    if (value !== null && url.searchParams.get('wait_for_change') === 'true') {
+      const since = url.searchParams.get('last_etag') ?? etag(value);
+      const timeout = Number(url.searchParams.get('timeout_sec') || 0) * 1000;
+      const answer = () => {
+        const v = watched(view, p);
+        if (v === undefined || v === null) send(404, 'Not Found\n', 'text/html');
+        else send(200, v, 'application/text', etag(v));
+      };
+      if (etag(value) !== since) return answer();
+      const done = () => {
+        view.waiters.delete(wake);
+        clearTimeout(timer);
+      };
+      const wake = () => {
+        if (etag(watched(view, p) ?? undefined) === since) return;
+        done();
+        answer();
+      };
+      const timer =
+        timeout > 0
+          ? setTimeout(() => {
+              done();
+              answer();
+            }, timeout)
+          : undefined;
+      view.waiters.add(wake);
+      res.on('close', done);
+      return;
+    }
     const attrs = view.attributes();
     const fixed: Record<string, string> = {
       'instance/name': view.name,
@@ -73,7 +132,7 @@ export async function startMetadataServer(view: MetadataView): Promise<Server> {
       'project/project-id': view.projectId,
       'project/numeric-project-id': view.projectNumber,
     };
-    if (p in fixed) return send(200, fixed[p]!);
+    if (p in fixed) return send(200, fixed[p]!, 'application/text', etag(fixed[p]));
     if (p.startsWith('instance/guest-attributes/') && view.guestAttributes) {
       if (attrs['enable-guest-attributes']?.toUpperCase() !== 'TRUE')
         return send(404, 'Not Found\n', 'text/html');
@@ -82,7 +141,8 @@ export async function startMetadataServer(view: MetadataView): Promise<Server> {
         const chunks: Buffer[] = [];
         req.on('data', (d: Buffer) => chunks.push(d));
         req.on('end', () => {
-          view.guestAttributes!.set(k, Buffer.concat(chunks).toString('utf8'));
+          if (view.mayWriteGuestAttribute?.() ?? true)
+            view.guestAttributes!.set(k, Buffer.concat(chunks).toString('utf8'));
           send(200, '');
         });
         return;
@@ -106,7 +166,7 @@ export async function startMetadataServer(view: MetadataView): Promise<Server> {
       );
     if (p.startsWith('instance/attributes/')) {
       const k = decodeURIComponent(p.slice('instance/attributes/'.length));
-      if (k in attrs) return send(200, attrs[k]!);
+      if (k in attrs) return send(200, attrs[k]!, 'application/text', etag(attrs[k]));
     }
     send(404, 'Not Found\n', 'text/html');
   });
@@ -145,11 +205,19 @@ function descendants(root: number): number[] {
   return out;
 }
 
-export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals `child` and every descendant; returns their pids (to power off what outlives its parent). */
+export function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return [];
   const pids = [pid, ...descendants(pid)];
+  killPids(pids, signal);
+  return pids;
+}
+
+/** Only processes still of this VM (their environment names its sandbox): a pid may be reused. */
+export function killPids(pids: number[], signal: NodeJS.Signals, sandbox?: string): void {
   for (const p of pids) {
+    if (sandbox !== undefined && !ofSandbox(p, sandbox)) continue;
     try {
       process.kill(-p, signal);
     } catch {
@@ -160,6 +228,14 @@ export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+function ofSandbox(pid: number, sandbox: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`MYMLOPS_VM_ROOT=${sandbox}`);
+  } catch {
+    return false;
   }
 }
 
