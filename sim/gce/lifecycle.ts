@@ -7,7 +7,8 @@ import { withinRate } from './guest.js';
 import { attributes, metadataChanged } from './metadata.js';
 import { graceOf, halt } from './shutdown.js';
 import type { SimInstance, SimOperation } from './state.js';
-import { boot, metadataHost, startMetadataServer } from './vm.js';
+import { metadataHost, startMetadataServer } from './metadata-server.js';
+import { boot } from './vm.js';
 
 export function powerOn(ctx: SimContext, project: string, inst: SimInstance, op: SimOperation): void {
   ctx.later(ctx.opts.bootDelayMs, () => {
