@@ -1,6 +1,7 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
 import type { GcpConfig } from '../../../config/types.js';
 import { regionOf } from '../../../core/zones/rank.js';
+import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../types.js';
 import { devStartupScript } from './dev-startup-script.js';
@@ -103,7 +104,7 @@ export const DEFAULT_NETWORK = 'global/networks/default';
  * offers zones of regions that have one). The zone may be describeLaunch's placeholder: then the
  * preview names every configured subnetwork.
  */
-export function networkInterface(gcp: GcpConfig, zone: string): Record<string, unknown> {
+export function networkInterface(gcp: GcpConfig, zone: string): NetworkInterface {
   const subs = gcp.subnetwork;
   let subnetwork: string | null = null;
   if (subs) {
@@ -125,7 +126,7 @@ export function networkInterface(gcp: GcpConfig, zone: string): Record<string, u
   };
 }
 
-export function instanceBody(i: BodyInput): Record<string, unknown> {
+export function instanceBody(i: BodyInput): Instance {
   const inst = i.plan.instance;
   if (!inst)
     throw new UserError(
@@ -138,7 +139,7 @@ export function instanceBody(i: BodyInput): Record<string, unknown> {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.plan.labels)) labels[k] = labelValue(v);
   if (i.plan.commitId) labels['mymlops-commit'] = labelValue(i.plan.commitId);
-  const scheduling: Record<string, unknown> = inst.spot
+  const scheduling: Scheduling = inst.spot
     ? {
         provisioningModel: 'SPOT',
         // STOP (not DELETE): a preempted VM stays visible with its labels, so status can say so.
