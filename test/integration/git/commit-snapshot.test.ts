@@ -2,7 +2,6 @@
 // snapshot leaves out and says so, the size guard before any push, how it differs from the disk,
 // and git failures as one line.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
