@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   truncateSync,
   writeFileSync,
@@ -34,7 +35,7 @@ const SERVICE_ACCOUNT = JSON.stringify({
 
 let n = 0;
 /** A committed repository holding nb.ipynb and a mymlops.yml for a stub backend. */
-function setup(extraYaml = '', files: Record<string, string> = {}) {
+function setup(extraYaml = '', files: Record<string, string> = {}, outputUrl?: string) {
   const dir = join(tmp, `case-${++n}`);
   const repo = join(dir, 'repo');
   const origin = bareRepo(join(dir, 'origin.git'));
@@ -44,7 +45,7 @@ function setup(extraYaml = '', files: Record<string, string> = {}) {
   writeFileSync(
     join(repo, 'mymlops.yml'),
     `backend: local\ncommit:\n  command: run\n  repository:\n    url: ${JSON.stringify(origin)}\n` +
-      `  output_repository:\n    url: ${JSON.stringify(join(dir, 'out.git'))}\n${extraYaml}`,
+      `  output_repository:\n    url: ${JSON.stringify(outputUrl ?? join(dir, 'out.git'))}\n${extraYaml}`,
   );
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(join(repo, p, '..'), { recursive: true });
@@ -258,5 +259,15 @@ describe('commit: git failures are one line', () => {
     assert.ok(tree.includes('work/notes.md'));
     assert.ok(!tree.some((p) => p.startsWith('work/clone')));
     assert.match(s.warnings.at(-1)!, /^work\/clone\/ is a separate git repository/);
+  });
+});
+
+describe('commit: credentials in URLs', () => {
+  it('keeps a token in a repository URL out of the launch record', async () => {
+    const s = setup('', {}, 'https://alice:S3cr3tT0ken@example.invalid/out.git');
+    const started = await s.commit();
+    const record = readFileSync(join(s.home, 'jobs', started.commitId, 'launch.json'), 'utf8');
+    assert.match(record, /"url": "https:\/\/example\.invalid\/out\.git"/);
+    assert.doesNotMatch(record, /S3cr3tT0ken/);
   });
 });
