@@ -195,7 +195,7 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
     if (!push.ok)
       throw new UserError(
         `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error}`,
-        'let your own git credentials (ssh agent or key, credential helper) push to commit.repository, or give its deploy_key write access',
+        'check commit.repository.url, and that your own git credentials (ssh agent or key, credential helper) or its deploy_key may push to it',
       );
     pushed = true;
     const plan = planCommit({
