@@ -1,7 +1,7 @@
 // Wires the real adapters into the commit use case (src/core/commit/commit.ts).
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { createBackend } from '../adapters/backends/index.js';
-import { createSnapshot, deleteRef, pushRef, repoRoot, snapshotFiles } from '../adapters/git/snapshot.js';
+import { createSnapshot, deleteRef, inspectSnapshot, pushRef, repoRoot } from '../adapters/git/snapshot.js';
 import {
   clearNotebook,
   parseNotebook,
@@ -46,7 +46,7 @@ export function commitDeps(config: Config, home: string = mymlopsHome()): Commit
     realpath: (p) => realpathSync(p),
     checkKey,
     repoRoot,
-    snapshotFiles,
+    inspectSnapshot,
     createSnapshot,
     pushRef,
     deleteRef,

@@ -40,12 +40,14 @@ export function register(program: Command): void {
         { followWithRetry },
         { commitDeps, sshOptionsFromEnv },
         { retryDeps },
+        { excludedLine, formatBytes },
       ] = await Promise.all([
         import('../core/commit/commit.js'),
         import('../core/commit/follow.js'),
         import('../core/retry/auto.js'),
         import('./commit-deps.js'),
         import('./retry-deps.js'),
+        import('../core/snapshot/rules.js'),
       ]);
       const cfg = config(cmd);
       const options: CommitOptions = {
@@ -69,7 +71,16 @@ export function register(program: Command): void {
         out.write(
           `snapshot  ${d.files.length} files from ${d.root}, pushed to ${cfg.commit!.repository.url} ${d.ref}\n`,
         );
-        for (const f of d.files) out.write(`  ${f}\n`);
+        const sizes = new Map(d.snapshot.untracked.map((u) => [u.path, u.bytes]));
+        for (const f of d.files)
+          out.write(`  ${f}${sizes.has(f) ? `  (untracked, ${formatBytes(sizes.get(f)!)})` : ''}\n`);
+        const untrackedTotal = d.snapshot.untracked.reduce((n, u) => n + u.bytes, 0);
+        out.write(`untracked ${d.snapshot.untracked.length} files, ${formatBytes(untrackedTotal)} in all\n`);
+        const excluded = excludedLine(d.snapshot.excluded);
+        for (const l of [excluded, ...d.snapshot.warnings])
+          if (l) out.write(`${color.yellow(`mymlops: ${l}`)}\n`);
+        if (d.snapshot.refusal)
+          out.write(`${color.red(`mymlops: ${d.snapshot.refusal.what} — ${d.snapshot.refusal.fix}`)}\n`);
         out.write(
           `${color.bold('metadata.json (base)')}\n${JSON.stringify(d.metadata, Object.keys(d.metadata).sort(), 4)}\n`,
         );
@@ -83,6 +94,10 @@ export function register(program: Command): void {
       const spinner = yoctoSpinner
         ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
         : null;
+      deps.warn = (line) => {
+        spinner?.clear();
+        process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
+      };
       let started: Awaited<ReturnType<typeof startCommit>>;
       try {
         started = await startCommit(cfg, options, deps);

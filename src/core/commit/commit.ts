@@ -9,6 +9,9 @@ import type { LaunchRecord } from '../../adapters/store/jobs.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
+import { neverInSnapshot } from '../snapshot/never.js';
+import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
+import { stripUrlCredentials } from '../snapshot/url.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
 
@@ -21,12 +24,13 @@ export interface CommitDeps {
   /** Throws a UserError when a key file is missing or unreadable. */
   checkKey(path: string, what: string): void;
   repoRoot(dir: string): Promise<string | null>;
-  snapshotFiles(root: string): Promise<string[]>;
+  inspectSnapshot(root: string): Promise<SnapshotInspection>;
   createSnapshot(o: {
     root: string;
     notebook: string;
     notebookContent: string;
     message: string;
+    exclude: string[];
   }): Promise<{ sha: string }>;
   pushRef(o: {
     root: string;
@@ -40,6 +44,8 @@ export interface CommitDeps {
   releaseCommitId(id: string): void;
   recordLaunch(rec: LaunchRecord): void;
   backend: () => ComputeBackend;
+  /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
+  warn?(line: string): void;
   /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone (issue 6). */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
@@ -59,6 +65,7 @@ interface Prepared {
   request: CommitRequest;
   cleared: string;
   auth: GitAuth;
+  snapshot: SnapshotPlan;
 }
 
 async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Prepared> {
@@ -96,7 +103,14 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
   ] as const) {
     if (r.deploy_key) deps.checkKey(r.deploy_key, what);
   }
+  const snapshot = planSnapshot({
+    inspection: await deps.inspectSnapshot(realRoot),
+    rules: config.commit.snapshot,
+    always: neverInSnapshot(config, realRoot, deps.realpath),
+    remoteUrl: stripUrlCredentials(config.commit.repository.url),
+  });
   return {
+    snapshot,
     config: config as Prepared['config'],
     root: realRoot,
     request: {
@@ -115,6 +129,8 @@ export interface DryRun {
   ref: string;
   root: string;
   files: string[];
+  /** Untracked files the snapshot adds (biggest first), what it leaves out, how it differs from disk. */
+  snapshot: SnapshotPlan;
   plan: LaunchPlan;
   metadata: MetadataBase;
   /** The backend's machine request (gce: the instances.insert body), when it can describe one. */
@@ -132,7 +148,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     sourceCommit: '<snapshot sha>',
     sshOptions: o.sshOptions,
   };
-  const files = await deps.snapshotFiles(p.root);
+  const files = [...p.snapshot.files];
   if (!files.includes(p.request.notebook)) files.push(p.request.notebook);
   const plan = planCommit(input);
   return {
@@ -140,6 +156,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     ref: snapshotRef(commitId),
     root: p.root,
     files: files.sort(),
+    snapshot: p.snapshot,
     plan,
     metadata: metadataBase(input),
     request: backend.describeLaunch?.(plan) ?? null,
@@ -157,6 +174,8 @@ export interface Started {
 
 export async function startCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Started> {
   const p = await prepare(config, o, deps);
+  if (p.snapshot.refusal) throw new UserError(p.snapshot.refusal.what, p.snapshot.refusal.fix);
+  for (const line of [excludedLine(p.snapshot.excluded), ...p.snapshot.warnings]) if (line) deps.warn?.(line);
   const backend = deps.backend();
   const commitId = deps.reserveCommitId(deps.now());
   const url = p.config.commit.repository.url;
@@ -170,12 +189,13 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       notebook: p.request.notebook,
       notebookContent: p.cleared,
       message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
+      exclude: p.snapshot.excluded.map((e) => e.path),
     });
     const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
     if (!push.ok)
       throw new UserError(
-        `could not push the snapshot to ${url}: ${push.error}`,
-        'check commit.repository (url, deploy_key) and that you may push to it',
+        `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error}`,
+        'check commit.repository.url, and that your own git credentials (ssh agent or key, credential helper) or its deploy_key may push to it',
       );
     pushed = true;
     const plan = planCommit({
@@ -198,9 +218,9 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       zone: launched.value.machine.zone,
       notebook: p.request.notebook,
       notes: o.notes,
-      repository: { url, branch: p.config.commit.repository.branch },
+      repository: { url: stripUrlCredentials(url), branch: p.config.commit.repository.branch },
       output_repository: {
-        url: p.config.commit.output_repository.url,
+        url: stripUrlCredentials(p.config.commit.output_repository.url),
         branch: p.config.commit.output_repository.branch,
       },
       source_commit: snap.sha,

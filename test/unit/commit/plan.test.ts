@@ -82,6 +82,7 @@ const config = (backend: 'local' | 'gce'): Config => ({
     max_duration: 3600,
     log_max_bytes: 2048,
     retry: { preempted: 0 },
+    snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
   },
   start: null,
   dashboard: { links: {}, tunnel: null },
