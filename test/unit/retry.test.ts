@@ -28,6 +28,7 @@ const config = (backend: 'local' | 'gce' = 'gce'): Config => ({
     progress_interval: 60,
     max_duration: 3600,
     log_max_bytes: 2048,
+    snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
     retry: { preempted: 0 },
   },
   start: null,
