@@ -5,7 +5,8 @@ import type { ApiCommit, ApiStatus } from '../server/api.js';
 import { renderDevVms } from './devvms.js';
 import { h, safeHref } from './dom.js';
 import { CommitsTable, type SortState } from './table.js';
-import { listenFrameHeights, openViewer, type ViewerState } from './viewer.js';
+import { listenFrameHeights } from './frames.js';
+import type { ViewerState } from './viewer.js';
 
 const POLL_MS = 2500;
 /** While hidden, poll only to notify, and slowly. */
@@ -38,13 +39,19 @@ const savedSort = (() => {
 })();
 const table = new CommitsTable(
   savedSort ?? { key: 'time', dir: -1 },
-  (c) => openCommit(c),
+  (c) => void openCommit(c),
   (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
 );
 
-function openCommit(c: ApiCommit): void {
+/** The viewer is its own chunk (marked, KaTeX, highlight.js): the table never loads it. */
+let opening = 0;
+async function openCommit(c: ApiCommit): Promise<void> {
   viewer?.close();
+  const ticket = ++opening;
   history.replaceState(null, '', `#commit=${encodeURIComponent(c.id)}`);
+  const { openViewer } = await import('./viewer.js');
+  // A second click while the chunk loaded wins.
+  if (ticket !== opening) return;
   viewer = openViewer(c, () => {
     viewer = null;
     history.replaceState(null, '', location.pathname);
@@ -74,7 +81,7 @@ function notifyFinished(next: ApiStatus): void {
         );
         n.onclick = () => {
           focus();
-          openCommit(c);
+          void openCommit(c);
         };
       }
     }
@@ -137,7 +144,7 @@ async function poll(): Promise<void> {
     const m = /^#commit=(.+)$/.exec(location.hash);
     if (m && !viewer) {
       const c = next.commits.find((x) => x.id === decodeURIComponent(m[1]!));
-      if (c) openCommit(c);
+      if (c) void openCommit(c);
     }
   } catch (e) {
     const off = $('offline');
