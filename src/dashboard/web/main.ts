@@ -2,6 +2,7 @@
 // renders links, dev VMs and the commits table, opens the notebook viewer, and notifies (opt-in)
 // when a commit finishes.
 import type { ApiCommit, ApiStatus } from '../server/api.js';
+import { ColumnChoice, columnPicker } from './column-picker.js';
 import { renderDevVms } from './devvms.js';
 import { h, safeHref } from './dom.js';
 import { CommitsTable, type SortState } from './table.js';
@@ -37,10 +38,12 @@ const savedSort = (() => {
     return null;
   }
 })();
+const columnChoice = new ColumnChoice(() => table.refreshColumns());
 const table = new CommitsTable(
   savedSort ?? { key: 'time', dir: -1 },
   (c) => void openCommit(c),
   (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
+  (c) => columnChoice.shown(c),
 );
 
 /** The viewer is its own chunk (marked, KaTeX, highlight.js): the table never loads it. */
@@ -169,6 +172,13 @@ function schedule(): void {
 
 function start(): void {
   $('table').replaceWith(table.el);
+  $('summary').before(
+    columnPicker(
+      columnChoice,
+      () => table.allColumns,
+      () => table.refreshColumns(),
+    ),
+  );
   const filter = $('filter') as HTMLInputElement;
   filter.addEventListener('input', () => {
     table.setFilter(filter.value);
