@@ -46,11 +46,20 @@ if (existsSync(entry)) {
   // Chunk names carry hashes: a stale chunk must not linger and be served.
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  // The page's script is app.js; the notebook viewer (marked, DOMPurify, KaTeX, highlight.js) is
-  // split into chunks that app.js imports only when a notebook is opened, so the table's first
-  // render loads none of them.
+  // The page's script is app.js, one file (no chunk to wait for before the first render). The
+  // notebook viewer (marked, DOMPurify, KaTeX, highlight.js) is its own entry, viewer.js, which
+  // app.js imports by URL only when a notebook is opened; its languages are chunks of it.
   await build({
     entryPoints: [{ in: entry, out: 'app' }],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    outdir: out,
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [{ in: join(web, 'viewer.ts'), out: 'viewer' }],
     bundle: true,
     splitting: true,
     minify: true,

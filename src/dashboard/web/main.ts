@@ -46,13 +46,17 @@ const table = new CommitsTable(
   (c) => columnChoice.shown(c),
 );
 
-/** The viewer is its own chunk (marked, KaTeX, highlight.js): the table never loads it. */
+/**
+ * The viewer is its own script (marked, KaTeX, highlight.js), built as a separate entry: imported
+ * by URL, so the bundler leaves it out of app.js and the table never loads it.
+ */
+const VIEWER_URL = '/viewer.js';
 let opening = 0;
 async function openCommit(c: ApiCommit): Promise<void> {
   viewer?.close();
   const ticket = ++opening;
   history.replaceState(null, '', `#commit=${encodeURIComponent(c.id)}`);
-  const { openViewer } = await import('./viewer.js');
+  const { openViewer } = (await import(VIEWER_URL)) as typeof import('./viewer.js');
   // A second click while the chunk loaded wins.
   if (ticket !== opening) return;
   viewer = openViewer(c, () => {
