@@ -163,6 +163,10 @@ test('math renders through KaTeX, code through highlight.js, with In/Out prompts
     () => (document.querySelector('.md-cell img') as HTMLImageElement)?.naturalWidth === 40,
   );
   assert.match((await img.getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+  if (SHOTS) {
+    await mathCell.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'viewer-1400.png') });
+  }
   await page.close();
 });
 
