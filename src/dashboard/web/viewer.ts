@@ -104,7 +104,7 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       h('strong', {}, c.notebook ?? '?'),
       ' ',
       h('span', { class: 'muted' }, c.id),
-      c.attempt && c.attempt > 1 ? h('span', { class: 'muted attempt' }, ` · attempt ${c.attempt}`) : null,
+      c.attempt && c.attempt > 1 ? h('span', { class: 'attempt' }, `attempt ${c.attempt}`) : null,
       c.progress && c.status === 'processing'
         ? h('span', { class: 'muted' }, ` · ${c.progress.cells_done}/${c.progress.cells_total} cells`)
         : null,
