@@ -94,9 +94,24 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
     el.classList.add('flash');
   }
 
+  let headKey = '';
   function head(c: ApiCommit): void {
-    title.replaceChildren();
     const err = errorCell();
+    // Polls re-send the same commit: rebuilding would close an open artifact list under the mouse.
+    const key = JSON.stringify([
+      c.status,
+      c.progress,
+      c.attempt,
+      err,
+      c.output_path,
+      c.artifact_files,
+      c.web_url,
+      c.has_log,
+    ]);
+    if (key === headKey) return;
+    headKey = key;
+    const wasOpen = title.querySelector('details.artifacts')?.hasAttribute('open') ?? false;
+    title.replaceChildren();
     append(
       title,
       h('span', { class: `badge s-${c.status}` }, c.status),
@@ -131,6 +146,7 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
           )
         : null,
     );
+    if (wasOpen) title.querySelector('details.artifacts')?.setAttribute('open', '');
   }
 
   async function load(): Promise<void> {
