@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, ExitCode, isUserError } from './errors.js';
 import { colorErr, redact, setVerbose } from './util/log.js';
 import { guardOutput } from './util/output.js';
+import { escapeControl } from './util/terminal-text.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
 
@@ -64,8 +65,9 @@ export function handleError(e: unknown): number {
   const code = exitCodeOf(e);
   if (e instanceof CommanderError || e instanceof ExitCode) return code;
   if (isUserError(e)) {
-    process.stderr.write(`${colorErr.red(redact(e.line()))}\n`);
-    for (const d of e.details) process.stderr.write(`${redact(d)}\n`);
+    // A message may quote a repository, a notebook or git: its control characters are escaped.
+    process.stderr.write(`${colorErr.red(escapeControl(redact(e.line())))}\n`);
+    for (const d of e.details) process.stderr.write(`${escapeControl(redact(d))}\n`);
     return code;
   }
   const err = e as Error;

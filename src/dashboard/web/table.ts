@@ -1,6 +1,7 @@
 // The commits table: filter, sort and a virtualised body (only the rows in view are in the DOM),
 // so 10,000 commits render as fast as 50.
 import type { ApiCommit } from '../server/api.js';
+import { own } from '../../util/terminal-text.js';
 import { h } from './dom.js';
 import { ago, duration, localTime, metric, money, repoName } from './format.js';
 
@@ -155,8 +156,8 @@ export function columns(metricNames: string[]): Column[] {
       key: `m:${m}`,
       label: m,
       width: '80px',
-      sort: (c) => c.metrics[m] ?? null,
-      cell: (c) => metric(c.metrics[m]),
+      sort: (c) => own(c.metrics, m) ?? null,
+      cell: (c) => metric(own(c.metrics, m)),
     });
   return base;
 }
