@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, ExitCode, isUserError } from './errors.js';
 import { colorErr, redact, setVerbose } from './util/log.js';
 import { guardOutput } from './util/output.js';
+import { mymlopsHome } from './util/paths.js';
+import { tightenHome } from './util/private-fs.js';
 import { escapeControl } from './util/terminal-text.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
@@ -34,6 +36,7 @@ Exit codes:
 
 export async function main(argv: string[]): Promise<number> {
   guardOutput();
+  tightenHome(mymlopsHome(), VERSION);
   // The original's completion hook: eval "$(_MYMLOPS_COMPLETE=bash_source mymlops)".
   const click = process.env['_MYMLOPS_COMPLETE'];
   if (click) {
