@@ -5,7 +5,7 @@ import { dirname, resolve, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UserError } from '../errors.js';
-import { addSecret } from '../util/log.js';
+import { addSecret, addSecretKey } from '../util/log.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
 import { type FindOptions, findConfig } from './find.js';
@@ -149,6 +149,7 @@ export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadRepo
   };
   if (issues.length > 0) throw new ConfigError(issues.map((i) => at(i.path, i.message)));
   const config = normalize(data as MymlopsConfigFile, file, dir);
+  registerKeyContents(config);
   const rules = checkRules(config);
   if (rules.length > 0) throw new ConfigError(rules.map((i) => at(i.path, i.message)));
   const warnings = sub.literal.map(
@@ -156,6 +157,17 @@ export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadRepo
       `${name}:${l.line}:${l.col}: ${l.key} holds \`$${l.name}\`, a literal \`${l.name}\` after substitution — write \`${l.name}\` to use the value from ${envFile}`,
   );
   return { config, warnings };
+}
+
+/** Deploy key contents are never printed (a key that cannot be read is reported where it is used). */
+function registerKeyContents(c: Config): void {
+  const keys = [c.commit?.repository, c.commit?.output_repository, c.start?.repository];
+  for (const k of keys) {
+    if (!k?.deploy_key) continue;
+    try {
+      addSecretKey(readFileSync(k.deploy_key, 'utf8'));
+    } catch {}
+  }
 }
 
 /** Aliases a config may expand; a YAML alias bomb ("billion laughs") needs far more. */

@@ -67,7 +67,7 @@ describe('detach, logs, cancel', () => {
 
   it('cancelling a finished job or an unknown id is a one-line error', () => {
     const again = runCli(['cancel', id], { cwd: repo, env });
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(
       again.stderr,
       new RegExp(
@@ -75,7 +75,7 @@ describe('detach, logs, cancel', () => {
       ),
     );
     const unknown = runCli(['logs', '20000101_000000'], { cwd: repo, env });
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(
       unknown.stderr,
       /^mymlops: no job 20000101_000000 was launched from this machine .* — pass a commit id/,
