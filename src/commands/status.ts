@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { mymlopsHome } from '../util/paths.js';
+import { escapeControl } from '../util/terminal-text.js';
 import { config } from './context.js';
 import { addServerOptions, runDashboard, type ServerOptions } from './dashboard.js';
 
@@ -64,7 +65,8 @@ export function register(program: Command): void {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
-    for (const w of snap.warnings) process.stderr.write(`${colorErr.yellow(`mymlops: warning: ${w}`)}\n`);
+    for (const w of snap.warnings)
+      process.stderr.write(`${colorErr.yellow(`mymlops: warning: ${escapeControl(w)}`)}\n`);
     process.stdout.write(
       renderTable(commits, {
         now: new Date(),

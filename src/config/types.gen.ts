@@ -137,6 +137,10 @@ export interface MymlopsConfigFile {
     links?: {
       [k: string]: string;
     };
+    /**
+     * More .env names whose values are never printed. Names containing TOKEN, SECRET, PASSWORD, PASS, KEY, CREDENTIAL, AUTH, PRIVATE or API are redacted anyway; other values (a user name, a project id) print as written.
+     */
+    redact?: string[];
     tunnel?: {
       /**
        * First local port handed to tunnels.

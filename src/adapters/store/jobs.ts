@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { COMMIT_ID_RE, commitIdCandidates } from '../../core/commit/ids.js';
 import type { BackendKind } from '../../core/model.js';
 import { mymlopsHome } from '../../util/paths.js';
+import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 
 export interface LaunchRecord {
   commit: string;
@@ -34,10 +35,10 @@ export function jobDir(commitId: string, home: string = mymlopsHome()): string {
 
 /** Reserve the first free id at or after `now` by creating its job folder; returns the id. */
 export function reserveCommitId(now: Date, home: string = mymlopsHome()): string {
-  mkdirSync(jobsRoot(home), { recursive: true });
+  mkdirPrivate(jobsRoot(home));
   for (const id of commitIdCandidates(now)) {
     try {
-      mkdirSync(jobDir(id, home));
+      mkdirSync(jobDir(id, home), { mode: PRIVATE_DIR });
       return id;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -55,7 +56,7 @@ export function releaseCommitId(commitId: string, home: string = mymlopsHome()):
 /** Write a file atomically (temp + rename) so readers never see half a record. */
 export function writeJson(path: string, value: unknown, mode?: number): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, mode === undefined ? {} : { mode });
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: mode ?? PRIVATE_FILE });
   renameSync(tmp, path);
 }
 
@@ -68,7 +69,7 @@ export function readJson<T>(path: string): T | null {
 }
 
 export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): void {
-  mkdirSync(jobDir(rec.commit, home), { recursive: true });
+  mkdirPrivate(jobDir(rec.commit, home));
   writeJson(join(jobDir(rec.commit, home), 'launch.json'), rec);
 }
 
@@ -88,7 +89,7 @@ export function claimRetry(commitId: string, machine: string, home: string = mym
     writeFileSync(
       join(jobDir(commitId, home), `retried-${machine}.json`),
       `${JSON.stringify({ machine, at: new Date().toISOString(), pid: process.pid })}\n`,
-      { flag: 'wx' },
+      { flag: 'wx', mode: PRIVATE_FILE },
     );
     return true;
   } catch (e) {

@@ -187,7 +187,7 @@ describe('mymlops start on the GCE simulator', () => {
 
       // A second start with the same name is refused.
       const again = await cli(['start', '--name', 'dev-a']);
-      assert.equal(again.code, 1);
+      assert.equal(again.code, 2);
       assert.match(
         again.stderr,
         /^mymlops: a dev machine named dev-a already exists \(running in us-[a-z0-9-]+\) — pick another --name\n$/,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
-import { GceUnavailable, UNAVAILABLE_EXIT } from '../../../src/adapters/gce/errors.js';
+import { GceUnavailable } from '../../../src/adapters/gce/errors.js';
+import { EXIT } from '../../../src/errors.js';
 import { followLog } from '../../../src/core/commit/follow.js';
 import { handleError } from '../../../src/program.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
@@ -138,7 +139,7 @@ describe('following through a failing network', () => {
     } finally {
       process.stderr.write = write;
     }
-    assert.equal(code, UNAVAILABLE_EXIT);
+    assert.equal(code, EXIT.unavailable);
     const out = printed.join('');
     assert.equal(out.trim().split('\n').length, 1, out);
     assert.doesNotMatch(out, /internal error|\n\s+at /);
