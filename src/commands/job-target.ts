@@ -1,6 +1,6 @@
 // Resolves `ID` (commit id or machine name) for logs/cancel to its launch record and backend.
 import { createBackend } from '../adapters/backends/index.js';
-import type { ComputeBackend } from '../adapters/backends/types.js';
+import type { ComputeBackend } from '../core/ports/backend.js';
 import { findLaunch, type LaunchRecord } from '../adapters/store/jobs.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';

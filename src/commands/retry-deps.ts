@@ -1,5 +1,5 @@
 // The retry use case's adapters, shared by `retry` and `commit` (automatic retries).
-import type { ComputeBackend } from '../adapters/backends/types.js';
+import type { ComputeBackend } from '../core/ports/backend.js';
 import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../adapters/store/jobs.js';
 import type { AutoRetryDeps } from '../core/retry/retry.js';
 import { mymlopsHome } from '../util/paths.js';

@@ -4,7 +4,7 @@ import { mymlopsHome } from '../../util/paths.js';
 import type { BackendKind } from '../../core/model.js';
 import { GceBackend } from './gce/gce.js';
 import { LocalBackend } from './local/local.js';
-import type { ComputeBackend } from './types.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
 
 export function createBackend(
   config: Pick<Config, 'backend'> | { backend: BackendKind },

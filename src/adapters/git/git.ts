@@ -1,13 +1,9 @@
 // The git adapter: every git invocation goes through here, with prompts disabled and, for ssh
 // URLs, the configured deploy key through GIT_SSH_COMMAND.
+import type { GitAuth } from '../../core/ports/git.js';
 import { exec, type ExecOptions, type ExecResult } from '../../util/exec.js';
 
-export interface GitAuth {
-  /** Private key file for ssh remotes. */
-  deployKey?: string | undefined;
-  /** Extra ssh options (tests use a non-default port via the URL, known_hosts via this). */
-  sshOptions?: string[];
-}
+export type { GitAuth };
 
 export function sshCommand(auth: GitAuth): string | undefined {
   const opts = [

@@ -4,25 +4,10 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMIT_ID_RE, commitIdCandidates } from '../../core/commit/ids.js';
-import type { BackendKind } from '../../core/model.js';
+import type { LaunchRecord } from '../../core/ports/launch-record.js';
 import { mymlopsHome } from '../../util/paths.js';
 
-export interface LaunchRecord {
-  commit: string;
-  backend: BackendKind;
-  machine: string;
-  zone: string | null;
-  /** Notebook path inside the repository. */
-  notebook: string;
-  notes: string | null;
-  repository: { url: string; branch: string };
-  output_repository: { url: string; branch: string };
-  source_commit: string;
-  attempt: number;
-  created_at: string;
-  artifacts?: boolean;
-  keep_machine?: boolean;
-}
+export type { LaunchRecord };
 
 export function jobsRoot(home: string = mymlopsHome()): string {
   return join(home, 'jobs');

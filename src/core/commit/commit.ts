@@ -2,10 +2,10 @@
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
-import type { GitAuth } from '../../adapters/git/git.js';
-import type { Notebook } from '../../adapters/notebook/notebook.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { GitAuth } from '../ports/git.js';
+import type { Notebook } from '../ports/notebook.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';

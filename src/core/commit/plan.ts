@@ -1,7 +1,7 @@
 // Pure planning of a commit: from the config, the request and the snapshot to the LaunchPlan every
 // backend runs (job script + job.json) and the metadata.json base. No I/O here.
 import { posix } from 'node:path';
-import type { LaunchPlan } from '../../adapters/backends/types.js';
+import type { LaunchPlan } from '../ports/backend.js';
 import type { Config } from '../../config/types.js';
 import { jobScript, type JobConfig } from '../job/script.js';
 import type { CommitMetadata } from '../model.js';

@@ -1,5 +1,5 @@
 // Pure planning of a dev machine (`mymlops start`): name, job.json, labels, LaunchPlan.
-import type { LaunchPlan } from '../../adapters/backends/types.js';
+import type { LaunchPlan } from '../ports/backend.js';
 import type { Config, StartConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { commitIdAt } from '../commit/ids.js';

@@ -1,5 +1,5 @@
 // The `mymlops start` use case: plan, refuse a name that is taken, launch through the backend.
-import type { ComputeBackend, LaunchFailure, LaunchPlan } from '../../adapters/backends/types.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan } from '../ports/backend.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';

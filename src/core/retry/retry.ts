@@ -2,8 +2,8 @@
 // n+1 under a new machine name, trying other zones before the one it was preempted in. The old
 // (stopped) machine is deleted once the new one runs. Also used by the commit follower to retry
 // automatically after a preemption (commit.retry.preempted).
-import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { machineNameFor } from '../commit/ids.js';

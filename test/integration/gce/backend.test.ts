@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { LaunchPlan } from '../../../src/core/ports/backend.js';
 import { type SimEnv, startSim, until } from '../../helpers/gce-sim.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-backend-'));

@@ -9,7 +9,7 @@ import {
 } from '../../../src/adapters/backends/gce/instance-body.js';
 import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
 import { startupScript } from '../../../src/adapters/backends/gce/startup-script.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { LaunchPlan } from '../../../src/core/ports/backend.js';
 import type { InstanceResource } from '../../../src/adapters/gce/client.js';
 
 const gcp = {

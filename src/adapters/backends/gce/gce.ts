@@ -15,7 +15,7 @@ import { mymlopsHome } from '../../../util/paths.js';
 import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
 import { computeBase, GceClient } from '../../gce/client.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { cancelVm } from './cancel.js';
 import { launchInZones } from './launch.js';
 import { listMachines, wasPreemptedIn } from './listing.js';

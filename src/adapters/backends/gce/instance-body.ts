@@ -1,7 +1,7 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
 import type { GcpConfig } from '../../../config/types.js';
 import { UserError } from '../../../errors.js';
-import type { LaunchPlan } from '../types.js';
+import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { devStartupScript } from './dev-startup-script.js';
 import { HARD_LIMIT_MARGIN_S, RESERVED_KEYS, startupScript } from './startup-script.js';
 

@@ -9,7 +9,7 @@ import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
 import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
 import { jobDir, writeJson } from '../../store/jobs.js';
-import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { instanceBody } from './instance-body.js';
 
 export interface LaunchContext {

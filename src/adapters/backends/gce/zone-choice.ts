@@ -6,7 +6,7 @@ import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.j
 import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { spotPrices } from '../../gce/prices.js';
-import type { LaunchPlan } from '../types.js';
+import type { LaunchPlan } from '../../../core/ports/backend.js';
 
 export interface ZoneChoice {
   zones: RankedZone[];

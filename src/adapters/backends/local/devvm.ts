@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
-import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { readLogFile } from './log-file.js';
 
 export function devRoot(home: string): string {

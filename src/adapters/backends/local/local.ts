@@ -17,7 +17,7 @@ import {
   readResult,
   writeJson,
 } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { LocalDevMachines } from './devvm.js';
 
 export interface CancelRecord {

@@ -1,8 +1,8 @@
-// The compute backend interface: one implementation per place machines run (local, gce),
-// chosen at the edge (src/adapters/backends/index.ts). Core code only sees this interface.
+// The compute backend port: core plans and follows jobs through this interface; src/adapters/backends/
+// holds one implementation per place machines run (local, gce), chosen in src/app/context.ts.
 import type { Instance } from '../../config/types.js';
 import type { Result } from '../../errors.js';
-import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../../core/model.js';
+import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
 
 /** Everything a backend needs to run a job, built as pure data by the core planner. */
 export interface LaunchPlan {
