@@ -159,6 +159,46 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
   const p = await prepare(config, o, deps);
   const backend = deps.backend();
   const commitId = deps.reserveCommitId(deps.now());
+  const ref = snapshotRef(commitId);
+  const { snap, plan, machine } = await launchOrRollBack(p, o, deps, backend, commitId);
+  // The job runs from here on: a failure no longer undoes anything (the local job's own folder is
+  // the reserved one, and the machine needs the pushed ref); it is reported and the job kept.
+  try {
+    deps.recordLaunch({
+      commit: commitId,
+      backend: backend.kind,
+      machine: plan.machineName,
+      zone: machine.zone,
+      notebook: p.request.notebook,
+      notes: o.notes,
+      repository: { url: p.config.commit.repository.url, branch: p.config.commit.repository.branch },
+      output_repository: {
+        url: p.config.commit.output_repository.url,
+        branch: p.config.commit.output_repository.branch,
+      },
+      source_commit: snap.sha,
+      attempt: 1,
+      created_at: deps.now().toISOString(),
+      artifacts: o.artifacts,
+      keep_machine: o.keepMachine,
+    });
+  } catch (e) {
+    throw new UserError(
+      `commit ${commitId} is running on ${machine.name}, but its launch record could not be written (${(e as Error).message})`,
+      'the job still publishes its result to the output repository; make MYMLOPS_HOME writable so that logs, cancel and retry can find later commits',
+    );
+  }
+  return { commitId, sourceCommit: snap.sha, ref, plan, machine, backend };
+}
+
+/** Snapshot → push → plan → launch; any failure on the way removes the pushed ref and the job folder. */
+async function launchOrRollBack(
+  p: Prepared,
+  o: CommitOptions,
+  deps: CommitDeps,
+  backend: ComputeBackend,
+  commitId: string,
+): Promise<{ snap: { sha: string }; plan: LaunchPlan; machine: LiveMachine }> {
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;
@@ -191,25 +231,7 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
         `could not start the job: ${launched.error.message}`,
         'see the message above; nothing was run',
       );
-    deps.recordLaunch({
-      commit: commitId,
-      backend: backend.kind,
-      machine: plan.machineName,
-      zone: launched.value.machine.zone,
-      notebook: p.request.notebook,
-      notes: o.notes,
-      repository: { url, branch: p.config.commit.repository.branch },
-      output_repository: {
-        url: p.config.commit.output_repository.url,
-        branch: p.config.commit.output_repository.branch,
-      },
-      source_commit: snap.sha,
-      attempt: 1,
-      created_at: deps.now().toISOString(),
-      artifacts: o.artifacts,
-      keep_machine: o.keepMachine,
-    });
-    return { commitId, sourceCommit: snap.sha, ref, plan, machine: launched.value.machine, backend };
+    return { snap, plan, machine: launched.value.machine };
   } catch (e) {
     if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
     deps.releaseCommitId(commitId);
