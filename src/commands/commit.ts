@@ -112,7 +112,7 @@ export function register(program: Command): void {
       process.once('SIGINT', onInt);
       let res: Awaited<ReturnType<typeof followLog>>;
       try {
-        // Follows the log; relaunches after a preemption when commit.retry.preempted allows (issue 5).
+        // Follows the log; relaunches after a preemption when commit.retry.preempted allows.
         res = await followWithRetry({
           config: cfg,
           commitId,

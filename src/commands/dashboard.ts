@@ -54,7 +54,7 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
   ]);
   const cfg = config(cmd);
   const home = mymlopsHome();
-  // Tunnels to running dev VMs live as long as the dashboard (issue 6).
+  // Tunnels to running dev VMs live as long as the dashboard.
   const tunnels = new DevTunnels(cfg, home);
   let dash: Awaited<ReturnType<typeof startDashboard>>;
   try {

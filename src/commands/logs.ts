@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('-f, --follow', 'keep printing new output until the job ends; exit 1 if it failed')
     .action(async (id: string, opts: { follow?: boolean }) => {
-      // Dev machines (`mymlops start`, issue 6): their boot/command log, followed until they stop.
+      // Dev machines (`mymlops start`): their boot/command log, followed until they stop.
       const { devLogs } = await import('./dev-logs.js');
       if (await devLogs(id, Boolean(opts.follow))) return;
       const { jobTarget } = await import('./job-target.js');

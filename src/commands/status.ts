@@ -78,7 +78,7 @@ export function register(program: Command): void {
       );
     const hint = attentionHint(commits);
     if (hint) process.stdout.write(`${color.dim(hint)}\n`);
-    // Dev machines (issue 6): name, state ("stopped (idle)"), idle countdown, links, ssh command.
+    // Dev machines: name, state ("stopped (idle)"), idle countdown, links, ssh command.
     const dev = renderDevVms(snap.dev_vms, color);
     if (dev) process.stdout.write(`\n${dev}`);
   });

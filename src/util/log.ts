@@ -8,9 +8,6 @@ const secrets = new Set<string>();
 export function setVerbose(v: boolean): void {
   verbose = v;
 }
-export function isVerbose(): boolean {
-  return verbose;
-}
 
 /** Register a value that must never be printed (values from .env, key contents). */
 export function addSecret(value: string): void {

@@ -1,4 +1,4 @@
-// Chooses the compute backend from config.backend. The gce backend registers itself here (issue 5).
+// Chooses the compute backend from config.backend: one case per implementation of ComputeBackend.
 import type { Config } from '../../config/types.js';
 import { mymlopsHome } from '../../util/paths.js';
 import type { BackendKind } from '../../core/model.js';

@@ -40,7 +40,7 @@ export interface CommitDeps {
   releaseCommitId(id: string): void;
   recordLaunch(rec: LaunchRecord): void;
   backend: () => ComputeBackend;
-  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone (issue 6). */
+  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone. */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
 
@@ -68,7 +68,7 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       'add commit: {command, repository, output_repository}',
     );
   const abs = resolve(deps.cwd, o.path);
-  // --instance (issue 6): the notebook comes from the dev machine's clone, so it need not exist here.
+  // --instance: the notebook comes from the dev machine's clone, so it need not exist here.
   let nb = o.instance ? null : deps.readNotebook(abs, o.path);
   const root = await deps.repoRoot(deps.cwd);
   if (!root)

@@ -56,7 +56,6 @@ export interface JobConfig {
   };
 }
 
-export const JOB_EXIT = { succeeded: 0, failed: 1, cancelled: 2 } as const;
 export const RESULT_PREFIX = 'mymlops: result ';
 export const FINISHED_PREFIX = 'mymlops: job finished status=';
 

@@ -18,7 +18,7 @@ export interface StatusSources {
   refreshRepo(force: boolean): Promise<RepoRefresh>;
   listMachines(): Promise<LiveMachine[]>;
   listLaunches(): Promise<LaunchRecord[]>;
-  /** Dev-VM ports/tunnels (issue 6); rows pass through unchanged when absent. */
+  /** Dev-VM ports/tunnels; rows pass through unchanged when absent. */
   decorateDevVms?(rows: DevVmRow[]): DevVmRow[];
   now?(): Date;
 }

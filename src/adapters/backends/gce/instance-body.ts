@@ -39,7 +39,7 @@ export function labelValue(v: string): string {
 }
 
 export function metadataItems(i: BodyInput): MetadataItem[] {
-  // Dev VMs (issue 6) run their own startup script at every boot and publish the idle watchdog's
+  // Dev VMs run their own startup script at every boot and publish the idle watchdog's
   // state as a guest attribute.
   const items: MetadataItem[] =
     i.plan.kind === 'start'

@@ -3,7 +3,7 @@
 //   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
 //   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
 import { jobEnv, spawnJob } from './spawn-job.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
@@ -45,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalBackend implements ComputeBackend {
   readonly kind = 'local' as const;
-  /** Dev machines (`mymlops start`, issue 6): <home>/dev/<name>/. */
+  /** Dev machines (`mymlops start`): <home>/dev/<name>/. */
   readonly dev: LocalDevMachines;
   constructor(readonly home: string) {
     this.dev = new LocalDevMachines(home);
@@ -176,14 +176,5 @@ export class LocalBackend implements ComputeBackend {
       } catch {}
       writeJson(join(dir, 'cancelled.json'), { ...record, forced: true });
     }
-  }
-
-  /** Where the job's files are (for messages). */
-  jobDir(commitId: string): string {
-    return jobDir(commitId, this.home);
-  }
-
-  hasJob(commitId: string): boolean {
-    return existsSync(join(jobDir(commitId, this.home), 'job.sh'));
   }
 }
