@@ -33,11 +33,6 @@ export interface Retried {
   previous: LaunchRecord;
 }
 
-/** Machine name of attempt n (attempt 1 keeps the original's name). */
-export function machineNameForAttempt(commitId: string, attempt: number): string {
-  return attempt <= 1 ? machineNameFor(commitId) : `${machineNameFor(commitId)}-a${attempt}`;
-}
-
 export async function retryCommit(
   config: Config,
   id: string,
@@ -86,7 +81,7 @@ export async function retryCommit(
     attempt,
     sshOptions: opts.sshOptions ?? [],
   });
-  plan.machineName = machineNameForAttempt(rec.commit, attempt);
+  plan.machineName = machineNameFor(rec.commit, attempt);
   plan.metadata = { ...plan.metadata, attempt: String(attempt) };
   if (rec.zone) plan.avoidZones = [rec.zone];
   const launched = await backend.launch(plan);

@@ -32,20 +32,6 @@ export interface OutputRecord {
   problems: string[];
 }
 
-/** `<home>/jobs/<id>/launch.json`, read tolerantly: only the fields status needs. */
-export interface LaunchRecord {
-  commitId: string;
-  launchedAt: string | null;
-  machineName: string | null;
-  backend: BackendKind | null;
-  notebook: string | null;
-  notes: string | null;
-  repository: string | null;
-  branch: string | null;
-  accelerator: string | null;
-  artifacts: boolean | null;
-}
-
 /** One commit as every view shows it. Field names are the stable `status --json` contract. */
 export interface CommitRow {
   id: string;

@@ -11,6 +11,7 @@ import {
   commitIdAt,
   commitIdCandidates,
   commitIdDate,
+  isCommitId,
   machineNameFor,
   snapshotRef,
 } from '../../../src/core/commit/ids.js';
@@ -33,9 +34,35 @@ describe('commit ids', () => {
     assert.equal(machineNameFor('20241107_035340'), 'mymlops-20241107-035340');
     assert.equal(snapshotRef('20241107_035340'), 'refs/mymlops/snapshots/20241107_035340');
   });
-  it('rejects what is not an id', () => {
-    for (const s of ['2024110_035340', '20241332_000000', 'x', '20241107_035360'])
-      assert.equal(commitIdDate(s), null, s);
+  it('what is an id: one table for the store, status, completion and the dashboard', () => {
+    const table: [string, string | null][] = [
+      ['20241107_035340', '2024-11-07T03:53:40.000Z'],
+      // Earlier versions bumped a taken id with a suffix: the same instant.
+      ['20241107_035340_2', '2024-11-07T03:53:40.000Z'],
+      ['20241107_035340_12', '2024-11-07T03:53:40.000Z'],
+      ['20241107_035340_', null],
+      ['20241107_035340_x', null],
+      ['2024110_035340', null],
+      ['20241332_000000', null],
+      ['20241107_035360', null],
+      ['20240230_000000', null],
+      ['x', null],
+      ['.github', null],
+      ['', null],
+    ];
+    for (const [id, iso] of table) {
+      assert.equal(commitIdDate(id)?.toISOString() ?? null, iso, id);
+      assert.equal(isCommitId(id), iso !== null, id);
+    }
+  });
+  it('machine names per attempt', () => {
+    const table: [string, number, string][] = [
+      ['20241107_035340', 1, 'mymlops-20241107-035340'],
+      ['20241107_035340', 2, 'mymlops-20241107-035340-a2'],
+      ['20241107_035340', 10, 'mymlops-20241107-035340-a10'],
+      ['20241107_035340_2', 1, 'mymlops-20241107-035340-2'],
+    ];
+    for (const [id, attempt, name] of table) assert.equal(machineNameFor(id, attempt), name);
   });
   it('candidates bump one second at a time across minute/day boundaries', () => {
     const it = commitIdCandidates(new Date('2024-12-31T23:59:59Z'));
