@@ -1,9 +1,9 @@
 // The job script: one bash program, the same text on every backend, that runs a commit on a machine.
-// Pure: `jobScript()` returns text; all per-commit values travel in job.json (see JobConfig).
+// Pure: `jobScript()` returns text; all per-commit values travel in job.json (CommitJobJson, src/core/ports/job-json.ts).
 //
 // CONTRACT (backends rely on this; docs/architecture.md "Job script" repeats it)
 //   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh          (any user; needs bash, git, python3, coreutils)
-//   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (JobConfig below)
+//   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (CommitJobJson)
 //          $MYMLOPS_JOB_DIR/keys/repository, keys/output   deploy keys (optional; chmod 600 is applied)
 //          $MYMLOPS_PYTHON (optional) python3 to use; default /usr/bin/python3, else python3 on PATH
 //   Work:  $MYMLOPS_JOB_DIR/work/{repo,out,stage}        removed at the end unless job.json keep_workdir
@@ -21,40 +21,6 @@
 //          of the output repository), retried on rejection after a fresh fetch; never forced.
 //          With progress_interval > 0 the same folder is pushed with status "processing" meanwhile.
 import { HELPER_PY } from './helper-py.js';
-
-/** job.json: written by the backend from LaunchPlan.jobConfig. */
-export interface JobConfig {
-  version: 1;
-  commit_id: string;
-  /** Run in the clone as `<command> <notebook>` through bash. */
-  command: string;
-  /** Notebook path inside the repository. */
-  notebook: string;
-  /** `ref` is fetched (the snapshot ref) and `sha` checked out. */
-  repository: { url: string; branch: string; ref: string; sha: string };
-  output_repository: { url: string; branch: string };
-  artifacts: boolean;
-  notes: string | null;
-  /** Seconds between progress pushes; 0 = off. */
-  progress_interval: number;
-  /** Seconds; 0 = no limit. The command is stopped and the commit fails after it. */
-  max_duration: number;
-  log_max_bytes: number;
-  keep_workdir: boolean;
-  /** Extra ssh arguments for git (e.g. ["-o", "UserKnownHostsFile=/x"]). */
-  ssh_options: string[];
-  git_user: { name: string; email: string };
-  /** metadata.json base (CommitMetadata without the run-time fields). */
-  metadata: Record<string, unknown>;
-  /** Backend-specific facts, copied into metadata.json; hourly_usd (number|null) gives the cost estimate. */
-  machine: {
-    backend: string;
-    instance: string | null;
-    zone: string | null;
-    machine_type: string | null;
-    hourly_usd: number | null;
-  };
-}
 
 export const RESULT_PREFIX = 'mymlops: result ';
 export const FINISHED_PREFIX = 'mymlops: job finished status=';

@@ -2,11 +2,10 @@
 // n+1 under a new machine name, trying other zones before the one it was preempted in. The old
 // (stopped) machine is deleted once the new one runs. Also used by the commit follower to retry
 // automatically after a preemption (commit.retry.preempted).
-import type { ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { CommitPlan, ComputeBackend } from '../ports/backend.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import { machineNameFor } from '../commit/ids.js';
 import { planCommit } from '../commit/plan.js';
 import type { LiveMachine } from '../model.js';
 
@@ -28,7 +27,7 @@ export interface AutoRetryDeps extends RetryDeps {
 export interface Retried {
   commitId: string;
   attempt: number;
-  plan: LaunchPlan;
+  plan: CommitPlan;
   machine: LiveMachine;
   previous: LaunchRecord;
 }
@@ -79,11 +78,9 @@ export async function retryCommit(
     commitId: rec.commit,
     sourceCommit: rec.source_commit,
     attempt,
+    avoidZones: rec.zone ? [rec.zone] : [],
     sshOptions: opts.sshOptions ?? [],
   });
-  plan.machineName = machineNameFor(rec.commit, attempt);
-  plan.metadata = { ...plan.metadata, attempt: String(attempt) };
-  if (rec.zone) plan.avoidZones = [rec.zone];
   const launched = await backend.launch(plan);
   if (!launched.ok)
     throw new UserError(

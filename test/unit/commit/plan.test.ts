@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { completeUtf8 } from '../../../src/adapters/backends/local/log-file.js';
 import { releaseCommitId, reserveCommitId } from '../../../src/adapters/store/jobs.js';
-import type { Config } from '../../../src/config/types.js';
 import {
   commitIdAt,
   commitIdCandidates,
@@ -17,7 +16,7 @@ import {
 } from '../../../src/core/commit/ids.js';
 import { OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
 import { planCommit } from '../../../src/core/commit/plan.js';
-import type { JobConfig } from '../../../src/core/job/script.js';
+import { testConfig as config } from '../../helpers/plans.js';
 
 describe('commit ids', () => {
   const table: [string, string][] = [
@@ -83,37 +82,6 @@ describe('commit ids', () => {
   });
 });
 
-const config = (backend: 'local' | 'gce'): Config => ({
-  file: '/r/mymlops.yml',
-  dir: '/r',
-  backend,
-  gcp: { project: null, network: 'n', subnetwork: null, service_account: 'default' },
-  commit: {
-    command: 'papermill',
-    instance:
-      backend === 'gce'
-        ? {
-            zone_regex: 'us-.*',
-            machine_type: 'n1-standard-8',
-            snapshot: 's',
-            accelerator: 'nvidia-tesla-t4',
-            accelerator_count: 1,
-            disk_size_gb: 100,
-            disk_type: 'pd-ssd',
-            spot: true,
-          }
-        : null,
-    repository: { url: 'git@github.com:me/repo.git', branch: 'main', deploy_key: '/k/repo' },
-    output_repository: { url: 'git@github.com:me/out.git', branch: 'master', deploy_key: undefined },
-    progress_interval: 60,
-    max_duration: 3600,
-    log_max_bytes: 2048,
-    retry: { preempted: 0 },
-  },
-  start: null,
-  dashboard: { links: {}, tunnel: null },
-});
-
 describe('planCommit', () => {
   const request = { notebook: 'exp/exp001.ipynb', notes: 'try lr=1e-3', artifacts: true, keepMachine: false };
   it('builds a backend-neutral plan: script, job.json, keys, metadata', () => {
@@ -131,7 +99,7 @@ describe('planCommit', () => {
     assert.equal(plan.maxDurationSeconds, 3600);
     assert.equal(plan.metadata['notebook'], 'exp001.ipynb');
     assert.equal(plan.metadata['accelerator'], 'nvidia-tesla-t4');
-    const job = plan.jobConfig as unknown as JobConfig;
+    const job = plan.jobConfig;
     assert.deepEqual(job.repository, {
       url: 'git@github.com:me/repo.git',
       branch: 'main',
@@ -168,7 +136,7 @@ describe('planCommit', () => {
       commitId: '20241107_035340',
       sourceCommit: 'b'.repeat(40),
     });
-    const job = plan.jobConfig as unknown as JobConfig;
+    const job = plan.jobConfig;
     assert.equal(job.machine.backend, 'local');
     assert.equal(job.machine.machine_type, null);
     assert.equal(job.metadata['accelerator'], null);

@@ -106,7 +106,7 @@ export class GceBackend implements ComputeBackend {
   }
 
   prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {
-    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const key = JSON.stringify([plan.instance, plan.avoidZones]);
     const zones = this.chooseZones(plan);
     zones.catch(() => {}); // launch() reports it; a launch that never comes must not crash the process.
     this.prepared = { key, zones };
@@ -125,14 +125,13 @@ export class GceBackend implements ComputeBackend {
       project,
       zone: '<zone chosen at launch>',
       gcp: this.gcp,
-      jobConfig: plan.jobConfig,
       keys,
     });
     return { method: 'POST', path: `projects/${project}/zones/<zone chosen at launch>/instances`, body };
   }
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
-    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const key = JSON.stringify([plan.instance, plan.avoidZones]);
     const prepared = this.prepared?.key === key ? this.prepared.zones : null;
     this.prepared = null;
     const { zones, note } = await (prepared ?? this.chooseZones(plan));

@@ -11,12 +11,11 @@ export const METADATA_TOTAL_MAX = 512 * 1024;
 export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
 export interface BodyInput {
+  /** The plan placed in `zone` (placePlan): its job.json lands on the VM as it is. */
   plan: LaunchPlan;
   project: string;
   zone: string;
   gcp: GcpConfig;
-  /** job.json as it should land on the VM (zone, hourly price and zones tried filled in). */
-  jobConfig: Record<string, unknown>;
   /** Deploy key contents by name (repository, output). */
   keys: Record<string, string>;
 }
@@ -53,7 +52,7 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
     items.push({ key: `mymlops-${k}`, value: v });
   }
   items.push({ key: 'mymlops-job-script', value: i.plan.jobScript });
-  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.jobConfig) });
+  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.plan.jobConfig) });
   for (const [name, content] of Object.entries(i.keys))
     items.push({ key: `mymlops-key-${name}`, value: content });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });

@@ -63,7 +63,7 @@ export async function chooseZones(
     acceleratorZones: accZones ? accZones.map((a) => a.zone) : null,
     load,
     price: (region) => hourlyPrice(prices.table, region, shape, inst.accelerator, inst.accelerator_count),
-    avoidZones: plan.avoidZones ?? [],
+    avoidZones: plan.avoidZones,
   });
   if (!r.ok)
     throw new UserError(

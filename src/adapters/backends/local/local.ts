@@ -5,7 +5,7 @@
 import { jobEnv, spawnJob } from './spawn-job.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../../errors.js';
+import { ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import {
@@ -67,8 +67,6 @@ export class LocalBackend implements ComputeBackend {
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
     if (plan.kind === 'start') return this.dev.launch(plan);
-    if (!plan.commitId)
-      return err({ code: 'config', message: 'the local backend runs commit jobs only', zonesTried: [] });
     const dir = jobDir(plan.commitId, this.home);
     mkdirSync(dir, { recursive: true });
     const script = join(dir, 'job.sh');
