@@ -9,6 +9,7 @@ import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
+import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
 
@@ -226,11 +227,7 @@ async function launchOrRollBack(
       sshOptions: o.sshOptions,
     });
     const launched = await backend.launch(plan);
-    if (!launched.ok)
-      throw new UserError(
-        `could not start the job: ${launched.error.message}`,
-        'see the message above; nothing was run',
-      );
+    if (!launched.ok) throw launchFailureError({ kind: 'commit' }, launched.error);
     return { snap, plan, machine: launched.value.machine };
   } catch (e) {
     if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });

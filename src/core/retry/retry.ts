@@ -7,6 +7,7 @@ import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { planCommit } from '../commit/plan.js';
+import { launchFailureError } from '../launch-failure.js';
 import type { LiveMachine } from '../model.js';
 
 export interface RetryDeps {
@@ -82,11 +83,7 @@ export async function retryCommit(
     sshOptions: opts.sshOptions ?? [],
   });
   const launched = await backend.launch(plan);
-  if (!launched.ok)
-    throw new UserError(
-      `could not relaunch commit ${rec.commit}: ${launched.error.message}`,
-      'try again later',
-    );
+  if (!launched.ok) throw launchFailureError({ kind: 'retry', commitId: rec.commit }, launched.error);
   deps.recordLaunch({
     ...rec,
     machine: plan.machineName,

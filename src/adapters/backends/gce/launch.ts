@@ -9,7 +9,7 @@ import type { ZoneAttempt } from '../../../core/model.js';
 import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
-import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
+import { type Classified, classifyError, explain, GceApiError, OperationError } from '../../gce/errors.js';
 import { jobDir, writeJson } from '../../store/jobs.js';
 import type { LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { instanceBody } from './instance-body.js';
@@ -75,7 +75,7 @@ export async function launchInZones(
         zonesTried: tried,
       });
     } catch (e) {
-      if (!(e instanceof GceApiError) && !(e instanceof Error && e.name === 'OperationError')) throw e;
+      if (!(e instanceof GceApiError) && !(e instanceof OperationError)) throw e;
       const cl = classifyError(e);
       lastFailure = cl;
       tried.push({ zone: z.zone, code: cl.code, message: cl.message, scope: cl.scope });

@@ -62,7 +62,7 @@ export class LocalDevMachines {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST')
         return err({
-          code: 'config',
+          code: 'exists',
           message: `a dev machine named ${plan.machineName} already exists`,
           zonesTried: [],
         });
