@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { config } from './context.js';
+import { config } from '../app/options.js';
 
 export function register(program: Command): void {
   program

@@ -3,7 +3,7 @@
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { StatusSources } from '../../core/status/service.js';
-import { createBackend } from '../backends/index.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
 import { listLaunches } from '../store/jobs.js';
 import { OutputRepoIndex } from './index.js';
 
@@ -26,9 +26,13 @@ export interface SourceOptions {
   index?: OutputRepoIndex;
 }
 
-export function statusSources(config: Config, home: string, opts: SourceOptions): StatusSources {
+export function statusSources(
+  config: Config,
+  home: string,
+  backend: ComputeBackend,
+  opts: SourceOptions,
+): StatusSources {
   const index = opts.index ?? outputRepoIndex(config, home);
-  const backend = createBackend(config, home);
   return {
     backend: config.backend,
     async refreshRepo(force) {

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
+import type { Config } from '../../../src/config/types.js';
 import { startCommit, type CommitOptions } from '../../../src/core/commit/commit.js';
 import { UserError } from '../../../src/errors.js';
 import {
@@ -30,6 +32,7 @@ const origin = join(tmp, 'origin.git');
 const repo = join(tmp, 'repo');
 const backend = new LocalBackend(home);
 const started: string[] = [];
+const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(config, { home: h }));
 
 after(async () => {
   // Never leave a job running: kill whatever a failed test left behind.
