@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { findConfig, loadConfigReport } from '../config/load.js';
 import { colorErr } from '../util/log.js';
-import { globals } from './context.js';
+import { globals } from '../app/options.js';
 
 export function register(program: Command): void {
   program

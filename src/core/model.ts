@@ -9,15 +9,6 @@ export type CommitStatus =
   | 'failed'
   | 'cancelled'
   | 'lost';
-export const COMMIT_STATUSES: readonly CommitStatus[] = [
-  'provisioning',
-  'processing',
-  'stopped',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'lost',
-];
 export type BackendKind = 'local' | 'gce';
 
 export interface CellError {
@@ -107,7 +98,7 @@ export interface LiveMachine {
     idle_seconds: number;
     stops_in_seconds: number | null;
     updated_at: string;
-    /** busy | idle | acting | stopped (issue 6's watchdog). */
+    /** busy | idle | acting | stopped (the idle watchdog's state). */
     state?: string;
     /** Why it is busy, e.g. "cpu=37.5% ssh_sessions=1". */
     reasons?: string;

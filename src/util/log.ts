@@ -9,9 +9,6 @@ const secrets = new Set<string>();
 export function setVerbose(v: boolean): void {
   verbose = v;
 }
-export function isVerbose(): boolean {
-  return verbose;
-}
 
 /** Register a value that must never be printed (secret-named .env values, tokens, key contents). */
 export function addSecret(value: string): void {

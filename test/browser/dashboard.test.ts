@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { assetsDir } from '../../src/commands/dashboard.js';
+import { appContext } from '../../src/app/context.js';
+import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LiveMachine } from '../../src/core/model.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
@@ -121,8 +122,7 @@ before(async () => {
     ].join('\n'),
   );
   const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(cfg, {
-    home: join(dir, 'home'),
+  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
     host: '127.0.0.1',
     port: 0,
     assetsDir: assetsDir(),

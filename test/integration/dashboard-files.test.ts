@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
+import { appContext } from '../../src/app/context.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
@@ -39,8 +40,7 @@ before(async () => {
     `backend: local\ncommit:\n  command: python run.py\n  repository:\n    url: ${join(dir, 'repo.git')}\n  output_repository:\n    url: ${repo.bare}\n`,
   );
   const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(cfg, {
-    home: join(dir, 'home'),
+  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
     host: '127.0.0.1',
     port: 0,
     assetsDir: join(dir, 'no-assets'),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { devVmRows, idTimestamp, mergeStatus, runningCount } from '../../src/core/status/merge.js';
-import type { LaunchRecord, OutputRecord } from '../../src/core/status/types.js';
+import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
+import type { OutputRecord } from '../../src/core/status/types.js';
 import type { CommitMetadata, LiveMachine } from '../../src/core/model.js';
 
 const NOW = new Date('2024-11-07T12:00:00Z');
@@ -51,16 +52,18 @@ function machine(commitId: string, state: LiveMachine['state'], reason: string |
 }
 function launch(commitId: string, launchedAt: string): LaunchRecord {
   return {
-    commitId,
-    launchedAt,
-    machineName: null,
+    commit: commitId,
+    created_at: launchedAt,
+    machine: 'mymlops-launched',
     backend: 'local',
-    notebook: 'l.ipynb',
+    zone: null,
+    notebook: 'nb/l.ipynb',
     notes: 'from launch',
-    repository: null,
-    branch: null,
+    repository: { url: '', branch: '' },
+    output_repository: { url: '', branch: '' },
+    source_commit: 'abc',
+    attempt: 1,
     accelerator: null,
-    artifacts: null,
   };
 }
 

@@ -1,22 +1,10 @@
 // The git adapter: every git invocation goes through here, with prompts disabled and, for ssh
 // URLs, either the configured deploy key or the user's own ssh setup through GIT_SSH_COMMAND.
 // Credentials from a URL reach git through a credential helper reading the environment, never argv.
-import type { UrlCredentials } from '../../core/snapshot/url.js';
+import type { GitAuth } from '../../core/ports/git.js';
 import { exec, type ExecOptions, type ExecResult } from '../../util/exec.js';
 
-export interface GitAuth {
-  /** Private key file for ssh remotes (only this key is offered). */
-  deployKey?: string | undefined;
-  /** Extra ssh options (tests use a non-default port via the URL, known_hosts via this). */
-  sshOptions?: string[];
-  /**
-   * The user's own ssh command (their GIT_SSH_COMMAND or core.sshCommand, else `ssh`): used when
-   * there is no deploy key, so their agent, ~/.ssh keys and ~/.ssh/config apply as in `git push`.
-   */
-  userSsh?: string | undefined;
-  /** Credentials split off an https URL (see splitUrlCredentials). */
-  credentials?: UrlCredentials | null | undefined;
-}
+export type { GitAuth };
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 

@@ -5,7 +5,7 @@
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCommitId } from '../../core/status/merge.js';
+import { isCommitId } from '../../core/commit/ids.js';
 import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
 import type { OutputRecord } from '../../core/status/types.js';

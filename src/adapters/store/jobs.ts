@@ -3,27 +3,12 @@
 // Ids are reserved atomically with mkdir, so concurrent CLIs never share one.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMIT_ID_RE, commitIdCandidates } from '../../core/commit/ids.js';
-import type { BackendKind } from '../../core/model.js';
+import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
+import { type LaunchRecord, parseLaunchRecord } from '../../core/ports/launch-record.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 
-export interface LaunchRecord {
-  commit: string;
-  backend: BackendKind;
-  machine: string;
-  zone: string | null;
-  /** Notebook path inside the repository. */
-  notebook: string;
-  notes: string | null;
-  repository: { url: string; branch: string };
-  output_repository: { url: string; branch: string };
-  source_commit: string;
-  attempt: number;
-  created_at: string;
-  artifacts?: boolean;
-  keep_machine?: boolean;
-}
+export type { LaunchRecord };
 
 export function jobsRoot(home: string = mymlopsHome()): string {
   return join(home, 'jobs');
@@ -49,7 +34,7 @@ export function reserveCommitId(now: Date, home: string = mymlopsHome()): string
 
 /** Give a reserved id back (a commit that failed before launching leaves nothing behind). */
 export function releaseCommitId(commitId: string, home: string = mymlopsHome()): void {
-  if (!COMMIT_ID_RE.test(commitId)) return;
+  if (!isCommitId(commitId)) return;
   rmSync(jobDir(commitId, home), { recursive: true, force: true });
 }
 
@@ -74,8 +59,8 @@ export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): v
 }
 
 export function readLaunch(commitId: string, home: string = mymlopsHome()): LaunchRecord | null {
-  if (!COMMIT_ID_RE.test(commitId)) return null;
-  return readJson<LaunchRecord>(join(jobDir(commitId, home), 'launch.json'));
+  if (!isCommitId(commitId)) return null;
+  return parseLaunchRecord(readJson<unknown>(join(jobDir(commitId, home), 'launch.json')));
 }
 
 /**
@@ -84,7 +69,7 @@ export function readLaunch(commitId: string, home: string = mymlopsHome()): Laun
  * one gets `true` per preempted machine. The claim files also count the automatic retries made.
  */
 export function claimRetry(commitId: string, machine: string, home: string = mymlopsHome()): boolean {
-  if (!COMMIT_ID_RE.test(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
+  if (!isCommitId(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
   try {
     writeFileSync(
       join(jobDir(commitId, home), `retried-${machine}.json`),
@@ -101,7 +86,7 @@ export function claimRetry(commitId: string, machine: string, home: string = mym
 
 /** Machines of a commit whose preemption was already relaunched automatically. */
 export function retryClaims(commitId: string, home: string = mymlopsHome()): string[] {
-  if (!COMMIT_ID_RE.test(commitId)) return [];
+  if (!isCommitId(commitId)) return [];
   try {
     return readdirSync(jobDir(commitId, home))
       .map((f) => /^retried-([a-z0-9-]+)\.json$/.exec(f)?.[1])
@@ -115,7 +100,7 @@ export function retryClaims(commitId: string, home: string = mymlopsHome()): str
 export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   let ids: string[] = [];
   try {
-    ids = readdirSync(jobsRoot(home)).filter((d) => COMMIT_ID_RE.test(d));
+    ids = readdirSync(jobsRoot(home)).filter(isCommitId);
   } catch {
     return [];
   }

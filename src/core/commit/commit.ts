@@ -2,16 +2,17 @@
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
-import type { GitAuth } from '../../adapters/git/git.js';
-import type { Notebook } from '../../adapters/notebook/notebook.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { GitAuth } from '../ports/git.js';
+import type { Notebook } from '../ports/notebook.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
 import { neverInSnapshot } from '../snapshot/never.js';
 import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
 import { stripUrlCredentials } from '../snapshot/url.js';
+import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
 
@@ -46,7 +47,7 @@ export interface CommitDeps {
   backend: () => ComputeBackend;
   /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
   warn?(line: string): void;
-  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone (issue 6). */
+  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone. */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
 
@@ -75,7 +76,7 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       'add commit: {command, repository, output_repository}',
     );
   const abs = resolve(deps.cwd, o.path);
-  // --instance (issue 6): the notebook comes from the dev machine's clone, so it need not exist here.
+  // --instance: the notebook comes from the dev machine's clone, so it need not exist here.
   let nb = o.instance ? null : deps.readNotebook(abs, o.path);
   const root = await deps.repoRoot(deps.cwd);
   if (!root)
@@ -178,6 +179,49 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
   for (const line of [excludedLine(p.snapshot.excluded), ...p.snapshot.warnings]) if (line) deps.warn?.(line);
   const backend = deps.backend();
   const commitId = deps.reserveCommitId(deps.now());
+  const ref = snapshotRef(commitId);
+  const { snap, plan, machine } = await launchOrRollBack(p, o, deps, backend, commitId);
+  // The job runs from here on: a failure no longer undoes anything (the local job's own folder is
+  // the reserved one, and the machine needs the pushed ref); it is reported and the job kept.
+  try {
+    deps.recordLaunch({
+      commit: commitId,
+      backend: backend.kind,
+      machine: plan.machineName,
+      zone: machine.zone,
+      notebook: p.request.notebook,
+      notes: o.notes,
+      repository: {
+        url: stripUrlCredentials(p.config.commit.repository.url),
+        branch: p.config.commit.repository.branch,
+      },
+      output_repository: {
+        url: stripUrlCredentials(p.config.commit.output_repository.url),
+        branch: p.config.commit.output_repository.branch,
+      },
+      source_commit: snap.sha,
+      attempt: 1,
+      created_at: deps.now().toISOString(),
+      artifacts: o.artifacts,
+      keep_machine: o.keepMachine,
+    });
+  } catch (e) {
+    throw new UserError(
+      `commit ${commitId} is running on ${machine.name}, but its launch record could not be written (${(e as Error).message})`,
+      'the job still publishes its result to the output repository; make MYMLOPS_HOME writable so that logs, cancel and retry can find later commits',
+    );
+  }
+  return { commitId, sourceCommit: snap.sha, ref, plan, machine, backend };
+}
+
+/** Snapshot → push → plan → launch; any failure on the way removes the pushed ref and the job folder. */
+async function launchOrRollBack(
+  p: Prepared,
+  o: CommitOptions,
+  deps: CommitDeps,
+  backend: ComputeBackend,
+  commitId: string,
+): Promise<{ snap: { sha: string }; plan: LaunchPlan; machine: LiveMachine }> {
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;
@@ -206,30 +250,8 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       sshOptions: o.sshOptions,
     });
     const launched = await backend.launch(plan);
-    if (!launched.ok)
-      throw new UserError(
-        `could not start the job: ${launched.error.message}`,
-        'see the message above; nothing was run',
-      );
-    deps.recordLaunch({
-      commit: commitId,
-      backend: backend.kind,
-      machine: plan.machineName,
-      zone: launched.value.machine.zone,
-      notebook: p.request.notebook,
-      notes: o.notes,
-      repository: { url: stripUrlCredentials(url), branch: p.config.commit.repository.branch },
-      output_repository: {
-        url: stripUrlCredentials(p.config.commit.output_repository.url),
-        branch: p.config.commit.output_repository.branch,
-      },
-      source_commit: snap.sha,
-      attempt: 1,
-      created_at: deps.now().toISOString(),
-      artifacts: o.artifacts,
-      keep_machine: o.keepMachine,
-    });
-    return { commitId, sourceCommit: snap.sha, ref, plan, machine: launched.value.machine, backend };
+    if (!launched.ok) throw launchFailureError({ kind: 'commit' }, launched.error);
+    return { snap, plan, machine: launched.value.machine };
   } catch (e) {
     if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
     deps.releaseCommitId(commitId);

@@ -32,20 +32,6 @@ export interface OutputRecord {
   problems: string[];
 }
 
-/** `<home>/jobs/<id>/launch.json`, read tolerantly: only the fields status needs. */
-export interface LaunchRecord {
-  commitId: string;
-  launchedAt: string | null;
-  machineName: string | null;
-  backend: BackendKind | null;
-  notebook: string | null;
-  notes: string | null;
-  repository: string | null;
-  branch: string | null;
-  accelerator: string | null;
-  artifacts: boolean | null;
-}
-
 /** One commit as every view shows it. Field names are the stable `status --json` contract. */
 export interface CommitRow {
   id: string;
@@ -79,7 +65,7 @@ export interface CommitRow {
   has_log: boolean;
 }
 
-/** A started dev VM as the dashboard's dev-VM section shows it (issue 6 fills ports/ssh/logs). */
+/** A started dev VM as the dashboard's dev-VM section shows it (decorateDevVms fills ports/ssh/logs). */
 export interface DevVmRow {
   name: string;
   backend: BackendKind;
@@ -90,9 +76,9 @@ export interface DevVmRow {
   accelerator: string | null;
   created_at: string | null;
   idle: LiveMachine['idle'] | null;
-  /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)" (issue 6). */
+  /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)". */
   idle_text?: string | null;
-  /** "running", "stopped (idle)", … (issue 6). */
+  /** "running", "stopped (idle)", … */
   state_label?: string;
   /** Tunnelled / served ports: open `url` in the browser. */
   ports: {

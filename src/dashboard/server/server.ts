@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { isCommitId } from '../../core/status/merge.js';
+import { isCommitId } from '../../core/commit/ids.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
 import type { CommitRow } from '../../core/status/types.js';

@@ -2,21 +2,25 @@
 // kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
 // unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
+import type { Config } from '../../../src/config/types.js';
 import { startCommit, type CommitOptions } from '../../../src/core/commit/commit.js';
+import { UserError } from '../../../src/errors.js';
 import {
   bareRepo,
   FAKE_COMMAND,
   git,
   outputFile,
   outputFolders,
+  snapshotRefs,
   userRepo,
   writeConfig,
   type LocalConfig,
@@ -29,6 +33,7 @@ const origin = join(tmp, 'origin.git');
 const repo = join(tmp, 'repo');
 const backend = new LocalBackend(home);
 const started: string[] = [];
+const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(config, { home: h }));
 
 after(async () => {
   // Never leave a job running: kill whatever a failed test left behind.
@@ -236,5 +241,38 @@ describe('local backend jobs', () => {
       /output repository .*no-such-output\.git unreachable: fatal: .*does not appear to be a git repository/,
     );
     assert.match(logOf(s.commitId), /job finished status=failed/);
+  });
+
+  it('a launch record that cannot be written after the launch keeps the job, its folder and its ref', async () => {
+    const { config, out } = configFor('record-fails');
+    let id = '';
+    const real = commitDeps(config, home);
+    const deps = {
+      ...real,
+      cwd: repo,
+      reserveCommitId: (now: Date) => {
+        id = real.reserveCommitId(now);
+        started.push(id);
+        return id;
+      },
+      recordLaunch: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    };
+    const opts = { path: 'notebooks/steps.ipynb', notes: null, artifacts: false, keepMachine: false };
+    await assert.rejects(
+      startCommit(config, { ...opts, instance: null, sshOptions: [] }, deps),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message.includes(`commit ${id} is running`) &&
+        e.message.includes('ENOSPC') &&
+        /MYMLOPS_HOME writable/.test(e.fix ?? ''),
+    );
+    assert.ok(backend.isRunning(id), 'the job still runs');
+    assert.ok(existsSync(join(home, 'jobs', id, 'job.sh')), 'its folder stays');
+    assert.ok(snapshotRefs(origin).includes(`refs/mymlops/snapshots/${id}`), 'its snapshot ref stays');
+    const r = await result(id);
+    assert.equal(r.status, 'succeeded', logOf(id));
+    assert.ok(outputFolders(out).includes(id), 'the job published its result');
   });
 });

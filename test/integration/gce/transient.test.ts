@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { LaunchPlan } from '../../../src/core/ports/backend.js';
+import { testCommitPlan } from '../../helpers/plans.js';
 import { GceUnavailable } from '../../../src/adapters/gce/errors.js';
 import { EXIT } from '../../../src/errors.js';
 import { followLog } from '../../../src/core/commit/follow.js';
@@ -41,14 +42,8 @@ echo 'mymlops: job finished status=succeeded'
 `;
 
 function plan(n: number): LaunchPlan {
-  const id = `20250202_00000${n}`;
-  return {
-    kind: 'commit',
-    commitId: id,
-    machineName: `mymlops-20250202-00000${n}`,
+  return testCommitPlan(`20250202_00000${n}`, {
     jobScript: job(n),
-    jobConfig: { version: 1, commit_id: id, machine: { backend: 'gce' }, metadata: { commit: id } },
-    keys: {},
     instance: {
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
@@ -59,11 +54,8 @@ function plan(n: number): LaunchPlan {
       disk_type: 'pd-ssd',
       spot: true,
     },
-    labels: { mymlops: 'commit' },
-    metadata: { commit: id },
     maxDurationSeconds: 3600,
-    keepMachine: false,
-  };
+  });
 }
 
 /** A backend that reaches the simulator only through the fault proxy. */

@@ -15,8 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ComputeBackend, LaunchPlan } from '../../../src/adapters/backends/types.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import type { ComputeBackend, LaunchPlan } from '../../../src/core/ports/backend.js';
+import { appContext } from '../../../src/app/context.js';
+import { commitDeps } from '../../../src/app/commit-deps.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { dryRunCommit, startCommit } from '../../../src/core/commit/commit.js';
 import { UserError } from '../../../src/errors.js';
@@ -74,7 +75,7 @@ function setup(extraYaml = '', files: Record<string, string> = {}, outputUrl?: s
   const warnings: string[] = [];
   const config = () => loadConfigFile(join(repo, 'mymlops.yml'));
   const deps = () => ({
-    ...commitDeps(config(), home),
+    ...commitDeps(appContext(config(), { home })),
     cwd: repo,
     backend: () => backend,
     warn: (l: string) => warnings.push(l),

@@ -3,7 +3,7 @@ import type { GcpConfig } from '../../../config/types.js';
 import { regionOf } from '../../../core/zones/rank.js';
 import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
-import type { LaunchPlan } from '../types.js';
+import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { devStartupScript } from './dev-startup-script.js';
 import { RESERVED_KEYS, startupScript } from './startup-script.js';
 
@@ -13,12 +13,11 @@ export const METADATA_TOTAL_MAX = 512 * 1024;
 export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
 export interface BodyInput {
+  /** The plan placed in `zone` (placePlan): its job.json lands on the VM as it is. */
   plan: LaunchPlan;
   project: string;
   zone: string;
   gcp: GcpConfig;
-  /** job.json as it should land on the VM (zone, hourly price and zones tried filled in). */
-  jobConfig: Record<string, unknown>;
   /** Deploy key contents by name (repository, output). */
   keys: Record<string, string>;
 }
@@ -41,7 +40,7 @@ export function labelValue(v: string): string {
 }
 
 export function metadataItems(i: BodyInput): MetadataItem[] {
-  // Dev VMs (issue 6) run their own startup script at every boot and publish the idle watchdog's
+  // Dev VMs run their own startup script at every boot and publish the idle watchdog's
   // state as a guest attribute.
   const items: MetadataItem[] =
     i.plan.kind === 'start'
@@ -55,7 +54,7 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
     items.push({ key: `mymlops-${k}`, value: v });
   }
   items.push({ key: 'mymlops-job-script', value: i.plan.jobScript });
-  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.jobConfig) });
+  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.plan.jobConfig) });
   for (const [name, content] of Object.entries(i.keys))
     items.push({ key: `mymlops-key-${name}`, value: content });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });

@@ -3,9 +3,9 @@
 //   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
 //   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
 import { jobEnv, spawnJob } from './spawn-job.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../../errors.js';
+import { ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import {
@@ -17,7 +17,7 @@ import {
   readResult,
   writeJson,
 } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { LocalDevMachines } from './devvm.js';
 
 export interface CancelRecord {
@@ -45,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalBackend implements ComputeBackend {
   readonly kind = 'local' as const;
-  /** Dev machines (`mymlops start`, issue 6): <home>/dev/<name>/. */
+  /** Dev machines (`mymlops start`): <home>/dev/<name>/. */
   readonly dev: LocalDevMachines;
   constructor(readonly home: string) {
     this.dev = new LocalDevMachines(home);
@@ -67,8 +67,6 @@ export class LocalBackend implements ComputeBackend {
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
     if (plan.kind === 'start') return this.dev.launch(plan);
-    if (!plan.commitId)
-      return err({ code: 'config', message: 'the local backend runs commit jobs only', zonesTried: [] });
     const dir = jobDir(plan.commitId, this.home);
     mkdirSync(dir, { recursive: true });
     const script = join(dir, 'job.sh');
@@ -176,14 +174,5 @@ export class LocalBackend implements ComputeBackend {
       } catch {}
       writeJson(join(dir, 'cancelled.json'), { ...record, forced: true });
     }
-  }
-
-  /** Where the job's files are (for messages). */
-  jobDir(commitId: string): string {
-    return jobDir(commitId, this.home);
-  }
-
-  hasJob(commitId: string): boolean {
-    return existsSync(join(jobDir(commitId, this.home), 'job.sh'));
   }
 }
