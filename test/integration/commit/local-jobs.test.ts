@@ -2,7 +2,7 @@
 // kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
 // unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,6 +22,8 @@ import {
   type LocalConfig,
 } from '../../helpers/git-repo.js';
 
+// The job's retry window for a failed push (job.sh's publish_retry), short here; jobs inherit it.
+process.env['MYMLOPS_PUBLISH_RETRY'] = '3';
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-local-'));
 const home = join(tmp, 'home');
 const origin = join(tmp, 'origin.git');
@@ -178,6 +180,22 @@ describe('local backend jobs', () => {
     const m = (await backend.list()).find((x) => x.commitId === s.commitId);
     assert.equal(m?.reason, 'cancelled');
     assert.match(logOf(s.commitId), /job finished status=cancelled\n$/);
+    assert.ok(existsSync(join(home, 'jobs', s.commitId, 'cancel-requested')), 'the marker told the job');
+  });
+
+  it('a SIGTERM that is no cancel (the machine going down) is reported stopped (stopped)', async () => {
+    const s = await launch('shutdown', 'notebooks/slow.ipynb');
+    await waitFor('the command to start', () => logOf(s.commitId).includes('mymlops: running:'));
+    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
+    process.kill(-pid, 'SIGTERM');
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'stopped');
+    assert.equal(r.reason, 'stopped');
+    await waitFor('the job to exit', () => !backend.isRunning(s.commitId));
+    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    assert.equal(m?.state, 'stopped');
+    assert.equal(m?.reason, 'stopped');
+    assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'processing');
   });
 
   it('max_duration stops the command and the commit fails saying so', async () => {
@@ -223,17 +241,36 @@ describe('local backend jobs', () => {
     assert.equal(meta.exit_code, 0);
   });
 
-  it('an unreachable output repository fails the job visibly', async () => {
-    const s = await launch('unreachable', 'notebooks/quick.ipynb', {
-      output: join(tmp, 'no-such-output.git'),
-    });
+  it('an unreachable output repository keeps the result; publish() lands it once the repository is back', async () => {
+    const output = join(tmp, 'no-such-output.git');
+    const s = await launch('unreachable', 'notebooks/quick.ipynb', { output });
     const r = await result(s.commitId);
     assert.equal(r.status, 'failed');
     assert.equal(r.published, false);
+    assert.equal(r.final_status, 'succeeded');
     assert.match(
-      String(r.message),
+      String(r.publish_error),
       /output repository .*no-such-output\.git unreachable: fatal: .*does not appear to be a git repository/,
     );
     assert.match(logOf(s.commitId), /job finished status=failed/);
+    await waitFor('the job to exit', () => !backend.isRunning(s.commitId));
+    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    assert.equal(m?.metadata['published'], 'false');
+    assert.match(String(m?.metadata['publish_error']), /unreachable/);
+    assert.ok(existsSync(join(home, 'jobs', s.commitId, 'unpublished', s.commitId, 'quick.ipynb')));
+
+    bareRepo(output);
+    const p = await backend.publish(s.machine.name);
+    assert.equal(p.code, 'published', String(p.message));
+    assert.equal(p.status, 'succeeded');
+    assert.deepEqual(outputFolders(output), [s.commitId]);
+    assert.equal(JSON.parse(outputFile(output, `${s.commitId}/metadata.json`)).status, 'succeeded');
+    const head = git(output, 'rev-parse', 'master');
+    assert.equal((await backend.publish(s.machine.name)).code, 'published');
+    assert.equal(git(output, 'rev-parse', 'master'), head, 'publishing twice changes nothing');
+    assert.equal(
+      (await backend.list()).find((x) => x.commitId === s.commitId)?.metadata['published'],
+      undefined,
+    );
   });
 });
