@@ -15,10 +15,14 @@ J="$ROOT/var/lib/mymlops/job"
 mkdir -p "$J" && chmod 700 "$J"
 [ -w "$SERIAL" ] || SERIAL=/dev/null
 # All output to the serial console (read by `mymlops logs`) and to a log file on the disk.
-exec > >(tee -a "$J/console.log" >"$SERIAL") 2>&1
+# The logger ignores the shutdown's SIGTERM: the job and this script still write while they wrap up.
+exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >"$SERIAL") 2>&1
 vm() { echo "mymlops-vm: $*"; }
 md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
 attr() { md "instance/attributes/$1"; }
+# md_wait KEY: the value once it changes. The metadata server holds a `?wait_for_change=true` request
+# until the value changes, or timeout_sec passes ("Waiting for updates", GCE metadata server docs).
+md_wait() { curl -sf -m 330 -H 'Metadata-Flavor: Google' "$MD/$1?wait_for_change=true&timeout_sec=300"; }
 pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
 api() { # api METHOD PATH [JSON]
