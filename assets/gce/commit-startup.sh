@@ -49,6 +49,11 @@ self_delete() {
 }
 self_stop() { # keep the disk (and the kept result on it): stop, never delete
   vm "the result is not published: stopping this VM, its disk keeps the result in $J/unpublished (start the VM again to publish it)"
+  # What `status` shows for a stopped VM: failed (not published: <why>).
+  local why
+  why="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("publish_error") or "")' "$J/result.json" 2>/dev/null)"
+  set_md mymlops-publish_error "${why:-the push of the result failed}" && set_md mymlops-published false ||
+    vm "warning: could not record the publish failure in instance metadata"
   vm "$DONE_MARKER"
   sleep "${MYMLOPS_DELETE_GRACE:-2}"
   for i in 1 2 3; do

@@ -30,6 +30,18 @@ api() { # api METHOD PATH [JSON]
   if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
   else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
 }
+# set_md KEY VALUE: set one instance metadata item on this VM (status reads mymlops-* items).
+# Needs PROJECT, ZONE and NAME.
+set_md() {
+  local inst body
+  inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
+  body="$(python3 -c '
+import json, sys
+md = json.loads(sys.argv[3]).get("metadata", {})
+items = [i for i in md.get("items", []) if i["key"] != sys.argv[1]] + [{"key": sys.argv[1], "value": sys.argv[2]}]
+print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' "$1" "$2" "$inst")" &&
+  api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null
+}
 # scrub_keys: the deploy keys are on the disk now; take them out of the instance metadata, which
 # anyone with read access to the project can see. Needs PROJECT, ZONE and NAME.
 scrub_keys() {

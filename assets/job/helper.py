@@ -282,6 +282,29 @@ def cmd_republished(result_path, meta_path):
     return 0
 
 
+def cmd_history(meta_path, prev_path):
+    """Fold the metadata.json of an earlier attempt (prev_path, from the output branch) into
+    meta_path's `attempts`, oldest first. Idempotent; the same attempt's own push changes nothing."""
+    meta, prev = load_json(meta_path), load_json(prev_path)
+    if not isinstance(meta, dict) or not isinstance(prev, dict):
+        return 0
+    mine = meta.get("attempt") if is_count(meta.get("attempt")) else 1
+    theirs = prev.get("attempt") if is_count(prev.get("attempt")) else 1
+    hist = {}
+    for src in (prev.get("attempts"), meta.get("attempts")):
+        for a in src if isinstance(src, list) else []:
+            if isinstance(a, dict) and is_count(a.get("attempt")):
+                hist.setdefault(a["attempt"], a)
+    if theirs < mine:
+        hist[theirs] = {"attempt": theirs, "status": "stopped" if prev.get("interrupted") else (prev.get("status") or "succeeded"),
+                        "started_at": prev.get("started_at"), "finished_at": prev.get("finished_at")}
+    hist = [hist[k] for k in sorted(hist) if k < mine]
+    if hist and hist != meta.get("attempts"):
+        meta["attempts"] = hist
+        write_sorted(meta_path, meta)
+    return 0
+
+
 def cmd_caplog(src, dst, max_bytes):
     """Copy src to dst keeping at most max_bytes: the head and the tail, with a marker between."""
     max_bytes = int(max_bytes)
@@ -310,7 +333,7 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
           "caplog": cmd_caplog,
-          "unpublished": cmd_unpublished, "republished": cmd_republished, "backoff": cmd_backoff, "now": lambda: print(now_iso())}[cmd]
+          "unpublished": cmd_unpublished, "history": cmd_history, "republished": cmd_republished, "backoff": cmd_backoff, "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 
 

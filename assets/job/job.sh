@@ -179,6 +179,11 @@ publish() {
         sleep "$(helper backoff $fetch_fail)"; continue
       fi
     fi
+    # An earlier attempt's metadata.json on the tip becomes history in this one's `attempts`.
+    if [ -n "$tip" ] && [ -f "$stage/$MY_COMMIT_ID/metadata.json" ] &&
+      out_net cat-file blob "$tip:$MY_COMMIT_ID/metadata.json" >"$WORK/prev-meta.json" 2>/dev/null; then
+      helper history "$stage/$MY_COMMIT_ID/metadata.json" "$WORK/prev-meta.json"
+    fi
     export GIT_INDEX_FILE="$OUT/.git/mymlops-index"
     if [ -n "$tip" ]; then out_git read-tree "$tip"; else out_git read-tree --empty; fi
     out_git --work-tree="$stage" add -A -f -- "$MY_COMMIT_ID" 2>"$ERRF" || { PUBLISH_ERR="staging failed: $(last_err)"; unset GIT_INDEX_FILE; return 1; }

@@ -199,6 +199,34 @@ describe('job script: why it is stopped', () => {
   });
 });
 
+describe('job script: attempts', () => {
+  it('a later attempt keeps the earlier one as history in metadata.json attempts', async () => {
+    const { J, id, out } = setup('history');
+    const r = run(J);
+    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    writeFileSync(join(J, 'preempted'), 'TRUE\n');
+    process.kill(-r.child.pid!, 'SIGTERM');
+    assert.equal((await r.done).code, 3);
+    const first = meta(out, id);
+    const job = JSON.parse(readFileSync(join(J, 'job.json'), 'utf8')) as {
+      notebook: string;
+      metadata: object;
+    };
+    job.notebook = 'notebooks/quick.ipynb';
+    job.metadata = { ...job.metadata, attempt: 2 };
+    writeFileSync(join(J, 'job.json'), JSON.stringify(job));
+    rmSync(join(J, 'preempted'));
+    const second = await run(J).done;
+    assert.equal(second.code, 0, second.stdout);
+    const m = meta(out, id);
+    assert.equal(m['status'], 'succeeded');
+    assert.equal(m['attempt'], 2);
+    assert.deepEqual(m['attempts'], [
+      { attempt: 1, status: 'stopped', started_at: first['started_at'], finished_at: null },
+    ]);
+  });
+});
+
 describe('job script: no path deletes the only copy of a result', () => {
   it('keeps an unpublished result; publish mode lands one folder once the repository is back, twice changes nothing', async () => {
     const { J, id, out } = setup('unpublished', { notebook: 'notebooks/quick.ipynb' });

@@ -36,13 +36,15 @@ J="$MYMLOPS_JOB_DIR"
 if [ "\${MYMLOPS_JOB_MODE:-run}" = publish ]; then echo "job: publish mode"; rm -rf "$J/unpublished"; exit 0; fi
 trap 'if [ -f "$J/cancel-requested" ]; then echo "job: cancelled"; exit 2; fi; echo "job: stopped preempted=$([ -f "$J/preempted" ] && echo yes || echo no)"; exit 3' TERM
 echo "job: running"
-case "$(cat "$J/job.json")" in *unpublished*) mkdir -p "$J/unpublished/x"; echo "job: not published"; exit 4 ;; esac
+case "$(cat "$J/job.json")" in *unpublished*) mkdir -p "$J/unpublished/x"; echo '{"publish_error": "output repository unreachable"}' >"$J/result.json"; echo "job: not published"; exit 4 ;; esac
 for _ in $(seq "\${JOB_STEPS:-600}"); do sleep 0.05; done
 echo "job: done"
 `;
 
 interface Vm {
   name: string;
+  /** Instance metadata items the VM set through the API. */
+  items: { key: string; value: string }[];
   attrs: Record<string, string>;
   setPreempted(): void;
   api: string[];
@@ -92,16 +94,23 @@ async function fakeVm(jobJson = '{}'): Promise<Vm> {
     if (p.startsWith('instance/attributes/') && k in attrs) return send(200, attrs[k]!);
     send(404, 'Not Found');
   });
+  const items: { key: string; value: string }[] = [];
   const apiHost = await listen((req, res) => {
     api.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{}');
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      if (req.url?.endsWith('/setMetadata')) items.splice(0, items.length, ...JSON.parse(body).items);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ metadata: { fingerprint: 'f', items } }));
+    });
   });
   const root = join(tmp, name);
   mkdirSync(join(root, 'dev'), { recursive: true });
   const dir = join(root, 'var', 'lib', 'mymlops', 'job');
   const vm: Vm = {
     name,
+    items,
     attrs,
     api,
     root,
@@ -219,6 +228,11 @@ describe('commit startup script', () => {
     assert.ok(stopped(vm), vm.api.join('\n'));
     assert.equal(deleted(vm), false);
     assert.ok(existsSync(join(vm.dir, 'unpublished')), 'the disk keeps the result');
+    // What status reads from the stopped VM (machine metadata, as result.json on the local backend).
+    assert.deepEqual(Object.fromEntries(vm.items.map((i) => [i.key, i.value])), {
+      'mymlops-publish_error': 'output repository unreachable',
+      'mymlops-published': 'false',
+    });
 
     await vm.boot().done; // `instances.start`: the same disk, a new boot
     assert.match(vm.console(), /publishing the result the job kept on this disk/);
