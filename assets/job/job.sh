@@ -35,7 +35,10 @@
 #            (KILL after 3 s) and, within shutdown_grace seconds of the signal (job.json, default 20;
 #            env MYMLOPS_SHUTDOWN_GRACE), the partly executed notebook, artifacts so far (artifacts=true)
 #            and job.log are pushed with status "processing" and "interrupted": <reason> in
-#            metadata.json: no final status. result.json says status "stopped" (exit 3).
+#            metadata.json: no final status. result.json says status "stopped" (exit 3, also when
+#            that push failed: then the folder is kept as under "Not published").
+#   Attempts: at each push an earlier attempt's <id>/metadata.json on the output tip is folded into
+#          metadata.json "attempts" [{attempt, status, started_at, finished_at}], oldest first.
 #   Publish: <id>/<notebook file>, <id>/metadata.json, <id>/job.log, <id>/artifacts/ (artifacts=true)
 #          to output_repository.branch, built with a temporary index on the fetched tip (no checkout
 #          of the output repository), retried on rejection after a fresh fetch; never forced; a
