@@ -71,6 +71,19 @@ export interface CommitMetadata {
   message?: string | null;
   zones_tried?: ZoneAttempt[];
   cost?: CostEstimate | null;
+  /** A shutdown stopped this attempt mid-run (status stays `processing`): preempted | stopped. */
+  interrupted?: string;
+  /** Earlier attempts of this commit, oldest first (the newest attempt's fields are the top level). */
+  attempts?: AttemptRecord[];
+}
+
+/** One earlier attempt of a commit, as metadata.json keeps it. */
+export interface AttemptRecord {
+  attempt: number;
+  status: CommitStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  output_commit?: string;
 }
 
 /** Machine state as a backend sees it, before it is merged with the output repository. */

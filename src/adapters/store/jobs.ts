@@ -124,12 +124,17 @@ export function findLaunch(idOrMachine: string, home: string = mymlopsHome()): L
  * (see src/core/job/script.ts). Only present where the job dir is on this machine (local backend).
  */
 export interface JobResult {
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'stopped';
   exit_code: number | null;
   message: string | null;
   error: { cell: number | null; ename: string; evalue: string } | null;
   published: boolean;
   finished_at: string;
+  /** status stopped: why the machine went down (preempted | stopped). */
+  reason?: string;
+  /** published false: why the push failed, and the status the kept metadata.json holds. */
+  publish_error?: string;
+  final_status?: string;
 }
 
 export function readResult(commitId: string, home: string = mymlopsHome()): JobResult | null {

@@ -55,6 +55,16 @@ export interface Launched {
   zonesTried: ZoneAttempt[];
 }
 
+/** How `publish` of a kept (unpublished) result ended. */
+export interface PublishOutcome {
+  /** published: pushed now or already there; running: the job has not ended; failed: the push failed again. */
+  code: 'published' | 'running' | 'failed' | 'error';
+  published: boolean;
+  message: string | null;
+  /** The commit's status after it (result.json). */
+  status?: string;
+}
+
 export interface ComputeBackend {
   readonly kind: BackendKind;
   /**
@@ -75,4 +85,10 @@ export interface ComputeBackend {
   readLog(machineName: string, from: number): Promise<LogChunk>;
   /** Stop and remove a commit machine (its job is killed). */
   cancel(machineName: string): Promise<void>;
+  /**
+   * Optional: push a result the job kept because publishing failed (job.sh's publish mode),
+   * waiting for the outcome. A backend without it publishes kept results otherwise (gce: at the
+   * next boot of the stopped VM).
+   */
+  publish?(machineName: string): Promise<PublishOutcome>;
 }

@@ -41,6 +41,10 @@ export interface CommitJobJson {
   max_duration: number;
   log_max_bytes: number;
   keep_workdir: boolean;
+  /** Seconds after a shutdown's SIGTERM within which the partial push ends (default 20). */
+  shutdown_grace?: number;
+  /** Seconds a failed final push is tried again before the result is kept unpublished (default 300). */
+  publish_retry?: number;
   /** Extra ssh arguments for git (e.g. ["-o", "UserKnownHostsFile=/x"]). */
   ssh_options: string[];
   git_user: { name: string; email: string };

@@ -39,6 +39,12 @@ function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reas
   return { status: 'stopped', reason: reason ?? 'machine stopped before the result was pushed' };
 }
 
+/** The attempt a machine runs (gce: its `mymlops-attempt` metadata, absent for the first). */
+function machineAttempt(m: LiveMachine): number {
+  const n = Number(m.metadata['attempt'] ?? 1);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
 interface Judged {
   status: CommitStatus;
   reason: string | null;
@@ -64,7 +70,9 @@ function judge(
         }
       : { status: 'succeeded', reason: null };
   }
-  if (rec && meta?.status && FINAL.includes(meta.status)) {
+  // The newest attempt decides: a final result of an earlier attempt is history once a machine of a
+  // later attempt exists.
+  if (rec && meta?.status && FINAL.includes(meta.status) && !(machine && superseded(meta, machine))) {
     const reason = meta.message ?? (meta.error ? `${meta.error.ename}: ${meta.error.evalue}` : null);
     return { status: meta.status, reason };
   }
@@ -74,7 +82,14 @@ function judge(
     // The job's own verdict (the local backend reads it from the job folder) beats guessing while
     // the final push is not fetched yet.
     const own = machine.metadata['status'] as CommitStatus | undefined;
-    if ((machine.state === 'gone' || machine.state === 'stopped') && own && FINAL.includes(own))
+    const ended = machine.state === 'gone' || machine.state === 'stopped';
+    if (ended && machine.metadata['published'] === 'false')
+      return {
+        status: 'failed',
+        reason: `not published: ${machine.metadata['publish_error'] ?? 'the push of the result failed'}`,
+      };
+    if (ended && own === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
+    if (ended && own && FINAL.includes(own))
       return {
         status: own,
         reason: machine.metadata['message'] ?? (own === 'succeeded' ? null : (machine.reason ?? null)),
@@ -98,11 +113,16 @@ function judge(
       reason: machinesKnown ? 'launched on another backend' : 'backend unreachable: state unknown',
     };
   }
+  if (rec && meta?.interrupted) return { status: 'stopped', reason: meta.interrupted };
   if (rec) return { status: 'stopped', reason: 'machine gone before the final result was pushed' };
   const launchedAt = str(launch?.created_at) ?? idTimestamp(id);
   const age = launchedAt ? (input.now.getTime() - Date.parse(launchedAt)) / 1000 : Number.POSITIVE_INFINITY;
   if (age < (input.launchGraceSeconds ?? 60)) return { status: 'provisioning', reason: null };
   return { status: 'lost', reason: 'no machine and no result' };
+}
+
+function superseded(meta: Partial<CommitMetadata> | null, m: LiveMachine): boolean {
+  return machineAttempt(m) > (meta?.attempt ?? 1);
 }
 
 function str(v: unknown): string | null {
@@ -179,7 +199,13 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       machine: machine
         ? { name: machine.name, state: machine.state, zone: machine.zone, machine_type: machine.machineType }
         : null,
-      attempt: typeof meta?.attempt === 'number' ? meta.attempt : null,
+      attempt:
+        machine && (superseded(meta, machine) || !rec)
+          ? machineAttempt(machine)
+          : typeof meta?.attempt === 'number'
+            ? meta.attempt
+            : null,
+      attempts: meta?.attempts ?? [],
       format: rec ? (meta?.status === undefined ? 'original' : 'mymlops') : null,
       has_log: rec?.hasLog ?? false,
     });

@@ -1,6 +1,7 @@
 // The status model's types: what the output repository index yields per folder, what a launch
 // record says, and the merged row every view (terminal, JSON, page) shows.
 import type {
+  AttemptRecord,
   BackendKind,
   CellError,
   CommitMetadata,
@@ -60,6 +61,8 @@ export interface CommitRow {
   backend: BackendKind | null;
   machine: { name: string; state: MachineState; zone: string | null; machine_type: string | null } | null;
   attempt: number | null;
+  /** Earlier attempts (metadata.json `attempts`), oldest first: history, never the row's status. */
+  attempts: AttemptRecord[];
   /** `original` = folder written by the Python tool (no status key); `mymlops` = this tool. */
   format: 'original' | 'mymlops' | null;
   has_log: boolean;
