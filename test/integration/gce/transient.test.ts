@@ -55,6 +55,7 @@ function plan(n: number): LaunchPlan {
       spot: true,
     },
     maxDurationSeconds: 3600,
+    keys: {},
   });
 }
 
