@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const { jobTarget } = await import('./job-target.js');
+      const { jobTarget } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
       const machine = (await backend.list()).find((m) => m.name === rec.machine);
       if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<name>', 'dev machine name')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const [{ devTarget }, { findDev, shellPlan }, { devDir }, { execInteractive }] = await Promise.all([
-        import('./dev-target.js'),
+        import('../app/dev-target.js'),
         import('../core/devvm/lifecycle.js'),
         import('../adapters/backends/local/devvm.js'),
         import('../util/exec.js'),

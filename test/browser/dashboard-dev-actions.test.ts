@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { LocalBackend } from '../../src/adapters/backends/local/local.js';
-import { assetsDir } from '../../src/commands/dashboard.js';
-import { withDevVms } from '../../src/commands/devvm-status.js';
+import { appContext } from '../../src/app/context.js';
+import { withDevVms } from '../../src/app/devvm-status.js';
+import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startDevMachine } from '../../src/core/devvm/start.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
@@ -75,8 +76,7 @@ start:
     { now: () => new Date(), backend: () => backend, checkKey: () => {}, sshOptions: [] },
   );
   await waitFor(() => portAccepts(port), { what: 'the dev machine to serve' });
-  dash = await startDashboard(cfg, {
-    home,
+  dash = await startDashboard(appContext(cfg, { home }), {
     host: '127.0.0.1',
     port: 0,
     assetsDir: assetsDir(),

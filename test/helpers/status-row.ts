@@ -26,6 +26,7 @@ export function commitRow(
     backend: null,
     machine: null,
     attempt: null,
+    attempts: [],
     format: null,
     has_log: false,
     ...fields,

@@ -1,6 +1,6 @@
 // Stop, resume, delete and enter a dev machine: the checks and messages around the backend's
 // dev-machine operations. The backend does the work; this decides whether it may.
-import type { ComputeBackend } from '../../adapters/backends/types.js';
+import type { ComputeBackend } from '../ports/backend.js';
 import { UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
 import { GCE_REPO_DIR } from './plan.js';

@@ -1,6 +1,7 @@
 // The terminal view of `mymlops status`: one line per commit, newest first, with the status
 // coloured and times relative ("finished 12 min ago, took 1h04m").
 import type { CommitStatus } from '../model.js';
+import { escapeControl } from '../../util/terminal-text.js';
 import { formatAgo, formatDuration } from './format.js';
 import type { CommitRow } from './types.js';
 
@@ -42,7 +43,7 @@ export function whenText(r: CommitRow, now: Date): string {
 function metricsText(r: CommitRow): string {
   return Object.entries(r.metrics)
     .slice(0, 3)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number(v.toPrecision(4))}`)
+    .map(([k, v]) => `${escapeControl(k)}=${Number.isInteger(v) ? v : Number(v.toPrecision(4))}`)
     .join(' ');
 }
 
@@ -65,14 +66,15 @@ export function renderTable(
   if (rows.length === 0)
     return `${paint.dim('no commits yet — run `mymlops commit path/to/notebook.ipynb -n "notes"`')}\n`;
   const cells = rows.map((r) => {
+    // Everything but the status comes from the output repository or a notebook: escaped.
     const reason = r.reason && r.status !== 'succeeded' ? ` (${r.reason})` : '';
     return [
       r.status,
-      r.id,
-      r.notebook ?? '?',
+      escapeControl(r.id),
+      escapeControl(r.notebook ?? '?'),
       whenText(r, now),
       metricsText(r),
-      (r.notes ?? '').replace(/\s+/g, ' ') + reason,
+      escapeControl((r.notes ?? '').replace(/[ \t\r\n]+/g, ' ') + reason),
     ];
   });
   const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', 'NOTES'];

@@ -1,13 +1,13 @@
 // Resolves a dev machine NAME for stop/delete/ssh: the backend it lives on (its record in
 // <home>/dev/<name>/, else the config's backend) and the names known here.
 import type { Command } from 'commander';
-import { createBackend } from '../adapters/backends/index.js';
 import { findDevMachine, forgetDevMachine } from '../adapters/backends/local/devvm.js';
 import type { Config } from '../config/types.js';
 import { knownDevNames } from '../core/known-ids.js';
 import type { DevTarget } from '../core/devvm/lifecycle.js';
 import { mymlopsHome } from '../util/paths.js';
-import { config } from './context.js';
+import { backendFor } from './context.js';
+import { config } from './options.js';
 
 export interface DevTargetFor extends DevTarget {
   home: string;
@@ -27,7 +27,7 @@ export function devTarget(cmd: Command, name: string): DevTargetFor {
     if (!rec) throw e;
   }
   const kind = rec?.backend ?? cfg!.backend;
-  const backend = cfg?.backend === kind ? createBackend(cfg, home) : createBackend({ backend: kind }, home);
+  const backend = cfg?.backend === kind ? backendFor(cfg, home) : backendFor({ backend: kind }, home);
   return {
     backend,
     home,
