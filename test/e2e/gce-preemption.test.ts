@@ -35,7 +35,13 @@ for n, cell in enumerate([c for c in nb["cells"] if c["cell_type"] == "code"], 1
     os.replace(path + ".tmp", path)
     print("runner: cell %d done" % n, flush=True)
 `;
-const cell = (src: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [src] });
+const cell = (src: string) => ({
+  cell_type: 'code',
+  execution_count: null,
+  metadata: {},
+  outputs: [],
+  source: [src],
+});
 const NOTEBOOK = {
   cells: [cell('a = 1'), cell('b = 2'), cell('c = 3'), cell('# wait here'), cell('d = 4')],
   metadata: {},
@@ -88,7 +94,10 @@ const cli = (args: string[], timeoutMs = 120_000) =>
   runCliAsync(args, { cwd: repo, env: { ...process.env, ...s.env }, timeoutMs });
 const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
 const vms = () => [...s.sim.compute.world.instances.values()];
-const serialOf = (name: string) => vms().find((v) => v.name === name)?.serial.read(0).contents ?? '';
+const serialOf = (name: string) =>
+  vms()
+    .find((v) => v.name === name)
+    ?.serial.read(0).contents ?? '';
 const meta = (id: string) => JSON.parse(outputFile(out, `${id}/metadata.json`)) as Record<string, unknown>;
 const notebook = (id: string) =>
   JSON.parse(outputFile(out, `${id}/five.ipynb`)) as { cells: { execution_count: number | null }[] };
@@ -96,7 +105,8 @@ const notebook = (id: string) =>
 /** The VM of a new commit once its third cell has run (the job then waits in the fourth). */
 async function threeCellsDone(seen: Set<string>): Promise<string> {
   return waitFor(
-    () => vms().find((v) => !seen.has(v.name) && v.serial.read(0).contents.includes('runner: cell 3 done'))?.name,
+    () =>
+      vms().find((v) => !seen.has(v.name) && v.serial.read(0).contents.includes('runner: cell 3 done'))?.name,
     { what: 'three cells to run on a new VM', timeoutMs: 60_000 },
   );
 }
@@ -124,10 +134,13 @@ async function statusRow(id: string): Promise<Row | undefined> {
 }
 /** `status --json` until the commit's row is `status` (bounded). */
 const rowBecomes = (id: string, status: string) =>
-  waitFor(async () => {
-    const row = await statusRow(id);
-    return row?.status === status ? row : undefined;
-  }, { what: `${id} to show ${status}`, timeoutMs: 60_000, intervalMs: 500 });
+  waitFor(
+    async () => {
+      const row = await statusRow(id);
+      return row?.status === status ? row : undefined;
+    },
+    { what: `${id} to show ${status}`, timeoutMs: 60_000, intervalMs: 500 },
+  );
 
 /** The job's own lines of a VM's serial console, for failure messages. */
 const log = (name: string) => () => serialOf(name).split('\n').slice(-40).join('\n');
@@ -182,7 +195,9 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
     const id = idOf(r.stderr);
     assert.match(
       r.stderr,
-      new RegExp(`commit ${id} was preempted after 3/5 cells — partial notebook pushed; \`mymlops retry ${id}\``),
+      new RegExp(
+        `commit ${id} was preempted after 3/5 cells — partial notebook pushed; \`mymlops retry ${id}\``,
+      ),
     );
     assert.doesNotMatch(r.stderr, /killed\?/);
   });

@@ -100,7 +100,10 @@ function judge(
     // A machine going down is still running the job's shutdown push (the partly executed notebook):
     // it is stopped once it is down, so that `stopped` always comes with what the job pushed.
     if (machine.state === 'stopping')
-      return { status: 'processing', reason: machine.reason === 'preempted' ? 'stopping (preempted)' : 'stopping' };
+      return {
+        status: 'processing',
+        reason: machine.reason === 'preempted' ? 'stopping (preempted)' : 'stopping',
+      };
     return stoppedOrCancelled(machine.reason);
   }
   if (!machinesKnown || !ownBackend) {
