@@ -200,6 +200,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
       ),
     );
     assert.doesNotMatch(r.stderr, /killed\?/);
+    assert.equal(meta(id)['interrupted'], 'preempted');
   });
 
   it('commit.retry.preempted: 1 — a followed commit finishes by itself', async () => {
@@ -209,6 +210,8 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
     await s.preempt(name);
     const r = await run;
     assert.equal(r.code, 0, r.stderr + r.stdout);
+    // The first attempt ended with its own result (the shutdown push), and still was relaunched.
+    assert.match(r.stdout, /mymlops: job finished status=stopped/);
     assert.match(r.stderr, new RegExp(`${name} was preempted — relaunching \\(retry 1 of 1\\)`));
     const m = meta(idOf(r.stderr));
     assert.equal(m['status'], 'succeeded');

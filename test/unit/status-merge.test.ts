@@ -246,11 +246,11 @@ const cases: {
     reason: /^preempted$/,
   },
   {
-    name: 'a preempted VM still shutting down (the job pushing what it has) → processing, stopping (preempted)',
+    name: 'a preempted VM still shutting down (the job pushing what it has) → processing, stopping: preempted',
     records: [rec(ID, { ...ORIG, status: 'processing' })],
     machines: [machine(ID, 'stopping', 'preempted')],
     status: 'processing',
-    reason: /^stopping \(preempted\)$/,
+    reason: /^stopping: preempted$/,
   },
   {
     name: 'a VM stopped by instances.stop, still shutting down → processing, stopping',

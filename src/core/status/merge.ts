@@ -102,7 +102,7 @@ function judge(
     if (machine.state === 'stopping')
       return {
         status: 'processing',
-        reason: machine.reason === 'preempted' ? 'stopping (preempted)' : 'stopping',
+        reason: machine.reason === 'preempted' ? 'stopping: preempted' : 'stopping',
       };
     return stoppedOrCancelled(machine.reason);
   }
