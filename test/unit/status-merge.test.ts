@@ -246,6 +246,19 @@ const cases: {
     reason: /^preempted$/,
   },
   {
+    name: 'a preempted VM still shutting down (the job pushing what it has) → processing, stopping: preempted',
+    records: [rec(ID, { ...ORIG, status: 'processing' })],
+    machines: [machine(ID, 'stopping', 'preempted')],
+    status: 'processing',
+    reason: /^stopping: preempted$/,
+  },
+  {
+    name: 'a VM stopped by instances.stop, still shutting down → processing, stopping',
+    machines: [machine(ID, 'stopping', 'stopped')],
+    status: 'processing',
+    reason: /^stopping$/,
+  },
+  {
     name: 'final result wins over a machine still shutting down',
     records: [rec(ID, { ...ORIG, status: 'succeeded' })],
     machines: [machine(ID, 'stopping')],

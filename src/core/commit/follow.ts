@@ -10,6 +10,17 @@ export interface JobOutcome {
   error: CellError | null;
   message: string | null;
   published: boolean;
+  /** Why a stopped job stopped: `preempted` or `stopped` (another shutdown). */
+  reason?: string | null;
+  /** Code cells run / code cells in the notebook, when the job counted them. */
+  progress?: { cells_done: number; cells_total: number } | null;
+}
+
+function progressOf(v: unknown): JobOutcome['progress'] {
+  const p = v as { cells_done?: unknown; cells_total?: unknown } | null;
+  return p && typeof p.cells_done === 'number' && typeof p.cells_total === 'number'
+    ? { cells_done: p.cells_done, cells_total: p.cells_total }
+    : null;
 }
 
 /** Scans log text for the job's result line (incrementally: feed chunks, read `outcome`). */
@@ -39,6 +50,8 @@ export class OutcomeScanner {
           error: (r['error'] as CellError | null) ?? null,
           message: typeof r['message'] === 'string' ? r['message'] : null,
           published: r['published'] === true,
+          reason: typeof r['reason'] === 'string' ? r['reason'] : null,
+          progress: progressOf(r['progress']),
         };
       } catch {}
     } else if (line.startsWith(FINISHED_PREFIX)) this.finished = true;
@@ -72,6 +85,7 @@ export async function followLog(
 export function outcomeLine(commitId: string, o: JobOutcome | null): string {
   if (!o) return `commit ${commitId} stopped: the job ended without a result (killed?)`;
   if (o.status === 'succeeded') return `commit ${commitId} succeeded`;
+  if (o.status === 'stopped') return stoppedLine(commitId, o);
   const parts: string[] = [];
   if (o.error) parts.push(`${o.error.ename}: ${o.error.evalue.split('\n')[0]} (cell ${o.error.cell})`);
   // With a cell error the error is the news; "exited with code 1" / "has an error output" add nothing.
@@ -79,4 +93,15 @@ export function outcomeLine(commitId: string, o: JobOutcome | null): string {
     o.error && o.message && /^the (command exited with code|notebook has an error output)/.test(o.message);
   if (o.message && !redundant) parts.push(o.message);
   return `commit ${commitId} ${o.status}${parts.length ? ` — ${parts.join('; ')}` : ''}`;
+}
+
+/** A job stopped by a shutdown: why, how far it got, what it pushed, and how to finish it. */
+function stoppedLine(commitId: string, o: JobOutcome): string {
+  const why = o.reason === 'preempted' ? 'was preempted' : 'was stopped (the machine was shut down)';
+  const p = o.progress;
+  const after = p && p.cells_total > 0 ? ` after ${p.cells_done}/${p.cells_total} cells` : '';
+  const pushed = o.published
+    ? 'partial notebook pushed'
+    : 'the partial notebook could not be pushed (it is kept on the machine)';
+  return `commit ${commitId} ${why}${after} — ${pushed}; \`mymlops retry ${commitId}\` runs it again`;
 }

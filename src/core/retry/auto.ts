@@ -75,7 +75,10 @@ export async function followWithRetry(
       write: o.write,
       ...(o.signal ? { signal: o.signal } : {}),
     });
-    if (res.outcome || o.signal?.aborted || max <= 0 || !canTell(o.backend))
+    // A preempted job ends with its own `stopped` result (it pushed what it had), or with none
+    // when the power went off first: either may be relaunched; any other result is final.
+    const final = res.outcome !== null && res.outcome.status !== 'stopped';
+    if (final || o.signal?.aborted || max <= 0 || !canTell(o.backend))
       return { ...res, machineName, retries };
     if (!(await o.backend.wasPreempted(machineName))) return { ...res, machineName, retries };
     const claims = o.deps.retryClaims(o.commitId);

@@ -97,8 +97,13 @@ function judge(
     if (machine.state === 'running') return { status: 'processing', reason: null };
     if (machine.state === 'provisioning')
       return { status: rec ? 'processing' : 'provisioning', reason: null };
-    if (machine.state === 'stopping' && machine.reason === null)
-      return { status: 'processing', reason: 'stopping' };
+    // A machine going down is still running the job's shutdown push (the partly executed notebook):
+    // it is stopped once it is down, so that `stopped` always comes with what the job pushed.
+    if (machine.state === 'stopping')
+      return {
+        status: 'processing',
+        reason: machine.reason === 'preempted' ? 'stopping: preempted' : 'stopping',
+      };
     return stoppedOrCancelled(machine.reason);
   }
   if (!machinesKnown || !ownBackend) {

@@ -158,6 +158,23 @@ describe('OutcomeScanner / outcomeLine', () => {
       "commit 20241107_035340 failed — KeyError: 'a' (cell 2)",
     );
   });
+  it('says why a job was stopped, how far it got, what it pushed and how to run it again', () => {
+    const s = new OutcomeScanner();
+    s.feed(
+      'mymlops: result {"error": null, "exit_code": 143, "message": "the machine was preempted: …", "progress": {"cells_done": 3, "cells_total": 8}, "published": true, "reason": "preempted", "status": "stopped"}\n',
+    );
+    assert.equal(s.outcome?.reason, 'preempted');
+    assert.deepEqual(s.outcome?.progress, { cells_done: 3, cells_total: 8 });
+    assert.equal(
+      outcomeLine('x', s.outcome),
+      'commit x was preempted after 3/8 cells — partial notebook pushed; `mymlops retry x` runs it again',
+    );
+    const stopped = { status: 'stopped' as const, exitCode: 143, error: null, message: null };
+    assert.equal(
+      outcomeLine('x', { ...stopped, published: false, reason: 'stopped', progress: null }),
+      'commit x was stopped (the machine was shut down) — the partial notebook could not be pushed (it is kept on the machine); `mymlops retry x` runs it again',
+    );
+  });
   it('says when a job ended without a result', () => {
     assert.match(outcomeLine('x', null), /stopped: the job ended without a result/);
     assert.equal(

@@ -194,10 +194,19 @@ test('4xx answers are not retried; a 401 fetches a new token once', async () => 
 
 const logState = () => ({ ended: new Set<string>(), lastRead: new Map<string, number>(), logPollMs: 0 });
 
-test('following: a serial port 503 while the VM is stopping ends the log', async () => {
+test('following: a serial port 503 while the VM is stopping keeps following (the job is pushing what it has)', async () => {
   const f = fake({
     '/instances/vm/serialPort': [json({}, 503)],
     '/instances/vm': [json({ name: 'vm', status: 'STOPPING' })],
+  });
+  const chunk = await readSerialLog(logState(), async () => f.client, 'z', 'vm', 10);
+  assert.deepEqual(chunk, { text: '', next: 10, done: false });
+});
+
+test('following: a serial port 503 once the VM is down ends the log', async () => {
+  const f = fake({
+    '/instances/vm/serialPort': [json({}, 503)],
+    '/instances/vm': [json({ name: 'vm', status: 'TERMINATED' })],
   });
   const chunk = await readSerialLog(logState(), async () => f.client, 'z', 'vm', 10);
   assert.deepEqual(chunk, { text: '', next: 10, done: true });

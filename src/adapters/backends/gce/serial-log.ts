@@ -34,8 +34,10 @@ export async function readSerialLog(
   }
 }
 
-/** Machine states that write no more output (until started again). */
-const STOPPED = ['STOPPING', 'TERMINATED', 'STOPPED', 'SUSPENDING', 'SUSPENDED'];
+/** Machine states that write no more output (until started again). A STOPPING VM still does: its
+ * job pushes what it has during the shutdown grace and prints how it ended. */
+const STOPPED = ['TERMINATED', 'STOPPED', 'SUSPENDED'];
+const GOING_DOWN = ['STOPPING', 'SUSPENDING'];
 
 async function readOnce(
   st: SerialLogState,
@@ -58,6 +60,7 @@ async function readOnce(
     if (!(e instanceof GceUnavailable)) throw e;
     const inst = await instance();
     if (!inst || STOPPED.includes(inst.status)) return { text: '', next: from, done: true };
+    if (GOING_DOWN.includes(inst.status)) return { text: '', next: from, done: false };
     throw e;
   }
   let text = r.contents;
