@@ -117,6 +117,8 @@ describe('mymlops commit over ssh with deploy keys', () => {
         MYMLOPS_HOME: home,
         MYMLOPS_SSH_OPTIONS: `-o UserKnownHostsFile=${join(tmp, 'known_hosts')}`,
         SSH_AUTH_SOCK: '',
+        // The job retries a failed publish for a while before it keeps the result: not long here.
+        MYMLOPS_PUBLISH_RETRY: '3',
       },
     });
     assert.equal(r.code, 1, r.stderr + r.stdout);
