@@ -129,3 +129,15 @@ export function planCommit(input: PlanInput): CommitPlan {
     avoidZones: input.avoidZones ?? [],
   };
 }
+
+/** The plan as `commit --dry-run` shows it: the URL credentials replaced by placeholders. */
+export function previewPlan(plan: CommitPlan): CommitPlan {
+  const hidden = (name: string) => ({
+    username: `<from the ${name} URL>`,
+    password: `<from the ${name} URL>`,
+  });
+  const credentials: CommitPlan['credentials'] = {};
+  if (plan.credentials.repository) credentials.repository = hidden('repository');
+  if (plan.credentials.output) credentials.output = hidden('output');
+  return { ...plan, credentials };
+}
