@@ -1,8 +1,8 @@
 #!/bin/bash
 # mymlops startup script of commit VMs: runs the commit job once, then deletes this VM.
-# Small on purpose: it fetches the job script, job.json and deploy keys from instance metadata
-# (metadata server, `Metadata-Flavor: Google`) into a 0700 job dir, removes the deploy keys from the
-# instance metadata again, runs the job script ONCE (a flag file: a reboot does not re-run it),
+# Small on purpose: it fetches the job script, job.json and the keys (deploy keys, URL credentials)
+# from instance metadata (metadata server, `Metadata-Flavor: Google`) into a 0700 job dir, removes the
+# keys from the instance metadata again, runs the job script ONCE (a flag file: a reboot does not re-run it),
 # writes everything to the serial console and to a log, and finally deletes its own VM through the
 # API with the metadata-server token unless `mymlops-keep` is true. `mymlops-max-duration` (seconds)
 # bounds a runaway job with `timeout`; `mymlops cancel` sets `mymlops-cancel=requested`.
@@ -101,8 +101,9 @@ if ! { attr mymlops-job-script >"$J/job.sh" && attr mymlops-job-json >"$J/job.js
   exit 1
 fi
 mkdir -p "$J/keys" && chmod 700 "$J/keys"
-for k in repository output; do
-  if attr "mymlops-key-$k" >"$J/keys/$k.tmp"; then chmod 600 "$J/keys/$k.tmp" && mv "$J/keys/$k.tmp" "$J/keys/$k"; else rm -f "$J/keys/$k.tmp"; fi
+# Deploy keys, and the credentials taken off https URLs (keys/*.cred; metadata keys have no `.`).
+for k in repository output repository.cred output.cred; do
+  if attr "mymlops-key-${k//./-}" >"$J/keys/$k.tmp"; then chmod 600 "$J/keys/$k.tmp" && mv "$J/keys/$k.tmp" "$J/keys/$k"; else rm -f "$J/keys/$k.tmp"; fi
 done
 if [ -n "$(ls -A "$J/keys")" ]; then
   if scrub_keys; then vm "deploy keys removed from instance metadata"

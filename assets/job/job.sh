@@ -6,6 +6,9 @@
 #   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh          (any user; needs bash, git, python3, coreutils, ps)
 #   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (JobConfig, src/core/job/script.ts)
 #          $MYMLOPS_JOB_DIR/keys/repository, keys/output   deploy keys (optional; chmod 600 is applied)
+#          $MYMLOPS_JOB_DIR/keys/repository.cred, keys/output.cred   credentials for the https URLs
+#            (optional; `username=`/`password=` lines, src/adapters/git/job-credentials.ts), given
+#            to git by a credential helper for that URL's host only: never in argv or the log
 #          $MYMLOPS_PYTHON (optional) python3 to use; default /usr/bin/python3, else python3 on PATH
 #   Helper: helper.py (python3 standard library) does all JSON work. The planned script
 #          (jobScript() in src/core/job/script.ts) carries it inline and writes it to
@@ -63,7 +66,8 @@ last_err() { # the most telling line of the last git error (not git's generic ad
   local l
   l="$(grep -vE '^\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists' "$ERRF" 2>/dev/null | grep -E '^(fatal|error|ERROR|remote: error)' | head -n 1)"
   [ -n "$l" ] || l="$(grep -vE '^\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists|^hint:' "$ERRF" 2>/dev/null | tail -n 1)"
-  printf '%s' "$l"
+  # git may echo a URL it was given with credentials (a submodule's, say): never print them.
+  printf '%s' "$l" | sed -E 's#(://)[^/@[:space:]]*@#\1#g'
 }
 
 PY="${MYMLOPS_PYTHON:-}"
@@ -99,6 +103,16 @@ ssh_cmd() { # ssh_cmd <key name>: GIT_SSH_COMMAND for that repository's deploy k
 }
 SSH_REPO="$(ssh_cmd repository)"
 SSH_OUT="$(ssh_cmd output)"
+cred_args() { # cred_args <key name> <url>: git -c options answering credential requests for that URL's host from keys/<name>.cred
+  local re='^(https?://[^/]+)'
+  [ -f "$J/keys/$1.cred" ] && [[ $2 =~ $re ]] || return 0
+  chmod 600 "$J/keys/$1.cred" 2>/dev/null
+  # The empty helper drops any configured one; the file is read by the helper, so argv holds its path only.
+  printf '%s\n' -c credential.helper= -c "credential.${BASH_REMATCH[1]}.helper=!f() { test \"\$1\" = get && cat \"\$MYMLOPS_JOB_DIR/keys/$1.cred\"; }; f"
+}
+export MYMLOPS_JOB_DIR="$J"
+mapfile -t CRED_REPO < <(cred_args repository "$MY_REPO_URL")
+mapfile -t CRED_OUT < <(cred_args output "$MY_OUT_URL")
 REPO="$WORK/repo"
 OUT="$WORK/out"
 NB_FILE="$(basename "$MY_NOTEBOOK")"
@@ -153,12 +167,12 @@ remaining() { # seconds left before PUBLISH_DEADLINE (a large number when there 
   echo $((PUBLISH_DEADLINE - $(date +%s)))
 }
 # ---- publish: <id>/ folder from $1 (a staging dir) onto the output branch; $2 = commit message file
-out_git() { GIT_SSH_COMMAND="$SSH_OUT" git -C "$OUT" "$@"; }
+out_git() { GIT_SSH_COMMAND="$SSH_OUT" git "${CRED_OUT[@]}" -C "$OUT" "$@"; }
 out_net() { # out_git for network commands: bounded by PUBLISH_DEADLINE when there is one
   [ -n "$PUBLISH_DEADLINE" ] || { out_git "$@"; return; }
   local t; t="$(remaining)"
   [ "$t" -gt 0 ] || { echo "fatal: out of time to publish" >"$ERRF"; return 1; }
-  GIT_SSH_COMMAND="$SSH_OUT" timeout -k 1 "$t" git -C "$OUT" "$@"
+  GIT_SSH_COMMAND="$SSH_OUT" timeout -k 1 "$t" git "${CRED_OUT[@]}" -C "$OUT" "$@"
 }
 publish() {
   local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
@@ -325,7 +339,7 @@ if [ "$MODE" = publish ]; then
 fi
 
 # ---- 1. fetch the snapshot
-repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git -C "$REPO" "$@"; }
+repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git "${CRED_REPO[@]}" -C "$REPO" "$@"; }
 say "commit $MY_COMMIT_ID: fetching snapshot ${MY_SOURCE_COMMIT:0:12} from $MY_REPO_URL"
 rm -rf "$REPO"
 # (origin is set so that relative submodule URLs resolve against the repository's URL)

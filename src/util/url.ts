@@ -1,6 +1,8 @@
-// Credentials inside URLs (`https://user:TOKEN@host/…`, `https://TOKEN@host/…`) are never printed or
-// stored: these are the one place that removes them. An ssh URL's user (`ssh://git@host`) is no
-// secret and stays; its password, if any, goes.
+// Credentials inside URLs (`https://user:TOKEN@host/…`, `https://TOKEN@host/…`) in any text that is
+// printed are replaced by `***` here (src/util/log.ts applies it to every line). Taking them off a
+// URL that is stored or handed to git is splitUrlCredentials/stripUrlCredentials
+// (src/core/snapshot/url.ts). An ssh URL's user (`ssh://git@host`) is no secret and stays; its
+// password, if any, goes.
 
 // scheme://userinfo@ — userinfo without `/`, `@` or whitespace.
 const WITH_USERINFO = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@:]*)(?::([^\s/@]*))?@/gi;
@@ -13,12 +15,7 @@ function replaceUserinfo(scheme: string, user: string, password: string | undefi
   return `${scheme}://***@`;
 }
 
-/** The URL with its credentials replaced by `***` (`https://user:***@host/…`, `https://***@host/…`). */
-export function stripUrlCredentials(url: string): string {
-  return redactUrlCredentials(url);
-}
-
-/** Every URL credential in a text (a log line, an error message) replaced by `***`. */
+/** Every URL credential in a text (a log line, an error message, a URL) replaced by `***`. */
 export function redactUrlCredentials(text: string): string {
   if (!text.includes('@')) return text;
   return text.replace(WITH_USERINFO, (whole, scheme: string, user: string, password: string | undefined) =>

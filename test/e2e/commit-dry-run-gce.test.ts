@@ -12,13 +12,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-dry-gce-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('mymlops commit --dry-run (gce)', () => {
-  it('prints the insert request with key placeholders and creates nothing', () => {
+  it('prints the insert request with key and credential placeholders and creates nothing', () => {
     const origin = bareRepo(join(tmp, 'origin.git'));
-    const out = bareRepo(join(tmp, 'out.git'));
     const repo = join(tmp, 'repo');
     userRepo(repo);
     const key = join(tmp, 'deploy_key');
     const SECRET = 'PRIVATE-KEY-MATERIAL-2718';
+    const TOKEN = 'ghp_DryRunT0ken314';
     writeFileSync(
       key,
       `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRET}\n-----END OPENSSH PRIVATE KEY-----\n`,
@@ -34,7 +34,7 @@ commit:
   command: "true"
   instance: { zone_regex: us-.*, machine_type: n1-standard-8, snapshot: base, accelerator: nvidia-tesla-t4 }
   repository: { url: ${JSON.stringify(origin)}, deploy_key: ${JSON.stringify(key)} }
-  output_repository: { url: ${JSON.stringify(out)} }
+  output_repository: { url: "https://alice:${TOKEN}@127.0.0.1:9/out.git" }
 `,
     );
     const home = join(tmp, 'home');
@@ -60,6 +60,12 @@ commit:
     const keyItem = body.metadata.items.find((i) => i.key === 'mymlops-key-repository');
     assert.equal(keyItem?.value, `<contents of ${key}>`);
     assert.ok(!r.stdout.includes(SECRET), 'the deploy key never appears in the dry run');
+    // The URL's credentials: a placeholder item, and job.json names the URL without them.
+    const credItem = body.metadata.items.find((i) => i.key === 'mymlops-key-output-cred');
+    assert.equal(credItem?.value, '<credentials from the output URL>');
+    const jobJson = JSON.parse(body.metadata.items.find((i) => i.key === 'mymlops-job-json')!.value);
+    assert.equal(jobJson.output_repository.url, 'https://127.0.0.1:9/out.git');
+    assert.ok(!r.stdout.includes(TOKEN));
     assert.deepEqual(snapshotRefs(origin), [], 'no snapshot ref pushed');
     let jobs: string[] = [];
     try {

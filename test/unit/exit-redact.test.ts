@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/config/load.js';
 import { EXIT, ExitCode, UserError } from '../../src/errors.js';
 import { exitCodeOf } from '../../src/program.js';
 import { addSecretKey, redact } from '../../src/util/log.js';
-import { stripUrlCredentials } from '../../src/util/url.js';
+import { redactUrlCredentials } from '../../src/util/url.js';
 
 describe('exit codes', () => {
   const cases: [string, unknown, number][] = [
@@ -23,7 +23,7 @@ describe('exit codes', () => {
   for (const [name, e, code] of cases) it(`${name} → ${code}`, () => assert.equal(exitCodeOf(e), code));
 });
 
-describe('stripUrlCredentials', () => {
+describe('redactUrlCredentials', () => {
   const cases: [string, string][] = [
     ['https://alice:S3cr3tTok@github.com/me/repo.git', 'https://alice:***@github.com/me/repo.git'],
     ['https://ghp_abcdef123456@github.com/me/repo', 'https://***@github.com/me/repo'],
@@ -36,7 +36,7 @@ describe('stripUrlCredentials', () => {
     ['/srv/repo.git', '/srv/repo.git'],
     ['file:///srv/r@x.git', 'file:///srv/r@x.git'],
   ];
-  for (const [url, want] of cases) it(url, () => assert.equal(stripUrlCredentials(url), want));
+  for (const [url, want] of cases) it(url, () => assert.equal(redactUrlCredentials(url), want));
 
   it('redact removes URL credentials inside any text', () => {
     assert.equal(

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { git } from '../git/git.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
 
@@ -45,7 +46,10 @@ export class Mirror {
     if (existsSync(join(this.gitDir, 'HEAD'))) return;
     mkdirPrivate(this.cacheDir);
     await git(['init', '--quiet', '--bare', this.gitDir]);
-    writeFileSync(join(this.cacheDir, 'source'), `${this.spec.url}\n${this.spec.branch}\n`);
+    writeFileSync(
+      join(this.cacheDir, 'source'),
+      `${splitUrlCredentials(this.spec.url).url}\n${this.spec.branch}\n`,
+    );
   }
 
   /** Fetches unless another caller did within `minIntervalMs` (0 = always). */
@@ -66,10 +70,12 @@ export class Mirror {
   private async doFetch(): Promise<FetchOutcome> {
     await this.ensure();
     this.touch();
-    const auth = { deployKey: this.spec.deployKey };
+    // Credentials in an https URL reach git through its credential helper, never argv (git.ts).
+    const { url, credentials } = splitUrlCredentials(this.spec.url);
+    const auth = { deployKey: this.spec.deployKey, credentials };
     // Most polls find nothing new: ask for the branch head first (one round trip, no pack
     // negotiation) and fetch only when it moved.
-    const ls = await git(['ls-remote', '--heads', this.spec.url, `refs/heads/${this.spec.branch}`], {
+    const ls = await git(['ls-remote', '--heads', url, `refs/heads/${this.spec.branch}`], {
       auth,
       allowFail: true,
       timeoutMs: 60_000,
@@ -87,7 +93,7 @@ export class Mirror {
         '--no-tags',
         '--no-write-fetch-head',
         '--depth=1',
-        this.spec.url,
+        url,
         `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
       ],
       { auth, allowFail: true, timeoutMs: 120_000 },

@@ -14,7 +14,7 @@ import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan 
 import { stripUrlCredentials } from '../snapshot/url.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
-import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
+import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
 
 export interface CommitDeps {
   now(): Date;
@@ -158,7 +158,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     root: p.root,
     files: files.sort(),
     snapshot: p.snapshot,
-    plan,
+    plan: previewPlan(plan),
     metadata: metadataBase(input),
     request: backend.describeLaunch?.(plan) ?? null,
   };

@@ -5,6 +5,7 @@ import type { Config } from '../../config/types.js';
 import { jobScript } from '../job/script.js';
 import type { CommitPlan } from '../ports/backend.js';
 import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
+import { splitUrlCredentials } from '../snapshot/url.js';
 import { machineNameFor, snapshotRef } from './ids.js';
 
 export type { MetadataBase };
@@ -43,7 +44,7 @@ export function metadataBase(input: PlanInput): MetadataBase {
   return {
     commit: input.commitId,
     notebook: posix.basename(input.request.notebook),
-    repository: c.repository.url,
+    repository: splitUrlCredentials(c.repository.url).url,
     branch: c.repository.branch,
     artifacts: input.request.artifacts,
     notes: input.request.notes,
@@ -63,18 +64,22 @@ export function planCommit(input: PlanInput): CommitPlan {
   const attempt = input.attempt ?? 1;
   const machineName = machineNameFor(input.commitId, attempt);
   const base = metadataBase(input);
+  // What job.json, metadata and every record carry is the URL without its credentials; these go
+  // to the job as key files (plan.credentials).
+  const repo = splitUrlCredentials(c.repository.url);
+  const out = splitUrlCredentials(c.output_repository.url);
   const jobConfig: CommitJobJson = {
     version: 1,
     commit_id: input.commitId,
     command: c.command,
     notebook: input.request.notebook,
     repository: {
-      url: c.repository.url,
+      url: repo.url,
       branch: c.repository.branch,
       ref: snapshotRef(input.commitId),
       sha: input.sourceCommit,
     },
-    output_repository: { url: c.output_repository.url, branch: c.output_repository.branch },
+    output_repository: { url: out.url, branch: c.output_repository.branch },
     artifacts: input.request.artifacts,
     notes: input.request.notes,
     progress_interval: c.progress_interval,
@@ -112,6 +117,10 @@ export function planCommit(input: PlanInput): CommitPlan {
     jobScript: jobScript(),
     jobConfig,
     keys: { repository: c.repository.deploy_key, output: c.output_repository.deploy_key },
+    credentials: {
+      ...(repo.credentials ? { repository: repo.credentials } : {}),
+      ...(out.credentials ? { output: out.credentials } : {}),
+    },
     instance: c.instance,
     labels: { mymlops: 'commit' },
     metadata,
@@ -119,4 +128,16 @@ export function planCommit(input: PlanInput): CommitPlan {
     keepMachine: input.request.keepMachine,
     avoidZones: input.avoidZones ?? [],
   };
+}
+
+/** The plan as `commit --dry-run` shows it: the URL credentials replaced by placeholders. */
+export function previewPlan(plan: CommitPlan): CommitPlan {
+  const hidden = (name: string) => ({
+    username: `<from the ${name} URL>`,
+    password: `<from the ${name} URL>`,
+  });
+  const credentials: CommitPlan['credentials'] = {};
+  if (plan.credentials.repository) credentials.repository = hidden('repository');
+  if (plan.credentials.output) credentials.output = hidden('output');
+  return { ...plan, credentials };
 }

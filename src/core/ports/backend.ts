@@ -3,6 +3,7 @@
 import type { Instance } from '../../config/types.js';
 import type { Result } from '../../errors.js';
 import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
+import type { UrlCredentials } from '../snapshot/url.js';
 import type { CommitJobJson, StartJobJson } from './job-json.js';
 
 interface PlanBase {
@@ -10,7 +11,10 @@ interface PlanBase {
   machineName: string;
   /** The backend-neutral bash program the machine runs (same text on every backend). */
   jobScript: string;
-  /** Deploy key files (absolute paths on this machine) the job needs; copied with mode 0600. */
+  /**
+   * Deploy key files (absolute paths on this machine) the job needs; copied to its keys/ folder
+   * with mode 0600 (keys/repository, keys/output).
+   */
   keys: { repository?: string | undefined; output?: string | undefined };
   /** GCE only (null on local): machine shape. */
   instance: Instance | null;
@@ -30,7 +34,14 @@ export interface CommitPlan extends PlanBase {
   kind: 'commit';
   /** Also the job's key in <home>/jobs/. */
   commitId: string;
+  /** job.json: its URLs carry no credentials (they are in `credentials`). */
   jobConfig: CommitJobJson;
+  /**
+   * Credentials split off the https URLs of commit.repository / commit.output_repository: secrets,
+   * so never in jobConfig or metadata. Backends hand them to the job as key files next to the
+   * deploy keys, keys/repository.cred and keys/output.cred (src/adapters/git/job-credentials.ts).
+   */
+  credentials: { repository?: UrlCredentials | undefined; output?: UrlCredentials | undefined };
 }
 
 /** A dev machine: runs the dev script at every boot until stopped. */

@@ -1,6 +1,7 @@
 // The GCE backend against the simulator, with a trivial job script: the VM lifecycle (startup
 // script, metadata, keys, self-deletion, keep), failover, global quota, preemption, list, logs.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ let s: SimEnv;
 let backend: GceBackend;
 const notes: string[] = [];
 const keyFile = join(tmp, 'deploy_key');
+// The output repository's URL credentials: a key file on the VM, scrubbed from metadata like the key.
+const TOKEN = 'S3cr3tT0kenOfTheOutput';
 
 before(async () => {
   s = await startSim(tmp);
@@ -36,6 +39,7 @@ const JOB = `#!/bin/bash
 echo "job: dir=$MYMLOPS_JOB_DIR"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("job: zone=%s hourly=%s tried=%d" % (j["machine"]["zone"], j["machine"]["hourly_usd"], len(j["metadata"]["zones_tried"])))' "$MYMLOPS_JOB_DIR/job.json"
 echo "job: key mode=$(stat -c %a "$MYMLOPS_JOB_DIR/keys/repository") first=$(head -c 11 "$MYMLOPS_JOB_DIR/keys/repository")"
+[ -f "$MYMLOPS_JOB_DIR/keys/output.cred" ] && echo "job: cred mode=$(stat -c %a "$MYMLOPS_JOB_DIR/keys/output.cred") first=$(head -n 1 "$MYMLOPS_JOB_DIR/keys/output.cred") sum=$(sha256sum <"$MYMLOPS_JOB_DIR/keys/output.cred" | cut -c1-16)"
 sleep "\${JOB_SLEEP:-0.2}"
 echo 'mymlops: job finished status=succeeded'
 `;
@@ -47,6 +51,7 @@ function plan(over: Partial<Omit<CommitPlan, 'kind' | 'commitId' | 'jobConfig'>>
   return testCommitPlan(id, {
     jobScript: JOB,
     keys: { repository: keyFile },
+    credentials: { output: { username: 'alice', password: TOKEN } },
     instance: {
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
@@ -88,6 +93,9 @@ describe('GCE backend on the simulator', () => {
     const log = await follow(p.machineName);
     assert.match(log, /job: zone=us-east1-c hourly=0\.138 tried=0/);
     assert.match(log, /job: key mode=600 first=-----BEGIN/);
+    const sum = createHash('sha256').update(`username=alice\npassword=${TOKEN}\n`).digest('hex').slice(0, 16);
+    assert.match(log, new RegExp(`job: cred mode=600 first=username=alice sum=${sum}`));
+    assert.ok(!log.includes(TOKEN));
     assert.match(log, /deploy keys removed from instance metadata/);
     assert.match(log, /mymlops: job finished status=succeeded/);
     assert.match(log, /mymlops-vm: deleting this VM/);
@@ -108,7 +116,8 @@ describe('GCE backend on the simulator', () => {
     const inst = instanceNames().get(`us-east1-c/${p.machineName}`);
     assert.ok(inst, 'VM kept');
     const items = (inst.body['metadata'] as { items: { key: string; value: string }[] }).items;
-    assert.ok(!items.some((i) => i.key.startsWith('mymlops-key-')), 'deploy key scrubbed from metadata');
+    assert.ok(!items.some((i) => i.key.startsWith('mymlops-key-')), 'deploy key and credentials scrubbed');
+    assert.ok(!JSON.stringify(inst.body).includes(TOKEN));
     assert.ok(items.some((i) => i.key === 'mymlops-notes' && i.value === 'hello'));
     assert.deepEqual(inst.body['labels'], { mymlops: 'commit', 'mymlops-commit': p.commitId });
     const sched = inst.body['scheduling'] as Record<string, unknown>;

@@ -3,21 +3,12 @@
 // token written into an http URL, which must reach the server but never any process's argv.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSnapshot, pushRef } from '../../../src/adapters/git/snapshot.js';
+import { argvLoggingGit, type GitHttp, startGitHttp } from '../../helpers/git-http.js';
 import { bareRepo, git } from '../../helpers/git-repo.js';
 import { addClientKey, READ_ONLY_KEY_MESSAGE, type Sshd, startSshd } from '../../helpers/sshd.js';
 
@@ -25,7 +16,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'mymlops-push-creds-'));
 const saved = { ...process.env };
 let sshd: Sshd | null = null;
 let agent: ChildProcess | null = null;
-let http: Server | null = null;
+let http: GitHttp | null = null;
 after(async () => {
   process.env = saved;
   agent?.kill('SIGTERM');
@@ -154,72 +145,14 @@ describe('pushRef over ssh: the user’s own credentials, then the deploy key', 
 describe('pushRef over http with a token in the URL', () => {
   const TOKEN = 'S3cr3tT0ken';
   const argvLog = join(tmp, 'argv.log');
-  const authSeen: string[] = [];
   let base = '';
   let origin = '';
 
   before(async () => {
     origin = bareRepo(join(tmp, 'http-root', 'code.git'));
-    // Every git process and git's http remote helper log their argv, as `ps` would show it.
-    const bin = join(tmp, 'bin');
-    const execPath = join(tmp, 'exec-path');
-    mkdirSync(bin);
-    mkdirSync(execPath);
-    const realExec = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
-    const logger = (real: string) =>
-      `#!/bin/sh\nprintf '%s\\n' "$0 $*" >>'${argvLog}'\nexec '${real}' "$@"\n`;
-    for (const f of readdirSync(realExec)) {
-      if (f === 'git-remote-http' || f === 'git-remote-https') {
-        writeFileSync(join(execPath, f), logger(join(realExec, 'git-remote-http')));
-        chmodSync(join(execPath, f), 0o755);
-      } else symlinkSync(join(realExec, f), join(execPath, f));
-    }
-    writeFileSync(join(bin, 'git'), logger('/usr/bin/git'));
-    chmodSync(join(bin, 'git'), 0o755);
-    process.env['PATH'] = `${bin}:${saved['PATH']}`;
-    process.env['GIT_EXEC_PATH'] = execPath;
-
-    // A smart-http server: basic auth, then git http-backend as CGI.
-    http = createServer((req, res) => {
-      authSeen.push(req.headers.authorization ?? '');
-      if (req.headers.authorization !== `Basic ${Buffer.from(`alice:${TOKEN}`).toString('base64')}`) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="code"' }).end();
-        return;
-      }
-      const u = new URL(req.url ?? '/', 'http://x');
-      const cgi = spawn('/usr/bin/git', ['http-backend'], {
-        env: {
-          PATH: saved['PATH'],
-          GIT_PROJECT_ROOT: join(tmp, 'http-root'),
-          GIT_HTTP_EXPORT_ALL: '1',
-          REMOTE_USER: 'alice',
-          REMOTE_ADDR: '127.0.0.1',
-          REQUEST_METHOD: req.method ?? 'GET',
-          PATH_INFO: u.pathname,
-          QUERY_STRING: u.search.slice(1),
-          CONTENT_TYPE: req.headers['content-type'] ?? '',
-          HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        },
-      });
-      req.pipe(cgi.stdin);
-      const out: Buffer[] = [];
-      cgi.stdout.on('data', (d: Buffer) => out.push(d));
-      cgi.on('close', () => {
-        const all = Buffer.concat(out);
-        const end = all.indexOf('\r\n\r\n');
-        const headers: Record<string, string> = {};
-        let status = 200;
-        for (const h of all.subarray(0, end).toString().split('\r\n')) {
-          const [k = '', ...v] = h.split(': ');
-          if (k.toLowerCase() === 'status') status = Number.parseInt(v.join(': '), 10);
-          else headers[k] = v.join(': ');
-        }
-        res.writeHead(status, headers).end(all.subarray(end + 4));
-      });
-    });
-    await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
-    const a = http.address();
-    base = `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    http = await startGitHttp(join(tmp, 'http-root'), 'alice', TOKEN);
+    process.env['PATH'] = `${argvLoggingGit(tmp, argvLog)}:${saved['PATH']}`;
+    base = http.host;
   });
 
   it('reaches the server through the credential helper while no argv holds the token', async () => {
@@ -234,7 +167,7 @@ describe('pushRef over http with a token in the URL', () => {
     assert.deepEqual(r, { ok: true, value: undefined });
     assert.equal(git(origin, 'rev-parse', ref), sha);
     assert.ok(
-      authSeen.some((h) => h.startsWith('Basic ')),
+      http!.authSeen.some((h) => h.startsWith('Basic ')),
       'the credential reached the server',
     );
     const argv = readFileSync(argvLog, 'utf8');

@@ -129,6 +129,51 @@ describe('planCommit', () => {
     // nothing secret travels in job.json
     assert.doesNotMatch(JSON.stringify(job), /\/k\/repo/);
   });
+  it('credentials in https URLs travel as plan.credentials only: every URL it stores is stripped', () => {
+    const base = config('gce');
+    const c = base.commit!;
+    const cases: [string, string, string, string][] = [
+      // repository url, output url, stored repository url, stored output url
+      [
+        'https://alice:S3cr3tTok@host/me/repo.git',
+        'https://ghp_0utT0k@host:8443/me/out.git',
+        'https://host/me/repo.git',
+        'https://host:8443/me/out.git',
+      ],
+      [
+        'git@github.com:me/repo.git',
+        'https://host/out.git',
+        'git@github.com:me/repo.git',
+        'https://host/out.git',
+      ],
+    ];
+    for (const [repoUrl, outUrl, repoStored, outStored] of cases) {
+      const plan = planCommit({
+        config: {
+          ...base,
+          commit: {
+            ...c,
+            repository: { ...c.repository, url: repoUrl },
+            output_repository: { ...c.output_repository, url: outUrl },
+          },
+        },
+        request,
+        commitId: '20241107_035340',
+        sourceCommit: 'a'.repeat(40),
+      });
+      assert.equal(plan.jobConfig.repository.url, repoStored);
+      assert.equal(plan.jobConfig.output_repository.url, outStored);
+      assert.equal(plan.jobConfig.metadata.repository, repoStored);
+      assert.equal(plan.metadata['repository'], repoStored);
+      const expected: Record<string, unknown> = {};
+      if (repoUrl.includes('S3cr3tTok'))
+        expected['repository'] = { username: 'alice', password: 'S3cr3tTok' };
+      if (outUrl.includes('ghp_0utT0k')) expected['output'] = { username: 'ghp_0utT0k', password: '' };
+      assert.deepEqual(plan.credentials, expected);
+      const { credentials: _, ...rest } = plan;
+      assert.doesNotMatch(JSON.stringify(rest), /S3cr3tTok|ghp_0utT0k/);
+    }
+  });
   it('local plans carry no machine type or accelerator', () => {
     const plan = planCommit({
       config: config('local'),

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import {
   checkMetadataSize,
   instanceBody,
+  keyContents,
   labelValue,
+  metadataItems,
   networkInterface,
   snapshotPath,
 } from '../../../src/adapters/backends/gce/instance-body.js';
@@ -248,4 +250,30 @@ test('instance status → machine state and reason', () => {
   assert.equal(m.createdAt, '2024-11-07T11:53:40.000Z');
   assert.deepEqual(m.metadata, { notes: 'x' });
   assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
+});
+
+test('URL credentials travel as mymlops-key-*-cred items, placeholders in the preview', () => {
+  const p = testCommitPlan('20241107_035340', {
+    keys: { repository: '/k/repo' },
+    credentials: { output: { username: 'alice', password: 'S3cr3tTok' } },
+  });
+  const read = (f: string) => `KEY OF ${f}`;
+  assert.deepEqual(keyContents(p, read), {
+    repository: 'KEY OF /k/repo',
+    'output.cred': 'username=alice\npassword=S3cr3tTok\n',
+  });
+  const items = (keys: Record<string, string>) =>
+    Object.fromEntries(
+      metadataItems({ plan: p, project: 'p', zone: 'us-east1-c', gcp, keys })
+        .filter((i) => i.key.startsWith('mymlops-key-'))
+        .map((i) => [i.key, i.value]),
+    );
+  assert.deepEqual(items(keyContents(p, read)), {
+    'mymlops-key-repository': 'KEY OF /k/repo',
+    'mymlops-key-output-cred': 'username=alice\npassword=S3cr3tTok\n',
+  });
+  const preview = items(keyContents(p, null));
+  assert.deepEqual(Object.keys(preview), ['mymlops-key-repository', 'mymlops-key-output-cred']);
+  assert.doesNotMatch(JSON.stringify(preview), /S3cr3tTok|alice/);
+  assert.doesNotMatch(JSON.stringify(p.jobConfig), /S3cr3tTok/);
 });

@@ -3,7 +3,7 @@
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
 // This class holds the per-process state (clients, known zones, log throttling) and delegates:
 // zone-choice.ts (ranking), launch.ts (failover loop), listing.ts, serial-log.ts, cancel.ts.
-import { instanceBody } from './instance-body.js';
+import { instanceBody, keyContents } from './instance-body.js';
 import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,8 +121,7 @@ export class GceBackend implements ComputeBackend {
   }
 
   describeLaunch(plan: LaunchPlan): Record<string, unknown> {
-    const keys: Record<string, string> = {};
-    for (const [name, file] of Object.entries(plan.keys)) if (file) keys[name] = `<contents of ${file}>`;
+    const keys = keyContents(plan, null);
     const project =
       this.gcp.project ??
       this.env['CLOUDSDK_CORE_PROJECT'] ??
@@ -146,8 +145,7 @@ export class GceBackend implements ComputeBackend {
     // "Ranking by load alone: no prices" is said once, not at every commit, until prices are back.
     sayOnce(this.home, 'gce-prices', note, (n) => this.notify(`mymlops: ${n}`));
     const c = await this.client();
-    const keys: Record<string, string> = {};
-    for (const [name, file] of Object.entries(plan.keys)) if (file) keys[name] = readFileSync(file, 'utf8');
+    const keys = keyContents(plan, (file) => readFileSync(file, 'utf8'));
     return launchInZones(
       {
         client: c,

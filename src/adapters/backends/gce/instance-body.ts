@@ -4,6 +4,7 @@ import { regionOf } from '../../../core/zones/rank.js';
 import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
+import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { devStartupScript } from './dev-startup-script.js';
 import { RESERVED_KEYS, startupScript } from './startup-script.js';
 
@@ -18,9 +19,30 @@ export interface BodyInput {
   project: string;
   zone: string;
   gcp: GcpConfig;
-  /** Deploy key contents by name (repository, output). */
+  /** The job's key files by name (keyContents): deploy keys and URL credentials. */
   keys: Record<string, string>;
 }
+
+/**
+ * The job's key files by name: deploy keys (repository, output; read with `read`) and the URL
+ * credentials (repository.cred, output.cred). `read` null gives the preview of `--dry-run`:
+ * placeholders instead of every secret.
+ */
+export function keyContents(
+  plan: LaunchPlan,
+  read: ((file: string) => string) | null,
+): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [name, file] of Object.entries(plan.keys))
+    if (file) keys[name] = read ? read(file) : `<contents of ${file}>`;
+  if (plan.kind === 'commit')
+    for (const [name, text] of Object.entries(credentialKeyFiles(plan.credentials)))
+      keys[name] = read ? text : `<credentials from the ${name.replace(/\.cred$/, '')} URL>`;
+  return keys;
+}
+
+/** Instance metadata keys allow letters, digits, `-` and `_`: keys/output.cred travels as mymlops-key-output-cred. */
+export const keyItemName = (file: string) => `mymlops-key-${file.replace(/\./g, '-')}`;
 
 export interface MetadataItem {
   key: string;
@@ -56,7 +78,7 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
   items.push({ key: 'mymlops-job-script', value: i.plan.jobScript });
   items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.plan.jobConfig) });
   for (const [name, content] of Object.entries(i.keys))
-    items.push({ key: `mymlops-key-${name}`, value: content });
+    items.push({ key: keyItemName(name), value: content });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });
   items.push({ key: 'mymlops-max-duration', value: String(i.plan.maxDurationSeconds ?? 0) });
   return items;
@@ -67,6 +89,8 @@ const WHAT: Record<string, string> = {
   'mymlops-job-script': 'the job script',
   'mymlops-key-repository': 'commit.repository.deploy_key',
   'mymlops-key-output': 'commit.output_repository.deploy_key',
+  'mymlops-key-repository-cred': 'the credentials in commit.repository.url',
+  'mymlops-key-output-cred': 'the credentials in commit.output_repository.url',
   'mymlops-notes': 'the notes (-n)',
 };
 

@@ -1,6 +1,6 @@
 // The local backend: a job is a detached process group on this machine (bash running the job
 // script) that survives the CLI. Its files live in <home>/jobs/<commit id>/:
-//   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
+//   job.sh, job.json, keys/ (0600: deploy keys, *.cred URL credentials), pid, job.log (stdout+stderr), run.log, result.json (written by
 //   the job when it ends), cancelled.json (written by cancel), cancel-requested (the marker that tells
 //   the job a SIGTERM is a user's cancel, not a shutdown), unpublished/ (a result whose push failed),
 //   work/ (removed at the end unless -k).
@@ -27,6 +27,7 @@ import type {
   Launched,
   PublishOutcome,
 } from '../../../core/ports/backend.js';
+import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { LocalDevMachines } from './devvm.js';
 
 export interface CancelRecord {
@@ -81,10 +82,11 @@ export class LocalBackend implements ComputeBackend {
     const script = join(dir, 'job.sh');
     writeFileSync(script, plan.jobScript, { mode: 0o700 });
     writeJson(join(dir, 'job.json'), plan.jobConfig, 0o600);
-    for (const [name, src] of Object.entries(plan.keys)) {
-      if (!src) continue;
+    const keys: Record<string, string | Buffer> = credentialKeyFiles(plan.credentials);
+    for (const [name, src] of Object.entries(plan.keys)) if (src) keys[name] = readFileSync(src);
+    for (const [name, content] of Object.entries(keys)) {
       mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(dir, 'keys', name), readFileSync(src), { mode: 0o600 });
+      writeFileSync(join(dir, 'keys', name), content, { mode: 0o600 });
     }
     const started = await spawnJob(script, dir, jobEnv(dir));
     if (!started.ok) return started;
