@@ -5,9 +5,10 @@ import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import type { followLog } from '../core/commit/follow.js';
 import { ExitCode } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
+import { collect, type ParamOpts, readAxes } from './commit-params.js';
 import { config } from './context.js';
 
-interface Opts {
+interface Opts extends ParamOpts {
   notes?: string;
   artifacts?: boolean;
   keepInstance?: boolean;
@@ -33,6 +34,14 @@ export function register(program: Command): void {
     .option('--detach', 'return once the job runs; follow it later with `mymlops logs ID -f`')
     .option('--dry-run', 'print the plan (snapshot files, ref, job script, metadata) and change nothing')
     .option('--json', 'print machine-readable JSON instead of the log')
+    .option('-p, --parameter <name=value>', 'inject a value (YAML); a,b or a..b sweeps (repeatable)', collect)
+    .option(
+      '-f, --parameters-file <file>',
+      'inject the values of a YAML mapping; its sweep: lists sweep',
+      collect,
+    )
+    .option('--max-parallel <n>', 'a sweep runs at most N commits at once, the rest queued')
+    .option('-y, --yes', 'start a sweep of more than 5 runs without asking')
     .action(async (path: string, opts: Opts & { keep_instance?: boolean }, cmd: Command) => {
       const [
         { dryRunCommit, startCommit },
@@ -48,6 +57,13 @@ export function register(program: Command): void {
         import('./retry-deps.js'),
       ]);
       const cfg = config(cmd);
+      const axes = readAxes(opts);
+      const { expand } = await import('../core/sweep/expand.js');
+      const runs = expand(axes);
+      if (runs.length > 1) {
+        const { runSweep } = await import('./sweep.js');
+        return runSweep(cfg, path, runs, opts, cmd);
+      }
       const options: CommitOptions = {
         path,
         notes: opts.notes ?? null,
@@ -55,6 +71,7 @@ export function register(program: Command): void {
         keepMachine: Boolean(opts.keepInstance || opts.keep_instance),
         instance: opts.instance ?? null,
         sshOptions: sshOptionsFromEnv(),
+        parameters: axes.length > 0 ? runs[0] : null,
       };
       const deps = commitDeps(cfg);
       if (opts.dryRun) {

@@ -2,6 +2,7 @@
 // Every module (commit, status, dashboard, backends) speaks these types.
 
 export type CommitStatus =
+  | 'queued'
   | 'provisioning'
   | 'processing'
   | 'stopped'
@@ -10,6 +11,7 @@ export type CommitStatus =
   | 'cancelled'
   | 'lost';
 export const COMMIT_STATUSES: readonly CommitStatus[] = [
+  'queued',
   'provisioning',
   'processing',
   'stopped',
@@ -80,6 +82,10 @@ export interface CommitMetadata {
   message?: string | null;
   zones_tried?: ZoneAttempt[];
   cost?: CostEstimate | null;
+  /** `-p` values injected into the notebook (papermill-style), by name. */
+  parameters?: Record<string, unknown>;
+  /** The sweep this commit belongs to (its runs share one snapshot). */
+  group?: string | null;
 }
 
 /** Machine state as a backend sees it, before it is merged with the output repository. */

@@ -61,6 +61,9 @@ function launch(commitId: string, launchedAt: string): LaunchRecord {
     branch: null,
     accelerator: null,
     artifacts: null,
+    queued: false,
+    group: null,
+    parameters: null,
   };
 }
 

@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { COMMIT_ID_RE, commitIdCandidates } from '../../core/commit/ids.js';
 import type { BackendKind } from '../../core/model.js';
+import type { RunParameters } from '../../core/sweep/expand.js';
 import { mymlopsHome } from '../../util/paths.js';
 
 export interface LaunchRecord {
@@ -22,6 +23,9 @@ export interface LaunchRecord {
   created_at: string;
   artifacts?: boolean;
   keep_machine?: boolean;
+  /** So a retry injects the same values. */
+  parameters?: RunParameters | null;
+  group?: string | null;
 }
 
 export function jobsRoot(home: string = mymlopsHome()): string {

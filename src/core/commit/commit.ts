@@ -9,6 +9,8 @@ import type { LaunchRecord } from '../../adapters/store/jobs.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
+import { canInject, kernelLanguage } from '../params/python.js';
+import type { RunParameters } from '../sweep/expand.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
 
@@ -51,6 +53,9 @@ export interface CommitOptions {
   keepMachine: boolean;
   instance: string | null;
   sshOptions: string[];
+  /** `-p`/`-f` values and their cell (one run of src/core/sweep/expand.ts); null = none. */
+  parameters?: RunParameters | null;
+  group?: string | null;
 }
 
 interface Prepared {
@@ -90,6 +95,12 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       throw new UserError('commit --instance is not available here', 'commit the notebook from this machine');
     nb = await deps.readDevNotebook(o.instance, rel.split(sep).join('/'));
   }
+  const language = kernelLanguage(nb!.metadata);
+  if (o.parameters && !canInject(language))
+    throw new UserError(
+      `${o.path} runs a ${language} kernel: parameters can be injected into python notebooks only`,
+      'drop -p/-f, or set the values in the notebook',
+    );
   for (const [what, r] of [
     ['commit.repository.deploy_key', config.commit.repository],
     ['commit.output_repository.deploy_key', config.commit.output_repository],
@@ -104,6 +115,8 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       notes: o.notes,
       artifacts: o.artifacts,
       keepMachine: o.keepMachine,
+      parameters: o.parameters ?? null,
+      group: o.group ?? null,
     },
     cleared: deps.clearNotebook(nb!),
     auth: { deployKey: config.commit.repository.deploy_key, sshOptions: o.sshOptions },
@@ -208,6 +221,8 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       created_at: deps.now().toISOString(),
       artifacts: o.artifacts,
       keep_machine: o.keepMachine,
+      parameters: o.parameters ?? null,
+      group: o.group ?? null,
     });
     return { commitId, sourceCommit: snap.sha, ref, plan, machine: launched.value.machine, backend };
   } catch (e) {

@@ -22,6 +22,10 @@ export interface JobConfig {
   progress_interval: number;
   /** Seconds; 0 = no limit. The command is stopped and the commit fails after it. */
   max_duration: number;
+  /** USD; null = none. The job turns it into a time limit at machine.hourly_usd (helper.py). */
+  max_cost_usd: number | null;
+  /** Injected papermill-style after checkout (helper.py inject); null = the notebook as committed. */
+  parameters: { values: Record<string, unknown>; cell: string } | null;
   log_max_bytes: number;
   keep_workdir: boolean;
   /** Extra ssh arguments for git (e.g. ["-o", "UserKnownHostsFile=/x"]). */

@@ -83,6 +83,7 @@ function judge(
     const reason = meta.message ?? (meta.error ? `${meta.error.ename}: ${meta.error.evalue}` : null);
     return { status: meta.status, reason };
   }
+  if (!rec && !machine && launch?.queued) return { status: 'queued', reason: null };
   // No result yet, or a progress push (`processing` / `provisioning`): the machine decides.
   const ownBackend = (meta?.backend ?? launch?.backend ?? input.backend) === input.backend;
   if (machine) {
@@ -118,6 +119,10 @@ function judge(
   const age = launchedAt ? (input.now.getTime() - Date.parse(launchedAt)) / 1000 : Number.POSITIVE_INFINITY;
   if (age < (input.launchGraceSeconds ?? 60)) return { status: 'provisioning', reason: null };
   return { status: 'lost', reason: 'no machine and no result' };
+}
+
+function objectOf(v: unknown): Record<string, unknown> | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
 function str(v: unknown): string | null {
@@ -190,6 +195,8 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       cost_usd: typeof meta?.cost?.amount_usd === 'number' ? meta.cost.amount_usd : null,
       cost_estimate: meta?.cost?.estimate === true,
       metrics: rec?.metrics ?? {},
+      parameters: objectOf(meta?.parameters) ?? launch?.parameters ?? {},
+      group: firstOf(meta?.group, launch?.group),
       backend: meta?.backend ?? launch?.backend ?? machine?.backend ?? null,
       machine: machine
         ? { name: machine.name, state: machine.state, zone: machine.zone, machine_type: machine.machineType }

@@ -98,6 +98,10 @@ export class StatusService {
   }
 }
 
+function plainObject(v: unknown): Record<string, unknown> | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
 /** A launch.json (written by every launch) read tolerantly: unknown shapes yield nulls, not errors. */
 export function launchFromJson(raw: unknown): LaunchRecord | null {
   if (!raw || typeof raw !== 'object') return null;
@@ -119,5 +123,8 @@ export function launchFromJson(raw: unknown): LaunchRecord | null {
     branch: s(repo['branch']) ?? s(r['branch']),
     accelerator: s(r['accelerator']),
     artifacts: typeof r['artifacts'] === 'boolean' ? (r['artifacts'] as boolean) : null,
+    queued: r['queued'] === true,
+    group: s(r['group']),
+    parameters: plainObject((r['parameters'] as { values?: unknown } | null)?.values),
   };
 }

@@ -16,6 +16,7 @@ export interface Painter {
 }
 
 const PAINT: Record<CommitStatus, keyof Painter> = {
+  queued: 'dim',
   provisioning: 'cyan',
   processing: 'blue',
   stopped: 'yellow',
@@ -46,6 +47,21 @@ function metricsText(r: CommitRow): string {
     .join(' ');
 }
 
+/** A parameter value as a cell: numbers like metrics, strings bare, the rest as JSON. */
+export function paramText(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+  if (typeof v === 'string') return v.replace(/\s+/g, ' ');
+  return JSON.stringify(v);
+}
+
+/** Parameter names present among the rows, in first-seen order: one column each. */
+export function parameterNames(rows: CommitRow[]): string[] {
+  const names = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.parameters ?? {})) names.add(k);
+  return [...names];
+}
+
 /** Printable width of a string (ANSI codes excluded). */
 function visible(s: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes
@@ -64,6 +80,7 @@ export function renderTable(
   const { paint, now } = opts;
   if (rows.length === 0)
     return `${paint.dim('no commits yet — run `mymlops commit path/to/notebook.ipynb -n "notes"`')}\n`;
+  const params = parameterNames(rows);
   const cells = rows.map((r) => {
     const reason = r.reason && r.status !== 'succeeded' ? ` (${r.reason})` : '';
     return [
@@ -72,10 +89,11 @@ export function renderTable(
       r.notebook ?? '?',
       whenText(r, now),
       metricsText(r),
+      ...params.map((p) => paramText(r.parameters?.[p])),
       (r.notes ?? '').replace(/\s+/g, ' ') + reason,
     ];
   });
-  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', 'NOTES'];
+  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', ...params, 'NOTES'];
   const showMetrics = cells.some((c) => c[4] !== '');
   const cols = head.map((_, i) => i).filter((i) => i !== 4 || showMetrics);
   const widths = cols.map((i) => Math.max(head[i]!.length, ...cells.map((c) => c[i]!.length)));

@@ -44,6 +44,10 @@ export interface LaunchRecord {
   branch: string | null;
   accelerator: string | null;
   artifacts: boolean | null;
+  /** A sweep run waiting for its scheduler (launch.json `queued: true`, no machine yet). */
+  queued: boolean;
+  group: string | null;
+  parameters: Record<string, unknown> | null;
 }
 
 /** One commit as every view shows it. Field names are the stable `status --json` contract. */
@@ -71,6 +75,10 @@ export interface CommitRow {
   cost_usd: number | null;
   cost_estimate: boolean;
   metrics: Record<string, number>;
+  /** `-p` values the notebook ran with (metadata.json, else the launch record). */
+  parameters: Record<string, unknown>;
+  /** The sweep the commit is a run of. */
+  group: string | null;
   backend: BackendKind | null;
   machine: { name: string; state: MachineState; zone: string | null; machine_type: string | null } | null;
   attempt: number | null;
