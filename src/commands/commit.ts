@@ -60,7 +60,8 @@ export function register(program: Command): void {
       const axes = readAxes(opts);
       const { expand } = await import('../core/sweep/expand.js');
       const runs = expand(axes);
-      if (runs.length > 1) {
+      if (runs.length > 1 && !opts.dryRun) {
+        await (await import('./budget-check.js')).checkBudget(cfg);
         const { runSweep } = await import('./sweep.js');
         return runSweep(cfg, path, runs, opts, cmd);
       }
@@ -95,6 +96,7 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
+      await (await import('./budget-check.js')).checkBudget(cfg);
       const yoctoSpinner =
         process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
       const spinner = yoctoSpinner

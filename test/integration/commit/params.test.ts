@@ -59,6 +59,7 @@ before(() => {
       cell('print(seed)'),
     ]),
   );
+  writeFileSync(join(repo, 'notebooks', 'long.ipynb'), notebook([cell('import time\ntime.sleep(60)')]));
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'notebooks');
 });
@@ -138,5 +139,52 @@ describe('commit -p on the local backend', () => {
     assert.deepEqual(r.tags, [['parameters'], ['injected-parameters'], []]);
     assert.equal(r.sources[1], '# Parameters\nseed = 3\n');
     assert.equal(r.printed[2], '3\n');
+  });
+});
+
+describe('commit.max_cost_usd', () => {
+  it('stops the job once hourly price × elapsed time reaches the cap', async () => {
+    const dir = join(tmp, 'cfg-cap');
+    git(tmp, 'init', '-q', dir);
+    const config = loadConfigFile(
+      writeConfig(dir, {
+        command: REAL_COMMAND,
+        repository: origin,
+        output: out,
+        extra: '  max_cost_usd: 2\n',
+      }),
+    );
+    const deps = { ...commitDeps(config, home), cwd: repo };
+    const real = deps.backend();
+    // The local backend has no price: this one charges $3600 an hour, so $2 lasts 2 s.
+    const priced = Object.assign(Object.create(real) as typeof real, {
+      launch: (plan: Parameters<typeof real.launch>[0]) => {
+        (plan.jobConfig['machine'] as { hourly_usd: number }).hourly_usd = 3600;
+        return real.launch(plan);
+      },
+    });
+    const s = await startCommit(
+      config,
+      {
+        path: 'notebooks/long.ipynb',
+        notes: null,
+        artifacts: false,
+        keepMachine: false,
+        instance: null,
+        sshOptions: [],
+      },
+      { ...deps, backend: () => priced },
+    );
+    started.push(s.commitId);
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.message, 'cost cap $2 reached after 2s');
+    assert.match(logOf(s.commitId), /mymlops: cost cap \$2 reached after 2s: stopping the command/);
+    const meta = JSON.parse(outputFile(out, `${s.commitId}/metadata.json`)) as {
+      message: string;
+      cost: { amount_usd: number };
+    };
+    assert.equal(meta.message, 'cost cap $2 reached after 2s');
+    assert.ok(meta.cost.amount_usd >= 2, `cost ${meta.cost.amount_usd}`);
   });
 });
