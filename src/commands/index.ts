@@ -9,6 +9,7 @@ import { register as logs } from './logs.js';
 import { register as retry } from './retry.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
+import { register as sweepScheduler } from './sweep-scheduler.js';
 import { register as validate } from './validate.js';
 
 export const commands: ((program: Command) => void)[] = [
@@ -22,4 +23,5 @@ export const commands: ((program: Command) => void)[] = [
   validate,
   init,
   completion,
+  sweepScheduler,
 ];

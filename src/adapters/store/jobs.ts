@@ -26,6 +26,8 @@ export interface LaunchRecord {
   /** So a retry injects the same values. */
   parameters?: RunParameters | null;
   group?: string | null;
+  /** A sweep run its scheduler has not launched yet (no machine). */
+  queued?: boolean;
 }
 
 export function jobsRoot(home: string = mymlopsHome()): string {
