@@ -9,6 +9,9 @@
 // the source and its own version and flags; a rejected cache is ignored and replaced. Any file error
 // just means no cache. MYMLOPS_CODE_CACHE=0 turns it off. CommonJS on purpose: scripts/build.mjs.
 'use strict';
+// Everything mymlops creates (MYMLOPS_HOME, the mirror git writes, a local job's files) is private
+// to the user; src/util/private-fs.ts says the rest.
+process.umask(0o077);
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { homedir } = require('node:os');

@@ -44,17 +44,44 @@ const web = join(root, 'src', 'dashboard', 'web');
 const entry = join(web, 'main.ts');
 if (existsSync(entry)) {
   const out = join(root, 'assets', 'dashboard');
+  // Chunk names carry hashes: a stale chunk must not linger and be served.
+  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  // The page's script is app.js, one file (no chunk to wait for before the first render). The
+  // notebook viewer (marked, DOMPurify, KaTeX, highlight.js) is its own entry, viewer.js, which
+  // app.js imports by URL only when a notebook is opened; its languages are chunks of it.
   await build({
-    entryPoints: [entry],
+    entryPoints: [{ in: entry, out: 'app' }],
     bundle: true,
     minify: true,
     format: 'esm',
     target: 'es2022',
-    outfile: join(out, 'app.js'),
+    outdir: out,
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [{ in: join(web, 'viewer.ts'), out: 'viewer' }],
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    outdir: out,
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  });
+  // The viewer's third-party CSS with KaTeX's fonts, linked by the viewer when it opens.
+  await build({
+    entryPoints: [{ in: join(web, 'viewer.css'), out: 'viewer' }],
+    bundle: true,
+    minify: true,
+    outdir: out,
+    assetNames: 'fonts/[name]-[hash]',
+    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
     logLevel: 'warning',
   });
   for (const f of readdirSync(web)) {
+    if (f === 'viewer.css') continue;
     if (f.endsWith('.html') || f.endsWith('.css') || f.endsWith('.svg'))
       copyFileSync(join(web, f), join(out, f));
   }

@@ -1,6 +1,14 @@
 // Two classes of failure reach the top-level handler: a UserError is the user's to fix and prints
 // one line; anything else is our bug and prints a stack with a request for a report.
 
+/**
+ * The exit codes, so scripts can tell "the notebook failed" from "fix the command or config":
+ * 0 ok; 1 the notebook or job ran and failed (or was cancelled); 2 the user must fix something
+ * first (a usage error, the config, a key, an unreachable repository, a quota); 130 interrupted
+ * (Ctrl-C); 70 an internal error (a bug).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, unavailable: 75, interrupted: 130 } as const;
+
 export class UserError extends Error {
   readonly fix: string | undefined;
   readonly exitCode: number;
@@ -10,7 +18,7 @@ export class UserError extends Error {
     super(what);
     this.name = 'UserError';
     this.fix = fix;
-    this.exitCode = opts.exitCode ?? 1;
+    this.exitCode = opts.exitCode ?? EXIT.usage;
     this.details = opts.details ?? [];
   }
   /** The one line printed to stderr: `mymlops: <what> — <how to fix>`. */

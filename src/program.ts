@@ -1,7 +1,11 @@
 // Builds the commander program, dispatches, and owns the one top-level error handler.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, isUserError } from './errors.js';
+import { EXIT, ExitCode, isUserError } from './errors.js';
 import { colorErr, redact, setVerbose } from './util/log.js';
+import { guardOutput } from './util/output.js';
+import { mymlopsHome } from './util/paths.js';
+import { tightenHome } from './util/private-fs.js';
+import { escapeControl } from './util/terminal-text.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
 
@@ -13,6 +17,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'show debug logs on stderr')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(colorErr.red(str)) })
+    .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
   program.hook('preAction', (cmd) => {
     if (cmd.opts()['verbose']) setVerbose(true);
@@ -21,7 +26,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+export const EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}    ok
+  ${EXIT.failed}    the notebook or job failed (or was cancelled)
+  ${EXIT.usage}    usage or config error: something to fix before it can run
+  ${EXIT.interrupted}  interrupted (Ctrl-C)
+  ${EXIT.internal}   internal error (a bug: please report it)
+  ${EXIT.unavailable}   Compute Engine did not answer: try again (the job keeps running)`;
+
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
+  tightenHome(mymlopsHome(), VERSION);
   // The original's completion hook: eval "$(_MYMLOPS_COMPLETE=bash_source mymlops)".
   const click = process.env['_MYMLOPS_COMPLETE'];
   if (click) {
@@ -40,21 +56,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export function handleError(e: unknown): number {
-  if (e instanceof CommanderError) {
-    // commander has already printed its message (or help/version): keep its exit code.
-    return e.exitCode;
-  }
+/** The exit code of a failure that reached the top (the table in EXIT). */
+export function exitCodeOf(e: unknown): number {
+  // commander has printed its message (or help/version) already; its own errors are usage errors.
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (e instanceof ExitCode) return e.code;
+  if (isUserError(e)) return e.exitCode;
+  return EXIT.internal;
+}
+
+export function handleError(e: unknown): number {
+  const code = exitCodeOf(e);
+  if (e instanceof CommanderError || e instanceof ExitCode) return code;
   if (isUserError(e)) {
-    process.stderr.write(`${colorErr.red(redact(e.line()))}\n`);
-    for (const d of e.details) process.stderr.write(`${redact(d)}\n`);
-    return e.exitCode;
+    // A message may quote a repository, a notebook or git: its control characters are escaped.
+    process.stderr.write(`${colorErr.red(escapeControl(redact(e.line())))}\n`);
+    for (const d of e.details) process.stderr.write(`${escapeControl(redact(d))}\n`);
+    return code;
   }
   const err = e as Error;
   process.stderr.write(
     `${colorErr.red('mymlops: internal error — this is a bug, please report it with the output below')}\n` +
       `${redact(err?.stack ?? String(e))}\n`,
   );
-  return 70;
+  return code;
 }

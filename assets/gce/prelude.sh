@@ -15,16 +15,32 @@ J="$ROOT/var/lib/mymlops/job"
 mkdir -p "$J" && chmod 700 "$J"
 [ -w "$SERIAL" ] || SERIAL=/dev/null
 # All output to the serial console (read by `mymlops logs`) and to a log file on the disk.
-exec > >(tee -a "$J/console.log" >"$SERIAL") 2>&1
+# The logger ignores the shutdown's SIGTERM: the job and this script still write while they wrap up.
+exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >"$SERIAL") 2>&1
 vm() { echo "mymlops-vm: $*"; }
 md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
 attr() { md "instance/attributes/$1"; }
+# md_wait KEY: the value once it changes. The metadata server holds a `?wait_for_change=true` request
+# until the value changes, or timeout_sec passes ("Waiting for updates", GCE metadata server docs).
+md_wait() { curl -sf -m 330 -H 'Metadata-Flavor: Google' "$MD/$1?wait_for_change=true&timeout_sec=300"; }
 pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
 api() { # api METHOD PATH [JSON]
   local t; t="$(token)" || return 1
   if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
   else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
+}
+# set_md KEY VALUE: set one instance metadata item on this VM (status reads mymlops-* items).
+# Needs PROJECT, ZONE and NAME.
+set_md() {
+  local inst body
+  inst="$(api GET "projects/$PROJECT/zones/$ZONE/instances/$NAME")" &&
+  body="$(python3 -c '
+import json, sys
+md = json.loads(sys.argv[3]).get("metadata", {})
+items = [i for i in md.get("items", []) if i["key"] != sys.argv[1]] + [{"key": sys.argv[1], "value": sys.argv[2]}]
+print(json.dumps({"fingerprint": md.get("fingerprint"), "items": items}))' "$1" "$2" "$inst")" &&
+  api POST "projects/$PROJECT/zones/$ZONE/instances/$NAME/setMetadata" "$body" >/dev/null
 }
 # scrub_keys: the deploy keys are on the disk now; take them out of the instance metadata, which
 # anyone with read access to the project can see. Needs PROJECT, ZONE and NAME.

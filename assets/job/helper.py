@@ -157,6 +157,10 @@ def cmd_env(job_path):
         "MY_GIT_NAME": git_user.get("name") or "mymlops",
         "MY_GIT_EMAIL": git_user.get("email") or "mymlops@localhost",
         "MY_STARTED": now_iso(),
+        "MY_BACKEND": (job.get("machine") or {}).get("backend") or "",
+        # Tests shorten these through the environment; job.json carries the planned values.
+        "MY_SHUTDOWN_GRACE": int(os.environ.get("MYMLOPS_SHUTDOWN_GRACE") or job.get("shutdown_grace") or 20),
+        "MY_PUBLISH_RETRY": int(os.environ.get("MYMLOPS_PUBLISH_RETRY") or job.get("publish_retry") or 300),
     }
     for k, v in values.items():
         print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))
@@ -171,8 +175,9 @@ def cmd_progress(nb_path):
     return 0
 
 
-def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, message, timed_out):
-    """Write metadata.json; print a one-line JSON summary. status: processing|auto|failed|cancelled."""
+def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, message, timed_out, interrupted=""):
+    """Write metadata.json; print a one-line JSON summary. status: processing|auto|failed|cancelled.
+    interrupted (preempted|stopped): a shutdown stopped the run; status stays processing."""
     job = load_json(job_path) or {}
     nb = load_nb(nb_path) if nb_path else None
     meta = dict(job.get("metadata") or {})
@@ -224,6 +229,8 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
         "message": msg,
         "cost": cost,
     })
+    if interrupted:
+        meta["interrupted"] = interrupted
     if out_path:
         write_sorted(out_path, meta)
     print(json.dumps({"status": status, "exit_code": ec, "error": error, "message": msg,
@@ -231,19 +238,85 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
     return 0
 
 
-def cmd_result(summary_json, published, publish_error, out_path):
-    """Write result.json (the job's own record of how it ended) and print it on one line."""
+STOPPED = {
+    "preempted": "the machine was preempted: the partly executed notebook was pushed; retry to finish it",
+    "stopped": "the machine was shut down: the partly executed notebook was pushed; retry to finish it",
+}
+
+
+def cmd_result(summary_json, published, publish_error, out_path, stop_reason=""):
+    """Write result.json (the job's own record of how it ended) and print it on one line.
+    Not published: status failed, final_status = what the kept metadata.json says.
+    Stopped by a shutdown (stop_reason): status stopped with that reason."""
     try:
         res = json.loads(summary_json)
     except ValueError:
         res = {"status": "failed", "exit_code": None, "error": None, "message": "internal: no summary"}
     res["published"] = published == "1"
+    if stop_reason:
+        res["status"] = "stopped"
+        res["reason"] = stop_reason
+        res["message"] = STOPPED.get(stop_reason, STOPPED["stopped"])
     if publish_error:
-        res["status"] = "failed"
+        res["final_status"] = res.get("final_status") or res["status"]
+        res["publish_error"] = publish_error
+        if res["status"] != "stopped":
+            res["status"] = "failed"
         res["message"] = publish_error if not res.get("message") else res["message"] + "; " + publish_error
     res["finished_at"] = now_iso()
     write_sorted(out_path, res)
     print(json.dumps(res, sort_keys=True))
+    return 0
+
+
+def cmd_unpublished(result_path, publish_error):
+    """Publish mode failed again (or had nothing to do): record the newest reason, print result.json."""
+    res = load_json(result_path) or {"status": "failed", "published": False, "message": None}
+    if publish_error:
+        res["publish_error"] = publish_error
+        res["message"] = publish_error
+        write_sorted(result_path, res)
+    print(json.dumps(res, sort_keys=True))
+    return 0
+
+
+def cmd_republished(result_path, meta_path):
+    """Publish mode succeeded: result.json takes the published folder's status."""
+    res = load_json(result_path) or {}
+    meta = load_json(meta_path) or {}
+    status = res.get("final_status") or meta.get("status") or res.get("status") or "failed"
+    if res.get("status") != "stopped":
+        res["status"] = status
+        res["message"] = meta.get("message")
+    res["published"] = True
+    res["published_at"] = now_iso()
+    for k in ("publish_error", "final_status"):
+        res.pop(k, None)
+    write_sorted(result_path, res)
+    print(json.dumps(res, sort_keys=True))
+    return 0
+
+
+def cmd_history(meta_path, prev_path):
+    """Fold the metadata.json of an earlier attempt (prev_path, from the output branch) into
+    meta_path's `attempts`, oldest first. Idempotent; the same attempt's own push changes nothing."""
+    meta, prev = load_json(meta_path), load_json(prev_path)
+    if not isinstance(meta, dict) or not isinstance(prev, dict):
+        return 0
+    mine = meta.get("attempt") if is_count(meta.get("attempt")) else 1
+    theirs = prev.get("attempt") if is_count(prev.get("attempt")) else 1
+    hist = {}
+    for src in (prev.get("attempts"), meta.get("attempts")):
+        for a in src if isinstance(src, list) else []:
+            if isinstance(a, dict) and is_count(a.get("attempt")):
+                hist.setdefault(a["attempt"], a)
+    if theirs < mine:
+        hist[theirs] = {"attempt": theirs, "status": "stopped" if prev.get("interrupted") else (prev.get("status") or "succeeded"),
+                        "started_at": prev.get("started_at"), "finished_at": prev.get("finished_at")}
+    hist = [hist[k] for k in sorted(hist) if k < mine]
+    if hist and hist != meta.get("attempts"):
+        meta["attempts"] = hist
+        write_sorted(meta_path, meta)
     return 0
 
 
@@ -309,7 +382,9 @@ def cmd_inject(job_path, nb_path):
 def main(argv):
     cmd, args = argv[1], argv[2:]
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
-          "caplog": cmd_caplog, "backoff": cmd_backoff, "inject": cmd_inject, "now": lambda: print(now_iso())}[cmd]
+          "caplog": cmd_caplog, "unpublished": cmd_unpublished, "history": cmd_history,
+          "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject,
+          "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 
 

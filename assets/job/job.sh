@@ -11,20 +11,44 @@
 #          (jobScript() in src/core/job/script.ts) carries it inline and writes it to
 #          $MYMLOPS_JOB_DIR/helper.py; this file as it is uses the helper.py next to it, so
 #          `MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh` runs a job by hand.
+#   Mode:  MYMLOPS_JOB_MODE=publish bash job.sh   publishes a result kept in $MYMLOPS_JOB_DIR/unpublished/
+#          (see "Not published"), then updates result.json; nothing is run. Idempotent.
 #   Work:  $MYMLOPS_JOB_DIR/work/{repo,out,stage}        removed at the end unless job.json keep_workdir
 #   Output: stdout/stderr = the job log (local: job.log, gce: serial console). Script lines start with
 #          "mymlops: "; the command's own output is passed through unchanged. The last two lines are
 #            mymlops: result {"status": ..., "exit_code": ..., "error": ..., "message": ..., "published": ...}
-#            mymlops: job finished status=<succeeded|failed|cancelled>
+#            mymlops: job finished status=<succeeded|failed|cancelled|stopped>
 #          $MYMLOPS_JOB_DIR/run.log   what is published as job.log (script lines + command output)
-#          $MYMLOPS_JOB_DIR/result.json   the result line's JSON (written before the last lines)
+#          $MYMLOPS_JOB_DIR/result.json   the result line's JSON (written before the last lines); also
+#            "reason" (preempted|stopped) when stopped, "publish_error" and "final_status" (what the
+#            kept metadata.json says) when published is false
 #          $MYMLOPS_JOB_DIR/started   ISO time the job started
-#   Exit:  0 succeeded, 1 failed (command, notebook or publishing), 2 cancelled (SIGTERM/SIGINT).
-#   Signals: SIGTERM/SIGINT/SIGHUP stop the command (whole process tree) and publish status "cancelled".
+#   Exit:  0 succeeded, 1 failed (command or notebook), 2 cancelled, 3 stopped by a shutdown
+#          (preemption or another stop: what there was is pushed as "processing"), 4 not published
+#          (the result is kept in $MYMLOPS_JOB_DIR/unpublished/; publish mode pushes it later).
+#   Signals: SIGTERM/SIGINT/SIGHUP stop the command (whole process tree). Why tells what follows:
+#          - $MYMLOPS_JOB_DIR/cancel-requested exists (the canceller writes it BEFORE signalling):
+#            a user's cancel: publish status "cancelled" (exit 2).
+#          - otherwise a shutdown: "preempted" when $MYMLOPS_JOB_DIR/preempted exists (the GCE
+#            startup script writes it when instance/preempted turns TRUE) or, on gce, the metadata
+#            server says instance/preempted is TRUE; else "stopped". The command's tree is stopped
+#            (KILL after 3 s) and, within shutdown_grace seconds of the signal (job.json, default 20;
+#            env MYMLOPS_SHUTDOWN_GRACE), the partly executed notebook, artifacts so far (artifacts=true)
+#            and job.log are pushed with status "processing" and "interrupted": <reason> in
+#            metadata.json: no final status. result.json says status "stopped" (exit 3, also when
+#            that push failed: then the folder is kept as under "Not published").
+#   Attempts: at each push an earlier attempt's <id>/metadata.json on the output tip is folded into
+#          metadata.json "attempts" [{attempt, status, started_at, finished_at}], oldest first.
 #   Publish: <id>/<notebook file>, <id>/metadata.json, <id>/job.log, <id>/artifacts/ (artifacts=true)
 #          to output_repository.branch, built with a temporary index on the fetched tip (no checkout
-#          of the output repository), retried on rejection after a fresh fetch; never forced.
-#          With progress_interval > 0 the same folder is pushed with status "processing" meanwhile.
+#          of the output repository), retried on rejection after a fresh fetch; never forced; a
+#          tree equal to the tip's is not pushed again. With progress_interval > 0 the same folder is
+#          pushed with status "processing" meanwhile.
+#   Not published: when the final push fails it is retried with backoff for publish_retry seconds
+#          (job.json, default 300; env MYMLOPS_PUBLISH_RETRY), then the staged folder is KEPT as
+#          $MYMLOPS_JOB_DIR/unpublished/<id>/ (+ commit-msg), never deleted: result.json has
+#          published false, publish_error, final_status; status "failed" (exit 4). Publish mode
+#          removes the kept copy only after its push succeeded.
 set -u -o pipefail
 umask 077
 J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
@@ -62,7 +86,8 @@ helper() { "$PY" "$HELPER" "$@"; }
 
 eval "$(helper env "$J/job.json")" || exit 1
 STARTED="$MY_STARTED"
-echo "$STARTED" >"$J/started"
+MODE="${MYMLOPS_JOB_MODE:-run}"
+[ "$MODE" = publish ] || echo "$STARTED" >"$J/started"
 export GIT_TERMINAL_PROMPT=0 LC_ALL=C
 export GIT_AUTHOR_NAME="$MY_GIT_NAME" GIT_AUTHOR_EMAIL="$MY_GIT_EMAIL"
 export GIT_COMMITTER_NAME="$MY_GIT_NAME" GIT_COMMITTER_EMAIL="$MY_GIT_EMAIL"
@@ -82,9 +107,14 @@ NB_DIR="$(dirname "$MY_NOTEBOOK")"
 CMD_PID=""
 PROGRESS_PID=""
 CANCELLED=""
+STOP_REASON=""
+STOP_AT=""
 FINISHING=""
 STAGE_MSG=""
 EC=""
+KEPT="$J/unpublished"
+PUBLISH_DEADLINE="" # shutdown only: every publishing step ends by then (epoch seconds)
+RETRY_UNTIL=""      # failed publishes are tried again until then (epoch seconds)
 
 kill_tree() { # kill_tree <pid> <signal>: the process, then its descendants (listed before it dies)
   local pid=$1 sig=$2 children child
@@ -93,16 +123,43 @@ kill_tree() { # kill_tree <pid> <signal>: the process, then its descendants (lis
   for child in $children; do kill_tree "$child" "$sig"; done
 }
 
+preempted_now() { # the GCE metadata server's instance/preempted, asked once, quickly
+  [ "$MY_BACKEND" = gce ] || return 1
+  [ "$(curl -sf -m 2 -H 'Metadata-Flavor: Google' "http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1/instance/preempted" 2>/dev/null)" = TRUE ]
+}
+
 on_signal() {
   [ -n "$FINISHING" ] && return
-  CANCELLED=1
-  say "cancel requested: stopping the command"
+  [ -n "$CANCELLED$STOP_REASON" ] && return
+  if [ -f "$J/cancel-requested" ]; then
+    CANCELLED=1
+    say "cancel requested: stopping the command"
+  else
+    # No cancel marker: the machine is going down. On GCE a preemption and instances.stop are
+    # both an ACPI soft-off, which systemd turns into SIGTERM for the startup script's processes;
+    # for spot VMs power-off follows "30 seconds" later (compute v1 Scheduling.skipGuestOsShutdown).
+    STOP_AT="$(date +%s)"
+    STOP_REASON=stopped
+    if [ -f "$J/preempted" ] || preempted_now; then STOP_REASON=preempted; fi
+    say "the machine is shutting down ($STOP_REASON): stopping the command, pushing what there is"
+    [ -n "$CMD_PID" ] && ( sleep 3; kill_tree "$CMD_PID" KILL ) &
+  fi
   [ -n "$CMD_PID" ] && kill_tree "$CMD_PID" TERM
 }
 trap on_signal TERM INT HUP
 
+remaining() { # seconds left before PUBLISH_DEADLINE (a large number when there is none)
+  if [ -z "$PUBLISH_DEADLINE" ]; then echo 86400; return; fi
+  echo $((PUBLISH_DEADLINE - $(date +%s)))
+}
 # ---- publish: <id>/ folder from $1 (a staging dir) onto the output branch; $2 = commit message file
 out_git() { GIT_SSH_COMMAND="$SSH_OUT" git -C "$OUT" "$@"; }
+out_net() { # out_git for network commands: bounded by PUBLISH_DEADLINE when there is one
+  [ -n "$PUBLISH_DEADLINE" ] || { out_git "$@"; return; }
+  local t; t="$(remaining)"
+  [ "$t" -gt 0 ] || { echo "fatal: out of time to publish" >"$ERRF"; return 1; }
+  GIT_SSH_COMMAND="$SSH_OUT" timeout -k 1 "$t" git -C "$OUT" "$@"
+}
 publish() {
   local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
   if [ ! -d "$OUT/.git" ]; then
@@ -115,27 +172,35 @@ publish() {
   while [ $attempt -lt 40 ]; do
     attempt=$((attempt + 1))
     tip=""
-    if out_git fetch -q --no-tags --depth=1 --filter=blob:none origin "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
+    if out_net fetch -q --no-tags --depth=1 --filter=blob:none origin "+refs/heads/$MY_OUT_BRANCH:refs/remotes/origin/$MY_OUT_BRANCH" 2>"$ERRF"; then
       tip="$(out_git rev-parse "refs/remotes/origin/$MY_OUT_BRANCH")"
     else
-      out_git ls-remote --exit-code "$MY_OUT_URL" "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
+      out_net ls-remote --exit-code "$MY_OUT_URL" "refs/heads/$MY_OUT_BRANCH" >/dev/null 2>>"$ERRF"
       if [ $? -ne 2 ]; then # not "branch missing": the repository is unreachable
         fetch_fail=$((fetch_fail + 1))
-        if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="output repository $MY_OUT_URL unreachable: $(last_err)"; return 1; fi
+        if [ $fetch_fail -ge 3 ] || [ "$(remaining)" -le 0 ]; then PUBLISH_ERR="output repository $MY_OUT_URL unreachable: $(last_err)"; return 1; fi
         sleep "$(helper backoff $fetch_fail)"; continue
       fi
+    fi
+    # An earlier attempt's metadata.json on the tip becomes history in this one's `attempts`.
+    if [ -n "$tip" ] && [ -f "$stage/$MY_COMMIT_ID/metadata.json" ] &&
+      out_net cat-file blob "$tip:$MY_COMMIT_ID/metadata.json" >"$WORK/prev-meta.json" 2>/dev/null; then
+      helper history "$stage/$MY_COMMIT_ID/metadata.json" "$WORK/prev-meta.json"
     fi
     export GIT_INDEX_FILE="$OUT/.git/mymlops-index"
     if [ -n "$tip" ]; then out_git read-tree "$tip"; else out_git read-tree --empty; fi
     out_git --work-tree="$stage" add -A -f -- "$MY_COMMIT_ID" 2>"$ERRF" || { PUBLISH_ERR="staging failed: $(last_err)"; unset GIT_INDEX_FILE; return 1; }
     tree="$(out_git write-tree --missing-ok)"
     unset GIT_INDEX_FILE
+    # Nothing changed (a second publish of the same folder, an unchanged progress push): no commit.
+    if [ -n "$tip" ] && [ "$tree" = "$(out_git rev-parse "$tip^{tree}")" ]; then PUBLISH_SAME=1; return 0; fi
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
-    if out_git push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
+    if out_net push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
     if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       fetch_fail=$((fetch_fail + 1))
       if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="push to $MY_OUT_URL failed: $(last_err)"; return 1; fi
     fi
+    [ "$(remaining)" -gt 0 ] || { PUBLISH_ERR="push to $MY_OUT_URL failed: out of time: $(last_err)"; return 1; }
     delay="$(helper backoff $attempt)"
     sleep "$delay"
   done
@@ -143,15 +208,30 @@ publish() {
   return 1
 }
 
-stage_files() { # stage_files <stage dir> <status for metadata> [message]: fills <stage>/<id>/, prints the summary
-  local st=$1 status=$2 msg=${3:-} d="$1/$MY_COMMIT_ID" nb=""
+publish_until() { # publish_until <stage> <msgfile>: publish, retried with backoff until RETRY_UNTIL
+  local n=0 d
+  for (( ; ; )); do
+    PUBLISH_ERR="" PUBLISH_SAME=""
+    publish "$1" "$2" && return 0
+    n=$((n + 1))
+    d="$(helper backoff $((n + 3)) | cut -d. -f1)"
+    [ "$d" -ge 1 ] || d=1
+    [ $(($(date +%s) + d)) -lt "$RETRY_UNTIL" ] || return 1
+    [ "$(remaining)" -gt "$d" ] || return 1
+    say "could not publish ($PUBLISH_ERR): trying again in ${d}s"
+    sleep "$d"
+  done
+}
+
+stage_files() { # stage_files <stage dir> <status for metadata> [message] [interrupted]: fills <stage>/<id>/, prints the summary
+  local st=$1 status=$2 msg=${3:-} why=${4:-} d="$1/$MY_COMMIT_ID" nb=""
   rm -rf "$st" && mkdir -p "$d"
   if [ -f "$REPO/$MY_NOTEBOOK" ]; then cp "$REPO/$MY_NOTEBOOK" "$d/$NB_FILE.tmp" && mv "$d/$NB_FILE.tmp" "$d/$NB_FILE" && nb="$d/$NB_FILE"; fi
-  if [ "$MY_ARTIFACTS" = 1 ] && [ "$status" != processing ]; then
+  if [ "$MY_ARTIFACTS" = 1 ] && { [ "$status" != processing ] || [ -n "$why" ]; }; then
     if [ -d "$REPO/$NB_DIR/artifacts" ]; then cp -R "$REPO/$NB_DIR/artifacts" "$d/artifacts"
     elif [ -d "$REPO" ]; then say "warning: -a given but $NB_DIR/artifacts does not exist" >&2; fi
   fi
-  helper metadata "$J/job.json" "$nb" "$d/metadata.json" "$status" "$EC" "$STARTED" "$msg" "$([ -f "$WORK/timed_out" ] && echo 1 || echo 0)"
+  helper metadata "$J/job.json" "$nb" "$d/metadata.json" "$status" "$EC" "$STARTED" "$msg" "$([ -f "$WORK/timed_out" ] && echo 1 || echo 0)" "$why"
 }
 
 progress_loop() {
@@ -165,15 +245,25 @@ progress_loop() {
     stage_files "$WORK/pstage" processing >/dev/null 2>&1 || continue
     helper caplog "$RUNLOG" "$WORK/pstage/$MY_COMMIT_ID/job.log" "$MY_LOG_MAX_BYTES"
     printf 'progress %s: %s cells\n' "$MY_COMMIT_ID" "$p" >"$msg"
-    PUBLISH_ERR=""
-    if publish "$WORK/pstage" "$msg" >/dev/null 2>&1; then say "progress pushed ($p cells)"; fi
+    PUBLISH_ERR="" PUBLISH_SAME=""
+    if publish "$WORK/pstage" "$msg" >/dev/null 2>&1 && [ -z "$PUBLISH_SAME" ]; then say "progress pushed ($p cells)"; fi
   done
+}
+
+end_with() { # end_with <result json>: the contract's last two lines and exit code
+  local result=$1 status=failed code re='"status": "([a-z]+)"'
+  say "result $result"
+  [[ $result =~ $re ]] && status="${BASH_REMATCH[1]}"
+  say "job finished status=$status"
+  case "$status" in succeeded) code=0 ;; cancelled) code=2 ;; stopped) code=3 ;; *) code=1 ;; esac
+  [ "$status" != stopped ] && [ "$code" != 0 ] && [[ $result == *'"published": false'* ]] && [ -d "$KEPT" ] && code=4
+  exit $code
 }
 
 finish() {
   FINISHING=1
   trap '' TERM INT HUP
-  local status=auto summary result published=0 code msg="$WORK/commit-msg"
+  local status=auto summary result published=0 msg="$WORK/commit-msg"
   if [ -n "$PROGRESS_PID" ]; then
     # Progress pushes are best effort: stop the loop now, even mid-push (the final push re-fetches).
     touch "$WORK/stop-progress"
@@ -182,22 +272,57 @@ finish() {
   fi
   [ -n "$STAGE_MSG" ] && status=failed
   [ -n "$CANCELLED" ] && status=cancelled
-  summary="$(stage_files "$WORK/stage" "$status" "$STAGE_MSG" | tail -n 1)"
+  if [ -n "$STOP_REASON" ]; then
+    status=processing # no final status: a retry finishes the commit
+    [ "$STOP_REASON" = stopped ] && [ -f "$J/preempted" ] && STOP_REASON=preempted # marker written late
+    PUBLISH_DEADLINE=$((STOP_AT + MY_SHUTDOWN_GRACE))
+    RETRY_UNTIL=$PUBLISH_DEADLINE
+  else
+    RETRY_UNTIL=$(($(date +%s) + MY_PUBLISH_RETRY))
+  fi
+  summary="$(stage_files "$WORK/stage" "$status" "$STAGE_MSG" "$STOP_REASON" | tail -n 1)"
   helper caplog "$RUNLOG" "$WORK/stage/$MY_COMMIT_ID/job.log" "$MY_LOG_MAX_BYTES"
-  { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
-  PUBLISH_ERR=""
+  if [ -n "$STOP_REASON" ]; then
+    printf 'interrupted %s (%s)\n' "$MY_COMMIT_ID" "$STOP_REASON" >"$msg"
+  else
+    { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
+  fi
   say "publishing to $MY_OUT_URL ($MY_OUT_BRANCH)"
-  if publish "$WORK/stage" "$msg"; then published=1; say "published $MY_COMMIT_ID"; else say "could not publish: $PUBLISH_ERR"; fi
-  result="$(helper result "$summary" "$published" "${PUBLISH_ERR:-}" "$J/result.json")"
+  if publish_until "$WORK/stage" "$msg"; then
+    published=1; say "published $MY_COMMIT_ID"
+  else
+    say "could not publish: $PUBLISH_ERR"
+    # The only copy of the result: keep it where it survives the work folder.
+    rm -rf "$KEPT" && mv "$WORK/stage" "$KEPT" && cp "$msg" "$KEPT/commit-msg" &&
+      say "the result is kept in $KEPT; publish it later (MYMLOPS_JOB_MODE=publish)"
+  fi
+  result="$(helper result "$summary" "$published" "${PUBLISH_ERR:-}" "$J/result.json" "$STOP_REASON")"
   [ "$MY_KEEP_WORKDIR" = 1 ] || rm -rf "$WORK"
-  say "result $result"
-  status=failed
-  local re='"status": "([a-z]+)"'
-  [[ $result =~ $re ]] && status="${BASH_REMATCH[1]}"
-  say "job finished status=$status"
-  case "$status" in succeeded) code=0 ;; cancelled) code=2 ;; *) code=1 ;; esac
-  exit $code
+  end_with "$result"
 }
+
+# ---- publish mode: push a kept result, then drop it
+if [ "$MODE" = publish ]; then
+  if [ ! -d "$KEPT/$MY_COMMIT_ID" ]; then
+    [ -f "$J/result.json" ] || { say "nothing to publish: no kept result in $KEPT and no result.json"; exit 1; }
+    say "nothing to publish: no kept result in $KEPT"
+    end_with "$(helper unpublished "$J/result.json" "")"
+  fi
+  FINISHING=1
+  RETRY_UNTIL=$(($(date +%s) + MY_PUBLISH_RETRY))
+  say "publishing the kept result of $MY_COMMIT_ID to $MY_OUT_URL ($MY_OUT_BRANCH)"
+  [ -f "$KEPT/commit-msg" ] || printf 'commit %s\n' "$MY_COMMIT_ID" >"$KEPT/commit-msg"
+  if publish_until "$KEPT" "$KEPT/commit-msg"; then
+    if [ -n "$PUBLISH_SAME" ]; then say "already published $MY_COMMIT_ID"; else say "published $MY_COMMIT_ID"; fi
+    result="$(helper republished "$J/result.json" "$KEPT/$MY_COMMIT_ID/metadata.json")"
+    rm -rf "$KEPT" "$WORK"
+    end_with "$result"
+  fi
+  say "could not publish: $PUBLISH_ERR (the result stays in $KEPT)"
+  result="$(helper unpublished "$J/result.json" "$PUBLISH_ERR")"
+  rm -rf "$WORK"
+  end_with "$result"
+fi
 
 # ---- 1. fetch the snapshot
 repo_git() { GIT_SSH_COMMAND="$SSH_REPO" git -C "$REPO" "$@"; }
@@ -213,7 +338,7 @@ elif [ -f "$REPO/.gitmodules" ] && ! repo_git submodule update -q --init --recur
 elif ! helper inject "$J/job.json" "$REPO/$MY_NOTEBOOK" 2>"$ERRF"; then # job.json parameters, papermill-style
   STAGE_MSG="could not inject the parameters: $(tail -n 1 "$ERRF")"
 fi
-if [ -n "$STAGE_MSG" ] || [ -n "$CANCELLED" ]; then
+if [ -n "$STAGE_MSG" ] || [ -n "$CANCELLED$STOP_REASON" ]; then
   [ -n "$STAGE_MSG" ] && say "$STAGE_MSG"
   finish
 fi

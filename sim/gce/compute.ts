@@ -13,7 +13,7 @@ import { killTree } from './vm.js';
 export type { ComputeOptions } from './context.js';
 
 export class Compute extends SimContext {
-  async handle(method: string, url: URL, rawBody: string): Promise<Reply> {
+  async handle(method: string, url: URL, rawBody: string, token = ''): Promise<Reply> {
     const path = url.pathname.replace(/^\/compute\/v1\//, '').replace(/\/$/, '');
     const seg = path.split('/').map(decodeURIComponent);
     this.world.logRequest(method, url.pathname);
@@ -59,6 +59,7 @@ export class Compute extends SimContext {
     if (a === 'regions' && method === 'GET') {
       if (!b)
         return list(
+          this,
           'compute#regionList',
           this.link(project, 'regions'),
           Object.keys(this.fixture.regions).map((r) => regionResource(this, project, r)),
@@ -71,6 +72,7 @@ export class Compute extends SimContext {
     if (!b)
       return method === 'GET'
         ? list(
+            this,
             'compute#zoneList',
             this.link(project, 'zones'),
             this.zones().map((z) => zoneResource(this, project, z)),
@@ -82,13 +84,14 @@ export class Compute extends SimContext {
     if (!c) return ok(zoneResource(this, project, z));
     if (c === 'machineTypes' || c === 'acceleratorTypes') {
       const all = c === 'machineTypes' ? machineTypes(this, project, z) : acceleratorTypes(this, project, z);
-      if (!d) return list(`compute#${c.slice(0, -1)}List`, this.link(project, `zones/${z}/${c}`), all, url);
+      if (!d)
+        return list(this, `compute#${c.slice(0, -1)}List`, this.link(project, `zones/${z}/${c}`), all, url);
       const one = all.find((r) => r['name'] === d);
       return one ? ok(one) : fail(notFound(`projects/${project}/zones/${z}/${c}/${d}`));
     }
     if (c === 'operations') return operationRoute(this, method, url, project, z, d, e);
     if (c !== 'instances') return fail(notFound(path));
-    return instanceRoute(this, method, url, rawBody, path, project, z, d, e);
+    return instanceRoute(this, { method, url, rawBody, path, token }, project, z, d, e);
   }
 
   /** The `/_sim/*` control routes (fault injection, preemption, state); see faults.ts. */

@@ -13,6 +13,16 @@ export interface ComputeOptions {
   /** A VM still running after this long is terminated (keeps the simulator bounded). */
   vmLifetimeMs: number;
   acceptToken: (token: string) => boolean;
+  /** Shutdown grace of spot/preemptible VMs on preemption or stop (GCE: 30 s). */
+  spotGraceMs: number;
+  /** Shutdown grace of standard VMs on stop (GCE: 120 s). */
+  standardGraceMs: number;
+  /** Largest page of a list or aggregated list (GCE: 500); tests make it small to exercise paging. */
+  maxPageSize: number;
+  /** Guest attribute queries per minute per VM (GCE: 10); past it reads get 429, writes are dropped. */
+  guestAttributeQueriesPerMinute: number;
+  /** A VM's service account may not call the API about its own instance (403 IAM_PERMISSION_DENIED). */
+  denyVmSelfCalls: boolean;
   base: () => string;
 }
 

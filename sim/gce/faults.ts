@@ -2,8 +2,8 @@
 // injected fault produces, worded like the real API's (stockouts, quotas, permissions).
 import { last, type SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
-import type { Resource } from './filter.js';
-import { remove, stop } from './lifecycle.js';
+import type { Instance } from '../../src/adapters/gce/api-types.js';
+import { preempt } from './shutdown.js';
 import { apiError, notFound } from './shapes.js';
 import type { Fault } from './state.js';
 
@@ -13,11 +13,11 @@ export function faultError(
   project: string,
   z: string,
   f: Fault,
-  req: Resource,
+  req: Instance,
 ): { code: string; message: string; http: number } {
   const region = zoneRegion(ctx.fixture, z);
-  const acc = last((req['guestAccelerators'] as Resource[] | undefined)?.[0]?.['acceleratorType']);
-  const spot = (req['scheduling'] as Resource | undefined)?.['provisioningModel'] === 'SPOT';
+  const acc = last(req.guestAccelerators?.[0]?.acceleratorType);
+  const spot = req.scheduling?.provisioningModel === 'SPOT' || req.scheduling?.preemptible === true;
   const gpuQuota = `${spot ? 'PREEMPTIBLE_' : ''}${acc
     .replace(/^nvidia-(tesla-)?/, 'NVIDIA_')
     .toUpperCase()
@@ -99,13 +99,19 @@ export function control(
       (i) => i.name === name && (!body['zone'] || i.zone === body['zone']),
     );
     if (!inst) return notFound(`instances/${name}`);
-    const project = String(inst.body['selfLink']).replace(/^.*\/projects\/([^/]+)\/.*$/, '$1');
-    inst.preempted = true;
-    const op = stop(ctx, project, inst, 'compute.instances.preempted', 'system');
-    op.body['statusMessage'] = 'Instance was preempted.';
-    const action = (inst.body['scheduling'] as Resource)['instanceTerminationAction'];
-    if (action === 'DELETE') ctx.later(400, () => void remove(ctx, project, inst, 'delete'));
-    return { preempted: inst.name, zone: inst.zone, operation: op.body['name'] };
+    const project = String(inst.body.selfLink).replace(/^.*\/projects\/([^/]+)\/.*$/, '$1');
+    const op = preempt(ctx, project, inst);
+    return { preempted: inst.name, zone: inst.zone, operation: op.body.name };
+  }
+  if (path === '/_sim/settings') {
+    // Settings a test may change while the simulator runs.
+    if (typeof body['denyVmSelfCalls'] === 'boolean') ctx.opts.denyVmSelfCalls = body['denyVmSelfCalls'];
+    if (typeof body['spotGraceMs'] === 'number') ctx.opts.spotGraceMs = body['spotGraceMs'];
+    if (typeof body['standardGraceMs'] === 'number') ctx.opts.standardGraceMs = body['standardGraceMs'];
+    if (typeof body['maxPageSize'] === 'number') ctx.opts.maxPageSize = body['maxPageSize'];
+    const { denyVmSelfCalls, spotGraceMs, standardGraceMs, maxPageSize, guestAttributeQueriesPerMinute } =
+      ctx.opts;
+    return { denyVmSelfCalls, spotGraceMs, standardGraceMs, maxPageSize, guestAttributeQueriesPerMinute };
   }
   return notFound(path);
 }

@@ -25,7 +25,7 @@ export function parseFilter(filter: string | null | undefined): Term[] {
   });
 }
 
-function get(r: Resource, path: string[]): unknown {
+function get(r: object, path: string[]): unknown {
   let cur: unknown = r;
   for (const k of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -41,7 +41,7 @@ function equals(field: unknown, value: string): boolean {
   return s === value || s.endsWith(`/${value}`);
 }
 
-export function matches(r: Resource, terms: Term[]): boolean {
+export function matches(r: object, terms: Term[]): boolean {
   return terms.every((t) => {
     const f = get(r, t.path);
     switch (t.op) {

@@ -16,6 +16,8 @@ export interface Fixture {
     string,
     { families: Record<string, { core: number; ram: number }>; gpu: Record<string, number> }
   >;
+  /** Custom-mode subnetworks (regional); the auto-mode network `default` has `default` in every region. */
+  subnetworks?: { region: string; name: string; network: string }[];
   /** When set, only these snapshots exist (others: 404 on insert). */
   snapshots?: string[];
 }

@@ -1,10 +1,34 @@
 // What the guest exposes through the API: guest attributes and the serial port output.
 import { fail, ok, type Reply, type SimContext } from './context.js';
-import { notFound } from './shapes.js';
+import { apiError, notFound } from './shapes.js';
 import type { SimInstance } from './state.js';
+
+/**
+ * Whether one more guest-attribute query of `inst` is within GCE's rate. Google's guest attributes
+ * documentation ("Set and query guest attributes", limits): at most 10 queries a minute per VM, with
+ * bursts of up to 3 a second; past that Compute Engine may drop them. Reads past it get 429
+ * rateLimitExceeded; guest writes past it are dropped (the guest still gets 200).
+ */
+export function withinRate(ctx: SimContext, inst: SimInstance, kind: 'reads' | 'writes'): boolean {
+  const q = inst.guestQueries;
+  const now = Date.now();
+  const recent = q[kind].filter((t) => now - t < 60_000);
+  q[kind] = recent;
+  if (recent.length >= ctx.opts.guestAttributeQueriesPerMinute) return false;
+  recent.push(now);
+  return true;
+}
 
 /** instances.getGuestAttributes: `variableKey=ns/key` or `queryPath=ns/` (kept while stopped). */
 export function guestAttributes(ctx: SimContext, project: string, inst: SimInstance, url: URL): Reply {
+  if (!withinRate(ctx, inst, 'reads'))
+    return fail(
+      apiError(
+        429,
+        'rateLimitExceeded',
+        `Rate limit exceeded for guest attributes of 'projects/${project}/zones/${inst.zone}/instances/${inst.name}': at most ${ctx.opts.guestAttributeQueriesPerMinute} queries a minute per VM.`,
+      ),
+    );
   const all = inst.guestAttributes ?? new Map<string, string>();
   const selfLink = ctx.link(project, `zones/${inst.zone}/instances/${inst.name}/getGuestAttributes`);
   const variableKey = url.searchParams.get('variableKey');

@@ -1,11 +1,11 @@
 // zoneOperations: list, get, delete and wait.
 import { fail, ok, type Reply, type SimContext } from './context.js';
-import type { Resource } from './filter.js';
+import type { Operation } from '../../src/adapters/gce/api-types.js';
 import { list } from './lists.js';
 import { notFound } from './shapes.js';
 import type { SimOperation } from './state.js';
 
-export function operationsIn(ctx: SimContext, z: string): Resource[] {
+export function operationsIn(ctx: SimContext, z: string): Operation[] {
   return [...ctx.world.operations.values()].filter((o) => o.zone === z).map((o) => o.body);
 }
 
@@ -21,6 +21,7 @@ export async function operationRoute(
 ): Promise<Reply> {
   if (!name)
     return list(
+      ctx,
       'compute#operationList',
       ctx.link(project, `zones/${z}/operations`),
       operationsIn(ctx, z),
@@ -36,10 +37,10 @@ export async function operationRoute(
   return ok(op.body);
 }
 
-async function wait(ctx: SimContext, op: SimOperation): Promise<Resource> {
+async function wait(ctx: SimContext, op: SimOperation): Promise<Operation> {
   // Like zoneOperations.wait: returns when DONE or after a bounded wait (the real one ~2 min).
   const deadline = Date.now() + 5000;
-  while (op.body['status'] !== 'DONE' && Date.now() < deadline && !ctx.closed) {
+  while (op.body.status !== 'DONE' && Date.now() < deadline && !ctx.closed) {
     await new Promise((r) => setTimeout(r, 15));
   }
   return op.body;

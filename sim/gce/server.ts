@@ -34,6 +34,12 @@ export interface GceSim {
   close(): Promise<void>;
 }
 
+/** A duration from the environment (the graces, shortened for tests), or its GCE value. */
+function envMs(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(v) && v >= 0 ? v : fallback;
+}
+
 async function readBody(req: IncomingMessage, limit = 2 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -57,6 +63,11 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     maxVms: opts.maxVms ?? 32,
     vmLifetimeMs: opts.vmLifetimeMs ?? 15 * 60_000,
     acceptToken: opts.acceptToken ?? ((t) => t.length > 0),
+    spotGraceMs: opts.spotGraceMs ?? envMs('GCE_SIM_SPOT_GRACE_MS', 30_000),
+    standardGraceMs: opts.standardGraceMs ?? envMs('GCE_SIM_STANDARD_GRACE_MS', 120_000),
+    maxPageSize: opts.maxPageSize ?? 500,
+    guestAttributeQueriesPerMinute: opts.guestAttributeQueriesPerMinute ?? 10,
+    denyVmSelfCalls: opts.denyVmSelfCalls ?? false,
     base: () => base,
   });
   const skus = buildSkus(fixture);
@@ -79,6 +90,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
         if (
           url.pathname === '/_sim/faults' ||
           url.pathname === '/_sim/preempt' ||
+          url.pathname === '/_sim/settings' ||
           url.pathname === '/_sim/state'
         ) {
           const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : {};
@@ -108,7 +120,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
             );
           }
           const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
-          const r = await compute.handle(req.method ?? 'GET', url, body);
+          const r = await compute.handle(req.method ?? 'GET', url, body, token);
           return send(res, r.code, r.body);
         }
         send(

@@ -13,8 +13,24 @@ export function timestamp(d = new Date()): string {
   return d.toISOString().replace('Z', '+00:00');
 }
 
-export function apiError(code: number, reason: string, message: string, domain = 'global') {
-  return { error: { code, message, errors: [{ message, domain, reason }] } };
+/** An error body; `errorInfo` adds the google.rpc.ErrorInfo detail newer errors carry (e.g. IAM_PERMISSION_DENIED). */
+export function apiError(
+  code: number,
+  reason: string,
+  message: string,
+  domain = 'global',
+  errorInfo?: string,
+) {
+  const details = errorInfo
+    ? [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: errorInfo,
+          domain: 'compute.googleapis.com',
+        },
+      ]
+    : undefined;
+  return { error: { code, message, errors: [{ message, domain, reason }], ...(details ? { details } : {}) } };
 }
 
 export function notFound(what: string) {

@@ -1,10 +1,11 @@
 // The simulator's mutable world: instances, operations, faults. HTTP lives in server.ts.
 import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import type { Instance, InstanceStatus, Operation } from '../../src/adapters/gce/api-types.js';
 import { newId, timestamp } from './shapes.js';
 import type { SerialBuffer } from './vm.js';
 
-export type InstanceStatus = 'PROVISIONING' | 'STAGING' | 'RUNNING' | 'STOPPING' | 'TERMINATED';
+export type { InstanceStatus };
 
 export interface SimInstance {
   name: string;
@@ -12,7 +13,7 @@ export interface SimInstance {
   id: string;
   status: InstanceStatus;
   /** The instance resource as returned by GET (status/timestamps refreshed on read). */
-  body: Record<string, unknown>;
+  body: Instance;
   preempted: boolean;
   serial: SerialBuffer;
   sandbox: string;
@@ -27,11 +28,15 @@ export interface SimInstance {
   deleted: boolean;
   /** Guest attributes `namespace/key` → value, written by the guest (kept across stop/start). */
   guestAttributes?: Map<string, string>;
+  /** When the guest's recent guest-attribute reads (API) and writes (guest) happened, for the rate limit. */
+  guestQueries: { reads: number[]; writes: number[] };
+  /** Metadata-server requests waiting for a change (`?wait_for_change=true`). */
+  metadataWaiters: Set<() => void>;
 }
 
 export interface SimOperation {
   zone: string;
-  body: Record<string, unknown>;
+  body: Operation;
 }
 
 export interface Fault {
@@ -47,6 +52,8 @@ export interface Fault {
 export class World {
   readonly instances = new Map<string, SimInstance>();
   readonly operations = new Map<string, SimOperation>();
+  /** instances.insert requestId → its operation (GCE ignores a request it has already completed). */
+  readonly insertRequests = new Map<string, SimOperation>();
   faults: Fault[] = [];
   /** Every compute request the simulator received, bounded (newest last). */
   readonly requests: { method: string; path: string; at: number }[] = [];

@@ -1,22 +1,94 @@
-// instances.insert request validation, with the real API's error codes and messages.
+// instances.insert request validation, worded as the real API's invalid-field errors.
+import type { Instance, NetworkInterface } from '../../src/adapters/gce/api-types.js';
 import { machineTypes } from './catalog.js';
 import { fail, last, type Reply, type SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
-import type { Resource } from './filter.js';
+import { invalidMetadata } from './metadata.js';
 import { apiError, notFound } from './shapes.js';
 
-const METADATA_VALUE_MAX = 256 * 1024;
-const METADATA_TOTAL_MAX = 512 * 1024;
 const NAME_RE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DISK_TYPES = [
+  'pd-standard',
+  'pd-balanced',
+  'pd-ssd',
+  'pd-extreme',
+  'hyperdisk-balanced',
+  'hyperdisk-extreme',
+];
+
+const invalid = (field: string, value: unknown, why: string) =>
+  fail(apiError(400, 'invalid', `Invalid value for field '${field}': '${String(value ?? '')}'. ${why}`));
+
+/** The zone named in a zonal resource URL (`…zones/Z/machineTypes/T`), or null for a bare name. */
+const zoneOf = (url: unknown) => /(?:^|\/)zones\/([^/]+)\//.exec(String(url ?? ''))?.[1] ?? null;
+
+/** A zonal reference (machine, accelerator or disk type) must name the instance's own zone. */
+function otherZone(field: string, url: unknown, z: string): Reply | null {
+  const named = zoneOf(url);
+  return named && named !== z
+    ? invalid(field, url, `The resource is in zone '${named}', not in the instance's zone '${z}'.`)
+    : null;
+}
+
+/**
+ * A network interface's subnetwork: the one named (regional: `regions/R/subnetworks/S`, or a bare
+ * name in the instance's region), else the auto-mode network's subnetwork of the region.
+ */
+export function subnetworkOf(
+  ctx: SimContext,
+  n: NetworkInterface,
+  region: string,
+): { region: string; name: string; network: string; known: boolean } {
+  const network = n.network ? last(n.network) : null;
+  if (!n.subnetwork) {
+    const net = network ?? 'default';
+    const known = net === 'default' || (ctx.fixture.subnetworks ?? []).some((s) => s.network === net);
+    return { region, name: net, network: net, known };
+  }
+  const r = /(?:^|\/)regions\/([^/]+)\/subnetworks\//.exec(n.subnetwork)?.[1] ?? region;
+  const name = last(n.subnetwork);
+  const fromFixture = (ctx.fixture.subnetworks ?? []).find((s) => s.region === r && s.name === name);
+  const net = fromFixture?.network ?? (name === 'default' ? 'default' : (network ?? 'default'));
+  return { region: r, name, network: net, known: Boolean(fromFixture) || name === 'default' };
+}
+
+function invalidNetworks(ctx: SimContext, req: Instance, region: string): Reply | null {
+  for (const [i, n] of (req.networkInterfaces ?? []).entries()) {
+    const field = `resource.networkInterfaces[${i}]`;
+    const sub = subnetworkOf(ctx, n, region);
+    if (!n.subnetwork) {
+      if (!sub.known)
+        return invalid(`${field}.network`, n.network, 'The referenced network resource cannot be found.');
+      continue;
+    }
+    if (sub.region !== region)
+      return invalid(
+        `${field}.subnetwork`,
+        n.subnetwork,
+        `Subnetwork is in region '${sub.region}'; the instance is in region '${region}'.`,
+      );
+    if (!sub.known)
+      return invalid(
+        `${field}.subnetwork`,
+        n.subnetwork,
+        'The referenced subnetwork resource cannot be found.',
+      );
+    if (n.network && last(n.network) !== sub.network)
+      return invalid(
+        `${field}.subnetwork`,
+        n.subnetwork,
+        `Subnetwork does not belong to network '${last(n.network)}'.`,
+      );
+  }
+  return null;
+}
 
 /** The error reply for an invalid insert request, or null when it may proceed. */
-export function validateInsert(ctx: SimContext, project: string, z: string, req: Resource): Reply | null {
-  const name = String(req['name'] ?? '');
-  const invalid = (msg: string) => fail(apiError(400, 'invalid', msg));
+export function validateInsert(ctx: SimContext, project: string, z: string, req: Instance): Reply | null {
+  const name = String(req.name ?? '');
+  const region = zoneRegion(ctx.fixture, z)!;
   if (!NAME_RE.test(name))
-    return invalid(
-      `Invalid value for field 'resource.name': '${name}'. Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'`,
-    );
+    return invalid('resource.name', name, "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
   if (ctx.world.instances.has(ctx.world.key(z, name)))
     return fail(
       apiError(
@@ -25,51 +97,71 @@ export function validateInsert(ctx: SimContext, project: string, z: string, req:
         `The resource 'projects/${project}/zones/${z}/instances/${name}' already exists`,
       ),
     );
-  const mt = last(req['machineType']);
+  const mt = last(req.machineType);
+  const wrongZone = otherZone('resource.machineType', req.machineType, z);
+  if (wrongZone) return wrongZone;
   if (!machineTypes(ctx, project, z).some((m) => m['name'] === mt))
     return invalid(
-      `Invalid value for field 'resource.machineType': '${String(req['machineType'] ?? '')}'. Machine type with name '${mt}' does not exist in zone '${z}'.`,
+      'resource.machineType',
+      req.machineType,
+      `Machine type with name '${mt}' does not exist in zone '${z}'.`,
     );
-  const accs = (req['guestAccelerators'] as Resource[] | undefined) ?? [];
-  for (const acc of accs) {
-    const t = last(acc['acceleratorType']);
+  const accs = req.guestAccelerators ?? [];
+  for (const [i, acc] of accs.entries()) {
+    const field = `resource.guestAccelerators[${i}].acceleratorType`;
+    const elsewhere = otherZone(field, acc.acceleratorType, z);
+    if (elsewhere) return elsewhere;
+    const t = last(acc.acceleratorType);
     if (!ctx.fixture.zoneOffers[z]?.accelerators.includes(t))
-      return invalid(
-        `Invalid value for field 'resource.guestAccelerators[0].acceleratorType': '${String(acc['acceleratorType'])}'. Accelerator type '${t}' does not exist in zone '${z}'.`,
-      );
+      return invalid(field, acc.acceleratorType, `Accelerator type '${t}' does not exist in zone '${z}'.`);
   }
-  const sched = (req['scheduling'] as Resource | undefined) ?? {};
-  if (accs.length && sched['onHostMaintenance'] !== 'TERMINATE')
+  const sched = req.scheduling ?? {};
+  const spot = sched.provisioningModel === 'SPOT' || sched.preemptible === true;
+  // Scheduling.onHostMaintenance: "For preemptible instances, the default and only possible behavior
+  // is TERMINATE"; Scheduling.automaticRestart: "Preemptible instances cannot be automatically restarted."
+  if (spot && sched.onHostMaintenance === 'MIGRATE')
     return invalid(
-      "Invalid value for field 'resource.scheduling.onHostMaintenance': 'MIGRATE'. Instances with guest accelerators do not support live migration.",
+      'resource.scheduling.onHostMaintenance',
+      'MIGRATE',
+      "Scheduling must have preemptible be false when OnHostMaintenance isn't TERMINATE.",
     );
-  const disks = (req['disks'] as Resource[] | undefined) ?? [];
-  const bootDisk = disks.find((x) => x['boot']);
-  if (!bootDisk) return invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.");
-  const snap = (bootDisk['initializeParams'] as Resource | undefined)?.['sourceSnapshot'];
+  if (spot && sched.automaticRestart === true)
+    return invalid(
+      'resource.scheduling.automaticRestart',
+      'true',
+      'Scheduling must have preemptible be false when AutomaticRestart is true.',
+    );
+  if (accs.length && !spot && sched.onHostMaintenance !== 'TERMINATE')
+    return invalid(
+      'resource.scheduling.onHostMaintenance',
+      'MIGRATE',
+      'Instances with guest accelerators do not support live migration.',
+    );
+  const disks = req.disks ?? [];
+  const bootDisk = disks.find((x) => x.boot);
+  if (!bootDisk) return invalid('resource.disks', '', 'Boot disk must be specified.');
+  for (const [i, d] of disks.entries()) {
+    const type = d.initializeParams?.diskType;
+    if (!type) continue;
+    const field = `resource.disks[${i}].initializeParams.diskType`;
+    const elsewhere = otherZone(field, type, z);
+    if (elsewhere) return elsewhere;
+    if (!DISK_TYPES.includes(last(type)))
+      return invalid(field, type, 'The referenced diskType resource cannot be found.');
+  }
+  const snap = bootDisk.initializeParams?.sourceSnapshot;
   if (snap && ctx.fixture.snapshots && !ctx.fixture.snapshots.includes(last(snap)))
     return fail(notFound(`projects/${project}/global/snapshots/${last(snap)}`));
-  const items =
-    ((req['metadata'] as Resource | undefined)?.['items'] as { key: string; value: string }[]) ?? [];
-  let total = 0;
-  for (const it of items) {
-    const size = Buffer.byteLength(it.value ?? '') + Buffer.byteLength(it.key ?? '');
-    total += size;
-    if (Buffer.byteLength(it.value ?? '') > METADATA_VALUE_MAX)
-      return invalid(
-        `Value for field 'resource.metadata.items[${items.indexOf(it)}].value' is too large: maximum size ${METADATA_VALUE_MAX} character(s); actual size ${Buffer.byteLength(it.value)}.`,
-      );
-  }
-  if (total > METADATA_TOTAL_MAX)
-    return invalid(
-      `Metadata has too many entries or is too large: maximum size ${METADATA_TOTAL_MAX}; actual ${total}.`,
-    );
+  const badNetwork = invalidNetworks(ctx, req, region);
+  if (badNetwork) return badNetwork;
+  const badMetadata = invalidMetadata(req.metadata?.items, 'resource.metadata');
+  if (badMetadata) return badMetadata;
   if (ctx.world.instances.size >= ctx.opts.maxVms)
     return fail(
       apiError(
         403,
         'quotaExceeded',
-        `Quota 'INSTANCES' exceeded.  Limit: ${ctx.opts.maxVms}.0 in region ${zoneRegion(ctx.fixture, z)}.`,
+        `Quota 'INSTANCES' exceeded.  Limit: ${ctx.opts.maxVms}.0 in region ${region}.`,
       ),
     );
   return null;

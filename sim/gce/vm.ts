@@ -1,10 +1,8 @@
-// A simulated VM: its startup script runs as a local process tree in a sandbox directory, with a
-// per-VM metadata server (reached through GCE_METADATA_HOST, as the Google client libraries do)
-// and stdout/stderr captured as serial port 1, as the guest agent forwards startup-script output.
+// A simulated VM: its startup script runs as a local process tree in a sandbox directory (its
+// metadata server is metadata-server.ts) and stdout/stderr are captured as serial port 1, as the
+// guest agent forwards startup-script output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** Serial port 1 keeps the last 1 MiB, with absolute byte offsets (as the real API). */
@@ -34,90 +32,6 @@ export class SerialBuffer {
   }
 }
 
-export interface MetadataView {
-  name: string;
-  id: string;
-  zone: string;
-  projectId: string;
-  projectNumber: string;
-  machineType: string;
-  attributes: () => Record<string, string>;
-  preempted: () => boolean;
-  token: string;
-  /** Guest attributes (`namespace/key`), when instance metadata enable-guest-attributes is TRUE. */
-  guestAttributes?: Map<string, string>;
-}
-
-/** The metadata server of one VM (GCE_METADATA_HOST=127.0.0.1:PORT). */
-export async function startMetadataServer(view: MetadataView): Promise<Server> {
-  const server = createServer((req, res) => {
-    const send = (code: number, body: string, type = 'application/text') => {
-      res.writeHead(code, { 'Content-Type': type, 'Metadata-Flavor': 'Google' });
-      res.end(body);
-    };
-    if (req.headers['metadata-flavor'] !== 'Google') {
-      send(403, 'Missing required header "Metadata-Flavor": "Google"\n');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://metadata');
-    const p = url.pathname.replace(/^\/computeMetadata\/v1\//, '');
-    const attrs = view.attributes();
-    const fixed: Record<string, string> = {
-      'instance/name': view.name,
-      'instance/id': view.id,
-      'instance/hostname': `${view.name}.${view.zone}.c.${view.projectId}.internal`,
-      'instance/zone': `projects/${view.projectNumber}/zones/${view.zone}`,
-      'instance/machine-type': `projects/${view.projectNumber}/machineTypes/${view.machineType}`,
-      'instance/preempted': view.preempted() ? 'TRUE' : 'FALSE',
-      'instance/service-accounts/default/email': `${view.projectNumber}-compute@developer.gserviceaccount.com`,
-      'project/project-id': view.projectId,
-      'project/numeric-project-id': view.projectNumber,
-    };
-    if (p in fixed) return send(200, fixed[p]!);
-    if (p.startsWith('instance/guest-attributes/') && view.guestAttributes) {
-      if (attrs['enable-guest-attributes']?.toUpperCase() !== 'TRUE')
-        return send(404, 'Not Found\n', 'text/html');
-      const k = p.slice('instance/guest-attributes/'.length);
-      if (req.method === 'PUT') {
-        const chunks: Buffer[] = [];
-        req.on('data', (d: Buffer) => chunks.push(d));
-        req.on('end', () => {
-          view.guestAttributes!.set(k, Buffer.concat(chunks).toString('utf8'));
-          send(200, '');
-        });
-        return;
-      }
-      const v = view.guestAttributes.get(k);
-      return v === undefined ? send(404, 'Not Found\n', 'text/html') : send(200, v);
-    }
-    if (p === 'instance/service-accounts/default/token') {
-      return send(
-        200,
-        JSON.stringify({ access_token: view.token, expires_in: 3599, token_type: 'Bearer' }),
-        'application/json',
-      );
-    }
-    if (p === 'instance/attributes/')
-      return send(
-        200,
-        Object.keys(attrs)
-          .map((k) => `${k}\n`)
-          .join(''),
-      );
-    if (p.startsWith('instance/attributes/')) {
-      const k = decodeURIComponent(p.slice('instance/attributes/'.length));
-      if (k in attrs) return send(200, attrs[k]!);
-    }
-    send(404, 'Not Found\n', 'text/html');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
-}
-
-export function metadataHost(server: Server): string {
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 /** Every descendant pid of `root` (the job may start its own process groups, e.g. `timeout`). */
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -145,11 +59,19 @@ function descendants(root: number): number[] {
   return out;
 }
 
-export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals `child` and every descendant; returns their pids (to power off what outlives its parent). */
+export function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return [];
   const pids = [pid, ...descendants(pid)];
+  killPids(pids, signal);
+  return pids;
+}
+
+/** Only processes still of this VM (their environment names its sandbox): a pid may be reused. */
+export function killPids(pids: number[], signal: NodeJS.Signals, sandbox?: string): void {
   for (const p of pids) {
+    if (sandbox !== undefined && !ofSandbox(p, sandbox)) continue;
     try {
       process.kill(-p, signal);
     } catch {
@@ -160,6 +82,14 @@ export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+function ofSandbox(pid: number, sandbox: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`MYMLOPS_VM_ROOT=${sandbox}`);
+  } catch {
+    return false;
   }
 }
 

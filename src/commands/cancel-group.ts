@@ -1,8 +1,8 @@
 // `mymlops cancel GROUP`: stop a whole sweep. Queued runs are dropped (under the queue's lock, so
 // its scheduler launches none of them), then every run with a live machine is cancelled.
-import { createBackend } from '../adapters/backends/index.js';
 import { readGroup, updateGroup } from '../adapters/store/groups.js';
 import { readLaunch, releaseCommitId } from '../adapters/store/jobs.js';
+import { appContext } from '../app/context.js';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -26,7 +26,7 @@ export async function cancelGroup(group: string, json: boolean, home: string = m
       home,
     )) ?? [];
   for (const id of dropped) releaseCommitId(id, home);
-  const backend = createBackend(loadConfig({ file: g0.config_file }), home);
+  const backend = appContext(loadConfig({ file: g0.config_file }), { home }).backend();
   const live = new Map((await backend.list()).map((m) => [m.name, m]));
   const cancelled: string[] = [];
   for (const r of g0.runs) {

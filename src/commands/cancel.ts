@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }) => {
       const { isGroupId } = await import('../core/sweep/expand.js');
       if (isGroupId(id)) return (await import('./cancel-group.js')).cancelGroup(id, Boolean(opts.json));
-      const { jobTarget } = await import('./job-target.js');
+      const { jobTarget } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
       const machine = (await backend.list()).find((m) => m.name === rec.machine);
       if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))

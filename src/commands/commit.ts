@@ -1,12 +1,10 @@
 // `mymlops commit PATH`: snapshot, launch, then follow the job's log until it ends (exit 0/1).
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
+import { config } from '../app/options.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
-import type { followLog } from '../core/commit/follow.js';
-import { ExitCode } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { collect, type ParamOpts, readAxes } from './commit-params.js';
-import { config } from './context.js';
 
 interface Opts extends ParamOpts {
   notes?: string;
@@ -45,25 +43,28 @@ export function register(program: Command): void {
     .action(async (path: string, opts: Opts & { keep_instance?: boolean }, cmd: Command) => {
       const [
         { dryRunCommit, startCommit },
-        { outcomeLine },
         { followWithRetry },
-        { commitDeps, sshOptionsFromEnv },
-        { retryDeps },
+        { commitDeps },
+        { appContext },
+        { followAndReport },
+        { excludedLine, formatBytes },
       ] = await Promise.all([
         import('../core/commit/commit.js'),
-        import('../core/commit/follow.js'),
         import('../core/retry/auto.js'),
-        import('./commit-deps.js'),
-        import('./retry-deps.js'),
+        import('../app/commit-deps.js'),
+        import('../app/context.js'),
+        import('../app/follow.js'),
+        import('../core/snapshot/rules.js'),
       ]);
       const cfg = config(cmd);
+      const ctx = appContext(cfg);
       const axes = readAxes(opts);
       const { expand } = await import('../core/sweep/expand.js');
       const runs = expand(axes);
       if (runs.length > 1 && !opts.dryRun) {
-        await (await import('./budget-check.js')).checkBudget(cfg);
+        await (await import('./budget-check.js')).checkBudget(ctx);
         const { runSweep } = await import('./sweep.js');
-        return runSweep(cfg, path, runs, opts, cmd);
+        return runSweep(ctx, path, runs, opts);
       }
       const options: CommitOptions = {
         path,
@@ -71,10 +72,10 @@ export function register(program: Command): void {
         artifacts: Boolean(opts.artifacts),
         keepMachine: Boolean(opts.keepInstance || opts.keep_instance),
         instance: opts.instance ?? null,
-        sshOptions: sshOptionsFromEnv(),
+        sshOptions: ctx.sshOptions,
         parameters: axes.length > 0 ? runs[0] : null,
       };
-      const deps = commitDeps(cfg);
+      const deps = commitDeps(ctx);
       if (opts.dryRun) {
         const d = await dryRunCommit(cfg, options, deps);
         if (opts.json) {
@@ -87,7 +88,16 @@ export function register(program: Command): void {
         out.write(
           `snapshot  ${d.files.length} files from ${d.root}, pushed to ${cfg.commit!.repository.url} ${d.ref}\n`,
         );
-        for (const f of d.files) out.write(`  ${f}\n`);
+        const sizes = new Map(d.snapshot.untracked.map((u) => [u.path, u.bytes]));
+        for (const f of d.files)
+          out.write(`  ${f}${sizes.has(f) ? `  (untracked, ${formatBytes(sizes.get(f)!)})` : ''}\n`);
+        const untrackedTotal = d.snapshot.untracked.reduce((n, u) => n + u.bytes, 0);
+        out.write(`untracked ${d.snapshot.untracked.length} files, ${formatBytes(untrackedTotal)} in all\n`);
+        const excluded = excludedLine(d.snapshot.excluded);
+        for (const l of [excluded, ...d.snapshot.warnings])
+          if (l) out.write(`${color.yellow(`mymlops: ${l}`)}\n`);
+        if (d.snapshot.refusal)
+          out.write(`${color.red(`mymlops: ${d.snapshot.refusal.what} — ${d.snapshot.refusal.fix}`)}\n`);
         out.write(
           `${color.bold('metadata.json (base)')}\n${JSON.stringify(d.metadata, Object.keys(d.metadata).sort(), 4)}\n`,
         );
@@ -96,12 +106,16 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
-      await (await import('./budget-check.js')).checkBudget(cfg);
+      await (await import('./budget-check.js')).checkBudget(ctx);
       const yoctoSpinner =
         process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
       const spinner = yoctoSpinner
         ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
         : null;
+      deps.warn = (line) => {
+        spinner?.clear();
+        process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
+      };
       let started: Awaited<ReturnType<typeof startCommit>>;
       try {
         started = await startCommit(cfg, options, deps);
@@ -126,45 +140,27 @@ export function register(program: Command): void {
             `commit ${commitId} running on ${machine.name}; Ctrl-C stops following, not the job\n`,
           ),
         );
-      const abort = new AbortController();
-      const onInt = () => abort.abort();
-      process.once('SIGINT', onInt);
-      let res: Awaited<ReturnType<typeof followLog>>;
-      try {
-        // Follows the log; relaunches after a preemption when commit.retry.preempted allows (issue 5).
-        res = await followWithRetry({
-          config: cfg,
-          commitId,
-          backend,
-          machineName: machine.name,
-          deps: retryDeps(backend),
-          write: (t) => {
-            if (!opts.json) process.stdout.write(t);
-          },
-          notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
-          signal: abort.signal,
-          sshOptions: options.sshOptions,
-        });
-      } finally {
-        process.off('SIGINT', onInt);
-      }
-      if (abort.signal.aborted) {
-        process.stderr.write(
-          `\ncommit ${commitId} is still running — follow it: mymlops logs ${commitId} -f; stop it: mymlops cancel ${commitId}\n`,
-        );
-        throw new ExitCode(130);
-      }
-      const o = res.outcome;
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ commit: commitId, machine: machine.name, source_commit: started.sourceCommit, ...(o ?? { status: 'stopped' }) })}\n`,
-        );
-      const line = outcomeLine(commitId, o);
-      if (o?.status === 'succeeded') {
-        if (!opts.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
-        return;
-      }
-      process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
-      throw new ExitCode(1);
+      // Follows the log; relaunches after a preemption when commit.retry.preempted allows.
+      await followAndReport({
+        commitId,
+        follow: (signal) =>
+          followWithRetry({
+            config: cfg,
+            commitId,
+            backend,
+            machineName: machine.name,
+            deps: ctx.retryDeps(),
+            write: (t) => {
+              if (!opts.json) process.stdout.write(t);
+            },
+            notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
+            signal,
+            sshOptions: ctx.sshOptions,
+          }),
+        interrupted: `\ncommit ${commitId} is still running — follow it: mymlops logs ${commitId} -f; stop it: mymlops cancel ${commitId}\n`,
+        json: opts.json
+          ? { commit: commitId, machine: machine.name, source_commit: started.sourceCommit }
+          : null,
+      });
     });
 }

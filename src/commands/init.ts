@@ -6,8 +6,11 @@ export function register(program: Command): void {
     .description('write a commented starter mymlops.yml for the local backend (never overwrites)')
     .option('--dir <dir>', 'folder to write mymlops.yml in', '.')
     .action(async (opts: { dir: string }) => {
-      const { initProject } = await import('../core/init.js');
-      const r = await initProject(opts.dir);
+      const [{ initProject }, { git }] = await Promise.all([
+        import('../core/init.js'),
+        import('../adapters/git/git.js'),
+      ]);
+      const r = await initProject(opts.dir, git);
       process.stdout.write(`wrote ${r.file}\noutput repository: ${r.outputRepo}\nnext: mymlops validate\n`);
     });
 }

@@ -1,7 +1,5 @@
 // `mymlops logs ID [-f]` (aliases startup-logs, startup_logs): a job's log, through its backend.
 import type { Command } from 'commander';
-import { ExitCode } from '../errors.js';
-import { colorErr } from '../util/log.js';
 
 export function register(program: Command): void {
   program
@@ -12,10 +10,10 @@ export function register(program: Command): void {
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('-f, --follow', 'keep printing new output until the job ends; exit 1 if it failed')
     .action(async (id: string, opts: { follow?: boolean }) => {
-      // Dev machines (`mymlops start`, issue 6): their boot/command log, followed until they stop.
-      const { devLogs } = await import('./dev-logs.js');
+      // Dev machines (`mymlops start`): their boot/command log, followed until they stop.
+      const { devLogs } = await import('../app/dev-logs.js');
       if (await devLogs(id, Boolean(opts.follow))) return;
-      const { jobTarget } = await import('./job-target.js');
+      const { jobTarget } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
       if (!opts.follow) {
         let from = 0;
@@ -27,25 +25,14 @@ export function register(program: Command): void {
         }
         return;
       }
-      const { followLog, outcomeLine } = await import('../core/commit/follow.js');
-      const abort = new AbortController();
-      const onInt = () => abort.abort();
-      process.once('SIGINT', onInt);
-      try {
-        const { outcome } = await followLog(backend, rec.machine, {
-          write: (t) => process.stdout.write(t),
-          signal: abort.signal,
-        });
-        if (abort.signal.aborted) throw new ExitCode(130);
-        const line = outcomeLine(rec.commit, outcome);
-        if (outcome?.status === 'succeeded') {
-          process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
-          return;
-        }
-        process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
-        throw new ExitCode(1);
-      } finally {
-        process.off('SIGINT', onInt);
-      }
+      const [{ followLog }, { followAndReport }] = await Promise.all([
+        import('../core/commit/follow.js'),
+        import('../app/follow.js'),
+      ]);
+      await followAndReport({
+        commitId: rec.commit,
+        follow: (signal) =>
+          followLog(backend, rec.machine, { write: (t) => process.stdout.write(t), signal }),
+      });
     });
 }

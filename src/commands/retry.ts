@@ -2,10 +2,8 @@
 // n+1, in another zone first, then follow it like `mymlops commit`.
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
-import { ExitCode } from '../errors.js';
+import { config } from '../app/options.js';
 import { colorErr } from '../util/log.js';
-import { mymlopsHome } from '../util/paths.js';
-import { config } from './context.js';
 
 export function register(program: Command): void {
   program
@@ -17,23 +15,15 @@ export function register(program: Command): void {
     .option('--detach', 'return once the new machine runs')
     .option('--json', 'print machine-readable JSON instead of the log')
     .action(async (id: string, opts: { detach?: boolean; json?: boolean }, cmd: Command) => {
-      const [
-        { createBackend },
-        { followLog, outcomeLine },
-        { retryCommit },
-        { sshOptionsFromEnv },
-        { retryDeps },
-      ] = await Promise.all([
-        import('../adapters/backends/index.js'),
+      const [{ followLog }, { retryCommit }, { appContext }, { followAndReport }] = await Promise.all([
         import('../core/commit/follow.js'),
         import('../core/retry/retry.js'),
-        import('./commit-deps.js'),
-        import('./retry-deps.js'),
+        import('../app/context.js'),
+        import('../app/follow.js'),
       ]);
       const cfg = config(cmd);
-      const home = mymlopsHome();
-      const backend = createBackend(cfg, home);
-      const r = await retryCommit(cfg, id, retryDeps(backend, home), { sshOptions: sshOptionsFromEnv() });
+      const ctx = appContext(cfg);
+      const r = await retryCommit(cfg, id, ctx.retryDeps(), { sshOptions: ctx.sshOptions });
       const summary = {
         commit: r.commitId,
         attempt: r.attempt,
@@ -54,18 +44,17 @@ export function register(program: Command): void {
             `commit ${r.commitId} attempt ${r.attempt} running on ${r.machine.name}${r.machine.zone ? ` in ${r.machine.zone}` : ''}\n`,
           ),
         );
-      const res = await followLog(backend, r.machine.name, {
-        write: (t) => !opts.json && process.stdout.write(t),
+      await followAndReport({
+        commitId: r.commitId,
+        follow: (signal) =>
+          followLog(ctx.backend(), r.machine.name, {
+            write: (t) => {
+              if (!opts.json) process.stdout.write(t);
+            },
+            signal,
+          }),
+        interrupted: `\ncommit ${r.commitId} is still running — follow it: mymlops logs ${r.commitId} -f; stop it: mymlops cancel ${r.commitId}\n`,
+        json: opts.json ? summary : null,
       });
-      const o = res.outcome;
-      if (opts.json)
-        process.stdout.write(`${JSON.stringify({ ...summary, ...(o ?? { status: 'stopped' }) })}\n`);
-      const line = outcomeLine(r.commitId, o);
-      if (o?.status === 'succeeded') {
-        if (!opts.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
-        return;
-      }
-      process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
-      throw new ExitCode(1);
     });
 }

@@ -3,8 +3,7 @@
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
 import { color } from '../util/log.js';
-import { mymlopsHome } from '../util/paths.js';
-import { config } from './context.js';
+import { config } from '../app/options.js';
 
 interface Opts {
   name?: string;
@@ -24,28 +23,29 @@ export function register(program: Command): void {
     .option('--json', 'print machine-readable JSON')
     .action(async (opts: Opts, cmd: Command) => {
       const [
-        { createBackend },
         { devDir, recordDevMachine },
         { logCommand, portLinks, sshCommand },
         { startDevMachine },
-        { checkKey, sshOptionsFromEnv },
+        { checkKey },
+        { appContext },
       ] = await Promise.all([
-        import('../adapters/backends/index.js'),
         import('../adapters/backends/local/devvm.js'),
         import('../core/devvm/access.js'),
         import('../core/devvm/start.js'),
-        import('./commit-deps.js'),
+        import('../app/commit-deps.js'),
+        import('../app/context.js'),
       ]);
       const cfg = config(cmd);
-      const home = mymlopsHome();
+      const ctx = appContext(cfg);
+      const home = ctx.home;
       const out = await startDevMachine(
         cfg,
         { name: opts.name ?? null, dryRun: Boolean(opts.dryRun) },
         {
-          now: () => new Date(),
-          backend: () => createBackend(cfg, home),
+          now: ctx.now,
+          backend: ctx.backend,
           checkKey,
-          sshOptions: sshOptionsFromEnv(),
+          sshOptions: ctx.sshOptions,
         },
       );
       const { plan, machine } = out;

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
-import { mymlopsHome } from '../util/paths.js';
-import { config } from './context.js';
-import { addServerOptions, runDashboard, type ServerOptions } from './dashboard.js';
+import { escapeControl } from '../util/terminal-text.js';
+import { config } from '../app/options.js';
+import { addServerOptions, runDashboard, type ServerOptions } from '../app/serve-dashboard.js';
 
 interface StatusOptions extends ServerOptions {
   json?: boolean;
@@ -40,17 +40,19 @@ export function register(program: Command): void {
       { attentionHint, renderTable },
       { withDevVms },
       { renderDevVms },
+      { appContext },
     ] = await Promise.all([
       import('../adapters/output-repo/status-sources.js'),
       import('../core/status/service.js'),
       import('../core/status/table.js'),
-      import('./devvm-status.js'),
+      import('../app/devvm-status.js'),
       import('../core/devvm/rows.js'),
+      import('../app/context.js'),
     ]);
     const cfg = config(c);
-    const home = mymlopsHome();
+    const ctx = appContext(cfg);
     const snap = await new StatusService(
-      withDevVms(statusSources(cfg, home, { failWhenUnreachable: true }), cfg, home),
+      withDevVms(statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }), cfg, ctx.home),
     ).snapshot();
     const commits = limit === null ? snap.commits : snap.commits.slice(0, limit);
     if (opts.json) {
@@ -64,7 +66,8 @@ export function register(program: Command): void {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
-    for (const w of snap.warnings) process.stderr.write(`${colorErr.yellow(`mymlops: warning: ${w}`)}\n`);
+    for (const w of snap.warnings)
+      process.stderr.write(`${colorErr.yellow(`mymlops: warning: ${escapeControl(w)}`)}\n`);
     process.stdout.write(
       renderTable(commits, {
         now: new Date(),
@@ -78,7 +81,7 @@ export function register(program: Command): void {
       );
     const hint = attentionHint(commits);
     if (hint) process.stdout.write(`${color.dim(hint)}\n`);
-    // Dev machines (issue 6): name, state ("stopped (idle)"), idle countdown, links, ssh command.
+    // Dev machines: name, state ("stopped (idle)"), idle countdown, links, ssh command.
     const dev = renderDevVms(snap.dev_vms, color);
     if (dev) process.stdout.write(`\n${dev}`);
   });

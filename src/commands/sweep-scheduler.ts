@@ -8,8 +8,8 @@ export function register(program: Command): void {
     .command('__sweep-scheduler', { hidden: true })
     .argument('<group>')
     .action(async (group: string) => {
-      const [{ createBackend }, groups, jobs, { loadConfig }, { runScheduler }] = await Promise.all([
-        import('../adapters/backends/index.js'),
+      const [{ appContext }, groups, jobs, { loadConfig }, { runScheduler }] = await Promise.all([
+        import('../app/context.js'),
         import('../adapters/store/groups.js'),
         import('../adapters/store/jobs.js'),
         import('../config/load.js'),
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const home = mymlopsHome();
       const g = groups.readGroup(group, home);
       if (!g) throw new Error(`no sweep group ${group} under ${home}`);
-      const backend = createBackend(loadConfig({ file: g.config_file }), home);
+      const backend = appContext(loadConfig({ file: g.config_file }), { home }).backend();
       const log = (line: string) => groups.appendGroupLog(group, line, home);
       log(`scheduler ${process.pid} started: at most ${g.max_parallel} at once`);
       await runScheduler({

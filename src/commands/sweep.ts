@@ -4,16 +4,15 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
-import { pushRefs } from '../adapters/git/push-refs.js';
+import { pushRefs } from '../adapters/git/push.js';
 import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
+import { commitDeps } from '../app/commit-deps.js';
+import type { AppContext } from '../app/context.js';
 import type { Config } from '../config/types.js';
 import { confirmQuestion, costEstimate } from '../core/sweep/confirm.js';
 import { CONFIRM_ABOVE, type RunParameters } from '../core/sweep/expand.js';
 import { startSweep } from '../core/sweep/start.js';
 import { UserError } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
-import { commitDeps, sshOptionsFromEnv } from './commit-deps.js';
 
 export interface SweepOpts {
   notes?: string;
@@ -73,17 +72,17 @@ export function spawnScheduler(group: string, home: string): void {
 }
 
 export async function runSweep(
-  cfg: Config,
+  ctx: AppContext,
   path: string,
   runs: RunParameters[],
   opts: SweepOpts,
-  _cmd: Command,
 ): Promise<void> {
+  const cfg = ctx.config;
   const maxParallel = maxParallelOf(opts.maxParallel);
   await confirm(cfg, runs.length, Boolean(opts.yes));
-  const home = mymlopsHome();
+  const home = ctx.home;
   const deps = {
-    ...commitDeps(cfg, home),
+    ...commitDeps(ctx),
     reserveGroup: (c: Iterable<string>) => reserveGroup(c, home),
     writeGroup: (g: Parameters<typeof writeGroup>[0]) => writeGroup(g, home),
     pushRefs,
@@ -96,7 +95,7 @@ export async function runSweep(
       artifacts: Boolean(opts.artifacts),
       keepMachine: Boolean(opts.keepInstance),
       instance: opts.instance ?? null,
-      sshOptions: sshOptionsFromEnv(),
+      sshOptions: ctx.sshOptions,
     },
     runs,
     maxParallel,

@@ -1,53 +1,41 @@
-// Find → read .env → parse YAML (positions kept) → substitute ${NAME} → schema → normalise → rules.
+// Find → read .env → parse YAML (positions kept) → substitute $NAME → schema → normalise → rules.
 // Every problem becomes one line naming file:line:col and the key path; values are never echoed.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UserError } from '../errors.js';
-import { addSecret } from '../util/log.js';
+import { addSecret, addSecretKey } from '../util/log.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
-import { substitutePlaceholders } from './substitute.js';
+import { type FindOptions, findConfig } from './find.js';
+import { isSecretName } from './secrets.js';
+import { type Substituted, substitutePlaceholders } from './substitute.js';
 import type { Config } from './types.js';
 import type { MymlopsConfigFile } from './types.gen.js';
 import { validateSchema } from './validate.js';
+import { firstSyntaxError } from './yaml-errors.js';
 
-export const CONFIG_NAME = 'mymlops.yml';
+export { CONFIG_NAME, findConfig } from './find.js';
 
-export interface LoadOptions {
-  /** --config FILE */
-  file?: string | undefined;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
+export interface LoadOptions extends FindOptions {}
+
+/** A loaded config and what `validate` warns about (the config is usable). */
+export interface LoadReport {
+  config: Config;
+  warnings: string[];
 }
 
-export function findConfig(opts: LoadOptions = {}): string {
-  const env = opts.env ?? process.env;
-  const cwd = opts.cwd ?? process.cwd();
-  const explicit = opts.file ?? env['MYMLOPS_CONFIG'];
-  if (explicit) {
-    const p = resolve(cwd, explicit);
-    if (!existsSync(p))
-      throw new UserError(`config file ${explicit} not found`, 'check the --config / MYMLOPS_CONFIG path');
-    return p;
-  }
-  const p = resolve(cwd, CONFIG_NAME);
-  if (!existsSync(p))
-    throw new UserError(
-      `no ${CONFIG_NAME} in ${cwd}`,
-      'run `mymlops init` to create one, or pass --config FILE',
-    );
-  return p;
-}
-
+/** Config problems exit 2 (usage or config error); one problem is one line (plus an excerpt). */
 export class ConfigError extends UserError {
-  constructor(readonly problems: string[]) {
-    super(
-      problems.length === 1 ? problems[0]! : `${problems.length} problems in the config`,
-      problems.length === 1 ? undefined : undefined,
-      { details: problems.length === 1 ? [] : problems },
-    );
+  constructor(
+    readonly problems: string[],
+    excerpt: string[] = [],
+  ) {
+    super(problems.length === 1 ? problems[0]! : `${problems.length} problems in the config`, undefined, {
+      details: problems.length === 1 ? excerpt : problems,
+      exitCode: 2,
+    });
   }
 }
 
@@ -89,11 +77,14 @@ function positionOf(
 }
 
 export function loadConfig(opts: LoadOptions = {}): Config {
-  const file = findConfig(opts);
-  return loadConfigFile(file, opts);
+  return loadConfigFile(findConfig(opts), opts);
 }
 
 export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
+  return loadConfigReport(file, opts).config;
+}
+
+export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadReport {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const display = (p: string) => {
@@ -115,25 +106,36 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    const e = firstSyntaxError(text, doc.errors, lc);
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = lc.linePos(e.pos[0]);
-        const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return `${name}:${pos.line}:${pos.col}: invalid YAML: ${msg} — fix the YAML syntax`;
-      }),
+      [`${name}:${e.line}:${e.col}: invalid YAML: ${e.message} — fix the YAML syntax`],
+      e.excerpt,
     );
   }
   const sub = substitutePlaceholders(doc, lc, dotenv, env);
-  for (const s of sub.secrets) addSecret(s);
-  if (sub.missing.length > 0) {
-    throw new ConfigError(
-      sub.missing.map(
-        (m) =>
-          `${name}:${m.line}:${m.col}: \${${m.name}} is not set — add ${m.name}=... to ${display(resolve(dir, '.env'))} or the environment`,
-      ),
-    );
+  const envFile = display(resolve(dir, '.env'));
+  const subProblems = [
+    ...sub.missing.map(
+      (m) =>
+        `${name}:${m.line}:${m.col}: $${m.name} is not set — add ${m.name}=... to ${envFile} or the environment`,
+    ),
+    ...sub.invalid.map(
+      (m) =>
+        `${name}:${m.line}:${m.col}: invalid placeholder \`${m.name}\` — write \`$$\` for a literal \`$\`, \`$NAME\` or \`\${NAME}\` for a value from ${envFile}`,
+    ),
+  ];
+  if (subProblems.length > 0) throw new ConfigError(subProblems);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    if (e instanceof ReferenceError)
+      throw new ConfigError([
+        `${name}: too many YAML aliases (more than ${MAX_ALIASES} expansions) — write the values out instead of nesting aliases`,
+      ]);
+    throw e;
   }
-  const data = doc.toJS() as unknown;
+  registerSecrets(data, dotenv, sub.used);
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([
       `${name}:1:1: must be a YAML mapping of sections (commit, start, dashboard) — see \`mymlops init\``,
@@ -147,7 +149,33 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
   };
   if (issues.length > 0) throw new ConfigError(issues.map((i) => at(i.path, i.message)));
   const config = normalize(data as MymlopsConfigFile, file, dir);
+  registerKeyContents(config);
   const rules = checkRules(config);
   if (rules.length > 0) throw new ConfigError(rules.map((i) => at(i.path, i.message)));
-  return config;
+  const warnings = sub.literal.map(
+    (l) =>
+      `${name}:${l.line}:${l.col}: ${l.key} holds \`$${l.name}\`, a literal \`${l.name}\` after substitution — write \`${l.name}\` to use the value from ${envFile}`,
+  );
+  return { config, warnings };
+}
+
+/** Deploy key contents are never printed (a key that cannot be read is reported where it is used). */
+function registerKeyContents(c: Config): void {
+  const keys = [c.commit?.repository, c.commit?.output_repository, c.start?.repository];
+  for (const k of keys) {
+    if (!k?.deploy_key) continue;
+    try {
+      addSecretKey(readFileSync(k.deploy_key, 'utf8'));
+    } catch {}
+  }
+}
+
+/** Aliases a config may expand; a YAML alias bomb ("billion laughs") needs far more. */
+const MAX_ALIASES = 100;
+
+function registerSecrets(data: unknown, dotenv: Record<string, string>, used: readonly Substituted[]): void {
+  const d = (data ?? {}) as { dashboard?: { redact?: unknown } };
+  const listed = Array.isArray(d.dashboard?.redact) ? d.dashboard.redact.map(String) : [];
+  for (const [k, v] of Object.entries(dotenv)) if (isSecretName(k, listed)) addSecret(v);
+  for (const u of used) if (isSecretName(u.name, listed)) addSecret(u.value);
 }

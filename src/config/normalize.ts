@@ -86,6 +86,12 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           max_cost_usd: c.max_cost_usd ?? null,
           log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
           retry: { preempted: c.retry?.preempted ?? 0 },
+          snapshot: {
+            include: c.snapshot?.include ?? [],
+            exclude: c.snapshot?.exclude ?? [],
+            max_file_mb: c.snapshot?.max_file_mb ?? 50,
+            max_total_mb: c.snapshot?.max_total_mb ?? 200,
+          },
         }
       : null,
     start: s

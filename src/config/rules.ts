@@ -1,6 +1,8 @@
 // Rules the schema cannot say: cross-key constraints checked on the normalised config.
 // Each finding names a key path so the loader can point at the line.
 import { safeRegExp } from '../util/regex.js';
+import { branchNameProblem } from './refname.js';
+import { sameRepository } from './repo-url.js';
 import type { Config, Repository } from './types.js';
 
 export interface RuleIssue {
@@ -14,6 +16,9 @@ const isSshUrl = (url: string): boolean =>
 export function checkRules(c: Config): RuleIssue[] {
   const out: RuleIssue[] = [];
   const repo = (r: Repository, path: string[]) => {
+    const refused = branchNameProblem(r.branch);
+    if (refused)
+      out.push({ path: [...path, 'branch'], message: `is not a branch name git accepts: it ${refused}` });
     if (c.backend === 'gce' && isSshUrl(r.url) && !r.deploy_key)
       out.push({
         path: [...path, 'deploy_key'],
@@ -34,7 +39,19 @@ export function checkRules(c: Config): RuleIssue[] {
       out.push({ path: [section, 'instance', 'accelerator_count'], message: 'needs accelerator to be set' });
     repo(s.repository, [section, 'repository']);
   }
-  if (c.commit) repo(c.commit.output_repository, ['commit', 'output_repository']);
+  if (c.commit) {
+    repo(c.commit.output_repository, ['commit', 'output_repository']);
+    const { repository: code, output_repository: output } = c.commit;
+    if (code.branch === output.branch && sameRepository(code.url, output.url, c.dir))
+      out.push({
+        path: ['commit', 'output_repository'],
+        message: `is the code repository on the same branch (${output.branch}): results would be committed onto your code — use another repository or branch`,
+      });
+    if (!isSeconds(c.commit.max_duration))
+      out.push({ path: ['commit', 'max_duration'], message: 'must be a finite number of seconds' });
+  }
+  if (c.start && !isSeconds(c.start.idle_shutdown.timeout))
+    out.push({ path: ['start', 'idle_shutdown', 'timeout'], message: 'must be a finite number of seconds' });
   const t = c.dashboard.tunnel;
   if (t) {
     const dup = t.remote_ports.find((p, i) => t.remote_ports.indexOf(p) !== i);
@@ -43,3 +60,6 @@ export function checkRules(c: Config): RuleIssue[] {
   }
   return out;
 }
+
+/** A duration a timer can hold: finite, whole and not beyond what a JavaScript integer keeps exact. */
+const isSeconds = (s: number): boolean => Number.isSafeInteger(s) && s >= 0;

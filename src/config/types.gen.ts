@@ -69,6 +69,27 @@ export interface MymlopsConfigFile {
        */
       preempted?: number;
     };
+    /**
+     * What the snapshot of your working tree holds. Never in it: the config's `.env` and every deploy key inside the repository; files that look like secrets (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `id_ed25519*`, `id_ecdsa*`, `.netrc`, `.git-credentials`, service-account JSON keys) unless listed in `include`.
+     */
+    snapshot?: {
+      /**
+       * Patterns (.gitignore style) of secret-looking files to keep in the snapshot anyway.
+       */
+      include?: string[];
+      /**
+       * More patterns (.gitignore style) the snapshot leaves out.
+       */
+      exclude?: string[];
+      /**
+       * The commit stops before any push when an untracked file the snapshot would add is bigger than this (MB).
+       */
+      max_file_mb?: number;
+      /**
+       * The commit stops before any push when the untracked files the snapshot would add are bigger than this together (MB).
+       */
+      max_total_mb?: number;
+    };
   };
   /**
    * Spending limits across commits.
@@ -129,6 +150,10 @@ export interface MymlopsConfigFile {
     links?: {
       [k: string]: string;
     };
+    /**
+     * More .env names whose values are never printed. Names containing TOKEN, SECRET, PASSWORD, PASS, KEY, CREDENTIAL, AUTH, PRIVATE or API are redacted anyway; other values (a user name, a project id) print as written.
+     */
+    redact?: string[];
     tunnel?: {
       /**
        * First local port handed to tunnels.

@@ -10,6 +10,9 @@ type InstanceFile = Def<CommitFile['instance']>;
 type RepositoryFile = CommitFile['repository'];
 type IdleFile = Def<StartFile['idle_shutdown']>;
 
+/** commit.snapshot with its defaults (rules in src/core/snapshot/rules.ts). */
+export type SnapshotConfig = Required<Def<CommitFile['snapshot']>>;
+
 export type Backend = Def<MymlopsConfigFile['backend']>;
 
 export type Repository = Required<Pick<RepositoryFile, 'url' | 'branch'>> & {
@@ -38,6 +41,7 @@ export interface CommitConfig {
   max_cost_usd?: number | null;
   log_max_bytes: number;
   retry: { preempted: number };
+  snapshot: SnapshotConfig;
 }
 
 export interface StartConfig {

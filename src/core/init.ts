@@ -1,9 +1,10 @@
 // `mymlops init`: a starter config for the local backend, with an output repository as a bare
 // repo under MYMLOPS_HOME. Refuses to overwrite; writes the file last so a failure leaves nothing.
+// git comes in as a GitRunner (src/adapters/git/git.ts in the CLI), so core runs no process itself.
 import { packagePath } from '../util/package-root.js';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { git } from '../adapters/git/git.js';
+import type { GitRunner } from './ports/git.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { CONFIG_NAME } from '../config/load.js';
@@ -13,12 +14,12 @@ export interface InitResult {
   outputRepo: string;
 }
 
-async function gitValue(args: string[], cwd: string): Promise<string | null> {
+async function gitValue(git: GitRunner, args: string[], cwd: string): Promise<string | null> {
   const r = await git(args, { cwd, allowFail: true });
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
 
-async function ensureBare(path: string, branch: string): Promise<void> {
+async function ensureBare(git: GitRunner, path: string, branch: string): Promise<void> {
   if (existsSync(join(path, 'HEAD'))) return;
   mkdirSync(path, { recursive: true });
   await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`, path]);
@@ -31,12 +32,16 @@ export function schemaPath(): string {
   return packagePath('schema', 'mymlops.schema.json');
 }
 
-export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = process.env): Promise<InitResult> {
+export async function initProject(
+  dirArg: string,
+  git: GitRunner,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<InitResult> {
   const dir = resolve(dirArg);
   const file = join(dir, CONFIG_NAME);
   if (existsSync(file))
     throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
-  const top = await gitValue(['rev-parse', '--show-toplevel'], dir);
+  const top = await gitValue(git, ['rev-parse', '--show-toplevel'], dir);
   if (!top)
     throw new UserError(
       `${dir} is not inside a git repository`,
@@ -44,12 +49,12 @@ export async function initProject(dirArg: string, env: NodeJS.ProcessEnv = proce
     );
   const name = basename(top).replace(/[^A-Za-z0-9._-]/g, '_');
   const home = mymlopsHome(env);
-  const branch = (await gitValue(['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
-  const origin = await gitValue(['remote', 'get-url', 'origin'], dir);
+  const branch = (await gitValue(git, ['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
+  const origin = await gitValue(git, ['remote', 'get-url', 'origin'], dir);
   const sourceUrl = origin ?? join(home, 'repos', `${name}.git`);
   const outputRepo = join(home, 'repos', `${name}-output.git`);
-  if (!origin) await ensureBare(sourceUrl, branch);
-  await ensureBare(outputRepo, 'master');
+  if (!origin) await ensureBare(git, sourceUrl, branch);
+  await ensureBare(git, outputRepo, 'master');
   // The schema goes next to the config, committed with it: a path into wherever mymlops happens to
   // be installed would differ on every machine that checks the file out.
   copyFileSync(schemaPath(), join(dir, SCHEMA_COPY));

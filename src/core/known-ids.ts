@@ -2,17 +2,16 @@
 // local jobs under <home>/jobs/<id>/ and the ids the status index last saw (<home>/cache/commit-ids).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const ID = /^\d{8}_\d{6}(?:_\d+)?$/;
+import { isCommitId } from './commit/ids.js';
 
 export function knownCommitIds(home: string): string[] {
   const ids = new Set<string>();
   try {
-    for (const d of readdirSync(join(home, 'jobs'))) if (ID.test(d)) ids.add(d);
+    for (const d of readdirSync(join(home, 'jobs'))) if (isCommitId(d)) ids.add(d);
   } catch {}
   try {
     for (const l of readFileSync(join(home, 'cache', 'commit-ids'), 'utf8').split('\n'))
-      if (ID.test(l.trim())) ids.add(l.trim());
+      if (isCommitId(l.trim())) ids.add(l.trim());
   } catch {}
   return [...ids].sort().reverse();
 }

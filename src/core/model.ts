@@ -10,16 +10,6 @@ export type CommitStatus =
   | 'failed'
   | 'cancelled'
   | 'lost';
-export const COMMIT_STATUSES: readonly CommitStatus[] = [
-  'queued',
-  'provisioning',
-  'processing',
-  'stopped',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'lost',
-];
 export type BackendKind = 'local' | 'gce';
 
 export interface CellError {
@@ -86,6 +76,19 @@ export interface CommitMetadata {
   parameters?: Record<string, unknown>;
   /** The sweep this commit belongs to (its runs share one snapshot). */
   group?: string | null;
+  /** A shutdown stopped this attempt mid-run (status stays `processing`): preempted | stopped. */
+  interrupted?: string;
+  /** Earlier attempts of this commit, oldest first (the newest attempt's fields are the top level). */
+  attempts?: AttemptRecord[];
+}
+
+/** One earlier attempt of a commit, as metadata.json keeps it. */
+export interface AttemptRecord {
+  attempt: number;
+  status: CommitStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  output_commit?: string;
 }
 
 /** Machine state as a backend sees it, before it is merged with the output repository. */
@@ -113,7 +116,7 @@ export interface LiveMachine {
     idle_seconds: number;
     stops_in_seconds: number | null;
     updated_at: string;
-    /** busy | idle | acting | stopped (issue 6's watchdog). */
+    /** busy | idle | acting | stopped (the idle watchdog's state). */
     state?: string;
     /** Why it is busy, e.g. "cpu=37.5% ssh_sessions=1". */
     reasons?: string;

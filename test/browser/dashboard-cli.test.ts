@@ -84,9 +84,9 @@ test('the dashboard command serves both layouts and stops cleanly on SIGTERM', a
   assert.equal(code, 0);
 });
 
-test('bad --port is one line, exit 1', () => {
+test('bad --port is one line, exit 2', () => {
   const r = runCli(['dashboard', '--port', 'http'], { cwd: repo, env });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.equal(
     r.stderr.trim(),
     'mymlops: --port http is not a port number — pass a number from 1 to 65535, e.g. --port 8001',

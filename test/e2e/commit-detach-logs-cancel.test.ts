@@ -80,7 +80,7 @@ describe('detach, logs, cancel', () => {
     assert.equal(done.code, 0, done.stderr);
     const id = /commit (\d{8}_\d{6})/.exec(done.stderr + done.stdout)![1]!;
     const again = runCli(['cancel', id], { cwd: repo, env });
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(
       again.stderr,
       new RegExp(
@@ -88,7 +88,7 @@ describe('detach, logs, cancel', () => {
       ),
     );
     const unknown = runCli(['logs', '20000101_000000'], { cwd: repo, env });
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(
       unknown.stderr,
       /^mymlops: no job 20000101_000000 was launched from this machine .* — pass a commit id/,

@@ -121,7 +121,7 @@ describe('mymlops commit: bad input', () => {
         cwd: c.cwd === 'tmp' ? tmp : repo,
         env: { MYMLOPS_HOME: home },
       });
-      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, r.stderr);
       assert.match(lines[0]!, c.line);

@@ -45,25 +45,25 @@ describe('mymlops CLI foundation', () => {
     assert.equal(r.stdout, 'ok\n');
   });
 
-  it('prints one line, no stack, exit 1 for a bad config', () => {
+  it('prints one line, no stack, exit 2 for a bad config', () => {
     const dir = join(tmp, 'bad');
     mkdirSync(dir);
     cpSync(join(ROOT, 'test/fixtures/original-config'), dir, { recursive: true });
     writeFileSync(join(dir, '.env'), 'GITHUB_USER=me\n');
     const r = runCli(['validate'], { cwd: dir });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     const lines = r.stderr.trim().split('\n');
     assert.match(lines[0]!, /^mymlops: 5 problems in the config$/);
     assert.match(
       lines[1]!,
-      /^mymlops\.yml:7:15: \$\{SNAPSHOT_NAME\} is not set — add SNAPSHOT_NAME=\.\.\. to \.env/,
+      /^mymlops\.yml:7:15: \$SNAPSHOT_NAME is not set — add SNAPSHOT_NAME=\.\.\. to \.env/,
     );
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
   });
 
   it('says how to start when there is no config', () => {
     const r = runCli(['validate'], { cwd: tmp });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(
       r.stderr,
       /^mymlops: no mymlops\.yml in .* — run `mymlops init` to create one, or pass --config FILE\n$/,
@@ -87,7 +87,7 @@ describe('mymlops CLI foundation', () => {
     assert.ok(existsSync(join(home, 'repos', 'proj-output.git', 'HEAD')), 'output bare repo created');
     assert.equal(runCli(['validate'], { cwd: repo }).stdout, 'ok\n');
     const again = runCli(['init'], { cwd: repo, env: { MYMLOPS_HOME: home } });
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists — edit it, or delete it first/);
     assert.equal(readFileSync(join(repo, 'mymlops.yml'), 'utf8'), text, 'file untouched');
   });
@@ -96,7 +96,7 @@ describe('mymlops CLI foundation', () => {
     const dir = join(tmp, 'nogit');
     mkdirSync(dir);
     const r = runCli(['init'], { cwd: dir, env: { MYMLOPS_HOME: home } });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /is not inside a git repository — run `git init` first/);
     assert.ok(!existsSync(join(dir, 'mymlops.yml')));
   });
@@ -151,7 +151,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     assert.match(runCli(['completion', 'zsh']).stdout, /^#compdef mymlops/);
     assert.match(runCli(['completion', 'fish']).stdout, /complete -c mymlops/);
     const r = runCli(['completion', 'tcsh']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /^mymlops: unknown shell "tcsh" — use one of bash, zsh, fish\n$/);
   });
 });

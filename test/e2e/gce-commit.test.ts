@@ -186,7 +186,7 @@ describe('mymlops commit on gce (simulator)', () => {
     const before = inserts();
     try {
       const r = await cli(['commit', 'notebooks/quick.ipynb']);
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 2);
       const lines = r.stderr
         .trim()
         .split('\n')

@@ -99,14 +99,14 @@ describe('mymlops start (local backend)', () => {
     assert.equal(sj.dev_vms[0]?.logs_command, 'mymlops logs dev1');
 
     const again = runCli(['start', '--name', 'dev1'], { cwd: repo, env });
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(
       again.stderr,
       /^mymlops: a dev machine named dev1 already exists \(running\) — pick another --name\n$/,
     );
 
     const bad = runCli(['start', '--name', 'Dev_1'], { cwd: repo, env });
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^mymlops: invalid dev machine name "Dev_1" — /);
 
     // Idle (no ssh terminal, CPU under 100 %): the watchdog stops the command after 6 s.
@@ -279,10 +279,10 @@ start:
     assert.equal(git(devOrigin, 'show', `${snap}:local-only.txt`), 'from the local working tree');
 
     const missing = runCli(['commit', '--instance', 'nope', 'notebooks/quick.ipynb'], { cwd: work, env });
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^mymlops: no dev machine named nope — /);
     const bad = runCli(['commit', '--instance', 'devnb', 'notebooks/absent.ipynb'], { cwd: work, env });
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(
       bad.stderr,
       /^mymlops: notebooks\/absent.ipynb cannot be read from dev machine devnb \(ENOENT/,

@@ -87,7 +87,7 @@ test('status --json has the documented fields; --limit keeps the newest', () => 
 
 test('bad input: one line, non-zero exit', () => {
   const bad = runCli(['status', '--limit', 'x'], { cwd: dir, env });
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim(), 'mymlops: --limit x is not a positive whole number — pass e.g. --limit 20');
   const other = mkdtempSync(join(tmpdir(), 'mymlops-status-bad-'));
   try {
@@ -96,7 +96,7 @@ test('bad input: one line, non-zero exit', () => {
       `backend: local\ncommit:\n  command: x\n  repository:\n    url: /nonexistent/r.git\n  output_repository:\n    url: ${join(other, 'missing.git')}\n`,
     );
     const r = runCli(['status'], { cwd: other, env: { MYMLOPS_HOME: join(other, 'home') } });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(
       r.stderr,
       /^mymlops: cannot fetch the output repository .*missing\.git.* — check commit\.output_repository\.url/,

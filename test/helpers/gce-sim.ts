@@ -18,7 +18,14 @@ export interface SimEnv {
 }
 
 export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixture } = {}): Promise<SimEnv> {
-  const sim = await createGceSim({ bootDelayMs: 30, sandboxRoot: join(tmp, 'vms'), ...opts });
+  // The shutdown graces are real time: 30 s (spot) and 120 s (standard) on GCE, shortened here.
+  const sim = await createGceSim({
+    bootDelayMs: 30,
+    sandboxRoot: join(tmp, 'vms'),
+    spotGraceMs: 1500,
+    standardGraceMs: 1500,
+    ...opts,
+  });
   const home = join(tmp, 'home');
   mkdirSync(home, { recursive: true });
   const tokenFile = join(tmp, 'token');

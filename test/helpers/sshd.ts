@@ -1,7 +1,16 @@
 // A real OpenSSH server on 127.0.0.1 for tests: its own host key, one client key in
 // authorized_keys, a random free port. `ssh(...)`/`sshArgs()` give a client that reaches it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +53,34 @@ export function portAccepts(port: number): Promise<boolean> {
     c.once('error', () => done(false));
     c.once('timeout', () => done(false));
   });
+}
+
+/** GitHub's words when a read-only deploy key tries to push. */
+export const READ_ONLY_KEY_MESSAGE =
+  'ERROR: The key you are authenticating with has been marked as read only.';
+
+/**
+ * A new key accepted by `sshd`; with `readOnly`, a forced command refuses git-receive-pack (push)
+ * with GitHub's message and runs every other command (fetch) as asked.
+ */
+export function addClientKey(sshd: Sshd, name: string, opts: { readOnly?: boolean } = {}): string {
+  const key = join(sshd.dir, name);
+  keygen(key);
+  chmodSync(key, 0o600);
+  const pub = readFileSync(`${key}.pub`, 'utf8');
+  if (!opts.readOnly) {
+    appendFileSync(join(sshd.dir, 'authorized_keys'), pub);
+    return key;
+  }
+  const gate = join(sshd.dir, `${name}-gate.sh`);
+  writeFileSync(
+    gate,
+    `#!/bin/sh\ncase "$SSH_ORIGINAL_COMMAND" in\n  git-receive-pack*) echo "${READ_ONLY_KEY_MESSAGE}" >&2; exit 1 ;;\n` +
+      `  *) exec sh -c "$SSH_ORIGINAL_COMMAND" ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  appendFileSync(join(sshd.dir, 'authorized_keys'), `command="${gate}",no-port-forwarding,no-pty ${pub}`);
+  return key;
 }
 
 function keygen(file: string): void {

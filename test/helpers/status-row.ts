@@ -28,6 +28,7 @@ export function commitRow(
     backend: null,
     machine: null,
     attempt: null,
+    attempts: [],
     format: null,
     has_log: false,
     ...fields,

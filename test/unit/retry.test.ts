@@ -28,6 +28,7 @@ const config = (backend: 'local' | 'gce' = 'gce'): Config => ({
     progress_interval: 60,
     max_duration: 3600,
     log_max_bytes: 2048,
+    snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
     retry: { preempted: 0 },
   },
   start: null,
@@ -154,7 +155,7 @@ describe('retryCommit', () => {
   it('no zone in the record: nothing avoided; old machine already gone: nothing deleted', async () => {
     const f = fake({ rec: record({ zone: null }), listings: [[]] });
     await retryCommit(config(), ID, f.deps, fast);
-    assert.equal(f.plans[0]!.avoidZones, undefined);
+    assert.deepEqual(f.plans[0]!.avoidZones, []);
     assert.ok(!f.calls.some((c) => c.startsWith('cancel')), f.calls.join(', '));
   });
 

@@ -3,9 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiStatus, stripCredentials } from '../../src/dashboard/server/api.js';
 import { allowedHosts, hostAllowed, isLoopback } from '../../src/dashboard/server/host-check.js';
+import { contentDisposition, downloadPath, downloadType } from '../../src/dashboard/server/files.js';
 import { htmlOutput } from '../../src/dashboard/server/notebook-output.js';
 import { parseAnsi } from '../../src/dashboard/web/ansi.js';
-import { parseInline, parseMarkdown } from '../../src/dashboard/web/markdown.js';
+import {
+  collapsedParts,
+  collapseCarriageReturns,
+  COLLAPSE_OVER_LINES,
+} from '../../src/dashboard/web/output-text.js';
 import { commitRow } from '../helpers/status-row.js';
 
 test('parseAnsi: colours, bold, 256 colours, reset; other escapes dropped', () => {
@@ -24,28 +29,47 @@ test('parseAnsi: colours, bold, 256 colours, reset; other escapes dropped', () =
   ]);
 });
 
-test('parseMarkdown: blocks and inline, HTML kept as text', () => {
-  const b = parseMarkdown(
-    '# Title\n\nSome **bold** and `code` <script>x</script>\n\n- a\n- b\n\n```py\nprint(1)\n```\n\n|a|b|\n|--|--|\n|1|2|',
+test('downloadPath: the notebook or artifacts/…, nothing that leaves the commit folder', () => {
+  const cases: [string, string | null][] = [
+    ['exp.ipynb', 'exp.ipynb'],
+    ['artifacts/model.pkl', 'artifacts/model.pkl'],
+    ['artifacts/sub%20dir/a%2Bb.csv', 'artifacts/sub dir/a+b.csv'],
+    ['metadata.json', null],
+    ['job.log', null],
+    ['../20250101_090000/exp.ipynb', null],
+    ['artifacts/../../x', null],
+    ['artifacts/%2e%2e/x', null],
+    ['artifacts%2F..%2Fx', null],
+    ['%2Fetc%2Fpasswd', null],
+    ['artifacts//x', null],
+    ['artifacts/./x', null],
+    ['artifacts/a%00b', null],
+    ['artifacts/a%5Cb', null],
+    ['artifacts/%E0%A4%A', null],
+  ];
+  for (const [raw, want] of cases) assert.equal(downloadPath(raw), want, raw);
+});
+
+test('download headers: attachment with the base name, a content type by extension', () => {
+  assert.equal(
+    contentDisposition('artifacts/a "b".csv'),
+    `attachment; filename="a _b_.csv"; filename*=UTF-8''a%20%22b%22.csv`,
   );
-  assert.deepEqual(
-    b.map((x) => x.t),
-    ['h', 'p', 'list', 'code', 'table'],
-  );
-  const p = b[1]!;
-  assert.ok(p.t === 'p');
-  assert.deepEqual(p.c, [
-    { t: 'text', v: 'Some ' },
-    { t: 'strong', c: [{ t: 'text', v: 'bold' }] },
-    { t: 'text', v: ' and ' },
-    { t: 'code', v: 'code' },
-    { t: 'text', v: ' <script>x</script>' },
-  ]);
-  assert.deepEqual(parseInline('[site](https://x.org) ![img](a.png)'), [
-    { t: 'link', href: 'https://x.org', c: [{ t: 'text', v: 'site' }] },
-    { t: 'text', v: ' ' },
-    { t: 'text', v: '[image: img]' },
-  ]);
+  assert.deepEqual(downloadType('exp.ipynb'), { type: 'application/x-ipynb+json', text: true });
+  assert.deepEqual(downloadType('artifacts/m.PNG'), { type: 'image/png', text: false });
+  assert.deepEqual(downloadType('artifacts/model'), { type: 'application/octet-stream', text: false });
+  assert.deepEqual(downloadType('artifacts/constructor'), { type: 'application/octet-stream', text: false });
+});
+
+test('collapsedParts: short outputs whole, long ones as head, tail and the hidden count', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `l${i}`).join('\n');
+  assert.equal(collapsedParts(lines(COLLAPSE_OVER_LINES)), null);
+  assert.equal(collapsedParts(`${lines(COLLAPSE_OVER_LINES)}\n`), null);
+  const p = collapsedParts(lines(3000))!;
+  assert.equal(p.total, 3000);
+  assert.ok(p.head.startsWith('l0\n'));
+  assert.ok(p.tail.endsWith('l2999\n'));
+  assert.equal(p.head.split('\n').length - 1 + p.tail.split('\n').length - 1 + p.hidden, 3000);
 });
 
 test('Host check: loopback names with the port only', () => {
@@ -102,7 +126,6 @@ test('htmlOutput picks one output of one cell', () => {
 });
 
 test('collapseCarriageReturns keeps what a terminal shows', async () => {
-  const { collapseCarriageReturns } = await import('../../src/dashboard/web/viewer.js');
   assert.equal(
     collapseCarriageReturns(' 10%|#  \r 50%|#####\r100%|##########\ndone\n'),
     '100%|##########\ndone\n',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { devVmRows, idTimestamp, mergeStatus, runningCount } from '../../src/core/status/merge.js';
-import type { LaunchRecord, OutputRecord } from '../../src/core/status/types.js';
+import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
+import type { OutputRecord } from '../../src/core/status/types.js';
 import type { CommitMetadata, LiveMachine } from '../../src/core/model.js';
 
 const NOW = new Date('2024-11-07T12:00:00Z');
@@ -34,7 +35,12 @@ const ORIG: Partial<CommitMetadata> = {
   notes: 'n',
   accelerator: null,
 };
-function machine(commitId: string, state: LiveMachine['state'], reason: string | null = null): LiveMachine {
+function machine(
+  commitId: string,
+  state: LiveMachine['state'],
+  reason: string | null = null,
+  metadata: Record<string, string> = {},
+): LiveMachine {
   return {
     kind: 'commit',
     name: `mymlops-${commitId.replace('_', '-')}`,
@@ -46,24 +52,23 @@ function machine(commitId: string, state: LiveMachine['state'], reason: string |
     createdAt: '2024-11-07T11:00:00Z',
     machineType: null,
     accelerator: null,
-    metadata: {},
+    metadata,
   };
 }
 function launch(commitId: string, launchedAt: string): LaunchRecord {
   return {
-    commitId,
-    launchedAt,
-    machineName: null,
+    commit: commitId,
+    created_at: launchedAt,
+    machine: 'mymlops-launched',
     backend: 'local',
-    notebook: 'l.ipynb',
+    zone: null,
+    notebook: 'nb/l.ipynb',
     notes: 'from launch',
-    repository: null,
-    branch: null,
+    repository: { url: '', branch: '' },
+    output_repository: { url: '', branch: '' },
+    source_commit: 'abc',
+    attempt: 1,
     accelerator: null,
-    artifacts: null,
-    queued: false,
-    group: null,
-    parameters: null,
   };
 }
 
@@ -178,6 +183,67 @@ const cases: {
     launches: [launch(ID, '2024-11-07T11:59:50Z')],
     machines: [],
     status: 'provisioning',
+  },
+  {
+    name: 'the newest attempt decides: attempt 3 running beats attempt 2 final cancelled',
+    records: [rec(ID, { ...ORIG, status: 'cancelled', attempt: 2 })],
+    machines: [machine(ID, 'running', null, { attempt: '3' })],
+    status: 'processing',
+    reason: null,
+  },
+  {
+    name: 'the newest attempt decides: attempt 2 provisioning beats attempt 1 (no attempt key) stopped push',
+    records: [rec(ID, { ...ORIG, status: 'failed' })],
+    machines: [machine(ID, 'provisioning', null, { attempt: '2' })],
+    status: 'processing',
+  },
+  {
+    name: "a final result of the machine's own attempt still wins",
+    records: [rec(ID, { ...ORIG, status: 'succeeded', attempt: 3 })],
+    machines: [machine(ID, 'stopping', null, { attempt: '3' })],
+    status: 'succeeded',
+  },
+  {
+    name: 'local job whose push failed (result.json published false) → failed (not published: why)',
+    machines: [
+      machine(ID, 'gone', 'finished', {
+        status: 'failed',
+        published: 'false',
+        publish_error: 'output repository x unreachable',
+      }),
+    ],
+    status: 'failed',
+    reason: /^not published: output repository x unreachable$/,
+  },
+  {
+    name: 'gce VM stopped with its kept result (metadata published false) → failed (not published)',
+    records: [rec(ID, { ...ORIG, status: 'processing', backend: 'local' })],
+    machines: [machine(ID, 'stopped', 'stopped', { published: 'false', publish_error: 'push rejected' })],
+    status: 'failed',
+    reason: /^not published: push rejected$/,
+  },
+  {
+    name: 'local job stopped by a shutdown (result status stopped) → stopped with its reason',
+    records: [rec(ID, { ...ORIG, status: 'processing', interrupted: 'stopped' })],
+    machines: [
+      machine(ID, 'stopped', 'stopped', { status: 'stopped', message: 'the machine was shut down: …' }),
+    ],
+    status: 'stopped',
+    reason: /^stopped$/,
+  },
+  {
+    name: 'preempted VM with its interrupted push → stopped (preempted)',
+    records: [rec(ID, { ...ORIG, status: 'processing', interrupted: 'preempted' })],
+    machines: [machine(ID, 'stopped', 'preempted')],
+    status: 'stopped',
+    reason: /^preempted$/,
+  },
+  {
+    name: 'interrupted push, machine gone since → stopped with the reason the job recorded',
+    records: [rec(ID, { ...ORIG, status: 'processing', interrupted: 'preempted' })],
+    machines: [],
+    status: 'stopped',
+    reason: /^preempted$/,
   },
   {
     name: 'final result wins over a machine still shutting down',
@@ -295,4 +361,20 @@ test('merge: a finished local job whose final push is not fetched yet takes the 
     now: NOW,
   });
   assert.equal(rows[0]!.status, 'failed');
+});
+
+test('merge: earlier attempts are history in the row, the newest attempt is the row', () => {
+  const attempts = [
+    { attempt: 1, status: 'stopped' as const, started_at: '2024-11-07T10:00:00Z', finished_at: null },
+  ];
+  const [row] = mergeStatus({
+    records: [rec(ID, { ...ORIG, status: 'processing', attempt: 2, attempts })],
+    machines: [machine(ID, 'running', null, { attempt: '3' })],
+    launches: [],
+    backend: 'local',
+    now: NOW,
+  });
+  assert.equal(row!.status, 'processing');
+  assert.equal(row!.attempt, 3);
+  assert.deepEqual(row!.attempts, attempts);
 });

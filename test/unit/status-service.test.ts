@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LiveMachine } from '../../src/core/model.js';
 import { StatusService, type StatusSources } from '../../src/core/status/service.js';
-import type { LaunchRecord, OutputRecord } from '../../src/core/status/types.js';
+import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
+import type { OutputRecord } from '../../src/core/status/types.js';
 
 const ID = '20250101_120000';
 

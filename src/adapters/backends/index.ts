@@ -1,10 +1,10 @@
-// Chooses the compute backend from config.backend. The gce backend registers itself here (issue 5).
+// Chooses the compute backend from config.backend: one case per implementation of ComputeBackend.
 import type { Config } from '../../config/types.js';
 import { mymlopsHome } from '../../util/paths.js';
 import type { BackendKind } from '../../core/model.js';
 import { GceBackend } from './gce/gce.js';
 import { LocalBackend } from './local/local.js';
-import type { ComputeBackend } from './types.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
 
 export function createBackend(
   config: Pick<Config, 'backend'> | { backend: BackendKind },

@@ -4,6 +4,21 @@
 import { randomUUID } from 'node:crypto';
 import { debug } from '../../util/log.js';
 import type { TokenSource } from './auth.js';
+import type {
+  AcceleratorType,
+  AggregatedPage,
+  ComputeInstancesAggregatedListRequest,
+  ComputeInstancesGetSerialPortOutputRequest,
+  ComputeZoneOperationsListRequest,
+  Instance,
+  InstanceResource,
+  MachineType,
+  Metadata,
+  Operation,
+  Query,
+  Returned,
+  SerialPortOutput,
+} from './api-types.js';
 import { type ApiErrorItem, classifyError, GceApiError, GceUnavailable, OperationError } from './errors.js';
 import { httpCall, type HttpResponse } from './http.js';
 import {
@@ -25,43 +40,9 @@ export function computeBase(env: NodeJS.ProcessEnv = process.env): string {
   return o.endsWith('/') ? o : `${o}/`;
 }
 
-export interface Operation {
-  name: string;
-  zone?: string;
-  operationType: string;
-  status: 'PENDING' | 'RUNNING' | 'DONE';
-  targetLink?: string;
-  statusMessage?: string;
-  insertTime?: string;
-  endTime?: string;
-  user?: string;
-  error?: { errors: ApiErrorItem[] };
-  httpErrorStatusCode?: number;
-}
+export type { InstanceResource, Operation } from './api-types.js';
 
-export interface InstanceResource {
-  id: string;
-  name: string;
-  zone: string;
-  status: string;
-  statusMessage?: string;
-  machineType: string;
-  creationTimestamp: string;
-  lastStartTimestamp?: string;
-  lastStopTimestamp?: string;
-  labels?: Record<string, string>;
-  metadata?: { fingerprint?: string; items?: { key: string; value: string }[] };
-  guestAccelerators?: { acceleratorType: string; acceleratorCount: number }[];
-  scheduling?: { provisioningModel?: string };
-  networkInterfaces?: { networkIP?: string; accessConfigs?: { natIP?: string }[] }[];
-}
-
-export interface Named {
-  name: string;
-  zone?: string;
-}
-
-type AggregatedList<T> = { items?: Record<string, Record<string, T[] | undefined>>; nextPageToken?: string };
+export type Named = Returned<AcceleratorType, 'name'>;
 
 /** The last path segment of a resource URL (`…/zones/us-east1-b` → `us-east1-b`). */
 export const lastSegment = (url: string | undefined): string => (url ?? '').split('/').pop() ?? '';
@@ -189,9 +170,13 @@ export class GceClient {
     const out: { zone: string; item: T }[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < 100; page++) {
-      const r = await this.request<AggregatedList<T>>('GET', `aggregated/${resource}`, {
-        query: { filter, returnPartialSuccess: 'true', maxResults: '500', pageToken },
-      });
+      const query: Query<ComputeInstancesAggregatedListRequest> = {
+        filter,
+        returnPartialSuccess: 'true',
+        maxResults: '500',
+        pageToken,
+      };
+      const r = await this.request<AggregatedPage<string, T>>('GET', `aggregated/${resource}`, { query });
       for (const [scope, v] of Object.entries(r.items ?? {})) {
         if (!scope.startsWith('zones/')) continue;
         for (const item of v[key] ?? []) out.push({ zone: scope.slice('zones/'.length), item });
@@ -204,7 +189,7 @@ export class GceClient {
 
   machineTypeZones(
     machineType: string,
-  ): Promise<{ zone: string; item: { name: string; guestCpus: number; memoryMb: number } }[]> {
+  ): Promise<{ zone: string; item: Returned<MachineType, 'name' | 'guestCpus' | 'memoryMb'> }[]> {
     return this.aggregated('machineTypes', 'machineTypes', `name = ${machineType}`);
   }
 
@@ -224,13 +209,13 @@ export class GceClient {
    * instances.insert. The requestId (one per launch attempt: the caller passes the same one when it
    * tries again) makes a repeated call after a lost answer the same call, not a second VM.
    */
-  async insertInstance(zone: string, body: unknown, requestId: string = randomUUID()): Promise<Operation> {
+  async insertInstance(zone: string, body: Instance, requestId: string = randomUUID()): Promise<Operation> {
     try {
       return await this.request<Operation>('POST', `zones/${zone}/instances`, { body, query: { requestId } });
     } catch (e) {
       if (!(e instanceof GceUnavailable)) throw e;
       throw e.during(
-        `the VM ${(body as { name?: string }).name ?? ''} in ${zone} may have been created: see \`mymlops status\` before committing again`,
+        `the VM ${body.name ?? ''} in ${zone} may have been created: see \`mymlops status\` before committing again`,
       );
     }
   }
@@ -243,8 +228,9 @@ export class GceClient {
       for (const [key, value] of Object.entries(values)) items.push({ key, value });
       try {
         // Safe to repeat: a repeat of a call that went through gets a 412 and merges again.
+        const body: Metadata = { fingerprint: inst.metadata?.fingerprint, items };
         const op = await this.request<Operation>('POST', `zones/${zone}/instances/${name}/setMetadata`, {
-          body: { fingerprint: inst.metadata?.fingerprint, items },
+          body,
           retry: true,
         });
         return await this.waitOperation(zone, op);
@@ -279,9 +265,8 @@ export class GceClient {
   }
 
   async operations(zone: string, filter: string): Promise<Operation[]> {
-    const r = await this.request<{ items?: Operation[] }>('GET', `zones/${zone}/operations`, {
-      query: { filter },
-    });
+    const query: Query<ComputeZoneOperationsListRequest> = { filter };
+    const r = await this.request<{ items?: Operation[] }>('GET', `zones/${zone}/operations`, { query });
     return r.items ?? [];
   }
 
@@ -294,11 +279,10 @@ export class GceClient {
     name: string,
     start: number,
   ): Promise<{ contents: string; start: number; next: number }> {
-    const r = await this.request<{ contents?: string; start?: string; next?: string }>(
-      'GET',
-      `zones/${zone}/instances/${name}/serialPort`,
-      { query: { port: '1', start: String(start) } },
-    );
+    const query: Query<ComputeInstancesGetSerialPortOutputRequest> = { port: '1', start: String(start) };
+    const r = await this.request<SerialPortOutput>('GET', `zones/${zone}/instances/${name}/serialPort`, {
+      query,
+    });
     return { contents: r.contents ?? '', start: Number(r.start ?? start), next: Number(r.next ?? start) };
   }
 }

@@ -1,6 +1,6 @@
 // Compute Engine failures as values, and the failover classifier (SkyPilot's table in
 // shared/gce-notes.md): what a failed insert blocks — the zone, its region, or everything.
-import { UserError } from '../../errors.js';
+import { EXIT, UserError } from '../../errors.js';
 
 /** One entry of `error.errors[]` (HTTP errors carry `reason`, operation errors carry `code`). */
 export interface ApiErrorItem {
@@ -26,9 +26,6 @@ export class GceApiError extends Error {
   }
 }
 
-/** EX_TEMPFAIL: the command may work when tried again. */
-export const UNAVAILABLE_EXIT = 75;
-
 /**
  * Compute Engine gave no usable answer even after the retries (5xx, 429, a refused or reset
  * connection, a timeout, a body that is not JSON). Not a bug and not the user's mistake, but said
@@ -41,7 +38,7 @@ export class GceUnavailable extends UserError {
     readonly url: string,
     fix = 'try again in a minute',
   ) {
-    super(`Compute Engine did not answer (${detail})`, fix, { exitCode: UNAVAILABLE_EXIT });
+    super(`Compute Engine did not answer (${detail})`, fix, { exitCode: EXIT.unavailable });
     this.name = 'GceUnavailable';
   }
   /** The same failure with the next step for the caller's situation. */

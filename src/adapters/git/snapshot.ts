@@ -1,24 +1,20 @@
 // Snapshots: a commit of exactly what is on the user's disk (tracked + untracked, non-ignored files)
 // with the notebook replaced by its cleared copy, built through a temporary index so the user's
-// index, branches and working tree are never touched, then pushed to a hidden ref.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// index, branches and working tree are never touched, then pushed to a hidden ref. Which paths are
+// left out is decided by src/core/snapshot/rules.ts; they are removed from the temporary index here.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../errors.js';
-import { git, type GitAuth, gitScript } from './git.js';
+import { snapshotError } from './errors.js';
+import { git, gitScript } from './git.js';
+
+export { gitErrorLine } from './errors.js';
+export { inspectSnapshot } from './inspect.js';
+export { deleteRef, pushRef } from './push.js';
 
 export async function repoRoot(dir: string): Promise<string | null> {
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: dir, allowFail: true });
   return r.code === 0 ? r.stdout.trim() : null;
-}
-
-/** Files a snapshot would hold (for --dry-run; writes nothing, not even objects). */
-export async function snapshotFiles(root: string): Promise<string[]> {
-  const r = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], {
-    cwd: root,
-  });
-  const files = r.stdout.split('\0').filter(Boolean);
-  return files.filter((f) => existsSync(join(root, f))).sort();
 }
 
 export interface Snapshot {
@@ -29,9 +25,11 @@ export interface Snapshot {
 
 // The whole snapshot runs as one shell script: from Node each git start costs ~10 ms (spawn and
 // pipes), from sh ~2 ms, and this is on the launch path. Arguments come in as $1..$4 (never
-// interpolated), the cleared notebook on stdin; stdout is "sha tree parent".
+// interpolated), the cleared notebook on stdin; stdout is "sha tree parent". $5 holds the pathspecs
+// for `git add` (":/" and one literal exclusion per left-out path, so those are never even hashed),
+// $6 the left-out paths, also dropped from the index when the user's index tracks them.
 const SNAPSHOT_SCRIPT = `set -eu
-root=$1 nb=$2 msg=$3 idx=$4
+root=$1 nb=$2 msg=$3 idx=$4 specs=$5 drop=$6
 cd "$root"
 user_index=$(git rev-parse --git-path index)
 # Starting from a copy of the user's index keeps git's stat cache: only changed files are hashed.
@@ -39,7 +37,8 @@ if [ -f "$user_index" ]; then cp "$user_index" "$idx"; fi
 blob=$(git hash-object -w --stdin --path="$nb")
 GIT_INDEX_FILE=$idx
 export GIT_INDEX_FILE
-git add -A -- ':/'
+git add -A --pathspec-from-file="$specs" --pathspec-file-nul
+if [ -s "$drop" ]; then git update-index -z --force-remove --stdin <"$drop"; fi
 git update-index --add --cacheinfo "100644,$blob,$nb"
 tree=$(git write-tree)
 # A repository without user.name/email still gets a snapshot, under a mymlops identity.
@@ -67,60 +66,23 @@ export async function createSnapshot(opts: {
   /** The cleared notebook's content, stored in place of the file on disk. */
   notebookContent: string;
   message: string;
+  /** Paths (files, nested repositories) the snapshot leaves out, tracked or not. */
+  exclude?: string[];
 }): Promise<Snapshot> {
   const tmp = mkdtempSync(join(tmpdir(), 'mymlops-snapshot-'));
   try {
-    const r = await gitScript(SNAPSHOT_SCRIPT, [opts.root, opts.notebook, opts.message, join(tmp, 'index')], {
-      input: opts.notebookContent,
+    const exclude = opts.exclude ?? [];
+    const specs = join(tmp, 'pathspecs');
+    const drop = join(tmp, 'drop');
+    writeFileSync(specs, [':/', ...exclude.map((p) => `:(top,literal,exclude)${p}`)].join('\0'));
+    writeFileSync(drop, exclude.map((p) => `${p}\0`).join(''));
+    const args = [opts.root, opts.notebook, opts.message, join(tmp, 'index'), specs, drop];
+    const r = await gitScript(SNAPSHOT_SCRIPT, args, { input: opts.notebookContent }).catch((e: unknown) => {
+      throw snapshotError(e, opts.root);
     });
     const [sha = '', tree = '', parent] = r.stdout.trim().split(' ');
     return { sha, tree, parent: parent || null };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-const GENERIC =
-  /Could not read from remote repository|Please make sure you have the correct|and the repository exists|^hint:|^To |^ ! \[/;
-
-/** The most telling line of git's stderr: the first fatal/error that is not git's generic advice. */
-export function gitErrorLine(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !GENERIC.test(l));
-  return lines.find((l) => /^(fatal|error|remote: error|remote:)/.test(l)) ?? lines.at(-1) ?? '';
-}
-
-/** Push `sha` to `ref` on `url` (never forced, user hooks skipped). */
-export async function pushRef(opts: {
-  root: string;
-  url: string;
-  sha: string;
-  ref: string;
-  auth: GitAuth;
-}): Promise<Result<void, string>> {
-  const r = await git(['push', '--no-verify', '--quiet', opts.url, `${opts.sha}:${opts.ref}`], {
-    cwd: opts.root,
-    auth: opts.auth,
-    allowFail: true,
-    timeoutMs: 120_000,
-  });
-  if (r.code === 0) return ok(undefined);
-  return err(gitErrorLine(r.stderr) || `git push exited ${r.code}`);
-}
-
-/** Best-effort removal of a pushed ref (a launch that failed after the push). */
-export async function deleteRef(opts: {
-  root: string;
-  url: string;
-  ref: string;
-  auth: GitAuth;
-}): Promise<void> {
-  await git(['push', '--no-verify', '--quiet', opts.url, `:${opts.ref}`], {
-    cwd: opts.root,
-    auth: opts.auth,
-    allowFail: true,
-    timeoutMs: 60_000,
-  });
 }

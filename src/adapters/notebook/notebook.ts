@@ -4,23 +4,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../../errors.js';
+import type { CellError, Progress } from '../../core/model.js';
+import type { Notebook, NotebookCell } from '../../core/ports/notebook.js';
 
-export interface NotebookCell {
-  cell_type: string;
-  source?: unknown;
-  metadata?: Record<string, unknown>;
-  outputs?: { output_type?: string; ename?: string; evalue?: string }[];
-  execution_count?: number | null;
-  [k: string]: unknown;
-}
-
-export interface Notebook {
-  cells: NotebookCell[];
-  metadata?: Record<string, unknown>;
-  nbformat: number;
-  nbformat_minor?: number;
-  [k: string]: unknown;
-}
+export type { Notebook, NotebookCell };
 
 /** Parse and check the shape of a notebook; `display` is how errors name the file. */
 export function parseNotebook(text: string, display: string): Notebook {

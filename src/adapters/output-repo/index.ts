@@ -5,7 +5,7 @@
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCommitId } from '../../core/status/merge.js';
+import { isCommitId } from '../../core/commit/ids.js';
 import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
 import type { OutputRecord } from '../../core/status/types.js';
@@ -153,10 +153,17 @@ export class OutputRepoIndex {
   /** A file of a commit folder at the indexed head (for the viewer); null when absent. */
   async readFile(id: string, name: string): Promise<Buffer | null> {
     const head = this.load().head;
-    if (!head || !isCommitId(id) || name.includes('..') || name.startsWith('/')) return null;
+    if (!head || !isCommitId(id) || name.includes('..') || name.startsWith('/') || name.includes('\0'))
+      return null;
     const batch = new CatFileBatch(this.mirror.gitDir);
     try {
-      const o = await batch.read(`${head}:${id}/${name}`);
+      const slash = name.lastIndexOf('/');
+      const parent = await batch.read(`${head}:${id}${slash < 0 ? '' : `/${name.slice(0, slash)}`}`);
+      if (parent?.type !== 'tree') return null;
+      const entry = parseTree(parent.data, head.length / 2).find((e) => e.name === name.slice(slash + 1));
+      // Regular files only: a symlink's blob is its target's path, a gitlink another repository.
+      if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
+      const o = await batch.read(entry.id);
       return o?.type === 'blob' ? o.data : null;
     } finally {
       batch.close();

@@ -3,9 +3,10 @@
 // many tabs or processes ask: a stamp file's mtime is the shared throttle, an in-flight fetch is shared
 // within the process.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../git/git.js';
+import { mkdirPrivate } from '../../util/private-fs.js';
 
 export interface OutputRepoSpec {
   url: string;
@@ -42,7 +43,7 @@ export class Mirror {
 
   async ensure(): Promise<void> {
     if (existsSync(join(this.gitDir, 'HEAD'))) return;
-    mkdirSync(this.cacheDir, { recursive: true });
+    mkdirPrivate(this.cacheDir);
     await git(['init', '--quiet', '--bare', this.gitDir]);
     writeFileSync(join(this.cacheDir, 'source'), `${this.spec.url}\n${this.spec.branch}\n`);
   }

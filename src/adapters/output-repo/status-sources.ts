@@ -1,13 +1,10 @@
 // Wires the status model to the real world from the config: the output repository index, the
 // configured backend's machines and the launch records under <home>/jobs.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import { isCommitId } from '../../core/status/merge.js';
-import { launchFromJson, type StatusSources } from '../../core/status/service.js';
-import type { LaunchRecord } from '../../core/status/types.js';
-import { createBackend } from '../backends/index.js';
+import type { StatusSources } from '../../core/status/service.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
+import { listLaunches } from '../store/jobs.js';
 import { OutputRepoIndex } from './index.js';
 
 /** The dashboard and `status` fetch the output repository at most this often. */
@@ -23,34 +20,19 @@ export function outputRepoIndex(config: Config, home: string): OutputRepoIndex {
   return new OutputRepoIndex(home, { url: out.url, branch: out.branch, deployKey: out.deploy_key });
 }
 
-export function readLaunchRecords(home: string): LaunchRecord[] {
-  let ids: string[];
-  try {
-    ids = readdirSync(join(home, 'jobs')).filter(isCommitId);
-  } catch {
-    return [];
-  }
-  const out: LaunchRecord[] = [];
-  for (const id of ids) {
-    try {
-      const rec = launchFromJson(JSON.parse(readFileSync(join(home, 'jobs', id, 'launch.json'), 'utf8')));
-      if (rec) out.push(rec);
-    } catch {
-      // Reserved id without a launch yet, or a half-written record: not a launch.
-    }
-  }
-  return out;
-}
-
 export interface SourceOptions {
   /** `status` (one shot) fails when the output repository was never fetched; the dashboard warns. */
   failWhenUnreachable: boolean;
   index?: OutputRepoIndex;
 }
 
-export function statusSources(config: Config, home: string, opts: SourceOptions): StatusSources {
+export function statusSources(
+  config: Config,
+  home: string,
+  backend: ComputeBackend,
+  opts: SourceOptions,
+): StatusSources {
   const index = opts.index ?? outputRepoIndex(config, home);
-  const backend = createBackend(config, home);
   return {
     backend: config.backend,
     async refreshRepo(force) {
@@ -71,6 +53,6 @@ export function statusSources(config: Config, home: string, opts: SourceOptions)
       return { records: snap.records, warning };
     },
     listMachines: () => backend.list(),
-    listLaunches: async () => readLaunchRecords(home),
+    listLaunches: async () => listLaunches(home),
   };
 }

@@ -2,7 +2,7 @@
 // clone under <home>/dev/NAME/repo, or /root/repo/PATH on a GCE dev VM over `gcloud compute ssh`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ComputeBackend } from '../backends/types.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
 import { devDir } from '../backends/local/devvm.js';
 import { GCE_REPO_DIR } from '../../core/devvm/plan.js';
 import { shQuote } from '../../core/devvm/watchdog.js';

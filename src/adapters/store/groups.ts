@@ -4,29 +4,11 @@
 // scheduler and `cancel GROUP` never lose each other's writes.
 import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LaunchPlan } from '../backends/types.js';
+import type { GroupFile, GroupRun, RunState } from '../../core/sweep/group.js';
 import { mymlopsHome } from '../../util/paths.js';
-import { type LaunchRecord, writeJson } from './jobs.js';
+import { writeJson } from './jobs.js';
 
-export type RunState = 'queued' | 'launching' | 'launched' | 'dropped' | 'failed';
-
-export interface GroupRun {
-  commit: string;
-  state: RunState;
-  plan: LaunchPlan;
-  record: LaunchRecord;
-  error?: string;
-}
-
-export interface GroupFile {
-  group: string;
-  /** The mymlops.yml the sweep was committed with: the scheduler loads the same config. */
-  config_file: string;
-  max_parallel: number;
-  cancelled: boolean;
-  created_at: string;
-  runs: GroupRun[];
-}
+export type { GroupFile, GroupRun, RunState };
 
 export function groupsDir(home: string = mymlopsHome()): string {
   return join(home, 'groups');

@@ -3,32 +3,12 @@
 // Ids are reserved atomically with mkdir, so concurrent CLIs never share one.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMIT_ID_RE, commitIdCandidates } from '../../core/commit/ids.js';
-import type { BackendKind } from '../../core/model.js';
-import type { RunParameters } from '../../core/sweep/expand.js';
+import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
+import { type LaunchRecord, parseLaunchRecord } from '../../core/ports/launch-record.js';
 import { mymlopsHome } from '../../util/paths.js';
+import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 
-export interface LaunchRecord {
-  commit: string;
-  backend: BackendKind;
-  machine: string;
-  zone: string | null;
-  /** Notebook path inside the repository. */
-  notebook: string;
-  notes: string | null;
-  repository: { url: string; branch: string };
-  output_repository: { url: string; branch: string };
-  source_commit: string;
-  attempt: number;
-  created_at: string;
-  artifacts?: boolean;
-  keep_machine?: boolean;
-  /** So a retry injects the same values. */
-  parameters?: RunParameters | null;
-  group?: string | null;
-  /** A sweep run its scheduler has not launched yet (no machine). */
-  queued?: boolean;
-}
+export type { LaunchRecord };
 
 export function jobsRoot(home: string = mymlopsHome()): string {
   return join(home, 'jobs');
@@ -40,10 +20,10 @@ export function jobDir(commitId: string, home: string = mymlopsHome()): string {
 
 /** Reserve the first free id at or after `now` by creating its job folder; returns the id. */
 export function reserveCommitId(now: Date, home: string = mymlopsHome()): string {
-  mkdirSync(jobsRoot(home), { recursive: true });
+  mkdirPrivate(jobsRoot(home));
   for (const id of commitIdCandidates(now)) {
     try {
-      mkdirSync(jobDir(id, home));
+      mkdirSync(jobDir(id, home), { mode: PRIVATE_DIR });
       return id;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -54,14 +34,14 @@ export function reserveCommitId(now: Date, home: string = mymlopsHome()): string
 
 /** Give a reserved id back (a commit that failed before launching leaves nothing behind). */
 export function releaseCommitId(commitId: string, home: string = mymlopsHome()): void {
-  if (!COMMIT_ID_RE.test(commitId)) return;
+  if (!isCommitId(commitId)) return;
   rmSync(jobDir(commitId, home), { recursive: true, force: true });
 }
 
 /** Write a file atomically (temp + rename) so readers never see half a record. */
 export function writeJson(path: string, value: unknown, mode?: number): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, mode === undefined ? {} : { mode });
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: mode ?? PRIVATE_FILE });
   renameSync(tmp, path);
 }
 
@@ -74,13 +54,13 @@ export function readJson<T>(path: string): T | null {
 }
 
 export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): void {
-  mkdirSync(jobDir(rec.commit, home), { recursive: true });
+  mkdirPrivate(jobDir(rec.commit, home));
   writeJson(join(jobDir(rec.commit, home), 'launch.json'), rec);
 }
 
 export function readLaunch(commitId: string, home: string = mymlopsHome()): LaunchRecord | null {
-  if (!COMMIT_ID_RE.test(commitId)) return null;
-  return readJson<LaunchRecord>(join(jobDir(commitId, home), 'launch.json'));
+  if (!isCommitId(commitId)) return null;
+  return parseLaunchRecord(readJson<unknown>(join(jobDir(commitId, home), 'launch.json')));
 }
 
 /**
@@ -89,12 +69,12 @@ export function readLaunch(commitId: string, home: string = mymlopsHome()): Laun
  * one gets `true` per preempted machine. The claim files also count the automatic retries made.
  */
 export function claimRetry(commitId: string, machine: string, home: string = mymlopsHome()): boolean {
-  if (!COMMIT_ID_RE.test(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
+  if (!isCommitId(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
   try {
     writeFileSync(
       join(jobDir(commitId, home), `retried-${machine}.json`),
       `${JSON.stringify({ machine, at: new Date().toISOString(), pid: process.pid })}\n`,
-      { flag: 'wx' },
+      { flag: 'wx', mode: PRIVATE_FILE },
     );
     return true;
   } catch (e) {
@@ -106,7 +86,7 @@ export function claimRetry(commitId: string, machine: string, home: string = mym
 
 /** Machines of a commit whose preemption was already relaunched automatically. */
 export function retryClaims(commitId: string, home: string = mymlopsHome()): string[] {
-  if (!COMMIT_ID_RE.test(commitId)) return [];
+  if (!isCommitId(commitId)) return [];
   try {
     return readdirSync(jobDir(commitId, home))
       .map((f) => /^retried-([a-z0-9-]+)\.json$/.exec(f)?.[1])
@@ -120,7 +100,7 @@ export function retryClaims(commitId: string, home: string = mymlopsHome()): str
 export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   let ids: string[] = [];
   try {
-    ids = readdirSync(jobsRoot(home)).filter((d) => COMMIT_ID_RE.test(d));
+    ids = readdirSync(jobsRoot(home)).filter(isCommitId);
   } catch {
     return [];
   }
@@ -144,12 +124,17 @@ export function findLaunch(idOrMachine: string, home: string = mymlopsHome()): L
  * (see src/core/job/script.ts). Only present where the job dir is on this machine (local backend).
  */
 export interface JobResult {
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'stopped';
   exit_code: number | null;
   message: string | null;
   error: { cell: number | null; ename: string; evalue: string } | null;
   published: boolean;
   finished_at: string;
+  /** status stopped: why the machine went down (preempted | stopped). */
+  reason?: string;
+  /** published false: why the push failed, and the status the kept metadata.json holds. */
+  publish_error?: string;
+  final_status?: string;
 }
 
 export function readResult(commitId: string, home: string = mymlopsHome()): JobResult | null {

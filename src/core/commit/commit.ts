@@ -2,15 +2,19 @@
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
-import type { GitAuth } from '../../adapters/git/git.js';
-import type { Notebook } from '../../adapters/notebook/notebook.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { CommitPlan, ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { GitAuth } from '../ports/git.js';
+import type { Notebook } from '../ports/notebook.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
 import { canInject, kernelLanguage } from '../params/python.js';
+import { neverInSnapshot } from '../snapshot/never.js';
+import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
+import { stripUrlCredentials } from '../snapshot/url.js';
 import type { RunParameters } from '../sweep/expand.js';
+import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit } from './plan.js';
 
@@ -23,12 +27,13 @@ export interface CommitDeps {
   /** Throws a UserError when a key file is missing or unreadable. */
   checkKey(path: string, what: string): void;
   repoRoot(dir: string): Promise<string | null>;
-  snapshotFiles(root: string): Promise<string[]>;
+  inspectSnapshot(root: string): Promise<SnapshotInspection>;
   createSnapshot(o: {
     root: string;
     notebook: string;
     notebookContent: string;
     message: string;
+    exclude: string[];
   }): Promise<{ sha: string }>;
   pushRef(o: {
     root: string;
@@ -42,7 +47,9 @@ export interface CommitDeps {
   releaseCommitId(id: string): void;
   recordLaunch(rec: LaunchRecord): void;
   backend: () => ComputeBackend;
-  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone (issue 6). */
+  /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
+  warn?(line: string): void;
+  /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone. */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
 
@@ -64,6 +71,7 @@ interface Prepared {
   request: CommitRequest;
   cleared: string;
   auth: GitAuth;
+  snapshot: SnapshotPlan;
 }
 
 async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Prepared> {
@@ -73,7 +81,7 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       'add commit: {command, repository, output_repository}',
     );
   const abs = resolve(deps.cwd, o.path);
-  // --instance (issue 6): the notebook comes from the dev machine's clone, so it need not exist here.
+  // --instance: the notebook comes from the dev machine's clone, so it need not exist here.
   let nb = o.instance ? null : deps.readNotebook(abs, o.path);
   const root = await deps.repoRoot(deps.cwd);
   if (!root)
@@ -107,7 +115,14 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
   ] as const) {
     if (r.deploy_key) deps.checkKey(r.deploy_key, what);
   }
+  const snapshot = planSnapshot({
+    inspection: await deps.inspectSnapshot(realRoot),
+    rules: config.commit.snapshot,
+    always: neverInSnapshot(config, realRoot, deps.realpath),
+    remoteUrl: stripUrlCredentials(config.commit.repository.url),
+  });
   return {
+    snapshot,
     config: config as Prepared['config'],
     root: realRoot,
     request: {
@@ -128,6 +143,8 @@ export interface DryRun {
   ref: string;
   root: string;
   files: string[];
+  /** Untracked files the snapshot adds (biggest first), what it leaves out, how it differs from disk. */
+  snapshot: SnapshotPlan;
   plan: LaunchPlan;
   metadata: MetadataBase;
   /** The backend's machine request (gce: the instances.insert body), when it can describe one. */
@@ -145,7 +162,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     sourceCommit: '<snapshot sha>',
     sshOptions: o.sshOptions,
   };
-  const files = await deps.snapshotFiles(p.root);
+  const files = [...p.snapshot.files];
   if (!files.includes(p.request.notebook)) files.push(p.request.notebook);
   const plan = planCommit(input);
   return {
@@ -153,6 +170,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     ref: snapshotRef(commitId),
     root: p.root,
     files: files.sort(),
+    snapshot: p.snapshot,
     plan,
     metadata: metadataBase(input),
     request: backend.describeLaunch?.(plan) ?? null,
@@ -163,15 +181,62 @@ export interface Started {
   commitId: string;
   sourceCommit: string;
   ref: string;
-  plan: LaunchPlan;
+  plan: CommitPlan;
   machine: LiveMachine;
   backend: ComputeBackend;
 }
 
 export async function startCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Started> {
   const p = await prepare(config, o, deps);
+  if (p.snapshot.refusal) throw new UserError(p.snapshot.refusal.what, p.snapshot.refusal.fix);
+  for (const line of [excludedLine(p.snapshot.excluded), ...p.snapshot.warnings]) if (line) deps.warn?.(line);
   const backend = deps.backend();
   const commitId = deps.reserveCommitId(deps.now());
+  const ref = snapshotRef(commitId);
+  const { snap, plan, machine } = await launchOrRollBack(p, o, deps, backend, commitId);
+  // The job runs from here on: a failure no longer undoes anything (the local job's own folder is
+  // the reserved one, and the machine needs the pushed ref); it is reported and the job kept.
+  try {
+    deps.recordLaunch({
+      commit: commitId,
+      backend: backend.kind,
+      machine: plan.machineName,
+      zone: machine.zone,
+      notebook: p.request.notebook,
+      notes: o.notes,
+      repository: {
+        url: stripUrlCredentials(p.config.commit.repository.url),
+        branch: p.config.commit.repository.branch,
+      },
+      output_repository: {
+        url: stripUrlCredentials(p.config.commit.output_repository.url),
+        branch: p.config.commit.output_repository.branch,
+      },
+      source_commit: snap.sha,
+      attempt: 1,
+      created_at: deps.now().toISOString(),
+      artifacts: o.artifacts,
+      keep_machine: o.keepMachine,
+      parameters: o.parameters ?? null,
+      group: o.group ?? null,
+    });
+  } catch (e) {
+    throw new UserError(
+      `commit ${commitId} is running on ${machine.name}, but its launch record could not be written (${(e as Error).message})`,
+      'the job still publishes its result to the output repository; make MYMLOPS_HOME writable so that logs, cancel and retry can find later commits',
+    );
+  }
+  return { commitId, sourceCommit: snap.sha, ref, plan, machine, backend };
+}
+
+/** Snapshot → push → plan → launch; any failure on the way removes the pushed ref and the job folder. */
+async function launchOrRollBack(
+  p: Prepared,
+  o: CommitOptions,
+  deps: CommitDeps,
+  backend: ComputeBackend,
+  commitId: string,
+): Promise<{ snap: { sha: string }; plan: CommitPlan; machine: LiveMachine }> {
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;
@@ -183,12 +248,13 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       notebook: p.request.notebook,
       notebookContent: p.cleared,
       message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
+      exclude: p.snapshot.excluded.map((e) => e.path),
     });
     const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
     if (!push.ok)
       throw new UserError(
-        `could not push the snapshot to ${url}: ${push.error}`,
-        'check commit.repository (url, deploy_key) and that you may push to it',
+        `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error}`,
+        'check commit.repository.url, and that your own git credentials (ssh agent or key, credential helper) or its deploy_key may push to it',
       );
     pushed = true;
     const plan = planCommit({
@@ -199,32 +265,8 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       sshOptions: o.sshOptions,
     });
     const launched = await backend.launch(plan);
-    if (!launched.ok)
-      throw new UserError(
-        `could not start the job: ${launched.error.message}`,
-        'see the message above; nothing was run',
-      );
-    deps.recordLaunch({
-      commit: commitId,
-      backend: backend.kind,
-      machine: plan.machineName,
-      zone: launched.value.machine.zone,
-      notebook: p.request.notebook,
-      notes: o.notes,
-      repository: { url, branch: p.config.commit.repository.branch },
-      output_repository: {
-        url: p.config.commit.output_repository.url,
-        branch: p.config.commit.output_repository.branch,
-      },
-      source_commit: snap.sha,
-      attempt: 1,
-      created_at: deps.now().toISOString(),
-      artifacts: o.artifacts,
-      keep_machine: o.keepMachine,
-      parameters: o.parameters ?? null,
-      group: o.group ?? null,
-    });
-    return { commitId, sourceCommit: snap.sha, ref, plan, machine: launched.value.machine, backend };
+    if (!launched.ok) throw launchFailureError({ kind: 'commit' }, launched.error);
+    return { snap, plan, machine: launched.value.machine };
   } catch (e) {
     if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
     deps.releaseCommitId(commitId);

@@ -1,6 +1,6 @@
 // Following a job's log until it ends, through the backend interface (local file or serial port).
 // The job script's last lines say how it ended (see src/core/job/script.ts).
-import type { ComputeBackend } from '../../adapters/backends/types.js';
+import type { ComputeBackend } from '../ports/backend.js';
 import { FINISHED_PREFIX, RESULT_PREFIX } from '../job/script.js';
 import type { CellError, CommitStatus } from '../model.js';
 

@@ -1,8 +1,10 @@
 // Commit ids and machine names, as the original: UTC `YYYYmmdd_HHMMSS` and `mymlops-YYYYmmdd-HHMMSS`.
 // Two commits in the same second are told apart by bumping the later one by a second (the store
-// reserves ids atomically), so every id keeps the original's format.
+// reserves ids atomically), so every id made here keeps the original's format. Ids read back (job
+// folders, output repository folders) may also carry a `_N` suffix, as earlier versions bumped them:
+// they are ids of the same instant.
 
-export const COMMIT_ID_RE = /^\d{8}_\d{6}$/;
+const ID = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_\d+)?$/;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -15,12 +17,15 @@ export function commitIdAt(date: Date): string {
 
 /** The instant an id stands for (UTC), or null for something that is not an id. */
 export function commitIdDate(id: string): Date | null {
-  const m = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/.exec(id);
+  const m = ID.exec(id);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const t = Date.UTC(y, mo - 1, d, h, mi, s);
-  const date = new Date(t);
-  return commitIdAt(date) === id ? date : null;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return id.startsWith(commitIdAt(date)) ? date : null;
+}
+
+export function isCommitId(id: string): boolean {
+  return commitIdDate(id) !== null;
 }
 
 /** Candidate ids starting at `date`, one second apart. */
@@ -29,8 +34,10 @@ export function* commitIdCandidates(date: Date, max = 3600): Generator<string> {
   for (let i = 0; i < max; i++) yield commitIdAt(new Date(base + i * 1000));
 }
 
-export function machineNameFor(commitId: string): string {
-  return `mymlops-${commitId.replace('_', '-')}`;
+/** Machine name of attempt n of a commit (attempt 1 keeps the original's name). */
+export function machineNameFor(commitId: string, attempt = 1): string {
+  const name = `mymlops-${commitId.replaceAll('_', '-')}`;
+  return attempt <= 1 ? name : `${name}-a${attempt}`;
 }
 
 /** The hidden ref the snapshot is pushed to. */

@@ -1,12 +1,14 @@
 // Pure planning of a commit: from the config, the request and the snapshot to the LaunchPlan every
 // backend runs (job script + job.json) and the metadata.json base. No I/O here.
 import { posix } from 'node:path';
-import type { LaunchPlan } from '../../adapters/backends/types.js';
 import type { Config } from '../../config/types.js';
-import { jobScript, type JobConfig } from '../job/script.js';
-import type { CommitMetadata } from '../model.js';
+import { jobScript } from '../job/script.js';
+import type { CommitPlan } from '../ports/backend.js';
+import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { machineNameFor, snapshotRef } from './ids.js';
+
+export type { MetadataBase };
 
 export interface CommitRequest {
   /** Notebook path inside the repository, POSIX separators. */
@@ -26,30 +28,13 @@ export interface PlanInput {
   commitId: string;
   /** The snapshot commit's SHA (dry runs pass a placeholder). */
   sourceCommit: string;
+  /** 1 for the commit, n + 1 for a relaunch (machine `<name>-a<n>`, metadata attempt). */
   attempt?: number;
+  /** Zones to try last: a relaunch avoids the zone the previous attempt was preempted in. */
+  avoidZones?: string[];
   /** Extra ssh arguments for git on the machine (MYMLOPS_SSH_OPTIONS). */
   sshOptions?: string[];
 }
-
-export type MetadataBase = Pick<
-  CommitMetadata,
-  | 'commit'
-  | 'notebook'
-  | 'repository'
-  | 'branch'
-  | 'artifacts'
-  | 'notes'
-  | 'accelerator'
-  | 'source_commit'
-  | 'notebook_path'
-  | 'backend'
-  | 'instance'
-  | 'zone'
-  | 'machine_type'
-  | 'attempt'
-  | 'parameters'
-  | 'group'
->;
 
 function commitSection(config: Config) {
   const c = config.commit;
@@ -59,7 +44,7 @@ function commitSection(config: Config) {
 
 export function metadataBase(input: PlanInput): MetadataBase {
   const c = commitSection(input.config);
-  const name = machineNameFor(input.commitId);
+  const name = machineNameFor(input.commitId, input.attempt);
   return {
     commit: input.commitId,
     notebook: posix.basename(input.request.notebook),
@@ -81,11 +66,12 @@ export function metadataBase(input: PlanInput): MetadataBase {
   };
 }
 
-export function planCommit(input: PlanInput): LaunchPlan {
+export function planCommit(input: PlanInput): CommitPlan {
   const c = commitSection(input.config);
-  const machineName = machineNameFor(input.commitId);
+  const attempt = input.attempt ?? 1;
+  const machineName = machineNameFor(input.commitId, attempt);
   const base = metadataBase(input);
-  const jobConfig: JobConfig = {
+  const jobConfig: CommitJobJson = {
     version: 1,
     commit_id: input.commitId,
     command: c.command,
@@ -127,18 +113,20 @@ export function planCommit(input: PlanInput): LaunchPlan {
     accelerator: base.accelerator ?? '',
     source_commit: input.sourceCommit,
     notebook_path: input.request.notebook,
+    ...(attempt > 1 ? { attempt: String(attempt) } : {}),
   };
   return {
     kind: 'commit',
     commitId: input.commitId,
     machineName,
     jobScript: jobScript(),
-    jobConfig: jobConfig as unknown as Record<string, unknown>,
+    jobConfig,
     keys: { repository: c.repository.deploy_key, output: c.output_repository.deploy_key },
     instance: c.instance,
     labels: { mymlops: 'commit' },
     metadata,
     maxDurationSeconds: c.max_duration > 0 ? c.max_duration : null,
     keepMachine: input.request.keepMachine,
+    avoidZones: input.avoidZones ?? [],
   };
 }

@@ -1,10 +1,11 @@
 // Pure planning of a dev machine (`mymlops start`): name, job.json, labels, LaunchPlan.
-import type { LaunchPlan } from '../../adapters/backends/types.js';
+import type { StartPlan } from '../ports/backend.js';
+import type { StartJobJson } from '../ports/job-json.js';
 import type { Config, StartConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { commitIdAt } from '../commit/ids.js';
 import type { BackendKind } from '../model.js';
-import { type StartJobConfig, startJobScript } from './script.js';
+import { startJobScript } from './script.js';
 import { watchdogEnv } from './watchdog.js';
 
 /** Where GCE dev VMs keep the clone, as the original (the ssh command cds there). */
@@ -47,11 +48,11 @@ export interface StartPlanInput {
   sshOptions?: string[];
 }
 
-export function planStart(input: StartPlanInput): LaunchPlan {
+export function planStart(input: StartPlanInput): StartPlan {
   const s = startSection(input.config);
   const backend: BackendKind = input.config.backend;
   const idle = s.idle_shutdown;
-  const jobConfig: StartJobConfig = {
+  const jobConfig: StartJobJson = {
     version: 1,
     kind: 'start',
     name: input.name,
@@ -74,12 +75,13 @@ export function planStart(input: StartPlanInput): LaunchPlan {
     commitId: null,
     machineName: input.name,
     jobScript: startJobScript(),
-    jobConfig: jobConfig as unknown as Record<string, unknown>,
+    jobConfig,
     keys: { repository: s.repository.deploy_key },
     instance: s.instance,
     labels: { mymlops: 'start' },
     metadata: { repository: s.repository.url, branch: s.repository.branch },
     maxDurationSeconds: null,
     keepMachine: true,
+    avoidZones: [],
   };
 }

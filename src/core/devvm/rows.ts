@@ -1,4 +1,4 @@
-// Fills the dev-VM rows of the status snapshot (src/core/status) with what issue 6 knows: port links
+// Fills the dev-VM rows of the status snapshot (src/core/status) with what the dev machines know: port links
 // (tunnel local ports on GCE, the ports themselves locally), tunnel state, ssh / log commands and
 // the watchdog's countdown. Pure: the tunnel states come in as a snapshot.
 import type { Config } from '../../config/types.js';

@@ -1,9 +1,9 @@
 // The dev-machine script: one bash program, the same text on every backend (assets/devvm/start.sh
-// with the watchdog embedded). Pure: values travel in job.json (StartJobConfig).
+// with the watchdog embedded). Pure: values travel in job.json (StartJobJson, src/core/ports/job-json.ts).
 //
 // CONTRACT (backends rely on this)
 //   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh      at EVERY boot (GCE: from the startup script)
-//   Input: $MYMLOPS_JOB_DIR/job.json  StartJobConfig;  $MYMLOPS_JOB_DIR/keys/repository (optional)
+//   Input: $MYMLOPS_JOB_DIR/job.json  StartJobJson;  $MYMLOPS_JOB_DIR/keys/repository (optional)
 //          $MYMLOPS_VM_ROOT (simulator only): prefix of repo_dir
 //   Does:  clones the repository once (flag <repo>/.git/mymlops-cloned; a reboot does not clone
 //          again), runs `command` in it in its own process group (pid in command.pid), runs the idle
@@ -13,19 +13,6 @@
 import { packagePath } from '../../util/package-root.js';
 import { readFileSync } from 'node:fs';
 import { watchdogScript } from './watchdog.js';
-
-export interface StartJobConfig {
-  version: 1;
-  kind: 'start';
-  name: string;
-  command: string;
-  repository: { url: string; branch: string };
-  /** Absolute clone path on the machine (GCE: /root/repo); null = $MYMLOPS_JOB_DIR/repo. */
-  repo_dir: string | null;
-  ssh_options: string[];
-  /** Watchdog env (watchdogEnv); null = no watchdog. */
-  watchdog: Record<string, string> | null;
-}
 
 const START_ASSET = packagePath('assets', 'devvm', 'start.sh');
 

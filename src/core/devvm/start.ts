@@ -1,5 +1,6 @@
 // The `mymlops start` use case: plan, refuse a name that is taken, launch through the backend.
-import type { ComputeBackend, LaunchFailure, LaunchPlan } from '../../adapters/backends/types.js';
+import { launchFailureError } from '../launch-failure.js';
+import type { ComputeBackend, StartPlan } from '../ports/backend.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
@@ -20,34 +21,8 @@ export interface StartOptions {
 }
 
 export interface StartOutcome {
-  plan: LaunchPlan;
+  plan: StartPlan;
   machine: LiveMachine | null;
-}
-
-export function failureToUserError(name: string, f: LaunchFailure): UserError {
-  const tried = f.zonesTried.length ? ` (tried ${f.zonesTried.map((z) => z.zone).join(', ')})` : '';
-  switch (f.code) {
-    case 'no_capacity':
-      return new UserError(
-        `no zone had capacity for dev VM ${name}${tried}`,
-        'try again later, or widen start.instance.zone_regex',
-      );
-    case 'quota':
-      return new UserError(
-        `quota exceeded for dev VM ${name}${tried}: ${f.message}`,
-        'ask for more quota, or pick another machine_type/accelerator',
-      );
-    case 'permission':
-      return new UserError(
-        `not allowed to create dev VM ${name}: ${f.message}`,
-        'check the account and project (gcloud auth list)',
-      );
-    default:
-      return new UserError(
-        `could not start dev machine ${name}: ${f.message}`,
-        'fix the cause above and run mymlops start again',
-      );
-  }
 }
 
 export async function startDevMachine(
@@ -70,10 +45,6 @@ export async function startDevMachine(
         : 'pick another --name',
     );
   const r = await backend.launch(plan);
-  if (!r.ok) {
-    if (r.error.code === 'config' && /already exists/.test(r.error.message))
-      throw new UserError(r.error.message, 'pick another --name');
-    throw failureToUserError(name, r.error);
-  }
+  if (!r.ok) throw launchFailureError({ kind: 'start', name }, r.error);
   return { plan, machine: r.value.machine };
 }

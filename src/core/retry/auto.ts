@@ -3,8 +3,8 @@
 // (PreemptionWatcher). Each preempted machine is relaunched at most once and a commit at most N
 // times in all: the right to relaunch is claimed atomically in the commit's job folder
 // (deps.claimRetry), so a follower and several dashboards never relaunch the same preemption twice.
-import type { ComputeBackend } from '../../adapters/backends/types.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { ComputeBackend } from '../ports/backend.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { followLog, type JobOutcome } from '../commit/follow.js';
 import type { CommitRow } from '../status/types.js';

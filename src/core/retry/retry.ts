@@ -2,12 +2,12 @@
 // n+1 under a new machine name, trying other zones before the one it was preempted in. The old
 // (stopped) machine is deleted once the new one runs. Also used by the commit follower to retry
 // automatically after a preemption (commit.retry.preempted).
-import type { ComputeBackend, LaunchPlan } from '../../adapters/backends/types.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { CommitPlan, ComputeBackend } from '../ports/backend.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import { machineNameFor } from '../commit/ids.js';
 import { planCommit } from '../commit/plan.js';
+import { launchFailureError } from '../launch-failure.js';
 import type { LiveMachine } from '../model.js';
 
 export interface RetryDeps {
@@ -28,14 +28,9 @@ export interface AutoRetryDeps extends RetryDeps {
 export interface Retried {
   commitId: string;
   attempt: number;
-  plan: LaunchPlan;
+  plan: CommitPlan;
   machine: LiveMachine;
   previous: LaunchRecord;
-}
-
-/** Machine name of attempt n (attempt 1 keeps the original's name). */
-export function machineNameForAttempt(commitId: string, attempt: number): string {
-  return attempt <= 1 ? machineNameFor(commitId) : `${machineNameFor(commitId)}-a${attempt}`;
 }
 
 export async function retryCommit(
@@ -86,17 +81,11 @@ export async function retryCommit(
     commitId: rec.commit,
     sourceCommit: rec.source_commit,
     attempt,
+    avoidZones: rec.zone ? [rec.zone] : [],
     sshOptions: opts.sshOptions ?? [],
   });
-  plan.machineName = machineNameForAttempt(rec.commit, attempt);
-  plan.metadata = { ...plan.metadata, attempt: String(attempt) };
-  if (rec.zone) plan.avoidZones = [rec.zone];
   const launched = await backend.launch(plan);
-  if (!launched.ok)
-    throw new UserError(
-      `could not relaunch commit ${rec.commit}: ${launched.error.message}`,
-      'try again later',
-    );
+  if (!launched.ok) throw launchFailureError({ kind: 'retry', commitId: rec.commit }, launched.error);
   deps.recordLaunch({
     ...rec,
     machine: plan.machineName,

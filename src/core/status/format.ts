@@ -26,11 +26,3 @@ export function formatAgo(iso: string, now: Date): string {
   const d = Math.round(s / 86400);
   return d === 1 ? '1 day ago' : `${d} days ago`;
 }
-
-/** Local wall-clock time `YYYY-MM-DD HH:MM` (the original's column), in the process's time zone. */
-export function formatLocalTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '?';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}

@@ -2,28 +2,13 @@
 // the output repository (final or progress pushes, or folders of the original tool), the backend's
 // live machines, and the launch records kept under <home>/jobs. Pure: the caller fetches all three.
 import type { BackendKind, CellError, CommitMetadata, CommitStatus, LiveMachine } from '../model.js';
-import {
-  ACTIVE_STATUSES,
-  type CommitRow,
-  type DevVmRow,
-  type LaunchRecord,
-  type OutputRecord,
-} from './types.js';
+import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
+import { commitIdDate, isCommitId } from '../commit/ids.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
 
-const ID = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_(\d+))?$/;
-
-/** Commit ids are UTC times (`YYYYmmdd_HHMMSS`, maybe `_N` when bumped); null when not an id. */
+/** When a commit was made: its id's instant as ISO 8601, null when `id` is not an id. */
 export function idTimestamp(id: string): string | null {
-  const m = ID.exec(id);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m;
-  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(t)) return null;
-  return new Date(t).toISOString();
-}
-
-export function isCommitId(id: string): boolean {
-  return idTimestamp(id) !== null;
+  return commitIdDate(id)?.toISOString() ?? null;
 }
 
 export interface MergeInput {
@@ -54,6 +39,12 @@ function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reas
   return { status: 'stopped', reason: reason ?? 'machine stopped before the result was pushed' };
 }
 
+/** The attempt a machine runs (gce: its `mymlops-attempt` metadata, absent for the first). */
+function machineAttempt(m: LiveMachine): number {
+  const n = Number(m.metadata['attempt'] ?? 1);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
 interface Judged {
   status: CommitStatus;
   reason: string | null;
@@ -79,7 +70,9 @@ function judge(
         }
       : { status: 'succeeded', reason: null };
   }
-  if (rec && meta?.status && FINAL.includes(meta.status)) {
+  // The newest attempt decides: a final result of an earlier attempt is history once a machine of a
+  // later attempt exists.
+  if (rec && meta?.status && FINAL.includes(meta.status) && !(machine && superseded(meta, machine))) {
     const reason = meta.message ?? (meta.error ? `${meta.error.ename}: ${meta.error.evalue}` : null);
     return { status: meta.status, reason };
   }
@@ -90,7 +83,14 @@ function judge(
     // The job's own verdict (the local backend reads it from the job folder) beats guessing while
     // the final push is not fetched yet.
     const own = machine.metadata['status'] as CommitStatus | undefined;
-    if ((machine.state === 'gone' || machine.state === 'stopped') && own && FINAL.includes(own))
+    const ended = machine.state === 'gone' || machine.state === 'stopped';
+    if (ended && machine.metadata['published'] === 'false')
+      return {
+        status: 'failed',
+        reason: `not published: ${machine.metadata['publish_error'] ?? 'the push of the result failed'}`,
+      };
+    if (ended && own === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
+    if (ended && own && FINAL.includes(own))
       return {
         status: own,
         reason: machine.metadata['message'] ?? (own === 'succeeded' ? null : (machine.reason ?? null)),
@@ -114,11 +114,16 @@ function judge(
       reason: machinesKnown ? 'launched on another backend' : 'backend unreachable: state unknown',
     };
   }
+  if (rec && meta?.interrupted) return { status: 'stopped', reason: meta.interrupted };
   if (rec) return { status: 'stopped', reason: 'machine gone before the final result was pushed' };
-  const launchedAt = launch?.launchedAt ?? idTimestamp(id);
+  const launchedAt = str(launch?.created_at) ?? idTimestamp(id);
   const age = launchedAt ? (input.now.getTime() - Date.parse(launchedAt)) / 1000 : Number.POSITIVE_INFINITY;
   if (age < (input.launchGraceSeconds ?? 60)) return { status: 'provisioning', reason: null };
   return { status: 'lost', reason: 'no machine and no result' };
+}
+
+function superseded(meta: Partial<CommitMetadata> | null, m: LiveMachine): boolean {
+  return machineAttempt(m) > (meta?.attempt ?? 1);
 }
 
 function objectOf(v: unknown): Record<string, unknown> | null {
@@ -145,7 +150,7 @@ function firstOf(...vals: unknown[]): string | null {
 
 export function mergeStatus(input: MergeInput): CommitRow[] {
   const records = new Map(input.records.filter((r) => isCommitId(r.id)).map((r) => [r.id, r]));
-  const launches = new Map(input.launches.filter((l) => isCommitId(l.commitId)).map((l) => [l.commitId, l]));
+  const launches = new Map(input.launches.filter((l) => isCommitId(l.commit)).map((l) => [l.commit, l]));
   const byCommit = new Map<string, LiveMachine[]>();
   for (const m of input.machines ?? []) {
     if (m.kind !== 'commit' || !m.commitId || !isCommitId(m.commitId)) continue;
@@ -163,7 +168,7 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
     const mm = machine?.metadata ?? {};
     const { status, reason } = judge(rec, meta, machine, launch, input.machines !== null, input, id);
     const timestamp = idTimestamp(id) as string;
-    const started = firstOf(meta?.started_at, launch?.launchedAt, machine?.createdAt) ?? timestamp;
+    const started = firstOf(meta?.started_at, launch?.created_at, machine?.createdAt) ?? timestamp;
     const finished = FINAL.includes(status) ? str(meta?.finished_at) : null;
     const duration =
       typeof meta?.duration_seconds === 'number' && FINAL.includes(status)
@@ -182,10 +187,10 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       started_at: started,
       finished_at: finished,
       duration_seconds: duration,
-      notebook: firstOf(meta?.notebook, rec?.notebook, launch?.notebook, mm['notebook']),
+      notebook: firstOf(meta?.notebook, rec?.notebook, launch?.notebook.split('/').pop(), mm['notebook']),
       output_path: rec?.notebook ? `${id}/${rec.notebook}` : null,
-      repository: firstOf(meta?.repository, launch?.repository, mm['repository']),
-      branch: firstOf(meta?.branch, launch?.branch, mm['branch']),
+      repository: firstOf(meta?.repository, launch?.repository.url, mm['repository']),
+      branch: firstOf(meta?.branch, launch?.repository.branch, mm['branch']),
       notes: firstOf(meta?.notes, launch?.notes, mm['notes']),
       artifacts: Boolean(artifactsFlag) || (rec?.artifacts.length ?? 0) > 0,
       artifact_files: rec?.artifacts ?? [],
@@ -195,13 +200,19 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       cost_usd: typeof meta?.cost?.amount_usd === 'number' ? meta.cost.amount_usd : null,
       cost_estimate: meta?.cost?.estimate === true,
       metrics: rec?.metrics ?? {},
-      parameters: objectOf(meta?.parameters) ?? launch?.parameters ?? {},
+      parameters: objectOf(meta?.parameters) ?? launch?.parameters?.values ?? {},
       group: firstOf(meta?.group, launch?.group),
       backend: meta?.backend ?? launch?.backend ?? machine?.backend ?? null,
       machine: machine
         ? { name: machine.name, state: machine.state, zone: machine.zone, machine_type: machine.machineType }
         : null,
-      attempt: typeof meta?.attempt === 'number' ? meta.attempt : null,
+      attempt:
+        machine && (superseded(meta, machine) || !rec)
+          ? machineAttempt(machine)
+          : typeof meta?.attempt === 'number'
+            ? meta.attempt
+            : null,
+      attempts: meta?.attempts ?? [],
       format: rec ? (meta?.status === undefined ? 'original' : 'mymlops') : null,
       has_log: rec?.hasLog ?? false,
     });

@@ -17,7 +17,8 @@ export function extractMetrics(text: string): Metrics {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return { metrics: {}, problem: 'artifacts/metrics.json is not a JSON object' };
-  const metrics: Record<string, number> = {};
+  // A Map, then own properties: a metric named `__proto__` or `constructor` is just a name.
+  const metrics = new Map<string, number>();
   let skipped = 0;
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (
@@ -25,13 +26,13 @@ export function extractMetrics(text: string): Metrics {
       Number.isFinite(v) &&
       k.length > 0 &&
       k.length <= 64 &&
-      Object.keys(metrics).length < MAX_METRICS
+      metrics.size < MAX_METRICS
     )
-      metrics[k] = v;
+      metrics.set(k, v);
     else skipped++;
   }
   return {
-    metrics,
+    metrics: Object.fromEntries(metrics),
     problem: skipped
       ? `artifacts/metrics.json: ${skipped} value(s) ignored (only a flat object of numbers becomes columns)`
       : null,

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { BackendKind, LiveMachine } from '../model.js';
 import { devVmRows, mergeStatus, runningCount } from './merge.js';
-import type { CommitRow, DevVmRow, LaunchRecord, OutputRecord } from './types.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
+import type { CommitRow, DevVmRow, OutputRecord } from './types.js';
 
 export interface RepoRefresh {
   records: OutputRecord[];
@@ -18,7 +19,7 @@ export interface StatusSources {
   refreshRepo(force: boolean): Promise<RepoRefresh>;
   listMachines(): Promise<LiveMachine[]>;
   listLaunches(): Promise<LaunchRecord[]>;
-  /** Dev-VM ports/tunnels (issue 6); rows pass through unchanged when absent. */
+  /** Dev-VM ports/tunnels; rows pass through unchanged when absent. */
   decorateDevVms?(rows: DevVmRow[]): DevVmRow[];
   now?(): Date;
 }
@@ -96,35 +97,4 @@ export class StatusService {
     this.last = { records: repo.records, key, snap };
     return snap;
   }
-}
-
-function plainObject(v: unknown): Record<string, unknown> | null {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-}
-
-/** A launch.json (written by every launch) read tolerantly: unknown shapes yield nulls, not errors. */
-export function launchFromJson(raw: unknown): LaunchRecord | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  const repo = (r['repository'] ?? {}) as Record<string, unknown>;
-  const commitId = s(r['commit']) ?? s(r['commitId']);
-  if (!commitId) return null;
-  const notebook = s(r['notebook']);
-  const backend = s(r['backend']);
-  return {
-    commitId,
-    launchedAt: s(r['created_at']) ?? s(r['launched_at']),
-    machineName: s(r['machine']),
-    backend: backend === 'local' || backend === 'gce' ? backend : null,
-    notebook: notebook ? (notebook.split('/').pop() ?? notebook) : null,
-    notes: s(r['notes']),
-    repository: typeof r['repository'] === 'string' ? (r['repository'] as string) : s(repo['url']),
-    branch: s(repo['branch']) ?? s(r['branch']),
-    accelerator: s(r['accelerator']),
-    artifacts: typeof r['artifacts'] === 'boolean' ? (r['artifacts'] as boolean) : null,
-    queued: r['queued'] === true,
-    group: s(r['group']),
-    parameters: plainObject((r['parameters'] as { values?: unknown } | null)?.values),
-  };
 }

@@ -1,6 +1,7 @@
 // The terminal view of `mymlops status`: one line per commit, newest first, with the status
 // coloured and times relative ("finished 12 min ago, took 1h04m").
 import type { CommitStatus } from '../model.js';
+import { escapeControl, own } from '../../util/terminal-text.js';
 import { formatAgo, formatDuration } from './format.js';
 import type { CommitRow } from './types.js';
 
@@ -43,16 +44,16 @@ export function whenText(r: CommitRow, now: Date): string {
 function metricsText(r: CommitRow): string {
   return Object.entries(r.metrics)
     .slice(0, 3)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number(v.toPrecision(4))}`)
+    .map(([k, v]) => `${escapeControl(k)}=${Number.isInteger(v) ? v : Number(v.toPrecision(4))}`)
     .join(' ');
 }
 
-/** A parameter value as a cell: numbers like metrics, strings bare, the rest as JSON. */
+/** A parameter value as a cell: numbers like metrics, strings bare, the rest as JSON; escaped. */
 export function paramText(v: unknown): string {
   if (v === undefined) return '';
   if (typeof v === 'number') return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
-  if (typeof v === 'string') return v.replace(/\s+/g, ' ');
-  return JSON.stringify(v);
+  if (typeof v === 'string') return escapeControl(v.replace(/[ \t\r\n]+/g, ' '));
+  return escapeControl(JSON.stringify(v) ?? '');
 }
 
 /** Parameter names present among the rows, in first-seen order: one column each. */
@@ -82,18 +83,19 @@ export function renderTable(
     return `${paint.dim('no commits yet — run `mymlops commit path/to/notebook.ipynb -n "notes"`')}\n`;
   const params = parameterNames(rows);
   const cells = rows.map((r) => {
+    // Everything but the status comes from the output repository or a notebook: escaped.
     const reason = r.reason && r.status !== 'succeeded' ? ` (${r.reason})` : '';
     return [
       r.status,
-      r.id,
-      r.notebook ?? '?',
+      escapeControl(r.id),
+      escapeControl(r.notebook ?? '?'),
       whenText(r, now),
       metricsText(r),
-      ...params.map((p) => paramText(r.parameters?.[p])),
-      (r.notes ?? '').replace(/\s+/g, ' ') + reason,
+      ...params.map((p) => paramText(own(r.parameters ?? {}, p))),
+      escapeControl((r.notes ?? '').replace(/[ \t\r\n]+/g, ' ') + reason),
     ];
   });
-  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', ...params, 'NOTES'];
+  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', ...params.map(escapeControl), 'NOTES'];
   const showMetrics = cells.some((c) => c[4] !== '');
   const cols = head.map((_, i) => i).filter((i) => i !== 4 || showMetrics);
   const widths = cols.map((i) => Math.max(head[i]!.length, ...cells.map((c) => c[i]!.length)));

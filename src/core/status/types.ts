@@ -1,6 +1,7 @@
 // The status model's types: what the output repository index yields per folder, what a launch
 // record says, and the merged row every view (terminal, JSON, page) shows.
 import type {
+  AttemptRecord,
   BackendKind,
   CellError,
   CommitMetadata,
@@ -30,24 +31,6 @@ export interface OutputRecord {
   hasLog: boolean;
   /** Why parts of the folder could not be read (shown, never fatal). */
   problems: string[];
-}
-
-/** `<home>/jobs/<id>/launch.json`, read tolerantly: only the fields status needs. */
-export interface LaunchRecord {
-  commitId: string;
-  launchedAt: string | null;
-  machineName: string | null;
-  backend: BackendKind | null;
-  notebook: string | null;
-  notes: string | null;
-  repository: string | null;
-  branch: string | null;
-  accelerator: string | null;
-  artifacts: boolean | null;
-  /** A sweep run waiting for its scheduler (launch.json `queued: true`, no machine yet). */
-  queued: boolean;
-  group: string | null;
-  parameters: Record<string, unknown> | null;
 }
 
 /** One commit as every view shows it. Field names are the stable `status --json` contract. */
@@ -82,12 +65,14 @@ export interface CommitRow {
   backend: BackendKind | null;
   machine: { name: string; state: MachineState; zone: string | null; machine_type: string | null } | null;
   attempt: number | null;
+  /** Earlier attempts (metadata.json `attempts`), oldest first: history, never the row's status. */
+  attempts: AttemptRecord[];
   /** `original` = folder written by the Python tool (no status key); `mymlops` = this tool. */
   format: 'original' | 'mymlops' | null;
   has_log: boolean;
 }
 
-/** A started dev VM as the dashboard's dev-VM section shows it (issue 6 fills ports/ssh/logs). */
+/** A started dev VM as the dashboard's dev-VM section shows it (decorateDevVms fills ports/ssh/logs). */
 export interface DevVmRow {
   name: string;
   backend: BackendKind;
@@ -98,9 +83,9 @@ export interface DevVmRow {
   accelerator: string | null;
   created_at: string | null;
   idle: LiveMachine['idle'] | null;
-  /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)" (issue 6). */
+  /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)". */
   idle_text?: string | null;
-  /** "running", "stopped (idle)", … (issue 6). */
+  /** "running", "stopped (idle)", … */
   state_label?: string;
   /** Tunnelled / served ports: open `url` in the browser. */
   ports: {

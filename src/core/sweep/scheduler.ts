@@ -1,9 +1,9 @@
 // The sweep scheduler's loop (run detached by `mymlops __sweep-scheduler GROUP`): launch queued
 // runs while fewer than max_parallel of the group are active, as earlier ones finish; stop once
 // nothing is queued. The queue file and the backend come in through SchedulerDeps.
-import type { LaunchFailure, Launched, LaunchPlan } from '../../adapters/backends/types.js';
-import type { GroupFile, GroupRun } from '../../adapters/store/groups.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { LaunchFailure, Launched, LaunchPlan } from '../ports/backend.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
+import type { GroupFile, GroupRun } from './group.js';
 import type { Result } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
 

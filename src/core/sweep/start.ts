@@ -2,9 +2,9 @@
 // snapshot, its push, its launch); every other run gets its own id and ref pointing at that same
 // snapshot commit (one push) and is queued, with its plan, for the detached scheduler. The runs
 // differ only in the parameters the job injects (job.json), so one snapshot serves them all.
-import type { GitAuth } from '../../adapters/git/git.js';
-import type { GroupFile } from '../../adapters/store/groups.js';
-import type { LaunchRecord } from '../../adapters/store/jobs.js';
+import type { GitAuth } from '../ports/git.js';
+import type { LaunchRecord } from '../ports/launch-record.js';
+import type { GroupFile } from './group.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import { type CommitDeps, type CommitOptions, type Started, startCommit } from '../commit/commit.js';
@@ -61,7 +61,7 @@ export async function startSweep(
         `could not push the sweep's snapshot refs to ${c.repository.url}: ${pushed.error}`,
         `the first run (${first.commitId}) started; cancel it with \`mymlops cancel ${first.commitId}\``,
       );
-    const notebook = String(first.plan.jobConfig['notebook']);
+    const notebook = first.plan.jobConfig.notebook;
     const recordOf = (
       commit: string,
       machine: string,

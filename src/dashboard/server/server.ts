@@ -1,15 +1,15 @@
 // The dashboard's HTTP server (node:http, no framework): static assets from the package, the JSON
 // API, and sandboxed notebook outputs. Read-only: no request changes anything.
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { isCommitId } from '../../core/status/merge.js';
+import { isCommitId } from '../../core/commit/ids.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
 import type { CommitRow } from '../../core/status/types.js';
 import { apiStatus } from './api.js';
+import { AssetCache } from './assets.js';
+import { contentDisposition, downloadPath, downloadType } from './files.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
 
@@ -34,13 +34,6 @@ export interface Dashboard {
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-};
 
 interface Cached {
   at: number;
@@ -116,15 +109,7 @@ function sendJson(res: ServerResponse, code: number, value: unknown): void {
 
 export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const cache = new SnapshotCache(deps, deps.snapshotMaxAgeMs ?? 2000);
-  const assets = new Map<string, Buffer>();
-  const asset = (file: string): Buffer => {
-    let b = assets.get(file);
-    if (!b) {
-      b = readFileSync(join(deps.assetsDir, file));
-      assets.set(file, b);
-    }
-    return b;
-  };
+  const assets = new AssetCache(deps.assetsDir);
   let allowed = new Set<string>();
 
   // A notebook with many rich outputs (DataFrames) makes one frame request per output: parse it once.
@@ -147,6 +132,23 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     return cache.last()?.byId.get(id) ?? (await cache.get()).byId.get(id) ?? null;
   }
 
+  /** GET /api/commits/<id>/files/<path>: the notebook or an artifact, as a download. */
+  async function download(res: ServerResponse, commit: CommitRow, raw: string): Promise<void> {
+    const path = downloadPath(raw);
+    if (path === null) return sendJson(res, 400, { error: 'not a file of a commit folder' });
+    // One notebook per folder: only the one the row names.
+    if (!path.includes('/') && `${commit.id}/${path}` !== commit.output_path)
+      return sendJson(res, 404, { error: `no ${path} in ${commit.id}` });
+    const buf = await deps.readCommitFile(commit.id, path);
+    if (!buf) return sendJson(res, 404, { error: `no ${path} in ${commit.id} in the output repository` });
+    const { type, text } = downloadType(path);
+    return send(res, 200, type, text ? redact(buf.toString('utf8')) : buf, {
+      'Content-Disposition': contentDisposition(path),
+      // Opened directly rather than saved, an artifact's HTML or SVG still runs nothing here.
+      'Content-Security-Policy': "sandbox; default-src 'none'",
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req.headers.host, allowed)) {
       send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host header\n');
@@ -157,9 +159,9 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
-    const a = ASSETS[url.pathname];
+    const a = assets.get(url.pathname);
     if (a) {
-      send(res, 200, a.type, asset(a.file));
+      send(res, 200, a.type, a.body, a.immutable ? { 'Cache-Control': 'max-age=31536000, immutable' } : {});
       return;
     }
     if (url.pathname === '/api/status') {
@@ -182,7 +184,10 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       } else send(res, 200, 'application/json; charset=utf-8', snap.body, headers);
       return;
     }
-    const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+))$/.exec(url.pathname);
+    // The raw path: `files/` keeps its own percent-encoding until downloadPath checks each segment.
+    const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+)|files\/(.+))$/.exec(
+      url.pathname,
+    );
     if (m) {
       const id = decodeURIComponent(m[1]!);
       const commit = isCommitId(id) ? await commitFor(id) : null;
@@ -193,6 +198,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         return send(res, 200, 'text/plain; charset=utf-8', redact(log.toString('utf8')));
       }
       const name = commit.output_path?.slice(id.length + 1);
+      if (m[5] !== undefined) return download(res, commit, m[5]);
       if (m[2] === 'notebook') {
         const nb = name ? await deps.readCommitFile(id, name) : null;
         if (!nb)

@@ -1,15 +1,13 @@
-// The dashboard wired to a loaded config: the output repository index, the backend and launch
+// The dashboard wired to a command's context: the output repository index, the backend and launch
 // records through one StatusService, served by createDashboard. `overrides` lets tests swap a source.
-import type { Config } from '../../config/types.js';
-import { createBackend } from '../../adapters/backends/index.js';
+// Automatic retries use the context's retry deps and ssh options, as `commit` and `retry` do.
+import type { AppContext } from '../../app/context.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
-import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../../adapters/store/jobs.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
 import { createDashboard, type Dashboard } from './server.js';
 
 export interface StartOptions {
-  home: string;
   host: string;
   port: number;
   assetsDir: string;
@@ -18,13 +16,12 @@ export interface StartOptions {
   overrides?: Partial<StatusSources>;
   /** Where automatic-retry messages go (commit.retry.preempted); default stderr. */
   notify?: (line: string) => void;
-  sshOptions?: string[];
   /** With automatic retries on, status is refreshed this often even when no tab polls (ms). */
   retryPollMs?: number;
 }
 
 export async function startDashboard(
-  cfg: Config,
+  ctx: AppContext,
   opts: StartOptions,
 ): Promise<
   Dashboard & {
@@ -34,9 +31,10 @@ export async function startDashboard(
     retries: PreemptionWatcher | null;
   }
 > {
-  const index = outputRepoIndex(cfg, opts.home);
+  const cfg = ctx.config;
+  const index = outputRepoIndex(cfg, ctx.home);
   const base: StatusSources = {
-    ...statusSources(cfg, opts.home, { failWhenUnreachable: false, index }),
+    ...statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: false, index }),
     ...opts.overrides,
   };
   const sources = opts.wrapSources ? opts.wrapSources(base) : base;
@@ -47,21 +45,7 @@ export async function startDashboard(
   const notify = opts.notify ?? ((l: string) => process.stderr.write(`${l}\n`));
   let retries: PreemptionWatcher | null = null;
   if ((cfg.commit?.retry.preempted ?? 0) > 0) {
-    const backend = createBackend(cfg, opts.home);
-    const home = opts.home;
-    retries = new PreemptionWatcher(
-      cfg,
-      {
-        readLaunch: (id) => readLaunch(id, home),
-        recordLaunch: (rec) => recordLaunch(rec, home),
-        backend: () => backend,
-        now: () => new Date(),
-        claimRetry: (id, machine) => claimRetry(id, machine, home),
-        retryClaims: (id) => retryClaims(id, home),
-      },
-      notify,
-      opts.sshOptions ?? [],
-    );
+    retries = new PreemptionWatcher(cfg, ctx.retryDeps(), notify, ctx.sshOptions);
   }
   const snapshot = async (): Promise<StatusSnapshot> => {
     const snap = await service.snapshot();

@@ -41,7 +41,11 @@ export function renderDevVms(vms: DevVm[]): HTMLElement {
   const table = h(
     'table',
     { class: 'devvms' },
-    h('tr', {}, ...['Name', 'Zone', 'Status', 'Idle', 'Ports', 'ssh', 'Logs'].map((t) => h('th', {}, t))),
+    h(
+      'tr',
+      { class: 'devvm-head' },
+      ...['Name', 'Zone', 'Status', 'Idle', 'Ports', 'ssh', 'Logs'].map((t) => h('th', {}, t)),
+    ),
   );
   for (const vm of vms) {
     const ports = h('span', { class: 'ports' });
@@ -58,13 +62,17 @@ export function renderDevVms(vms: DevVm[]): HTMLElement {
       h(
         'tr',
         { 'data-vm': vm.name },
-        h('td', {}, vm.name),
-        h('td', {}, vm.zone ?? (vm.backend === 'local' ? 'local' : '')),
-        h('td', {}, h('span', { class: `badge vm-${vm.state}` }, vm.state_label ?? vm.state)),
-        h('td', {}, idleText(vm)),
-        h('td', {}, ports),
-        h('td', {}, vm.ssh_command ? copyButton(vm.ssh_command) : ''),
-        h('td', {}, vm.logs_command ? copyButton(vm.logs_command) : ''),
+        h('td', { 'data-label': 'Name', class: 'vm-name' }, vm.name),
+        h('td', { 'data-label': 'Zone' }, vm.zone ?? (vm.backend === 'local' ? 'local' : '')),
+        h(
+          'td',
+          { 'data-label': 'Status' },
+          h('span', { class: `badge vm-${vm.state}` }, vm.state_label ?? vm.state),
+        ),
+        h('td', { 'data-label': 'Idle' }, idleText(vm)),
+        h('td', { 'data-label': 'Ports' }, ports),
+        h('td', { 'data-label': 'ssh' }, vm.ssh_command ? copyButton(vm.ssh_command) : ''),
+        h('td', { 'data-label': 'Logs' }, vm.logs_command ? copyButton(vm.logs_command) : ''),
       ),
     );
   }

@@ -2,10 +2,12 @@
 // renders links, dev VMs and the commits table, opens the notebook viewer, and notifies (opt-in)
 // when a commit finishes.
 import type { ApiCommit, ApiStatus } from '../server/api.js';
+import { ColumnChoice, columnPicker } from './column-picker.js';
 import { renderDevVms } from './devvms.js';
 import { h, safeHref } from './dom.js';
 import { CommitsTable, type SortState } from './table.js';
-import { listenFrameHeights, openViewer, type ViewerState } from './viewer.js';
+import { listenFrameHeights } from './frames.js';
+import type { ViewerState } from './viewer.js';
 
 const POLL_MS = 2500;
 /** While hidden, poll only to notify, and slowly. */
@@ -27,15 +29,27 @@ const savedSort = (() => {
     return null;
   }
 })();
+const columnChoice = new ColumnChoice(() => table.refreshColumns());
 const table = new CommitsTable(
   savedSort ?? { key: 'time', dir: -1 },
-  (c) => openCommit(c),
+  (c) => void openCommit(c),
   (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
+  (c) => columnChoice.shown(c),
 );
 
-function openCommit(c: ApiCommit): void {
+/**
+ * The viewer is its own script (marked, KaTeX, highlight.js), built as a separate entry: imported
+ * by URL, so the bundler leaves it out of app.js and the table never loads it.
+ */
+const VIEWER_URL = '/viewer.js';
+let opening = 0;
+async function openCommit(c: ApiCommit): Promise<void> {
   viewer?.close();
+  const ticket = ++opening;
   history.replaceState(null, '', `#commit=${encodeURIComponent(c.id)}`);
+  const { openViewer } = (await import(VIEWER_URL)) as typeof import('./viewer.js');
+  // A second click while the chunk loaded wins.
+  if (ticket !== opening) return;
   viewer = openViewer(c, () => {
     viewer = null;
     history.replaceState(null, '', location.pathname);
@@ -65,7 +79,7 @@ function notifyFinished(next: ApiStatus): void {
         );
         n.onclick = () => {
           focus();
-          openCommit(c);
+          void openCommit(c);
         };
       }
     }
@@ -125,7 +139,7 @@ async function poll(): Promise<void> {
     const m = /^#commit=(.+)$/.exec(location.hash);
     if (m && !viewer) {
       const c = next.commits.find((x) => x.id === decodeURIComponent(m[1]!));
-      if (c) openCommit(c);
+      if (c) void openCommit(c);
     }
   } catch (e) {
     const off = $('offline');
@@ -150,6 +164,13 @@ function schedule(): void {
 
 function start(): void {
   $('table').replaceWith(table.el);
+  $('summary').before(
+    columnPicker(
+      columnChoice,
+      () => table.allColumns,
+      () => table.refreshColumns(),
+    ),
+  );
   const filter = $('filter') as HTMLInputElement;
   filter.addEventListener('input', () => {
     table.setFilter(filter.value);

@@ -1,165 +1,12 @@
 // The commits table: filter, sort and a virtualised body (only the rows in view are in the DOM),
 // so 10,000 commits render as fast as 50.
 import type { ApiCommit } from '../server/api.js';
+import { type Column, columns, problem } from './columns.js';
 import { h } from './dom.js';
-import { ago, duration, localTime, metric, money, repoName } from './format.js';
+import { localTime } from './format.js';
 
 export const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
-const ACTIVE = new Set(['provisioning', 'processing']);
-const STATUS_ORDER = ['processing', 'provisioning', 'stopped', 'lost', 'failed', 'cancelled', 'succeeded'];
-
-interface Column {
-  key: string;
-  label: string;
-  width: string;
-  sort: (c: ApiCommit, now: number) => string | number | null;
-  cell: (c: ApiCommit, now: number, open: (c: ApiCommit) => void) => Node | string;
-}
-
-function elapsed(c: ApiCommit, now: number): number | null {
-  if (c.duration_seconds !== null) return c.duration_seconds;
-  if (ACTIVE.has(c.status) && c.started_at) return (now - Date.parse(c.started_at)) / 1000;
-  return null;
-}
-
-function progressCell(c: ApiCommit): Node | string {
-  const p = c.progress;
-  if (!p || p.cells_total <= 0)
-    return c.status === 'provisioning' ? h('span', { class: 'muted' }, 'starting…') : '';
-  const pct = Math.min(100, Math.round((100 * p.cells_done) / p.cells_total));
-  return h(
-    'div',
-    {
-      class: `bar s-${c.status}`,
-      title: `${p.cells_done} of ${p.cells_total} cells`,
-      role: 'progressbar',
-      'aria-valuenow': pct,
-    },
-    h('div', { class: 'fill', style: `width:${pct}%` }),
-    h('span', {}, `${p.cells_done}/${p.cells_total}`),
-  );
-}
-
-export function columns(metricNames: string[]): Column[] {
-  const base: Column[] = [
-    {
-      key: 'status',
-      label: 'Status',
-      width: '104px',
-      sort: (c) => STATUS_ORDER.indexOf(c.status),
-      cell: (c) => h('span', { class: `badge s-${c.status}`, title: c.reason ?? c.status }, c.status),
-    },
-    {
-      key: 'time',
-      label: 'Time',
-      width: '152px',
-      sort: (c) => c.timestamp + c.id,
-      cell: (c) => h('span', { title: c.id }, localTime(c.timestamp)),
-    },
-    {
-      key: 'repo',
-      label: 'Repository',
-      width: 'minmax(130px,1fr)',
-      sort: (c) => `${repoName(c.repository)}/${c.branch ?? ''}`,
-      cell: (c) =>
-        h(
-          'span',
-          { title: c.repository ?? '' },
-          c.repository ? `${repoName(c.repository)}/${c.branch ?? ''}` : '',
-        ),
-    },
-    {
-      key: 'notebook',
-      label: 'Notebook',
-      width: 'minmax(140px,1.2fr)',
-      sort: (c) => c.notebook ?? '',
-      cell: (c, _n, open) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'link nb-open',
-            title: `view ${c.output_path ?? c.notebook ?? ''}`,
-            onclick: () => open(c),
-          },
-          c.notebook ?? '?',
-        ),
-    },
-    {
-      key: 'notes',
-      label: 'Notes',
-      width: 'minmax(200px,2fr)',
-      sort: (c) => c.notes ?? '',
-      cell: (c) =>
-        h(
-          'span',
-          { class: 'notes', title: [c.notes, c.reason].filter(Boolean).join(' — ') },
-          c.notes ?? '',
-          c.reason && c.status !== 'succeeded' ? h('span', { class: 'reason' }, ` ${c.reason}`) : null,
-        ),
-    },
-    {
-      key: 'artifacts',
-      label: 'Art.',
-      width: '52px',
-      sort: (c) => c.artifact_files.length || (c.artifacts ? 0.5 : 0),
-      cell: (c) =>
-        c.artifacts
-          ? h(
-              'span',
-              { title: c.artifact_files.join('\n') || 'artifacts' },
-              c.artifact_files.length ? String(c.artifact_files.length) : '✓',
-            )
-          : '',
-    },
-    {
-      key: 'accelerator',
-      label: 'Accel.',
-      width: '96px',
-      sort: (c) => c.accelerator ?? '',
-      cell: (c) => c.accelerator ?? '',
-    },
-    {
-      key: 'progress',
-      label: 'Progress',
-      width: '96px',
-      sort: (c) =>
-        c.progress && c.progress.cells_total ? c.progress.cells_done / c.progress.cells_total : -1,
-      cell: progressCell,
-    },
-    {
-      key: 'finished',
-      label: 'Finished',
-      width: '112px',
-      sort: (c) => c.finished_at ?? '',
-      cell: (c, now) => h('span', { title: localTime(c.finished_at) }, ago(c.finished_at, now)),
-    },
-    {
-      key: 'duration',
-      label: 'Duration',
-      width: '88px',
-      sort: (c, now) => elapsed(c, now),
-      cell: (c, now) => duration(elapsed(c, now)),
-    },
-    {
-      key: 'cost',
-      label: 'Cost',
-      width: '64px',
-      sort: (c) => c.cost_usd,
-      cell: (c) => money(c.cost_usd, c.cost_estimate),
-    },
-  ];
-  for (const m of metricNames)
-    base.push({
-      key: `m:${m}`,
-      label: m,
-      width: '80px',
-      sort: (c) => c.metrics[m] ?? null,
-      cell: (c) => metric(c.metrics[m]),
-    });
-  return base;
-}
 
 export function matches(c: ApiCommit, terms: string[]): boolean {
   if (terms.length === 0) return true;
@@ -171,7 +18,7 @@ export function matches(c: ApiCommit, terms: string[]): boolean {
     c.repository,
     c.branch,
     c.accelerator,
-    c.reason,
+    problem(c),
     localTime(c.timestamp),
   ]
     .filter(Boolean)
@@ -191,7 +38,9 @@ export class CommitsTable {
   private readonly spacer: HTMLElement;
   private readonly body: HTMLElement;
   private readonly empty: HTMLElement;
-  private cols: Column[] = columns([]);
+  /** Every column, and the ones shown (the picker's choice for this width). */
+  private allCols: Column[] = columns([]);
+  private cols: Column[] = this.allCols;
   private all: ApiCommit[] = [];
   private rows: ApiCommit[] = [];
   private terms: string[] = [];
@@ -201,6 +50,7 @@ export class CommitsTable {
     private sort: SortState,
     private readonly open: (c: ApiCommit) => void,
     private readonly onSort: (s: SortState) => void,
+    private readonly shown: (c: Column) => boolean = () => true,
   ) {
     this.head = h('div', { class: 'thead', role: 'row' });
     this.body = h('div', { class: 'rows' });
@@ -221,13 +71,29 @@ export class CommitsTable {
     this.all = commits;
     const cols = columns(metricNames);
     if (
-      cols.map((c) => c.key).join() !== this.cols.map((c) => c.key).join() ||
+      cols.map((c) => c.key).join() !== this.allCols.map((c) => c.key).join() ||
       this.head.childElementCount === 0
     ) {
-      this.cols = cols;
-      this.renderHead();
+      this.allCols = cols;
+      this.applyColumns();
     }
     this.refilter();
+  }
+
+  /** Every column, for the column picker. */
+  get allColumns(): readonly Column[] {
+    return this.allCols;
+  }
+
+  /** Shows the columns `shown` picks now (the picker changed, or the width crossed 900 px). */
+  refreshColumns(): void {
+    this.applyColumns();
+    this.refilter();
+  }
+
+  private applyColumns(): void {
+    this.cols = this.allCols.filter((c) => this.shown(c));
+    this.renderHead();
   }
 
   setFilter(text: string): void {
@@ -280,7 +146,8 @@ export class CommitsTable {
 
   private refilter(): void {
     const now = Date.now();
-    const col = this.cols.find((c) => c.key === this.sort.key) ?? this.cols[1]!;
+    const col =
+      this.allCols.find((c) => c.key === this.sort.key) ?? this.allCols.find((c) => c.key === 'time')!;
     const dir = this.sort.dir;
     const keyed = this.all.filter((c) => matches(c, this.terms)).map((c) => ({ c, k: col.sort(c, now) }));
     keyed.sort((a, b) => {

@@ -1,121 +1,50 @@
-// The notebook viewer: any commit's notebook from the output repository, including one still
-// processing (re-fetched while it runs). Markdown and text are rendered as DOM text; rich HTML goes
-// to a sandboxed frame served by /api/commits/<id>/outputs/<cell>/<n> (opaque origin, no access to
-// this page); images are data: URLs; tracebacks keep their ANSI colours.
+// The notebook viewer (its own chunk, imported when a commit is opened, with KaTeX and
+// highlight.js): any commit's notebook from the output repository, including one still processing
+// (re-fetched while it runs, the running cell marked and kept in view), download links for the
+// notebook and its artifacts, and "jump to error" for a failed one.
 import type { ApiCommit } from '../server/api.js';
-import { ansiNodes } from './ansi.js';
 import { append, h } from './dom.js';
-import { markdownNodes } from './markdown.js';
+import { type RenderedNotebook, renderNotebook } from './notebook-view.js';
+import type { Json } from './outputs.js';
 
-type Json = Record<string, unknown>;
-const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
-
-/** Progress bars (tqdm) rewrite a line with `\r`: keep what a terminal would show. */
-export function collapseCarriageReturns(s: string): string {
-  if (!s.includes('\r')) return s;
-  return s
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    .map((line) => {
-      const parts = line.split('\r').filter((p) => p !== '');
-      return parts[parts.length - 1] ?? '';
-    })
-    .join('\n');
+/** The viewer's styles (KaTeX with its fonts, the highlight.js theme), linked once on first open. */
+function linkStyles(): void {
+  if (document.querySelector('link[data-viewer-css]')) return;
+  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/viewer.css', 'data-viewer-css': '' }));
 }
 
-const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+/** `/api/commits/<id>/files/<path>`, each path segment encoded. */
+export function fileUrl(id: string, path: string): string {
+  return `/api/commits/${encodeURIComponent(id)}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
 
-function outputNode(o: Json, id: string, cell: number, n: number): Node | null {
-  const type = o['output_type'];
-  if (type === 'stream') {
-    return h(
-      'pre',
-      { class: `out stream ${o['name'] === 'stderr' ? 'stderr' : ''}` },
-      ...ansiNodes(collapseCarriageReturns(text(o['text']))),
+function downloads(c: ApiCommit): HTMLElement | null {
+  const nbName = c.output_path?.slice(c.id.length + 1);
+  if (!nbName && c.artifact_files.length === 0) return null;
+  const box = h('span', { class: 'downloads' });
+  if (nbName)
+    box.append(
+      h('a', { href: fileUrl(c.id, nbName), download: nbName, class: 'ext dl-notebook' }, `⤓ ${nbName}`),
+    );
+  if (c.artifact_files.length) {
+    const list = h('div', { class: 'artifact-list' });
+    for (const f of c.artifact_files)
+      list.append(
+        h(
+          'a',
+          {
+            href: fileUrl(c.id, `artifacts/${f}`),
+            download: f.split('/').pop() ?? f,
+            class: 'ext dl-artifact',
+          },
+          f,
+        ),
+      );
+    box.append(
+      h('details', { class: 'artifacts' }, h('summary', {}, `artifacts (${c.artifact_files.length})`), list),
     );
   }
-  if (type === 'error') {
-    const tb = Array.isArray(o['traceback'])
-      ? (o['traceback'] as string[]).join('\n')
-      : `${o['ename']}: ${o['evalue']}`;
-    return h('pre', { class: 'out error' }, ...ansiNodes(tb));
-  }
-  const data = (o['data'] ?? {}) as Json;
-  for (const mime of IMAGE_MIMES) {
-    const b64 = text(data[mime]).replace(/\s+/g, '');
-    if (b64 && /^[A-Za-z0-9+/=]+$/.test(b64))
-      return h('img', { class: 'out image', src: `data:${mime};base64,${b64}`, alt: mime });
-  }
-  if (data['image/svg+xml']) {
-    // As an <img>, an SVG's scripts never run.
-    return h('img', {
-      class: 'out image',
-      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text(data['image/svg+xml']))}`,
-      alt: 'svg',
-    });
-  }
-  if (data['text/html'] !== undefined) {
-    const frame = h('iframe', {
-      class: 'out html',
-      sandbox: 'allow-scripts',
-      referrerpolicy: 'no-referrer',
-      loading: 'lazy',
-      title: 'notebook output',
-      src: `/api/commits/${encodeURIComponent(id)}/outputs/${cell}/${n}`,
-    });
-    return frame;
-  }
-  if (data['text/markdown'] !== undefined) return markdownNodes(text(data['text/markdown']));
-  if (data['application/json'] !== undefined)
-    return h('pre', { class: 'out' }, JSON.stringify(data['application/json'], null, 2));
-  if (data['text/latex'] !== undefined) return h('pre', { class: 'out' }, text(data['text/latex']));
-  if (data['text/plain'] !== undefined)
-    return h('pre', { class: 'out' }, ...ansiNodes(text(data['text/plain'])));
-  return null;
-}
-
-export function renderNotebook(nb: Json, id: string): HTMLElement {
-  const root = h('div', { class: 'nb' });
-  const cells = Array.isArray(nb['cells']) ? (nb['cells'] as Json[]) : [];
-  cells.forEach((c, i) => {
-    const src = text(c['source']);
-    if (c['cell_type'] === 'markdown') {
-      root.appendChild(h('div', { class: 'cell md-cell' }, markdownNodes(src)));
-      return;
-    }
-    if (c['cell_type'] !== 'code') {
-      root.appendChild(h('div', { class: 'cell raw-cell' }, h('pre', {}, src)));
-      return;
-    }
-    const count = c['execution_count'];
-    const cell = h(
-      'div',
-      { class: 'cell code-cell' },
-      h('div', { class: 'prompt' }, `In [${typeof count === 'number' ? count : ' '}]:`),
-      h('pre', { class: 'source' }, h('code', {}, src)),
-    );
-    const outs = Array.isArray(c['outputs']) ? (c['outputs'] as Json[]) : [];
-    const box = h('div', { class: 'outputs' });
-    outs.forEach((o, n) => {
-      const node = outputNode(o, id, i, n);
-      if (node) box.appendChild(node);
-    });
-    if (outs.length) cell.appendChild(box);
-    root.appendChild(cell);
-  });
-  if (cells.length === 0) root.appendChild(h('p', { class: 'muted' }, 'This notebook has no cells.'));
-  return root;
-}
-
-/** Sandboxed frames tell us their height (they cannot touch this page; we only read a number). */
-export function listenFrameHeights(): void {
-  addEventListener('message', (e: MessageEvent) => {
-    const hgt = (e.data as { mymlopsFrameHeight?: unknown })?.mymlopsFrameHeight;
-    if (typeof hgt !== 'number' || !Number.isFinite(hgt)) return;
-    for (const f of document.querySelectorAll<HTMLIFrameElement>('iframe.out.html')) {
-      if (f.contentWindow === e.source) f.style.height = `${Math.min(Math.max(hgt, 20), 2000) + 4}px`;
-    }
-  });
+  return box;
 }
 
 export interface ViewerState {
@@ -125,6 +54,7 @@ export interface ViewerState {
 }
 
 export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState {
+  linkStyles();
   const body = h('div', { class: 'viewer-body' }, h('p', { class: 'muted' }, 'Loading notebook…'));
   const title = h('div', { class: 'viewer-title' });
   const panel = h(
@@ -146,11 +76,41 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
   document.body.appendChild(overlay);
   let current = commit;
   let loadedFor = '';
-  let timer: number | undefined;
+  let shown: RenderedNotebook | null = null;
+  let lastRunning: number | null = null;
   const esc = (e: KeyboardEvent) => e.key === 'Escape' && close();
   addEventListener('keydown', esc);
 
+  function errorCell(): number | null {
+    if (current.status !== 'failed' || !shown) return null;
+    const c = current.error?.cell;
+    return typeof c === 'number' && shown.cells[c] ? c : shown.firstError;
+  }
+
+  function jumpTo(i: number): void {
+    const el = shown?.cells[i];
+    if (!el) return;
+    el.scrollIntoView({ block: 'start' });
+    el.classList.add('flash');
+  }
+
+  let headKey = '';
   function head(c: ApiCommit): void {
+    const err = errorCell();
+    // Polls re-send the same commit: rebuilding would close an open artifact list under the mouse.
+    const key = JSON.stringify([
+      c.status,
+      c.progress,
+      c.attempt,
+      err,
+      c.output_path,
+      c.artifact_files,
+      c.web_url,
+      c.has_log,
+    ]);
+    if (key === headKey) return;
+    headKey = key;
+    const wasOpen = title.querySelector('details.artifacts')?.hasAttribute('open') ?? false;
     title.replaceChildren();
     append(
       title,
@@ -159,9 +119,18 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       h('strong', {}, c.notebook ?? '?'),
       ' ',
       h('span', { class: 'muted' }, c.id),
+      c.attempt && c.attempt > 1 ? h('span', { class: 'attempt' }, `attempt ${c.attempt}`) : null,
       c.progress && c.status === 'processing'
         ? h('span', { class: 'muted' }, ` · ${c.progress.cells_done}/${c.progress.cells_total} cells`)
         : null,
+      err !== null
+        ? h(
+            'button',
+            { type: 'button', class: 'chip jump-error', onclick: () => jumpTo(err) },
+            'jump to error ↓',
+          )
+        : null,
+      downloads(c),
       c.web_url
         ? h(
             'a',
@@ -177,6 +146,7 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
           )
         : null,
     );
+    if (wasOpen) title.querySelector('details.artifacts')?.setAttribute('open', '');
   }
 
   async function load(): Promise<void> {
@@ -193,9 +163,16 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       const r = await fetch(`/api/commits/${encodeURIComponent(current.id)}/notebook`, { cache: 'no-store' });
       if (!r.ok) throw new Error(((await r.json()) as { error?: string }).error ?? `HTTP ${r.status}`);
       const nb = (await r.json()) as Json;
+      const view = await renderNotebook(nb, current.id, current.status === 'processing');
       const scroll = body.scrollTop;
-      body.replaceChildren(renderNotebook(nb, current.id));
+      body.replaceChildren(view.root);
       body.scrollTop = scroll;
+      shown = view;
+      // Follow the running cell when it moves on; otherwise keep the reader where they were.
+      if (view.running !== null && view.running !== lastRunning)
+        view.cells[view.running]?.scrollIntoView({ block: 'center' });
+      lastRunning = view.running;
+      head(current);
     } catch (e) {
       loadedFor = '';
       body.replaceChildren(
@@ -205,7 +182,6 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
   }
 
   function close(): void {
-    if (timer) clearInterval(timer);
     removeEventListener('keydown', esc);
     overlay.remove();
     onClose();

@@ -2,33 +2,40 @@
 // kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
 // unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
+import type { Config } from '../../../src/config/types.js';
 import { startCommit, type CommitOptions } from '../../../src/core/commit/commit.js';
+import { UserError } from '../../../src/errors.js';
 import {
   bareRepo,
   FAKE_COMMAND,
   git,
   outputFile,
   outputFolders,
+  snapshotRefs,
   userRepo,
   writeConfig,
   type LocalConfig,
 } from '../../helpers/git-repo.js';
 import { waitFor } from '../../helpers/wait.js';
 
+// The job's retry window for a failed push (job.sh's publish_retry), short here; jobs inherit it.
+process.env['MYMLOPS_PUBLISH_RETRY'] = '3';
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-local-'));
 const home = join(tmp, 'home');
 const origin = join(tmp, 'origin.git');
 const repo = join(tmp, 'repo');
 const backend = new LocalBackend(home);
 const started: string[] = [];
+const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(config, { home: h }));
 
 after(async () => {
   // Never leave a job running: kill whatever a failed test left behind.
@@ -179,6 +186,22 @@ describe('local backend jobs', () => {
     const m = (await backend.list()).find((x) => x.commitId === s.commitId);
     assert.equal(m?.reason, 'cancelled');
     assert.match(logOf(s.commitId), /job finished status=cancelled\n$/);
+    assert.ok(existsSync(join(home, 'jobs', s.commitId, 'cancel-requested')), 'the marker told the job');
+  });
+
+  it('a SIGTERM that is no cancel (the machine going down) is reported stopped (stopped)', async () => {
+    const s = await launch('shutdown', 'notebooks/slow.ipynb');
+    await waitFor(() => logOf(s.commitId).includes('mymlops: running:'), { what: 'the command to start' });
+    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
+    process.kill(-pid, 'SIGTERM');
+    const r = await result(s.commitId);
+    assert.equal(r.status, 'stopped');
+    assert.equal(r.reason, 'stopped');
+    await waitFor(() => !backend.isRunning(s.commitId), { what: 'the job to exit' });
+    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    assert.equal(m?.state, 'stopped');
+    assert.equal(m?.reason, 'stopped');
+    assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'processing');
   });
 
   it('max_duration stops the command and the commit fails saying so', async () => {
@@ -224,17 +247,69 @@ describe('local backend jobs', () => {
     assert.equal(meta.exit_code, 0);
   });
 
-  it('an unreachable output repository fails the job visibly', async () => {
-    const s = await launch('unreachable', 'notebooks/quick.ipynb', {
-      output: join(tmp, 'no-such-output.git'),
-    });
+  it('an unreachable output repository keeps the result; publish() lands it once the repository is back', async () => {
+    const output = join(tmp, 'no-such-output.git');
+    const s = await launch('unreachable', 'notebooks/quick.ipynb', { output });
     const r = await result(s.commitId);
     assert.equal(r.status, 'failed');
     assert.equal(r.published, false);
+    assert.equal(r.final_status, 'succeeded');
     assert.match(
-      String(r.message),
+      String(r.publish_error),
       /output repository .*no-such-output\.git unreachable: fatal: .*does not appear to be a git repository/,
     );
     assert.match(logOf(s.commitId), /job finished status=failed/);
+    await waitFor(() => !backend.isRunning(s.commitId), { what: 'the job to exit' });
+    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    assert.equal(m?.metadata['published'], 'false');
+    assert.match(String(m?.metadata['publish_error']), /unreachable/);
+    assert.ok(existsSync(join(home, 'jobs', s.commitId, 'unpublished', s.commitId, 'quick.ipynb')));
+
+    bareRepo(output);
+    const p = await backend.publish(s.machine.name);
+    assert.equal(p.code, 'published', String(p.message));
+    assert.equal(p.status, 'succeeded');
+    assert.deepEqual(outputFolders(output), [s.commitId]);
+    assert.equal(JSON.parse(outputFile(output, `${s.commitId}/metadata.json`)).status, 'succeeded');
+    const head = git(output, 'rev-parse', 'master');
+    assert.equal((await backend.publish(s.machine.name)).code, 'published');
+    assert.equal(git(output, 'rev-parse', 'master'), head, 'publishing twice changes nothing');
+    assert.equal(
+      (await backend.list()).find((x) => x.commitId === s.commitId)?.metadata['published'],
+      undefined,
+    );
+  });
+
+  it('a launch record that cannot be written after the launch keeps the job, its folder and its ref', async () => {
+    const { config, out } = configFor('record-fails');
+    let id = '';
+    const real = commitDeps(config, home);
+    const deps = {
+      ...real,
+      cwd: repo,
+      reserveCommitId: (now: Date) => {
+        id = real.reserveCommitId(now);
+        started.push(id);
+        return id;
+      },
+      recordLaunch: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    };
+    const opts = { path: 'notebooks/steps.ipynb', notes: null, artifacts: false, keepMachine: false };
+    await assert.rejects(
+      startCommit(config, { ...opts, instance: null, sshOptions: [] }, deps),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message.includes(`commit ${id} is running`) &&
+        e.message.includes('ENOSPC') &&
+        /MYMLOPS_HOME writable/.test(e.fix ?? ''),
+    );
+    assert.ok(backend.isRunning(id), 'the job still runs');
+    assert.ok(existsSync(join(home, 'jobs', id, 'job.sh')), 'its folder stays');
+    assert.ok(snapshotRefs(origin).includes(`refs/mymlops/snapshots/${id}`), 'its snapshot ref stays');
+    const r = await result(id);
+    assert.equal(r.status, 'succeeded', logOf(id));
+    assert.ok(outputFolders(out).includes(id), 'the job published its result');
   });
 });

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
+import type { Config } from '../../../src/config/types.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { parseParameterOption } from '../../../src/core/params/parse.js';
 import { expand } from '../../../src/core/sweep/expand.js';
@@ -21,6 +23,7 @@ const origin = join(tmp, 'origin.git');
 const out = join(tmp, 'out.git');
 const repo = join(tmp, 'repo');
 const started: string[] = [];
+const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(config, { home: h }));
 
 const cell = (source: string, tags: string[] = []) => ({
   cell_type: 'code',
@@ -159,7 +162,7 @@ describe('commit.max_cost_usd', () => {
     // The local backend has no price: this one charges $3600 an hour, so $2 lasts 2 s.
     const priced = Object.assign(Object.create(real) as typeof real, {
       launch: (plan: Parameters<typeof real.launch>[0]) => {
-        (plan.jobConfig['machine'] as { hourly_usd: number }).hourly_usd = 3600;
+        if (plan.kind === 'commit') plan.jobConfig.machine.hourly_usd = 3600;
         return real.launch(plan);
       },
     });

@@ -12,8 +12,7 @@ import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { groupLogPath } from '../../../src/adapters/store/groups.js';
 import { listLaunches, readResult } from '../../../src/adapters/store/jobs.js';
 import { mergeStatus } from '../../../src/core/status/merge.js';
-import { launchFromJson } from '../../../src/core/status/service.js';
-import type { LaunchRecord } from '../../../src/core/status/types.js';
+import { EXIT } from '../../../src/errors.js';
 import { ROOT } from '../../helpers/cli.js';
 import {
   bareRepo,
@@ -101,7 +100,7 @@ const finished = (id: string) => {
 describe('sweeps on the local backend', () => {
   it('refuses more than 5 runs without -y when there is no terminal to ask', () => {
     const r = cli('commit', 'notebooks/train.ipynb', '-p', 'lr=1e-3,3e-4', '-p', 'seed=0..2');
-    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.status, EXIT.usage, r.stderr);
     assert.equal(
       r.stderr.trim(),
       'mymlops: a sweep of 6 commits needs confirmation (on this machine: no cloud cost) — pass -y to start it',
@@ -130,7 +129,7 @@ describe('sweeps on the local backend', () => {
     const rows = mergeStatus({
       records: [],
       machines: await backend.list(),
-      launches: listLaunches(home).map((l) => launchFromJson(l) as LaunchRecord),
+      launches: listLaunches(home),
       backend: 'local',
       now: new Date(),
     });

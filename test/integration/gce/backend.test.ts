@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { CommitPlan } from '../../../src/core/ports/backend.js';
+import { testCommitPlan } from '../../helpers/plans.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -40,15 +41,11 @@ echo 'mymlops: job finished status=succeeded'
 `;
 
 let n = 0;
-function plan(over: Partial<LaunchPlan> = {}): LaunchPlan {
+function plan(over: Partial<Omit<CommitPlan, 'kind' | 'commitId' | 'jobConfig'>> = {}): CommitPlan {
   n++;
   const id = `20250101_00000${n}`;
-  return {
-    kind: 'commit',
-    commitId: id,
-    machineName: `mymlops-20250101-00000${n}`,
+  return testCommitPlan(id, {
     jobScript: JOB,
-    jobConfig: { version: 1, commit_id: id, machine: { backend: 'gce' }, metadata: { commit: id } },
     keys: { repository: keyFile },
     instance: {
       zone_regex: 'us-.*',
@@ -60,12 +57,10 @@ function plan(over: Partial<LaunchPlan> = {}): LaunchPlan {
       disk_type: 'pd-ssd',
       spot: true,
     },
-    labels: { mymlops: 'commit' },
     metadata: { commit: id, notes: 'hello', accelerator: 'nvidia-tesla-t4' },
     maxDurationSeconds: 3600,
-    keepMachine: false,
     ...over,
-  };
+  });
 }
 
 async function follow(name: string): Promise<string> {

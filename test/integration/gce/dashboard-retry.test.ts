@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { readLaunch, retryClaims } from '../../../src/adapters/store/jobs.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
-import { commitDeps } from '../../../src/commands/commit-deps.js';
+import { commitDeps } from '../../../src/app/commit-deps.js';
+import { appContext } from '../../../src/app/context.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
@@ -76,14 +77,18 @@ describe('automatic retry while the dashboard watches', () => {
         instance: null,
         sshOptions: [],
       },
-      { ...commitDeps(cfg, s.home), cwd: repo },
+      { ...commitDeps(appContext(cfg, { home: s.home })), cwd: repo },
     );
     const id = started.commitId;
     const first = started.machine;
     const lines: string[] = [];
-    const opts = { home: s.home, host: '127.0.0.1', port: 0, assetsDir: assets, retryPollMs: 3_600_000 };
-    const a = await startDashboard(cfg, { ...opts, notify: (l) => lines.push(`a: ${l}`) });
-    const b = await startDashboard(cfg, { ...opts, notify: (l) => lines.push(`b: ${l}`) });
+    const ctx = appContext(cfg, { home: s.home });
+    const opts = { host: '127.0.0.1', port: 0, assetsDir: assets, retryPollMs: 3_600_000 };
+    const a = await startDashboard(ctx, { ...opts, notify: (l) => lines.push(`a: ${l}`) });
+    const b = await startDashboard(appContext(cfg, { home: s.home }), {
+      ...opts,
+      notify: (l) => lines.push(`b: ${l}`),
+    });
     try {
       // Running: a refresh relaunches nothing.
       await waitFor(

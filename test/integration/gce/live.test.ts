@@ -11,6 +11,7 @@ import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import { hourlyPrice } from '../../../src/core/zones/prices.js';
 import { computePrices } from '../../../src/adapters/gce/prices.js';
 import { tokenSource } from '../../../src/adapters/gce/auth.js';
+import { testCommitPlan } from '../../helpers/plans.js';
 
 const live = process.env['MYMLOPS_LIVE_GCE'] === '1';
 const snapshot = process.env['MYMLOPS_LIVE_GCE_SNAPSHOT'];
@@ -46,29 +47,27 @@ describe('live Compute Engine (MYMLOPS_LIVE_GCE=1)', {
   }, async () => {
     const b = new GceBackend({ env, home: tmp });
     const name = `mymlops-live-${Date.now().toString(36)}`;
-    const r = await b.launch({
-      kind: 'commit',
-      commitId: null,
-      machineName: name,
-      jobScript:
-        '#!/bin/bash\necho "live job on $(hostname)"\necho "mymlops: job finished status=succeeded"\n',
-      jobConfig: {},
-      keys: {},
-      instance: {
-        zone_regex: 'us-',
-        machine_type: 'e2-medium',
-        snapshot: snapshot!,
-        accelerator: null,
-        accelerator_count: 1,
-        disk_size_gb: 20,
-        disk_type: 'pd-balanced',
-        spot: true,
-      },
-      labels: { mymlops: 'commit' },
-      metadata: { commit: 'live-test' },
-      maxDurationSeconds: 600,
-      keepMachine: false,
-    });
+    // A commit id with no job folder here: nothing is recorded under MYMLOPS_HOME.
+    const r = await b.launch(
+      testCommitPlan('20000101_000000', {
+        machineName: name,
+        jobScript:
+          '#!/bin/bash\necho "live job on $(hostname)"\necho "mymlops: job finished status=succeeded"\n',
+        keys: {},
+        instance: {
+          zone_regex: 'us-',
+          machine_type: 'e2-medium',
+          snapshot: snapshot!,
+          accelerator: null,
+          accelerator_count: 1,
+          disk_size_gb: 20,
+          disk_type: 'pd-balanced',
+          spot: true,
+        },
+        metadata: { commit: 'live-test' },
+        maxDurationSeconds: 600,
+      }),
+    );
     assert.ok(r.ok, JSON.stringify(r));
     let text = '';
     let from = 0;

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
-import { GceUnavailable, UNAVAILABLE_EXIT } from '../../../src/adapters/gce/errors.js';
+import type { LaunchPlan } from '../../../src/core/ports/backend.js';
+import { testCommitPlan } from '../../helpers/plans.js';
+import { GceUnavailable } from '../../../src/adapters/gce/errors.js';
+import { EXIT } from '../../../src/errors.js';
 import { followLog } from '../../../src/core/commit/follow.js';
 import { handleError } from '../../../src/program.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
@@ -40,14 +42,8 @@ echo 'mymlops: job finished status=succeeded'
 `;
 
 function plan(n: number): LaunchPlan {
-  const id = `20250202_00000${n}`;
-  return {
-    kind: 'commit',
-    commitId: id,
-    machineName: `mymlops-20250202-00000${n}`,
+  return testCommitPlan(`20250202_00000${n}`, {
     jobScript: job(n),
-    jobConfig: { version: 1, commit_id: id, machine: { backend: 'gce' }, metadata: { commit: id } },
-    keys: {},
     instance: {
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
@@ -58,11 +54,9 @@ function plan(n: number): LaunchPlan {
       disk_type: 'pd-ssd',
       spot: true,
     },
-    labels: { mymlops: 'commit' },
-    metadata: { commit: id },
     maxDurationSeconds: 3600,
-    keepMachine: false,
-  };
+    keys: {},
+  });
 }
 
 /** A backend that reaches the simulator only through the fault proxy. */
@@ -138,7 +132,7 @@ describe('following through a failing network', () => {
     } finally {
       process.stderr.write = write;
     }
-    assert.equal(code, UNAVAILABLE_EXIT);
+    assert.equal(code, EXIT.unavailable);
     const out = printed.join('');
     assert.equal(out.trim().split('\n').length, 1, out);
     assert.doesNotMatch(out, /internal error|\n\s+at /);

@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { completeUtf8 } from '../../../src/adapters/backends/local/log-file.js';
 import { releaseCommitId, reserveCommitId } from '../../../src/adapters/store/jobs.js';
-import type { Config } from '../../../src/config/types.js';
 import {
   commitIdAt,
   commitIdCandidates,
   commitIdDate,
+  isCommitId,
   machineNameFor,
   snapshotRef,
 } from '../../../src/core/commit/ids.js';
 import { OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
 import { planCommit } from '../../../src/core/commit/plan.js';
-import type { JobConfig } from '../../../src/core/job/script.js';
+import { testConfig as config } from '../../helpers/plans.js';
 
 describe('commit ids', () => {
   const table: [string, string][] = [
@@ -33,9 +33,35 @@ describe('commit ids', () => {
     assert.equal(machineNameFor('20241107_035340'), 'mymlops-20241107-035340');
     assert.equal(snapshotRef('20241107_035340'), 'refs/mymlops/snapshots/20241107_035340');
   });
-  it('rejects what is not an id', () => {
-    for (const s of ['2024110_035340', '20241332_000000', 'x', '20241107_035360'])
-      assert.equal(commitIdDate(s), null, s);
+  it('what is an id: one table for the store, status, completion and the dashboard', () => {
+    const table: [string, string | null][] = [
+      ['20241107_035340', '2024-11-07T03:53:40.000Z'],
+      // Earlier versions bumped a taken id with a suffix: the same instant.
+      ['20241107_035340_2', '2024-11-07T03:53:40.000Z'],
+      ['20241107_035340_12', '2024-11-07T03:53:40.000Z'],
+      ['20241107_035340_', null],
+      ['20241107_035340_x', null],
+      ['2024110_035340', null],
+      ['20241332_000000', null],
+      ['20241107_035360', null],
+      ['20240230_000000', null],
+      ['x', null],
+      ['.github', null],
+      ['', null],
+    ];
+    for (const [id, iso] of table) {
+      assert.equal(commitIdDate(id)?.toISOString() ?? null, iso, id);
+      assert.equal(isCommitId(id), iso !== null, id);
+    }
+  });
+  it('machine names per attempt', () => {
+    const table: [string, number, string][] = [
+      ['20241107_035340', 1, 'mymlops-20241107-035340'],
+      ['20241107_035340', 2, 'mymlops-20241107-035340-a2'],
+      ['20241107_035340', 10, 'mymlops-20241107-035340-a10'],
+      ['20241107_035340_2', 1, 'mymlops-20241107-035340-2'],
+    ];
+    for (const [id, attempt, name] of table) assert.equal(machineNameFor(id, attempt), name);
   });
   it('candidates bump one second at a time across minute/day boundaries', () => {
     const it = commitIdCandidates(new Date('2024-12-31T23:59:59Z'));
@@ -56,37 +82,6 @@ describe('commit ids', () => {
   });
 });
 
-const config = (backend: 'local' | 'gce'): Config => ({
-  file: '/r/mymlops.yml',
-  dir: '/r',
-  backend,
-  gcp: { project: null, network: 'n', subnetwork: null, service_account: 'default' },
-  commit: {
-    command: 'papermill',
-    instance:
-      backend === 'gce'
-        ? {
-            zone_regex: 'us-.*',
-            machine_type: 'n1-standard-8',
-            snapshot: 's',
-            accelerator: 'nvidia-tesla-t4',
-            accelerator_count: 1,
-            disk_size_gb: 100,
-            disk_type: 'pd-ssd',
-            spot: true,
-          }
-        : null,
-    repository: { url: 'git@github.com:me/repo.git', branch: 'main', deploy_key: '/k/repo' },
-    output_repository: { url: 'git@github.com:me/out.git', branch: 'master', deploy_key: undefined },
-    progress_interval: 60,
-    max_duration: 3600,
-    log_max_bytes: 2048,
-    retry: { preempted: 0 },
-  },
-  start: null,
-  dashboard: { links: {}, tunnel: null },
-});
-
 describe('planCommit', () => {
   const request = { notebook: 'exp/exp001.ipynb', notes: 'try lr=1e-3', artifacts: true, keepMachine: false };
   it('builds a backend-neutral plan: script, job.json, keys, metadata', () => {
@@ -104,7 +99,7 @@ describe('planCommit', () => {
     assert.equal(plan.maxDurationSeconds, 3600);
     assert.equal(plan.metadata['notebook'], 'exp001.ipynb');
     assert.equal(plan.metadata['accelerator'], 'nvidia-tesla-t4');
-    const job = plan.jobConfig as unknown as JobConfig;
+    const job = plan.jobConfig;
     assert.deepEqual(job.repository, {
       url: 'git@github.com:me/repo.git',
       branch: 'main',
@@ -141,7 +136,7 @@ describe('planCommit', () => {
       commitId: '20241107_035340',
       sourceCommit: 'b'.repeat(40),
     });
-    const job = plan.jobConfig as unknown as JobConfig;
+    const job = plan.jobConfig;
     assert.equal(job.machine.backend, 'local');
     assert.equal(job.machine.machine_type, null);
     assert.equal(job.metadata['accelerator'], null);

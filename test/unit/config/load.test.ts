@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfigFile } from '../../../src/config/load.js';
+import { ConfigError, loadConfigFile } from '../../../src/config/load.js';
 import { UserError } from '../../../src/errors.js';
 
 const fixture = join(import.meta.dirname, '..', '..', 'fixtures', 'original-config');
@@ -128,7 +128,7 @@ const bad: { name: string; yaml: string; env?: string; want: RegExp; count?: num
     yaml: base,
     env: baseEnv.replace(/^SNAPSHOT_NAME=.*$/m, ''),
     count: 2, // used in commit.instance and start.instance: both places are named
-    want: /^mymlops\.yml:7:15: \$\{SNAPSHOT_NAME\} is not set — add SNAPSHOT_NAME=\.\.\. to \.env or the environment$/,
+    want: /^mymlops\.yml:7:15: \$SNAPSHOT_NAME is not set — add SNAPSHOT_NAME=\.\.\. to \.env or the environment$/,
   },
   {
     name: 'bad repository URI',
@@ -196,7 +196,8 @@ describe('config: bad configs give one precise line each', () => {
   for (const c of bad) {
     it(c.name, () => {
       const e = errorOf(() => load(c.yaml, c.env ?? baseEnv));
-      const lines = e.details.length ? e.details : [e.message];
+      const lines = e instanceof ConfigError ? e.problems : [e.message];
+      assert.equal(e.exitCode, 2, 'a config error exits 2');
       assert.equal(lines.length, c.count ?? 1, `problems found:\n${lines.join('\n')}`);
       assert.match(e.line(), /^mymlops: /);
       assert.doesNotMatch(e.line(), /\n/);

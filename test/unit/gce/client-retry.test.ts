@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { readSerialLog } from '../../../src/adapters/backends/gce/serial-log.js';
 import type { TokenSource } from '../../../src/adapters/gce/auth.js';
 import { GceClient } from '../../../src/adapters/gce/client.js';
-import { GceApiError, GceUnavailable, UNAVAILABLE_EXIT } from '../../../src/adapters/gce/errors.js';
+import { GceApiError, GceUnavailable } from '../../../src/adapters/gce/errors.js';
+import { EXIT } from '../../../src/errors.js';
 import type { HttpResponse } from '../../../src/adapters/gce/http.js';
 import { backoffMs, type Clock, DEFAULT_RETRY } from '../../../src/adapters/gce/retry.js';
 
@@ -112,7 +113,7 @@ for (const c of cases) {
     );
     assert.ok(e instanceof GceUnavailable);
     assert.equal(e.detail, c.detail);
-    assert.equal(e.exitCode, UNAVAILABLE_EXIT);
+    assert.equal(e.exitCode, EXIT.unavailable);
     assert.match(e.line(), /^mymlops: Compute Engine did not answer \(.+\) — .+$/);
     assert.doesNotMatch(e.line(), /\n/);
     // Retried until the budget was spent, never past it.

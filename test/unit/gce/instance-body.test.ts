@@ -11,8 +11,9 @@ import {
 import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
 import { devStartupScript } from '../../../src/adapters/backends/gce/dev-startup-script.js';
 import { startupScript, VM_DONE_MARKER } from '../../../src/adapters/backends/gce/startup-script.js';
-import type { LaunchPlan } from '../../../src/adapters/backends/types.js';
+import type { LaunchPlan } from '../../../src/core/ports/backend.js';
 import type { InstanceResource } from '../../../src/adapters/gce/client.js';
+import { testCommitPlan } from '../../helpers/plans.js';
 
 const gcp = {
   project: 'p',
@@ -20,12 +21,8 @@ const gcp = {
   subnetwork: null,
   service_account: 'default',
 };
-const plan: LaunchPlan = {
-  kind: 'commit',
-  commitId: '20241107_035340',
-  machineName: 'mymlops-20241107-035340',
+const plan: LaunchPlan = testCommitPlan('20241107_035340', {
   jobScript: '#!/bin/bash\necho job\n',
-  jobConfig: {},
   keys: {},
   instance: {
     zone_regex: 'us-.*',
@@ -37,11 +34,9 @@ const plan: LaunchPlan = {
     disk_type: 'pd-balanced',
     spot: true,
   },
-  labels: { mymlops: 'commit' },
   metadata: { commit: '20241107_035340', notes: 'n', 'job-script': 'must not override' },
   maxDurationSeconds: 86400,
-  keepMachine: false,
-};
+});
 
 test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
   const b = instanceBody({
@@ -49,7 +44,6 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
     project: 'p',
     zone: 'us-east1-c',
     gcp,
-    jobConfig: { a: 1 },
     keys: { repository: 'KEY' },
   }) as Record<string, any>;
   assert.equal(b['name'], 'mymlops-20241107-035340');
@@ -80,7 +74,7 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
     plan.jobScript,
     'reserved keys are not overridden by plan metadata',
   );
-  assert.equal(items['mymlops-job-json'], '{"a":1}');
+  assert.deepEqual(JSON.parse(items['mymlops-job-json']!), plan.jobConfig, 'job.json lands as planned');
   assert.equal(items['mymlops-key-repository'], 'KEY');
   assert.equal(items['mymlops-keep'], 'false');
   assert.equal(items['mymlops-max-duration'], '86400');
@@ -96,8 +90,7 @@ test('insert body: standard provisioning without spot, no GPU', () => {
     plan: p2,
     project: 'p',
     zone: 'z-a',
-    gcp,
-    jobConfig: {},
+    gcp: { ...gcp, subnetwork: { r: 'regions/r/subnetworks/s' } },
     keys: {},
   }) as Record<string, any>;
   assert.equal(b['scheduling'].provisioningModel, 'STANDARD');
@@ -177,7 +170,7 @@ for (const c of subnetCases) {
       return;
     }
     assert.deepEqual(networkInterface(g, c.zone), c.want);
-    const b = instanceBody({ plan, project: 'p', zone: c.zone, gcp: g, jobConfig: {}, keys: {} });
+    const b = instanceBody({ plan, project: 'p', zone: c.zone, gcp: g, keys: {} });
     assert.deepEqual(b['networkInterfaces'], [c.want]);
   });
 }

@@ -15,7 +15,7 @@ import { mymlopsHome } from '../../../util/paths.js';
 import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
 import { computeBase, GceClient } from '../../gce/client.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { cancelVm } from './cancel.js';
 import { launchInZones } from './launch.js';
 import { listMachines, wasPreemptedIn } from './listing.js';
@@ -113,7 +113,7 @@ export class GceBackend implements ComputeBackend {
   }
 
   prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {
-    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const key = JSON.stringify([plan.instance, plan.avoidZones]);
     const zones = this.chooseZones(plan);
     zones.catch(() => {}); // launch() reports it; a launch that never comes must not crash the process.
     this.prepared = { key, zones };
@@ -132,14 +132,13 @@ export class GceBackend implements ComputeBackend {
       project,
       zone: '<zone chosen at launch>',
       gcp: this.gcp,
-      jobConfig: plan.jobConfig,
       keys,
     });
     return { method: 'POST', path: `projects/${project}/zones/<zone chosen at launch>/instances`, body };
   }
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
-    const key = JSON.stringify([plan.instance, plan.avoidZones ?? []]);
+    const key = JSON.stringify([plan.instance, plan.avoidZones]);
     const prepared = this.prepared?.key === key ? this.prepared.zones : null;
     this.prepared = null;
     const { zones, note } = await (prepared ?? this.chooseZones(plan));

@@ -1,8 +1,9 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
 import type { GcpConfig } from '../../../config/types.js';
 import { regionOf } from '../../../core/zones/rank.js';
+import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
-import type { LaunchPlan } from '../types.js';
+import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { devStartupScript } from './dev-startup-script.js';
 import { RESERVED_KEYS, startupScript } from './startup-script.js';
 
@@ -12,12 +13,11 @@ export const METADATA_TOTAL_MAX = 512 * 1024;
 export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
 export interface BodyInput {
+  /** The plan placed in `zone` (placePlan): its job.json lands on the VM as it is. */
   plan: LaunchPlan;
   project: string;
   zone: string;
   gcp: GcpConfig;
-  /** job.json as it should land on the VM (zone, hourly price and zones tried filled in). */
-  jobConfig: Record<string, unknown>;
   /** Deploy key contents by name (repository, output). */
   keys: Record<string, string>;
 }
@@ -40,7 +40,7 @@ export function labelValue(v: string): string {
 }
 
 export function metadataItems(i: BodyInput): MetadataItem[] {
-  // Dev VMs (issue 6) run their own startup script at every boot and publish the idle watchdog's
+  // Dev VMs run their own startup script at every boot and publish the idle watchdog's
   // state as a guest attribute.
   const items: MetadataItem[] =
     i.plan.kind === 'start'
@@ -54,7 +54,7 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
     items.push({ key: `mymlops-${k}`, value: v });
   }
   items.push({ key: 'mymlops-job-script', value: i.plan.jobScript });
-  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.jobConfig) });
+  items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.plan.jobConfig) });
   for (const [name, content] of Object.entries(i.keys))
     items.push({ key: `mymlops-key-${name}`, value: content });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });
@@ -103,7 +103,7 @@ export const DEFAULT_NETWORK = 'global/networks/default';
  * offers zones of regions that have one). The zone may be describeLaunch's placeholder: then the
  * preview names every configured subnetwork.
  */
-export function networkInterface(gcp: GcpConfig, zone: string): Record<string, unknown> {
+export function networkInterface(gcp: GcpConfig, zone: string): NetworkInterface {
   const subs = gcp.subnetwork;
   let subnetwork: string | null = null;
   if (subs) {
@@ -125,7 +125,7 @@ export function networkInterface(gcp: GcpConfig, zone: string): Record<string, u
   };
 }
 
-export function instanceBody(i: BodyInput): Record<string, unknown> {
+export function instanceBody(i: BodyInput): Instance {
   const inst = i.plan.instance;
   if (!inst)
     throw new UserError(
@@ -138,7 +138,7 @@ export function instanceBody(i: BodyInput): Record<string, unknown> {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.plan.labels)) labels[k] = labelValue(v);
   if (i.plan.commitId) labels['mymlops-commit'] = labelValue(i.plan.commitId);
-  const scheduling: Record<string, unknown> = inst.spot
+  const scheduling: Scheduling = inst.spot
     ? {
         provisioningModel: 'SPOT',
         // STOP (not DELETE): a preempted VM stays visible with its labels, so status can say so.

@@ -1,15 +1,17 @@
 // The launch loop: try the ranked zones in order until one takes the VM, failing over per the
 // classified error (zone stockout → next zone, regional quota → skip the region, global → stop).
+// Each attempt sends the plan placed in its zone (placePlan): zone, spot price, zones tried so far.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { ZoneAttempt } from '../../../core/model.js';
+import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
-import { type Classified, classifyError, explain, GceApiError } from '../../gce/errors.js';
+import { type Classified, classifyError, explain, GceApiError, OperationError } from '../../gce/errors.js';
 import { jobDir, writeJson } from '../../store/jobs.js';
-import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { instanceBody } from './instance-body.js';
 
 export interface LaunchContext {
@@ -35,11 +37,10 @@ export async function launchInZones(
   for (const z of zones) {
     if (blockedRegions.has(z.region)) continue;
     const body = instanceBody({
-      plan,
+      plan: placePlan(plan, { zone: z.zone, hourlyUsd: z.hourly, zonesTried: tried }),
       project: c.project,
       zone: z.zone,
       gcp: ctx.gcp,
-      jobConfig: jobConfigFor(plan, z, tried),
       keys: ctx.keys,
     });
     ctx.notify(
@@ -74,7 +75,7 @@ export async function launchInZones(
         zonesTried: tried,
       });
     } catch (e) {
-      if (!(e instanceof GceApiError) && !(e instanceof Error && e.name === 'OperationError')) throw e;
+      if (!(e instanceof GceApiError) && !(e instanceof OperationError)) throw e;
       const cl = classifyError(e);
       lastFailure = cl;
       tried.push({ zone: z.zone, code: cl.code, message: cl.message, scope: cl.scope });
@@ -104,27 +105,4 @@ export async function launchInZones(
     message: `no zone could take the VM: ${summary} — try again later or widen instance.zone_regex`,
     zonesTried: tried,
   });
-}
-
-/** job.json for one attempt: the zone, its price and the failures so far reach metadata.json. */
-function jobConfigFor(plan: LaunchPlan, z: RankedZone, tried: ZoneAttempt[]): Record<string, unknown> {
-  const jc = structuredClone(plan.jobConfig) as Record<string, unknown> & {
-    machine?: Record<string, unknown>;
-    metadata?: Record<string, unknown>;
-  };
-  jc.machine = {
-    ...(jc.machine ?? {}),
-    backend: 'gce',
-    instance: plan.machineName,
-    zone: z.zone,
-    hourly_usd: z.hourly,
-  };
-  jc.metadata = {
-    ...(jc.metadata ?? {}),
-    backend: 'gce',
-    instance: plan.machineName,
-    zone: z.zone,
-    zones_tried: [...tried],
-  };
-  return jc;
 }

@@ -17,7 +17,7 @@ export async function listMachines(
     for (const { zone, item } of ops) preempted.add(`${zone}/${lastSegment(item.targetLink)}`);
   }
   for (const { zone, item } of all) seen(item.name, zone);
-  // Dev VMs: the idle watchdog's countdown / "stopped (idle)" (issue 6).
+  // Dev VMs: the idle watchdog's countdown / "stopped (idle)".
   return withIdleStates(
     c,
     all.map(({ zone, item }) => toMachine(zone, item, preempted)),

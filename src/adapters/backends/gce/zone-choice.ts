@@ -8,7 +8,7 @@ import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceUnavailable } from '../../gce/errors.js';
 import { computePrices } from '../../gce/prices.js';
-import type { LaunchPlan } from '../types.js';
+import type { LaunchPlan } from '../../../core/ports/backend.js';
 
 export interface ZoneChoice {
   zones: RankedZone[];
@@ -79,7 +79,7 @@ export async function chooseZones(
         inst.accelerator_count,
         inst.spot ? 'spot' : 'ondemand',
       ),
-    avoidZones: plan.avoidZones ?? [],
+    avoidZones: plan.avoidZones,
   });
   if (!r.ok)
     throw new UserError(

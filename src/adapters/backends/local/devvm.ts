@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
-import type { LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
 import { readLogFile } from './log-file.js';
 
 export function devRoot(home: string): string {
@@ -54,7 +54,7 @@ export class LocalDevMachines {
   }
 
   /** Creates <home>/dev/<name>/ and starts the dev script detached. Refuses an existing name. */
-  async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+  async launch(plan: StartPlan): Promise<Result<Launched, LaunchFailure>> {
     const dir = devDir(this.home, plan.machineName);
     mkdirSync(devRoot(this.home), { recursive: true });
     try {
@@ -62,7 +62,7 @@ export class LocalDevMachines {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST')
         return err({
-          code: 'config',
+          code: 'exists',
           message: `a dev machine named ${plan.machineName} already exists`,
           zonesTried: [],
         });

@@ -1,11 +1,14 @@
 // The local backend: a job is a detached process group on this machine (bash running the job
 // script) that survives the CLI. Its files live in <home>/jobs/<commit id>/:
 //   job.sh, job.json, keys/ (0600), pid, job.log (stdout+stderr), run.log, result.json (written by
-//   the job when it ends), cancelled.json (written by cancel), work/ (removed at the end unless -k).
+//   the job when it ends), cancelled.json (written by cancel), cancel-requested (the marker that tells
+//   the job a SIGTERM is a user's cancel, not a shutdown), unpublished/ (a result whose push failed),
+//   work/ (removed at the end unless -k).
+import { spawn } from 'node:child_process';
 import { jobEnv, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../../errors.js';
+import { ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import {
@@ -17,7 +20,13 @@ import {
   readResult,
   writeJson,
 } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../types.js';
+import type {
+  ComputeBackend,
+  LaunchFailure,
+  LaunchPlan,
+  Launched,
+  PublishOutcome,
+} from '../../../core/ports/backend.js';
 import { LocalDevMachines } from './devvm.js';
 
 export interface CancelRecord {
@@ -45,7 +54,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalBackend implements ComputeBackend {
   readonly kind = 'local' as const;
-  /** Dev machines (`mymlops start`, issue 6): <home>/dev/<name>/. */
+  /** Dev machines (`mymlops start`): <home>/dev/<name>/. */
   readonly dev: LocalDevMachines;
   constructor(readonly home: string) {
     this.dev = new LocalDevMachines(home);
@@ -67,8 +76,6 @@ export class LocalBackend implements ComputeBackend {
 
   async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
     if (plan.kind === 'start') return this.dev.launch(plan);
-    if (!plan.commitId)
-      return err({ code: 'config', message: 'the local backend runs commit jobs only', zonesTried: [] });
     const dir = jobDir(plan.commitId, this.home);
     mkdirSync(dir, { recursive: true });
     const script = join(dir, 'job.sh');
@@ -100,7 +107,11 @@ export class LocalBackend implements ComputeBackend {
     let state: LiveMachine['state'] = 'running';
     let reason: string | null = null;
     if (!running) {
-      if (result) {
+      if (result?.status === 'stopped') {
+        // A shutdown stopped the job (it pushed what it had as `processing`): a retry finishes it.
+        state = 'stopped';
+        reason = result.reason ?? 'stopped';
+      } else if (result) {
         // The job ended on its own and published (or tried to): the machine is gone.
         state = 'gone';
         reason = result.status === 'cancelled' ? 'cancelled' : 'finished';
@@ -129,7 +140,10 @@ export class LocalBackend implements ComputeBackend {
             branch: rec.repository.branch,
             notes: rec.notes ?? '',
             source_commit: rec.source_commit,
+            attempt: String(rec.attempt),
             ...(result ? { status: result.status } : {}),
+            ...(result?.published === false ? { published: 'false' } : {}),
+            ...(result?.publish_error ? { publish_error: result.publish_error } : {}),
           }
         : {},
       sshTarget: null,
@@ -164,6 +178,9 @@ export class LocalBackend implements ComputeBackend {
     const record: CancelRecord = { requested_at: new Date().toISOString(), forced: false };
     writeJson(join(dir, 'cancelled.json'), record);
     if (pid === null || !pidAlive(pid, dir)) return;
+    // The marker first: a SIGTERM without it is a shutdown to the job, which then publishes no
+    // final status (see the Signals part of job.sh's contract).
+    writeFileSync(join(dir, 'cancel-requested'), `${record.requested_at}\n`);
     // SIGTERM the whole group: the job script traps it, stops the command and publishes `cancelled`.
     try {
       process.kill(-pid, 'SIGTERM');
@@ -176,6 +193,46 @@ export class LocalBackend implements ComputeBackend {
       } catch {}
       writeJson(join(dir, 'cancelled.json'), { ...record, forced: true });
     }
+  }
+
+  /**
+   * Publishes a result the job kept because its push failed: job.sh in publish mode in the job
+   * folder (idempotent: nothing is pushed when the output branch already holds that folder).
+   */
+  async publish(machineName: string): Promise<PublishOutcome> {
+    const rec = this.resolve(machineName);
+    const dir = jobDir(rec.commit, this.home);
+    if (this.isRunning(rec.commit))
+      return { code: 'running', published: false, message: 'the job is still running' };
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('bash', [join(dir, 'job.sh')], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...jobEnv(dir), MYMLOPS_JOB_MODE: 'publish' },
+      });
+      let log = '';
+      const keep = (d: Buffer) => {
+        log += d.toString('utf8');
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.on('error', () => resolve(null));
+      child.on('close', (c) => {
+        try {
+          writeFileSync(join(dir, 'job.log'), log, { flag: 'a' });
+        } catch {}
+        resolve(c);
+      });
+    });
+    const result = readResult(rec.commit, this.home);
+    if (result?.published)
+      return { code: 'published', published: true, message: result.message, status: result.status };
+    return {
+      code: code === null ? 'error' : 'failed',
+      published: false,
+      message: result?.publish_error ?? result?.message ?? `the job script exited with code ${code}`,
+      ...(result ? { status: result.status } : {}),
+    };
   }
 
   /** Where the job's files are (for messages). */

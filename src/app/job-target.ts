@@ -1,9 +1,9 @@
 // Resolves `ID` (commit id or machine name) for logs/cancel to its launch record and backend.
-import { createBackend } from '../adapters/backends/index.js';
-import type { ComputeBackend } from '../adapters/backends/types.js';
+import type { ComputeBackend } from '../core/ports/backend.js';
 import { findLaunch, type LaunchRecord } from '../adapters/store/jobs.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
+import { backendFor } from './context.js';
 
 export function jobTarget(
   id: string,
@@ -15,5 +15,5 @@ export function jobTarget(
       `no job ${id} was launched from this machine (${home}/jobs)`,
       'pass a commit id shown by `mymlops commit` or `mymlops status`',
     );
-  return { rec, backend: createBackend({ backend: rec.backend }, home) };
+  return { rec, backend: backendFor({ backend: rec.backend }, home) };
 }

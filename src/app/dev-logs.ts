@@ -1,13 +1,13 @@
 // `mymlops logs NAME` for dev machines: the local dev script's log or the GCE VM's serial console.
-import { createBackend } from '../adapters/backends/index.js';
 import { findDevMachine } from '../adapters/backends/local/devvm.js';
 import { mymlopsHome } from '../util/paths.js';
+import { backendFor } from './context.js';
 
 /** Prints the log of dev machine `name`; false when `name` is not a dev machine started here. */
 export async function devLogs(name: string, follow: boolean, home: string = mymlopsHome()): Promise<boolean> {
   const rec = findDevMachine(home, name);
   if (!rec) return false;
-  const backend = createBackend({ backend: rec.backend }, home);
+  const backend = backendFor({ backend: rec.backend }, home);
   let stop = false;
   const onInt = () => {
     stop = true;

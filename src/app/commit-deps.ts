@@ -1,7 +1,6 @@
 // Wires the real adapters into the commit use case (src/core/commit/commit.ts).
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { createBackend } from '../adapters/backends/index.js';
-import { createSnapshot, deleteRef, pushRef, repoRoot, snapshotFiles } from '../adapters/git/snapshot.js';
+import { createSnapshot, deleteRef, inspectSnapshot, pushRef, repoRoot } from '../adapters/git/snapshot.js';
 import {
   clearNotebook,
   parseNotebook,
@@ -10,15 +9,9 @@ import {
 } from '../adapters/notebook/notebook.js';
 import { readDevFile } from '../adapters/ssh/dev-files.js';
 import { recordLaunch, releaseCommitId, reserveCommitId } from '../adapters/store/jobs.js';
-import type { Config } from '../config/types.js';
 import type { CommitDeps } from '../core/commit/commit.js';
 import { UserError } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
-
-/** Extra ssh arguments for every git-over-ssh call (e.g. `-o UserKnownHostsFile=...`), space separated. */
-export function sshOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env['MYMLOPS_SSH_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
-}
+import type { AppContext } from './context.js';
 
 export function checkKey(path: string, what: string): void {
   try {
@@ -37,29 +30,30 @@ export function checkKey(path: string, what: string): void {
   }
 }
 
-export function commitDeps(config: Config, home: string = mymlopsHome()): CommitDeps {
+export function commitDeps(ctx: AppContext): CommitDeps {
+  const home = ctx.home;
   return {
-    now: () => new Date(),
+    now: ctx.now,
     cwd: process.cwd(),
     readNotebook,
     clearNotebook: (nb) => serializeNotebook(clearNotebook(nb)),
     realpath: (p) => realpathSync(p),
     checkKey,
     repoRoot,
-    snapshotFiles,
+    inspectSnapshot,
     createSnapshot,
     pushRef,
     deleteRef,
     reserveCommitId: (now) => reserveCommitId(now, home),
     releaseCommitId: (id) => releaseCommitId(id, home),
     recordLaunch: (rec) => recordLaunch(rec, home),
-    backend: () => createBackend(config, home),
+    backend: ctx.backend,
     readDevNotebook: async (instance, rel) =>
       parseNotebook(
         await readDevFile(instance, rel, {
-          backend: createBackend(config, home),
+          backend: ctx.backend(),
           home,
-          project: config.gcp.project,
+          project: ctx.config.gcp.project,
         }),
         `${instance}:${rel}`,
       ),

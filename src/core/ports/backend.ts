@@ -1,20 +1,15 @@
-// The compute backend interface: one implementation per place machines run (local, gce),
-// chosen at the edge (src/adapters/backends/index.ts). Core code only sees this interface.
+// The compute backend port: core plans and follows jobs through this interface; src/adapters/backends/
+// holds one implementation per place machines run (local, gce), chosen in src/app/context.ts.
 import type { Instance } from '../../config/types.js';
 import type { Result } from '../../errors.js';
-import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../../core/model.js';
+import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
+import type { CommitJobJson, StartJobJson } from './job-json.js';
 
-/** Everything a backend needs to run a job, built as pure data by the core planner. */
-export interface LaunchPlan {
-  kind: 'commit' | 'start';
-  /** Commit id (commit jobs) — also the job's key in <home>/jobs/. */
-  commitId: string | null;
-  /** Instance / job name, e.g. mymlops-20241107-035340. */
+interface PlanBase {
+  /** Instance / job name, e.g. mymlops-20241107-035340 (attempt n > 1: …-a<n>). */
   machineName: string;
-  /** The backend-neutral bash job script (same text on every backend). */
+  /** The backend-neutral bash program the machine runs (same text on every backend). */
   jobScript: string;
-  /** Non-secret values the job script reads from $MYMLOPS_JOB_DIR/job.json. */
-  jobConfig: Record<string, unknown>;
   /** Deploy key files (absolute paths on this machine) the job needs; copied with mode 0600. */
   keys: { repository?: string | undefined; output?: string | undefined };
   /** GCE only (null on local): machine shape. */
@@ -26,18 +21,48 @@ export interface LaunchPlan {
   maxDurationSeconds: number | null;
   /** Keep the machine after the job (commit -k / --keep-instance). */
   keepMachine: boolean;
-  /** Zones to try last (retry after preemption). */
-  avoidZones?: string[];
+  /** Zones to try last (a retry avoids the zone it was preempted in). */
+  avoidZones: string[];
 }
+
+/** A commit job: runs the job script once, publishes, ends. */
+export interface CommitPlan extends PlanBase {
+  kind: 'commit';
+  /** Also the job's key in <home>/jobs/. */
+  commitId: string;
+  jobConfig: CommitJobJson;
+}
+
+/** A dev machine: runs the dev script at every boot until stopped. */
+export interface StartPlan extends PlanBase {
+  kind: 'start';
+  commitId: null;
+  jobConfig: StartJobJson;
+}
+
+/** Everything a backend needs to run a job, built as pure data by the core planners. */
+export type LaunchPlan = CommitPlan | StartPlan;
 
 export type LaunchFailure =
   | { code: 'no_capacity'; message: string; zonesTried: ZoneAttempt[] }
   | { code: 'quota'; message: string; zonesTried: ZoneAttempt[] }
+  /** The machine name is taken. */
+  | { code: 'exists'; message: string; zonesTried: ZoneAttempt[] }
   | { code: 'permission' | 'config' | 'other'; message: string; zonesTried: ZoneAttempt[] };
 
 export interface Launched {
   machine: LiveMachine;
   zonesTried: ZoneAttempt[];
+}
+
+/** How `publish` of a kept (unpublished) result ended. */
+export interface PublishOutcome {
+  /** published: pushed now or already there; running: the job has not ended; failed: the push failed again. */
+  code: 'published' | 'running' | 'failed' | 'error';
+  published: boolean;
+  message: string | null;
+  /** The commit's status after it (result.json). */
+  status?: string;
 }
 
 export interface ComputeBackend {
@@ -60,4 +85,10 @@ export interface ComputeBackend {
   readLog(machineName: string, from: number): Promise<LogChunk>;
   /** Stop and remove a commit machine (its job is killed). */
   cancel(machineName: string): Promise<void>;
+  /**
+   * Optional: push a result the job kept because publishing failed (job.sh's publish mode),
+   * waiting for the outcome. A backend without it publishes kept results otherwise (gce: at the
+   * next boot of the stopped VM).
+   */
+  publish?(machineName: string): Promise<PublishOutcome>;
 }

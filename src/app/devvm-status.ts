@@ -1,4 +1,4 @@
-// Adds issue 6's dev-machine details to the status sources used by `status` and `dashboard`:
+// Adds the dev machines' details to the status sources used by `status` and `dashboard`:
 // port links, tunnel states (the dashboard keeps tunnels to running GCE dev VMs), ssh/log commands.
 import { join } from 'node:path';
 import { devDir } from '../adapters/backends/local/devvm.js';

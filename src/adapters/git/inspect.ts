@@ -1,0 +1,117 @@
+// What a snapshot of the working tree would take, read cheaply for the pure rules
+// (src/core/snapshot/rules.ts): one sh process lists the index (with modes, so submodules show) and
+// the untracked, not ignored files; then only stat() per untracked file, and a read of small .json
+// files to spot service-account keys. This runs on every launch, so nothing here hashes content.
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SnapshotEntry, SnapshotInspection } from '../../core/snapshot/rules.js';
+import { snapshotError } from './errors.js';
+import { git, gitScript } from './git.js';
+
+const LIST_SCRIPT = `set -eu
+cd "$1"
+git ls-files -z --stage
+printf '\\0--others--\\0'
+git ls-files -z --others --exclude-standard
+`;
+
+/** Service-account keys are ~2.3 KB; bigger JSON files are data, not read. */
+const JSON_SCAN_BYTES = 64 * 1024;
+
+function isServiceAccountKey(path: string, bytes: number): boolean {
+  if (bytes > JSON_SCAN_BYTES) return false;
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.includes('"private_key"') && /"type"\s*:\s*"service_account"/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+function sizeOf(path: string): number | null {
+  try {
+    // lstat: a symbolic link is stored as a link, whatever it points to.
+    const s = lstatSync(path);
+    return s.isFile() || s.isSymbolicLink() ? s.size : null;
+  } catch {
+    return null;
+  }
+}
+
+function fileEntry(root: string, path: string, tracked: boolean): SnapshotEntry {
+  const bytes = sizeOf(join(root, path));
+  const entry: SnapshotEntry = { path, tracked, kind: 'file', bytes };
+  if (path.endsWith('.json') && bytes !== null)
+    entry.serviceAccountKey = isServiceAccountKey(join(root, path), bytes);
+  return entry;
+}
+
+export function parseListing(stdout: string): {
+  tracked: { path: string; mode: string }[];
+  others: string[];
+} {
+  const [staged = '', others = ''] = stdout.split('\0--others--\0');
+  const seen = new Set<string>();
+  const tracked: { path: string; mode: string }[] = [];
+  for (const rec of staged.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const path = rec.slice(tab + 1);
+    if (seen.has(path)) continue; // a conflicted path has one line per stage
+    seen.add(path);
+    tracked.push({ path, mode: rec.slice(0, rec.indexOf(' ')) });
+  }
+  return { tracked, others: others.split('\0').filter(Boolean) };
+}
+
+async function dirtySubmodules(root: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const r = await git(
+    [
+      'status',
+      '--porcelain=v2',
+      '-z',
+      '--ignore-submodules=none',
+      '--untracked-files=normal',
+      '--',
+      ...paths,
+    ],
+    { cwd: root, allowFail: true },
+  );
+  const dirty: string[] = [];
+  for (const rec of r.stdout.split('\0')) {
+    // "1 XY S<c><m><u> …path": m = tracked changes inside, u = untracked files inside.
+    const m = /^[12] \S\S S.([M.])([U.]) (?:\S+ ){5}(.*)$/.exec(rec);
+    if (m && (m[1] === 'M' || m[2] === 'U') && m[3]) dirty.push(m[3]);
+  }
+  return dirty.sort();
+}
+
+export async function inspectSnapshot(root: string): Promise<SnapshotInspection> {
+  let stdout: string;
+  try {
+    stdout = (await gitScript(LIST_SCRIPT, [root])).stdout;
+  } catch (e) {
+    throw snapshotError(e, root);
+  }
+  const listing = parseListing(stdout);
+  const entries: SnapshotEntry[] = [];
+  const submodules: string[] = [];
+  for (const t of listing.tracked) {
+    if (t.mode === '160000') {
+      submodules.push(t.path);
+      entries.push({ path: t.path, tracked: true, kind: 'submodule', bytes: null });
+      continue;
+    }
+    entries.push(fileEntry(root, t.path, true));
+  }
+  for (const o of listing.others) {
+    // git lists a nested repository as one "dir/" entry instead of its files.
+    if (o.endsWith('/')) {
+      entries.push({ path: o.slice(0, -1), tracked: false, kind: 'nested-repo', bytes: null });
+      continue;
+    }
+    entries.push(fileEntry(root, o, false));
+  }
+  return { entries, dirtySubmodules: await dirtySubmodules(root, submodules) };
+}

@@ -1,0 +1,109 @@
+// Pushing and removing the snapshot ref. The push uses the user's own git credentials first (as a
+// `git push` in their repository would: ssh agent, ~/.ssh keys and config, credential helper), so a
+// deploy key needs read access only (the machine fetches with it); the deploy key is the fallback
+// for users whose own credentials cannot push. Credentials in an https URL go through the
+// environment (credentialArgs in git.ts) with the URL stripped in argv.
+import { err, ok, type Result } from '../../errors.js';
+import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { gitErrorLine } from './errors.js';
+import { git, type GitAuth } from './git.js';
+
+/** scp-like `user@host:path`, `ssh://`, `git+ssh://`: the remotes where a deploy key applies. */
+export function isSshUrl(url: string): boolean {
+  if (/^(?:git\+)?ssh:\/\//i.test(url) || /^ssh\+git:\/\//i.test(url)) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return false;
+  return /^[^/:]+:/.test(url);
+}
+
+/** The ssh command a `git push` in `root` would use: $GIT_SSH_COMMAND, else core.sshCommand, else ssh. */
+async function userSsh(root: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const own = env['GIT_SSH_COMMAND'];
+  if (own) return own;
+  const r = await git(['config', '--get', 'core.sshCommand'], { cwd: root, allowFail: true });
+  return r.stdout.trim() || 'ssh';
+}
+
+interface Attempt {
+  who: string;
+  auth: GitAuth;
+}
+
+/** The credentials to try, in order: the user's own, then the deploy key (ssh remotes only). */
+async function attempts(root: string, url: string, auth: GitAuth): Promise<{ url: string; list: Attempt[] }> {
+  const split = splitUrlCredentials(url);
+  const sshOptions = auth.sshOptions ?? [];
+  if (!isSshUrl(split.url))
+    return {
+      url: split.url,
+      list: [{ who: 'your git credentials', auth: { credentials: split.credentials } }],
+    };
+  const list: Attempt[] = [
+    { who: 'your git credentials', auth: { userSsh: await userSsh(root, process.env), sshOptions } },
+  ];
+  if (auth.deployKey)
+    list.push({ who: 'commit.repository.deploy_key', auth: { deployKey: auth.deployKey, sshOptions } });
+  return { url: split.url, list };
+}
+
+async function run(root: string, url: string, refspecs: string[], auth: GitAuth, timeoutMs: number) {
+  return git(['push', '--no-verify', '--quiet', url, ...refspecs], {
+    cwd: root,
+    auth,
+    allowFail: true,
+    timeoutMs,
+  });
+}
+
+/**
+ * Push `sha` to `ref` on `url` (never forced, user hooks skipped). `auth.deployKey` is the fallback;
+ * when every attempt fails, the error names each attempt's reason in one line.
+ */
+export async function pushRef(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  ref: string;
+  auth: GitAuth;
+}): Promise<Result<void, string>> {
+  return pushRefs({ ...opts, refs: [opts.ref] });
+}
+
+/** One push of `sha` to many refs (a sweep's runs share one snapshot commit), same credentials. */
+export async function pushRefs(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  refs: string[];
+  auth: GitAuth;
+}): Promise<Result<void, string>> {
+  if (opts.refs.length === 0) return ok(undefined);
+  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
+  const failures: string[] = [];
+  for (const a of list) {
+    const r = await run(
+      opts.root,
+      url,
+      opts.refs.map((ref) => `${opts.sha}:${ref}`),
+      a.auth,
+      120_000,
+    );
+    if (r.code === 0) return ok(undefined);
+    const line = gitErrorLine(r.stderr) || `git push exited ${r.code}`;
+    failures.push(list.length > 1 ? `with ${a.who}: ${line}` : line);
+  }
+  return err(failures.join('; '));
+}
+
+/** Best-effort removal of a pushed ref (a launch that failed after the push), same credentials. */
+export async function deleteRef(opts: {
+  root: string;
+  url: string;
+  ref: string;
+  auth: GitAuth;
+}): Promise<void> {
+  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
+  for (const a of list) {
+    const r = await run(opts.root, url, [`:${opts.ref}`], a.auth, 60_000);
+    if (r.code === 0) return;
+  }
+}

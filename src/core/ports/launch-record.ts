@@ -1,0 +1,73 @@
+// `<home>/jobs/<id>/launch.json`: written by every launch on any backend (commit, retry), read by
+// retry, logs/cancel, the local backend and status. The store is src/adapters/store/jobs.ts.
+import type { BackendKind } from '../model.js';
+import type { RunParameters } from '../sweep/expand.js';
+
+export interface LaunchRecord {
+  commit: string;
+  backend: BackendKind;
+  machine: string;
+  zone: string | null;
+  /** Notebook path inside the repository. */
+  notebook: string;
+  notes: string | null;
+  repository: { url: string; branch: string };
+  output_repository: { url: string; branch: string };
+  source_commit: string;
+  attempt: number;
+  created_at: string;
+  artifacts?: boolean;
+  keep_machine?: boolean;
+  accelerator?: string | null;
+  /** So a retry injects the same values. */
+  parameters?: RunParameters | null;
+  group?: string | null;
+  /** A sweep run its scheduler has not launched yet (no machine). */
+  queued?: boolean;
+}
+
+function parameters(v: unknown): RunParameters | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const values = o['values'];
+  if (!values || typeof values !== 'object' || Array.isArray(values) || typeof o['cell'] !== 'string')
+    return null;
+  return { values: values as RunParameters['values'], cell: o['cell'] };
+}
+
+/**
+ * A launch.json as read back, tolerantly: a record needs its commit, backend and machine; other
+ * fields a hand-written or older record lacks get empty values instead of failing every reader.
+ */
+export function parseLaunchRecord(raw: unknown): LaunchRecord | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const repo = (v: unknown) => {
+    const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+    return { url: s(o['url']) ?? '', branch: s(o['branch']) ?? '' };
+  };
+  const commit = s(r['commit']);
+  const machine = s(r['machine']);
+  const backend = r['backend'];
+  if (!commit || !machine || (backend !== 'local' && backend !== 'gce')) return null;
+  return {
+    commit,
+    backend,
+    machine,
+    zone: s(r['zone']),
+    notebook: s(r['notebook']) ?? '',
+    notes: s(r['notes']),
+    repository: repo(r['repository']),
+    output_repository: repo(r['output_repository']),
+    source_commit: s(r['source_commit']) ?? '',
+    attempt: typeof r['attempt'] === 'number' && r['attempt'] >= 1 ? r['attempt'] : 1,
+    created_at: s(r['created_at']) ?? '',
+    ...(typeof r['artifacts'] === 'boolean' ? { artifacts: r['artifacts'] } : {}),
+    ...(typeof r['keep_machine'] === 'boolean' ? { keep_machine: r['keep_machine'] } : {}),
+    accelerator: s(r['accelerator']),
+    ...(parameters(r['parameters']) ? { parameters: parameters(r['parameters']) } : {}),
+    ...(s(r['group']) ? { group: s(r['group']) } : {}),
+    ...(r['queued'] === true ? { queued: true } : {}),
+  };
+}
