@@ -115,6 +115,19 @@ def write_sorted(path, data):
     os.replace(tmp, path)
 
 
+def time_limit(job):
+    """(seconds, what stops the job then): max_duration, or max_cost_usd turned into seconds at
+    the machine's hourly price when that comes first. 0 seconds = no limit."""
+    limit = int(job.get("max_duration") or 0)
+    what = "max_duration %ds reached" % limit
+    cap, hourly = job.get("max_cost_usd"), (job.get("machine") or {}).get("hourly_usd")
+    if isinstance(cap, (int, float)) and isinstance(hourly, (int, float)) and cap > 0 and hourly > 0:
+        secs = max(1, int(cap * 3600.0 / hourly))
+        if limit == 0 or secs < limit:
+            limit, what = secs, "cost cap $%s reached after %ds" % (cap, secs)
+    return limit, what
+
+
 def cmd_env(job_path):
     """Shell assignments (MY_*) for the job script, every value quoted."""
     job = load_json(job_path)
@@ -136,7 +149,8 @@ def cmd_env(job_path):
         "MY_ARTIFACTS": "1" if job.get("artifacts") else "0",
         "MY_NOTES": job.get("notes") or "",
         "MY_PROGRESS_INTERVAL": int(job.get("progress_interval") or 0),
-        "MY_MAX_DURATION": int(job.get("max_duration") or 0),
+        "MY_MAX_DURATION": time_limit(job)[0],
+        "MY_LIMIT_MSG": time_limit(job)[1],
         "MY_LOG_MAX_BYTES": int(job.get("log_max_bytes") or 5242880),
         "MY_KEEP_WORKDIR": "1" if job.get("keep_workdir") else "0",
         "MY_SSH_OPTS": " ".join(shlex.quote(o) for o in (job.get("ssh_options") or [])),
@@ -180,7 +194,8 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
             msg = msg or ("the notebook %s is missing or not valid JSON after the command ran" % job.get("notebook"))
         elif timed_out == "1":
             status = "failed"
-            msg = msg or ("stopped after max_duration (%ss)" % job.get("max_duration"))
+            limit, what = time_limit(job)
+            msg = msg or (what if what.startswith("cost cap") else "stopped after max_duration (%ss)" % limit)
         elif ec not in (0, None):
             status = "failed"
             msg = msg or ("the command exited with code %d" % ec)
@@ -329,11 +344,47 @@ def cmd_backoff(attempt):
     return 0
 
 
+def cmd_inject(job_path, nb_path):
+    """papermill's placement of the job's parameters cell: it replaces a cell tagged
+    injected-parameters, else follows the first cell tagged parameters, else comes first."""
+    params = (load_json(job_path) or {}).get("parameters")
+    if not isinstance(params, dict) or not isinstance(params.get("cell"), str):
+        return 0
+    nb = load_nb(nb_path)
+    if nb is None:
+        print("the notebook %s is missing or not valid JSON" % nb_path, file=sys.stderr)
+        return 1
+
+    def tagged(tag):
+        for i, c in enumerate(cells_of(nb)):
+            tags = meta_of(c).get("tags")
+            if isinstance(tags, list) and tag in tags:
+                return i
+        return -1
+
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {"tags": ["injected-parameters"]},
+            "outputs": [], "source": params["cell"].splitlines(True)}
+    if (nb.get("nbformat"), nb.get("nbformat_minor") or 0) >= (4, 5):
+        cell["id"] = "%08x" % random.getrandbits(32)
+    injected, declared = tagged("injected-parameters"), tagged("parameters")
+    if injected >= 0:
+        nb["cells"][injected] = cell
+    else:
+        nb["cells"].insert(declared + 1 if declared >= 0 else 0, cell)
+    tmp = nb_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(nb, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, nb_path)
+    return 0
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
-          "caplog": cmd_caplog,
-          "unpublished": cmd_unpublished, "history": cmd_history, "republished": cmd_republished, "backoff": cmd_backoff, "now": lambda: print(now_iso())}[cmd]
+          "caplog": cmd_caplog, "unpublished": cmd_unpublished, "history": cmd_history,
+          "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject,
+          "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 
 

@@ -349,6 +349,8 @@ if ! { git -c init.defaultBranch=mymlops init -q "$REPO" && repo_git remote add 
   STAGE_MSG="could not fetch the snapshot from $MY_REPO_URL: $(last_err)"
 elif [ -f "$REPO/.gitmodules" ] && ! repo_git submodule update -q --init --recursive 2>"$ERRF"; then
   STAGE_MSG="could not fetch the submodules: $(last_err)"
+elif ! helper inject "$J/job.json" "$REPO/$MY_NOTEBOOK" 2>"$ERRF"; then # job.json parameters, papermill-style
+  STAGE_MSG="could not inject the parameters: $(tail -n 1 "$ERRF")"
 fi
 if [ -n "$STAGE_MSG" ] || [ -n "$CANCELLED$STOP_REASON" ]; then
   [ -n "$STAGE_MSG" ] && say "$STAGE_MSG"
@@ -365,7 +367,7 @@ TEE_PID=$!
 CMD_PID=$!
 WATCHDOG_PID=""
 if [ "$MY_MAX_DURATION" -gt 0 ]; then
-  ( trap - TERM; sleep "$MY_MAX_DURATION"; touch "$WORK/timed_out"; echo "mymlops: max_duration ${MY_MAX_DURATION}s reached: stopping the command" | tee -a "$RUNLOG"; kill_tree "$CMD_PID" TERM; sleep 10; kill_tree "$CMD_PID" KILL ) &
+  ( trap - TERM; sleep "$MY_MAX_DURATION"; touch "$WORK/timed_out"; echo "mymlops: $MY_LIMIT_MSG: stopping the command" | tee -a "$RUNLOG"; kill_tree "$CMD_PID" TERM; sleep 10; kill_tree "$CMD_PID" KILL ) &
   WATCHDOG_PID=$!
 fi
 while :; do

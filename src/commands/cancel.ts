@@ -6,9 +6,11 @@ export function register(program: Command): void {
   program
     .command('cancel')
     .description('stop a running commit (status becomes cancelled)')
-    .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
+    .argument('<id>', 'commit id (YYYYmmdd_HHMMSS), machine name, or sweep group (…g)')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
+      const { isGroupId } = await import('../core/sweep/expand.js');
+      if (isGroupId(id)) return (await import('./cancel-group.js')).cancelGroup(id, Boolean(opts.json));
       const { jobTarget } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
       const machine = (await backend.list()).find((m) => m.name === rec.machine);

@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { config } from '../app/options.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
+import { collect, type ParamOpts, readAxes } from './commit-params.js';
 
-interface Opts {
+interface Opts extends ParamOpts {
   notes?: string;
   artifacts?: boolean;
   keepInstance?: boolean;
@@ -31,6 +32,14 @@ export function register(program: Command): void {
     .option('--detach', 'return once the job runs; follow it later with `mymlops logs ID -f`')
     .option('--dry-run', 'print the plan (snapshot files, ref, job script, metadata) and change nothing')
     .option('--json', 'print machine-readable JSON instead of the log')
+    .option('-p, --parameter <name=value>', 'inject a value (YAML); a,b or a..b sweeps (repeatable)', collect)
+    .option(
+      '-f, --parameters-file <file>',
+      'inject the values of a YAML mapping; its sweep: lists sweep',
+      collect,
+    )
+    .option('--max-parallel <n>', 'a sweep runs at most N commits at once, the rest queued')
+    .option('-y, --yes', 'start a sweep of more than 5 runs without asking')
     .action(async (path: string, opts: Opts & { keep_instance?: boolean }, cmd: Command) => {
       const [
         { dryRunCommit, startCommit },
@@ -49,6 +58,14 @@ export function register(program: Command): void {
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
+      const axes = readAxes(opts);
+      const { expand } = await import('../core/sweep/expand.js');
+      const runs = expand(axes);
+      if (runs.length > 1 && !opts.dryRun) {
+        await (await import('./budget-check.js')).checkBudget(ctx);
+        const { runSweep } = await import('./sweep.js');
+        return runSweep(ctx, path, runs, opts);
+      }
       const options: CommitOptions = {
         path,
         notes: opts.notes ?? null,
@@ -56,6 +73,7 @@ export function register(program: Command): void {
         keepMachine: Boolean(opts.keepInstance || opts.keep_instance),
         instance: opts.instance ?? null,
         sshOptions: ctx.sshOptions,
+        parameters: axes.length > 0 ? runs[0] : null,
       };
       const deps = commitDeps(ctx);
       if (opts.dryRun) {
@@ -88,6 +106,7 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
+      await (await import('./budget-check.js')).checkBudget(ctx);
       const yoctoSpinner =
         process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
       const spinner = yoctoSpinner

@@ -12,6 +12,7 @@ import { register as ssh } from './ssh.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
 import { register as stop } from './stop.js';
+import { register as sweepScheduler } from './sweep-scheduler.js';
 import { register as validate } from './validate.js';
 
 export const commands: ((program: Command) => void)[] = [
@@ -28,4 +29,5 @@ export const commands: ((program: Command) => void)[] = [
   validate,
   init,
   completion,
+  sweepScheduler,
 ];

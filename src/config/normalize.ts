@@ -83,6 +83,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           output_repository: repository(c.output_repository, dir),
           progress_interval: c.progress_interval ?? 60,
           max_duration: parseDuration(c.max_duration ?? '24h'),
+          max_cost_usd: c.max_cost_usd ?? null,
           log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
           retry: { preempted: c.retry?.preempted ?? 0 },
           snapshot: {
@@ -113,5 +114,6 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
       links: f.dashboard?.links ?? {},
       tunnel: f.dashboard?.tunnel ?? null,
     },
+    budget: { monthly_usd: f.budget?.monthly_usd ?? null },
   };
 }

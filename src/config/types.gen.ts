@@ -53,6 +53,10 @@ export interface MymlopsConfigFile {
      */
     max_duration?: number | string;
     /**
+     * Spending cap per commit, USD: the job stops itself (status failed, "cost cap") once the machine's hourly price × elapsed time reaches it. Needs a known price (gce); without one the cap cannot apply.
+     */
+    max_cost_usd?: number;
+    /**
      * job.log in the output repository keeps at most this many bytes (head and tail).
      */
     log_max_bytes?: number;
@@ -86,6 +90,15 @@ export interface MymlopsConfigFile {
        */
       max_total_mb?: number;
     };
+  };
+  /**
+   * Spending limits across commits.
+   */
+  budget?: {
+    /**
+     * A commit is refused once this calendar month's recorded spend (the cost of this month's commits in `mymlops status`) has reached this many USD.
+     */
+    monthly_usd?: number;
   };
   /**
    * `mymlops start`: a personal dev VM with the repository cloned and the start command running.

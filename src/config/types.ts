@@ -37,6 +37,8 @@ export interface CommitConfig {
   output_repository: Repository;
   progress_interval: number;
   max_duration: number;
+  /** USD per commit; null = no cap. */
+  max_cost_usd?: number | null;
   log_max_bytes: number;
   retry: { preempted: number };
   snapshot: SnapshotConfig;
@@ -73,4 +75,5 @@ export interface Config {
   commit: CommitConfig | null;
   start: StartConfig | null;
   dashboard: DashboardConfig;
+  budget?: { monthly_usd: number | null };
 }

@@ -2,6 +2,7 @@
 // Every module (commit, status, dashboard, backends) speaks these types.
 
 export type CommitStatus =
+  | 'queued'
   | 'provisioning'
   | 'processing'
   | 'stopped'
@@ -71,6 +72,10 @@ export interface CommitMetadata {
   message?: string | null;
   zones_tried?: ZoneAttempt[];
   cost?: CostEstimate | null;
+  /** `-p` values injected into the notebook (papermill-style), by name. */
+  parameters?: Record<string, unknown>;
+  /** The sweep this commit belongs to (its runs share one snapshot). */
+  group?: string | null;
   /** A shutdown stopped this attempt mid-run (status stays `processing`): preempted | stopped. */
   interrupted?: string;
   /** Earlier attempts of this commit, oldest first (the newest attempt's fields are the top level). */

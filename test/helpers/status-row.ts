@@ -23,6 +23,8 @@ export function commitRow(
     cost_usd: null,
     cost_estimate: false,
     metrics: {},
+    parameters: {},
+    group: null,
     backend: null,
     machine: null,
     attempt: null,

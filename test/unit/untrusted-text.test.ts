@@ -48,6 +48,33 @@ describe('status table: untrusted fields printed escaped', () => {
   });
 });
 
+describe('status table: parameter columns from metadata.json', () => {
+  const at = { status: 'succeeded' as const, timestamp: '2025-01-01T00:00:00Z' };
+  const now = new Date('2025-01-02T00:00:00Z');
+
+  it('names and values carry no control character to the terminal', () => {
+    const row = commitRow({ ...at, id: '20250101_000000' });
+    row.parameters = { 'lr\x1b[2J': 'a\x1b]52;c;ZXZpbA==\x07b', tags: ['\u202e'] };
+    const out = renderTable([row], { now, paint: plain, width: null });
+    assert.doesNotMatch(out.replace(/\n/g, ''), /[\x00-\x1f\x7f\u202e]/);
+    assert.match(out, /lr\\x1b\[2J/);
+    assert.match(out, /a\\x1b\]52;c;ZXZpbA==\\x07b/);
+    assert.match(out, /\["\\u202e"\]/);
+  });
+
+  it('a parameter named like an Object.prototype member leaves other rows empty in its column', () => {
+    const a = commitRow({ ...at, id: '20250101_000001' });
+    a.parameters = JSON.parse('{"constructor": 3, "__proto__": "x"}') as Record<string, unknown>;
+    const b = commitRow({ ...at, id: '20250101_000002' });
+    b.parameters = {};
+    const lines = renderTable([a, b], { now, paint: plain, width: null }).split('\n');
+    assert.match(lines[0]!, /constructor +__proto__/);
+    assert.match(lines.find((l) => l.includes('20250101_000001'))!, / 3 +x$/);
+    const other = lines.find((l) => l.includes('20250101_000002'))!;
+    assert.doesNotMatch(other, /\{\}|function|undefined/);
+  });
+});
+
 describe('metrics named like Object.prototype members', () => {
   const names = ['valueOf', 'toString', 'constructor', '__proto__', 'hasOwnProperty'];
   it('are read as own properties and become columns', () => {

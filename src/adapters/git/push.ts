@@ -45,8 +45,8 @@ async function attempts(root: string, url: string, auth: GitAuth): Promise<{ url
   return { url: split.url, list };
 }
 
-async function run(root: string, url: string, refspec: string, auth: GitAuth, timeoutMs: number) {
-  return git(['push', '--no-verify', '--quiet', url, refspec], {
+async function run(root: string, url: string, refspecs: string[], auth: GitAuth, timeoutMs: number) {
+  return git(['push', '--no-verify', '--quiet', url, ...refspecs], {
     cwd: root,
     auth,
     allowFail: true,
@@ -65,10 +65,28 @@ export async function pushRef(opts: {
   ref: string;
   auth: GitAuth;
 }): Promise<Result<void, string>> {
+  return pushRefs({ ...opts, refs: [opts.ref] });
+}
+
+/** One push of `sha` to many refs (a sweep's runs share one snapshot commit), same credentials. */
+export async function pushRefs(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  refs: string[];
+  auth: GitAuth;
+}): Promise<Result<void, string>> {
+  if (opts.refs.length === 0) return ok(undefined);
   const { url, list } = await attempts(opts.root, opts.url, opts.auth);
   const failures: string[] = [];
   for (const a of list) {
-    const r = await run(opts.root, url, `${opts.sha}:${opts.ref}`, a.auth, 120_000);
+    const r = await run(
+      opts.root,
+      url,
+      opts.refs.map((ref) => `${opts.sha}:${ref}`),
+      a.auth,
+      120_000,
+    );
     if (r.code === 0) return ok(undefined);
     const line = gitErrorLine(r.stderr) || `git push exited ${r.code}`;
     failures.push(list.length > 1 ? `with ${a.who}: ${line}` : line);
@@ -85,7 +103,7 @@ export async function deleteRef(opts: {
 }): Promise<void> {
   const { url, list } = await attempts(opts.root, opts.url, opts.auth);
   for (const a of list) {
-    const r = await run(opts.root, url, `:${opts.ref}`, a.auth, 60_000);
+    const r = await run(opts.root, url, [`:${opts.ref}`], a.auth, 60_000);
     if (r.code === 0) return;
   }
 }

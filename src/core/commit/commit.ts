@@ -2,16 +2,18 @@
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { CommitPlan, ComputeBackend, LaunchPlan } from '../ports/backend.js';
 import type { GitAuth } from '../ports/git.js';
 import type { Notebook } from '../ports/notebook.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
+import { canInject, kernelLanguage } from '../params/python.js';
 import { neverInSnapshot } from '../snapshot/never.js';
 import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
 import { stripUrlCredentials } from '../snapshot/url.js';
+import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
@@ -58,6 +60,9 @@ export interface CommitOptions {
   keepMachine: boolean;
   instance: string | null;
   sshOptions: string[];
+  /** `-p`/`-f` values and their cell (one run of src/core/sweep/expand.ts); null = none. */
+  parameters?: RunParameters | null;
+  group?: string | null;
 }
 
 interface Prepared {
@@ -98,6 +103,12 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       throw new UserError('commit --instance is not available here', 'commit the notebook from this machine');
     nb = await deps.readDevNotebook(o.instance, rel.split(sep).join('/'));
   }
+  const language = kernelLanguage(nb!.metadata);
+  if (o.parameters && !canInject(language))
+    throw new UserError(
+      `${o.path} runs a ${language} kernel: parameters can be injected into python notebooks only`,
+      'drop -p/-f, or set the values in the notebook',
+    );
   for (const [what, r] of [
     ['commit.repository.deploy_key', config.commit.repository],
     ['commit.output_repository.deploy_key', config.commit.output_repository],
@@ -119,6 +130,8 @@ async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Prom
       notes: o.notes,
       artifacts: o.artifacts,
       keepMachine: o.keepMachine,
+      parameters: o.parameters ?? null,
+      group: o.group ?? null,
     },
     cleared: deps.clearNotebook(nb!),
     auth: { deployKey: config.commit.repository.deploy_key, sshOptions: o.sshOptions },
@@ -168,7 +181,7 @@ export interface Started {
   commitId: string;
   sourceCommit: string;
   ref: string;
-  plan: LaunchPlan;
+  plan: CommitPlan;
   machine: LiveMachine;
   backend: ComputeBackend;
 }
@@ -204,6 +217,8 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
       created_at: deps.now().toISOString(),
       artifacts: o.artifacts,
       keep_machine: o.keepMachine,
+      parameters: o.parameters ?? null,
+      group: o.group ?? null,
     });
   } catch (e) {
     throw new UserError(
@@ -221,7 +236,7 @@ async function launchOrRollBack(
   deps: CommitDeps,
   backend: ComputeBackend,
   commitId: string,
-): Promise<{ snap: { sha: string }; plan: LaunchPlan; machine: LiveMachine }> {
+): Promise<{ snap: { sha: string }; plan: CommitPlan; machine: LiveMachine }> {
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;

@@ -6,6 +6,7 @@ import { jobScript } from '../job/script.js';
 import type { CommitPlan } from '../ports/backend.js';
 import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
 import { splitUrlCredentials } from '../snapshot/url.js';
+import type { RunParameters } from '../sweep/expand.js';
 import { machineNameFor, snapshotRef } from './ids.js';
 
 export type { MetadataBase };
@@ -16,6 +17,10 @@ export interface CommitRequest {
   notes: string | null;
   artifacts: boolean;
   keepMachine: boolean;
+  /** `-p` values and their injected cell (src/core/params/); null = none. */
+  parameters?: RunParameters | null;
+  /** The sweep's group id, when this commit is one run of a sweep. */
+  group?: string | null;
 }
 
 export interface PlanInput {
@@ -56,6 +61,9 @@ export function metadataBase(input: PlanInput): MetadataBase {
     zone: null,
     machine_type: input.config.backend === 'local' ? null : (c.instance?.machine_type ?? null),
     attempt: input.attempt ?? 1,
+    // Only commits that have them carry these keys: plain ones keep the original's metadata.
+    ...(input.request.parameters ? { parameters: input.request.parameters.values } : {}),
+    ...(input.request.group ? { group: input.request.group } : {}),
   };
 }
 
@@ -84,6 +92,8 @@ export function planCommit(input: PlanInput): CommitPlan {
     notes: input.request.notes,
     progress_interval: c.progress_interval,
     max_duration: c.max_duration,
+    max_cost_usd: c.max_cost_usd ?? null,
+    parameters: input.request.parameters ?? null,
     log_max_bytes: c.log_max_bytes,
     keep_workdir: input.request.keepMachine,
     ssh_options: input.sshOptions ?? [],

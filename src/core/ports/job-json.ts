@@ -2,6 +2,7 @@
 // the machine besides their keys. Made by the planners (src/core/commit/plan.ts, src/core/devvm/plan.ts),
 // written verbatim by every backend, read by the job script / dev script.
 import type { BackendKind, CommitMetadata, ZoneAttempt } from '../model.js';
+import type { RunParameters } from '../sweep/expand.js';
 
 /** The part of metadata.json known when the commit is planned (the job adds the run-time fields). */
 export type MetadataBase = Pick<
@@ -20,6 +21,8 @@ export type MetadataBase = Pick<
   | 'zone'
   | 'machine_type'
   | 'attempt'
+  | 'parameters'
+  | 'group'
 > & { zones_tried?: ZoneAttempt[] };
 
 /** job.json of a commit job (the job script, assets/job/ or src/core/job/). */
@@ -39,6 +42,10 @@ export interface CommitJobJson {
   progress_interval: number;
   /** Seconds; 0 = no limit. The command is stopped and the commit fails after it. */
   max_duration: number;
+  /** USD; null = none. The job turns it into a time limit at machine.hourly_usd (helper.py). */
+  max_cost_usd: number | null;
+  /** Injected papermill-style after checkout (helper.py inject); null = the notebook as committed. */
+  parameters: RunParameters | null;
   log_max_bytes: number;
   keep_workdir: boolean;
   /** Seconds after a shutdown's SIGTERM within which the partial push ends (default 20). */

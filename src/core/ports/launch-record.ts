@@ -1,6 +1,7 @@
 // `<home>/jobs/<id>/launch.json`: written by every launch on any backend (commit, retry), read by
 // retry, logs/cancel, the local backend and status. The store is src/adapters/store/jobs.ts.
 import type { BackendKind } from '../model.js';
+import type { RunParameters } from '../sweep/expand.js';
 
 export interface LaunchRecord {
   commit: string;
@@ -18,6 +19,20 @@ export interface LaunchRecord {
   artifacts?: boolean;
   keep_machine?: boolean;
   accelerator?: string | null;
+  /** So a retry injects the same values. */
+  parameters?: RunParameters | null;
+  group?: string | null;
+  /** A sweep run its scheduler has not launched yet (no machine). */
+  queued?: boolean;
+}
+
+function parameters(v: unknown): RunParameters | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const values = o['values'];
+  if (!values || typeof values !== 'object' || Array.isArray(values) || typeof o['cell'] !== 'string')
+    return null;
+  return { values: values as RunParameters['values'], cell: o['cell'] };
 }
 
 /**
@@ -51,5 +66,8 @@ export function parseLaunchRecord(raw: unknown): LaunchRecord | null {
     ...(typeof r['artifacts'] === 'boolean' ? { artifacts: r['artifacts'] } : {}),
     ...(typeof r['keep_machine'] === 'boolean' ? { keep_machine: r['keep_machine'] } : {}),
     accelerator: s(r['accelerator']),
+    ...(parameters(r['parameters']) ? { parameters: parameters(r['parameters']) } : {}),
+    ...(s(r['group']) ? { group: s(r['group']) } : {}),
+    ...(r['queued'] === true ? { queued: true } : {}),
   };
 }

@@ -75,6 +75,8 @@ export async function retryCommit(
       notes: rec.notes,
       artifacts: rec.artifacts ?? false,
       keepMachine: rec.keep_machine ?? false,
+      parameters: rec.parameters ?? null,
+      group: rec.group ?? null,
     },
     commitId: rec.commit,
     sourceCommit: rec.source_commit,

@@ -76,6 +76,7 @@ function judge(
     const reason = meta.message ?? (meta.error ? `${meta.error.ename}: ${meta.error.evalue}` : null);
     return { status: meta.status, reason };
   }
+  if (!rec && !machine && launch?.queued) return { status: 'queued', reason: null };
   // No result yet, or a progress push (`processing` / `provisioning`): the machine decides.
   const ownBackend = (meta?.backend ?? launch?.backend ?? input.backend) === input.backend;
   if (machine) {
@@ -128,6 +129,10 @@ function judge(
 
 function superseded(meta: Partial<CommitMetadata> | null, m: LiveMachine): boolean {
   return machineAttempt(m) > (meta?.attempt ?? 1);
+}
+
+function objectOf(v: unknown): Record<string, unknown> | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
 function str(v: unknown): string | null {
@@ -200,6 +205,8 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       cost_usd: typeof meta?.cost?.amount_usd === 'number' ? meta.cost.amount_usd : null,
       cost_estimate: meta?.cost?.estimate === true,
       metrics: rec?.metrics ?? {},
+      parameters: objectOf(meta?.parameters) ?? launch?.parameters?.values ?? {},
+      group: firstOf(meta?.group, launch?.group),
       backend: meta?.backend ?? launch?.backend ?? machine?.backend ?? null,
       machine: machine
         ? { name: machine.name, state: machine.state, zone: machine.zone, machine_type: machine.machineType }

@@ -1,7 +1,7 @@
 // The terminal view of `mymlops status`: one line per commit, newest first, with the status
 // coloured and times relative ("finished 12 min ago, took 1h04m").
 import type { CommitStatus } from '../model.js';
-import { escapeControl } from '../../util/terminal-text.js';
+import { escapeControl, own } from '../../util/terminal-text.js';
 import { formatAgo, formatDuration } from './format.js';
 import type { CommitRow } from './types.js';
 
@@ -17,6 +17,7 @@ export interface Painter {
 }
 
 const PAINT: Record<CommitStatus, keyof Painter> = {
+  queued: 'dim',
   provisioning: 'cyan',
   processing: 'blue',
   stopped: 'yellow',
@@ -47,6 +48,21 @@ function metricsText(r: CommitRow): string {
     .join(' ');
 }
 
+/** A parameter value as a cell: numbers like metrics, strings bare, the rest as JSON; escaped. */
+export function paramText(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+  if (typeof v === 'string') return escapeControl(v.replace(/[ \t\r\n]+/g, ' '));
+  return escapeControl(JSON.stringify(v) ?? '');
+}
+
+/** Parameter names present among the rows, in first-seen order: one column each. */
+export function parameterNames(rows: CommitRow[]): string[] {
+  const names = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.parameters ?? {})) names.add(k);
+  return [...names];
+}
+
 /** Printable width of a string (ANSI codes excluded). */
 function visible(s: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes
@@ -65,6 +81,7 @@ export function renderTable(
   const { paint, now } = opts;
   if (rows.length === 0)
     return `${paint.dim('no commits yet — run `mymlops commit path/to/notebook.ipynb -n "notes"`')}\n`;
+  const params = parameterNames(rows);
   const cells = rows.map((r) => {
     // Everything but the status comes from the output repository or a notebook: escaped.
     const reason = r.reason && r.status !== 'succeeded' ? ` (${r.reason})` : '';
@@ -74,10 +91,11 @@ export function renderTable(
       escapeControl(r.notebook ?? '?'),
       whenText(r, now),
       metricsText(r),
+      ...params.map((p) => paramText(own(r.parameters ?? {}, p))),
       escapeControl((r.notes ?? '').replace(/[ \t\r\n]+/g, ' ') + reason),
     ];
   });
-  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', 'NOTES'];
+  const head = ['STATUS', 'ID', 'NOTEBOOK', 'WHEN', 'METRICS', ...params.map(escapeControl), 'NOTES'];
   const showMetrics = cells.some((c) => c[4] !== '');
   const cols = head.map((_, i) => i).filter((i) => i !== 4 || showMetrics);
   const widths = cols.map((i) => Math.max(head[i]!.length, ...cells.map((c) => c[i]!.length)));

@@ -58,6 +58,10 @@ export interface CommitRow {
   cost_usd: number | null;
   cost_estimate: boolean;
   metrics: Record<string, number>;
+  /** `-p` values the notebook ran with (metadata.json, else the launch record). */
+  parameters: Record<string, unknown>;
+  /** The sweep the commit is a run of. */
+  group: string | null;
   backend: BackendKind | null;
   machine: { name: string; state: MachineState; zone: string | null; machine_type: string | null } | null;
   attempt: number | null;

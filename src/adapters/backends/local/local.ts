@@ -154,7 +154,7 @@ export class LocalBackend implements ComputeBackend {
 
   async list(): Promise<LiveMachine[]> {
     return listLaunches(this.home)
-      .filter((r) => r.backend === 'local')
+      .filter((r) => r.backend === 'local' && !r.queued)
       .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r))
       .concat(this.dev.list());
   }

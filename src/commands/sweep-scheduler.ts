@@ -1,0 +1,37 @@
+// `mymlops __sweep-scheduler GROUP` (hidden): the detached process a sweep starts. It launches the
+// group's queued runs as slots free up (src/core/sweep/scheduler.ts) and exits when none is left.
+import type { Command } from 'commander';
+import { mymlopsHome } from '../util/paths.js';
+
+export function register(program: Command): void {
+  program
+    .command('__sweep-scheduler', { hidden: true })
+    .argument('<group>')
+    .action(async (group: string) => {
+      const [{ appContext }, groups, jobs, { loadConfig }, { runScheduler }] = await Promise.all([
+        import('../app/context.js'),
+        import('../adapters/store/groups.js'),
+        import('../adapters/store/jobs.js'),
+        import('../config/load.js'),
+        import('../core/sweep/scheduler.js'),
+      ]);
+      const home = mymlopsHome();
+      const g = groups.readGroup(group, home);
+      if (!g) throw new Error(`no sweep group ${group} under ${home}`);
+      const backend = appContext(loadConfig({ file: g.config_file }), { home }).backend();
+      const log = (line: string) => groups.appendGroupLog(group, line, home);
+      log(`scheduler ${process.pid} started: at most ${g.max_parallel} at once`);
+      await runScheduler({
+        update: (fn) => groups.updateGroup(group, fn, home),
+        list: () => backend.list(),
+        launch: (plan) => backend.launch(plan),
+        cancel: (name) => backend.cancel(name),
+        recordLaunch: (rec) => jobs.recordLaunch(rec, home),
+        release: (id) => jobs.releaseCommitId(id, home),
+        log,
+        now: () => new Date(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        pollMs: Number(process.env['MYMLOPS_SWEEP_POLL_MS'] ?? 2000),
+      });
+    });
+}
