@@ -1,11 +1,12 @@
 // A result's life after the job as a user runs it (built CLI, local backend): a result kept
 // unpublished and `mymlops publish`, retry of a succeeded commit, logs from another home.
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, runCli } from '../helpers/cli.js';
 import {
   bareRepo,
   FAKE_COMMAND,
@@ -33,7 +34,7 @@ before(() => {
 
 function commitQuick(): string {
   const r = runCli(['commit', 'notebooks/quick.ipynb'], { cwd: repo, env });
-  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.equal(r.code, 0, `${r.stderr}\n--- stdout\n${r.stdout}`);
   return idOf(r.stderr);
 }
 
@@ -94,5 +95,54 @@ describe('publish, retry --force, logs from anywhere', () => {
     );
     // Attempt 1's push is still in the output branch's history (no forced push).
     assert.equal(git(out, 'merge-base', '--is-ancestor', first, 'master'), '');
+  });
+
+  it('logs ID with a fresh MYMLOPS_HOME prints the published job.log; --tail N prints its end', () => {
+    const id = commitQuick();
+    const published = outputFile(out, `${id}/job.log`);
+    const fresh = { ...env, MYMLOPS_HOME: join(tmp, 'fresh-home') };
+    const r = runCli(['logs', id], { cwd: repo, env: fresh });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${published.replace(/\n$/, '')}\n`);
+    const t = runCli(['logs', id, '--tail', '3'], { cwd: repo, env: fresh });
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stdout, `${published.trimEnd().split('\n').slice(-3).join('\n')}\n`);
+    const local = runCli(['logs', id, '--tail', '1'], { cwd: repo, env });
+    assert.match(local.stdout, /^mymlops: job finished status=succeeded\n$/);
+    const f = runCli(['logs', id, '-f'], { cwd: repo, env: fresh });
+    assert.equal(f.code, 0, f.stderr);
+    assert.match(f.stderr, new RegExp(`mymlops: commit ${id} succeeded`));
+    const none = runCli(['logs', '20000101_000000'], { cwd: repo, env: fresh });
+    assert.equal(none.code, 2);
+    assert.match(
+      none.stderr,
+      /^mymlops: no job 20000101_000000 was launched from this machine .* and the output repository has no 20000101_000000\/job\.log — /,
+    );
+  });
+
+  it('a follower whose stdout closes stops following, exits 0 and leaves the job running', async () => {
+    const child = spawn(process.execPath, [BIN, 'commit', 'notebooks/slow.ipynb'], {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // as `| head -0` does
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    assert.equal(code, 0, stderr);
+    const id = idOf(stderr);
+    assert.match(stderr, new RegExp(`commit ${id} is still running — follow it: mymlops logs ${id} -f`));
+    const running = runCli(['status', '--json'], { cwd: repo, env });
+    const row = (JSON.parse(running.stdout).commits as { id: string; status: string }[]).find(
+      (c) => c.id === id,
+    );
+    assert.equal(row?.status, 'processing');
+    // Still its own process after the follower left; cancelled here so the test ends.
+    const pid = Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8'));
+    assert.doesNotThrow(() => process.kill(pid, 0), 'the job process is alive');
+    assert.equal(runCli(['cancel', id], { cwd: repo, env }).code, 0);
   });
 });
