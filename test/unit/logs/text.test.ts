@@ -35,11 +35,7 @@ describe('unprintedPart', () => {
   const cases: [string, string, { text: string; lined: boolean }][] = [
     ['nothing printed yet: all of it', '', { text: pub, lined: true }],
     ['a prefix: the rest', 'one\ntwo\n', { text: 'three\nfour\n', lined: true }],
-    [
-      'a half line printed: the rest of that line on',
-      'one\ntwo\nth',
-      { text: 'ree\nfour\n', lined: true },
-    ],
+    ['a half line printed: the rest of that line on', 'one\ntwo\nth', { text: 'ree\nfour\n', lined: true }],
     [
       'printed with a prefix the copy lacks (serial console)',
       'boot\nx two\nthree\n',
