@@ -85,6 +85,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           max_duration: parseDuration(c.max_duration ?? '24h'),
           log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
           retry: { preempted: c.retry?.preempted ?? 0 },
+          prune_after_days: c.prune_after_days ?? 30,
           snapshot: {
             include: c.snapshot?.include ?? [],
             exclude: c.snapshot?.exclude ?? [],

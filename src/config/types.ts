@@ -39,6 +39,7 @@ export interface CommitConfig {
   max_duration: number;
   log_max_bytes: number;
   retry: { preempted: number };
+  prune_after_days: number;
   snapshot: SnapshotConfig;
 }
 

@@ -1,7 +1,17 @@
 // A result's life after the job as a user runs it (built CLI, local backend): a result kept
 // unpublished and `mymlops publish`, retry of a succeeded commit, logs from another home.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +23,7 @@ import {
   git,
   outputFile,
   outputFolders,
+  snapshotRefs,
   userRepo,
   writeConfig,
 } from '../helpers/git-repo.js';
@@ -31,6 +42,13 @@ before(() => {
   userRepo(repo);
   writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
 });
+
+/** Past the 3 s fetch throttle (its stamp file's mtime): the next command fetches the output repository. */
+function unthrottle(): void {
+  const cache = join(home, 'cache', 'output-repo');
+  const past = new Date(Date.now() - 60_000);
+  for (const k of readdirSync(cache)) utimesSync(join(cache, k, 'fetched-at'), past, past);
+}
 
 function commitQuick(): string {
   const r = runCli(['commit', 'notebooks/quick.ipynb'], { cwd: repo, env });
@@ -144,5 +162,88 @@ describe('publish, retry --force, logs from anywhere', () => {
     const pid = Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8'));
     assert.doesNotThrow(() => process.kill(pid, 0), 'the job process is alive');
     assert.equal(runCli(['cancel', id], { cwd: repo, env }).code, 0);
+  });
+
+  it('prune --dry-run lists the snapshot refs of old published commits; prune removes exactly those', () => {
+    const origin = join(tmp, 'origin.git');
+    const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach'], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr);
+    const running = idOf(r.stdout);
+    // Every commit here is "older than 0 days".
+    appendFileSync(join(repo, 'mymlops.yml'), '  prune_after_days: 0\n');
+    unthrottle();
+    const rows = JSON.parse(runCli(['status', '--json'], { cwd: repo, env }).stdout).commits as {
+      id: string;
+      status: string;
+      output_path: string | null;
+    }[];
+    const expected = rows
+      .filter((c) => ['succeeded', 'failed', 'cancelled'].includes(c.status) && c.output_path)
+      .map((c) => `refs/mymlops/snapshots/${c.id}`)
+      .sort();
+    const before = snapshotRefs(origin);
+    assert.ok(expected.length >= 3 && before.includes(`refs/mymlops/snapshots/${running}`));
+    const dry = runCli(['prune', '--dry-run', '--json'], { cwd: repo, env });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.deepEqual(
+      (JSON.parse(dry.stdout).refs as { what: string }[]).map((x) => x.what),
+      expected,
+    );
+    assert.deepEqual(snapshotRefs(origin), before, '--dry-run changes nothing');
+    const p = runCli(['prune'], { cwd: repo, env });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stdout, new RegExp(`removed ${expected.length} snapshot ref\\(s\\)`));
+    assert.deepEqual(
+      snapshotRefs(origin),
+      before.filter((x) => !expected.includes(x)),
+    );
+    assert.ok(existsSync(join(home, 'jobs', running, 'launch.json')), 'the running commit keeps its record');
+    assert.equal(runCli(['cancel', running], { cwd: repo, env }).code, 0);
+  });
+
+  it('an empty job folder older than a minute goes at the next command', () => {
+    const dir = join(home, 'jobs', '20200101_000000');
+    mkdirSync(dir);
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(dir, old, old);
+    const fresh = join(home, 'jobs', '20200101_000001');
+    mkdirSync(fresh);
+    runCli(['status'], { cwd: repo, env });
+    assert.equal(existsSync(dir), false);
+    assert.equal(existsSync(fresh), true, 'a just-reserved id stays');
+  });
+
+  it('status warns when a result it knew is gone from the output repository', () => {
+    const rows = JSON.parse(runCli(['status', '--json'], { cwd: repo, env }).stdout).commits as {
+      id: string;
+    }[];
+    // History rewritten: the branch goes back to its first commit.
+    const root = git(out, 'rev-list', '--max-parents=0', 'master');
+    const kept = git(out, 'ls-tree', '--name-only', root).split('\n');
+    git(out, 'update-ref', 'refs/heads/master', root);
+    const gone = rows.map((c) => c.id).filter((id) => !kept.includes(id));
+    assert.ok(gone.length > 0);
+    unthrottle();
+    const s = runCli(['status'], { cwd: repo, env });
+    assert.equal(s.code, 0, s.stderr);
+    const warnings = s.stderr.split('\n').filter((l) => l.includes('gone from the output repository'));
+    assert.equal(warnings.length, 1, s.stderr);
+    const n = Number(
+      /^mymlops: warning: (\d+) results gone from the output repository \(its history was rewritten\?\): /.exec(
+        warnings[0]!,
+      )?.[1],
+    );
+    assert.ok(n >= 3, warnings[0]);
+    const j = JSON.parse(runCli(['status', '--json'], { cwd: repo, env }).stdout).commits as {
+      id: string;
+      status: string;
+      reason: string;
+    }[];
+    const lost = j.filter((c) => c.reason === 'result gone from the output repository');
+    assert.equal(lost.length, n);
+    for (const row of lost) {
+      assert.ok(gone.includes(row.id), row.id);
+      assert.equal(row.status, 'lost');
+    }
   });
 });
