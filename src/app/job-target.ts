@@ -1,19 +1,73 @@
-// Resolves `ID` (commit id or machine name) for logs/cancel to its launch record and backend.
+// Resolves `ID` (commit id or machine name) for logs/cancel/publish to its launch record and
+// backend, and reads a job's log from wherever it is: the live machine (a launch record here makes
+// that fast) or the output repository's `<id>/job.log` (any machine, any MYMLOPS_HOME).
+import type { Command } from 'commander';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { findLaunch, type LaunchRecord } from '../adapters/store/jobs.js';
+import type { Config } from '../config/types.js';
+import type { PublishedLog } from '../adapters/output-repo/job-log.js';
+import { commitOfMachine } from '../core/logs/text.js';
+import { isCommitId } from '../core/commit/ids.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { backendFor } from './context.js';
+import { config } from './options.js';
+
+function notLaunchedHere(id: string, home: string, more = ''): UserError {
+  return new UserError(
+    `no job ${id} was launched from this machine (${home}/jobs)${more}`,
+    'pass a commit id shown by `mymlops commit` or `mymlops status`',
+  );
+}
 
 export function jobTarget(
   id: string,
   home: string = mymlopsHome(),
 ): { rec: LaunchRecord; backend: ComputeBackend } {
   const rec = findLaunch(id, home);
-  if (!rec)
-    throw new UserError(
-      `no job ${id} was launched from this machine (${home}/jobs)`,
-      'pass a commit id shown by `mymlops commit` or `mymlops status`',
-    );
+  if (!rec) throw notLaunchedHere(id, home);
   return { rec, backend: backendFor({ backend: rec.backend }, home) };
+}
+
+export interface LogSource {
+  commitId: string;
+  /** The launch record and its backend, when the commit was launched from this home. */
+  live: { rec: LaunchRecord; backend: ComputeBackend } | null;
+  /** The job.log the job pushed to the output repository (null: not published, or no config). */
+  published(): Promise<PublishedLog | null>;
+}
+
+/** Where `logs ID` reads from; throws the one-line error when ID names nothing anywhere. */
+export function logSource(id: string, cmd: Command, home: string = mymlopsHome()): LogSource {
+  const rec = findLaunch(id, home);
+  const commitId = rec?.commit ?? (isCommitId(id) ? id : commitOfMachine(id));
+  if (!commitId) throw notLaunchedHere(id, home);
+  let cfg: Config | null | undefined;
+  const loadCfg = (): Config | null => {
+    if (cfg !== undefined) return cfg;
+    try {
+      cfg = config(cmd);
+    } catch (e) {
+      // Without a config there is no output repository to ask; a launch record is enough then.
+      if (!(e instanceof UserError)) throw e;
+      if (!rec) throw notLaunchedHere(id, home, ', and no mymlops.yml here names an output repository');
+      cfg = null;
+    }
+    return cfg;
+  };
+  return {
+    commitId,
+    live: rec ? { rec, backend: backendFor({ backend: rec.backend }, home) } : null,
+    async published() {
+      const c = loadCfg();
+      if (!c?.commit) return null;
+      const { readPublishedLog } = await import('../adapters/output-repo/job-log.js');
+      return readPublishedLog(c, home, commitId);
+    },
+  };
+}
+
+/** The one-line error for a commit whose log is nowhere. */
+export function noLog(id: string, home: string = mymlopsHome()): UserError {
+  return notLaunchedHere(id, home, ` and the output repository has no ${id}/job.log`);
 }

@@ -7,6 +7,8 @@ import { register as completion } from './completion.js';
 import { register as dashboard } from './dashboard.js';
 import { register as init } from './init.js';
 import { register as logs } from './logs.js';
+import { register as prune } from './prune.js';
+import { register as publish } from './publish.js';
 import { register as retry } from './retry.js';
 import { register as ssh } from './ssh.js';
 import { register as start } from './start.js';
@@ -22,6 +24,8 @@ export const commands: ((program: Command) => void)[] = [
   logs,
   cancel,
   retry,
+  publish,
+  prune,
   start,
   stop,
   deleteDev,

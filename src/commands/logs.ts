@@ -1,5 +1,15 @@
-// `mymlops logs ID [-f]` (aliases startup-logs, startup_logs): a job's log, through its backend.
+// `mymlops logs ID [-f] [--tail N]` (aliases startup-logs, startup_logs): a job's log, from its
+// live machine when this home launched it, else (or once the machine is gone) from the output
+// repository's `<id>/job.log` — so it works from any machine.
 import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+
+function parseTail(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  if (!/^\d+$/.test(v))
+    throw new UserError(`--tail ${v} is not a whole number of lines`, 'pass e.g. --tail 20');
+  return Number(v);
+}
 
 export function register(program: Command): void {
   program
@@ -9,30 +19,48 @@ export function register(program: Command): void {
     .description("print a job's log (commit id or machine name); -f follows it until the job ends")
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('-f, --follow', 'keep printing new output until the job ends; exit 1 if it failed')
-    .action(async (id: string, opts: { follow?: boolean }) => {
+    .option('--tail <n>', 'print only the last N lines (then follow, with -f)')
+    .action(async (id: string, opts: { follow?: boolean; tail?: string }, cmd: Command) => {
+      const tail = parseTail(opts.tail);
       // Dev machines (`mymlops start`): their boot/command log, followed until they stop.
       const { devLogs } = await import('../app/dev-logs.js');
       if (await devLogs(id, Boolean(opts.follow))) return;
-      const { jobTarget } = await import('../app/job-target.js');
-      const { rec, backend } = jobTarget(id);
-      if (!opts.follow) {
-        let from = 0;
-        for (;;) {
-          const chunk = await backend.readLog(rec.machine, from);
-          process.stdout.write(chunk.text);
-          if (!chunk.text || chunk.next === from) break;
-          from = chunk.next;
-        }
-        return;
-      }
-      const [{ followLog }, { followAndReport }] = await Promise.all([
-        import('../core/commit/follow.js'),
-        import('../app/follow.js'),
+      const [{ logSource, noLog }, { tailLines }] = await Promise.all([
+        import('../app/job-target.js'),
+        import('../core/logs/text.js'),
       ]);
+      const src = logSource(id, cmd);
+      const out = (t: string) => process.stdout.write(t);
+      // What the live machine has so far (all of it: --tail needs the end).
+      let text = '';
+      let next = 0;
+      if (src.live) {
+        for (;;) {
+          const chunk = await src.live.backend.readLog(src.live.rec.machine, next);
+          text += chunk.text;
+          if (!chunk.text || chunk.next === next) break;
+          next = chunk.next;
+        }
+      }
+      if (!opts.follow || !src.live) {
+        if (!text) text = (await src.published())?.log ?? '';
+        if (!text && !src.live) throw noLog(id);
+        out(tail === null ? text : tailLines(text, tail));
+        if (!opts.follow) return;
+      }
+      const { followAndReport, followWithFallback } = await import('../app/follow.js');
       await followAndReport({
-        commitId: rec.commit,
+        commitId: src.commitId,
         follow: (signal) =>
-          followLog(backend, rec.machine, { write: (t) => process.stdout.write(t), signal }),
+          followWithFallback({
+            source: src,
+            printed: text,
+            from: next,
+            write: out,
+            signal,
+            // The start was printed above (whole, or its tail).
+            firstWrite: tail === null ? text : tailLines(text, tail),
+          }),
       });
     });
 }

@@ -9,12 +9,13 @@ export function register(program: Command): void {
   program
     .command('retry')
     .description(
-      'relaunch a stopped or preempted commit from the same snapshot (attempt n+1, another zone first)',
+      'relaunch a stopped, preempted or failed commit from the same snapshot (attempt n+1, another zone first)',
     )
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS)')
+    .option('--force', 'run a succeeded commit again (its result stays in attempts and the output history)')
     .option('--detach', 'return once the new machine runs')
     .option('--json', 'print machine-readable JSON instead of the log')
-    .action(async (id: string, opts: { detach?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { detach?: boolean; json?: boolean; force?: boolean }, cmd: Command) => {
       const [{ followLog }, { retryCommit }, { appContext }, { followAndReport }] = await Promise.all([
         import('../core/commit/follow.js'),
         import('../core/retry/retry.js'),
@@ -23,7 +24,21 @@ export function register(program: Command): void {
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
-      const r = await retryCommit(cfg, id, ctx.retryDeps(), { sshOptions: ctx.sshOptions });
+      const r = await retryCommit(cfg, id, ctx.retryDeps(), {
+        sshOptions: ctx.sshOptions,
+        force: Boolean(opts.force),
+        // What `mymlops status` would say: the one judgement of the three sources.
+        lastStatus: async () => {
+          const [{ statusSources }, { StatusService }] = await Promise.all([
+            import('../adapters/output-repo/status-sources.js'),
+            import('../core/status/service.js'),
+          ]);
+          const snap = await new StatusService(
+            statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: false }),
+          ).snapshot();
+          return snap.commits.find((c) => c.id === id)?.status ?? null;
+        },
+      });
       const summary = {
         commit: r.commitId,
         attempt: r.attempt,

@@ -86,6 +86,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           max_cost_usd: c.max_cost_usd ?? null,
           log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
           retry: { preempted: c.retry?.preempted ?? 0 },
+          prune_after_days: c.prune_after_days ?? 30,
           snapshot: {
             include: c.snapshot?.include ?? [],
             exclude: c.snapshot?.exclude ?? [],

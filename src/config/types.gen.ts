@@ -61,6 +61,10 @@ export interface MymlopsConfigFile {
      */
     log_max_bytes?: number;
     /**
+     * `mymlops prune` removes snapshot refs and launch records of finished, published commits older than this many days.
+     */
+    prune_after_days?: number;
+    /**
      * Automatic retries.
      */
     retry?: {

@@ -41,6 +41,7 @@ export interface CommitConfig {
   max_cost_usd?: number | null;
   log_max_bytes: number;
   retry: { preempted: number };
+  prune_after_days: number;
   snapshot: SnapshotConfig;
 }
 

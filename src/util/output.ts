@@ -4,6 +4,13 @@
 import { redact } from './log.js';
 
 let installed = false;
+/** Set while a follower runs: a closed stdout then stops following instead of ending the process. */
+let onClosedStdout: (() => void) | null = null;
+
+/** While `fn` is set, a closed stdout calls it (the job keeps running) instead of exiting 0. */
+export function setClosedStdoutHandler(fn: (() => void) | null): void {
+  onClosedStdout = fn;
+}
 
 type Write = NodeJS.WriteStream['write'];
 
@@ -32,8 +39,9 @@ export function guardOutput(exit: (code: number) => void = (c) => process.exit(c
   redacting(process.stdout);
   redacting(process.stderr);
   process.stdout.on('error', (e) => {
-    if (isClosedPipe(e)) exit(0);
-    else throw e;
+    if (!isClosedPipe(e)) throw e;
+    if (onClosedStdout) onClosedStdout();
+    else exit(0);
   });
   // stderr closed too: nothing left to tell anyone.
   process.stderr.on('error', (e) => {

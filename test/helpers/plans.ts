@@ -28,6 +28,7 @@ export const testConfig = (backend: 'local' | 'gce'): Config => ({
     max_duration: 3600,
     log_max_bytes: 2048,
     retry: { preempted: 0 },
+    prune_after_days: 30,
     snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
   },
   start: null,

@@ -30,6 +30,7 @@ const config = (backend: 'local' | 'gce' = 'gce'): Config => ({
     log_max_bytes: 2048,
     snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
     retry: { preempted: 0 },
+    prune_after_days: 30,
   },
   start: null,
   dashboard: { links: {}, tunnel: null },

@@ -241,6 +241,11 @@ export class GceClient {
     }
   }
 
+  /** instances.start of a stopped (TERMINATED) VM; safe to repeat (a running VM stays running). */
+  startInstance(zone: string, name: string): Promise<Operation> {
+    return this.request('POST', `zones/${zone}/instances/${name}/start`, { retry: true });
+  }
+
   deleteInstance(zone: string, name: string): Promise<Operation> {
     return this.request('DELETE', `zones/${zone}/instances/${name}`);
   }

@@ -107,3 +107,54 @@ export async function deleteRef(opts: {
     if (r.code === 0) return;
   }
 }
+
+/** Refs under `prefix` on `url` (`git ls-remote`), with the same credentials as a push. */
+export async function listRemoteRefs(opts: {
+  root: string;
+  url: string;
+  prefix: string;
+  auth: GitAuth;
+}): Promise<Result<string[], string>> {
+  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
+  const failures: string[] = [];
+  for (const a of list) {
+    const r = await git(['ls-remote', '--refs', url, `${opts.prefix}*`], {
+      cwd: opts.root,
+      auth: a.auth,
+      allowFail: true,
+      timeoutMs: 60_000,
+    });
+    if (r.code === 0)
+      return ok(
+        r.stdout
+          .split('\n')
+          .map((l) => l.split('\t')[1])
+          .filter((x): x is string => Boolean(x)),
+      );
+    failures.push(gitErrorLine(r.stderr) || `git ls-remote exited ${r.code}`);
+  }
+  return err(failures.join('; '));
+}
+
+/** Removes `refs` from `url` in one push (same credentials as a push); the error line when it fails. */
+export async function deleteRefs(opts: {
+  root: string;
+  url: string;
+  refs: string[];
+  auth: GitAuth;
+}): Promise<Result<void, string>> {
+  if (opts.refs.length === 0) return ok(undefined);
+  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
+  const failures: string[] = [];
+  for (const a of list) {
+    const r = await git(['push', '--no-verify', '--quiet', url, ...opts.refs.map((x) => `:${x}`)], {
+      cwd: opts.root,
+      auth: a.auth,
+      allowFail: true,
+      timeoutMs: 120_000,
+    });
+    if (r.code === 0) return ok(undefined);
+    failures.push(gitErrorLine(r.stderr) || `git push exited ${r.code}`);
+  }
+  return err(failures.join('; '));
+}

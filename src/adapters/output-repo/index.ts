@@ -23,6 +23,8 @@ interface IndexFile {
   version: number;
   head: string | null;
   records: OutputRecord[];
+  /** Folders a previous head had and a later one lost (history rewritten), until they return. */
+  vanished?: string[];
 }
 
 export interface IndexSnapshot {
@@ -32,6 +34,8 @@ export interface IndexSnapshot {
   fetch: FetchOutcome | null;
   /** Folders re-read in this refresh (0 when served from the cache). */
   changed: number;
+  /** Results this cache had seen that the branch no longer holds. */
+  vanished: string[];
 }
 
 export interface RefreshOptions {
@@ -91,10 +95,12 @@ export class OutputRepoIndex {
     else await this.mirror.ensure();
     const cached = this.load();
     const head = fetch?.state === 'empty' ? null : this.mirror.head();
-    if (head === cached.head) return { head, records: cached.records, fetch, changed: 0 };
+    const vanished = cached.vanished ?? [];
+    if (head === cached.head) return { head, records: cached.records, fetch, changed: 0, vanished };
     if (head === null) {
-      this.save({ version: INDEX_VERSION, head: null, records: [] });
-      return { head: null, records: [], fetch, changed: 0 };
+      const gone = goneNow(cached, new Set());
+      this.save({ version: INDEX_VERSION, head: null, records: [], vanished: gone });
+      return { head: null, records: [], fetch, changed: 0, vanished: gone };
     }
     const batch = new CatFileBatch(this.mirror.gitDir);
     try {
@@ -124,8 +130,9 @@ export class OutputRepoIndex {
       todo.forEach((i, k) => {
         records[i] = read[k]!;
       });
-      this.save({ version: INDEX_VERSION, head, records });
-      return { head, records, fetch, changed: todo.length };
+      const gone = goneNow(cached, new Set(folders.map((f) => f.name)));
+      this.save({ version: INDEX_VERSION, head, records, vanished: gone });
+      return { head, records, fetch, changed: todo.length, vanished: gone };
     } finally {
       batch.close();
     }
@@ -173,6 +180,13 @@ export class OutputRepoIndex {
   records(): OutputRecord[] {
     return this.load().records;
   }
+}
+
+/** The vanished list after a head move: earlier ones still missing plus results just lost. */
+function goneNow(before: IndexFile, now: Set<string>): string[] {
+  const gone = new Set((before.vanished ?? []).filter((id) => !now.has(id)));
+  for (const r of before.records) if (!now.has(r.id)) gone.add(r.id);
+  return [...gone].sort();
 }
 
 interface Blob {

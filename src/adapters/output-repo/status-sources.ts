@@ -50,7 +50,7 @@ export function statusSources(
             ? `could not fetch the output repository (${f.message})`
             : `could not fetch the output repository (${f.message}); showing what was fetched before`;
       }
-      return { records: snap.records, warning };
+      return { records: snap.records, warning, vanished: snap.vanished };
     },
     listMachines: () => backend.list(),
     listLaunches: async () => listLaunches(home),

@@ -1,7 +1,16 @@
 // Job records under <MYMLOPS_HOME>/jobs/<commit id>/: every launch on any backend writes launch.json
 // here (status derives `lost`/`stopped` from it); the local backend also keeps its job files here.
 // Ids are reserved atomically with mkdir, so concurrent CLIs never share one.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
 import { type LaunchRecord, parseLaunchRecord } from '../../core/ports/launch-record.js';
@@ -96,7 +105,13 @@ export function retryClaims(commitId: string, home: string = mymlopsHome()): str
   }
 }
 
-/** Every recorded launch, newest first. Folders without launch.json (reserved, dry) are skipped. */
+/** A reserved id whose commit never launched is given back after this long. */
+const EMPTY_FOLDER_AGE_MS = 60_000;
+
+/**
+ * Every recorded launch, newest first. Folders without launch.json (reserved, dry) are skipped;
+ * an empty one older than a minute (a commit interrupted before its launch) is removed on the way.
+ */
 export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   let ids: string[] = [];
   try {
@@ -108,8 +123,16 @@ export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   for (const id of ids.sort().reverse()) {
     const r = readLaunch(id, home);
     if (r) out.push(r);
+    else removeIfEmptyAndOld(jobDir(id, home));
   }
   return out;
+}
+
+function removeIfEmptyAndOld(dir: string): void {
+  try {
+    if (Date.now() - statSync(dir).mtimeMs < EMPTY_FOLDER_AGE_MS) return;
+    rmdirSync(dir); // fails (and keeps it) unless the folder is empty
+  } catch {}
 }
 
 /** Find a launch by commit id or machine name. */

@@ -108,4 +108,9 @@ export interface ComputeBackend {
    * next boot of the stopped VM).
    */
   publish?(machineName: string): Promise<PublishOutcome>;
+  /**
+   * Optional: start a stopped machine again (gce: instances.start). A commit VM that kept its
+   * result unpublished publishes it at that boot, then deletes itself. zone null: no such machine.
+   */
+  resume?(machineName: string): Promise<{ zone: string | null }>;
 }

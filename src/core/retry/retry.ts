@@ -8,7 +8,7 @@ import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { planCommit } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
-import type { LiveMachine } from '../model.js';
+import type { CommitStatus, LiveMachine } from '../model.js';
 
 export interface RetryDeps {
   readLaunch(id: string): LaunchRecord | null;
@@ -37,7 +37,15 @@ export async function retryCommit(
   config: Config,
   id: string,
   deps: RetryDeps,
-  opts: { sshOptions?: string[]; pollMs?: number; stoppingPolls?: number } = {},
+  opts: {
+    sshOptions?: string[];
+    pollMs?: number;
+    stoppingPolls?: number;
+    /** Run a succeeded commit again (its result stays in `attempts` and the output history). */
+    force?: boolean;
+    /** The commit's status as the output repository / its machine last said (null: unknown). */
+    lastStatus?: () => Promise<CommitStatus | null>;
+  } = {},
 ): Promise<Retried> {
   if (!config.commit)
     throw new UserError(
@@ -67,6 +75,8 @@ export async function retryCommit(
       `commit ${rec.commit} is still ${old.state === 'running' ? 'running' : old.state} on ${rec.machine}`,
       `follow it with \`mymlops logs ${rec.commit} -f\`, or stop it with \`mymlops cancel ${rec.commit}\` first`,
     );
+  const refusal = retryRefusal(rec.commit, (await opts.lastStatus?.()) ?? null, opts.force ?? false);
+  if (refusal) throw refusal;
   const attempt = rec.attempt + 1;
   const plan = planCommit({
     config,
@@ -96,4 +106,21 @@ export async function retryCommit(
   // The preempted VM (stopped, still holding its disk) is of no further use.
   if (old) await backend.cancel(old.name).catch(() => undefined);
   return { commitId: rec.commit, attempt, plan, machine: launched.value.machine, previous: rec };
+}
+
+/**
+ * Retry is for commits that did not finish: a succeeded one is run again only with --force, so a
+ * result is never replaced by accident (with --force the job folds it into `attempts`, and the
+ * output branch keeps it in its history: pushes are never forced).
+ */
+export function retryRefusal(
+  commitId: string,
+  status: CommitStatus | null,
+  force: boolean,
+): UserError | null {
+  if (status !== 'succeeded' || force) return null;
+  return new UserError(
+    `commit ${commitId} succeeded: retry is for stopped, preempted or failed commits`,
+    `run it again anyway with \`mymlops retry ${commitId} --force\` (the result stays in its attempts)`,
+  );
 }

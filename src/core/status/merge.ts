@@ -21,6 +21,17 @@ export interface MergeInput {
   now: Date;
   /** A launch this recent with no machine listed yet is still provisioning, not lost. */
   launchGraceSeconds?: number;
+  /** Results the output branch once held and no longer does (its history was rewritten). */
+  vanished?: string[];
+}
+
+export const VANISHED_REASON = 'result gone from the output repository';
+
+/** The one-line warning about results gone from the output repository; null when none. */
+export function vanishedWarning(ids: string[]): string | null {
+  if (ids.length === 0) return null;
+  const shown = ids.slice(-3).reverse().join(', ');
+  return `${ids.length === 1 ? 'a result' : `${ids.length} results`} gone from the output repository (its history was rewritten?): ${shown}${ids.length > 3 ? ', …' : ''}`;
 }
 
 const FINAL: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped', 'lost'];
@@ -59,6 +70,12 @@ function judge(
   input: MergeInput,
   id: string,
 ): Judged {
+  // A result seen before and gone now: say so, never an empty `succeeded` (a live machine of a new
+  // attempt still decides: it will push again).
+  const live =
+    machine &&
+    (machine.state === 'running' || machine.state === 'provisioning' || machine.state === 'stopping');
+  if (!rec && !live && input.vanished?.includes(id)) return { status: 'lost', reason: VANISHED_REASON };
   if (rec && meta?.status === undefined) {
     // Written by the original tool: it only pushed finished notebooks.
     return rec.hasErrorOutput
@@ -163,7 +180,12 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
     list.push(m);
     byCommit.set(m.commitId, list);
   }
-  const ids = new Set([...records.keys(), ...launches.keys(), ...byCommit.keys()]);
+  const ids = new Set([
+    ...records.keys(),
+    ...launches.keys(),
+    ...byCommit.keys(),
+    ...(input.vanished ?? []).filter(isCommitId),
+  ]);
   const rows: CommitRow[] = [];
   for (const id of ids) {
     const rec = records.get(id);

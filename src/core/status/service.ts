@@ -3,7 +3,7 @@
 // free of processes and I/O of its own.
 import { createHash } from 'node:crypto';
 import type { BackendKind, LiveMachine } from '../model.js';
-import { devVmRows, mergeStatus, runningCount } from './merge.js';
+import { devVmRows, mergeStatus, runningCount, vanishedWarning } from './merge.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { CommitRow, DevVmRow, OutputRecord } from './types.js';
 
@@ -11,6 +11,8 @@ export interface RepoRefresh {
   records: OutputRecord[];
   /** A warning to show (fetch failed, …); the records are then the last ones read. */
   warning: string | null;
+  /** Results once seen on the output branch that it no longer holds (history rewritten). */
+  vanished?: string[];
 }
 
 export interface StatusSources {
@@ -59,6 +61,8 @@ export class StatusService {
     this.liveBefore = live;
     const repo = await this.sources.refreshRepo(vanished);
     if (repo.warning) warnings.push(repo.warning);
+    const gone = vanishedWarning(repo.vanished ?? []);
+    if (gone) warnings.push(gone);
     let launches: LaunchRecord[] = [];
     try {
       launches = await this.sources.listLaunches();
@@ -78,6 +82,7 @@ export class StatusService {
       launches,
       backend: this.sources.backend,
       now,
+      vanished: repo.vanished ?? [],
     });
     const body = JSON.stringify([commits, dev, warnings]);
     const snap: StatusSnapshot = {

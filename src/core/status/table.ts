@@ -124,12 +124,34 @@ export function renderTable(
   return `${lines.join('\n')}\n`;
 }
 
-/** A hint under the table when commits need the user: stopped or lost ones can be run again. */
+/**
+ * Hints under the table when commits need the user (one line each): a result kept unpublished is
+ * published with `mymlops publish ID`; stopped or lost ones can be run again.
+ */
 export function attentionHint(rows: CommitRow[]): string | null {
+  const lines: string[] = [];
+  const kept = rows.filter(isKeptUnpublished);
+  if (kept.length > 0) {
+    const first = kept[0]!;
+    lines.push(
+      kept.length === 1
+        ? `${first.id} is not published (its result is kept): fix the cause, then \`mymlops publish ${first.id}\``
+        : `${kept.length} results are not published (kept): fix the cause, then \`mymlops publish ID\` (newest: ${first.id})`,
+    );
+  }
   const again = rows.filter((r) => r.status === 'stopped' || r.status === 'lost');
-  if (again.length === 0) return null;
-  const first = again[0]!;
-  return again.length === 1
-    ? `${first.id} ${first.status} before finishing: \`mymlops retry ${first.id}\` runs the same snapshot again`
-    : `${again.length} commits stopped or lost before finishing: \`mymlops retry ID\` runs one again (newest: ${first.id})`;
+  if (again.length > 0) {
+    const first = again[0]!;
+    lines.push(
+      again.length === 1
+        ? `${first.id} ${first.status} before finishing: \`mymlops retry ${first.id}\` runs the same snapshot again`
+        : `${again.length} commits stopped or lost before finishing: \`mymlops retry ID\` runs one again (newest: ${first.id})`,
+    );
+  }
+  return lines.length ? lines.join('\n') : null;
+}
+
+/** A failed row whose result was kept because its push failed (merge.ts's `not published: …`). */
+export function isKeptUnpublished(r: CommitRow): boolean {
+  return r.status === 'failed' && (r.reason ?? '').startsWith('not published:');
 }

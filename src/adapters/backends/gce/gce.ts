@@ -221,6 +221,15 @@ export class GceBackend implements ComputeBackend {
     await deleteDevVm(c, zone, name);
   }
 
+  /** Starts a stopped VM again: a commit VM that kept its result unpublished publishes it at boot. */
+  async resume(machineName: string): Promise<{ zone: string | null }> {
+    const zone = await this.zoneOf(machineName);
+    if (!zone) return { zone: null };
+    const c = await this.clientFor(machineName);
+    await c.waitOperation(zone, await c.startInstance(zone, machineName));
+    return { zone };
+  }
+
   /** Whether a VM was preempted (a compute.instances.preempted operation targets it). */
   async wasPreempted(machineName: string): Promise<boolean> {
     const zone = await this.zoneOf(machineName);

@@ -1,0 +1,89 @@
+// `mymlops prune [--dry-run] [--json]`: removes snapshot refs (refs/mymlops/snapshots/<id>, listed
+// with `git ls-remote` using your own git credentials) and launch records of finished, published
+// commits older than commit.prune_after_days; the choice is core/prune/prune.ts.
+import type { Command } from 'commander';
+import { config } from '../app/options.js';
+import { UserError } from '../errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('prune')
+    .description(
+      'remove snapshot refs and launch records of published commits older than commit.prune_after_days',
+    )
+    .option('--dry-run', 'list what would be removed and change nothing')
+    .option('--json', 'print what was (or would be) removed as JSON')
+    .action(async (opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const [
+        { statusSources },
+        { StatusService },
+        { appContext },
+        push,
+        { choosePrune, SNAPSHOT_PREFIX },
+        jobs,
+        fs,
+      ] = await Promise.all([
+        import('../adapters/output-repo/status-sources.js'),
+        import('../core/status/service.js'),
+        import('../app/context.js'),
+        import('../adapters/git/push.js'),
+        import('../core/prune/prune.js'),
+        import('../adapters/store/jobs.js'),
+        import('node:fs'),
+      ]);
+      const cfg = config(cmd);
+      if (!cfg.commit)
+        throw new UserError(
+          `${cfg.file} has no commit section`,
+          'add commit: {command, repository, output_repository}',
+        );
+      const ctx = appContext(cfg);
+      const repo = cfg.commit.repository;
+      const auth = { deployKey: repo.deploy_key, sshOptions: ctx.sshOptions };
+      const [snap, refs] = await Promise.all([
+        new StatusService(
+          statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }),
+        ).snapshot(),
+        push.listRemoteRefs({ root: cfg.dir, url: repo.url, prefix: SNAPSHOT_PREFIX, auth }),
+      ]);
+      if (!refs.ok)
+        throw new UserError(
+          `cannot list the snapshot refs of ${repo.url}: ${refs.error}`,
+          'check commit.repository.url and your git credentials',
+        );
+      const plan = choosePrune({
+        refs: refs.value,
+        rows: snap.commits,
+        records: jobs.listLaunches(ctx.home).map((r) => r.commit),
+        now: ctx.now(),
+        days: cfg.commit.prune_after_days,
+      });
+      if (!opts.dryRun) {
+        const del = await push.deleteRefs({
+          root: cfg.dir,
+          url: repo.url,
+          refs: plan.refs.map((r) => r.what),
+          auth,
+        });
+        if (!del.ok)
+          throw new UserError(
+            `cannot remove snapshot refs from ${repo.url}: ${del.error}`,
+            'check that your git credentials may push there',
+          );
+        for (const r of plan.records)
+          fs.rmSync(jobs.jobDir(r.id, ctx.home), { recursive: true, force: true });
+      }
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ dry_run: Boolean(opts.dryRun), days: cfg.commit.prune_after_days, ...plan }, null, 2)}\n`,
+        );
+        return;
+      }
+      const verb = opts.dryRun ? 'would remove' : 'removed';
+      for (const r of plan.refs) process.stdout.write(`${verb} ref ${r.what} (${r.why})\n`);
+      for (const r of plan.records) process.stdout.write(`${verb} launch record ${r.what} (${r.why})\n`);
+      process.stdout.write(
+        `${opts.dryRun ? 'would remove' : 'removed'} ${plan.refs.length} snapshot ref(s) and ${plan.records.length} launch record(s) older than ${cfg.commit.prune_after_days} day(s)\n`,
+      );
+    });
+}
