@@ -1,15 +1,6 @@
-// A line diff of two texts as hunks (jsdiff's Myers diff), and the unified-diff text of hunks:
-// the one renderer the CLI prints and the dashboard's code view parses back line by line.
+// A line diff of two texts as hunks (jsdiff's Myers diff), and how alike two texts are.
 import { diffChars, structuredPatch } from 'diff';
-
-export interface Hunk {
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  /** ' x' unchanged, '-x' removed, '+x' added, '\ No newline at end of file'. */
-  lines: string[];
-}
+import type { Hunk } from './unified.js';
 
 /** Hunks turning `a` into `b` with `context` unchanged lines around each change; [] when equal. */
 export function lineHunks(a: string, b: string, context = 3): Hunk[] {
@@ -22,23 +13,6 @@ export function lineHunks(a: string, b: string, context = 3): Hunk[] {
     newLines: x.newLines,
     lines: x.lines,
   }));
-}
-
-// An empty side is numbered from the line before it (`@@ -0,0 +1 @@`), as git and GNU diff do;
-// jsdiff's hunks keep the 1-based start there.
-const range = (start: number, n: number) =>
-  n === 1 ? `${start}` : n === 0 ? `${Math.max(0, start - 1)},0` : `${start},${n}`;
-
-export function hunkHeader(h: Hunk): string {
-  return `@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`;
-}
-
-/** Unified diff text: `--- old` / `+++ new` headers (when names are given), then each hunk. */
-export function renderUnified(hunks: readonly Hunk[], names?: { old: string; new: string }): string {
-  if (hunks.length === 0) return '';
-  const out: string[] = names ? [`--- ${names.old}`, `+++ ${names.new}`] : [];
-  for (const h of hunks) out.push(hunkHeader(h), ...h.lines);
-  return `${out.join('\n')}\n`;
 }
 
 /**

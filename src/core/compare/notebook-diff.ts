@@ -3,7 +3,8 @@
 // Cells are aligned as a sequence first (unchanged cells anchor it); a removed cell and an added
 // one in between are paired as "modified" when their sources are alike, else stay removed/added.
 import { diffArrays } from 'diff';
-import { type Hunk, hunkHeader, lineHunks, similarity } from './line-diff.js';
+import { lineHunks, similarity } from './line-diff.js';
+import { type Hunk, hunkHeader } from './unified.js';
 
 export type CellType = 'code' | 'markdown' | 'raw';
 

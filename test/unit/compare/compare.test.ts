@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ComparePorts, compareCommits } from '../../../src/core/compare/compare.js';
-import { lineHunks, renderUnified, similarity } from '../../../src/core/compare/line-diff.js';
+import { lineHunks, similarity } from '../../../src/core/compare/line-diff.js';
+import { renderUnified } from '../../../src/core/compare/unified.js';
 import { compareMetrics, formatDelta, metricDirection } from '../../../src/core/compare/metrics.js';
 import { diffNotebooks, renderNotebookDiff } from '../../../src/core/compare/notebook-diff.js';
 import { renderComparison } from '../../../src/core/compare/render.js';
