@@ -26,4 +26,3 @@ export function renderUnified(hunks: readonly Hunk[], names?: { old: string; new
   for (const h of hunks) out.push(hunkHeader(h), ...h.lines);
   return `${out.join('\n')}\n`;
 }
-
