@@ -73,21 +73,47 @@ async function fetchRefs(dir: string, spec: CodeRepoSpec, ids: string[]): Promis
  * `git diff from to` of everything but `exclude` (the notebook), as unified text; an error is
  * the one-line note the views print instead.
  */
-export async function snapshotDiff(
+export function snapshotDiff(
   home: string,
   spec: CodeRepoSpec,
   from: SnapshotId,
   to: SnapshotId,
   exclude: string[],
 ): Promise<Result<string, string>> {
+  // One fetch at a time per mirror (two tabs comparing at once would race for the same ref locks).
   const dir = codeRepoDir(home, spec.url);
+  const prev = queue.get(dir) ?? Promise.resolve();
+  const run = prev.then(() => diffIn(dir, spec, from, to, exclude));
+  const tail = run.then(
+    () => {},
+    () => {},
+  );
+  queue.set(dir, tail);
+  void tail.then(() => {
+    if (queue.get(dir) === tail) queue.delete(dir);
+  });
+  return run;
+}
+
+const queue = new Map<string, Promise<void>>();
+
+async function diffIn(
+  dir: string,
+  spec: CodeRepoSpec,
+  from: SnapshotId,
+  to: SnapshotId,
+  exclude: string[],
+): Promise<Result<string, string>> {
   await ensureMirror(dir);
   const revs: string[] = [];
   const missing: string[] = [];
   for (const s of [from, to]) {
-    const rev = s.snapshot && (await has(dir, s.snapshot)) ? s.snapshot : snapshotRef(s.id);
+    // The sha comes from metadata.json (an output repository anyone with push access writes): only a
+    // full hex object id is passed to git, never something that could read as an option.
+    const sha = s.snapshot && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(s.snapshot) ? s.snapshot : null;
+    const rev = sha && (await has(dir, sha)) ? sha : snapshotRef(s.id);
     revs.push(rev);
-    if (rev !== s.snapshot && !(await has(dir, rev))) missing.push(s.id);
+    if (rev !== sha && !(await has(dir, rev))) missing.push(s.id);
   }
   if (missing.length) {
     const f = await fetchRefs(dir, spec, [...new Set(missing)]);

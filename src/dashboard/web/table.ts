@@ -141,7 +141,7 @@ export class CommitsTable {
     const minW = this.cols.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 80), 28);
     this.el.style.setProperty('--min-w', `${minW}px`);
     this.head.replaceChildren(
-      h('span', { class: 'th th-select', role: 'columnheader', title: 'tick commits to compare them' }, '⇄'),
+      h('span', { class: 'th-select', role: 'columnheader', title: 'tick commits to compare them' }, '⇄'),
       ...this.cols.map((c) =>
         h(
           'button',

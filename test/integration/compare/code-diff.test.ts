@@ -55,3 +55,22 @@ test('snapshotDiff: an unreadable repository or a missing snapshot is a one-line
   assert.match(r.error, /^cannot read the snapshots from the code repository: /);
   assert.ok(!r.error.includes('\n'));
 });
+
+test('snapshotDiff: a recorded sha that is not an object id is never passed to git; calls at once share the mirror', async () => {
+  const d2 = join(dir, 'second');
+  const { bare: bare2 } = codeRepoWithSnapshots(d2, [
+    { id: A, files: { 'a.py': '1\n' } },
+    { id: B, files: { 'a.py': '2\n' } },
+  ]);
+  const home2 = join(dir, 'home2');
+  const out = join(dir, 'injected.txt');
+  const s2 = { url: bare2, root: d2 };
+  const [r1, r2] = await Promise.all([
+    snapshotDiff(home2, s2, { id: A, snapshot: `--output=${out}` }, { id: B, snapshot: null }, []),
+    snapshotDiff(home2, s2, { id: A, snapshot: null }, { id: B, snapshot: null }, []),
+  ]);
+  assert.ok(r1.ok && r2.ok);
+  assert.equal(r1.value, r2.value);
+  assert.match(r1.value, /^-1\n\+2$/m);
+  assert.ok(!existsSync(out));
+});
