@@ -140,6 +140,21 @@ test('comparing two commits: metadata, metric deltas with the best, notebook dif
   await page.close();
 });
 
+test('at 800 px the compare view fits: outputs side by side, no horizontal scroll', async () => {
+  const { page } = await openPage(800);
+  await page.check(`.tr[data-id="${CMP_A}"] input.select`);
+  await page.check(`.tr[data-id="${CMP_B}"] input.select`);
+  await page.click('#compare');
+  const body = page.locator('.viewer.compare .cmp-body');
+  await body.locator('pre.cmp-code').waitFor();
+  assert.ok(await body.evaluate((b) => b.scrollWidth <= b.clientWidth + 1), 'no horizontal scroll');
+  if (SHOTS) {
+    await body.evaluate((b) => b.scrollTo(0, b.scrollHeight / 2));
+    await page.screenshot({ path: join(SHOTS, 'compare-800.png') });
+  }
+  await page.close();
+});
+
 test('the compare route keeps to commit ids and the Host check', async () => {
   const base = dash.url;
   const bad = await fetch(`${base}api/compare?ids=${CMP_A},../etc`);
