@@ -69,7 +69,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 export function compareCommit(row: CommitRow, metadata: Partial<CommitMetadata> | null): CompareCommit {
   const m = (metadata ?? {}) as Partial<CommitMetadata> & { parameters?: unknown };
   const rowParams = (row as CommitRow & { parameters?: unknown }).parameters;
-  const parameters = isRecord(rowParams) ? rowParams : isRecord(m.parameters) ? m.parameters : null;
+  // An empty record (a commit without parameters) shows as none.
+  const filled = (v: unknown) => (isRecord(v) && Object.keys(v).length > 0 ? v : null);
+  const parameters = filled(rowParams) ?? filled(m.parameters);
   return {
     id: row.id,
     status: row.status,
