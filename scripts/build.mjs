@@ -49,7 +49,9 @@ if (existsSync(entry)) {
   mkdirSync(out, { recursive: true });
   // The page's script is app.js, one file (no chunk to wait for before the first render). The
   // notebook viewer (marked, DOMPurify, KaTeX, highlight.js) is its own entry, viewer.js, which
-  // app.js imports by URL only when a notebook is opened; its languages are chunks of it.
+  // app.js imports by URL only when a notebook is opened; its languages are chunks of it. The
+  // compare view (compare.js, drawing outputs as the viewer does) and the metric chart (chart.js,
+  // uPlot) are entries of the same build, so what they share with the viewer is one chunk.
   await build({
     entryPoints: [{ in: entry, out: 'app' }],
     bundle: true,
@@ -60,7 +62,11 @@ if (existsSync(entry)) {
     logLevel: 'warning',
   });
   await build({
-    entryPoints: [{ in: join(web, 'viewer.ts'), out: 'viewer' }],
+    entryPoints: [
+      { in: join(web, 'viewer.ts'), out: 'viewer' },
+      { in: join(web, 'compare.ts'), out: 'compare' },
+      { in: join(web, 'chart.ts'), out: 'chart' },
+    ],
     bundle: true,
     splitting: true,
     minify: true,
@@ -72,7 +78,10 @@ if (existsSync(entry)) {
   });
   // The viewer's third-party CSS with KaTeX's fonts, linked by the viewer when it opens.
   await build({
-    entryPoints: [{ in: join(web, 'viewer.css'), out: 'viewer' }],
+    entryPoints: [
+      { in: join(web, 'viewer.css'), out: 'viewer' },
+      { in: join(web, 'compare.css'), out: 'compare' },
+    ],
     bundle: true,
     minify: true,
     outdir: out,
@@ -81,7 +90,7 @@ if (existsSync(entry)) {
     logLevel: 'warning',
   });
   for (const f of readdirSync(web)) {
-    if (f === 'viewer.css') continue;
+    if (f === 'viewer.css' || f === 'compare.css') continue;
     if (f.endsWith('.html') || f.endsWith('.css') || f.endsWith('.svg'))
       copyFileSync(join(web, f), join(out, f));
   }

@@ -5,11 +5,13 @@ import { register as commit } from './commit.js';
 import { register as deleteDev } from './delete.js';
 import { register as completion } from './completion.js';
 import { register as dashboard } from './dashboard.js';
+import { register as diff } from './diff.js';
 import { register as init } from './init.js';
 import { register as logs } from './logs.js';
 import { register as prune } from './prune.js';
 import { register as publish } from './publish.js';
 import { register as retry } from './retry.js';
+import { register as show } from './show.js';
 import { register as ssh } from './ssh.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
@@ -20,6 +22,8 @@ import { register as validate } from './validate.js';
 export const commands: ((program: Command) => void)[] = [
   commit,
   status,
+  show,
+  diff,
   dashboard,
   logs,
   cancel,

@@ -23,13 +23,17 @@ async function userSsh(root: string, env: NodeJS.ProcessEnv): Promise<string> {
   return r.stdout.trim() || 'ssh';
 }
 
-interface Attempt {
+export interface Attempt {
   who: string;
   auth: GitAuth;
 }
 
 /** The credentials to try, in order: the user's own, then the deploy key (ssh remotes only). */
-async function attempts(root: string, url: string, auth: GitAuth): Promise<{ url: string; list: Attempt[] }> {
+export async function attempts(
+  root: string,
+  url: string,
+  auth: GitAuth,
+): Promise<{ url: string; list: Attempt[] }> {
   const split = splitUrlCredentials(url);
   const sshOptions = auth.sshOptions ?? [];
   if (!isSshUrl(split.url))

@@ -8,6 +8,7 @@ import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
 import type { CommitRow } from '../../core/status/types.js';
 import { apiStatus } from './api.js';
+import { type CompareFn, compareRoute } from './compare-route.js';
 import { AssetCache } from './assets.js';
 import { type DevAction, devActions, ROUTE as DEV_ROUTE } from './dev-actions.js';
 import { contentDisposition, downloadPath, downloadType } from './files.js';
@@ -18,6 +19,8 @@ export interface DashboardDeps {
   snapshot(): Promise<StatusSnapshot>;
   /** A file of a commit folder in the output repository (notebook, job.log), null when absent. */
   readCommitFile(id: string, name: string): Promise<Buffer | null>;
+  /** Commits compared for GET /api/compare (absent: the route answers 404). */
+  compare?: CompareFn;
   links: Record<string, string>;
   outputRepo: { url: string; branch: string } | null;
   assetsDir: string;
@@ -205,6 +208,10 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         send(res, 200, 'application/json; charset=utf-8', snap.gz, headers);
       } else send(res, 200, 'application/json; charset=utf-8', snap.body, headers);
       return;
+    }
+    if (url.pathname === '/api/compare') {
+      const r = await compareRoute(url.searchParams, commitFor, deps.compare);
+      return sendJson(res, r.code, r.body);
     }
     // The raw path: `files/` keeps its own percent-encoding until downloadPath checks each segment.
     const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+)|files\/(.+))$/.exec(

@@ -3,6 +3,8 @@
 // Automatic retries use the context's retry deps and ssh options, as `commit` and `retry` do.
 import type { AppContext } from '../../app/context.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import { comparePorts } from '../../app/compare.js';
+import { compareCommits } from '../../core/compare/compare.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
 import { knownDevNames } from '../../core/known-ids.js';
@@ -61,6 +63,12 @@ export async function startDashboard(
   const dash = await createDashboard({
     snapshot,
     readCommitFile: (id, name) => index.readFile(id, name),
+    compare: (rows, pair) =>
+      compareCommits(
+        rows,
+        comparePorts(ctx, (id, name) => index.readFile(id, name)),
+        pair,
+      ),
     links: cfg.dashboard.links,
     outputRepo: out ? { url: out.url, branch: out.branch } : null,
     assetsDir: opts.assetsDir,

@@ -7,6 +7,8 @@ import { renderDevVms } from './devvms.js';
 import { h, safeHref } from './dom.js';
 import { CommitsTable, type SortState } from './table.js';
 import { listenFrameHeights } from './frames.js';
+import type { ChartView } from './chart.js';
+import type { CompareView } from './compare.js';
 import type { ViewerState } from './viewer.js';
 
 const POLL_MS = 2500;
@@ -35,6 +37,11 @@ const table = new CommitsTable(
   (c) => void openCommit(c),
   (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
   (c) => columnChoice.shown(c),
+  (ids) => {
+    const b = $('compare') as HTMLButtonElement;
+    b.hidden = ids.length < 2;
+    b.textContent = `Compare ${ids.length} commits`;
+  },
 );
 
 /**
@@ -54,6 +61,39 @@ async function openCommit(c: ApiCommit): Promise<void> {
     viewer = null;
     history.replaceState(null, '', location.pathname);
   });
+}
+
+/** The compare view and the metric chart are their own scripts too, loaded on first use. */
+const COMPARE_URL = '/compare.js';
+const CHART_URL = '/chart.js';
+let compareView: CompareView | null = null;
+let chart: ChartView | null = null;
+
+async function openCompare(): Promise<void> {
+  const picked = table.selectedCommits();
+  if (picked.length < 2) return;
+  compareView?.close();
+  const { openCompare } = (await import(COMPARE_URL)) as typeof import('./compare.js');
+  compareView = openCompare(picked, () => {
+    compareView = null;
+  });
+}
+
+async function toggleChart(): Promise<void> {
+  const box = $('chart');
+  const button = $('chart-toggle');
+  if (chart) {
+    chart.close();
+    chart = null;
+    box.hidden = true;
+    button.setAttribute('aria-pressed', 'false');
+    return;
+  }
+  box.hidden = false;
+  button.setAttribute('aria-pressed', 'true');
+  const { openChart } = (await import(CHART_URL)) as typeof import('./chart.js');
+  chart = openChart(box, (c) => void openCommit(c));
+  chart.update(table.visibleRows, data?.metric_columns ?? []);
 }
 
 function notifyEnabled(): boolean {
@@ -116,6 +156,7 @@ function render(d: ApiStatus): void {
   $('summary').textContent =
     `${d.commits.length} commit${d.commits.length === 1 ? '' : 's'}, ${d.running} running`;
   table.setData(d.commits, d.metric_columns);
+  chart?.update(table.visibleRows, d.metric_columns);
   if (viewer) viewer.update(d.commits.find((c) => c.id === viewer?.id));
   // A standard User Timing entry (DevTools' performance panel shows it; `npm run bench` reads it).
   performance.measure(RENDER_MEASURE, { start: t0 });
@@ -174,10 +215,13 @@ function start(): void {
   const filter = $('filter') as HTMLInputElement;
   filter.addEventListener('input', () => {
     table.setFilter(filter.value);
+    chart?.update(table.visibleRows, data?.metric_columns ?? []);
     $('summary').textContent = data
       ? `${table.visibleCount} of ${data.commits.length} commits, ${data.running} running`
       : '';
   });
+  $('compare').addEventListener('click', () => void openCompare());
+  $('chart-toggle').addEventListener('click', () => void toggleChart());
   $('notify').addEventListener('click', async () => {
     if (notifyEnabled()) localStorage.setItem('mymlops.notify', '0');
     else if ((await Notification.requestPermission()) === 'granted')

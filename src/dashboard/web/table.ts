@@ -45,12 +45,15 @@ export class CommitsTable {
   private rows: ApiCommit[] = [];
   private terms: string[] = [];
   private frame = 0;
+  /** Ids ticked for comparing (kept across polls and filters). */
+  private readonly selected = new Set<string>();
 
   constructor(
     private sort: SortState,
     private readonly open: (c: ApiCommit) => void,
     private readonly onSort: (s: SortState) => void,
     private readonly shown: (c: Column) => boolean = () => true,
+    private readonly onSelect: (ids: readonly string[]) => void = () => {},
   ) {
     this.head = h('div', { class: 'thead', role: 'row' });
     this.body = h('div', { class: 'rows' });
@@ -105,14 +108,40 @@ export class CommitsTable {
     return this.rows.length;
   }
 
+  /** The rows the filter lets through, in the table's order (the metric chart follows them). */
+  get visibleRows(): readonly ApiCommit[] {
+    return this.rows;
+  }
+
+  /** The ticked commits, oldest first (the first is the comparison's baseline). */
+  selectedCommits(): ApiCommit[] {
+    return this.all
+      .filter((c) => this.selected.has(c.id))
+      .sort((a, b) => (a.timestamp + a.id < b.timestamp + b.id ? -1 : 1));
+  }
+
+  clearSelection(): void {
+    this.selected.clear();
+    this.onSelect([]);
+    this.render();
+  }
+
+  private toggle(id: string, on: boolean): void {
+    if (on) this.selected.add(id);
+    else this.selected.delete(id);
+    this.onSelect([...this.selected]);
+  }
+
   private renderHead(): void {
-    const tpl = this.cols.map((c) => c.width).join(' ');
+    // The first track is the compare checkbox.
+    const tpl = `28px ${this.cols.map((c) => c.width).join(' ')}`;
     this.el.style.setProperty('--cols', tpl);
     this.el.style.setProperty('--row-h', `${ROW_HEIGHT}px`);
     // Every row is its own grid: fixed minimums keep all of them aligned with the header.
-    const minW = this.cols.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 80), 0);
+    const minW = this.cols.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 80), 28);
     this.el.style.setProperty('--min-w', `${minW}px`);
     this.head.replaceChildren(
+      h('span', { class: 'th-select', role: 'columnheader', title: 'tick commits to compare them' }, '⇄'),
       ...this.cols.map((c) =>
         h(
           'button',
@@ -187,6 +216,19 @@ export class CommitsTable {
     for (let i = start; i < end; i++) {
       const c = this.rows[i]!;
       const row = h('div', { class: `tr s-row-${c.status}`, role: 'row', 'data-id': c.id });
+      row.appendChild(
+        h(
+          'div',
+          { class: 'td c-select', role: 'cell' },
+          h('input', {
+            type: 'checkbox',
+            class: 'select',
+            'aria-label': `compare ${c.id}`,
+            checked: this.selected.has(c.id),
+            onchange: (e: Event) => this.toggle(c.id, (e.target as HTMLInputElement).checked),
+          }),
+        ),
+      );
       for (const col of this.cols)
         row.appendChild(
           h('div', { class: `td c-${col.key.replace(':', '-')}`, role: 'cell' }, col.cell(c, now, this.open)),

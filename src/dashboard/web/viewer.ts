@@ -4,14 +4,9 @@
 // notebook and its artifacts, and "jump to error" for a failed one.
 import type { ApiCommit } from '../server/api.js';
 import { append, h } from './dom.js';
+import { linkStyle } from './link-style.js';
 import { type RenderedNotebook, renderNotebook } from './notebook-view.js';
 import type { Json } from './outputs.js';
-
-/** The viewer's styles (KaTeX with its fonts, the highlight.js theme), linked once on first open. */
-function linkStyles(): void {
-  if (document.querySelector('link[data-viewer-css]')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/viewer.css', 'data-viewer-css': '' }));
-}
 
 /** `/api/commits/<id>/files/<path>`, each path segment encoded. */
 export function fileUrl(id: string, path: string): string {
@@ -54,7 +49,8 @@ export interface ViewerState {
 }
 
 export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState {
-  linkStyles();
+  // The viewer's styles: KaTeX with its fonts, the highlight.js theme.
+  linkStyle('/viewer.css');
   const body = h('div', { class: 'viewer-body' }, h('p', { class: 'muted' }, 'Loading notebook…'));
   const title = h('div', { class: 'viewer-title' });
   const panel = h(
