@@ -87,7 +87,7 @@ describe('dev machine lifecycle (local backend)', () => {
     assert.equal(await waitFor(serves, { what: 'the start command to serve' }), 'hello from the dev clone\n');
 
     const refused = runCli(['start', '--name', 'life'], { cwd: repo, env });
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 2);
     assert.match(
       refused.stderr,
       /^mymlops: a dev machine named life already exists \(running\) — stop it with/,
@@ -99,7 +99,7 @@ describe('dev machine lifecycle (local backend)', () => {
     assert.equal(await portAccepts(port), false, 'the port stops answering');
     assert.match(devLine('life') ?? '', /^ {2}life {2}local {2}stopped \(by you\)$/);
     const again = runCli(['stop', 'life'], { cwd: repo, env });
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(
       again.stderr,
       /already stopped \(by you\) — start it again with `mymlops start --name life`/,
@@ -140,7 +140,7 @@ describe('dev machine lifecycle (local backend)', () => {
     });
 
     const unknown = runCli(['ssh', 'nope'], { cwd: repo, env });
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^mymlops: no dev machine named nope — known: life\n$/);
 
     const tab = runCli(['__complete', '2', '--', 'mymlops', 'stop', ''], { cwd: repo, env });
@@ -149,7 +149,7 @@ describe('dev machine lifecycle (local backend)', () => {
     assert.equal(tabName.stdout.trim(), 'life');
 
     const noTty = runCli(['delete', 'life'], { cwd: repo, env });
-    assert.equal(noTty.code, 1);
+    assert.equal(noTty.code, 2);
     assert.match(
       noTty.stderr,
       /^mymlops: deleting dev machine life needs a confirmation — run `mymlops delete life -y`/,

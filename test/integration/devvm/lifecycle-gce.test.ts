@@ -93,7 +93,7 @@ describe('dev VM lifecycle on the GCE simulator', () => {
     assert.equal(await waitFor(get, { what: 'the resumed VM to serve' }), 'hello from the VM\n');
     assert.match((await devLine('dev-l')) ?? '', /^ {2}dev-l {2}us-[a-z0-9-]+ {2}running/);
     const again = await cli(['start', '--name', 'dev-l']);
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(
       again.stderr,
       /already exists \(running in us-[a-z0-9-]+\) — stop it with `mymlops stop dev-l`/,
@@ -112,7 +112,7 @@ describe('dev VM lifecycle on the GCE simulator', () => {
       [],
     );
     const unknown = await cli(['stop', 'dev-l']);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^mymlops: no dev machine named dev-l — /);
   });
 
