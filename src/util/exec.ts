@@ -55,6 +55,9 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
         reject(new ExecError(`${file} ${args[0] ?? ''}`.trim(), result));
       else resolve(result);
     });
+    // A program may exit before it has read its input (git refusing to run outside a repository):
+    // the broken pipe is not the failure, its exit code and stderr are, and 'close' reports them.
+    child.stdin.on('error', () => {});
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
   });

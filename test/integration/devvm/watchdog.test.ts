@@ -147,6 +147,11 @@ describe('idle watchdog script', { concurrency: true }, () => {
       writeFileSync(join(run.dir, 'stat'), `cpu ${busy} 0 100 ${1000 + busy / 5} 0 0 0 0 0 0\n`);
     }, 100);
     try {
+      // The readings the watchdog started from predate the writer: judge the polls after it saw one.
+      await waitFor(() => polls(run).some((l) => /watchdog: busy/.test(l)), {
+        what: 'the watchdog to see the busy CPU',
+        detail: run.log,
+      });
       allBusy(await nextPolls(run), /cpu=/);
     } finally {
       clearInterval(t);
