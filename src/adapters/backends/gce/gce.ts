@@ -181,7 +181,8 @@ export class GceBackend implements ComputeBackend {
 
   async list(): Promise<LiveMachine[]> {
     const c = await this.client();
-    return listMachines(c, (name, zone) => this.zones.set(name, zone));
+    const windowMs = Number(this.env['MYMLOPS_GCE_GUEST_READ_MS']) || undefined;
+    return listMachines(c, (name, zone) => this.zones.set(name, zone), { home: this.home, windowMs });
   }
 
   /** The zone of a VM: remembered, from the launch record, or looked up by name. */
