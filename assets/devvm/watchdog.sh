@@ -122,9 +122,16 @@ write_state() { # state idle_seconds stops_in reasons
   json=$(printf '{"state":"%s","idle_seconds":%s,"stops_in_seconds":%s,"timeout":%s,"action":"%s","reasons":"%s","updated_at":"%s"}' \
     "$1" "$2" "$3" "$TIMEOUT" "$ACTION" "$4" "$now")
   mkdir -p "$(dirname "$STATE_FILE")" && printf '%s\n' "$json" > "$STATE_FILE.tmp" && mv -f "$STATE_FILE.tmp" "$STATE_FILE"
-  if [ "$GCE" = 1 ]; then
-    curl -fsS -m 5 -X PUT -H 'Metadata-Flavor: Google' --data "$json" "$MD/instance/guest-attributes/mymlops/idle" >/dev/null 2>&1 ||
+  # Guest attributes take 10 queries a minute per VM: a new state or reason is published at once,
+  # the same one again (a countdown) at most every MYMLOPS_WD_PUBLISH_EVERY s.
+  local key=$1:$4 t
+  t=$(date +%s)
+  if [ "$GCE" = 1 ] && { [ "$key" != "${PUBLISHED_KEY:-}" ] || [ $((t - ${PUBLISHED_AT:-0})) -ge "${MYMLOPS_WD_PUBLISH_EVERY:-60}" ]; }; then
+    if curl -fsS -m 5 -X PUT -H 'Metadata-Flavor: Google' --data "$json" "$MD/instance/guest-attributes/mymlops/idle" >/dev/null 2>&1; then
+      PUBLISHED_KEY=$key; PUBLISHED_AT=$t
+    else
       log "could not publish state to guest attributes"
+    fi
   fi
 }
 

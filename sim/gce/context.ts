@@ -26,7 +26,8 @@ export interface ComputeOptions {
   base: () => string;
 }
 
-export type Reply = { code: number; body: unknown };
+/** `drop`: the request was carried out but the connection is cut before the answer (a lost response). */
+export type Reply = { code: number; body: unknown; drop?: boolean };
 export const ok = (body: unknown): Reply => ({ code: 200, body });
 export const fail = (body: { error: { code: number } }): Reply => ({ code: body.error.code, body });
 

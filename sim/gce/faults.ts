@@ -5,7 +5,7 @@ import { zoneRegion } from './fixture.js';
 import type { Instance } from '../../src/adapters/gce/api-types.js';
 import { preempt } from './shutdown.js';
 import { apiError, notFound } from './shapes.js';
-import type { Fault } from './state.js';
+import { type Fault, type Hold, RESPONSE_LOST } from './state.js';
 
 /** The error an injected fault gives an insert of `req` in zone `z`. */
 export function faultError(
@@ -58,6 +58,65 @@ export function faultError(
   }
 }
 
+/** Whether an insert in `z` loses its answer (a RESPONSE_LOST fault, counted down). */
+export function answerLost(ctx: SimContext, z: string): boolean {
+  const f = ctx.world.faults.find(
+    (x) => x.code === RESPONSE_LOST && (x.zone === null || x.zone === z) && (x.remaining ?? 1) > 0,
+  );
+  if (!f) return false;
+  if (f.remaining !== null) f.remaining--;
+  return true;
+}
+
+/**
+ * Holds: `POST /_sim/hold {path, method?, when}` makes matching requests wait, `before` they are
+ * carried out or `after` (carried out, answer held), until `POST /_sim/release`. `GET /_sim/hold`
+ * says how many wait, so a test knows the step a client is at without sleeping.
+ */
+export function waitForHold(
+  ctx: SimContext,
+  method: string,
+  path: string,
+  when: Hold['when'],
+): Promise<void> {
+  const h = ctx.world.holds.find(
+    (x) => x.when === when && x.path.test(path) && (x.method === '*' || x.method === method),
+  );
+  if (!h) return Promise.resolve();
+  h.held++;
+  return new Promise((resolve) => h.waiting.push(resolve));
+}
+
+let holdIds = 0;
+
+function holdControl(ctx: SimContext, method: string, path: string, body: Record<string, unknown>): unknown {
+  if (path === '/_sim/release') {
+    const holds = ctx.world.holds;
+    ctx.world.holds = [];
+    for (const h of holds) for (const go of h.waiting.splice(0)) go();
+    return { released: holds.length };
+  }
+  if (method === 'POST')
+    ctx.world.holds.push({
+      id: ++holdIds,
+      method: String(body['method'] ?? '*'),
+      path: new RegExp(String(body['path'] ?? '^$')),
+      when: body['when'] === 'after' ? 'after' : 'before',
+      waiting: [],
+      held: 0,
+    });
+  return {
+    holds: ctx.world.holds.map((h) => ({
+      id: h.id,
+      method: h.method,
+      path: h.path.source,
+      when: h.when,
+      waiting: h.waiting.length,
+      held: h.held,
+    })),
+  };
+}
+
 export function control(
   ctx: SimContext,
   method: string,
@@ -93,6 +152,7 @@ export function control(
     }
     return { faults: ctx.world.faults };
   }
+  if (path === '/_sim/hold' || path === '/_sim/release') return holdControl(ctx, method, path, body);
   if (path === '/_sim/preempt') {
     const name = String(body['instance'] ?? '');
     const inst = [...ctx.world.instances.values()].find(

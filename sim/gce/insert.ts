@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Instance, NetworkInterface, Scheduling } from '../../src/adapters/gce/api-types.js';
 import { fail, last, ok, type Reply, type SimContext } from './context.js';
-import { faultError } from './faults.js';
+import { answerLost, faultError } from './faults.js';
 import { zoneRegion } from './fixture.js';
 import { powerOn } from './lifecycle.js';
 import { apiError, newId, timestamp } from './shapes.js';
@@ -17,6 +17,17 @@ import { SerialBuffer } from './vm.js';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function insert(
+  ctx: SimContext,
+  project: string,
+  z: string,
+  req: Instance,
+  requestId: string | null,
+): Reply {
+  const reply = insertOnce(ctx, project, z, req, requestId);
+  return answerLost(ctx, z) ? { ...reply, drop: true } : reply;
+}
+
+function insertOnce(
   ctx: SimContext,
   project: string,
   z: string,

@@ -11,6 +11,7 @@ import { defaultFixture, type Fixture } from './fixture.js';
 import { FilterError } from './filter.js';
 import { Compute, type ComputeOptions } from './compute.js';
 import { apiError, statusText } from './shapes.js';
+import { waitForHold } from './faults.js';
 
 export interface SimOptions extends Partial<ComputeOptions> {
   port?: number;
@@ -87,12 +88,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     opts.onRequest?.(req.method ?? 'GET', url.pathname);
     void (async () => {
       try {
-        if (
-          url.pathname === '/_sim/faults' ||
-          url.pathname === '/_sim/preempt' ||
-          url.pathname === '/_sim/settings' ||
-          url.pathname === '/_sim/state'
-        ) {
+        if (url.pathname.startsWith('/_sim/')) {
           const body = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : {};
           return send(res, 200, compute.control(req.method ?? 'GET', url.pathname, body));
         }
@@ -120,7 +116,10 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
             );
           }
           const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
+          await waitForHold(compute, req.method ?? 'GET', url.pathname, 'before');
           const r = await compute.handle(req.method ?? 'GET', url, body, token);
+          await waitForHold(compute, req.method ?? 'GET', url.pathname, 'after');
+          if (r.drop) return void req.socket.destroy();
           return send(res, r.code, r.body);
         }
         send(

@@ -55,6 +55,7 @@ export class World {
   /** instances.insert requestId → its operation (GCE ignores a request it has already completed). */
   readonly insertRequests = new Map<string, SimOperation>();
   faults: Fault[] = [];
+  holds: Hold[] = [];
   /** Every compute request the simulator received, bounded (newest last). */
   readonly requests: { method: string; path: string; at: number }[] = [];
 
@@ -121,12 +122,28 @@ export class World {
   fault(zone: string, region: string | null, regionOf: (z: string) => string | null): Fault | null {
     for (const f of this.faults) {
       if (f.remaining !== null && f.remaining <= 0) continue;
+      if (f.code === RESPONSE_LOST) continue; // the insert works; only its answer is lost (insert.ts)
       if (f.zone === null) return f;
       if (f.zone === zone) return f;
       if (isRegional(f.code) && region !== null && regionOf(f.zone) === region) return f;
     }
     return null;
   }
+}
+
+/** An insert that is carried out but whose answer never reaches the caller (the connection drops). */
+export const RESPONSE_LOST = 'RESPONSE_LOST';
+
+/** A request held (before or after it is carried out) until the test releases it. */
+export interface Hold {
+  id: number;
+  method: string;
+  /** Matched against the request path (`/compute/v1/projects/…`). */
+  path: RegExp;
+  when: 'before' | 'after';
+  /** Requests waiting on it now, and in all. */
+  waiting: (() => void)[];
+  held: number;
 }
 
 export function isRegional(code: string): boolean {

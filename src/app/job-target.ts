@@ -1,13 +1,16 @@
 // Resolves `ID` (commit id or machine name) for logs/cancel/publish to its launch record and
-// backend, and reads a job's log from wherever it is: the live machine (a launch record here makes
-// that fast) or the output repository's `<id>/job.log` (any machine, any MYMLOPS_HOME).
+// backend, a commit to its machine (by the recorded name, else by the commit id label: a launch
+// interrupted before its record said which machine, or an earlier attempt's name), and reads a
+// job's log from wherever it is: the live machine or the output repository's `<id>/job.log`.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ComputeBackend } from '../core/ports/backend.js';
-import { findLaunch, type LaunchRecord } from '../adapters/store/jobs.js';
-import type { Config } from '../config/types.js';
 import type { PublishedLog } from '../adapters/output-repo/job-log.js';
-import { commitOfMachine } from '../core/logs/text.js';
+import { findLaunch, jobDir, type LaunchRecord } from '../adapters/store/jobs.js';
+import type { Config } from '../config/types.js';
 import { isCommitId } from '../core/commit/ids.js';
+import { commitOfMachine } from '../core/logs/text.js';
+import type { LiveMachine } from '../core/model.js';
+import type { ComputeBackend } from '../core/ports/backend.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { backendFor } from './context.js';
@@ -25,8 +28,24 @@ export function jobTarget(
   home: string = mymlopsHome(),
 ): { rec: LaunchRecord; backend: ComputeBackend } {
   const rec = findLaunch(id, home);
-  if (!rec) throw notLaunchedHere(id, home);
+  if (!rec) {
+    // A reserved folder without a record: the CLI stopped before it asked for any machine.
+    if (isCommitId(id) && existsSync(jobDir(id, home)))
+      throw new UserError(
+        `commit ${id} never reached its launch (the CLI stopped before asking for a machine): nothing runs`,
+        'commit the notebook again',
+      );
+    throw notLaunchedHere(id, home);
+  }
   return { rec, backend: backendFor({ backend: rec.backend }, home) };
+}
+
+/** The commit's machine among `machines`: the recorded one, else its newest labelled one. */
+export function machineOf(rec: LaunchRecord, machines: LiveMachine[]): LiveMachine | undefined {
+  const named = machines.find((m) => m.name === rec.machine);
+  if (named) return named;
+  const own = machines.filter((m) => m.kind === 'commit' && m.commitId === rec.commit);
+  return own.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '')).pop();
 }
 
 export interface LogSource {

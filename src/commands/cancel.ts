@@ -11,19 +11,24 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }) => {
       const { isGroupId } = await import('../core/sweep/expand.js');
       if (isGroupId(id)) return (await import('./cancel-group.js')).cancelGroup(id, Boolean(opts.json));
-      const { jobTarget } = await import('../app/job-target.js');
+      const { jobTarget, machineOf } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
-      const machine = (await backend.list()).find((m) => m.name === rec.machine);
+      const machine = machineOf(rec, await backend.list());
+      if (!machine && rec.state === 'launching')
+        throw new UserError(
+          `commit ${rec.commit} has no machine: its launch was interrupted before one was created`,
+          'nothing runs; commit again or `mymlops retry` it',
+        );
       if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))
         throw new UserError(
           `commit ${rec.commit} is not running (${machine ? `${machine.state}${machine.reason ? `: ${machine.reason}` : ''}` : 'gone'})`,
           'see its result with `mymlops status`',
         );
-      await backend.cancel(rec.machine);
+      await backend.cancel(machine.name);
       if (opts.json)
         process.stdout.write(
-          `${JSON.stringify({ commit: rec.commit, machine: rec.machine, status: 'cancelled' })}\n`,
+          `${JSON.stringify({ commit: rec.commit, machine: machine.name, status: 'cancelled' })}\n`,
         );
-      else process.stdout.write(`cancelled commit ${rec.commit} (${rec.machine})\n`);
+      else process.stdout.write(`cancelled commit ${rec.commit} (${machine.name})\n`);
     });
 }

@@ -48,6 +48,7 @@ export function register(program: Command): void {
         { appContext },
         { followAndReport },
         { excludedLine, formatBytes },
+        { launchGuard },
       ] = await Promise.all([
         import('../core/commit/commit.js'),
         import('../core/retry/auto.js'),
@@ -55,6 +56,7 @@ export function register(program: Command): void {
         import('../app/context.js'),
         import('../app/follow.js'),
         import('../core/snapshot/rules.js'),
+        import('../app/launch-signals.js'),
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
@@ -117,9 +119,13 @@ export function register(program: Command): void {
         process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
       };
       let started: Awaited<ReturnType<typeof startCommit>>;
+      // Ctrl-C / SIGTERM while launching: undone before a VM was asked for, reported after.
+      const guard = launchGuard();
+      deps.onStep = guard.onStep;
       try {
-        started = await startCommit(cfg, options, deps);
+        started = await startCommit(cfg, { ...options, signal: guard.signal }, deps);
       } finally {
+        guard.dispose();
         spinner?.stop();
       }
       const { commitId, machine, backend } = started;

@@ -14,6 +14,11 @@ export interface SimEnv {
   fault(zone: string | null, code: string, extra?: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
   preempt(instance: string): Promise<void>;
+  /** Holds requests whose path matches `path` (before they are carried out, or after) until release(). */
+  hold(path: string, when: 'before' | 'after', method?: string): Promise<void>;
+  /** How many requests wait on holds now. */
+  held(): number;
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,9 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     fault: (zone, code, extra = {}) => post('/_sim/faults', { ...(zone ? { zone } : {}), code, ...extra }),
     clearFaults: () => post('/_sim/faults', { clear: true }),
     preempt: (instance) => post('/_sim/preempt', { instance }),
+    hold: (path, when, method = '*') => post('/_sim/hold', { path, when, method }),
+    held: () => sim.compute.world.holds.reduce((n, h) => n + h.waiting.length, 0),
+    release: () => post('/_sim/release', {}),
     close: () => sim.close(),
   };
 }

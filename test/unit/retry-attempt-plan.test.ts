@@ -84,8 +84,16 @@ describe('retryCommit', () => {
       assert.deepEqual(plan.avoidZones, ['us-east1-c']);
       assert.deepEqual(plan.jobConfig.ssh_options, ['-o', 'A=b']);
       assert.equal(plan.jobConfig.repository.sha, rec.source_commit);
+      const next = {
+        ...rec,
+        machine: name,
+        zone: null,
+        attempt: attempt + 1,
+        created_at: '2025-01-01T01:00:00.000Z',
+      };
       assert.deepEqual(f.recorded, [
-        { ...rec, machine: name, zone: null, attempt: attempt + 1, created_at: '2025-01-01T01:00:00.000Z' },
+        { ...next, state: 'launching', request_id: null },
+        { ...next, state: 'launched', request_id: null },
       ]);
       assert.deepEqual(f.cancelled, [rec.machine], 'the stopped machine is removed');
     }

@@ -125,20 +125,23 @@ describe('retryCommit', () => {
     assert.equal(plan.machineName, 'mymlops-20250101-120000-a2');
     assert.equal(plan.metadata['attempt'], '2');
     assert.deepEqual(plan.avoidZones, ['us-east1-c']);
+    // Recorded as launching before the machine is asked for, then as launched where it landed.
     assert.deepEqual(f.calls, [
       'list',
+      'record',
       'launch mymlops-20250101-120000-a2',
       'record',
       'cancel mymlops-20250101-120000',
     ]);
+    const next = {
+      ...record(),
+      machine: 'mymlops-20250101-120000-a2',
+      attempt: 2,
+      created_at: NOW.toISOString(),
+    };
     assert.deepEqual(f.recorded, [
-      {
-        ...record(),
-        machine: 'mymlops-20250101-120000-a2',
-        zone: 'us-west1-a',
-        attempt: 2,
-        created_at: NOW.toISOString(),
-      },
+      { ...next, state: 'launching', zone: null, request_id: null },
+      { ...next, state: 'launched', zone: 'us-west1-a', request_id: null },
     ]);
   });
 
@@ -175,7 +178,7 @@ describe('retryCommit', () => {
       listings: [[machine(name, 'stopping')], [machine(name, 'stopping')], [machine(name, 'stopped')]],
     });
     await retryCommit(config(), ID, f.deps, fast);
-    assert.deepEqual(f.calls.slice(0, 4), ['list', 'list', 'list', `launch ${name}-a2`]);
+    assert.deepEqual(f.calls.slice(0, 5), ['list', 'list', 'list', 'record', `launch ${name}-a2`]);
   });
 
   const refusals: {
@@ -217,12 +220,18 @@ describe('retryCommit', () => {
       f: fake({ listings: [[machine('mymlops-20250101-120000', 'stopping')]] }),
       message: /is still stopping/,
     },
-    {
-      name: 'the relaunch fails',
-      f: fake({ fail: 'no T4 left anywhere' }),
-      message: /could not relaunch commit .*: no T4 left anywhere/,
-    },
   ];
+  it('the relaunch fails: the record is put back as it was, nothing is deleted', async () => {
+    const f = fake({ fail: 'no T4 left anywhere' });
+    await assert.rejects(
+      retryCommit(config(), ID, f.deps, fast),
+      /could not relaunch commit .*: no T4 left anywhere/,
+    );
+    assert.equal(f.recorded.length, 2);
+    assert.equal(f.recorded[0]!.state, 'launching');
+    assert.deepEqual(f.recorded[1], record());
+    assert.ok(!f.calls.some((x) => x.startsWith('cancel')), f.calls.join(', '));
+  });
   for (const c of refusals)
     it(`refuses: ${c.name}, writing no record and deleting nothing`, async () => {
       await assert.rejects(retryCommit(c.config ?? config(), c.id ?? ID, c.f.deps, fast), (e: Error) => {

@@ -2,12 +2,12 @@
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { CommitPlan, ComputeBackend, LaunchPlan } from '../ports/backend.js';
+import type { CommitPlan, ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../ports/backend.js';
 import type { GitAuth } from '../ports/git.js';
 import type { Notebook } from '../ports/notebook.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
-import { type Result, UserError } from '../../errors.js';
+import { EXIT, type Result, UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
 import { canInject, kernelLanguage } from '../params/python.js';
 import { neverInSnapshot } from '../snapshot/never.js';
@@ -16,6 +16,7 @@ import { stripUrlCredentials } from '../snapshot/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
+import { type LaunchProgress, type LaunchStep, launchRecorded } from './launch-record.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
 
 export interface CommitDeps {
@@ -49,6 +50,8 @@ export interface CommitDeps {
   backend: () => ComputeBackend;
   /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
   warn?(line: string): void;
+  /** Each launch step as it starts (the CLI logs them under --verbose). */
+  onStep?(s: LaunchStep): void;
   /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone. */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
@@ -63,6 +66,8 @@ export interface CommitOptions {
   /** `-p`/`-f` values and their cell (one run of src/core/sweep/expand.ts); null = none. */
   parameters?: RunParameters | null;
   group?: string | null;
+  /** Ctrl-C / SIGTERM: no create request is sent after it; before one was, everything is undone. */
+  signal?: AbortSignal;
 }
 
 interface Prepared {
@@ -194,42 +199,50 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
   const commitId = deps.reserveCommitId(deps.now());
   const ref = snapshotRef(commitId);
   const { snap, plan, machine } = await launchOrRollBack(p, o, deps, backend, commitId);
-  // The job runs from here on: a failure no longer undoes anything (the local job's own folder is
-  // the reserved one, and the machine needs the pushed ref); it is reported and the job kept.
-  try {
-    deps.recordLaunch({
-      commit: commitId,
-      backend: backend.kind,
-      machine: plan.machineName,
-      zone: machine.zone,
-      notebook: p.request.notebook,
-      notes: o.notes,
-      repository: {
-        url: stripUrlCredentials(p.config.commit.repository.url),
-        branch: p.config.commit.repository.branch,
-      },
-      output_repository: {
-        url: stripUrlCredentials(p.config.commit.output_repository.url),
-        branch: p.config.commit.output_repository.branch,
-      },
-      source_commit: snap.sha,
-      attempt: 1,
-      created_at: deps.now().toISOString(),
-      artifacts: o.artifacts,
-      keep_machine: o.keepMachine,
-      parameters: o.parameters ?? null,
-      group: o.group ?? null,
-    });
-  } catch (e) {
-    throw new UserError(
-      `commit ${commitId} is running on ${machine.name}, but its launch record could not be written (${(e as Error).message})`,
-      'the job still publishes its result to the output repository; make MYMLOPS_HOME writable so that logs, cancel and retry can find later commits',
-    );
-  }
   return { commitId, sourceCommit: snap.sha, ref, plan, machine, backend };
 }
 
-/** Snapshot → push → plan → launch; any failure on the way removes the pushed ref and the job folder. */
+/** The record of this commit's launch, before the backend is asked for a machine. */
+function launchingRecord(
+  p: Prepared,
+  o: CommitOptions,
+  backend: ComputeBackend,
+  commitId: string,
+  sha: string,
+  now: Date,
+): LaunchRecord {
+  return {
+    commit: commitId,
+    state: 'launching',
+    backend: backend.kind,
+    machine: '',
+    zone: null,
+    notebook: p.request.notebook,
+    notes: o.notes,
+    repository: {
+      url: stripUrlCredentials(p.config.commit.repository.url),
+      branch: p.config.commit.repository.branch,
+    },
+    output_repository: {
+      url: stripUrlCredentials(p.config.commit.output_repository.url),
+      branch: p.config.commit.output_repository.branch,
+    },
+    source_commit: sha,
+    attempt: 1,
+    created_at: now.toISOString(),
+    artifacts: o.artifacts,
+    keep_machine: o.keepMachine,
+    parameters: o.parameters ?? null,
+    group: o.group ?? null,
+  };
+}
+
+/**
+ * Snapshot → push → plan → record → launch. A failure (or an interruption, `o.signal`) before any
+ * create request was sent, or a launch that failed as a value, removes the pushed ref and the job
+ * folder; once a machine may exist nothing is undone: its `launching` record is how status, cancel
+ * and retry find it, and the machine needs the ref.
+ */
 async function launchOrRollBack(
   p: Prepared,
   o: CommitOptions,
@@ -240,16 +253,32 @@ async function launchOrRollBack(
   const url = p.config.commit.repository.url;
   const ref = snapshotRef(commitId);
   let pushed = false;
+  let state: LaunchProgress = {
+    sent: false,
+    record: launchingRecord(p, o, backend, commitId, '', deps.now()),
+  };
+  const stopIfInterrupted = () => {
+    if (o.signal?.aborted)
+      throw new UserError('interrupted before the launch', 'nothing was created; commit again when ready', {
+        exitCode: EXIT.interrupted,
+      });
+  };
   // Zone choice and prices are looked up while the snapshot is built and pushed.
   backend.prepare?.({ instance: p.config.commit.instance, avoidZones: [] });
+  let snap: { sha: string };
+  let plan: CommitPlan;
+  let launched: Result<Launched, LaunchFailure>;
   try {
-    const snap = await deps.createSnapshot({
+    deps.onStep?.({ step: 'snapshot' });
+    snap = await deps.createSnapshot({
       root: p.root,
       notebook: p.request.notebook,
       notebookContent: p.cleared,
       message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
       exclude: p.snapshot.excluded.map((e) => e.path),
     });
+    stopIfInterrupted();
+    deps.onStep?.({ step: 'push' });
     const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
     if (!push.ok)
       throw new UserError(
@@ -257,19 +286,55 @@ async function launchOrRollBack(
         'check commit.repository.url, and that your own git credentials (ssh agent or key, credential helper) or its deploy_key may push to it',
       );
     pushed = true;
-    const plan = planCommit({
+    stopIfInterrupted();
+    plan = planCommit({
       config: p.config,
       request: p.request,
       commitId,
       sourceCommit: snap.sha,
       sshOptions: o.sshOptions,
     });
-    const launched = await backend.launch(plan);
-    if (!launched.ok) throw launchFailureError({ kind: 'commit' }, launched.error);
-    return { snap, plan, machine: launched.value.machine };
+    deps.onStep?.({ step: 'launch', commitId });
+    state = { sent: false, record: launchingRecord(p, o, backend, commitId, snap.sha, deps.now()) };
+    launched = await launchRecorded({
+      backend,
+      plan,
+      rec: state.record,
+      write: (rec) => writeRecord(deps, rec, state.sent),
+      progress: state,
+      signal: o.signal,
+      onStep: deps.onStep,
+    });
+    if (!launched.ok) {
+      if (launched.error.code === 'interrupted') stopIfInterrupted();
+      throw launchFailureError({ kind: 'commit' }, launched.error);
+    }
   } catch (e) {
-    if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
-    deps.releaseCommitId(commitId);
+    if (!state.sent) {
+      if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
+      deps.releaseCommitId(commitId);
+    }
     throw e;
+  }
+  return { snap, plan, machine: launched.value.machine };
+}
+
+/**
+ * A record that cannot be written before the launch stops it (nothing was created); once a
+ * machine may exist the job keeps running and the user is told what no longer finds it.
+ */
+function writeRecord(deps: CommitDeps, rec: LaunchRecord, sent: boolean): void {
+  try {
+    deps.recordLaunch(rec);
+  } catch (e) {
+    if (!sent)
+      throw new UserError(
+        `the launch record of commit ${rec.commit} could not be written (${(e as Error).message})`,
+        'make MYMLOPS_HOME writable; nothing was launched',
+      );
+    throw new UserError(
+      `commit ${rec.commit} is running on ${rec.machine}, but its launch record could not be written (${(e as Error).message})`,
+      'the job still publishes its result to the output repository; make MYMLOPS_HOME writable so that logs, cancel and retry can find later commits',
+    );
   }
 }

@@ -59,7 +59,26 @@ export type LaunchFailure =
   | { code: 'quota'; message: string; zonesTried: ZoneAttempt[] }
   /** The machine name is taken. */
   | { code: 'exists'; message: string; zonesTried: ZoneAttempt[] }
-  | { code: 'permission' | 'config' | 'other'; message: string; zonesTried: ZoneAttempt[] };
+  | { code: 'permission' | 'config' | 'other'; message: string; zonesTried: ZoneAttempt[] }
+  /** The launch was asked to stop (hooks.signal) before any machine could have been created. */
+  | { code: 'interrupted'; message: string; zonesTried: ZoneAttempt[] };
+
+/** The create request a backend is about to send: written down first, so a CLI killed while it is
+ * in flight leaves a record that status, cancel and retry can follow. */
+export interface LaunchAttempt {
+  machine: string;
+  /** The zone the request goes to (null where the backend has no zones). */
+  zone: string | null;
+  /** The request's idempotency key (GCE requestId); repeating the request with it creates nothing new. */
+  requestId: string | null;
+}
+
+export interface LaunchHooks {
+  /** Called before each create request is sent; a machine may exist from this moment on. */
+  onAttempt?(a: LaunchAttempt): void;
+  /** Once aborted, no further create request is sent: the launch ends `interrupted` if none was. */
+  signal?: AbortSignal;
+}
 
 export interface Launched {
   machine: LiveMachine;
@@ -88,8 +107,11 @@ export interface ComputeBackend {
    * Secrets (deploy key contents) are replaced by placeholders.
    */
   describeLaunch?(plan: LaunchPlan): Record<string, unknown>;
-  /** Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE). */
-  launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>>;
+  /**
+   * Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE).
+   * A failure as a value means no machine was created; a throw after `onAttempt` means one may exist.
+   */
+  launch(plan: LaunchPlan, hooks?: LaunchHooks): Promise<Result<Launched, LaunchFailure>>;
   /** Every mymlops machine this backend knows about (commit and start). */
   list(): Promise<LiveMachine[]>;
   /** Job output from byte offset `from` (local: the log file; gce: serial port 1). */

@@ -3,8 +3,18 @@
 import type { BackendKind } from '../model.js';
 import type { RunParameters } from '../sweep/expand.js';
 
+/**
+ * `launching`: written before the machine is asked for, kept up to date as the launch moves from
+ * zone to zone; the machine may or may not exist. `launched`: the backend confirmed it.
+ */
+export type LaunchState = 'launching' | 'launched';
+
 export interface LaunchRecord {
   commit: string;
+  /** Records written before launch states existed were written after the launch: `launched`. */
+  state?: LaunchState;
+  /** The create request in flight or last sent (GCE requestId), while `launching`. */
+  request_id?: string | null;
   backend: BackendKind;
   machine: string;
   zone: string | null;
@@ -53,6 +63,8 @@ export function parseLaunchRecord(raw: unknown): LaunchRecord | null {
   if (!commit || !machine || (backend !== 'local' && backend !== 'gce')) return null;
   return {
     commit,
+    state: r['state'] === 'launching' ? 'launching' : 'launched',
+    ...(s(r['request_id']) ? { request_id: s(r['request_id']) } : {}),
     backend,
     machine,
     zone: s(r['zone']),

@@ -6,6 +6,7 @@ import type { CommitPlan, ComputeBackend } from '../ports/backend.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
+import { type LaunchProgress, launchRecorded } from '../commit/launch-record.js';
 import { planCommit } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
 import type { CommitStatus, LiveMachine } from '../model.js';
@@ -94,15 +95,26 @@ export async function retryCommit(
     avoidZones: rec.zone ? [rec.zone] : [],
     sshOptions: opts.sshOptions ?? [],
   });
-  const launched = await backend.launch(plan);
-  if (!launched.ok) throw launchFailureError({ kind: 'retry', commitId: rec.commit }, launched.error);
-  deps.recordLaunch({
-    ...rec,
-    machine: plan.machineName,
-    zone: launched.value.machine.zone,
-    attempt,
-    created_at: deps.now().toISOString(),
-  });
+  // Recorded before the insert, so an interrupted relaunch is found like an interrupted commit.
+  const progress: LaunchProgress = { sent: false, record: rec };
+  let launched: Awaited<ReturnType<ComputeBackend['launch']>>;
+  try {
+    launched = await launchRecorded({
+      backend,
+      plan,
+      rec: { ...rec, attempt, created_at: deps.now().toISOString() },
+      write: deps.recordLaunch,
+      progress,
+    });
+  } catch (e) {
+    if (!progress.sent) deps.recordLaunch(rec);
+    throw e;
+  }
+  if (!launched.ok) {
+    // Nothing was created: the commit is where it was.
+    deps.recordLaunch(rec);
+    throw launchFailureError({ kind: 'retry', commitId: rec.commit }, launched.error);
+  }
   // The preempted VM (stopped, still holding its disk) is of no further use.
   if (old) await backend.cancel(old.name).catch(() => undefined);
   return { commitId: rec.commit, attempt, plan, machine: launched.value.machine, previous: rec };

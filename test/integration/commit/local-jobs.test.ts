@@ -2,6 +2,7 @@
 // kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
 // unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
 import assert from 'node:assert/strict';
+import type { LaunchRecord } from '../../../src/core/ports/launch-record.js';
 import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -292,8 +293,10 @@ describe('local backend jobs', () => {
         started.push(id);
         return id;
       },
-      recordLaunch: () => {
-        throw new Error('ENOSPC: no space left on device');
+      // The `launching` record goes in; the disk fills up before the `launched` one.
+      recordLaunch: (rec: LaunchRecord) => {
+        if (rec.state === 'launched') throw new Error('ENOSPC: no space left on device');
+        real.recordLaunch(rec);
       },
     };
     const opts = { path: 'notebooks/steps.ipynb', notes: null, artifacts: false, keepMachine: false };
@@ -311,5 +314,32 @@ describe('local backend jobs', () => {
     const r = await result(id);
     assert.equal(r.status, 'succeeded', logOf(id));
     assert.ok(outputFolders(out).includes(id), 'the job published its result');
+  });
+
+  it('a launch record that cannot be written before the launch stops it: nothing runs, nothing is left', async () => {
+    const { config } = configFor('record-fails-first');
+    let id = '';
+    const real = commitDeps(config, home);
+    const deps = {
+      ...real,
+      cwd: repo,
+      reserveCommitId: (now: Date) => {
+        id = real.reserveCommitId(now);
+        return id;
+      },
+      recordLaunch: () => {
+        throw new Error('EACCES: permission denied');
+      },
+    };
+    const opts = { path: 'notebooks/steps.ipynb', notes: null, artifacts: false, keepMachine: false };
+    await assert.rejects(
+      startCommit(config, { ...opts, instance: null, sshOptions: [] }, deps),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message.includes(`launch record of commit ${id} could not be written`) &&
+        /nothing was launched/.test(e.fix ?? ''),
+    );
+    assert.ok(!existsSync(join(home, 'jobs', id)), 'its folder is removed');
+    assert.ok(!snapshotRefs(origin).includes(`refs/mymlops/snapshots/${id}`), 'its snapshot ref is removed');
   });
 });

@@ -51,7 +51,8 @@ async function gcloud(...args: string[]): Promise<string> {
   assert.equal(r.code, 0, `gcloud compute ${args.join(' ')}\n${r.stderr}`);
   return r.stdout;
 }
-const ours = async () => (await listMachines(client, () => {})).find((m) => m.name === NAME);
+const ours = async () =>
+  (await listMachines(client, () => {}, { home: s.home })).find((m) => m.name === NAME);
 
 describe('gcloud against the simulator', { skip: !hasGcloud && 'gcloud is not installed' }, () => {
   it("runs the original tool's commands; mymlops reads back the same VM", async () => {

@@ -2,13 +2,23 @@
 // `mymlops/`): the idle watchdog's state (`mymlops/idle`, assets/devvm/watchdog.sh) and the start
 // command's (`mymlops/dev`, assets/devvm/start.sh), and folds them into the machine: the countdown
 // while it runs, "stopped by the watchdog" (reason `idle`) once stopped, a command that exited or
-// whose startup failed (with the console's last lines).
+// whose startup failed (with the console's last lines). Readings are shared through a cache so
+// any number of tabs and processes stays within GCE's 10 guest-attribute queries a minute per VM.
 import { DEV_GUEST_ATTRIBUTE, commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState, type WatchdogState } from '../../../core/devvm/watchdog.js';
 import type { DevCommandState, LiveMachine } from '../../../core/model.js';
 import type { GceClient } from '../../gce/client.js';
+import { GceApiError } from '../../gce/errors.js';
+import { cachedGuestReading } from '../../store/guest-cache.js';
 
 export const GUEST_ATTRIBUTE = 'mymlops/idle';
+
+/** Where readings are shared (`<home>/cache`) and how long one is used before asking again. */
+export interface GuestCache {
+  home: string;
+  /** Default GUEST_READ_WINDOW_MS (30 s); MYMLOPS_GCE_GUEST_READ_MS shortens it in tests. */
+  windowMs?: number | undefined;
+}
 
 interface GuestAttributes {
   variableValue?: string;
@@ -20,21 +30,43 @@ export interface GuestStates {
   dev: DevCommandState | null;
 }
 
-export async function readGuestStates(c: GceClient, zone: string, name: string): Promise<GuestStates> {
+/**
+ * The namespace's items as JSON; null when nothing is published yet (first boot); undefined when
+ * the query failed (over the rate, or guest attributes unavailable): the last reading is kept.
+ */
+async function queryNamespace(c: GceClient, zone: string, name: string): Promise<string | null | undefined> {
   try {
     const r = await c.request<GuestAttributes>('GET', `zones/${zone}/instances/${name}/getGuestAttributes`, {
       query: { queryPath: 'mymlops/' },
     });
-    const value = (k: string) =>
-      r.queryValue?.items?.find((i) => `${i.namespace}/${i.key}` === k)?.value ?? null;
-    return {
-      idle: parseWatchdogState(value(GUEST_ATTRIBUTE)),
-      dev: parseDevState(value(DEV_GUEST_ATTRIBUTE)),
-    };
-  } catch {
-    // Not published yet (first boot), or guest attributes unavailable: no countdown.
-    return { idle: null, dev: null };
+    return JSON.stringify(r.queryValue?.items ?? []);
+  } catch (e) {
+    if (e instanceof GceApiError && e.status === 404) return null;
+    return undefined;
   }
+}
+
+export async function readGuestStates(
+  c: GceClient,
+  zone: string,
+  name: string,
+  cache: GuestCache,
+): Promise<GuestStates> {
+  const raw = await cachedGuestReading(
+    cache.home,
+    `${c.project}/${zone}/${name}`,
+    () => queryNamespace(c, zone, name),
+    Date.now,
+    cache.windowMs,
+  );
+  let items: { namespace: string; key: string; value: string }[] = [];
+  try {
+    items = raw ? JSON.parse(raw) : [];
+  } catch {
+    items = [];
+  }
+  const value = (k: string) => items.find((i) => `${i.namespace}/${i.key}` === k)?.value ?? null;
+  return { idle: parseWatchdogState(value(GUEST_ATTRIBUTE)), dev: parseDevState(value(DEV_GUEST_ATTRIBUTE)) };
 }
 
 /** The machine with its watchdog and command state (pure). */
@@ -73,8 +105,12 @@ async function consoleTail(c: GceClient, zone: string, name: string): Promise<st
   }
 }
 
-/** Adds guest states to every dev VM of a list (one API call per dev VM; dev VMs are few). */
-export async function withIdleStates(c: GceClient, machines: LiveMachine[]): Promise<LiveMachine[]> {
+/** Adds guest states to every dev VM of a list (at most one API call per dev VM and window). */
+export async function withIdleStates(
+  c: GceClient,
+  machines: LiveMachine[],
+  cache: GuestCache,
+): Promise<LiveMachine[]> {
   return Promise.all(
     machines.map(async (m) => {
       if (
@@ -83,7 +119,7 @@ export async function withIdleStates(c: GceClient, machines: LiveMachine[]): Pro
         (m.state !== 'running' && m.state !== 'stopped' && m.state !== 'stopping')
       )
         return m;
-      const g = await readGuestStates(c, m.zone, m.name);
+      const g = await readGuestStates(c, m.zone, m.name, cache);
       // The console's last lines only for a running VM whose command has ended (one more call).
       if (g.dev && commandEnded(g.dev) && m.state === 'running')
         g.dev.log_tail = await consoleTail(c, m.zone, m.name);

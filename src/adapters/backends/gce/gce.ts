@@ -14,8 +14,15 @@ import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
 import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
 import { computeBase, GceClient } from '../../gce/client.js';
+import { retryPolicy } from '../../gce/retry.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
-import type { ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
+import type {
+  ComputeBackend,
+  LaunchFailure,
+  LaunchHooks,
+  LaunchPlan,
+  Launched,
+} from '../../../core/ports/backend.js';
 import { cancelVm } from './cancel.js';
 import { deleteDevVm, startDevVm, stopDevVm } from './dev-ops.js';
 import { launchInZones } from './launch.js';
@@ -74,7 +81,7 @@ export class GceBackend implements ComputeBackend {
       this.tokens ??= tokenSource(this.env);
       const tokens = this.tokens;
       const project = await resolveProject(this.gcp.project, this.env);
-      return new GceClient({ project, tokens, base: computeBase(this.env) });
+      return new GceClient({ project, tokens, base: computeBase(this.env), retry: retryPolicy(this.env) });
     })();
     return this.clientP;
   }
@@ -92,7 +99,12 @@ export class GceBackend implements ComputeBackend {
       const cached = this.byProject.get(project);
       if (cached) return cached;
       this.tokens ??= tokenSource(this.env);
-      const c = new GceClient({ project, tokens: this.tokens, base: computeBase(this.env) });
+      const c = new GceClient({
+        project,
+        tokens: this.tokens,
+        base: computeBase(this.env),
+        retry: retryPolicy(this.env),
+      });
       this.byProject.set(project, c);
       return c;
     }
@@ -137,11 +149,14 @@ export class GceBackend implements ComputeBackend {
     return { method: 'POST', path: `projects/${project}/zones/<zone chosen at launch>/instances`, body };
   }
 
-  async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+  async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {
     const key = JSON.stringify([plan.instance, plan.avoidZones]);
     const prepared = this.prepared?.key === key ? this.prepared.zones : null;
     this.prepared = null;
-    const { zones, note } = await (prepared ?? this.chooseZones(plan));
+    const choice = await untilAborted(prepared ?? this.chooseZones(plan), hooks.signal);
+    if (!choice)
+      return err({ code: 'interrupted', message: 'interrupted while choosing a zone', zonesTried: [] });
+    const { zones, note } = choice;
     // "Ranking by load alone: no prices" is said once, not at every commit, until prices are back.
     sayOnce(this.home, 'gce-prices', note, (n) => this.notify(`mymlops: ${n}`));
     const c = await this.client();
@@ -157,6 +172,7 @@ export class GceBackend implements ComputeBackend {
       },
       plan,
       zones,
+      hooks,
     );
   }
 
@@ -164,7 +180,8 @@ export class GceBackend implements ComputeBackend {
 
   async list(): Promise<LiveMachine[]> {
     const c = await this.client();
-    return listMachines(c, (name, zone) => this.zones.set(name, zone));
+    const windowMs = Number(this.env['MYMLOPS_GCE_GUEST_READ_MS']) || undefined;
+    return listMachines(c, (name, zone) => this.zones.set(name, zone), { home: this.home, windowMs });
   }
 
   /** The zone of a VM: remembered, from the launch record, or looked up by name. */
@@ -237,4 +254,15 @@ export class GceBackend implements ComputeBackend {
     const c = await this.clientFor(machineName);
     return wasPreemptedIn(c, zone, machineName);
   }
+}
+
+/** `p`'s value, or null as soon as `signal` is aborted (the look-up itself goes on, unused). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -1,18 +1,22 @@
 // The launch loop: try the ranked zones in order until one takes the VM, failing over per the
 // classified error (zone stockout → next zone, regional quota → skip the region, global → stop).
 // Each attempt sends the plan placed in its zone (placePlan): zone, spot price, zones tried so far.
+// The loop never moves on while an insert's outcome is unknown (insert.ts), so a lost answer cannot
+// make a second VM of one commit in another zone.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
 import { err, ok, type Result } from '../../../errors.js';
-import type { ZoneAttempt } from '../../../core/model.js';
+import type { LiveMachine, ZoneAttempt } from '../../../core/model.js';
 import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
 import { type Classified, classifyError, explain, GceApiError, OperationError } from '../../gce/errors.js';
 import { jobDir, writeJson } from '../../store/jobs.js';
-import type { LaunchFailure, LaunchPlan, Launched } from '../../../core/ports/backend.js';
+import type { LaunchFailure, LaunchHooks, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { instanceBody } from './instance-body.js';
+import { insertOrAdopt, NameTaken } from './insert.js';
 
 export interface LaunchContext {
   client: GceClient;
@@ -29,6 +33,7 @@ export async function launchInZones(
   ctx: LaunchContext,
   plan: LaunchPlan,
   zones: RankedZone[],
+  hooks: LaunchHooks = {},
 ): Promise<Result<Launched, LaunchFailure>> {
   const c = ctx.client;
   const tried: ZoneAttempt[] = [];
@@ -36,6 +41,12 @@ export async function launchInZones(
   let lastFailure: Classified | null = null;
   for (const z of zones) {
     if (blockedRegions.has(z.region)) continue;
+    if (hooks.signal?.aborted)
+      return err({
+        code: 'interrupted',
+        message: 'interrupted before a VM was asked for',
+        zonesTried: tried,
+      });
     const body = instanceBody({
       plan: placePlan(plan, { zone: z.zone, hourlyUsd: z.hourly, zonesTried: tried }),
       project: c.project,
@@ -46,9 +57,13 @@ export async function launchInZones(
     ctx.notify(
       `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (${plan.instance?.spot ? 'spot' : 'on-demand'} ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
     );
+    // Recorded by the caller before the request leaves: from here on the VM may exist.
+    const requestId = randomUUID();
+    hooks.onAttempt?.({ machine: plan.machineName, zone: z.zone, requestId });
     try {
-      const op = await c.insertInstance(z.zone, body);
-      await c.waitOperation(z.zone, op);
+      const ins = await insertOrAdopt(c, z.zone, body, requestId, plan);
+      if (ins.op) await c.waitOperation(z.zone, ins.op);
+      else ctx.notify(`mymlops: ${plan.machineName} already exists in ${z.zone} for this launch: using it`);
       ctx.onLaunched(plan.machineName, z.zone);
       const dir = plan.commitId ? jobDir(plan.commitId, ctx.home) : null;
       if (dir && existsSync(dir))
@@ -58,23 +73,9 @@ export async function launchInZones(
           machine: plan.machineName,
           zones_tried: tried,
         });
-      return ok({
-        machine: {
-          kind: plan.kind,
-          name: plan.machineName,
-          commitId: plan.commitId,
-          backend: 'gce',
-          zone: z.zone,
-          state: 'running',
-          reason: null,
-          createdAt: new Date().toISOString(),
-          machineType: plan.instance?.machine_type ?? null,
-          accelerator: plan.instance?.accelerator ?? null,
-          metadata: plan.metadata,
-        },
-        zonesTried: tried,
-      });
+      return ok({ machine: ins.adopted ?? launchedMachine(plan, z.zone), zonesTried: tried });
     } catch (e) {
+      if (e instanceof NameTaken) return err({ code: 'exists', message: e.message, zonesTried: tried });
       if (!(e instanceof GceApiError) && !(e instanceof OperationError)) throw e;
       const cl = classifyError(e);
       lastFailure = cl;
@@ -105,4 +106,20 @@ export async function launchInZones(
     message: `no zone could take the VM: ${summary} — try again later or widen instance.zone_regex`,
     zonesTried: tried,
   });
+}
+
+function launchedMachine(plan: LaunchPlan, zone: string): LiveMachine {
+  return {
+    kind: plan.kind,
+    name: plan.machineName,
+    commitId: plan.commitId,
+    backend: 'gce',
+    zone,
+    state: 'running',
+    reason: null,
+    createdAt: new Date().toISOString(),
+    machineType: plan.instance?.machine_type ?? null,
+    accelerator: plan.instance?.accelerator ?? null,
+    metadata: plan.metadata,
+  };
 }

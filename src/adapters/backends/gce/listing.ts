@@ -2,13 +2,14 @@
 // compute.instances.preempted operations, dev VMs with their idle countdown).
 import type { LiveMachine } from '../../../core/model.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
-import { withIdleStates } from './dev-idle.js';
+import { type GuestCache, withIdleStates } from './dev-idle.js';
 import { toMachine } from './machines.js';
 
-/** Lists the VMs; `seen` is told each VM's zone (so later calls need no look-up). */
+/** Lists the VMs; `seen` is told each VM's zone (so later calls need no look-up); `cache` shares guest-attribute readings. */
 export async function listMachines(
   c: GceClient,
   seen: (name: string, zone: string) => void,
+  cache: GuestCache,
 ): Promise<LiveMachine[]> {
   const all = await c.instances('labels.mymlops:*');
   const preempted = new Set<string>();
@@ -21,6 +22,7 @@ export async function listMachines(
   return withIdleStates(
     c,
     all.map(({ zone, item }) => toMachine(zone, item, preempted)),
+    cache,
   );
 }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { jobEnv, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ok, type Result } from '../../../errors.js';
+import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import {
@@ -23,6 +23,7 @@ import {
 import type {
   ComputeBackend,
   LaunchFailure,
+  LaunchHooks,
   LaunchPlan,
   Launched,
   PublishOutcome,
@@ -75,8 +76,10 @@ export class LocalBackend implements ComputeBackend {
     return pid !== null && pidAlive(pid, jobDir(commitId, this.home));
   }
 
-  async launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>> {
+  async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {
     if (plan.kind === 'start') return this.dev.launch(plan);
+    if (hooks.signal?.aborted)
+      return err({ code: 'interrupted', message: 'interrupted before the job started', zonesTried: [] });
     const dir = jobDir(plan.commitId, this.home);
     mkdirSync(dir, { recursive: true });
     const script = join(dir, 'job.sh');
@@ -88,6 +91,7 @@ export class LocalBackend implements ComputeBackend {
       mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
       writeFileSync(join(dir, 'keys', name), content, { mode: 0o600 });
     }
+    hooks.onAttempt?.({ machine: plan.machineName, zone: null, requestId: null });
     const started = await spawnJob(script, dir, jobEnv(dir));
     if (!started.ok) return started;
     return ok({
