@@ -138,6 +138,9 @@ export class LocalDevMachines {
             ? 'exited'
             : 'killed';
     return {
+      stoppedAt: running
+        ? null
+        : this.stoppedAt(dir, reason, idle?.updated_at ?? null, dev?.updated_at ?? null),
       kind: 'start',
       name,
       commitId: null,
@@ -163,6 +166,33 @@ export class LocalDevMachines {
           : null,
       sshTarget: null,
     };
+  }
+
+  /**
+   * Since when a stopped machine has been stopped (start.idle_shutdown.delete_after counts from it):
+   * what said it stopped, else the log's last write (a command that was killed says nothing).
+   */
+  private stoppedAt(
+    dir: string,
+    reason: string | null,
+    idleAt: string | null,
+    devAt: string | null,
+  ): string | null {
+    let said: string | null = null;
+    if (reason === 'by_you') {
+      try {
+        said =
+          (JSON.parse(readFileSync(join(dir, 'stopped.json'), 'utf8')) as { requested_at?: string })
+            .requested_at ?? null;
+      } catch {}
+    } else if (reason === 'idle') said = idleAt;
+    else if (reason === 'exited') said = devAt;
+    if (said && !Number.isNaN(Date.parse(said))) return new Date(said).toISOString();
+    try {
+      return statSync(join(dir, 'job.log')).mtime.toISOString();
+    } catch {
+      return null;
+    }
   }
 
   list(): LiveMachine[] {
