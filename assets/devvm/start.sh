@@ -48,6 +48,18 @@ report() { # STATE CODE|null MESSAGE
 }
 
 KEY="$J/keys/repository"
+# The credentials of an https URL (keys/repository.cred, src/adapters/git/job-credentials.ts) reach
+# git through a helper scoped to the URL's host that reads the file: argv holds its path only. The
+# empty helper first drops any other configured one.
+CRED="$J/keys/repository.cred"
+CRED_ARGS=()
+CRED_HOST=""
+if [ -f "$CRED" ] && [[ $REPO_URL =~ ^(https?://[^/]+) ]]; then
+  chmod 600 "$CRED"
+  CRED_HOST="${BASH_REMATCH[1]}"
+  CRED_HELPER="!f() { test \"\$1\" = get && cat $(printf '%q' "$CRED"); }; f"
+  CRED_ARGS=(-c credential.helper= -c "credential.$CRED_HOST.helper=$CRED_HELPER")
+fi
 SSH_CMD="ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=15 $SSH_OPTS"
 CLONED_FLAG="$REPO/.git/mymlops-cloned"
 CLONE_OK=1
@@ -59,11 +71,16 @@ else
   GIT_SSH="$SSH_CMD"
   if [ -f "$KEY" ]; then chmod 600 "$KEY"; GIT_SSH="$GIT_SSH -i $KEY -o IdentitiesOnly=yes"; fi
   say "cloning $REPO_URL ($REPO_BRANCH)"
-  if GIT_TERMINAL_PROMPT=0 GIT_SSH_COMMAND="$GIT_SSH" git clone --recursive --branch "$REPO_BRANCH" "$REPO_URL" "$REPO"; then
+  if GIT_TERMINAL_PROMPT=0 GIT_SSH_COMMAND="$GIT_SSH" git "${CRED_ARGS[@]}" clone --recursive --branch "$REPO_BRANCH" "$REPO_URL" "$REPO"; then
     # Keep the deploy key with the clone so `git pull` works in an ssh session on the machine.
     if [ -f "$KEY" ]; then
       cp "$KEY" "$REPO/.git/mymlops-deploy-key" && chmod 600 "$REPO/.git/mymlops-deploy-key"
       git -C "$REPO" config core.sshCommand "$SSH_CMD -i $REPO/.git/mymlops-deploy-key -o IdentitiesOnly=yes"
+    fi
+    # Likewise the clone's own config points at the credential file (never holds the secret).
+    if [ -n "$CRED_HOST" ]; then
+      git -C "$REPO" config credential.helper '' &&
+        git -C "$REPO" config "credential.$CRED_HOST.helper" "$CRED_HELPER"
     fi
     date -u +%Y-%m-%dT%H:%M:%SZ > "$CLONED_FLAG"
   else

@@ -1,7 +1,8 @@
 #!/bin/bash
 # mymlops startup script of dev VMs (`mymlops start`). Unlike a commit VM's script it runs at EVERY
-# boot and never deletes the VM: the first boot fetches the dev script, job.json and the deploy key
-# from instance metadata onto the disk (then removes the key from the metadata); every boot runs
+# boot and never deletes the VM: the first boot fetches the dev script, job.json, the deploy key and
+# the credentials taken off an https URL from instance metadata onto the disk (then removes the keys
+# from the metadata); every boot runs
 # the dev script, which clones only once and starts start.command and the idle watchdog.
 # Output goes to the serial console (`mymlops logs NAME`). Simulator hooks: see prelude.sh.
 # shellcheck source=prelude.sh
@@ -16,12 +17,13 @@ else
     exit 1
   fi
   mkdir -p "$J/keys" && chmod 700 "$J/keys"
-  if attr mymlops-key-repository >"$J/keys/repository.tmp"; then
-    chmod 600 "$J/keys/repository.tmp" && mv "$J/keys/repository.tmp" "$J/keys/repository"
-    if scrub_keys; then vm "deploy key removed from instance metadata"
-    else vm "warning: could not remove the deploy key from instance metadata"; fi
-  else
-    rm -f "$J/keys/repository.tmp"
+  # keys/repository (deploy key), keys/repository.cred (metadata keys have no `.`).
+  for k in repository repository.cred; do
+    if attr "mymlops-key-${k//./-}" >"$J/keys/$k.tmp"; then chmod 600 "$J/keys/$k.tmp" && mv "$J/keys/$k.tmp" "$J/keys/$k"; else rm -f "$J/keys/$k.tmp"; fi
+  done
+  if [ -n "$(ls -A "$J/keys")" ]; then
+    if scrub_keys; then vm "deploy keys removed from instance metadata"
+    else vm "warning: could not remove the deploy keys from instance metadata"; fi
   fi
 fi
 vm "running the dev script on $NAME in $ZONE"

@@ -65,7 +65,11 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       host,
       port,
       assetsDir: dir,
-      wrapSources: (s) => withDevVms(s, cfg, home, tunnels),
+      wrapSources: (s) =>
+        withDevVms(s, cfg, home, tunnels, {
+          backend: ctx.backend(),
+          notify: (l) => process.stderr.write(`${l}\n`),
+        }),
       notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
     });
   } catch (e) {

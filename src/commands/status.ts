@@ -51,8 +51,19 @@ export function register(program: Command): void {
     ]);
     const cfg = config(c);
     const ctx = appContext(cfg);
+    // Dev machines past start.idle_shutdown.delete_after are deleted on the way (said on stderr).
+    const deleter = {
+      backend: ctx.backend(),
+      notify: (l: string) => process.stderr.write(`${escapeControl(l)}\n`),
+    };
     const snap = await new StatusService(
-      withDevVms(statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }), cfg, ctx.home),
+      withDevVms(
+        statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }),
+        cfg,
+        ctx.home,
+        null,
+        deleter,
+      ),
     ).snapshot();
     const commits = limit === null ? snap.commits : snap.commits.slice(0, limit);
     if (opts.json) {

@@ -102,6 +102,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           repository: repository(s.repository, dir),
           idle_shutdown: {
             timeout: parseDuration(idle.timeout ?? '60m'),
+            delete_after: idle.delete_after === undefined ? null : parseDuration(idle.delete_after) || null,
             cpu_threshold: idle.cpu_threshold ?? 5,
             gpu_threshold: idle.gpu_threshold ?? 5,
             interval: idle.interval ?? 10,

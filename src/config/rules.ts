@@ -52,6 +52,12 @@ export function checkRules(c: Config): RuleIssue[] {
   }
   if (c.start && !isSeconds(c.start.idle_shutdown.timeout))
     out.push({ path: ['start', 'idle_shutdown', 'timeout'], message: 'must be a finite number of seconds' });
+  const del = c.start?.idle_shutdown.delete_after;
+  if (del != null && !isSeconds(del))
+    out.push({
+      path: ['start', 'idle_shutdown', 'delete_after'],
+      message: 'must be a finite number of seconds',
+    });
   const t = c.dashboard.tunnel;
   if (t) {
     const dup = t.remote_ports.find((p, i) => t.remote_ports.indexOf(p) !== i);

@@ -123,6 +123,10 @@ export interface MymlopsConfigFile {
        */
       timeout?: number | string;
       /**
+       * Delete a dev machine (and its disk) that has stayed stopped this long, e.g. `7d`; done by the dashboard or the next `mymlops status`. Absent or 0: never.
+       */
+      delete_after?: number | string;
+      /**
        * CPU usage (%) under which the VM counts as idle.
        */
       cpu_threshold?: number;

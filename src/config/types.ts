@@ -25,8 +25,10 @@ export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot'>> & {
   spot: boolean;
 };
 
-export type IdleShutdown = Required<Omit<IdleFile, 'timeout' | 'jupyter_port'>> & {
+export type IdleShutdown = Required<Omit<IdleFile, 'timeout' | 'jupyter_port' | 'delete_after'>> & {
   timeout: number;
+  /** Seconds a dev machine may stay stopped before it is deleted; null = never. */
+  delete_after: number | null;
   jupyter_port: number | null;
 };
 

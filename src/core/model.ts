@@ -124,6 +124,8 @@ export interface LiveMachine {
   } | null;
   /** Dev machines: what the dev script last said about its start command (dev-state.ts). */
   dev?: DevCommandState | null;
+  /** Dev machines: since when a stopped machine has been stopped (what delete_after counts from). */
+  stoppedAt?: string | null;
   /** Dev machines: when a stopped machine is deleted by start.idle_shutdown.delete_after. */
   deletesAt?: string | null;
   /** Dev machines: how to reach them (host for ssh, ports served directly on the local backend). */

@@ -4,6 +4,9 @@
 //   keys/repository.cred   credentials for commit.repository.url   (the job fetches with them)
 //   keys/output.cred       credentials for commit.output_repository.url (the job pushes with them)
 //
+// Dev machines (`mymlops start`) take keys/repository.cred for start.repository.url the same way
+// (assets/devvm/start.sh clones with it; the clone's config names the file for later pulls).
+//
 // Each file is two lines, `username=<name>` and `password=<secret>` (git's credential format), for
 // the URL in job.json, which carries the URL with its userinfo stripped. The job (assets/job/job.sh,
 // cred_args) uses it by running git with

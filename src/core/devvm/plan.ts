@@ -4,6 +4,7 @@ import type { StartJobJson } from '../ports/job-json.js';
 import type { Config, StartConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { commitIdAt } from '../commit/ids.js';
+import { splitUrlCredentials } from '../snapshot/url.js';
 import type { BackendKind } from '../model.js';
 import { startJobScript } from './script.js';
 import { watchdogEnv } from './watchdog.js';
@@ -52,12 +53,14 @@ export function planStart(input: StartPlanInput): StartPlan {
   const s = startSection(input.config);
   const backend: BackendKind = input.config.backend;
   const idle = s.idle_shutdown;
+  // job.json and metadata carry the URL without its credentials; they go as a key file.
+  const repo = splitUrlCredentials(s.repository.url);
   const jobConfig: StartJobJson = {
     version: 1,
     kind: 'start',
     name: input.name,
     command: s.command,
-    repository: { url: s.repository.url, branch: s.repository.branch },
+    repository: { url: repo.url, branch: s.repository.branch },
     repo_dir: backend === 'gce' ? GCE_REPO_DIR : null,
     ssh_options: input.sshOptions ?? [],
     guest_attributes: backend === 'gce',
@@ -78,9 +81,10 @@ export function planStart(input: StartPlanInput): StartPlan {
     jobScript: startJobScript(),
     jobConfig,
     keys: { repository: s.repository.deploy_key },
+    credentials: repo.credentials ? { repository: repo.credentials } : {},
     instance: s.instance,
     labels: { mymlops: 'start' },
-    metadata: { repository: s.repository.url, branch: s.repository.branch },
+    metadata: { repository: repo.url, branch: s.repository.branch },
     maxDurationSeconds: null,
     keepMachine: true,
     avoidZones: [],

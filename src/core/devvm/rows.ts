@@ -4,6 +4,7 @@
 import type { Config } from '../../config/types.js';
 import type { DevVmRow } from '../status/types.js';
 import { logCommand, sshCommand } from './access.js';
+import { deletesInText } from './autodown.js';
 import { commandEnded, devStateLabel } from './dev-state.js';
 import { describeIdle, type WatchdogState } from './watchdog.js';
 
@@ -18,9 +19,15 @@ export interface DecorateContext {
   /** Local backend: where dev machines' clones are (<home>/dev/<name>/repo). */
   localRepoDir(name: string): string;
   tunnels: TunnelView | null;
+  /** For "deletes in 2d 3h"; default: now. */
+  now?: Date;
 }
 
-export function idleText(row: Pick<DevVmRow, 'idle' | 'state' | 'reason'>): string | null {
+export function idleText(
+  row: Pick<DevVmRow, 'idle' | 'state' | 'reason' | 'deletes_at'>,
+  now: Date = new Date(),
+): string | null {
+  if (row.state === 'stopped' && row.deletes_at) return deletesInText(row.deletes_at, now);
   if (row.state === 'stopped' && row.reason === 'idle') return 'stopped (idle)';
   if (row.state !== 'running' || !row.idle) return null;
   const i = row.idle;
@@ -67,7 +74,7 @@ export function decorateDevVmRows(rows: DevVmRow[], ctx: DecorateContext): DevVm
       ...row,
       ports,
       state_label: devStateLabel(row),
-      idle_text: idleText(row),
+      idle_text: idleText(row, ctx.now ?? new Date()),
       ssh_command: sshCommand(row, { repoDir: ctx.localRepoDir(row.name), project: ctx.config.gcp.project }),
       logs_command: logCommand(row.name),
     };
@@ -90,7 +97,6 @@ export function renderDevVms(
       if (p.url)
         lines.push(`    ${p.url}  → :${p.remote}${r.backend === 'local' ? '' : ` (tunnel ${p.state})`}`);
     if (r.ssh_command) lines.push(paint.dim(`    ${r.ssh_command}`));
-    if (r.deletes_at) lines.push(`    deletes ${r.deletes_at} (start.idle_shutdown.delete_after)`);
     if (commandEnded(r.dev)) for (const l of r.dev?.log_tail ?? []) lines.push(paint.dim(`    | ${l}`));
   }
   return `${lines.join('\n')}\n`;

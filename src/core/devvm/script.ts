@@ -4,6 +4,7 @@
 // CONTRACT (backends rely on this)
 //   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh      at EVERY boot (GCE: from the startup script)
 //   Input: $MYMLOPS_JOB_DIR/job.json  StartJobJson;  $MYMLOPS_JOB_DIR/keys/repository (optional)
+//          $MYMLOPS_JOB_DIR/keys/repository.cred (optional: an https URL's credentials, 0600)
 //          $MYMLOPS_VM_ROOT (simulator only): prefix of repo_dir
 //   Does:  clones the repository once (flag <repo>/.git/mymlops-cloned; a reboot does not clone
 //          again), runs `command` in it in its own process group (pid in command.pid), runs the idle

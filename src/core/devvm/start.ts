@@ -21,6 +21,7 @@ export interface StartOptions {
 }
 
 export interface StartOutcome {
+  /** The plan with its credentials as placeholders (previewStartPlan). */
   plan: StartPlan;
   machine: LiveMachine | null;
   /** True when an existing stopped machine was started again. */
@@ -36,13 +37,15 @@ export async function startDevMachine(
   const name = o.name ? checkDevName(o.name) : defaultDevName(deps.now());
   if (s.repository.deploy_key) deps.checkKey(s.repository.deploy_key, 'start.repository.deploy_key');
   const plan = planStart({ config, name, sshOptions: deps.sshOptions });
+  // What the caller may print (`--dry-run --json`): the URL's credentials as placeholders.
+  const shown = previewStartPlan(plan);
   const backend = deps.backend();
-  if (o.dryRun) return { plan, machine: null, resumed: false };
+  if (o.dryRun) return { plan: shown, machine: null, resumed: false };
   const same = (await backend.list()).find((m) => m.name === name && m.state !== 'gone');
-  if (same) return { plan, machine: await resumeDev(same, backend), resumed: true };
+  if (same) return { plan: shown, machine: await resumeDev(same, backend), resumed: true };
   const r = await backend.launch(plan);
   if (!r.ok) throw launchFailureError({ kind: 'start', name }, r.error);
-  return { plan, machine: r.value.machine, resumed: false };
+  return { plan: shown, machine: r.value.machine, resumed: false };
 }
 
 /** `start --name NAME` on an existing machine: resumes a stopped one, refuses a running one. */
@@ -58,6 +61,12 @@ export async function resumeDev(m: LiveMachine, backend: ComputeBackend): Promis
   const r = await backend.resumeDev(m.name);
   if (!r.ok) throw launchFailureError({ kind: 'start', name: m.name }, r.error);
   return r.value;
+}
+
+export function previewStartPlan(plan: StartPlan): StartPlan {
+  if (!plan.credentials.repository) return plan;
+  const hidden = '<from the start.repository URL>';
+  return { ...plan, credentials: { repository: { username: hidden, password: hidden } } };
 }
 
 export function unsupported(what: string, b: ComputeBackend): UserError {

@@ -48,7 +48,10 @@ export interface CommitPlan extends PlanBase {
 export interface StartPlan extends PlanBase {
   kind: 'start';
   commitId: null;
+  /** job.json: its repository URL carries no credentials (they are in `credentials`). */
   jobConfig: StartJobJson;
+  /** Credentials split off start.repository.url: keys/repository.cred, as for commits. */
+  credentials: { repository?: UrlCredentials | undefined };
 }
 
 /** Everything a backend needs to run a job, built as pure data by the core planners. */

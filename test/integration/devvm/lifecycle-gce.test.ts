@@ -61,6 +61,13 @@ start:
     join(repo, 'quits.yml'),
     cfg.replace(/command: \/usr\/bin\/python3 serve.py.*/, 'command: "echo about to fail; exit 4"'),
   );
+  writeFileSync(
+    join(repo, 'autodown.yml'),
+    cfg.replace(
+      'idle_shutdown: {timeout: 10m, interval: 1}',
+      'idle_shutdown: {timeout: 10m, interval: 1, delete_after: 2s}',
+    ),
+  );
   env = {
     ...process.env,
     ...s.env,
@@ -127,5 +134,33 @@ describe('dev VM lifecycle on the GCE simulator', () => {
       { what: 'status to say the command exited' },
     );
     assert.match(line, /\| .*start command exited with code 4/);
+  });
+
+  it('start.idle_shutdown.delete_after: status deletes a VM stopped that long (lastStopTimestamp)', async () => {
+    const st = await cli(['start', '--name', 'dev-d', '--config', 'autodown.yml']);
+    assert.equal(st.code, 0, st.stderr + st.stdout);
+    const stop = await cli(['stop', 'dev-d', '--config', 'autodown.yml']);
+    assert.equal(stop.code, 0, stop.stderr);
+    const r = await waitFor(
+      async () => {
+        const out = await cli(['status', '--config', 'autodown.yml']);
+        return out.stderr.includes('deleted dev machine dev-d') ? out : null;
+      },
+      { what: 'status to delete the stopped VM' },
+    );
+    assert.match(
+      r.stderr,
+      /deleted dev machine dev-d: stopped since \S+Z, start\.idle_shutdown\.delete_after 2s\n/,
+    );
+    assert.doesNotMatch(r.stdout, /^ {2}dev-d /m);
+    const gl = await runAsync('gcloud', ['compute', 'instances', 'list', '--format=json'], {
+      env,
+      timeoutMs: 60_000,
+    });
+    assert.equal(gl.code, 0, gl.stderr);
+    assert.deepEqual(
+      (JSON.parse(gl.stdout) as { name: string }[]).filter((i) => i.name === 'dev-d'),
+      [],
+    );
   });
 });

@@ -225,6 +225,18 @@ describe('config: durations must be finite', () => {
     assert.equal(e.problems.length, 1, e.problems.join('\n'));
     assert.match(e.problems[0]!, /start\.idle_shutdown\.timeout must be /);
   });
+  const deleteAfter = (v: string) =>
+    problems(
+      local('', `start:\n  command: x\n  repository: { url: /r }\n  idle_shutdown: { delete_after: ${v} }\n`),
+    );
+  it('refuses delete_after: 1e400', () => {
+    const e = deleteAfter('1e400');
+    assert.equal(e.problems.length, 1, e.problems.join('\n'));
+    assert.match(e.problems[0]!, /start\.idle_shutdown\.delete_after must be a finite number of seconds/);
+  });
+  it('refuses a negative delete_after', () => {
+    assert.match(deleteAfter('-3').problems[0]!, /start\.idle_shutdown\.delete_after must be ≥ 0/);
+  });
 });
 
 describe('config: redaction by meaning', () => {

@@ -55,6 +55,7 @@ describe('config: the original example', () => {
     assert.equal(c.commit?.max_duration, 86400);
     assert.equal(c.start?.idle_shutdown.timeout, 3600);
     assert.equal(c.start?.idle_shutdown.action, 'stop');
+    assert.equal(c.start?.idle_shutdown.delete_after, null, 'never deleted unless asked');
     assert.match(c.commit?.repository.deploy_key ?? '', /\/\.ssh\/mymlops_repo_key$/);
     assert.deepEqual(c.dashboard.tunnel?.remote_ports, [8888, 6006]);
   });
@@ -73,7 +74,7 @@ describe('config: the original example', () => {
 start:
   command: jupyter lab
   repository: { url: /srv/repo.git }
-  idle_shutdown: { timeout: 2h, action: delete, jupyter_port: 8888 }`).replace(
+  idle_shutdown: { timeout: 2h, action: delete, jupyter_port: 8888, delete_after: 7d }`).replace(
         '  command: run\n',
         '  command: run\n',
       ),
@@ -84,6 +85,7 @@ start:
     assert.equal(c.commit?.retry.preempted, 2);
     assert.equal(c.start?.idle_shutdown.timeout, 7200);
     assert.equal(c.start?.idle_shutdown.jupyter_port, 8888);
+    assert.equal(c.start?.idle_shutdown.delete_after, 7 * 86400);
   });
 });
 

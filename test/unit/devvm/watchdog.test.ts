@@ -16,6 +16,7 @@ const idle = {
   action: 'stop' as const,
   jupyter_port: null,
   count_ssh_sessions: 'all' as const,
+  delete_after: null,
 };
 
 test('watchdogEnv maps the config to the script settings', () => {

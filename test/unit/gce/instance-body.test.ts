@@ -231,6 +231,7 @@ test('instance status → machine state and reason', () => {
     status: 'TERMINATED',
     machineType: 'https://x/zones/us-east1-c/machineTypes/n1-standard-4',
     creationTimestamp: '2024-11-07T03:53:40.000-08:00',
+    lastStopTimestamp: '2024-11-07T05:00:00.000-08:00',
     labels: { mymlops: 'commit', 'mymlops-commit': '20241107_115340' },
     metadata: {
       items: [
@@ -248,6 +249,8 @@ test('instance status → machine state and reason', () => {
   assert.equal(m.commitId, '20241107_115340');
   assert.equal(m.accelerator, 'nvidia-l4');
   assert.equal(m.createdAt, '2024-11-07T11:53:40.000Z');
+  assert.equal(m.stoppedAt, '2024-11-07T13:00:00.000Z', 'delete_after counts from lastStopTimestamp');
+  assert.equal(toMachine('us-east1-c', { ...inst, status: 'RUNNING' }, new Set()).stoppedAt, null);
   assert.deepEqual(m.metadata, { notes: 'x' });
   assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
 });

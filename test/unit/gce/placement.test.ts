@@ -40,6 +40,7 @@ test('placePlan leaves a dev machine plan as it is', () => {
       instance: GCE_INSTANCE,
       idle_shutdown: {
         timeout: 0,
+        delete_after: null,
         interval: 60,
         cpu_threshold: 10,
         gpu_threshold: 10,

@@ -35,9 +35,8 @@ export function keyContents(
   const keys: Record<string, string> = {};
   for (const [name, file] of Object.entries(plan.keys))
     if (file) keys[name] = read ? read(file) : `<contents of ${file}>`;
-  if (plan.kind === 'commit')
-    for (const [name, text] of Object.entries(credentialKeyFiles(plan.credentials)))
-      keys[name] = read ? text : `<credentials from the ${name.replace(/\.cred$/, '')} URL>`;
+  for (const [name, text] of Object.entries(credentialKeyFiles(plan.credentials)))
+    keys[name] = read ? text : `<credentials from the ${name.replace(/\.cred$/, '')} URL>`;
   return keys;
 }
 

@@ -59,6 +59,8 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
     machineType: lastSegment(inst.machineType) || null,
     accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
     metadata: md,
+    stoppedAt:
+      state === 'stopped' && inst.lastStopTimestamp ? new Date(inst.lastStopTimestamp).toISOString() : null,
     sshTarget: natIP,
   };
 }

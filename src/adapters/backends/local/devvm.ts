@@ -10,6 +10,7 @@ import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
+import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { readLogFile } from './log-file.js';
 
 export function devRoot(home: string): string {
@@ -72,9 +73,12 @@ export class LocalDevMachines {
     }
     writeFileSync(join(dir, 'job.sh'), plan.jobScript, { mode: 0o700 });
     writeFileSync(join(dir, 'job.json'), `${JSON.stringify(plan.jobConfig, null, 2)}\n`, { mode: 0o600 });
-    if (plan.keys.repository) {
+    // The deploy key and the credentials of an https URL (keys/repository.cred), private to the job.
+    const keys: Record<string, string | Buffer> = credentialKeyFiles(plan.credentials);
+    if (plan.keys.repository) keys['repository'] = readFileSync(plan.keys.repository);
+    for (const [file, content] of Object.entries(keys)) {
       mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(dir, 'keys', 'repository'), readFileSync(plan.keys.repository), { mode: 0o600 });
+      writeFileSync(join(dir, 'keys', file), content, { mode: 0o600 });
     }
     const createdAt = new Date().toISOString();
     writeFileSync(
@@ -138,6 +142,9 @@ export class LocalDevMachines {
             ? 'exited'
             : 'killed';
     return {
+      stoppedAt: running
+        ? null
+        : this.stoppedAt(dir, reason, idle?.updated_at ?? null, dev?.updated_at ?? null),
       kind: 'start',
       name,
       commitId: null,
@@ -163,6 +170,33 @@ export class LocalDevMachines {
           : null,
       sshTarget: null,
     };
+  }
+
+  /**
+   * Since when a stopped machine has been stopped (start.idle_shutdown.delete_after counts from it):
+   * what said it stopped, else the log's last write (a command that was killed says nothing).
+   */
+  private stoppedAt(
+    dir: string,
+    reason: string | null,
+    idleAt: string | null,
+    devAt: string | null,
+  ): string | null {
+    let said: string | null = null;
+    if (reason === 'by_you') {
+      try {
+        said =
+          (JSON.parse(readFileSync(join(dir, 'stopped.json'), 'utf8')) as { requested_at?: string })
+            .requested_at ?? null;
+      } catch {}
+    } else if (reason === 'idle') said = idleAt;
+    else if (reason === 'exited') said = devAt;
+    if (said && !Number.isNaN(Date.parse(said))) return new Date(said).toISOString();
+    try {
+      return statSync(join(dir, 'job.log')).mtime.toISOString();
+    } catch {
+      return null;
+    }
   }
 
   list(): LiveMachine[] {
