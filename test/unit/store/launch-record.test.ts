@@ -21,12 +21,13 @@ const full = {
 
 test('launch records: what every reader gets back', () => {
   const table: [string, unknown, Record<string, unknown> | null][] = [
-    ['a record as recordLaunch writes it', full, { ...full, accelerator: null }],
+    ['a record as recordLaunch writes it', full, { ...full, state: 'launched', accelerator: null }],
     [
       'a hand-written one without output repository, attempt or source commit',
       { commit: full.commit, backend: 'local', machine: 'm', repository: { url: 'u', branch: 'b' } },
       {
         commit: full.commit,
+        state: 'launched',
         backend: 'local',
         machine: 'm',
         zone: null,
