@@ -235,9 +235,9 @@ test('the chart plots a metric against lr, and a click on a point opens that run
     },
     { lr: target.lr, score: target.score! },
   );
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'sweep-chart-lr.png') });
   await page.mouse.move(pos.x, pos.y);
   await page.mouse.click(pos.x, pos.y);
   await page.locator(`.viewer[aria-label="notebook ${target.id}"]`).waitFor();
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'sweep-chart-lr.png') });
   await ctx.close();
 });

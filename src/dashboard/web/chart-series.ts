@@ -15,7 +15,12 @@ export interface Series {
   ys: number[];
   /** Categorical x: the label at each position; null for time and numeric parameters. */
   categories: string[] | null;
+  /** A numeric parameter with few values (a sweep's grid): ticks at exactly those values. */
+  ticks: number[] | null;
 }
+
+/** Up to this many distinct numeric values get a tick each. */
+const MAX_VALUE_TICKS = 12;
 
 const byTime = (a: ApiCommit, b: ApiCommit) => (a.timestamp + a.id < b.timestamp + b.id ? -1 : 1);
 const hasMetric = (c: ApiCommit, name: string) =>
@@ -34,6 +39,7 @@ export function metricSeries(rows: readonly ApiCommit[], names: readonly string[
         xs: withMetric.map((c) => Date.parse(c.timestamp) / 1000),
         ys: withMetric.map((c) => c.metrics[name]!),
         categories: null,
+        ticks: null,
       };
     const points = withMetric
       .map((c) => ({ c, v: paramValue(c.parameters, x.name) }))
@@ -49,12 +55,15 @@ export function metricSeries(rows: readonly ApiCommit[], names: readonly string[
     }
     // Stable: runs with the same value stay oldest first.
     const placed = points.map((p) => ({ c: p.c, x: at(p.v) })).sort((a, b) => a.x - b.x);
+    const xs = placed.map((p) => p.x);
+    const distinct = [...new Set(xs)];
     return {
       name,
       commits: placed.map((p) => p.c),
-      xs: placed.map((p) => p.x),
+      xs,
       ys: placed.map((p) => p.c.metrics[name]!),
       categories,
+      ticks: numeric && distinct.length <= MAX_VALUE_TICKS ? distinct : null,
     };
   });
 }

@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import type { ApiCommit } from '../server/api.js';
 import { metricSeries, nearestPoint, type Series, type XAxis, xRange } from './chart-series.js';
 import { append, h } from './dom.js';
+import { paramText } from './format.js';
 import { linkStyle } from './link-style.js';
 
 export interface ChartView {
@@ -26,6 +27,7 @@ export type PlotElement = HTMLElement & { uplot?: uPlot };
 function plotOptions(s: Series, x: XAxis, width: number): uPlot.Options {
   const param = x.kind === 'param';
   const cats = s.categories;
+  const ticks = s.ticks;
   return {
     width,
     height: HEIGHT,
@@ -55,7 +57,9 @@ function plotOptions(s: Series, x: XAxis, width: number): uPlot.Options {
                   splits: () => cats.map((_, i) => i),
                   values: (_u: uPlot, splits: number[]) => splits.map((i) => cats[i] ?? ''),
                 }
-              : {}),
+              : ticks
+                ? { splits: () => ticks, values: (_u: uPlot, splits: number[]) => splits.map(paramText) }
+                : {}),
           }
         : {},
       { size: 56 },
