@@ -3,8 +3,10 @@
 // .env are registered as secrets when the config is loaded) and URLs lose any user:password@ part.
 import { metricColumns } from '../../core/status/metrics.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
+import { parameterNames } from '../../core/status/table.js';
 import type { CommitRow } from '../../core/status/types.js';
 import { webFileUrl } from '../../core/status/web-link.js';
+import { MAX_COMPARED } from './compare-route.js';
 
 export interface ApiCommit extends CommitRow {
   /** The notebook on the output repository's web host (GitHub/GitLab), else null. */
@@ -17,6 +19,10 @@ export interface ApiStatus {
   running: number;
   commits: ApiCommit[];
   metric_columns: string[];
+  /** `-p` parameter names among the commits, in first-seen order: one column each. */
+  parameter_columns: string[];
+  /** The most commits GET /api/compare takes at once ("compare the group" stops there). */
+  compare_limit: number;
   dev_vms: StatusSnapshot['dev_vms'];
   links: { name: string; url: string }[];
   warnings: string[];
@@ -46,6 +52,8 @@ export function apiStatus(
     running: snap.running,
     commits,
     metric_columns: metricColumns(commits),
+    parameter_columns: parameterNames(commits),
+    compare_limit: MAX_COMPARED,
     dev_vms: snap.dev_vms,
     links: Object.entries(opts.links).map(([name, url]) => ({ name, url })),
     warnings: snap.warnings,

@@ -3,14 +3,25 @@
 // status, notebook, notes with the error, progress-or-duration and the first metric).
 import type { ApiCommit } from '../server/api.js';
 import { h } from './dom.js';
-import { ago, duration, localTime, metric, money, repoName } from './format.js';
+import { ago, duration, localTime, metric, money, paramText, paramValue, repoName } from './format.js';
 
 const ACTIVE = new Set(['provisioning', 'processing']);
-const STATUS_ORDER = ['processing', 'provisioning', 'stopped', 'lost', 'failed', 'cancelled', 'succeeded'];
+export const STATUS_ORDER = [
+  'processing',
+  'provisioning',
+  'queued',
+  'stopped',
+  'lost',
+  'failed',
+  'cancelled',
+  'succeeded',
+];
 
 export interface Column {
   key: string;
   label: string;
+  /** The cells' class, `c-<cls>` (names from the data are reduced to safe characters). */
+  cls: string;
   width: string;
   /** Shown unless the user hid it: on a wide screen, on a narrow one. */
   wide: boolean;
@@ -72,8 +83,16 @@ function notesCell(c: ApiCommit): Node {
 const metricValue = (c: ApiCommit, m: string): number | undefined =>
   Object.hasOwn(c.metrics, m) ? c.metrics[m] : undefined;
 
-export function columns(metricNames: string[]): Column[] {
-  const base: Column[] = [
+/** A parameter's sort key: numbers by value, anything else as shown. */
+function paramSort(v: unknown): string | number | null {
+  if (v === undefined) return null;
+  return typeof v === 'number' ? v : paramText(v);
+}
+
+const safeClass = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
+
+export function columns(metricNames: readonly string[], paramNames: readonly string[] = []): Column[] {
+  const base: Omit<Column, 'cls'>[] = [
     {
       key: 'status',
       label: 'Status',
@@ -206,15 +225,32 @@ export function columns(metricNames: string[]): Column[] {
       cell: (c) => money(c.cost_usd, c.cost_estimate),
     },
   ];
+  const cols: Column[] = base.map((c) => ({ ...c, cls: c.key }));
+  // Parameters next to the notes they used to be written in; hidden at half a screen (the picker).
+  for (const p of paramNames)
+    cols.push({
+      key: `p:${p}`,
+      label: p,
+      cls: 'param',
+      width: 'minmax(60px,0.6fr)',
+      wide: true,
+      narrow: false,
+      sort: (c) => paramSort(paramValue(c.parameters, p)),
+      cell: (c) => {
+        const text = paramText(paramValue(c.parameters, p));
+        return h('span', { title: `${p}=${text}` }, text);
+      },
+    });
   for (const [i, m] of metricNames.entries())
-    base.push({
+    cols.push({
       key: `m:${m}`,
       label: m,
+      cls: `m-${safeClass(m)}`,
       width: '80px',
       wide: true,
       narrow: i === 0,
       sort: (c) => metricValue(c, m) ?? null,
       cell: (c) => metric(metricValue(c, m)),
     });
-  return base;
+  return cols;
 }

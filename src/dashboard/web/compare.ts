@@ -103,7 +103,12 @@ async function json(url: string): Promise<unknown> {
   return v;
 }
 
-export function openCompare(commits: ApiCommit[], onClose: () => void): CompareView {
+/** `note` says what was left out (a sweep larger than the compare route's limit). */
+export function openCompare(
+  commits: ApiCommit[],
+  onClose: () => void,
+  note: string | null = null,
+): CompareView {
   linkStyle('/viewer.css');
   linkStyle('/compare.css');
   const body = h('div', { class: 'viewer-body cmp-body' }, h('p', { class: 'muted' }, 'Comparing…'));
@@ -141,6 +146,7 @@ export function openCompare(commits: ApiCommit[], onClose: () => void): CompareV
       body.replaceChildren();
       append(
         body,
+        note ? h('p', { class: 'warning cmp-note' }, note) : null,
         h('h3', {}, 'Commits'),
         metaTable(cmp.commits),
         h('h3', {}, 'Metrics'),

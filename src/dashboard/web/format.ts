@@ -46,3 +46,16 @@ export function repoName(url: string | null): string {
   const last = url.replace(/\/+$/, '').split(/[/:]/).pop() ?? url;
   return last.replace(/\.git$/, '');
 }
+
+/** A `-p` value as a cell: numbers like metrics, strings as they are, anything else as JSON. */
+export function paramText(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return metric(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v) ?? '';
+}
+
+/** A commit's value of parameter `name`, own properties only (`__proto__`, `valueOf` are names). */
+export function paramValue(params: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(params, name) ? params[name] : undefined;
+}

@@ -42,6 +42,7 @@ const table = new CommitsTable(
     b.hidden = ids.length < 2;
     b.textContent = `Compare ${ids.length} commits`;
   },
+  (group, runs) => void compareGroup(group, runs),
 );
 
 /**
@@ -69,14 +70,27 @@ const CHART_URL = '/chart.js';
 let compareView: CompareView | null = null;
 let chart: ChartView | null = null;
 
-async function openCompare(): Promise<void> {
-  const picked = table.selectedCommits();
+async function openCompare(picked = table.selectedCommits(), note: string | null = null): Promise<void> {
   if (picked.length < 2) return;
   compareView?.close();
   const { openCompare } = (await import(COMPARE_URL)) as typeof import('./compare.js');
-  compareView = openCompare(picked, () => {
-    compareView = null;
-  });
+  compareView = openCompare(
+    picked,
+    () => {
+      compareView = null;
+    },
+    note,
+  );
+}
+
+/** A sweep's runs, oldest first, as many as the compare route takes (the rest are named). */
+function compareGroup(group: string, runs: ApiCommit[]): Promise<void> {
+  const limit = data?.compare_limit ?? runs.length;
+  const note =
+    runs.length > limit
+      ? `Group ${group} has ${runs.length} runs: comparing the first ${limit} (the most compared at once).`
+      : null;
+  return openCompare(runs.slice(0, limit), note);
 }
 
 async function toggleChart(): Promise<void> {
@@ -93,7 +107,11 @@ async function toggleChart(): Promise<void> {
   button.setAttribute('aria-pressed', 'true');
   const { openChart } = (await import(CHART_URL)) as typeof import('./chart.js');
   chart = openChart(box, (c) => void openCommit(c));
-  chart.update(table.visibleRows, data?.metric_columns ?? []);
+  updateChart();
+}
+
+function updateChart(): void {
+  chart?.update(table.visibleRows, data?.metric_columns ?? [], data?.parameter_columns ?? []);
 }
 
 function notifyEnabled(): boolean {
@@ -155,8 +173,8 @@ function render(d: ApiStatus): void {
   $('warnings').replaceChildren(...d.warnings.map((w) => h('div', { class: 'warning' }, w)));
   $('summary').textContent =
     `${d.commits.length} commit${d.commits.length === 1 ? '' : 's'}, ${d.running} running`;
-  table.setData(d.commits, d.metric_columns);
-  chart?.update(table.visibleRows, d.metric_columns);
+  table.setData(d.commits, d.metric_columns, d.parameter_columns);
+  updateChart();
   if (viewer) viewer.update(d.commits.find((c) => c.id === viewer?.id));
   // A standard User Timing entry (DevTools' performance panel shows it; `npm run bench` reads it).
   performance.measure(RENDER_MEASURE, { start: t0 });
@@ -215,7 +233,7 @@ function start(): void {
   const filter = $('filter') as HTMLInputElement;
   filter.addEventListener('input', () => {
     table.setFilter(filter.value);
-    chart?.update(table.visibleRows, data?.metric_columns ?? []);
+    updateChart();
     $('summary').textContent = data
       ? `${table.visibleCount} of ${data.commits.length} commits, ${data.running} running`
       : '';

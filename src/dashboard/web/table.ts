@@ -1,31 +1,14 @@
 // The commits table: filter, sort and a virtualised body (only the rows in view are in the DOM),
-// so 10,000 commits render as fast as 50.
+// so 10,000 commits render as fast as 50. A sweep's runs sit under one collapsible header row.
 import type { ApiCommit } from '../server/api.js';
-import { type Column, columns, problem } from './columns.js';
+import { type Column, columns } from './columns.js';
 import { h } from './dom.js';
-import { localTime } from './format.js';
+import { matches } from './filter.js';
+import { groupRow } from './group-row.js';
+import { bestRun, flatten, GroupHead, GroupState, groupRuns, type Item } from './groups.js';
 
 export const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
-
-export function matches(c: ApiCommit, terms: string[]): boolean {
-  if (terms.length === 0) return true;
-  const hay = [
-    c.id,
-    c.status,
-    c.notebook,
-    c.notes,
-    c.repository,
-    c.branch,
-    c.accelerator,
-    problem(c),
-    localTime(c.timestamp),
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
-  return terms.every((t) => hay.includes(t));
-}
 
 export interface SortState {
   key: string;
@@ -43,6 +26,11 @@ export class CommitsTable {
   private cols: Column[] = this.allCols;
   private all: ApiCommit[] = [];
   private rows: ApiCommit[] = [];
+  /** What the body shows: `rows` with each group's header, its runs only when expanded. */
+  private items: readonly Item[] = [];
+  private metricNames: readonly string[] = [];
+  private runs = new Map<string, ApiCommit[]>();
+  private readonly groups = new GroupState();
   private terms: string[] = [];
   private frame = 0;
   /** Ids ticked for comparing (kept across polls and filters). */
@@ -54,6 +42,7 @@ export class CommitsTable {
     private readonly onSort: (s: SortState) => void,
     private readonly shown: (c: Column) => boolean = () => true,
     private readonly onSelect: (ids: readonly string[]) => void = () => {},
+    private readonly onCompareGroup: (group: string, runs: ApiCommit[]) => void = () => {},
   ) {
     this.head = h('div', { class: 'thead', role: 'row' });
     this.body = h('div', { class: 'rows' });
@@ -70,9 +59,11 @@ export class CommitsTable {
     addEventListener('resize', () => this.schedule());
   }
 
-  setData(commits: ApiCommit[], metricNames: string[]): void {
+  setData(commits: ApiCommit[], metricNames: string[], paramNames: string[] = []): void {
     this.all = commits;
-    const cols = columns(metricNames);
+    this.metricNames = metricNames;
+    this.runs = groupRuns(commits);
+    const cols = columns(metricNames, paramNames);
     if (
       cols.map((c) => c.key).join() !== this.allCols.map((c) => c.key).join() ||
       this.head.childElementCount === 0
@@ -186,7 +177,8 @@ export class CommitsTable {
       return (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * dir || (a.c.id < b.c.id ? 1 : -1);
     });
     this.rows = keyed.map((x) => x.c);
-    this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+    this.items = flatten(this.rows, (g) => this.groups.expanded(g));
+    this.spacer.style.height = `${this.items.length * ROW_HEIGHT}px`;
     this.empty.textContent =
       this.rows.length === 0
         ? this.all.length === 0
@@ -210,12 +202,20 @@ export class CommitsTable {
     const top = Math.max(0, this.el.scrollTop - this.head.offsetHeight);
     const height = this.el.clientHeight || 800;
     const start = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const end = Math.min(this.rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    const end = Math.min(this.items.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     this.body.style.transform = `translateY(${start * ROW_HEIGHT}px)`;
     const frag = document.createDocumentFragment();
     for (let i = start; i < end; i++) {
-      const c = this.rows[i]!;
-      const row = h('div', { class: `tr s-row-${c.status}`, role: 'row', 'data-id': c.id });
+      const c = this.items[i]!;
+      if (c instanceof GroupHead) {
+        frag.appendChild(this.groupHeader(c.group));
+        continue;
+      }
+      const row = h('div', {
+        class: `tr s-row-${c.status}${c.group === null ? '' : ' in-group'}`,
+        role: 'row',
+        'data-id': c.id,
+      });
       row.appendChild(
         h(
           'div',
@@ -230,11 +230,24 @@ export class CommitsTable {
         ),
       );
       for (const col of this.cols)
-        row.appendChild(
-          h('div', { class: `td c-${col.key.replace(':', '-')}`, role: 'cell' }, col.cell(c, now, this.open)),
-        );
+        row.appendChild(h('div', { class: `td c-${col.cls}`, role: 'cell' }, col.cell(c, now, this.open)));
       frag.appendChild(row);
     }
     this.body.replaceChildren(frag);
+  }
+
+  private groupHeader(group: string): HTMLElement {
+    const runs = this.runs.get(group) ?? [];
+    const sorted = this.sort.key.startsWith('m:') ? this.sort.key.slice(2) : null;
+    return groupRow(group, runs, this.groups.expanded(group), bestRun(runs, this.metricNames, sorted), {
+      toggle: (g) => {
+        this.groups.toggle(g);
+        this.items = flatten(this.rows, (x) => this.groups.expanded(x));
+        this.spacer.style.height = `${this.items.length * ROW_HEIGHT}px`;
+        this.render();
+      },
+      compare: this.onCompareGroup,
+      open: this.open,
+    });
   }
 }
