@@ -46,7 +46,8 @@ export function register(program: Command): void {
         { followWithRetry },
         { commitDeps },
         { appContext },
-        { followAndReport },
+        { followAndReport, followView },
+        { estimateFor },
         { excludedLine, formatBytes },
       ] = await Promise.all([
         import('../core/commit/commit.js'),
@@ -54,6 +55,7 @@ export function register(program: Command): void {
         import('../app/commit-deps.js'),
         import('../app/context.js'),
         import('../app/follow.js'),
+        import('../app/run-estimate.js'),
         import('../core/snapshot/rules.js'),
       ]);
       const cfg = config(cmd);
@@ -107,23 +109,20 @@ export function register(program: Command): void {
         return;
       }
       await (await import('./budget-check.js')).checkBudget(ctx);
-      const yoctoSpinner =
-        process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
-      const spinner = yoctoSpinner
-        ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
-        : null;
-      deps.warn = (line) => {
-        spinner?.clear();
-        process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
-      };
+      // From the snapshot on, one status line (a terminal) and the job's log as the user sees it.
+      const view = followView({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(opts.json) });
+      deps.onPhase = (p) => view.phase(p);
+      deps.warn = (line) => process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
       let started: Awaited<ReturnType<typeof startCommit>>;
       try {
         started = await startCommit(cfg, options, deps);
-      } finally {
-        spinner?.stop();
+      } catch (e) {
+        view.close();
+        throw e;
       }
       const { commitId, machine, backend } = started;
       if (opts.detach) {
+        view.close();
         if (opts.json)
           process.stdout.write(
             `${JSON.stringify({ commit: commitId, machine: machine.name, source_commit: started.sourceCommit, backend: backend.kind })}\n`,
@@ -134,6 +133,8 @@ export function register(program: Command): void {
           );
         return;
       }
+      view.launched(backend.kind);
+      view.estimate(estimateFor(ctx.home, started.plan.jobConfig.notebook, commitId));
       if (!opts.json)
         process.stderr.write(
           colorErr.dim(
@@ -143,16 +144,17 @@ export function register(program: Command): void {
       // Follows the log; relaunches after a preemption when commit.retry.preempted allows.
       await followAndReport({
         commitId,
-        follow: (signal) =>
+        view,
+        home: ctx.home,
+        facts: { spot: backend.kind === 'gce' ? (cfg.commit?.instance?.spot ?? null) : null },
+        follow: (signal, write) =>
           followWithRetry({
             config: cfg,
             commitId,
             backend,
             machineName: machine.name,
             deps: ctx.retryDeps(),
-            write: (t) => {
-              if (!opts.json) process.stdout.write(t);
-            },
+            write,
             notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
             signal,
             sshOptions: ctx.sshOptions,

@@ -16,6 +16,7 @@ import { stripUrlCredentials } from '../snapshot/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, snapshotRef } from './ids.js';
+import type { CommitPhase } from './progress-line.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
 
 export interface CommitDeps {
@@ -49,6 +50,8 @@ export interface CommitDeps {
   backend: () => ComputeBackend;
   /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
   warn?(line: string): void;
+  /** Each step as it begins (the terminal's status line). */
+  onPhase?(phase: CommitPhase): void;
   /** `--instance NAME`: the notebook at `relPath` in dev machine NAME's clone. */
   readDevNotebook?(instance: string, relPath: string): Promise<Notebook>;
 }
@@ -243,6 +246,7 @@ async function launchOrRollBack(
   // Zone choice and prices are looked up while the snapshot is built and pushed.
   backend.prepare?.({ instance: p.config.commit.instance, avoidZones: [] });
   try {
+    deps.onPhase?.('snapshot');
     const snap = await deps.createSnapshot({
       root: p.root,
       notebook: p.request.notebook,
@@ -250,6 +254,7 @@ async function launchOrRollBack(
       message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
       exclude: p.snapshot.excluded.map((e) => e.path),
     });
+    deps.onPhase?.('pushing');
     const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
     if (!push.ok)
       throw new UserError(
@@ -264,6 +269,7 @@ async function launchOrRollBack(
       sourceCommit: snap.sha,
       sshOptions: o.sshOptions,
     });
+    deps.onPhase?.('launching');
     const launched = await backend.launch(plan);
     if (!launched.ok) throw launchFailureError({ kind: 'commit' }, launched.error);
     return { snap, plan, machine: launched.value.machine };
