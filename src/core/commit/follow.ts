@@ -123,7 +123,7 @@ export interface RunFacts {
 /**
  * The follower's last line: how the job ended, how long it ran and what it cost, e.g.
  * `commit X succeeded in 4m 12s · ~$0.03 (n1-standard-8 spot, us-central1-a)`; a failure adds the
- * error and where its log is. Without a duration (an older job) it is `outcomeLine`'s.
+ * error (and, when it failed, where its log is). Without a duration (an older job) it is `outcomeLine`'s.
  */
 export function finalLine(commitId: string, o: JobOutcome | null, facts: RunFacts = {}): string {
   if (!o || o.status === 'stopped' || o.durationSeconds == null) return outcomeLine(commitId, o);
@@ -133,7 +133,8 @@ export function finalLine(commitId: string, o: JobOutcome | null, facts: RunFact
   const head = `commit ${commitId} ${o.status} in ${formatDuration(o.durationSeconds)}${cost}${where ? ` (${where})` : ''}`;
   if (o.status === 'succeeded') return head;
   const why = reasonOf(o);
-  return `${head}${why ? ` — ${why}` : ''}; see mymlops logs ${commitId}`;
+  const see = o.status === 'failed' ? `; see mymlops logs ${commitId}` : '';
+  return `${head}${why ? ` — ${why}` : ''}${see}`;
 }
 
 /** A job stopped by a shutdown: why, how far it got, what it pushed, and how to finish it. */

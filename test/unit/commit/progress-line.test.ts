@@ -17,11 +17,7 @@ import {
   usualDuration,
 } from '../../../src/core/commit/progress-line.js';
 
-type Event =
-  | { phase: CommitPhase }
-  | { launched: string }
-  | { notice: string }
-  | { log: string };
+type Event = { phase: CommitPhase } | { launched: string } | { notice: string } | { log: string };
 
 function run(events: Event[], tty: boolean): { progress: Progress; shown: string } {
   const v = new LogView(tty);
@@ -47,7 +43,10 @@ describe('the phase: events → status line', () => {
     { name: 'launching', events: [{ phase: 'launching' }], phase: 'creating the machine' },
     {
       name: 'a zone attempt',
-      events: [{ phase: 'launching' }, { notice: creatingNotice('m-a1', 'us-central1-a', 'spot ≈ $0.100/h') }],
+      events: [
+        { phase: 'launching' },
+        { notice: creatingNotice('m-a1', 'us-central1-a', 'spot ≈ $0.100/h') },
+      ],
       phase: 'creating the VM in zone us-central1-a',
     },
     {
@@ -62,7 +61,10 @@ describe('the phase: events → status line', () => {
     { name: 'a local job starts', events: [{ launched: 'local' }], phase: 'starting the job' },
     {
       name: 'fetching',
-      events: [{ launched: 'gce' }, { log: 'mymlops: commit 20250101_000000: fetching snapshot abc from x\n' }],
+      events: [
+        { launched: 'gce' },
+        { log: 'mymlops: commit 20250101_000000: fetching snapshot abc from x\n' },
+      ],
       phase: 'fetching the snapshot',
     },
     { name: 'running', events: [{ log: 'mymlops: running: papermill nb.ipynb\n' }], phase: 'running' },
@@ -261,7 +263,8 @@ describe('the last line', () => {
       want: 'commit X stopped: the job ended without a result (killed?)',
     },
   ];
-  for (const c of cases) it(c.name, () => assert.equal(finalLine('X', c.o, { spot: c.spot ?? null }), c.want));
+  for (const c of cases)
+    it(c.name, () => assert.equal(finalLine('X', c.o, { spot: c.spot ?? null }), c.want));
 
   it('formats durations and estimates', () => {
     const table: [number, string, string][] = [
