@@ -233,8 +233,10 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
         meta["interrupted"] = interrupted
     if out_path:
         write_sorted(out_path, meta)
+    # duration, cost, machine type and zone give the follower its last line.
     print(json.dumps({"status": status, "exit_code": ec, "error": error, "message": msg,
-                      "progress": meta["progress"]}, sort_keys=True))
+                      "progress": meta["progress"], "duration_seconds": duration, "cost": cost,
+                      "machine_type": meta.get("machine_type"), "zone": meta.get("zone")}, sort_keys=True))
     return 0
 
 

@@ -1,22 +1,108 @@
 // Following a commit's job until it ends and reporting how it ended — the one copy `commit`,
 // `logs -f` and `retry` share. Ctrl-C stops following, never the job (exit 130); so does a closed
 // stdout (`mymlops commit … | head -0`), which exits 0 like any read command whose reader left.
-import { followLog, type JobOutcome, OutcomeScanner, outcomeLine } from '../core/commit/follow.js';
+// The log is shown through a LogView (no result line, no repeated progress); on a terminal one
+// status line under it says the phase, the time so far and how long the notebook usually takes.
+import {
+  finalLine,
+  followLog,
+  type JobOutcome,
+  OutcomeScanner,
+  type RunFacts,
+} from '../core/commit/follow.js';
+import {
+  type CommitPhase,
+  commitPhase,
+  initialProgress,
+  launched,
+  LogView,
+  statusText,
+} from '../core/commit/progress-line.js';
 import { unprintedPart } from '../core/logs/text.js';
 import { ExitCode } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { setClosedStdoutHandler } from '../util/output.js';
+import { mymlopsHome } from '../util/paths.js';
 import type { PublishedLog } from '../adapters/output-repo/job-log.js';
 import type { LogSource } from './job-target.js';
+import { rememberOutcome } from './run-estimate.js';
+import { StatusLine } from './status-line.js';
+
+/** What the user sees while a job is followed: the log (filtered) and, on a terminal, a status line. */
+export interface FollowView {
+  /** Text of the job's log. */
+  write(text: string): void;
+  /** A step of the commit before the job runs. */
+  phase(p: CommitPhase): void;
+  /** The machine runs (the backend's kind). */
+  launched(backend: string): void;
+  /** "usually ~4m" from here on (null: never succeeded here). */
+  estimate(seconds: number | null): void;
+  /** Prints what the log still holds back and removes the status line. */
+  close(): void;
+}
+
+export function followView(o: {
+  /** The status line is drawn (stderr is a terminal). */
+  tty: boolean;
+  /** --json: no log at all. */
+  quiet?: boolean;
+  /** ms since the epoch the elapsed time counts from (default: now). */
+  since?: number;
+  estimateSeconds?: number | null;
+  phase?: string;
+}): FollowView {
+  const log = new LogView(o.tty, initialProgress(o.phase));
+  const since = o.since ?? Date.now();
+  let usual = o.estimateSeconds ?? null;
+  const line =
+    o.tty && !o.quiet
+      ? new StatusLine(
+          () => statusText(log.progress, (Date.now() - since) / 1000, usual),
+          (l) => log.notice(l),
+        ).start()
+      : null;
+  return {
+    write(text) {
+      if (o.quiet) return;
+      const shown = log.feed(text);
+      if (shown) process.stdout.write(shown);
+      line?.refresh();
+    },
+    phase(p) {
+      log.progress = commitPhase(log.progress, p);
+      line?.refresh();
+    },
+    launched(backend) {
+      log.progress = launched(log.progress, backend);
+      line?.refresh();
+    },
+    estimate(seconds) {
+      usual = seconds;
+      line?.refresh();
+    },
+    close() {
+      const rest = o.quiet ? '' : log.end();
+      if (rest) process.stdout.write(`${rest}\n`);
+      line?.stop();
+    },
+  };
+}
 
 export interface FollowReport {
   commitId: string;
-  /** Follows the log; must return early once `signal` is aborted. */
-  follow(signal: AbortSignal): Promise<{ outcome: JobOutcome | null }>;
+  /** Follows the log, writing it through `write`; must return early once `signal` is aborted. */
+  follow(signal: AbortSignal, write: (text: string) => void): Promise<{ outcome: JobOutcome | null }>;
   /** Printed on stderr after Ctrl-C or a closed stdout (a default line when absent). */
   interrupted?: string;
   /** With --json: this object plus the outcome is printed on stdout, and success stays quiet. */
   json?: Record<string, unknown> | null;
+  /** The view already shown (commit draws its status line from the snapshot on). */
+  view?: FollowView;
+  /** ms since the epoch the job was launched, for the elapsed time of a view made here. */
+  since?: number;
+  facts?: RunFacts;
+  home?: string;
 }
 
 /**
@@ -24,6 +110,14 @@ export interface FollowReport {
  * succeed, ExitCode(130) on Ctrl-C.
  */
 export async function followAndReport(r: FollowReport): Promise<void> {
+  const view =
+    r.view ??
+    followView({
+      tty: Boolean(process.stderr.isTTY),
+      quiet: Boolean(r.json),
+      phase: 'following the log',
+      ...(r.since !== undefined ? { since: r.since } : {}),
+    });
   const abort = new AbortController();
   let why: 'sigint' | 'stdout' | null = null;
   const onInt = () => {
@@ -37,9 +131,10 @@ export async function followAndReport(r: FollowReport): Promise<void> {
   });
   let outcome: JobOutcome | null;
   try {
-    ({ outcome } = await r.follow(abort.signal));
+    ({ outcome } = await r.follow(abort.signal, (t) => view.write(t)));
   } finally {
     process.off('SIGINT', onInt);
+    view.close();
   }
   if (abort.signal.aborted) {
     process.stderr.write(
@@ -50,9 +145,10 @@ export async function followAndReport(r: FollowReport): Promise<void> {
     throw new ExitCode(130);
   }
   setClosedStdoutHandler(null);
+  rememberOutcome(r.home ?? mymlopsHome(), r.commitId, outcome);
   if (r.json)
     process.stdout.write(`${JSON.stringify({ ...r.json, ...(outcome ?? { status: 'stopped' }) })}\n`);
-  const line = outcomeLine(r.commitId, outcome);
+  const line = finalLine(r.commitId, outcome, r.facts);
   if (outcome?.status === 'succeeded') {
     if (!r.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
     return;
@@ -116,5 +212,9 @@ function publishedOutcome(p: PublishedLog | null): JobOutcome | null {
     error: m.error ?? null,
     message: m.message ?? null,
     published: true,
+    durationSeconds: m.duration_seconds ?? null,
+    costUsd: m.cost?.amount_usd ?? null,
+    machineType: m.machine_type ?? null,
+    zone: m.zone ?? null,
   };
 }

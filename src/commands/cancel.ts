@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       const { isGroupId } = await import('../core/sweep/expand.js');
-      if (isGroupId(id)) return (await import('./cancel-group.js')).cancelGroup(id, Boolean(opts.json));
+      if (isGroupId(id)) return (await import('../app/cancel-group.js')).cancelGroup(id, Boolean(opts.json));
       const { jobTarget, machineOf } = await import('../app/job-target.js');
       const { rec, backend } = jobTarget(id);
       const machine = machineOf(rec, await backend.list());

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { config } from '../app/options.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
-import { collect, type ParamOpts, readAxes } from './commit-params.js';
+import { collect, type ParamOpts, readAxes } from '../app/commit-params.js';
 
 interface Opts extends ParamOpts {
   notes?: string;
@@ -46,17 +46,21 @@ export function register(program: Command): void {
         { followWithRetry },
         { commitDeps },
         { appContext },
-        { followAndReport },
+        { followAndReport, followView },
+        { estimateFor },
         { excludedLine, formatBytes },
         { launchGuard },
+        { phaseOfStep },
       ] = await Promise.all([
         import('../core/commit/commit.js'),
         import('../core/retry/auto.js'),
         import('../app/commit-deps.js'),
         import('../app/context.js'),
         import('../app/follow.js'),
+        import('../app/run-estimate.js'),
         import('../core/snapshot/rules.js'),
         import('../app/launch-signals.js'),
+        import('../core/commit/progress-line.js'),
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
@@ -64,8 +68,8 @@ export function register(program: Command): void {
       const { expand } = await import('../core/sweep/expand.js');
       const runs = expand(axes);
       if (runs.length > 1 && !opts.dryRun) {
-        await (await import('./budget-check.js')).checkBudget(ctx);
-        const { runSweep } = await import('./sweep.js');
+        await (await import('../app/budget-check.js')).checkBudget(ctx);
+        const { runSweep } = await import('../app/sweep.js');
         return runSweep(ctx, path, runs, opts);
       }
       const options: CommitOptions = {
@@ -108,28 +112,29 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
-      await (await import('./budget-check.js')).checkBudget(ctx);
-      const yoctoSpinner =
-        process.stderr.isTTY && !opts.json ? (await import('yocto-spinner')).default : null;
-      const spinner = yoctoSpinner
-        ? yoctoSpinner({ text: 'snapshot and launch…', stream: process.stderr }).start()
-        : null;
-      deps.warn = (line) => {
-        spinner?.clear();
-        process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
-      };
+      await (await import('../app/budget-check.js')).checkBudget(ctx);
+      // From the snapshot on, one status line (a terminal) and the job's log as the user sees it.
+      const view = followView({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(opts.json) });
+      deps.warn = (line) => process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
       let started: Awaited<ReturnType<typeof startCommit>>;
       // Ctrl-C / SIGTERM while launching: undone before a VM was asked for, reported after.
       const guard = launchGuard();
-      deps.onStep = guard.onStep;
+      deps.onStep = (s) => {
+        guard.onStep(s);
+        const phase = phaseOfStep(s);
+        if (phase) view.phase(phase);
+      };
       try {
         started = await startCommit(cfg, { ...options, signal: guard.signal }, deps);
+      } catch (e) {
+        view.close();
+        throw e;
       } finally {
         guard.dispose();
-        spinner?.stop();
       }
       const { commitId, machine, backend } = started;
       if (opts.detach) {
+        view.close();
         if (opts.json)
           process.stdout.write(
             `${JSON.stringify({ commit: commitId, machine: machine.name, source_commit: started.sourceCommit, backend: backend.kind })}\n`,
@@ -140,6 +145,8 @@ export function register(program: Command): void {
           );
         return;
       }
+      view.launched(backend.kind);
+      view.estimate(estimateFor(ctx.home, started.plan.jobConfig.notebook, commitId));
       if (!opts.json)
         process.stderr.write(
           colorErr.dim(
@@ -149,16 +156,17 @@ export function register(program: Command): void {
       // Follows the log; relaunches after a preemption when commit.retry.preempted allows.
       await followAndReport({
         commitId,
-        follow: (signal) =>
+        view,
+        home: ctx.home,
+        facts: { spot: backend.kind === 'gce' ? (cfg.commit?.instance?.spot ?? null) : null },
+        follow: (signal, write) =>
           followWithRetry({
             config: cfg,
             commitId,
             backend,
             machineName: machine.name,
             deps: ctx.retryDeps(),
-            write: (t) => {
-              if (!opts.json) process.stdout.write(t);
-            },
+            write,
             notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
             signal,
             sshOptions: ctx.sshOptions,

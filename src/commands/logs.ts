@@ -51,12 +51,13 @@ export function register(program: Command): void {
       const { followAndReport, followWithFallback } = await import('../app/follow.js');
       await followAndReport({
         commitId: src.commitId,
-        follow: (signal) =>
+        ...(src.live ? { since: Date.parse(src.live.rec.created_at) || Date.now() } : {}),
+        follow: (signal, write) =>
           followWithFallback({
             source: src,
             printed: text,
             from: next,
-            write: out,
+            write,
             signal,
             // The start was printed above (whole, or its tail).
             firstWrite: tail === null ? text : tailLines(text, tail),

@@ -61,13 +61,7 @@ export function register(program: Command): void {
         );
       await followAndReport({
         commitId: r.commitId,
-        follow: (signal) =>
-          followLog(ctx.backend(), r.machine.name, {
-            write: (t) => {
-              if (!opts.json) process.stdout.write(t);
-            },
-            signal,
-          }),
+        follow: (signal, write) => followLog(ctx.backend(), r.machine.name, { write, signal }),
         interrupted: `\ncommit ${r.commitId} is still running — follow it: mymlops logs ${r.commitId} -f; stop it: mymlops cancel ${r.commitId}\n`,
         json: opts.json ? summary : null,
       });

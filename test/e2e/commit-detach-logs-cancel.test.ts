@@ -70,7 +70,7 @@ describe('detach, logs, cancel', () => {
     assert.match(f.stdout, /mymlops: job finished status=cancelled\n$/);
     assert.match(
       f.stderr,
-      new RegExp(`mymlops: commit ${id} cancelled — cancelled while the command was running`),
+      new RegExp(`mymlops: commit ${id} cancelled in \\d+s — cancelled while the command was running`),
     );
     assert.equal(JSON.parse(outputFile(out, `${id}/metadata.json`)).status, 'cancelled');
   });

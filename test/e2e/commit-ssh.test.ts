@@ -124,7 +124,7 @@ describe('mymlops commit over ssh with deploy keys', () => {
     assert.equal(r.code, 1, r.stderr + r.stdout);
     assert.match(
       r.stderr.trim().split('\n').pop()!,
-      /failed — output repository .* unreachable: key wrong_key may not run/,
+      /failed in \d+s — output repository .* unreachable: key wrong_key may not run/,
     );
     assert.equal(outputFolders(out).length, 1);
   });

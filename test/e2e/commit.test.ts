@@ -94,7 +94,12 @@ describe('mymlops commit (local backend, real execution)', () => {
     assert.equal(r.code, 1, r.stderr + r.stdout);
     const id = idOf(r.stderr);
     const last = r.stderr.trim().split('\n').pop()!;
-    assert.equal(last, `mymlops: commit ${id} failed — ZeroDivisionError: division by zero (cell 2)`);
+    assert.match(
+      last,
+      new RegExp(
+        `^mymlops: commit ${id} failed in \\d+s — ZeroDivisionError: division by zero \\(cell 2\\); see mymlops logs ${id}$`,
+      ),
+    );
     const m = metadata(id, 'fail.ipynb');
     assert.equal(m['status'], 'failed');
     assert.deepEqual(m['error'], { cell: 2, ename: 'ZeroDivisionError', evalue: 'division by zero' });

@@ -86,6 +86,13 @@ describe('mymlops commit on gce (simulator)', () => {
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const id = idOf(r.stderr);
     assert.match(r.stdout, /mymlops: job finished status=succeeded/);
+    // The last line: duration, the cost at the zone's spot price, machine and zone.
+    assert.match(
+      r.stderr.trim().split('\n').pop()!,
+      new RegExp(
+        `^mymlops: commit ${id} succeeded in \\d+s · ~(<\\$0\\.01|\\$\\d+\\.\\d\\d) \\(n1-standard-4 spot, us-east1-c\\)$`,
+      ),
+    );
     const m = meta(id);
     assert.equal(m['status'], 'succeeded');
     assert.equal(m['backend'], 'gce');

@@ -3,6 +3,7 @@
 import type { ComputeBackend } from '../ports/backend.js';
 import { FINISHED_PREFIX, RESULT_PREFIX } from '../job/script.js';
 import type { CellError, CommitStatus } from '../model.js';
+import { formatDuration } from './progress-line.js';
 
 export interface JobOutcome {
   status: CommitStatus;
@@ -14,7 +15,16 @@ export interface JobOutcome {
   reason?: string | null;
   /** Code cells run / code cells in the notebook, when the job counted them. */
   progress?: { cells_done: number; cells_total: number } | null;
+  /** The command's run time (the job's started → finished), when the job measured it. */
+  durationSeconds?: number | null;
+  /** machine.hourly_usd × the duration, when the price was known. */
+  costUsd?: number | null;
+  machineType?: string | null;
+  zone?: string | null;
 }
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 function progressOf(v: unknown): JobOutcome['progress'] {
   const p = v as { cells_done?: unknown; cells_total?: unknown } | null;
@@ -52,6 +62,10 @@ export class OutcomeScanner {
           published: r['published'] === true,
           reason: typeof r['reason'] === 'string' ? r['reason'] : null,
           progress: progressOf(r['progress']),
+          durationSeconds: num(r['duration_seconds']),
+          costUsd: num((r['cost'] as { amount_usd?: unknown } | null)?.amount_usd),
+          machineType: str(r['machine_type']),
+          zone: str(r['zone']),
         };
       } catch {}
     } else if (line.startsWith(FINISHED_PREFIX)) this.finished = true;
@@ -86,13 +100,41 @@ export function outcomeLine(commitId: string, o: JobOutcome | null): string {
   if (!o) return `commit ${commitId} stopped: the job ended without a result (killed?)`;
   if (o.status === 'succeeded') return `commit ${commitId} succeeded`;
   if (o.status === 'stopped') return stoppedLine(commitId, o);
+  const why = reasonOf(o);
+  return `commit ${commitId} ${o.status}${why ? ` — ${why}` : ''}`;
+}
+
+/** The error and the message of a job that did not succeed, without saying the same twice. */
+function reasonOf(o: JobOutcome): string {
   const parts: string[] = [];
   if (o.error) parts.push(`${o.error.ename}: ${o.error.evalue.split('\n')[0]} (cell ${o.error.cell})`);
   // With a cell error the error is the news; "exited with code 1" / "has an error output" add nothing.
   const redundant =
     o.error && o.message && /^the (command exited with code|notebook has an error output)/.test(o.message);
   if (o.message && !redundant) parts.push(o.message);
-  return `commit ${commitId} ${o.status}${parts.length ? ` — ${parts.join('; ')}` : ''}`;
+  return parts.join('; ');
+}
+
+/** What the follower knows of the machine beyond the job's result (spot comes from the config). */
+export interface RunFacts {
+  spot?: boolean | null;
+}
+
+/**
+ * The follower's last line: how the job ended, how long it ran and what it cost, e.g.
+ * `commit X succeeded in 4m 12s · ~$0.03 (n1-standard-8 spot, us-central1-a)`; a failure adds the
+ * error (and, when it failed, where its log is). Without a duration (an older job) it is `outcomeLine`'s.
+ */
+export function finalLine(commitId: string, o: JobOutcome | null, facts: RunFacts = {}): string {
+  if (!o || o.status === 'stopped' || o.durationSeconds == null) return outcomeLine(commitId, o);
+  const cost = o.costUsd != null ? ` · ~${o.costUsd < 0.01 ? '<$0.01' : `$${o.costUsd.toFixed(2)}`}` : '';
+  const type = o.machineType ? `${o.machineType}${facts.spot ? ' spot' : ''}` : null;
+  const where = [type, o.zone].filter(Boolean).join(', ');
+  const head = `commit ${commitId} ${o.status} in ${formatDuration(o.durationSeconds)}${cost}${where ? ` (${where})` : ''}`;
+  if (o.status === 'succeeded') return head;
+  const why = reasonOf(o);
+  const see = o.status === 'failed' ? `; see mymlops logs ${commitId}` : '';
+  return `${head}${why ? ` — ${why}` : ''}${see}`;
 }
 
 /** A job stopped by a shutdown: why, how far it got, what it pushed, and how to finish it. */

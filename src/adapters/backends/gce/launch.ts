@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, ZoneAttempt } from '../../../core/model.js';
+import { creatingNotice } from '../../../core/commit/progress-line.js';
 import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
@@ -55,7 +56,13 @@ export async function launchInZones(
       keys: ctx.keys,
     });
     ctx.notify(
-      `mymlops: creating ${plan.machineName} in ${z.zone}${z.hourly !== null ? ` (${plan.instance?.spot ? 'spot' : 'on-demand'} ≈ $${z.hourly.toFixed(3)}/h)` : ''}`,
+      creatingNotice(
+        plan.machineName,
+        z.zone,
+        z.hourly !== null
+          ? `${plan.instance?.spot ? 'spot' : 'on-demand'} ≈ $${z.hourly.toFixed(3)}/h`
+          : null,
+      ),
     );
     // Recorded by the caller before the request leaves: from here on the VM may exist.
     const requestId = randomUUID();

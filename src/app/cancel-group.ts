@@ -2,7 +2,7 @@
 // its scheduler launches none of them), then every run with a live machine is cancelled.
 import { readGroup, updateGroup } from '../adapters/store/groups.js';
 import { readLaunch, releaseCommitId } from '../adapters/store/jobs.js';
-import { appContext } from '../app/context.js';
+import { appContext } from './context.js';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';

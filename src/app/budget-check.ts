@@ -1,6 +1,6 @@
 // budget.monthly_usd at commit time: the month's recorded spend comes from the status rows (the
 // output repository's metadata.json costs), so it reads the same figures `mymlops status` shows.
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from './context.js';
 
 export async function checkBudget(ctx: AppContext): Promise<void> {
   const monthly = ctx.config.budget?.monthly_usd ?? null;
