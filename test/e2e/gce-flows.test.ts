@@ -92,7 +92,6 @@ interface Row {
   id: string;
   status: string;
   reason: string | null;
-  message?: string | null;
 }
 async function statusRow(id: string): Promise<Row | undefined> {
   const r = await cli(['status', '--json']);
@@ -111,6 +110,7 @@ describe('flows on gce (simulator)', () => {
       what: 'the job to run',
       detail: serial(name),
     });
+    const zone = vm(name)!.zone;
     // Fetched once, so status shows rows from its cache while the repository is away.
     assert.equal((await cli(['status'])).code, 0);
     renameSync(out, `${out}.away`);
@@ -135,7 +135,7 @@ describe('flows on gce (simulator)', () => {
     const before = outputFolders(out).length;
     const p = await cli(['publish', id]);
     assert.equal(p.code, 0, p.stderr);
-    assert.match(p.stdout, new RegExp(`^started ${name} in us-east1-c: publishing at the VM's boot`));
+    assert.match(p.stdout, new RegExp(`^started ${name} in ${zone}: publishing at the VM's boot`));
     let console = '';
     await waitFor(
       () => {
@@ -252,7 +252,12 @@ describe('flows on gce (simulator)', () => {
       },
       { what: `${id} to show failed`, intervalMs: 500 },
     );
-    assert.match(JSON.stringify(row), /cost cap \$0\.0001 reached after 2s/);
+    assert.equal(row.reason, 'cost cap $0.0001 reached after 2s');
+    const table = await cli(['status']);
+    assert.match(
+      table.stdout,
+      new RegExp(`^failed +${id} .*\\(cost cap \\$0\\.0001 reached after 2s\\)$`, 'm'),
+    );
     await waitFor(() => !vm(vmName(id)), { what: 'the capped VM to delete itself' });
   });
 });
