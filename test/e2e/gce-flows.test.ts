@@ -66,11 +66,13 @@ before(async () => {
   git(repo, 'commit', '-q', '-m', 'runner that waits');
   config('mymlops.yml', FAKE_COMMAND);
   config('gated.yml', '/bin/bash wait_go.sh');
-  // $0.0001 at the T4 machine's $0.138 an hour lasts 2 s; the command would take a minute.
+  // $0.0001 at the T4 machine's $0.138 an hour in us-east1 (the fixture's price) lasts 2 s; the
+  // command would take a minute.
   config(
     'capped.yml',
     `/usr/bin/python3 -c 'import time; time.sleep(60)'; ${FAKE_COMMAND}`,
     '  max_cost_usd: 0.0001\n',
+    'us-east1-.*',
   );
 });
 after(async () => {
@@ -108,6 +110,7 @@ describe('flows on gce (simulator)', () => {
     const name = vmName(id);
     await waitFor(() => vm(name)?.serial.read(0).contents.includes('mymlops: running:'), {
       what: 'the job to run',
+      timeoutMs: 60_000,
       detail: serial(name),
     });
     const zone = vm(name)!.zone;
@@ -244,6 +247,7 @@ describe('flows on gce (simulator)', () => {
     assert.match(r.stdout, /mymlops: cost cap \$0\.0001 reached after 2s: stopping the command/);
     const m = meta(id);
     assert.equal(m['status'], 'failed');
+    assert.equal((m['cost'] as { hourly_usd: number }).hourly_usd, 0.138);
     assert.equal(m['message'], 'cost cap $0.0001 reached after 2s');
     const row = await waitFor(
       async () => {
