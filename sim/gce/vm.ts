@@ -2,7 +2,16 @@
 // metadata server is metadata-server.ts) and stdout/stderr are captured as serial port 1, as the
 // guest agent forwards startup-script output.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** Serial port 1 keeps the last 1 MiB, with absolute byte offsets (as the real API). */
@@ -114,10 +123,11 @@ export function boot(o: BootOptions): BootedVm {
   mkdirSync(join(o.sandbox, 'dev'), { recursive: true });
   const file = join(o.sandbox, 'startup-script');
   writeFileSync(file, o.script, { mode: 0o700 });
-  // The guest's /dev/ttyS0: a plain file the simulator tails into serial port 1.
+  // The guest's /dev/ttyS0: a plain file the simulator tails into serial port 1. Each boot starts
+  // it empty (an earlier boot's output is in the serial buffer already, drained at power-off).
   const consolePath = join(o.sandbox, 'dev', 'ttyS0');
-  writeFileSync(consolePath, '', { flag: 'a' });
-  let offset = readFileSync(consolePath).length;
+  writeFileSync(consolePath, '');
+  let offset = 0;
   const drain = () => {
     let fd: number;
     try {
@@ -126,6 +136,9 @@ export function boot(o: BootOptions): BootedVm {
       return;
     }
     try {
+      // The guest opens its console with `>` (a no-op on a real ttyS0, a truncation of this plain
+      // file): shorter than what was read means it starts again.
+      if (fstatSync(fd).size < offset) offset = 0;
       const buf = Buffer.alloc(64 * 1024);
       for (;;) {
         const n = readSync(fd, buf, 0, buf.length, offset);

@@ -11,6 +11,8 @@ export interface GroupRun {
   plan: CommitPlan;
   record: LaunchRecord;
   error?: string;
+  /** The backend listed its machine once: no longer listed later means it ended (a GCE VM deletes itself). */
+  seen?: boolean;
 }
 
 export interface GroupFile {

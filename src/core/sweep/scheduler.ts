@@ -20,8 +20,14 @@ export function activeCount(g: GroupFile, machines: LiveMachine[], now: Date): n
     if (r.state !== 'launched') return false;
     const m = byName.get(r.record.machine);
     if (m) return ACTIVE.includes(m.state);
-    return now.getTime() - Date.parse(r.record.created_at) < LIST_GRACE_MS;
+    return !r.seen && now.getTime() - Date.parse(r.record.created_at) < LIST_GRACE_MS;
   }).length;
+}
+
+/** Marks the launched runs whose machine the backend lists now (see GroupRun.seen). */
+export function markSeen(g: GroupFile, machines: LiveMachine[]): void {
+  const listed = new Set(machines.map((m) => m.name));
+  for (const r of g.runs) if (r.state === 'launched' && listed.has(r.record.machine)) r.seen = true;
 }
 
 /** The queued runs to launch now (oldest first); none once the group is cancelled. */
@@ -58,6 +64,7 @@ export async function runScheduler(deps: SchedulerDeps): Promise<void> {
     const round = await deps.update((g) => {
       const dropped = g.cancelled ? g.runs.filter((r) => r.state === 'queued') : [];
       for (const r of dropped) r.state = 'dropped';
+      markSeen(g, machines);
       const active = activeCount(g, machines, deps.now());
       const next = nextRuns(g, active);
       for (const r of next) r.state = 'launching';

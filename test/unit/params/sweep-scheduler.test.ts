@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { GroupFile, GroupRun, RunState } from '../../../src/adapters/store/groups.js';
 import type { LiveMachine } from '../../../src/core/model.js';
 import { costEstimate } from '../../../src/core/sweep/confirm.js';
-import { activeCount, nextRuns } from '../../../src/core/sweep/scheduler.js';
+import { activeCount, markSeen, nextRuns } from '../../../src/core/sweep/scheduler.js';
 
 const now = new Date('2024-11-20T12:00:00Z');
 const run = (commit: string, state: RunState, created_at = '2024-11-20T11:00:00Z'): GroupRun =>
@@ -60,6 +60,12 @@ describe('activeCount', () => {
     ],
     ['launched long ago and not listed: gone', [run('a', 'launched')], [], 0],
     [
+      'launched just now, listed before and no longer: ended (a VM deleted itself)',
+      [{ ...run('a', 'launched', '2024-11-20T11:59:50Z'), seen: true }],
+      [],
+      0,
+    ],
+    [
       'queued, dropped, failed hold none',
       [run('a', 'queued'), run('b', 'dropped'), run('c', 'failed')],
       [],
@@ -68,6 +74,21 @@ describe('activeCount', () => {
   ];
   for (const [what, runs, machines, want] of table)
     it(what, () => assert.equal(activeCount(group(runs), machines, now), want));
+});
+
+describe('markSeen', () => {
+  it('marks launched runs whose machine is listed, whatever its state', () => {
+    const g = group([run('a', 'launched'), run('b', 'launched'), run('c', 'queued')]);
+    markSeen(g, [machine('a', 'gone'), machine('c', 'running')]);
+    assert.deepEqual(
+      g.runs.map((r) => [r.commit, r.seen ?? false]),
+      [
+        ['a', true],
+        ['b', false],
+        ['c', false],
+      ],
+    );
+  });
 });
 
 describe('nextRuns', () => {
