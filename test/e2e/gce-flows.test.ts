@@ -22,7 +22,7 @@ const repo = join(tmp, 'repo');
 const GO = join(tmp, 'go');
 let s: SimEnv;
 
-function config(file: string, command: string, extra = ''): string {
+function config(file: string, command: string, extra = '', zoneRegex = 'us-.*'): string {
   const path = join(repo, file);
   writeFileSync(
     path,
@@ -30,7 +30,7 @@ function config(file: string, command: string, extra = ''): string {
 commit:
   command: ${JSON.stringify(command)}
   instance:
-    zone_regex: us-.*
+    zone_regex: ${zoneRegex}
     machine_type: n1-standard-4
     snapshot: mymlops-base
     accelerator: nvidia-tesla-t4
