@@ -4,7 +4,7 @@
 #
 # CONTRACT (backends rely on this; docs/architecture.md "Job script" repeats it)
 #   Run:   MYMLOPS_JOB_DIR=<dir> bash job.sh          (any user; needs bash, git, python3, coreutils, ps)
-#   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (JobConfig, src/core/job/script.ts)
+#   Input: $MYMLOPS_JOB_DIR/job.json                    non-secret settings (CommitJobJson, src/core/ports/job-json.ts)
 #          $MYMLOPS_JOB_DIR/keys/repository, keys/output   deploy keys (optional; chmod 600 is applied)
 #          $MYMLOPS_JOB_DIR/keys/repository.cred, keys/output.cred   credentials for the https URLs
 #            (optional; `username=`/`password=` lines, src/adapters/git/job-credentials.ts), given

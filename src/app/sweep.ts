@@ -1,8 +1,6 @@
 // `commit` with several runs (a sweep): confirm above 5 runs, commit the first run and queue the
 // rest (src/core/sweep/start.ts), then hand the queue to a detached scheduler and return: the
 // sweep goes on when this terminal closes.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { pushRefs } from '../adapters/git/push.js';
 import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
@@ -13,6 +11,7 @@ import { confirmQuestion, costEstimate } from '../core/sweep/confirm.js';
 import { CONFIRM_ABOVE, type RunParameters } from '../core/sweep/expand.js';
 import { startSweep } from '../core/sweep/start.js';
 import { UserError } from '../errors.js';
+import { spawnDetached } from '../util/exec.js';
 
 export interface SweepOpts {
   notes?: string;
@@ -53,22 +52,11 @@ async function confirm(cfg: Config, runs: number, yes: boolean): Promise<void> {
 }
 
 /** The scheduler runs this same CLI (bundle or tsx source) as `__sweep-scheduler GROUP`, detached. */
-export function spawnScheduler(group: string, home: string): void {
-  const log = openSync(groupLogPath(group, home), 'a', 0o600);
-  try {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, process.argv[1]!, '__sweep-scheduler', group],
-      {
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: { ...process.env, MYMLOPS_HOME: home },
-      },
-    );
-    child.unref();
-  } finally {
-    closeSync(log);
-  }
+export async function spawnScheduler(group: string, home: string): Promise<void> {
+  await spawnDetached(process.execPath, [...process.execArgv, process.argv[1]!, '__sweep-scheduler', group], {
+    env: { ...process.env, MYMLOPS_HOME: home },
+    logFile: groupLogPath(group, home),
+  });
 }
 
 export async function runSweep(
@@ -101,7 +89,7 @@ export async function runSweep(
     maxParallel,
     deps,
   );
-  spawnScheduler(s.group, home);
+  await spawnScheduler(s.group, home);
   if (opts.json) {
     process.stdout.write(
       `${JSON.stringify({ group: s.group, commits: s.commits, source_commit: s.first.sourceCommit })}\n`,

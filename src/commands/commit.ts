@@ -6,6 +6,10 @@ import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
 import { collect, type ParamOpts, readAxes } from '../app/commit-params.js';
 
+/** The metadata preview with its top-level keys in order (nested values as they are). */
+const sortedKeys = (o: object) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
 interface Opts extends ParamOpts {
   notes?: string;
   artifacts?: boolean;
@@ -84,12 +88,17 @@ export function register(program: Command): void {
       const deps = commitDeps(ctx);
       if (opts.dryRun) {
         const d = await dryRunCommit(cfg, options, deps);
+        const sweep = runs.length > 1 ? runs.map((r) => r.values) : null;
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(sweep ? { ...d, sweep } : d, null, 2)}\n`);
           return;
         }
         const out = process.stdout;
         out.write(`${color.bold('commit')} ${d.commitId} (dry run: nothing was created)\n`);
+        if (sweep)
+          out.write(
+            `sweep     ${sweep.length} runs sharing one snapshot; the plan below is the first one's\n${sweep.map((v, i) => `  ${i + 1}. ${JSON.stringify(v)}\n`).join('')}`,
+          );
         out.write(`machine   ${d.plan.machineName} (${cfg.backend})\n`);
         out.write(
           `snapshot  ${d.files.length} files from ${d.root}, pushed to ${cfg.commit!.repository.url} ${d.ref}\n`,
@@ -105,7 +114,7 @@ export function register(program: Command): void {
         if (d.snapshot.refusal)
           out.write(`${color.red(`mymlops: ${d.snapshot.refusal.what} — ${d.snapshot.refusal.fix}`)}\n`);
         out.write(
-          `${color.bold('metadata.json (base)')}\n${JSON.stringify(d.metadata, Object.keys(d.metadata).sort(), 4)}\n`,
+          `${color.bold('metadata.json (base)')}\n${JSON.stringify(sortedKeys(d.metadata), null, 4)}\n`,
         );
         if (d.request) out.write(`${color.bold('machine request')}\n${JSON.stringify(d.request, null, 2)}\n`);
         out.write(`${color.bold('job.json')}\n${JSON.stringify(d.plan.jobConfig, null, 2)}\n`);

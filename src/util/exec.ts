@@ -1,5 +1,7 @@
-// The one place processes are spawned from (adapters call it; core code never does).
+// Short commands (exec), interactive ones (execInteractive) and detached long-lived ones
+// (spawnDetached): how adapters and the app start processes; core code never does.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { debug } from './log.js';
 
 export interface ExecOptions {
@@ -75,4 +77,33 @@ export function execInteractive(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
+}
+
+/**
+ * Starts a process that outlives this one (its own process group, stdout and stderr appended to
+ * `logFile`, mode 0600); resolves with its pid once it has started.
+ */
+export async function spawnDetached(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; env: NodeJS.ProcessEnv; logFile: string },
+): Promise<number> {
+  debug('spawn (detached)', file, args.join(' '));
+  const log = openSync(opts.logFile, 'a', 0o600);
+  try {
+    const child = spawn(file, args, {
+      cwd: opts.cwd,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: opts.env,
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve(child.pid!));
+    });
+    child.unref();
+    return pid;
+  } finally {
+    closeSync(log);
+  }
 }

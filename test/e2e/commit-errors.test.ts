@@ -153,4 +153,18 @@ describe('mymlops commit: bad input', () => {
     assert.ok(plan.files.includes('notebooks/fail.ipynb'));
     assertNothingLeft();
   });
+
+  it('--dry-run of a sweep names every run, and the metadata preview keeps nested values', () => {
+    const file = config('dry-sweep');
+    const args = ['commit', 'notebooks/quick.ipynb', '-p', 'lr=0.1,0.2', '-p', 'seed=0..1', '--dry-run'];
+    const r = runCli([...args, '--config', file], { cwd: repo, env: { MYMLOPS_HOME: home } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^sweep {5}4 runs sharing one snapshot/m);
+    assert.match(r.stdout, /^ {2}4\. \{"lr":0\.2,"seed":1\}$/m);
+    // The first run's parameters, nested in metadata.json, are shown whole.
+    assert.match(r.stdout, /"parameters": \{\n\s+"lr": 0\.1,\n\s+"seed": 0\n\s+\}/);
+    const j = runCli([...args, '--json', '--config', file], { cwd: repo, env: { MYMLOPS_HOME: home } });
+    assert.equal((JSON.parse(j.stdout) as { sweep: unknown[] }).sweep.length, 4);
+    assertNothingLeft();
+  });
 });

@@ -1,9 +1,9 @@
 // Starting a local job (commit job or dev machine script): `bash <script>` as a detached process
 // group that outlives the CLI, output appended to <dir>/job.log, its pid in <dir>/pid.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
+import { spawnDetached } from '../../../util/exec.js';
 
 /**
  * The job's environment: this process's, minus git's per-repository variables (from the user's
@@ -22,19 +22,11 @@ export async function spawnJob(
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<Result<number, { code: 'other'; message: string; zonesTried: [] }>> {
-  const log = openSync(join(dir, 'job.log'), 'a', 0o600);
   try {
-    const child = spawn('bash', [script], { cwd: dir, detached: true, stdio: ['ignore', log, log], env });
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('spawn', () => resolve(child.pid!));
-    });
+    const pid = await spawnDetached('bash', [script], { cwd: dir, env, logFile: join(dir, 'job.log') });
     writeFileSync(join(dir, 'pid'), `${pid}\n`);
-    child.unref();
     return ok(pid);
   } catch (e) {
     return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
-  } finally {
-    closeSync(log);
   }
 }
