@@ -2,7 +2,7 @@
 // its own process group, in <home>/dev/<name>/: job.sh, job.json, keys/, pid, job.log, repo/,
 // command.pid, dev-state.json (the command's state), idle.json + watchdog.log (the watchdog),
 // created.json, stopped.json (`mymlops stop`).
-import { jobEnv, spawnJob } from './spawn-job.js';
+import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
@@ -21,28 +21,6 @@ export function devDir(home: string, name: string): string {
   return join(devRoot(home), name);
 }
 
-function alive(pid: number, dir: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'job.sh'));
-  } catch {
-    return true;
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : null;
-  } catch {
-    return null;
-  }
-}
-
 export class LocalDevMachines {
   constructor(readonly home: string) {}
 
@@ -53,7 +31,7 @@ export class LocalDevMachines {
   running(name: string): boolean {
     const dir = devDir(this.home, name);
     const pid = readPid(join(dir, 'pid'));
-    return pid !== null && alive(pid, dir);
+    return pid !== null && jobAlive(pid, dir);
   }
 
   /** Creates <home>/dev/<name>/ and starts the dev script detached. Refuses an existing name. */
