@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
+import { isDevFolderName } from '../../../core/known-ids.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
@@ -245,7 +246,7 @@ export function recordDevMachine(home: string, rec: DevRecord): void {
 }
 
 export function findDevMachine(home: string, name: string): DevRecord | null {
-  if (!/^[a-z][-a-z0-9]*$/.test(name)) return null;
+  if (!isDevFolderName(name)) return null;
   try {
     return JSON.parse(readFileSync(join(devDir(home, name), 'machine.json'), 'utf8')) as DevRecord;
   } catch {
@@ -255,5 +256,5 @@ export function findDevMachine(home: string, name: string): DevRecord | null {
 
 /** Removes what this computer knows of a deleted dev machine. */
 export function forgetDevMachine(home: string, name: string): void {
-  if (/^[a-z][-a-z0-9]*$/.test(name)) rmSync(devDir(home, name), { recursive: true, force: true });
+  if (isDevFolderName(name)) rmSync(devDir(home, name), { recursive: true, force: true });
 }
