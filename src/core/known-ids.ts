@@ -16,12 +16,15 @@ export function knownCommitIds(home: string): string[] {
   return [...ids].sort().reverse();
 }
 
+/** A name that may stand for a folder <home>/dev/<name>/ (no `/`, `.` or `..`). */
+export function isDevFolderName(name: string): boolean {
+  return /^[a-z][-a-z0-9]*$/.test(name);
+}
+
 /** Dev machine names started from this computer (<home>/dev/<name>/, local or GCE). */
 export function knownDevNames(home: string): string[] {
   try {
-    return readdirSync(join(home, 'dev'))
-      .filter((d) => /^[a-z][-a-z0-9]*$/.test(d))
-      .sort();
+    return readdirSync(join(home, 'dev')).filter(isDevFolderName).sort();
   } catch {
     return [];
   }

@@ -2,35 +2,20 @@
 // "deletes in 2d 3h" under a stopped machine not yet due, and deletes one stopped longer than that,
 // saying so once and logging it to <home>/dev/deleted.log.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, git, userRepo } from '../helpers/git-repo.js';
+import { createRepos, killDevMachine, localDevSetting } from '../helpers/local-dev.js';
 import { waitFor } from '../helpers/wait.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-autodown-'));
-const home = join(tmp, 'home');
-const origin = join(tmp, 'origin.git');
-const repo = join(tmp, 'repo');
-const env = { MYMLOPS_HOME: home, MYMLOPS_DEV_WD_PROC_STAT: join(tmp, 'stat') };
+const setting = localDevSetting('mymlops-e2e-autodown-');
+const { tmp, home, origin, repo, env } = setting;
 const DAY = 86400_000;
 const NAMES = ['old', 'young', 'quick'];
 
-function pids(name: string): number[] {
-  const dir = join(home, 'dev', name);
-  return ['pid', 'command.pid']
-    .map((f) => (existsSync(join(dir, f)) ? Number(readFileSync(join(dir, f), 'utf8')) : 0))
-    .filter((p) => p > 0);
-}
-
 after(() => {
-  for (const name of NAMES)
-    for (const p of pids(name))
-      try {
-        process.kill(-p, 'SIGKILL');
-      } catch {}
+  for (const name of NAMES) killDevMachine(home, name);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -46,11 +31,7 @@ start:
 `;
 
 before(() => {
-  writeFileSync(join(tmp, 'stat'), 'cpu 100 0 100 1000 0 0 0 0 0 0\n');
-  bareRepo(origin);
-  userRepo(repo);
-  git(repo, 'push', '-q', origin, 'master');
-  bareRepo(join(tmp, 'out.git'));
+  createRepos(setting);
   writeFileSync(join(repo, 'mymlops.yml'), config('sleep 600', '7d'));
   writeFileSync(join(repo, 'quick.yml'), config('echo done', '2s'));
 });

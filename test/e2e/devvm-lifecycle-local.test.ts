@@ -3,30 +3,18 @@
 // clone (through tmux) → delete (gone). A command that exits shows `exited (code N)`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, binDir, runCli } from '../helpers/cli.js';
-import { bareRepo, git, userRepo } from '../helpers/git-repo.js';
 import { freePort, portAccepts } from '../helpers/sshd.js';
+import { createRepos, killDevMachine, localDevSetting } from '../helpers/local-dev.js';
 import { waitFor } from '../helpers/wait.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-devlife-'));
-const home = join(tmp, 'home');
-const origin = join(tmp, 'origin.git');
-const repo = join(tmp, 'repo');
+const setting = localDevSetting('mymlops-e2e-devlife-');
+const { tmp, home, origin, repo, env } = setting;
 const tmuxSock = join(tmp, 'tmux.sock');
-// An idle fake /proc/stat for the watchdog: the machine's load never decides these tests.
-const env = { MYMLOPS_HOME: home, MYMLOPS_DEV_WD_PROC_STAT: join(tmp, 'stat') };
 let port = 0;
-
-function pids(name: string): number[] {
-  const dir = join(home, 'dev', name);
-  return ['pid', 'command.pid']
-    .map((f) => (existsSync(join(dir, f)) ? Number(readFileSync(join(dir, f), 'utf8')) : 0))
-    .filter((p) => p > 0);
-}
 const serves = () =>
   fetch(`http://127.0.0.1:${port}/hello.txt`, { signal: AbortSignal.timeout(1000) }).then(
     (x) => x.text(),
@@ -39,24 +27,13 @@ const devLine = (name: string) =>
 
 after(() => {
   spawnSync('tmux', ['-S', tmuxSock, 'kill-server']);
-  for (const name of ['life', 'quits'])
-    for (const p of pids(name))
-      try {
-        process.kill(-p, 'SIGKILL');
-      } catch {}
+  for (const name of ['life', 'quits']) killDevMachine(home, name);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 before(async () => {
   port = await freePort();
-  writeFileSync(join(tmp, 'stat'), 'cpu 100 0 100 1000 0 0 0 0 0 0\n');
-  bareRepo(origin);
-  userRepo(repo);
-  writeFileSync(join(repo, 'hello.txt'), 'hello from the dev clone\n');
-  git(repo, 'add', 'hello.txt');
-  git(repo, 'commit', '-q', '-m', 'hello');
-  git(repo, 'push', '-q', origin, 'master');
-  bareRepo(join(tmp, 'out.git'));
+  createRepos(setting, 'hello from the dev clone\n');
   writeFileSync(
     join(repo, 'mymlops.yml'),
     `backend: local

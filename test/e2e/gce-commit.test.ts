@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, startSim } from '../helpers/gce-sim.js';
+import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { waitFor } from '../helpers/wait.js';
 import { bareRepo, FAKE_COMMAND, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
 
@@ -24,23 +24,7 @@ const SLOW_FIRST = `/usr/bin/python3 -c 'import json,os,time; j=json.load(open(o
 
 function config(file: string, command: string, extra = ''): string {
   const path = join(repo, file);
-  writeFileSync(
-    path,
-    `backend: gce
-commit:
-  command: ${JSON.stringify(command)}
-  instance:
-    zone_regex: us-.*
-    machine_type: n1-standard-4
-    snapshot: mymlops-base
-    accelerator: nvidia-tesla-t4
-  repository:
-    url: ${JSON.stringify(origin)}
-  output_repository:
-    url: ${JSON.stringify(out)}
-  progress_interval: 0
-${extra}`,
-  );
+  writeFileSync(path, simConfigYaml({ command, origin, out, accelerator: 'nvidia-tesla-t4', extra }));
   return path;
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BIN, ensureBuilt, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, startSim } from '../helpers/gce-sim.js';
+import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, FAKE_COMMAND, snapshotRefs, userRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -28,20 +28,7 @@ before(async () => {
   // The job stays up long enough to be cancelled.
   writeFileSync(
     join(repo, 'mymlops.yml'),
-    `backend: gce
-commit:
-  command: ${JSON.stringify(`sleep 120; ${FAKE_COMMAND}`)}
-  instance:
-    zone_regex: us-.*
-    machine_type: n1-standard-4
-    snapshot: mymlops-base
-    accelerator: nvidia-tesla-t4
-  repository:
-    url: ${JSON.stringify(origin)}
-  output_repository:
-    url: ${JSON.stringify(out)}
-  progress_interval: 0
-`,
+    simConfigYaml({ command: `sleep 120; ${FAKE_COMMAND}`, origin, out, accelerator: 'nvidia-tesla-t4' }),
   );
 });
 afterEach(async () => {

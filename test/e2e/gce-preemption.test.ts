@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, startSim } from '../helpers/gce-sim.js';
+import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, git, outputFile, userRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -52,22 +52,7 @@ const NB = 'notebooks/five.ipynb';
 
 function config(file: string, extra = ''): string {
   const path = join(repo, file);
-  writeFileSync(
-    path,
-    `backend: gce
-commit:
-  command: "/usr/bin/python3 attempt_run.py"
-  instance:
-    zone_regex: us-.*
-    machine_type: n1-standard-4
-    snapshot: mymlops-base
-  repository:
-    url: ${JSON.stringify(origin)}
-  output_repository:
-    url: ${JSON.stringify(out)}
-  progress_interval: 0
-${extra}`,
-  );
+  writeFileSync(path, simConfigYaml({ command: '/usr/bin/python3 attempt_run.py', origin, out, extra }));
   return path;
 }
 

@@ -2,50 +2,28 @@
 // HTTP, a taken name is refused, and the idle watchdog stops it (shown as stopped (idle)).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, git, outputFile, snapshotRefs, userRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/sshd.js';
+import { createRepos, killDevMachine, localDevSetting } from '../helpers/local-dev.js';
 import { waitFor } from '../helpers/wait.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-start-'));
-const home = join(tmp, 'home');
-const origin = join(tmp, 'origin.git');
-const repo = join(tmp, 'repo');
-// An idle fake /proc/stat for the watchdog: its decision must not depend on the machine's load.
-const env = { MYMLOPS_HOME: home, MYMLOPS_DEV_WD_PROC_STAT: join(tmp, 'stat') };
+const setting = localDevSetting('mymlops-e2e-start-');
+const { tmp, home, origin, repo, env } = setting;
 let port = 0;
 
-function pids(name: string): number[] {
-  const dir = join(home, 'dev', name);
-  return ['pid', 'command.pid']
-    .map((f) => (existsSync(join(dir, f)) ? Number(readFileSync(join(dir, f), 'utf8')) : 0))
-    .filter((p) => p > 0);
-}
-
 after(() => {
-  for (const name of ['dev1', 'dev2', 'devdash'])
-    for (const p of pids(name))
-      try {
-        process.kill(-p, 'SIGKILL');
-      } catch {}
+  for (const name of ['dev1', 'dev2', 'devdash']) killDevMachine(home, name);
   if (!process.env['KEEP']) rmSync(tmp, { recursive: true, force: true });
 });
 
 before(async () => {
   port = await freePort();
-  writeFileSync(join(tmp, 'stat'), 'cpu 100 0 100 1000 0 0 0 0 0 0\n');
-  bareRepo(origin);
-  userRepo(repo);
-  writeFileSync(join(repo, 'hello.txt'), 'hello from the dev clone\n');
-  git(repo, 'add', 'hello.txt');
-  git(repo, 'commit', '-q', '-m', 'hello');
-  git(repo, 'push', '-q', origin, 'master');
+  createRepos(setting, 'hello from the dev clone\n');
   // (CPU threshold 100 % as well: belt and braces.)
-  bareRepo(join(tmp, 'out.git'));
   writeFileSync(
     join(repo, 'mymlops.yml'),
     `backend: local
@@ -194,10 +172,7 @@ describe('mymlops start (local backend)', () => {
       assert.equal(body, 'hello from the dev clone\n');
     } finally {
       dash.kill('SIGTERM');
-      for (const p of pids('devdash'))
-        try {
-          process.kill(-p, 'SIGKILL');
-        } catch {}
+      killDevMachine(home, 'devdash');
     }
   });
 
@@ -217,10 +192,7 @@ describe('mymlops commit --instance (local backend)', () => {
   const devOut = join(dir, 'out.git');
   const work = join(dir, 'work');
   after(() => {
-    for (const p of pids('devnb'))
-      try {
-        process.kill(-p, 'SIGKILL');
-      } catch {}
+    killDevMachine(home, 'devnb');
   });
 
   it('commits the notebook from the dev clone (outputs cleared) with the rest from here', async () => {

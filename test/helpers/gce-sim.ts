@@ -61,3 +61,30 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     close: () => sim.close(),
   };
 }
+
+/**
+ * A gce mymlops.yml whose instance the simulator serves (snapshot mymlops-base in us-*), with no
+ * progress interval; `accelerator` adds one GPU, `extra` is more of the `commit:` block (indented).
+ */
+export function simConfigYaml(o: {
+  command: string;
+  origin: string;
+  out: string;
+  accelerator?: string;
+  extra?: string;
+}): string {
+  const accelerator = o.accelerator ? `    accelerator: ${o.accelerator}\n` : '';
+  return `backend: gce
+commit:
+  command: ${JSON.stringify(o.command)}
+  instance:
+    zone_regex: us-.*
+    machine_type: n1-standard-4
+    snapshot: mymlops-base
+${accelerator}  repository:
+    url: ${JSON.stringify(o.origin)}
+  output_repository:
+    url: ${JSON.stringify(o.out)}
+  progress_interval: 0
+${o.extra ?? ''}`;
+}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
 import { retryCommit } from '../../src/core/retry/retry.js';
+import { testConfig } from '../helpers/plans.js';
 
 // The dependency types, named through retryCommit itself so this file follows where they live.
 type Deps = Parameters<typeof retryCommit>[2];
@@ -15,26 +16,7 @@ type Machine = Awaited<ReturnType<Backend['list']>>[number];
 const ID = '20250101_120000';
 const NOW = new Date('2025-01-01T13:00:00Z');
 
-const config = (backend: 'local' | 'gce' = 'gce'): Config => ({
-  file: '/r/mymlops.yml',
-  dir: '/r',
-  backend,
-  gcp: { project: null, network: 'n', subnetwork: null, service_account: 'default' },
-  commit: {
-    command: 'papermill',
-    instance: null,
-    repository: { url: 'git@github.com:me/repo.git', branch: 'main', deploy_key: undefined },
-    output_repository: { url: 'git@github.com:me/out.git', branch: 'master', deploy_key: undefined },
-    progress_interval: 60,
-    max_duration: 3600,
-    log_max_bytes: 2048,
-    snapshot: { include: [], exclude: [], max_file_mb: 50, max_total_mb: 200 },
-    retry: { preempted: 0 },
-    prune_after_days: 30,
-  },
-  start: null,
-  dashboard: { links: {}, tunnel: null },
-});
+const config = (): Config => testConfig('gce');
 
 function record(over: Partial<Record> = {}): Record {
   return {

@@ -4,7 +4,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../../errors.js';
-import type { CellError, Progress } from '../../core/model.js';
 import type { Notebook, NotebookCell } from '../../core/ports/notebook.js';
 
 export type { Notebook, NotebookCell };

@@ -106,3 +106,8 @@ export interface DevVmRow {
 }
 
 export const ACTIVE_STATUSES: readonly CommitStatus[] = ['provisioning', 'processing'];
+
+/** A commit still starting or running (the page compares statuses as plain strings). */
+export function isActiveStatus(status: string): boolean {
+  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}

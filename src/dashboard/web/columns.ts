@@ -1,11 +1,11 @@
 // The commits table's columns: what each shows and sorts by, how wide it is, and whether it is
 // shown by default on a wide screen and on a narrow one (≤ 900 px, half a screen next to Jupyter:
 // status, notebook, notes with the error, progress-or-duration and the first metric).
+import { isActiveStatus } from '../../core/status/types.js';
 import type { ApiCommit } from '../server/api.js';
 import { h } from './dom.js';
 import { ago, duration, localTime, metric, money, paramText, paramValue, repoName } from './format.js';
 
-const ACTIVE = new Set(['provisioning', 'processing']);
 export const STATUS_ORDER = [
   'processing',
   'provisioning',
@@ -32,7 +32,7 @@ export interface Column {
 
 function elapsed(c: ApiCommit, now: number): number | null {
   if (c.duration_seconds !== null) return c.duration_seconds;
-  if (ACTIVE.has(c.status) && c.started_at) return (now - Date.parse(c.started_at)) / 1000;
+  if (isActiveStatus(c.status) && c.started_at) return (now - Date.parse(c.started_at)) / 1000;
   return null;
 }
 
@@ -194,8 +194,8 @@ export function columns(metricNames: readonly string[], paramNames: readonly str
       width: '84px',
       wide: false,
       narrow: true,
-      sort: (c, now) => (ACTIVE.has(c.status) ? -1 : elapsed(c, now)),
-      cell: (c, now) => (ACTIVE.has(c.status) ? progressCell(c) : duration(elapsed(c, now))),
+      sort: (c, now) => (isActiveStatus(c.status) ? -1 : elapsed(c, now)),
+      cell: (c, now) => (isActiveStatus(c.status) ? progressCell(c) : duration(elapsed(c, now))),
     },
     {
       key: 'finished',

@@ -1,6 +1,7 @@
 // The dashboard page: polls /api/status (ETag, every few seconds, paused while the tab is hidden),
 // renders links, dev VMs and the commits table, opens the notebook viewer, and notifies (opt-in)
 // when a commit finishes.
+import { isActiveStatus } from '../../core/status/types.js';
 import type { ApiCommit, ApiStatus } from '../server/api.js';
 import { ColumnChoice, columnPicker } from './column-picker.js';
 import { renderDevVms } from './devvms.js';
@@ -14,7 +15,6 @@ import type { ViewerState } from './viewer.js';
 const POLL_MS = 2500;
 /** While hidden, poll only to notify, and slowly. */
 const HIDDEN_NOTIFY_POLL_MS = 20_000;
-const ACTIVE = new Set(['provisioning', 'processing']);
 const RENDER_MEASURE = 'mymlops render';
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -127,7 +127,7 @@ function notifyFinished(next: ApiStatus): void {
   if (notifyEnabled() && lastStatuses.size) {
     for (const c of next.commits) {
       const before = lastStatuses.get(c.id);
-      if (before && ACTIVE.has(before) && (c.status === 'succeeded' || c.status === 'failed')) {
+      if (before && isActiveStatus(before) && (c.status === 'succeeded' || c.status === 'failed')) {
         const n = new Notification(
           `${c.status === 'succeeded' ? '✓' : '✗'} ${c.notebook ?? c.id} ${c.status}`,
           {

@@ -13,7 +13,7 @@ import { commitDeps } from '../../../src/app/commit-deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';
-import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 import { bareRepo, FAKE_COMMAND, userRepo } from '../../helpers/git-repo.js';
 
@@ -39,22 +39,13 @@ before(async () => {
   const file = join(repo, 'mymlops.yml');
   writeFileSync(
     file,
-    `backend: gce
-commit:
-  command: ${JSON.stringify(SLOW_FIRST)}
-  instance:
-    zone_regex: us-.*
-    machine_type: n1-standard-4
-    snapshot: mymlops-base
-    accelerator: nvidia-tesla-t4
-  repository:
-    url: ${JSON.stringify(origin)}
-  output_repository:
-    url: ${JSON.stringify(out)}
-  progress_interval: 0
-  retry:
-    preempted: 1
-`,
+    simConfigYaml({
+      command: SLOW_FIRST,
+      origin,
+      out,
+      accelerator: 'nvidia-tesla-t4',
+      extra: '  retry:\n    preempted: 1\n',
+    }),
   );
   cfg = loadConfigFile(file, { cwd: repo });
 });

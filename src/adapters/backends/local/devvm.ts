@@ -2,11 +2,12 @@
 // its own process group, in <home>/dev/<name>/: job.sh, job.json, keys/, pid, job.log, repo/,
 // command.pid, dev-state.json (the command's state), idle.json + watchdog.log (the watchdog),
 // created.json, stopped.json (`mymlops stop`).
-import { jobEnv, spawnJob } from './spawn-job.js';
+import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
+import { isDevFolderName } from '../../../core/known-ids.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
@@ -21,28 +22,6 @@ export function devDir(home: string, name: string): string {
   return join(devRoot(home), name);
 }
 
-function alive(pid: number, dir: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'job.sh'));
-  } catch {
-    return true;
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : null;
-  } catch {
-    return null;
-  }
-}
-
 export class LocalDevMachines {
   constructor(readonly home: string) {}
 
@@ -53,7 +32,7 @@ export class LocalDevMachines {
   running(name: string): boolean {
     const dir = devDir(this.home, name);
     const pid = readPid(join(dir, 'pid'));
-    return pid !== null && alive(pid, dir);
+    return pid !== null && jobAlive(pid, dir);
   }
 
   /** Creates <home>/dev/<name>/ and starts the dev script detached. Refuses an existing name. */
@@ -267,7 +246,7 @@ export function recordDevMachine(home: string, rec: DevRecord): void {
 }
 
 export function findDevMachine(home: string, name: string): DevRecord | null {
-  if (!/^[a-z][-a-z0-9]*$/.test(name)) return null;
+  if (!isDevFolderName(name)) return null;
   try {
     return JSON.parse(readFileSync(join(devDir(home, name), 'machine.json'), 'utf8')) as DevRecord;
   } catch {
@@ -277,5 +256,5 @@ export function findDevMachine(home: string, name: string): DevRecord | null {
 
 /** Removes what this computer knows of a deleted dev machine. */
 export function forgetDevMachine(home: string, name: string): void {
-  if (/^[a-z][-a-z0-9]*$/.test(name)) rmSync(devDir(home, name), { recursive: true, force: true });
+  if (isDevFolderName(name)) rmSync(devDir(home, name), { recursive: true, force: true });
 }

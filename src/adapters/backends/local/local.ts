@@ -5,7 +5,7 @@
 //   the job a SIGTERM is a user's cancel, not a shutdown), unpublished/ (a result whose push failed),
 //   work/ (removed at the end unless -k).
 import { spawn } from 'node:child_process';
-import { jobEnv, spawnJob } from './spawn-job.js';
+import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
@@ -37,21 +37,6 @@ export interface CancelRecord {
   forced: boolean;
 }
 
-function pidAlive(pid: number, dir: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // Guard against pid reuse: the process must still be our job script (Linux /proc).
-  try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmd.includes(join(dir, 'job.sh'));
-  } catch {
-    return true;
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalBackend implements ComputeBackend {
@@ -63,17 +48,12 @@ export class LocalBackend implements ComputeBackend {
   }
 
   private pidOf(commitId: string): number | null {
-    try {
-      const n = Number(readFileSync(join(jobDir(commitId, this.home), 'pid'), 'utf8').trim());
-      return Number.isInteger(n) && n > 0 ? n : null;
-    } catch {
-      return null;
-    }
+    return readPid(join(jobDir(commitId, this.home), 'pid'));
   }
 
   isRunning(commitId: string): boolean {
     const pid = this.pidOf(commitId);
-    return pid !== null && pidAlive(pid, jobDir(commitId, this.home));
+    return pid !== null && jobAlive(pid, jobDir(commitId, this.home));
   }
 
   async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {
@@ -183,7 +163,7 @@ export class LocalBackend implements ComputeBackend {
     const pid = this.pidOf(rec.commit);
     const record: CancelRecord = { requested_at: new Date().toISOString(), forced: false };
     writeJson(join(dir, 'cancelled.json'), record);
-    if (pid === null || !pidAlive(pid, dir)) return;
+    if (pid === null || !jobAlive(pid, dir)) return;
     // The marker first: a SIGTERM without it is a shutdown to the job, which then publishes no
     // final status (see the Signals part of job.sh's contract).
     writeFileSync(join(dir, 'cancel-requested'), `${record.requested_at}\n`);
@@ -192,8 +172,8 @@ export class LocalBackend implements ComputeBackend {
       process.kill(-pid, 'SIGTERM');
     } catch {}
     const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && pidAlive(pid, dir)) await sleep(100);
-    if (pidAlive(pid, dir)) {
+    while (Date.now() < deadline && jobAlive(pid, dir)) await sleep(100);
+    if (jobAlive(pid, dir)) {
       try {
         process.kill(-pid, 'SIGKILL');
       } catch {}

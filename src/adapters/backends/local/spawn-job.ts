@@ -1,6 +1,6 @@
 // Starting a local job (commit job or dev machine script): `bash <script>` as a detached process
 // group that outlives the CLI, output appended to <dir>/job.log, its pid in <dir>/pid.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../errors.js';
 import { spawnDetached } from '../../../util/exec.js';
@@ -28,5 +28,29 @@ export async function spawnJob(
     return ok(pid);
   } catch (e) {
     return err({ code: 'other', message: `could not start bash: ${(e as Error).message}`, zonesTried: [] });
+  }
+}
+
+/** A pid file (<dir>/pid as spawnJob writes it, or the job's own); null when absent or not a pid. */
+export function readPid(file: string): number | null {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` is still alive and, guarding against pid reuse, still <dir>/job.sh (Linux /proc). */
+export function jobAlive(pid: number, dir: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dir, 'job.sh'));
+  } catch {
+    return true;
   }
 }
