@@ -7,7 +7,10 @@
 # Output goes to the serial console (`mymlops logs NAME`). Simulator hooks: see prelude.sh.
 # shellcheck source=prelude.sh
 . "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
-NAME="$(md instance/name)"; ZONE="$(md instance/zone)"; ZONE="${ZONE##*/}"; PROJECT="$(md project/project-id)"
+NAME="$(md instance/name)"; ZONE="$(md instance/zone)"; ZONE="${ZONE##*/}"
+# PROJECT is read by the prelude's API helpers (set_md, scrub_keys).
+# shellcheck disable=SC2034
+PROJECT="$(md project/project-id)"
 if [ -f "$J/job.sh" ] && [ -f "$J/job.json" ]; then
   vm "dev VM $NAME booting again: using the dev script already on the disk"
 else
