@@ -365,6 +365,11 @@ tee -a "$RUNLOG" <"$WORK/cmd.fifo" &
 TEE_PID=$!
 ( cd "$REPO" && exec bash -c "$MY_COMMAND \"\$1\"" mymlops "$MY_NOTEBOOK" ) </dev/null >"$WORK/cmd.fifo" 2>&1 &
 CMD_PID=$!
+# A signal that came while the command was being started found no CMD_PID to stop: stop it now.
+if [ -n "$CANCELLED$STOP_REASON" ]; then
+  [ -n "$STOP_REASON" ] && ( sleep 3; kill_tree "$CMD_PID" KILL ) &
+  kill_tree "$CMD_PID" TERM
+fi
 WATCHDOG_PID=""
 if [ "$MY_MAX_DURATION" -gt 0 ]; then
   ( trap - TERM; sleep "$MY_MAX_DURATION"; touch "$WORK/timed_out"; echo "mymlops: $MY_LIMIT_MSG: stopping the command" | tee -a "$RUNLOG"; kill_tree "$CMD_PID" TERM; sleep 10; kill_tree "$CMD_PID" KILL ) &
