@@ -43,10 +43,14 @@ const stoppedSince = (name: string, at: Date) =>
   );
 
 describe('start.idle_shutdown.delete_after (local backend)', () => {
-  it('status deletes a machine stopped longer than delete_after and counts down the other', () => {
+  it('status deletes a machine stopped longer than delete_after and counts down the other', async () => {
     for (const name of ['old', 'young']) {
       const s = runCli(['start', '--name', name], { cwd: repo, env });
       assert.equal(s.code, 0, s.stderr);
+      // `start` returns once the machine runs; its clone is made after: stop it once it exists.
+      await waitFor(() => existsSync(join(home, 'dev', name, 'repo', '.git', 'mymlops-cloned')), {
+        what: `dev machine ${name}'s clone`,
+      });
       const st = runCli(['stop', name], { cwd: repo, env });
       assert.equal(st.code, 0, st.stderr);
     }
