@@ -49,14 +49,30 @@ export async function attempts(
   return { url: split.url, list };
 }
 
-async function run(root: string, url: string, refspecs: string[], auth: GitAuth, timeoutMs: number) {
-  return git(['push', '--no-verify', '--quiet', url, ...refspecs], {
-    cwd: root,
-    auth,
-    allowFail: true,
-    timeoutMs,
-  });
+/**
+ * Runs git with each credential attempt in turn (`args` gets the URL without its credentials) until
+ * one succeeds: its stdout, or every attempt's reason in one line (`named`: each prefixed with
+ * whose credentials failed, when there were several).
+ */
+async function firstThatWorks(
+  o: { root: string; url: string; auth: GitAuth },
+  args: (url: string) => string[],
+  timeoutMs: number,
+  named: boolean,
+): Promise<Result<string, string>> {
+  const { url, list } = await attempts(o.root, o.url, o.auth);
+  const failures: string[] = [];
+  for (const a of list) {
+    const argv = args(url);
+    const r = await git(argv, { cwd: o.root, auth: a.auth, allowFail: true, timeoutMs });
+    if (r.code === 0) return ok(r.stdout);
+    const line = gitErrorLine(r.stderr) || `git ${argv[0]} exited ${r.code}`;
+    failures.push(named && list.length > 1 ? `with ${a.who}: ${line}` : line);
+  }
+  return err(failures.join('; '));
 }
+
+const push = (url: string, refspecs: string[]) => ['push', '--no-verify', '--quiet', url, ...refspecs];
 
 /**
  * Push `sha` to `ref` on `url` (never forced, user hooks skipped). `auth.deployKey` is the fallback;
@@ -81,21 +97,17 @@ export async function pushRefs(opts: {
   auth: GitAuth;
 }): Promise<Result<void, string>> {
   if (opts.refs.length === 0) return ok(undefined);
-  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
-  const failures: string[] = [];
-  for (const a of list) {
-    const r = await run(
-      opts.root,
-      url,
-      opts.refs.map((ref) => `${opts.sha}:${ref}`),
-      a.auth,
-      120_000,
-    );
-    if (r.code === 0) return ok(undefined);
-    const line = gitErrorLine(r.stderr) || `git push exited ${r.code}`;
-    failures.push(list.length > 1 ? `with ${a.who}: ${line}` : line);
-  }
-  return err(failures.join('; '));
+  const r = await firstThatWorks(
+    opts,
+    (url) =>
+      push(
+        url,
+        opts.refs.map((ref) => `${opts.sha}:${ref}`),
+      ),
+    120_000,
+    true,
+  );
+  return r.ok ? ok(undefined) : r;
 }
 
 /** Best-effort removal of a pushed ref (a launch that failed after the push), same credentials. */
@@ -105,11 +117,7 @@ export async function deleteRef(opts: {
   ref: string;
   auth: GitAuth;
 }): Promise<void> {
-  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
-  for (const a of list) {
-    const r = await run(opts.root, url, [`:${opts.ref}`], a.auth, 60_000);
-    if (r.code === 0) return;
-  }
+  await firstThatWorks(opts, (url) => push(url, [`:${opts.ref}`]), 60_000, true);
 }
 
 /** Refs under `prefix` on `url` (`git ls-remote`), with the same credentials as a push. */
@@ -119,25 +127,19 @@ export async function listRemoteRefs(opts: {
   prefix: string;
   auth: GitAuth;
 }): Promise<Result<string[], string>> {
-  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
-  const failures: string[] = [];
-  for (const a of list) {
-    const r = await git(['ls-remote', '--refs', url, `${opts.prefix}*`], {
-      cwd: opts.root,
-      auth: a.auth,
-      allowFail: true,
-      timeoutMs: 60_000,
-    });
-    if (r.code === 0)
-      return ok(
-        r.stdout
-          .split('\n')
-          .map((l) => l.split('\t')[1])
-          .filter((x): x is string => Boolean(x)),
-      );
-    failures.push(gitErrorLine(r.stderr) || `git ls-remote exited ${r.code}`);
-  }
-  return err(failures.join('; '));
+  const r = await firstThatWorks(
+    opts,
+    (url) => ['ls-remote', '--refs', url, `${opts.prefix}*`],
+    60_000,
+    false,
+  );
+  if (!r.ok) return r;
+  return ok(
+    r.value
+      .split('\n')
+      .map((l) => l.split('\t')[1])
+      .filter((x): x is string => Boolean(x)),
+  );
 }
 
 /** Removes `refs` from `url` in one push (same credentials as a push); the error line when it fails. */
@@ -148,17 +150,15 @@ export async function deleteRefs(opts: {
   auth: GitAuth;
 }): Promise<Result<void, string>> {
   if (opts.refs.length === 0) return ok(undefined);
-  const { url, list } = await attempts(opts.root, opts.url, opts.auth);
-  const failures: string[] = [];
-  for (const a of list) {
-    const r = await git(['push', '--no-verify', '--quiet', url, ...opts.refs.map((x) => `:${x}`)], {
-      cwd: opts.root,
-      auth: a.auth,
-      allowFail: true,
-      timeoutMs: 120_000,
-    });
-    if (r.code === 0) return ok(undefined);
-    failures.push(gitErrorLine(r.stderr) || `git push exited ${r.code}`);
-  }
-  return err(failures.join('; '));
+  const r = await firstThatWorks(
+    opts,
+    (url) =>
+      push(
+        url,
+        opts.refs.map((x) => `:${x}`),
+      ),
+    120_000,
+    false,
+  );
+  return r.ok ? ok(undefined) : r;
 }
