@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../errors.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
 import { gitErrorLine } from './errors.js';
 import { git, type GitAuth } from './git.js';
-import { attempts } from './push.js';
+import { firstThatWorks } from './push.js';
 
 export interface CodeRepoSpec {
   url: string;
@@ -50,23 +50,13 @@ async function has(dir: string, rev: string): Promise<boolean> {
 /** Fetches the snapshot refs of `ids`, trying each credential in turn; the error is one line. */
 async function fetchRefs(dir: string, spec: CodeRepoSpec, ids: string[]): Promise<Result<void, string>> {
   const auth: GitAuth = { deployKey: spec.deployKey, sshOptions: spec.sshOptions ?? [] };
-  const { url, list } = await attempts(spec.root, spec.url, auth);
   const refspecs = ids.map((id) => `+${snapshotRef(id)}:${snapshotRef(id)}`);
-  const failures: string[] = [];
-  for (const a of list) {
-    const r = await git(
-      ['--git-dir', dir, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', url, ...refspecs],
-      {
-        auth: a.auth,
-        allowFail: true,
-        timeoutMs: 120_000,
-      },
-    );
-    if (r.code === 0) return ok(undefined);
-    const line = gitErrorLine(r.stderr) || `git fetch exited ${r.code}`;
-    failures.push(list.length > 1 ? `with ${a.who}: ${line}` : line);
-  }
-  return err(failures.join('; '));
+  const r = await firstThatWorks(
+    { root: spec.root, url: spec.url, auth },
+    (url) => ['--git-dir', dir, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', url, ...refspecs],
+    { verb: 'fetch', timeoutMs: 120_000, named: true },
+  );
+  return r.ok ? ok(undefined) : r;
 }
 
 /**

@@ -54,20 +54,18 @@ export async function attempts(
  * one succeeds: its stdout, or every attempt's reason in one line (`named`: each prefixed with
  * whose credentials failed, when there were several).
  */
-async function firstThatWorks(
+export async function firstThatWorks(
   o: { root: string; url: string; auth: GitAuth },
   args: (url: string) => string[],
-  timeoutMs: number,
-  named: boolean,
+  c: { verb: string; timeoutMs: number; named: boolean },
 ): Promise<Result<string, string>> {
   const { url, list } = await attempts(o.root, o.url, o.auth);
   const failures: string[] = [];
   for (const a of list) {
-    const argv = args(url);
-    const r = await git(argv, { cwd: o.root, auth: a.auth, allowFail: true, timeoutMs });
+    const r = await git(args(url), { cwd: o.root, auth: a.auth, allowFail: true, timeoutMs: c.timeoutMs });
     if (r.code === 0) return ok(r.stdout);
-    const line = gitErrorLine(r.stderr) || `git ${argv[0]} exited ${r.code}`;
-    failures.push(named && list.length > 1 ? `with ${a.who}: ${line}` : line);
+    const line = gitErrorLine(r.stderr) || `git ${c.verb} exited ${r.code}`;
+    failures.push(c.named && list.length > 1 ? `with ${a.who}: ${line}` : line);
   }
   return err(failures.join('; '));
 }
@@ -104,8 +102,7 @@ export async function pushRefs(opts: {
         url,
         opts.refs.map((ref) => `${opts.sha}:${ref}`),
       ),
-    120_000,
-    true,
+    { verb: 'push', timeoutMs: 120_000, named: true },
   );
   return r.ok ? ok(undefined) : r;
 }
@@ -117,7 +114,11 @@ export async function deleteRef(opts: {
   ref: string;
   auth: GitAuth;
 }): Promise<void> {
-  await firstThatWorks(opts, (url) => push(url, [`:${opts.ref}`]), 60_000, true);
+  await firstThatWorks(opts, (url) => push(url, [`:${opts.ref}`]), {
+    verb: 'push',
+    timeoutMs: 60_000,
+    named: true,
+  });
 }
 
 /** Refs under `prefix` on `url` (`git ls-remote`), with the same credentials as a push. */
@@ -127,12 +128,11 @@ export async function listRemoteRefs(opts: {
   prefix: string;
   auth: GitAuth;
 }): Promise<Result<string[], string>> {
-  const r = await firstThatWorks(
-    opts,
-    (url) => ['ls-remote', '--refs', url, `${opts.prefix}*`],
-    60_000,
-    false,
-  );
+  const r = await firstThatWorks(opts, (url) => ['ls-remote', '--refs', url, `${opts.prefix}*`], {
+    verb: 'ls-remote',
+    timeoutMs: 60_000,
+    named: false,
+  });
   if (!r.ok) return r;
   return ok(
     r.value
@@ -157,8 +157,7 @@ export async function deleteRefs(opts: {
         url,
         opts.refs.map((x) => `:${x}`),
       ),
-    120_000,
-    false,
+    { verb: 'push', timeoutMs: 120_000, named: false },
   );
   return r.ok ? ok(undefined) : r;
 }
