@@ -137,9 +137,17 @@ kill_tree() { # kill_tree <pid> <signal>: the process, then its descendants (lis
   for child in $children; do kill_tree "$child" "$sig"; done
 }
 
-preempted_now() { # the GCE metadata server's instance/preempted, asked once, quickly
+preempted_now() { # the GCE metadata server's instance/preempted; asked again (3 tries) when it gives no answer
   [ "$MY_BACKEND" = gce ] || return 1
-  [ "$(curl -sf -m 2 -H 'Metadata-Flavor: Google' "http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1/instance/preempted" 2>/dev/null)" = TRUE ]
+  local try v
+  for try in 1 2 3; do
+    if v="$(curl -sf -m 2 -H 'Metadata-Flavor: Google' "http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1/instance/preempted" 2>/dev/null)"; then
+      [ "$v" = TRUE ]
+      return
+    fi
+    [ "$try" = 3 ] || sleep 0.5
+  done
+  return 1
 }
 
 on_signal() {
@@ -288,7 +296,8 @@ finish() {
   [ -n "$CANCELLED" ] && status=cancelled
   if [ -n "$STOP_REASON" ]; then
     status=processing # no final status: a retry finishes the commit
-    [ "$STOP_REASON" = stopped ] && [ -f "$J/preempted" ] && STOP_REASON=preempted # marker written late
+    # The marker may be written late, and the metadata server may have been slow to answer the trap.
+    if [ "$STOP_REASON" = stopped ] && { [ -f "$J/preempted" ] || preempted_now; }; then STOP_REASON=preempted; fi
     PUBLISH_DEADLINE=$((STOP_AT + MY_SHUTDOWN_GRACE))
     RETRY_UNTIL=$PUBLISH_DEADLINE
   else
