@@ -92,7 +92,7 @@ const cases: { name: string; args: string[]; cwd?: string; cfg?: Partial<LocalCo
     name: 'push rejected',
     args: ['notebooks/quick.ipynb'],
     cfg: { repository: join(tmp, 'refusing.git') },
-    line: /^mymlops: could not push the snapshot to .*refusing\.git: remote: pushes are closed — /,
+    line: /^mymlops: could not push the snapshot to .*refusing\.git: remote: pushes are closed \(pre-receive hook declined\) — the server refused the push for the reason it gave/,
   },
   {
     name: 'repository deploy key missing',
