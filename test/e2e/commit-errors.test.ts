@@ -111,6 +111,11 @@ const cases: { name: string; args: string[]; cwd?: string; cfg?: Partial<LocalCo
     args: ['notebooks/quick.ipynb', '-i', 'mymlops-dev'],
     line: /^mymlops: no dev machine named mymlops-dev — see `mymlops status` for your dev machines, or start one with `mymlops start`$/,
   },
+  {
+    name: '--max-parallel 0 (a dry run too)',
+    args: ['notebooks/quick.ipynb', '-p', 'lr=1,2', '--max-parallel', '0', '--dry-run'],
+    line: /^mymlops: --max-parallel 0 is not a positive integer — e\.g\. --max-parallel 2$/,
+  },
 ];
 
 describe('mymlops commit: bad input', () => {
