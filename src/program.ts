@@ -1,6 +1,6 @@
 // Builds the commander program, dispatches, and owns the one top-level error handler.
 import { Command, CommanderError } from 'commander';
-import { EXIT, ExitCode, isUserError } from './errors.js';
+import { EXIT, ExitCode, fileSystemError, isUserError } from './errors.js';
 import { colorErr, redact, setVerbose } from './util/log.js';
 import { guardOutput } from './util/output.js';
 import { mymlopsHome } from './util/paths.js';
@@ -33,6 +33,7 @@ Exit codes:
   ${EXIT.usage}    usage or config error: something to fix before it can run
   ${EXIT.interrupted}  interrupted (Ctrl-C)
   ${EXIT.internal}   internal error (a bug: please report it)
+  ${EXIT.io}   a file on this machine could not be written or read (disk full, a file where a folder goes)
   ${EXIT.unavailable}   Compute Engine did not answer: try again (the job keeps running)`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -62,10 +63,11 @@ export function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (e instanceof ExitCode) return e.code;
   if (isUserError(e)) return e.exitCode;
-  return EXIT.internal;
+  return fileSystemError(e)?.exitCode ?? EXIT.internal;
 }
 
-export function handleError(e: unknown): number {
+export function handleError(e0: unknown): number {
+  const e = fileSystemError(e0) ?? e0;
   const code = exitCodeOf(e);
   if (e instanceof CommanderError || e instanceof ExitCode) return code;
   if (isUserError(e)) {

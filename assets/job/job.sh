@@ -62,6 +62,12 @@ mkdir -p "$WORK" || exit 1
 : >>"$RUNLOG"
 
 say() { printf 'mymlops: %s\n' "$*" | tee -a "$RUNLOG"; }
+refusal() { # a refused push: the server's own remote: lines, then git's (reason)
+  local said why
+  said="$(grep -E '^remote:[[:space:]]*[^[:space:]]' "$ERRF" 2>/dev/null | head -n 3 | sed -E 's/[[:space:]]+$//' | paste -sd '/' - | sed 's#/# / #g')"
+  why="$(sed -nE 's/^[[:space:]]*! \[remote rejected\] .*\((.+)\)[[:space:]]*$/\1/p' "$ERRF" | head -n 1)"
+  printf '%s' "${said:+$said }(${why:-refused})" | sed -E 's#(://)[^/@[:space:]]*@#\1#g'
+}
 last_err() { # the most telling line of the last git error (not git's generic advice)
   local l
   l="$(grep -vE '^\s*$|Could not read from remote repository|Please make sure you have the correct|and the repository exists' "$ERRF" 2>/dev/null | grep -E '^(fatal|error|ERROR|remote: error)' | head -n 1)"
@@ -218,6 +224,12 @@ publish() {
     if [ -n "$tip" ] && [ "$tree" = "$(out_git rev-parse "$tip^{tree}")" ]; then PUBLISH_SAME=1; return 0; fi
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
     if out_net push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
+    # A server that refuses (a hook, a protected branch) says why and will say it again: not a race.
+    if grep -qE '^\s*! \[remote rejected\]' "$ERRF" && ! grep -qiE 'cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
+      PUBLISH_ERR="push to $MY_OUT_URL refused by the server: $(refusal)"
+      PUBLISH_REFUSED=1
+      return 1
+    fi
     if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       fetch_fail=$((fetch_fail + 1))
       if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="push to $MY_OUT_URL failed: $(last_err)"; return 1; fi
@@ -233,8 +245,10 @@ publish() {
 publish_until() { # publish_until <stage> <msgfile>: publish, retried with backoff until RETRY_UNTIL
   local n=0 d
   for (( ; ; )); do
-    PUBLISH_ERR="" PUBLISH_SAME=""
+    PUBLISH_ERR="" PUBLISH_SAME="" PUBLISH_REFUSED=""
     publish "$1" "$2" && return 0
+    # Asking again gets the same refusal: keep the result now (`mymlops publish` once it is fixed).
+    [ -z "$PUBLISH_REFUSED" ] || return 1
     n=$((n + 1))
     d="$(helper backoff $((n + 3)) | cut -d. -f1)"
     [ "$d" -ge 1 ] || d=1

@@ -26,3 +26,12 @@ export function readAxes(opts: ParamOpts): Axis[] {
   });
   return mergeAxes(...files, (opts.parameter ?? []).map(parseParameterOption));
 }
+
+/** `--max-parallel N`: checked before anything runs, a dry run included. */
+export function maxParallelOf(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`--max-parallel ${v} is not a positive integer`, 'e.g. --max-parallel 2');
+  return n;
+}

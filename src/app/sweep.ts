@@ -1,6 +1,7 @@
 // `commit` with several runs (a sweep): confirm above 5 runs, commit the first run and queue the
 // rest (src/core/sweep/start.ts), then hand the queue to a detached scheduler and return: the
 // sweep goes on when this terminal closes.
+import { maxParallelOf } from './commit-params.js';
 import { createInterface } from 'node:readline/promises';
 import { pushRefs } from '../adapters/git/push.js';
 import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
@@ -21,14 +22,6 @@ export interface SweepOpts {
   maxParallel?: string;
   yes?: boolean;
   json?: boolean;
-}
-
-function maxParallelOf(v: string | undefined): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`--max-parallel ${v} is not a positive integer`, 'e.g. --max-parallel 2');
-  return n;
 }
 
 async function confirm(cfg: Config, runs: number, yes: boolean): Promise<void> {

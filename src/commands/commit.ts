@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { config } from '../app/options.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
-import { collect, type ParamOpts, readAxes } from '../app/commit-params.js';
+import { collect, maxParallelOf, type ParamOpts, readAxes } from '../app/commit-params.js';
 
 /** The metadata preview with its top-level keys in order (nested values as they are). */
 const sortedKeys = (o: object) =>
@@ -18,6 +18,7 @@ interface Opts extends ParamOpts {
   detach?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  maxParallel?: string;
 }
 
 export function register(program: Command): void {
@@ -68,6 +69,7 @@ export function register(program: Command): void {
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
+      maxParallelOf(opts.maxParallel);
       const axes = readAxes(opts);
       const { expand } = await import('../core/sweep/expand.js');
       const runs = expand(axes);

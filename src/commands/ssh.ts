@@ -21,7 +21,14 @@ export function register(program: Command): void {
         project: t.config?.gcp.project ?? null,
         shell: process.env['SHELL'],
       });
-      const code = await execInteractive(plan.file, plan.args, plan.cwd ? { cwd: plan.cwd } : {});
+      const missing =
+        plan.file === 'gcloud'
+          ? 'install the Google Cloud CLI (gcloud) and put it on PATH'
+          : `set SHELL to an installed shell (it is ${process.env['SHELL'] ?? 'unset'}), e.g. SHELL=/bin/bash`;
+      const code = await execInteractive(plan.file, plan.args, {
+        ...(plan.cwd ? { cwd: plan.cwd } : {}),
+        missing,
+      });
       if (code !== 0) throw new ExitCode(code);
     });
 }

@@ -9,7 +9,9 @@ export type CommitStatus =
   | 'succeeded'
   | 'failed'
   | 'cancelled'
-  | 'lost';
+  | 'lost'
+  /** The backend could not be asked (e.g. Compute Engine answered 503) and nothing else tells. */
+  | 'unknown';
 export type BackendKind = 'local' | 'gce';
 
 export interface CellError {

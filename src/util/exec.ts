@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { debug } from './log.js';
+import { UserError } from '../errors.js';
 
 export interface ExecOptions {
   cwd?: string;
@@ -69,12 +70,22 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
 export function execInteractive(
   file: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv /** The fix when `file` is not installed. */;
+    missing?: string;
+  } = {},
 ): Promise<number> {
   debug('exec (interactive)', file, args.join(' '), opts.cwd ? `(in ${opts.cwd})` : '');
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'inherit' });
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'ENOENT'
+          ? new UserError(`cannot run ${file}: no such program`, opts.missing ?? 'install it, or fix PATH')
+          : e,
+      ),
+    );
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }

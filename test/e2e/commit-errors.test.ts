@@ -92,7 +92,7 @@ const cases: { name: string; args: string[]; cwd?: string; cfg?: Partial<LocalCo
     name: 'push rejected',
     args: ['notebooks/quick.ipynb'],
     cfg: { repository: join(tmp, 'refusing.git') },
-    line: /^mymlops: could not push the snapshot to .*refusing\.git: remote: pushes are closed — /,
+    line: /^mymlops: could not push the snapshot to .*refusing\.git: remote: pushes are closed \(pre-receive hook declined\) — the server refused the push for the reason it gave/,
   },
   {
     name: 'repository deploy key missing',
@@ -110,6 +110,11 @@ const cases: { name: string; args: string[]; cwd?: string; cfg?: Partial<LocalCo
     name: '--instance of a dev machine that does not exist',
     args: ['notebooks/quick.ipynb', '-i', 'mymlops-dev'],
     line: /^mymlops: no dev machine named mymlops-dev — see `mymlops status` for your dev machines, or start one with `mymlops start`$/,
+  },
+  {
+    name: '--max-parallel 0 (a dry run too)',
+    args: ['notebooks/quick.ipynb', '-p', 'lr=1,2', '--max-parallel', '0', '--dry-run'],
+    line: /^mymlops: --max-parallel 0 is not a positive integer — e\.g\. --max-parallel 2$/,
   },
 ];
 

@@ -116,6 +116,15 @@ describe('dev machine lifecycle (local backend)', () => {
       detail: pane,
     });
 
+    // A $SHELL that does not exist is one line naming the fix, not a stack.
+    const noShell = runCli(['ssh', 'life'], { cwd: repo, env: { ...env, SHELL: '/no/such/shell' } });
+    assert.equal(noShell.code, 2, noShell.stderr);
+    assert.match(
+      noShell.stderr,
+      /^mymlops: cannot run \/no\/such\/shell: no such program — set SHELL to an installed shell/,
+    );
+    assert.equal(noShell.stderr.trim().split('\n').length, 1, noShell.stderr);
+
     const unknown = runCli(['ssh', 'nope'], { cwd: repo, env });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^mymlops: no dev machine named nope — known: life\n$/);

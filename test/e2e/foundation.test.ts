@@ -101,6 +101,38 @@ describe('mymlops CLI foundation', () => {
     assert.ok(!existsSync(join(dir, 'mymlops.yml')));
   });
 
+  it('init --dir naming a missing folder or a file is one line, exit 2, nothing written', () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    for (const [dir, why] of [
+      [join(tmp, 'missing', 'deeper'), /does not exist — create it first/],
+      [file, /is not a folder — pass the folder/],
+    ] as const) {
+      const r = runCli(['init', '--dir', dir], { cwd: tmp, env: { MYMLOPS_HOME: home } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, why);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    assert.ok(!existsSync(join(tmp, 'missing')));
+    assert.equal(readFileSync(file, 'utf8'), 'x');
+  });
+
+  it('a cache path that is a file is one line (exit 74), not a stack', () => {
+    const repo = join(tmp, 'cachefile');
+    const h = join(tmp, 'cachefile-home');
+    spawnSync('git', ['init', '-q', '-b', 'main', repo]);
+    assert.equal(runCli(['init'], { cwd: repo, env: { MYMLOPS_HOME: h } }).code, 0);
+    rmSync(join(h, 'cache'), { recursive: true, force: true });
+    writeFileSync(join(h, 'cache'), 'not a folder');
+    const r = runCli(['status'], { cwd: repo, env: { MYMLOPS_HOME: h } });
+    assert.equal(r.code, 74, r.stderr);
+    assert.match(
+      r.stderr,
+      /^mymlops: \S+cache\/\S*: part of this path is a file, not a folder — move that file away/,
+    );
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+
   it('rejects an unknown option with a non-zero exit', () => {
     const r = runCli(['validate', '--bogus']);
     assert.notEqual(r.code, 0);

@@ -179,6 +179,13 @@ const cases: {
     status: 'lost',
   },
   {
+    name: 'launch record, backend unreachable, no result → unknown (never lost: it may be running)',
+    launches: [launch(ID, '2024-11-07T10:00:00Z')],
+    machines: null,
+    status: 'unknown',
+    reason: /unreachable/,
+  },
+  {
     name: 'launch record seconds old, machine not listed yet → provisioning',
     launches: [launch(ID, '2024-11-07T11:59:50Z')],
     machines: [],

@@ -8,6 +8,18 @@ const GENERIC =
 
 /** The most telling line of git's stderr: the first fatal/error that is not git's generic advice. */
 export function gitErrorLine(stderr: string): string {
+  // A server's refusal: its own `remote:` lines (a hook's reason) say why; without them the reason
+  // in git's `! [remote rejected] ref -> ref (reason)` does, not the generic "failed to push".
+  const refused = /^\s*! \[remote rejected\] .*\((.+)\)\s*$/m.exec(stderr)?.[1];
+  if (refused) {
+    const said = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^remote:\s*\S/.test(l))
+      .slice(0, 3)
+      .join(' / ');
+    return said ? `${said} (${refused})` : `the server refused the push (${refused})`;
+  }
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())

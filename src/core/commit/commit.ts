@@ -1,6 +1,7 @@
 // The commit use case: validate every input first (so a bad one leaves nothing behind), then
 // snapshot → push the hidden ref → launch on the backend → record the launch. Adapters come in
 // through CommitDeps; nothing here spawns a process itself.
+import { snapshotPushFix } from './push-failure.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommitPlan, ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../ports/backend.js';
 import type { GitAuth } from '../ports/git.js';
@@ -283,7 +284,7 @@ async function launchOrRollBack(
     if (!push.ok)
       throw new UserError(
         `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error}`,
-        'check commit.repository.url, and that your own git credentials (ssh agent or key, credential helper) or its deploy_key may push to it',
+        snapshotPushFix(push.error),
       );
     pushed = true;
     stopIfInterrupted();

@@ -131,10 +131,9 @@ function judge(
         status: 'processing',
         reason: machinesKnown ? null : 'backend unreachable: state not confirmed',
       };
-    return {
-      status: 'lost',
-      reason: machinesKnown ? 'launched on another backend' : 'backend unreachable: state unknown',
-    };
+    // Unknown is not lost: the machine may well be running, and a retry would run it twice.
+    if (!machinesKnown) return { status: 'unknown', reason: 'backend unreachable: state unknown' };
+    return { status: 'lost', reason: 'launched on another backend' };
   }
   if (rec && meta?.interrupted) return { status: 'stopped', reason: meta.interrupted };
   if (rec) return { status: 'stopped', reason: 'machine gone before the final result was pushed' };

@@ -25,6 +25,7 @@ const PAINT: Record<CommitStatus, keyof Painter> = {
   failed: 'red',
   cancelled: 'dim',
   lost: 'magenta',
+  unknown: 'dim',
 };
 
 /** "finished 12 min ago, took 1h04m" / "running 5m00s, 3/10 cells" / "started 2 h ago". */

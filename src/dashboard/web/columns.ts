@@ -12,6 +12,7 @@ export const STATUS_ORDER = [
   'queued',
   'stopped',
   'lost',
+  'unknown',
   'failed',
   'cancelled',
   'succeeded',
