@@ -65,6 +65,16 @@ export class GceUnavailable extends UserError {
  */
 const RATE_LIMIT = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
 
+/** The `reason`s of a Google API error body (none when it is not one). */
+export function errorReasons(text: string): string[] {
+  try {
+    const e = (JSON.parse(text) as { error?: { errors?: ApiErrorItem[] } }).error;
+    return (e?.errors ?? []).map((x) => x.reason ?? '');
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Whether an HTTP error is a refusal over a rate limit (ask again after a wait), never a regional
  * quota or a permission problem: any 429, and a 403 whose reason says so.
