@@ -18,7 +18,7 @@ const WEEK_MS = 7 * 24 * 3600_000;
 const RETRY_FAILED_MS = 24 * 3600_000;
 
 /** Bumped when the table's shape changes, so an older cache is fetched again instead of misread. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface CacheFile {
   version?: number;
