@@ -39,6 +39,15 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+const gcloudEnv = () => ({
+  ...process.env,
+  ...s.env,
+  CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
+  CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+  CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
+  CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
+});
+
 const bare = (name: string, extra: Partial<Instance> = {}): Instance => ({
   name,
   machineType: `zones/${Z}/machineTypes/n1-standard-4`,
@@ -150,17 +159,30 @@ describe('simulator strictness', () => {
     assert.equal((await client.getInstance(Z, 'early-stop')).status, 'RUNNING');
   });
 
+  it("rate-limit faults answer in Google's shape: gcloud reads their message", {
+    skip: !hasGcloud && 'gcloud is not installed',
+  }, async () => {
+    const said: Record<string, string> = {
+      RATE_LIMIT_EXCEEDED: 'Rate Limit Exceeded',
+      QUOTA_PER_MINUTE: "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'",
+    };
+    for (const [code, message] of Object.entries(said)) {
+      await s.fault(null, code, { path: '/instances/fp-vm$', times: 1 });
+      const r = await runAsync(
+        'gcloud',
+        ['compute', 'instances', 'describe', 'fp-vm', `--zone=${Z}`, '--format=value(name)'],
+        { env: gcloudEnv(), timeoutMs: 90_000 },
+      );
+      assert.equal(r.code, 1, r.stdout);
+      assert.ok(r.stderr.includes(` - ${message}`), r.stderr);
+      await s.clearFaults();
+    }
+  });
+
   it('maxRunDuration stops a VM whose startup script never runs (created by gcloud)', {
     skip: !hasGcloud && 'gcloud is not installed',
   }, async () => {
-    const env = {
-      ...process.env,
-      ...s.env,
-      CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-      CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-      CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-      CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-    };
+    const env = gcloudEnv();
     const r = await runAsync(
       'gcloud',
       [
