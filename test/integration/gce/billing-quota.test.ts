@@ -10,7 +10,11 @@ import { after, test } from 'node:test';
 import { tokenSource } from '../../../src/adapters/gce/auth.js';
 import { fetchPriceTable } from '../../../src/adapters/gce/prices.js';
 import { DEFAULT_RETRY } from '../../../src/adapters/gce/retry.js';
+import { buildSkus } from '../../../sim/gce/billing.js';
 import { rateLimitError } from '../../../sim/gce/faults.js';
+import { defaultFixture } from '../../../sim/gce/fixture.js';
+import { createGceSim } from '../../../sim/gce/server.js';
+import { addSkus, emptyTable, gpuKey, type Sku } from '../../../src/core/zones/prices.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-quota-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -91,5 +95,25 @@ test('the catalog call rides out a 429 / 403 rateLimitExceeded burst; another er
     assert.equal(calls, 4);
   } finally {
     await new Promise((r) => server.close(r));
+  }
+});
+
+test("the simulator's catalog: on-demand GPU prices are the list SKUs', never DWS or a reservation", async () => {
+  const sim = await createGceSim({ sandboxRoot: join(tmp, 'vms') });
+  try {
+    const tokens = { token: async () => 'tok', invalidate: () => {}, description: 'fake' };
+    const table = await fetchPriceTable(tokens, sim.billingBase);
+    const skus = buildSkus(defaultFixture()) as { description: string; serviceRegions: string[] }[];
+    const t4 = (d: string) =>
+      skus.filter((x) => x.description === d && x.serviceRegions[0] === 'us-central1') as unknown as Sku[];
+    const listed = addSkus(emptyTable(), t4('Nvidia Tesla T4 GPU running in Americas'));
+    const key = gpuKey('nvidia-tesla-t4')!;
+    const want = listed.regions['us-central1']!.ondemand.gpu[key]!;
+    assert.ok(
+      t4('Nvidia Tesla T4 GPU attached to DWS Defined Duration VMs running in Americas').length === 1,
+    );
+    assert.equal(table.regions['us-central1']!.ondemand.gpu[key], want);
+  } finally {
+    await sim.close();
   }
 });
