@@ -214,6 +214,49 @@ function members(m, top, need, depth) {
     .join('');
 }
 
+const qualified = (m) => (m.parent ? `${qualified(m.parent)}.${m.name}` : m.name);
+
+/**
+ * Every message reachable from ROOTS (nested ones by their qualified name) → field → its wire kind:
+ * `string`, `number`, `boolean`, `enum:A|B`, `message:Name`, `map:<kind>`, `unknown`, with `[]` when
+ * repeated. The simulator checks request bodies against it as Google does (unknown field, bad enum).
+ */
+function wireTable(top) {
+  const table = {};
+  const need = ROOTS.map((r) => top.get(r));
+  const kindOf = (cls, f) => {
+    let k;
+    if (f.type === 'String' || f.type === 'Bytes') k = 'string';
+    else if (f.type === 'Boolean') k = 'boolean';
+    else if (f.type === 'Float') k = 'number';
+    else if (f.type === 'Integer') k = INT_AS_NUMBER.has(f.variant) ? 'number' : 'string';
+    else if (f.type === 'Enum') {
+      const e = resolve(cls, f.ref, top);
+      k = e ? `enum:${e.values.join('|')}` : 'string';
+    } else if (f.type === 'Message') {
+      const m = resolve(cls, f.ref, top);
+      if (!m) k = 'unknown';
+      else if (m.map) {
+        const prop = m.nested.get('AdditionalProperty');
+        const value = prop?.fields.find((x) => x.name === 'value');
+        k = `map:${value ? kindOf(prop, value) : 'unknown'}`;
+      } else {
+        need.push(m);
+        k = `message:${qualified(m)}`;
+      }
+    } else k = 'unknown';
+    return f.repeated ? `${k}[]` : k;
+  };
+  while (need.length) {
+    const m = need.shift();
+    const name = qualified(m);
+    if (table[name]) continue;
+    table[name] = {};
+    for (const f of m.fields) table[name][f.name] = kindOf(m, f);
+  }
+  return table;
+}
+
 export function generate(text, version) {
   const top = parseMessages(text);
   const need = [...ROOTS];
@@ -231,7 +274,10 @@ export function generate(text, version) {
 // Compute Engine v1 as it is on the wire: every field optional, int64 as a decimal string.
 // gcloud: ${version}
 
-${out.join('\n')}`;
+${out.join('\n')}
+/** Each message's fields as they are on the wire, for runtime checks of request bodies (the simulator). */
+export const WIRE_FIELDS: Record<string, Record<string, string>> = ${JSON.stringify(wireTable(top), null, 2)};
+`;
 }
 
 const sdk = sdkRoot();

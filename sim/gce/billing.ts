@@ -1,6 +1,6 @@
 // The Cloud Billing Catalog's Compute Engine SKUs, generated from the fixture's spot prices in the
-// real shape (services/6F81-5844-456A/skus, paged with pageSize/pageToken). On-demand and
-// commitment SKUs are generated as well, so clients must really filter on usageType.
+// real shape (services/6F81-5844-456A/skus, paged with pageSize/pageToken). On-demand, commitment,
+// DWS and reservation SKUs are generated as well, so clients must really keep to list prices.
 import type { Fixture } from './fixture.js';
 
 export const COMPUTE_SERVICE = '6F81-5844-456A';
@@ -103,6 +103,19 @@ export function buildSkus(f: Fixture): Record<string, unknown>[] {
         sku(`${name} GPU attached to Spot Preemptible VMs ${where}`, 'GPU', 'Preemptible', region, 'h', usd),
       );
       out.push(sku(`${name} GPU ${where}`, 'GPU', 'OnDemand', region, 'h', usd * 3));
+      // Other ways to pay for the same GPU, worded as the catalog words them and cheaper than its list
+      // price: DWS (usageType OnDemand too) and a reservation's $0 placeholder.
+      out.push(
+        sku(
+          `${name} GPU attached to DWS Defined Duration VMs ${where}`,
+          'GPU',
+          'OnDemand',
+          region,
+          'h',
+          usd * 1.5,
+        ),
+      );
+      out.push(sku(`Reserved ${name} GPU in ${region}`, 'GPU', 'OnDemand', region, 'h', 0));
     }
   }
   // Unrelated SKUs (disks, network) that a client must skip.

@@ -3,7 +3,7 @@
 // shapes are in context.ts; each resource collection has its own module.
 import { acceleratorTypes, machineTypes, regionResource, zoneResource } from './catalog.js';
 import { fail, ok, type Reply, SimContext } from './context.js';
-import { control } from './faults.js';
+import { control, rateLimited } from './faults.js';
 import { instanceRoute, instancesIn } from './instances.js';
 import { aggregated, list } from './lists.js';
 import { operationRoute, operationsIn } from './operations.js';
@@ -17,6 +17,8 @@ export class Compute extends SimContext {
     const path = url.pathname.replace(/^\/compute\/v1\//, '').replace(/\/$/, '');
     const seg = path.split('/').map(decodeURIComponent);
     this.world.logRequest(method, url.pathname);
+    const limited = rateLimited(this, method, url.pathname);
+    if (limited) return limited;
     if (seg[0] !== 'projects' || !seg[1]) return fail(notFound(path));
     const project = seg[1];
     const rest = seg.slice(2);

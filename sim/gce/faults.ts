@@ -1,11 +1,81 @@
 // Fault injection: the `/_sim/*` control routes (faults, preemption, state) and the errors an
 // injected fault produces, worded like the real API's (stockouts, quotas, permissions).
-import { last, type SimContext } from './context.js';
+import { last, type Reply, type SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
 import type { Instance } from '../../src/adapters/gce/api-types.js';
 import { preempt } from './shutdown.js';
 import { apiError, notFound } from './shapes.js';
-import { type Fault, type Hold, RESPONSE_LOST } from './state.js';
+import { type Fault, type Hold, RESPONSE_LOST, type RateLimit } from './state.js';
+
+/** The rate-limit faults: any API call may get them, not only an insert. */
+export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE'];
+
+/**
+ * Google's answers to a call over a rate limit, in their exact shape.
+ * - 403: "If your project exceeds a rate quota, you receive a 403 error with the reason
+ *   rateLimitExceeded. To resolve this error, wait a minute then try your request again"
+ *   (https://cloud.google.com/compute/api-quota); the body as Compute Engine's troubleshooting page
+ *   quotes it (https://docs.cloud.google.com/compute/docs/troubleshooting/troubleshoot-operation-limits):
+ *   `"error": {"message": "Rate Limit Exceeded", "code": 403, "errors": [{"message": "Rate Limit
+ *   Exceeded", "reason": "rateLimitExceeded", "domain": "usageLimits"}]}`.
+ * - 429: "If you exceeded a quota value with an HTTP/REST request, Google Cloud returns an HTTP 429
+ *   TOO MANY REQUESTS status code" (https://cloud.google.com/docs/quotas/troubleshoot), worded as
+ *   Google's per-minute quota errors are ("Quota exceeded for quota metric '…' and limit '… per
+ *   minute' of service '…' for consumer 'project_number:…'", status RESOURCE_EXHAUSTED).
+ */
+export function rateLimitError(code: string, projectNumber: string): Reply {
+  if (code === 'QUOTA_PER_MINUTE') {
+    const message = `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'compute.googleapis.com' for consumer 'project_number:${projectNumber}'.`;
+    return {
+      code: 429,
+      body: {
+        error: {
+          code: 429,
+          message,
+          errors: [{ message, domain: 'global', reason: 'rateLimitExceeded' }],
+          status: 'RESOURCE_EXHAUSTED',
+        },
+      },
+    };
+  }
+  const message = 'Rate Limit Exceeded';
+  return {
+    code: 403,
+    body: {
+      error: {
+        message,
+        code: 403,
+        errors: [{ message, reason: 'rateLimitExceeded', domain: 'usageLimits' }],
+      },
+    },
+  };
+}
+
+/** The rate-limit answer for this call when a rate-limit fault applies (counted down), else null. */
+export function rateLimited(ctx: SimContext, method: string, path: string): Reply | null {
+  const f = ctx.world.rateLimits.find(
+    (x) =>
+      (x.remaining === null || x.remaining > 0) &&
+      x.path.test(path) &&
+      (x.method === '*' || x.method === method),
+  );
+  if (!f) return null;
+  if (f.remaining !== null) f.remaining--;
+  f.served++;
+  return rateLimitError(f.code, ctx.fixture.projectNumber);
+}
+
+function addRateLimit(ctx: SimContext, code: string, body: Record<string, unknown>): RateLimit {
+  const r: RateLimit = {
+    code,
+    path: new RegExp(String(body['path'] ?? '')),
+    method: String(body['method'] ?? '*'),
+    remaining: typeof body['times'] === 'number' ? body['times'] : null,
+    served: 0,
+  };
+  ctx.world.rateLimits.push(r);
+  return r;
+}
 
 /** The error an injected fault gives an insert of `req` in zone `z`. */
 export function faultError(
@@ -131,16 +201,20 @@ export function control(
         status: i.status,
       })),
       faults: ctx.world.faults,
+      rateLimits: ctx.world.rateLimits.map((r) => ({ ...r, path: r.path.source })),
     };
   }
   if (path === '/_sim/faults') {
     if (method === 'DELETE' || body['clear']) {
       ctx.world.faults = [];
+      ctx.world.rateLimits = [];
       return { faults: [] };
     }
     if (method === 'POST') {
       const code = String(body['code'] ?? '');
       if (!code) return apiError(400, 'invalid', 'code is required');
+      // `{code: RATE_LIMIT_EXCEEDED | QUOTA_PER_MINUTE, path?: regex, method?, times?}`
+      if (RATE_LIMITS.includes(code)) return { rateLimits: [addRateLimit(ctx, code, body)].length };
       const quota = code === 'QUOTA_EXCEEDED' || code === 'GPUS_ALL_REGIONS';
       ctx.world.faults.push({
         zone: body['zone'] ? String(body['zone']) : null,

@@ -6,6 +6,7 @@ import { fail, last, ok, type Reply, type SimContext } from './context.js';
 import { answerLost, faultError } from './faults.js';
 import { zoneRegion } from './fixture.js';
 import { powerOn } from './lifecycle.js';
+import { newFingerprint } from './metadata.js';
 import { apiError, newId, timestamp } from './shapes.js';
 import type { SimInstance } from './state.js';
 import { subnetworkOf, validateInsert } from './validate.js';
@@ -150,7 +151,7 @@ function create(ctx: SimContext, project: string, z: string, req: Instance): Rep
         architecture: 'X86_64',
       },
     ],
-    metadata: { kind: 'compute#metadata', fingerprint: 'mdfp0000000=', items: req.metadata?.items ?? [] },
+    metadata: { kind: 'compute#metadata', fingerprint: newFingerprint(), items: req.metadata?.items ?? [] },
     serviceAccounts: req.serviceAccounts ?? [],
     selfLink,
     scheduling: scheduling(req.scheduling),

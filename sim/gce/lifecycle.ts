@@ -5,22 +5,50 @@ import { last, ok, type Reply, type SimContext } from './context.js';
 import { vmToken } from './instances.js';
 import { withinRate } from './guest.js';
 import { attributes, metadataChanged } from './metadata.js';
-import { graceOf, halt } from './shutdown.js';
+import { graceOf, halt, remove, stop } from './shutdown.js';
 import type { SimInstance, SimOperation } from './state.js';
 import { metadataHost, startMetadataServer } from './metadata-server.js';
 import { boot } from './vm.js';
 
+/** Each power-on of an instance; a step of an earlier one (stopped meanwhile) goes no further. */
+const powerOns = new WeakMap<SimInstance, number>();
+
 export function powerOn(ctx: SimContext, project: string, inst: SimInstance, op: SimOperation): void {
+  const n = (powerOns.get(inst) ?? 0) + 1;
+  powerOns.set(inst, n);
+  // A stop (or delete) while PROVISIONING or STAGING wins: the VM does not boot and ends as the
+  // stop leaves it (TERMINATED), the insert or start operation done all the same, as on GCE.
+  const stillBooting = () =>
+    !inst.deleted && powerOns.get(inst) === n && inst.status !== 'STOPPING' && inst.status !== 'TERMINATED';
   ctx.later(ctx.opts.bootDelayMs, () => {
-    if (inst.deleted) return;
+    if (!stillBooting()) return ctx.world.finish(op);
     inst.status = 'STAGING';
     ctx.later(ctx.opts.bootDelayMs, async () => {
-      if (inst.deleted) return;
+      if (!stillBooting()) return ctx.world.finish(op);
       inst.status = 'RUNNING';
       inst.lastStartAt = new Date();
       ctx.world.finish(op);
+      endAtMaxRunDuration(ctx, project, inst);
       await bootVm(ctx, project, inst);
     });
+  });
+}
+
+/**
+ * Scheduling.maxRunDuration: "If specified, the instance termination action will be performed at the
+ * end of the run duration", counted from this start, whatever the guest does (a VM whose startup
+ * script never runs included): STOP is a stop (the guest's soft-off, then TERMINATED), DELETE a delete.
+ */
+function endAtMaxRunDuration(ctx: SimContext, project: string, inst: SimInstance): void {
+  const d = inst.body.scheduling?.maxRunDuration;
+  if (!d) return;
+  const ms = Number(d.seconds ?? 0) * 1000 + (d.nanos ?? 0) / 1e6;
+  const started = inst.lastStartAt;
+  ctx.later(ms, () => {
+    if (inst.deleted || inst.lastStartAt !== started || inst.status !== 'RUNNING') return;
+    inst.serial.append(Buffer.from('simulator: maxRunDuration reached\n'));
+    if (inst.body.scheduling?.instanceTerminationAction === 'DELETE') remove(ctx, project, inst, 'delete');
+    else stop(ctx, project, inst, 'compute.instances.stop', 'system');
   });
 }
 

@@ -2,7 +2,8 @@
 // wakes the metadata server's `?wait_for_change=true` requests.
 import type { Metadata, MetadataItem } from '../../src/adapters/gce/api-types.js';
 import { fail, ok, type Reply, type SimContext } from './context.js';
-import { apiError, newId } from './shapes.js';
+import { randomBytes } from 'node:crypto';
+import { apiError } from './shapes.js';
 import type { SimInstance } from './state.js';
 
 // compute v1 reference, Metadata.items: "Keys must conform to the following regexp: [a-zA-Z0-9-_]+,
@@ -55,6 +56,15 @@ export function metadataChanged(inst: SimInstance): void {
   for (const wake of [...inst.metadataWaiters]) wake();
 }
 
+/**
+ * A fresh fingerprint, as GCE's: 8 random bytes in base64, different after every write, so a write
+ * based on an older read gets the 412, never a silent lost update (Metadata.fingerprint: "changes
+ * after every request to modify or update metadata. You must always provide an up-to-date
+ * fingerprint hash in order to update or change metadata, otherwise the request will fail with
+ * error 412 conditionNotMet").
+ */
+export const newFingerprint = () => randomBytes(8).toString('base64');
+
 export function setMetadata(ctx: SimContext, project: string, inst: SimInstance, req: Metadata): Reply {
   inst.body.metadata ??= {};
   const md = inst.body.metadata;
@@ -65,7 +75,7 @@ export function setMetadata(ctx: SimContext, project: string, inst: SimInstance,
   const invalid = invalidMetadata(req.items, 'metadata');
   if (invalid) return invalid;
   md.items = req.items ?? [];
-  md.fingerprint = Buffer.from(newId()).toString('base64').slice(0, 11) + '=';
+  md.fingerprint = newFingerprint();
   metadataChanged(inst);
   const op = ctx.world.newOperation(ctx.opts.base(), project, inst.zone, 'setMetadata', {
     link: String(inst.body.selfLink),

@@ -55,6 +55,8 @@ export class World {
   /** instances.insert requestId → its operation (GCE ignores a request it has already completed). */
   readonly insertRequests = new Map<string, SimOperation>();
   faults: Fault[] = [];
+  /** API calls refused over a rate limit (faults.ts), whatever they ask. */
+  rateLimits: RateLimit[] = [];
   holds: Hold[] = [];
   /** Every compute request the simulator received, bounded (newest last). */
   readonly requests: { method: string; path: string; at: number }[] = [];
@@ -129,6 +131,17 @@ export class World {
     }
     return null;
   }
+}
+
+/** Calls (matching `path`/`method`) answered as over a rate limit, `remaining` times (null: until cleared). */
+export interface RateLimit {
+  /** RATE_LIMIT_EXCEEDED (403 rateLimitExceeded) or QUOTA_PER_MINUTE (429 "Quota exceeded for quota metric"). */
+  code: string;
+  path: RegExp;
+  method: string;
+  remaining: number | null;
+  /** How many calls it refused. */
+  served: number;
 }
 
 /** An insert that is carried out but whose answer never reaches the caller (the connection drops). */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { shellPlan } from '../../src/core/devvm/lifecycle.js';
+import { shQuote } from '../../src/core/devvm/watchdog.js';
 import { test } from 'node:test';
 import { devVmRows, idTimestamp, mergeStatus, runningCount } from '../../src/core/status/merge.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
@@ -366,7 +368,10 @@ test('devVmRows lists start machines with copyable commands', () => {
   const rows = devVmRows([vm, machine('20241107_100000', 'running'), { ...vm, name: 'old', state: 'gone' }]);
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.name, 'mymlops-dev');
-  assert.match(rows[0]!.ssh_command ?? '', /^ssh -t root@10\.0\.0\.2 /);
+  // As `mymlops ssh` does: the clone is root's, so a root login shell in it.
+  const ssh = shellPlan({ ...vm, backend: 'gce' }, { repoDir: '', project: null, shell: undefined });
+  assert.equal(rows[0]!.ssh_command, `ssh -t root@10.0.0.2 ${shQuote(ssh.args.at(-1)!)}`);
+  assert.match(ssh.args.at(-1)!, /^sudo -i .*cd \/root\/repo/);
   assert.equal(rows[0]!.logs_command, 'mymlops logs mymlops-dev');
   assert.deepEqual(devVmRows(null), []);
 });

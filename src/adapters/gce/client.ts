@@ -19,7 +19,14 @@ import type {
   Returned,
   SerialPortOutput,
 } from './api-types.js';
-import { type ApiErrorItem, classifyError, GceApiError, GceUnavailable, OperationError } from './errors.js';
+import {
+  type ApiErrorItem,
+  classifyError,
+  GceApiError,
+  GceUnavailable,
+  isRateLimited,
+  OperationError,
+} from './errors.js';
 import { httpCall, type HttpResponse } from './http.js';
 import {
   backoff,
@@ -89,8 +96,9 @@ export class GceClient {
   /**
    * One API call. Transient failures (retry.ts) of idempotent calls — GET, DELETE, and POSTs that
    * are safe to repeat (`retry: true`, or an insert carrying a requestId) — are tried again within
-   * the retry budget; what is still transient then is a GceUnavailable (one line for the user),
-   * anything else a GceApiError.
+   * the retry budget; so is any call refused over a rate limit (it was not carried out), unless the
+   * caller says `retry: false`. What is still transient then is a GceUnavailable (one line for the
+   * user), anything else a GceApiError.
    */
   async request<T>(
     method: string,
@@ -100,6 +108,7 @@ export class GceClient {
     const url = this.url(path, opts.query);
     const retry =
       opts.retry ?? (method === 'GET' || method === 'DELETE' || opts.query?.['requestId'] !== undefined);
+    const retryRateLimited = opts.retry !== false;
     const startedAt = this.clock.now();
     let reauthed = false;
     for (let attempt = 0; ; attempt++) {
@@ -113,7 +122,8 @@ export class GceClient {
       }
       if (!(r.error instanceof GceUnavailable)) throw r.error;
       debug('gce', method, url, 'transient:', r.error.detail);
-      if (!retry || !(await backoff(attempt, startedAt, this.retryPolicy, this.clock))) throw r.error;
+      const again = r.error.rateLimited ? retryRateLimited : retry;
+      if (!again || !(await backoff(attempt, startedAt, this.retryPolicy, this.clock))) throw r.error;
     }
   }
 
@@ -159,6 +169,17 @@ export class GceClient {
       url,
     );
     if (res.status === 401) return { ok: false, error: apiError, reauth: true };
+    const reasons = apiError.errors.map((x) => x.reason ?? '');
+    if (isRateLimited(res.status, reasons))
+      return {
+        ok: false,
+        error: new GceUnavailable(
+          `${res.status} ${apiError.reason || 'Too Many Requests'}`,
+          url,
+          undefined,
+          true,
+        ),
+      };
     // A 5xx/429 that names a stockout, quota or permission is the API's answer, not a hiccup.
     if (isTransientStatus(res.status) && classifyError(apiError).kind === 'other')
       return { ok: false, error: new GceUnavailable(statusDetail(res.status), url) };

@@ -1456,3 +1456,790 @@ export interface Status {
   /** A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client. */
   message?: string;
 }
+
+/** Each message's fields as they are on the wire, for runtime checks of request bodies (the simulator). */
+export const WIRE_FIELDS: Record<string, Record<string, string>> = {
+  "Instance": {
+    "advancedMachineFeatures": "message:AdvancedMachineFeatures",
+    "canIpForward": "boolean",
+    "confidentialInstanceConfig": "message:ConfidentialInstanceConfig",
+    "cpuPlatform": "string",
+    "creationTimestamp": "string",
+    "deletionProtection": "boolean",
+    "description": "string",
+    "disks": "message:AttachedDisk[]",
+    "displayDevice": "message:DisplayDevice",
+    "fingerprint": "string",
+    "guestAccelerators": "message:AcceleratorConfig[]",
+    "hostname": "string",
+    "id": "string",
+    "instanceEncryptionKey": "message:CustomerEncryptionKey",
+    "keyRevocationActionType": "enum:KEY_REVOCATION_ACTION_TYPE_UNSPECIFIED|NONE|STOP",
+    "kind": "string",
+    "labelFingerprint": "string",
+    "labels": "map:string",
+    "lastStartTimestamp": "string",
+    "lastStopTimestamp": "string",
+    "lastSuspendedTimestamp": "string",
+    "machineType": "string",
+    "metadata": "message:Metadata",
+    "minCpuPlatform": "string",
+    "name": "string",
+    "networkInterfaces": "message:NetworkInterface[]",
+    "networkPerformanceConfig": "message:NetworkPerformanceConfig",
+    "params": "message:InstanceParams",
+    "privateIpv6GoogleAccess": "enum:ENABLE_BIDIRECTIONAL_ACCESS_TO_GOOGLE|ENABLE_OUTBOUND_VM_ACCESS_TO_GOOGLE|INHERIT_FROM_SUBNETWORK",
+    "reservationAffinity": "message:ReservationAffinity",
+    "resourcePolicies": "string[]",
+    "resourceStatus": "message:ResourceStatus",
+    "satisfiesPzi": "boolean",
+    "satisfiesPzs": "boolean",
+    "scheduling": "message:Scheduling",
+    "selfLink": "string",
+    "serviceAccounts": "message:ServiceAccount[]",
+    "shieldedInstanceConfig": "message:ShieldedInstanceConfig",
+    "shieldedInstanceIntegrityPolicy": "message:ShieldedInstanceIntegrityPolicy",
+    "sourceMachineImage": "string",
+    "sourceMachineImageEncryptionKey": "message:CustomerEncryptionKey",
+    "startRestricted": "boolean",
+    "status": "enum:DEPROVISIONING|PROVISIONING|REPAIRING|RUNNING|STAGING|STOPPED|STOPPING|SUSPENDED|SUSPENDING|TERMINATED",
+    "statusMessage": "string",
+    "tags": "message:Tags",
+    "zone": "string"
+  },
+  "InstanceList": {
+    "id": "string",
+    "items": "message:Instance[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:InstanceList.WarningValue"
+  },
+  "InstanceAggregatedList": {
+    "id": "string",
+    "items": "map:message:InstancesScopedList",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "unreachables": "string[]",
+    "warning": "message:InstanceAggregatedList.WarningValue"
+  },
+  "Operation": {
+    "clientOperationId": "string",
+    "creationTimestamp": "string",
+    "description": "string",
+    "endTime": "string",
+    "error": "message:Operation.ErrorValue",
+    "httpErrorMessage": "string",
+    "httpErrorStatusCode": "number",
+    "id": "string",
+    "insertTime": "string",
+    "instancesBulkInsertOperationMetadata": "message:InstancesBulkInsertOperationMetadata",
+    "kind": "string",
+    "name": "string",
+    "operationGroupId": "string",
+    "operationType": "string",
+    "progress": "number",
+    "region": "string",
+    "selfLink": "string",
+    "setCommonInstanceMetadataOperationMetadata": "message:SetCommonInstanceMetadataOperationMetadata",
+    "startTime": "string",
+    "status": "enum:DONE|PENDING|RUNNING",
+    "statusMessage": "string",
+    "targetId": "string",
+    "targetLink": "string",
+    "user": "string",
+    "warnings": "message:Operation.WarningsValueListEntry[]",
+    "zone": "string"
+  },
+  "OperationList": {
+    "id": "string",
+    "items": "message:Operation[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:OperationList.WarningValue"
+  },
+  "OperationAggregatedList": {
+    "id": "string",
+    "items": "map:message:OperationsScopedList",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "unreachables": "string[]",
+    "warning": "message:OperationAggregatedList.WarningValue"
+  },
+  "AcceleratorType": {
+    "creationTimestamp": "string",
+    "deprecated": "message:DeprecationStatus",
+    "description": "string",
+    "id": "string",
+    "kind": "string",
+    "maximumCardsPerInstance": "number",
+    "name": "string",
+    "selfLink": "string",
+    "zone": "string"
+  },
+  "AcceleratorTypeList": {
+    "id": "string",
+    "items": "message:AcceleratorType[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:AcceleratorTypeList.WarningValue"
+  },
+  "AcceleratorTypeAggregatedList": {
+    "id": "string",
+    "items": "map:message:AcceleratorTypesScopedList",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "unreachables": "string[]",
+    "warning": "message:AcceleratorTypeAggregatedList.WarningValue"
+  },
+  "MachineType": {
+    "accelerators": "message:MachineType.AcceleratorsValueListEntry[]",
+    "architecture": "enum:ARCHITECTURE_UNSPECIFIED|ARM64|X86_64",
+    "creationTimestamp": "string",
+    "deprecated": "message:DeprecationStatus",
+    "description": "string",
+    "guestCpus": "number",
+    "id": "string",
+    "imageSpaceGb": "number",
+    "isSharedCpu": "boolean",
+    "kind": "string",
+    "maximumPersistentDisks": "number",
+    "maximumPersistentDisksSizeGb": "string",
+    "memoryMb": "number",
+    "name": "string",
+    "selfLink": "string",
+    "zone": "string"
+  },
+  "MachineTypeList": {
+    "id": "string",
+    "items": "message:MachineType[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:MachineTypeList.WarningValue"
+  },
+  "MachineTypeAggregatedList": {
+    "id": "string",
+    "items": "map:message:MachineTypesScopedList",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "unreachables": "string[]",
+    "warning": "message:MachineTypeAggregatedList.WarningValue"
+  },
+  "Zone": {
+    "availableCpuPlatforms": "string[]",
+    "creationTimestamp": "string",
+    "deprecated": "message:DeprecationStatus",
+    "description": "string",
+    "id": "string",
+    "kind": "string",
+    "name": "string",
+    "region": "string",
+    "selfLink": "string",
+    "status": "enum:DOWN|UP",
+    "supportsPzs": "boolean"
+  },
+  "ZoneList": {
+    "id": "string",
+    "items": "message:Zone[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:ZoneList.WarningValue"
+  },
+  "Region": {
+    "creationTimestamp": "string",
+    "deprecated": "message:DeprecationStatus",
+    "description": "string",
+    "id": "string",
+    "kind": "string",
+    "name": "string",
+    "quotaStatusWarning": "message:Region.QuotaStatusWarningValue",
+    "quotas": "message:Quota[]",
+    "selfLink": "string",
+    "status": "enum:DOWN|UP",
+    "supportsPzs": "boolean",
+    "zones": "string[]"
+  },
+  "RegionList": {
+    "id": "string",
+    "items": "message:Region[]",
+    "kind": "string",
+    "nextPageToken": "string",
+    "selfLink": "string",
+    "warning": "message:RegionList.WarningValue"
+  },
+  "Project": {
+    "cloudArmorTier": "enum:CA_ENTERPRISE_ANNUAL|CA_ENTERPRISE_PAYGO|CA_STANDARD",
+    "commonInstanceMetadata": "message:Metadata",
+    "creationTimestamp": "string",
+    "defaultNetworkTier": "enum:FIXED_STANDARD|PREMIUM|STANDARD|STANDARD_OVERRIDES_FIXED_STANDARD",
+    "defaultServiceAccount": "string",
+    "description": "string",
+    "enabledFeatures": "string[]",
+    "id": "string",
+    "kind": "string",
+    "name": "string",
+    "quotas": "message:Quota[]",
+    "selfLink": "string",
+    "usageExportLocation": "message:UsageExportLocation",
+    "vmDnsSetting": "enum:GLOBAL_DEFAULT|UNSPECIFIED_VM_DNS_SETTING|ZONAL_DEFAULT|ZONAL_ONLY",
+    "xpnProjectStatus": "enum:HOST|UNSPECIFIED_XPN_PROJECT_STATUS"
+  },
+  "Metadata": {
+    "fingerprint": "string",
+    "items": "message:Metadata.ItemsValueListEntry[]",
+    "kind": "string"
+  },
+  "SerialPortOutput": {
+    "contents": "string",
+    "kind": "string",
+    "next": "string",
+    "selfLink": "string",
+    "start": "string"
+  },
+  "GuestAttributes": {
+    "kind": "string",
+    "queryPath": "string",
+    "queryValue": "message:GuestAttributesValue",
+    "selfLink": "string",
+    "variableKey": "string",
+    "variableValue": "string"
+  },
+  "ComputeInstancesInsertRequest": {
+    "instance": "message:Instance",
+    "project": "string",
+    "requestId": "string",
+    "sourceInstanceTemplate": "string",
+    "sourceMachineImage": "string",
+    "zone": "string"
+  },
+  "ComputeInstancesAggregatedListRequest": {
+    "filter": "string",
+    "includeAllScopes": "boolean",
+    "maxResults": "number",
+    "orderBy": "string",
+    "pageToken": "string",
+    "project": "string",
+    "returnPartialSuccess": "boolean",
+    "serviceProjectNumber": "string"
+  },
+  "ComputeInstancesListRequest": {
+    "filter": "string",
+    "maxResults": "number",
+    "orderBy": "string",
+    "pageToken": "string",
+    "project": "string",
+    "returnPartialSuccess": "boolean",
+    "zone": "string"
+  },
+  "ComputeInstancesGetSerialPortOutputRequest": {
+    "instance": "string",
+    "port": "number",
+    "project": "string",
+    "start": "string",
+    "zone": "string"
+  },
+  "ComputeInstancesGetGuestAttributesRequest": {
+    "instance": "string",
+    "project": "string",
+    "queryPath": "string",
+    "variableKey": "string",
+    "zone": "string"
+  },
+  "ComputeInstancesStopRequest": {
+    "discardLocalSsd": "boolean",
+    "instance": "string",
+    "project": "string",
+    "requestId": "string",
+    "zone": "string"
+  },
+  "ComputeInstancesDeleteRequest": {
+    "instance": "string",
+    "project": "string",
+    "requestId": "string",
+    "zone": "string"
+  },
+  "ComputeZoneOperationsListRequest": {
+    "filter": "string",
+    "maxResults": "number",
+    "orderBy": "string",
+    "pageToken": "string",
+    "project": "string",
+    "returnPartialSuccess": "boolean",
+    "zone": "string"
+  },
+  "ComputeAcceleratorTypesAggregatedListRequest": {
+    "filter": "string",
+    "includeAllScopes": "boolean",
+    "maxResults": "number",
+    "orderBy": "string",
+    "pageToken": "string",
+    "project": "string",
+    "returnPartialSuccess": "boolean",
+    "serviceProjectNumber": "string"
+  },
+  "ComputeMachineTypesAggregatedListRequest": {
+    "filter": "string",
+    "includeAllScopes": "boolean",
+    "maxResults": "number",
+    "orderBy": "string",
+    "pageToken": "string",
+    "project": "string",
+    "returnPartialSuccess": "boolean",
+    "serviceProjectNumber": "string"
+  },
+  "AdvancedMachineFeatures": {
+    "enableNestedVirtualization": "boolean",
+    "enableUefiNetworking": "boolean",
+    "performanceMonitoringUnit": "enum:ARCHITECTURAL|ENHANCED|PERFORMANCE_MONITORING_UNIT_UNSPECIFIED|STANDARD",
+    "threadsPerCore": "number",
+    "turboMode": "string",
+    "visibleCoreCount": "number"
+  },
+  "ConfidentialInstanceConfig": {
+    "confidentialInstanceType": "enum:CONFIDENTIAL_INSTANCE_TYPE_UNSPECIFIED|SEV|SEV_SNP|TDX",
+    "enableConfidentialCompute": "boolean"
+  },
+  "AttachedDisk": {
+    "architecture": "enum:ARCHITECTURE_UNSPECIFIED|ARM64|X86_64",
+    "autoDelete": "boolean",
+    "boot": "boolean",
+    "deviceName": "string",
+    "diskEncryptionKey": "message:CustomerEncryptionKey",
+    "diskSizeGb": "string",
+    "forceAttach": "boolean",
+    "guestOsFeatures": "message:GuestOsFeature[]",
+    "index": "number",
+    "initializeParams": "message:AttachedDiskInitializeParams",
+    "interface": "enum:NVME|SCSI",
+    "kind": "string",
+    "licenses": "string[]",
+    "mode": "enum:READ_ONLY|READ_WRITE",
+    "savedState": "enum:DISK_SAVED_STATE_UNSPECIFIED|PRESERVED",
+    "shieldedInstanceInitialState": "message:InitialStateConfig",
+    "source": "string",
+    "type": "enum:PERSISTENT|SCRATCH"
+  },
+  "DisplayDevice": {
+    "enableDisplay": "boolean"
+  },
+  "AcceleratorConfig": {
+    "acceleratorCount": "number",
+    "acceleratorType": "string"
+  },
+  "CustomerEncryptionKey": {
+    "kmsKeyName": "string",
+    "kmsKeyServiceAccount": "string",
+    "rawKey": "string",
+    "rsaEncryptedKey": "string",
+    "sha256": "string"
+  },
+  "NetworkInterface": {
+    "accessConfigs": "message:AccessConfig[]",
+    "aliasIpRanges": "message:AliasIpRange[]",
+    "fingerprint": "string",
+    "internalIpv6PrefixLength": "number",
+    "ipv6AccessConfigs": "message:AccessConfig[]",
+    "ipv6AccessType": "enum:EXTERNAL|INTERNAL",
+    "ipv6Address": "string",
+    "kind": "string",
+    "name": "string",
+    "network": "string",
+    "networkAttachment": "string",
+    "networkIP": "string",
+    "nicType": "enum:GVNIC|IDPF|IRDMA|MRDMA|UNSPECIFIED_NIC_TYPE|VIRTIO_NET",
+    "queueCount": "number",
+    "stackType": "enum:IPV4_IPV6|IPV4_ONLY|IPV6_ONLY",
+    "subnetwork": "string"
+  },
+  "NetworkPerformanceConfig": {
+    "totalEgressBandwidthTier": "enum:DEFAULT|TIER_1"
+  },
+  "InstanceParams": {
+    "resourceManagerTags": "map:string"
+  },
+  "ReservationAffinity": {
+    "consumeReservationType": "enum:ANY_RESERVATION|NO_RESERVATION|SPECIFIC_RESERVATION|UNSPECIFIED",
+    "key": "string",
+    "values": "string[]"
+  },
+  "ResourceStatus": {
+    "physicalHost": "string",
+    "physicalHostTopology": "message:ResourceStatusPhysicalHostTopology",
+    "scheduling": "message:ResourceStatusScheduling",
+    "upcomingMaintenance": "message:UpcomingMaintenance"
+  },
+  "Scheduling": {
+    "automaticRestart": "boolean",
+    "availabilityDomain": "number",
+    "hostErrorTimeoutSeconds": "number",
+    "instanceTerminationAction": "enum:DELETE|INSTANCE_TERMINATION_ACTION_UNSPECIFIED|STOP",
+    "localSsdRecoveryTimeout": "message:Duration",
+    "locationHint": "string",
+    "maxRunDuration": "message:Duration",
+    "minNodeCpus": "number",
+    "nodeAffinities": "message:SchedulingNodeAffinity[]",
+    "onHostMaintenance": "enum:MIGRATE|TERMINATE",
+    "onInstanceStopAction": "message:SchedulingOnInstanceStopAction",
+    "preemptible": "boolean",
+    "provisioningModel": "enum:RESERVATION_BOUND|SPOT|STANDARD",
+    "terminationTime": "string"
+  },
+  "ServiceAccount": {
+    "email": "string",
+    "scopes": "string[]"
+  },
+  "ShieldedInstanceConfig": {
+    "enableIntegrityMonitoring": "boolean",
+    "enableSecureBoot": "boolean",
+    "enableVtpm": "boolean"
+  },
+  "ShieldedInstanceIntegrityPolicy": {
+    "updateAutoLearnPolicy": "boolean"
+  },
+  "Tags": {
+    "fingerprint": "string",
+    "items": "string[]"
+  },
+  "InstanceList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:InstanceList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "InstancesScopedList": {
+    "instances": "message:Instance[]",
+    "warning": "message:InstancesScopedList.WarningValue"
+  },
+  "InstanceAggregatedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:InstanceAggregatedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "Operation.ErrorValue": {
+    "errors": "message:Operation.ErrorValue.ErrorsValueListEntry[]"
+  },
+  "InstancesBulkInsertOperationMetadata": {
+    "perLocationStatus": "map:message:BulkInsertOperationStatus"
+  },
+  "SetCommonInstanceMetadataOperationMetadata": {
+    "clientOperationId": "string",
+    "perLocationOperations": "map:message:SetCommonInstanceMetadataOperationMetadataPerLocationOperationInfo"
+  },
+  "Operation.WarningsValueListEntry": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:Operation.WarningsValueListEntry.DataValueListEntry[]",
+    "message": "string"
+  },
+  "OperationList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:OperationList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "OperationsScopedList": {
+    "operations": "message:Operation[]",
+    "warning": "message:OperationsScopedList.WarningValue"
+  },
+  "OperationAggregatedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:OperationAggregatedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "DeprecationStatus": {
+    "deleted": "string",
+    "deprecated": "string",
+    "obsolete": "string",
+    "replacement": "string",
+    "state": "enum:ACTIVE|DELETED|DEPRECATED|OBSOLETE"
+  },
+  "AcceleratorTypeList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:AcceleratorTypeList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "AcceleratorTypesScopedList": {
+    "acceleratorTypes": "message:AcceleratorType[]",
+    "warning": "message:AcceleratorTypesScopedList.WarningValue"
+  },
+  "AcceleratorTypeAggregatedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:AcceleratorTypeAggregatedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "MachineType.AcceleratorsValueListEntry": {
+    "guestAcceleratorCount": "number",
+    "guestAcceleratorType": "string"
+  },
+  "MachineTypeList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:MachineTypeList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "MachineTypesScopedList": {
+    "machineTypes": "message:MachineType[]",
+    "warning": "message:MachineTypesScopedList.WarningValue"
+  },
+  "MachineTypeAggregatedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:MachineTypeAggregatedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "ZoneList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:ZoneList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "Region.QuotaStatusWarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:Region.QuotaStatusWarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "Quota": {
+    "limit": "number",
+    "metric": "enum:A2_CPUS|AFFINITY_GROUPS|AUTOSCALERS|BACKEND_BUCKETS|BACKEND_SERVICES|C2D_CPUS|C2_CPUS|C3_CPUS|COMMITMENTS|COMMITTED_A2_CPUS|COMMITTED_C2D_CPUS|COMMITTED_C2_CPUS|COMMITTED_C3_CPUS|COMMITTED_CPUS|COMMITTED_E2_CPUS|COMMITTED_LICENSES|COMMITTED_LOCAL_SSD_TOTAL_GB|COMMITTED_M3_CPUS|COMMITTED_MEMORY_OPTIMIZED_CPUS|COMMITTED_N2A_CPUS|COMMITTED_N2D_CPUS|COMMITTED_N2_CPUS|COMMITTED_NVIDIA_A100_80GB_GPUS|COMMITTED_NVIDIA_A100_GPUS|COMMITTED_NVIDIA_H100_GPUS|COMMITTED_NVIDIA_K80_GPUS|COMMITTED_NVIDIA_L4_GPUS|COMMITTED_NVIDIA_P100_GPUS|COMMITTED_NVIDIA_P4_GPUS|COMMITTED_NVIDIA_T4_GPUS|COMMITTED_NVIDIA_V100_GPUS|COMMITTED_T2A_CPUS|COMMITTED_T2D_CPUS|COMMITTED_Z3_CPUS|CPUS|CPUS_ALL_REGIONS|DISKS_TOTAL_GB|E2_CPUS|EXTERNAL_MANAGED_FORWARDING_RULES|EXTERNAL_NETWORK_LB_FORWARDING_RULES|EXTERNAL_PROTOCOL_FORWARDING_RULES|EXTERNAL_VPN_GATEWAYS|FIREWALLS|FORWARDING_RULES|GLOBAL_EXTERNAL_MANAGED_BACKEND_SERVICES|GLOBAL_EXTERNAL_MANAGED_FORWARDING_RULES|GLOBAL_EXTERNAL_PROXY_LB_BACKEND_SERVICES|GLOBAL_INTERNAL_ADDRESSES|GLOBAL_INTERNAL_MANAGED_BACKEND_SERVICES|GLOBAL_INTERNAL_TRAFFIC_DIRECTOR_BACKEND_SERVICES|GPUS_ALL_REGIONS|HDB_TOTAL_GB|HDB_TOTAL_IOPS|HDB_TOTAL_THROUGHPUT|HEALTH_CHECKS|IMAGES|INSTANCES|INSTANCE_GROUPS|INSTANCE_GROUP_MANAGERS|INSTANCE_TEMPLATES|INTERCONNECTS|INTERCONNECT_ATTACHMENTS_PER_REGION|INTERCONNECT_ATTACHMENTS_TOTAL_MBPS|INTERCONNECT_TOTAL_GBPS|INTERNAL_ADDRESSES|INTERNAL_TRAFFIC_DIRECTOR_FORWARDING_RULES|IN_PLACE_SNAPSHOTS|IN_USE_ADDRESSES|IN_USE_BACKUP_SCHEDULES|IN_USE_SNAPSHOT_SCHEDULES|LOCAL_SSD_TOTAL_GB|M1_CPUS|M2_CPUS|M3_CPUS|MACHINE_IMAGES|N2A_CPUS|N2D_CPUS|N2_CPUS|NETWORKS|NETWORK_ATTACHMENTS|NETWORK_ENDPOINT_GROUPS|NETWORK_FIREWALL_POLICIES|NET_LB_SECURITY_POLICIES_PER_REGION|NET_LB_SECURITY_POLICY_RULES_PER_REGION|NET_LB_SECURITY_POLICY_RULE_ATTRIBUTES_PER_REGION|NODE_GROUPS|NODE_TEMPLATES|NVIDIA_A100_80GB_GPUS|NVIDIA_A100_GPUS|NVIDIA_K80_GPUS|NVIDIA_L4_GPUS|NVIDIA_P100_GPUS|NVIDIA_P100_VWS_GPUS|NVIDIA_P4_GPUS|NVIDIA_P4_VWS_GPUS|NVIDIA_T4_GPUS|NVIDIA_T4_VWS_GPUS|NVIDIA_V100_GPUS|PACKET_MIRRORINGS|PD_EXTREME_TOTAL_PROVISIONED_IOPS|PREEMPTIBLE_CPUS|PREEMPTIBLE_LOCAL_SSD_GB|PREEMPTIBLE_NVIDIA_A100_80GB_GPUS|PREEMPTIBLE_NVIDIA_A100_GPUS|PREEMPTIBLE_NVIDIA_H100_GPUS|PREEMPTIBLE_NVIDIA_K80_GPUS|PREEMPTIBLE_NVIDIA_L4_GPUS|PREEMPTIBLE_NVIDIA_P100_GPUS|PREEMPTIBLE_NVIDIA_P100_VWS_GPUS|PREEMPTIBLE_NVIDIA_P4_GPUS|PREEMPTIBLE_NVIDIA_P4_VWS_GPUS|PREEMPTIBLE_NVIDIA_T4_GPUS|PREEMPTIBLE_NVIDIA_T4_VWS_GPUS|PREEMPTIBLE_NVIDIA_V100_GPUS|PREEMPTIBLE_TPU_LITE_DEVICE_V5|PREEMPTIBLE_TPU_LITE_PODSLICE_V5|PREEMPTIBLE_TPU_PODSLICE_V4|PSC_ILB_CONSUMER_FORWARDING_RULES_PER_PRODUCER_NETWORK|PSC_INTERNAL_LB_FORWARDING_RULES|PUBLIC_ADVERTISED_PREFIXES|PUBLIC_DELEGATED_PREFIXES|REGIONAL_AUTOSCALERS|REGIONAL_EXTERNAL_MANAGED_BACKEND_SERVICES|REGIONAL_EXTERNAL_NETWORK_LB_BACKEND_SERVICES|REGIONAL_INSTANCE_GROUP_MANAGERS|REGIONAL_INTERNAL_LB_BACKEND_SERVICES|REGIONAL_INTERNAL_MANAGED_BACKEND_SERVICES|REGIONAL_INTERNAL_TRAFFIC_DIRECTOR_BACKEND_SERVICES|RESERVATIONS|RESOURCE_POLICIES|ROUTERS|ROUTES|SECURITY_POLICIES|SECURITY_POLICIES_PER_REGION|SECURITY_POLICY_ADVANCED_RULES_PER_REGION|SECURITY_POLICY_CEVAL_RULES|SECURITY_POLICY_RULES|SECURITY_POLICY_RULES_PER_REGION|SERVICE_ATTACHMENTS|SNAPSHOTS|SSD_TOTAL_GB|SSL_CERTIFICATES|SSL_POLICIES|STATIC_ADDRESSES|STATIC_BYOIP_ADDRESSES|STATIC_EXTERNAL_IPV6_ADDRESS_RANGES|SUBNETWORKS|T2A_CPUS|T2D_CPUS|TARGET_HTTPS_PROXIES|TARGET_HTTP_PROXIES|TARGET_INSTANCES|TARGET_POOLS|TARGET_SSL_PROXIES|TARGET_TCP_PROXIES|TARGET_VPN_GATEWAYS|TPU_LITE_DEVICE_V5|TPU_LITE_PODSLICE_V5|TPU_PODSLICE_V4|URL_MAPS|VARIABLE_IPV6_PUBLIC_DELEGATED_PREFIXES|VPN_GATEWAYS|VPN_TUNNELS|XPN_SERVICE_PROJECTS",
+    "owner": "string",
+    "usage": "number"
+  },
+  "RegionList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:RegionList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "UsageExportLocation": {
+    "bucketName": "string",
+    "reportNamePrefix": "string"
+  },
+  "Metadata.ItemsValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "GuestAttributesValue": {
+    "items": "message:GuestAttributesEntry[]"
+  },
+  "GuestOsFeature": {
+    "type": "enum:BARE_METAL_LINUX_COMPATIBLE|FEATURE_TYPE_UNSPECIFIED|GVNIC|IDPF|MULTI_IP_SUBNET|SECURE_BOOT|SEV_CAPABLE|SEV_LIVE_MIGRATABLE|SEV_LIVE_MIGRATABLE_V2|SEV_SNP_CAPABLE|SNP_SVSM_CAPABLE|TDX_CAPABLE|UEFI_COMPATIBLE|VIRTIO_SCSI_MULTIQUEUE|WINDOWS"
+  },
+  "AttachedDiskInitializeParams": {
+    "architecture": "enum:ARCHITECTURE_UNSPECIFIED|ARM64|X86_64",
+    "description": "string",
+    "diskName": "string",
+    "diskSizeGb": "string",
+    "diskType": "string",
+    "enableConfidentialCompute": "boolean",
+    "labels": "map:string",
+    "licenses": "string[]",
+    "onUpdateAction": "enum:RECREATE_DISK|RECREATE_DISK_IF_SOURCE_CHANGED|USE_EXISTING_DISK",
+    "provisionedIops": "string",
+    "provisionedThroughput": "string",
+    "replicaZones": "string[]",
+    "resourceManagerTags": "map:string",
+    "resourcePolicies": "string[]",
+    "sourceImage": "string",
+    "sourceImageEncryptionKey": "message:CustomerEncryptionKey",
+    "sourceSnapshot": "string",
+    "sourceSnapshotEncryptionKey": "message:CustomerEncryptionKey",
+    "storagePool": "string"
+  },
+  "InitialStateConfig": {
+    "dbs": "message:FileContentBuffer[]",
+    "dbxs": "message:FileContentBuffer[]",
+    "keks": "message:FileContentBuffer[]",
+    "pk": "message:FileContentBuffer"
+  },
+  "AccessConfig": {
+    "externalIpv6": "string",
+    "externalIpv6PrefixLength": "number",
+    "kind": "string",
+    "name": "string",
+    "natIP": "string",
+    "networkTier": "enum:FIXED_STANDARD|PREMIUM|STANDARD|STANDARD_OVERRIDES_FIXED_STANDARD",
+    "publicPtrDomainName": "string",
+    "securityPolicy": "string",
+    "setPublicPtr": "boolean",
+    "type": "enum:DIRECT_IPV6|ONE_TO_ONE_NAT"
+  },
+  "AliasIpRange": {
+    "ipCidrRange": "string",
+    "subnetworkRangeName": "string"
+  },
+  "ResourceStatusPhysicalHostTopology": {
+    "block": "string",
+    "cluster": "string",
+    "host": "string",
+    "subblock": "string"
+  },
+  "ResourceStatusScheduling": {
+    "availabilityDomain": "number"
+  },
+  "UpcomingMaintenance": {
+    "canReschedule": "boolean",
+    "latestWindowStartTime": "string",
+    "maintenanceStatus": "enum:ONGOING|PENDING|UNKNOWN",
+    "type": "enum:SCHEDULED|UNKNOWN_TYPE|UNSCHEDULED",
+    "windowEndTime": "string",
+    "windowStartTime": "string"
+  },
+  "Duration": {
+    "nanos": "number",
+    "seconds": "string"
+  },
+  "SchedulingNodeAffinity": {
+    "key": "string",
+    "operator": "enum:IN|NOT_IN|OPERATOR_UNSPECIFIED",
+    "values": "string[]"
+  },
+  "SchedulingOnInstanceStopAction": {
+    "discardLocalSsd": "boolean"
+  },
+  "InstanceList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "InstancesScopedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:InstancesScopedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "InstanceAggregatedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "Operation.ErrorValue.ErrorsValueListEntry": {
+    "code": "string",
+    "errorDetails": "message:Operation.ErrorValue.ErrorsValueListEntry.ErrorDetailsValueListEntry[]",
+    "location": "string",
+    "message": "string"
+  },
+  "BulkInsertOperationStatus": {
+    "createdVmCount": "number",
+    "deletedVmCount": "number",
+    "failedToCreateVmCount": "number",
+    "status": "enum:CREATING|DONE|ROLLING_BACK|STATUS_UNSPECIFIED",
+    "targetVmCount": "number"
+  },
+  "SetCommonInstanceMetadataOperationMetadataPerLocationOperationInfo": {
+    "error": "message:Status",
+    "state": "enum:ABANDONED|DONE|FAILED|PROPAGATED|PROPAGATING|UNSPECIFIED"
+  },
+  "Operation.WarningsValueListEntry.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "OperationList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "OperationsScopedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:OperationsScopedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "OperationAggregatedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "AcceleratorTypeList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "AcceleratorTypesScopedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:AcceleratorTypesScopedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "AcceleratorTypeAggregatedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "MachineTypeList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "MachineTypesScopedList.WarningValue": {
+    "code": "enum:CLEANUP_FAILED|DEPRECATED_RESOURCE_USED|DEPRECATED_TYPE_USED|DISK_SIZE_LARGER_THAN_IMAGE_SIZE|EXPERIMENTAL_TYPE_USED|EXTERNAL_API_WARNING|FIELD_VALUE_OVERRIDEN|INJECTED_KERNELS_DEPRECATED|INVALID_HEALTH_CHECK_FOR_DYNAMIC_WIEGHTED_LB|LARGE_DEPLOYMENT_WARNING|LIST_OVERHEAD_QUOTA_EXCEED|MISSING_TYPE_DEPENDENCY|NEXT_HOP_ADDRESS_NOT_ASSIGNED|NEXT_HOP_CANNOT_IP_FORWARD|NEXT_HOP_INSTANCE_HAS_NO_IPV6_INTERFACE|NEXT_HOP_INSTANCE_NOT_FOUND|NEXT_HOP_INSTANCE_NOT_ON_NETWORK|NEXT_HOP_NOT_RUNNING|NOT_CRITICAL_ERROR|NO_RESULTS_ON_PAGE|PARTIAL_SUCCESS|QUOTA_INFO_UNAVAILABLE|REQUIRED_TOS_AGREEMENT|RESOURCE_IN_USE_BY_OTHER_RESOURCE_WARNING|RESOURCE_NOT_DELETED|SCHEMA_VALIDATION_IGNORED|SINGLE_INSTANCE_PROPERTY_TEMPLATE|UNDECLARED_PROPERTIES|UNREACHABLE",
+    "data": "message:MachineTypesScopedList.WarningValue.DataValueListEntry[]",
+    "message": "string"
+  },
+  "MachineTypeAggregatedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "ZoneList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "Region.QuotaStatusWarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "RegionList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "GuestAttributesEntry": {
+    "key": "string",
+    "namespace": "string",
+    "value": "string"
+  },
+  "FileContentBuffer": {
+    "content": "string",
+    "fileType": "enum:BIN|UNDEFINED|X509"
+  },
+  "InstancesScopedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "Operation.ErrorValue.ErrorsValueListEntry.ErrorDetailsValueListEntry": {
+    "errorInfo": "message:ErrorInfo",
+    "help": "message:Help",
+    "localizedMessage": "message:LocalizedMessage",
+    "quotaInfo": "message:QuotaExceededInfo"
+  },
+  "Status": {
+    "code": "number",
+    "details": "map:unknown[]",
+    "message": "string"
+  },
+  "OperationsScopedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "AcceleratorTypesScopedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "MachineTypesScopedList.WarningValue.DataValueListEntry": {
+    "key": "string",
+    "value": "string"
+  },
+  "ErrorInfo": {
+    "domain": "string",
+    "metadatas": "map:string",
+    "reason": "string"
+  },
+  "Help": {
+    "links": "message:HelpLink[]"
+  },
+  "LocalizedMessage": {
+    "locale": "string",
+    "message": "string"
+  },
+  "QuotaExceededInfo": {
+    "dimensions": "map:string",
+    "futureLimit": "number",
+    "limit": "number",
+    "limitName": "string",
+    "metricName": "string",
+    "rolloutStatus": "enum:IN_PROGRESS|ROLLOUT_STATUS_UNSPECIFIED"
+  },
+  "HelpLink": {
+    "description": "string",
+    "url": "string"
+  }
+};

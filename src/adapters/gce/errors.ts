@@ -28,23 +28,60 @@ export class GceApiError extends Error {
 
 /**
  * Compute Engine gave no usable answer even after the retries (5xx, 429, a refused or reset
- * connection, a timeout, a body that is not JSON). Not a bug and not the user's mistake, but said
- * the same way: one line with what to do next, which depends on what was being done (`during`).
+ * connection, a timeout, a body that is not JSON), or kept refusing requests over its rate limits.
+ * Not a bug and not the user's mistake, but said the same way: one line with what to do next, which
+ * depends on what was being done (`during`).
  */
 export class GceUnavailable extends UserError {
   constructor(
-    /** "502 Bad Gateway", "connection refused", … */
+    /** "502 Bad Gateway", "connection refused", "403 rateLimitExceeded", … */
     readonly detail: string,
     readonly url: string,
     fix = 'try again in a minute',
+    /** The API answered, refusing the request over a rate limit: it was not carried out. */
+    readonly rateLimited = false,
   ) {
-    super(`Compute Engine did not answer (${detail})`, fix, { exitCode: EXIT.unavailable });
+    super(
+      rateLimited
+        ? `Compute Engine is rate-limiting this project's API requests (${detail})`
+        : `Compute Engine did not answer (${detail})`,
+      fix,
+      { exitCode: EXIT.unavailable },
+    );
     this.name = 'GceUnavailable';
   }
   /** The same failure with the next step for the caller's situation. */
   during(fix: string): GceUnavailable {
-    return new GceUnavailable(this.detail, this.url, fix);
+    return new GceUnavailable(this.detail, this.url, fix, this.rateLimited);
   }
+}
+
+/**
+ * Reasons of an answer refused over a rate limit. Compute Engine's rate quotas page
+ * (https://cloud.google.com/compute/api-quota): "If your project exceeds a rate quota, you receive a
+ * 403 error with the reason rateLimitExceeded. To resolve this error, wait a minute then try your
+ * request again". Per-user limits say userRateLimitExceeded; a per-minute quota may also come as a
+ * 429 "Quota exceeded for quota metric …" (https://cloud.google.com/docs/quotas/troubleshoot).
+ */
+const RATE_LIMIT = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
+
+/** The `reason`s of a Google API error body (none when it is not one). */
+export function errorReasons(text: string): string[] {
+  try {
+    const e = (JSON.parse(text) as { error?: { errors?: ApiErrorItem[] } }).error;
+    return (e?.errors ?? []).map((x) => x.reason ?? '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether an HTTP error is a refusal over a rate limit (ask again after a wait), never a regional
+ * quota or a permission problem: any 429, and a 403 whose reason says so.
+ */
+export function isRateLimited(status: number | null | undefined, reasons: string[]): boolean {
+  if (reasons.some((r) => RATE_LIMIT.has(r))) return true;
+  return status === 429 && !reasons.some((r) => ZONE_CAPACITY.has(r));
 }
 
 /** A zone operation that finished with `error.errors[]`. */
@@ -58,7 +95,7 @@ export class OperationError extends Error {
   }
 }
 
-export type FailureKind = 'capacity' | 'quota' | 'permission' | 'config' | 'other';
+export type FailureKind = 'capacity' | 'quota' | 'rate' | 'permission' | 'config' | 'other';
 export type FailureScope = 'zone' | 'region' | 'global';
 
 export interface Classified {
@@ -107,7 +144,10 @@ export function classify(f: FailureInput): Classified {
       'zone',
       codes.find((c) => ZONE_CAPACITY.has(c)),
     );
-  if (has('QUOTA_EXCEEDED') || has('quotaExceeded') || (has('rateLimitExceeded') && /quota/i.test(msg))) {
+  // A rate limit (even one worded "Quota exceeded for quota metric …") is neither a regional quota
+  // nor a permission: the same request goes through a minute later.
+  if (isRateLimited(f.status, codes)) return out('rate', 'global');
+  if (has('QUOTA_EXCEEDED') || has('quotaExceeded')) {
     if (/GPUS_ALL_REGIONS|globally/i.test(msg)) return out('quota', 'global');
     return out('quota', 'region');
   }
@@ -163,6 +203,8 @@ export function explain(c: Classified): string {
       return c.scope === 'global'
         ? `${c.message} — request a higher GPUS_ALL_REGIONS quota in the Cloud console (IAM & Admin → Quotas)`
         : `${c.message} — request a higher quota for this region, or widen instance.zone_regex`;
+    case 'rate':
+      return `Compute Engine is rate-limiting this project's API requests (${c.code}) — wait a minute and try again`;
     case 'permission':
       return `${c.message} — check that your account (or ADC) has the Compute Instance Admin role on the project`;
     case 'config':

@@ -10,13 +10,15 @@ import { addSkus, emptyTable, type PriceTable, type Sku } from '../../core/zones
 import { debug } from '../../util/log.js';
 import { mymlopsHome } from '../../util/paths.js';
 import type { TokenSource } from './auth.js';
+import { errorReasons, isRateLimited } from './errors.js';
+import { backoff, type Clock, type RetryPolicy, realClock, retryPolicy } from './retry.js';
 
 export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
 const RETRY_FAILED_MS = 24 * 3600_000;
 
 /** Bumped when the table's shape changes, so an older cache is fetched again instead of misread. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface CacheFile {
   version?: number;
@@ -38,7 +40,13 @@ export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(mymlopsHome(env), 'cache', 'gce-prices.json');
 }
 
-export async function fetchPriceTable(tokens: TokenSource, base: string, maxPages = 50): Promise<PriceTable> {
+export async function fetchPriceTable(
+  tokens: TokenSource,
+  base: string,
+  maxPages = 50,
+  policy: RetryPolicy = retryPolicy(),
+  clock: Clock = realClock,
+): Promise<PriceTable> {
   const table = emptyTable();
   let pageToken = '';
   for (let page = 0; page < maxPages; page++) {
@@ -46,14 +54,22 @@ export async function fetchPriceTable(tokens: TokenSource, base: string, maxPage
     u.searchParams.set('pageSize', '5000');
     if (pageToken) u.searchParams.set('pageToken', pageToken);
     const quota = tokens.quotaProject?.();
-    const res = await fetch(u, {
-      headers: {
-        Authorization: `Bearer ${await tokens.token()}`,
-        ...(quota ? { 'x-goog-user-project': quota } : {}),
-      },
-      signal: AbortSignal.timeout(60_000),
-    });
-    if (!res.ok) throw new Error(`billing catalog: HTTP ${res.status}`);
+    const startedAt = clock.now();
+    let res: Response;
+    for (let attempt = 0; ; attempt++) {
+      res = await fetch(u, {
+        headers: {
+          Authorization: `Bearer ${await tokens.token()}`,
+          ...(quota ? { 'x-goog-user-project': quota } : {}),
+        },
+        signal: AbortSignal.timeout(60_000),
+      });
+      if (res.ok) break;
+      // Refused over a rate limit: asked again within the budget (a failure is remembered a day).
+      const refusedOverRate = isRateLimited(res.status, errorReasons(await res.text()));
+      if (!refusedOverRate || !(await backoff(attempt, startedAt, policy, clock)))
+        throw new Error(`billing catalog: HTTP ${res.status}${refusedOverRate ? ' (rate-limited)' : ''}`);
+    }
     const body = (await res.json()) as { skus?: Sku[]; nextPageToken?: string };
     addSkus(table, body.skus ?? []);
     pageToken = body.nextPageToken ?? '';

@@ -3,19 +3,25 @@ import type { LiveMachine } from '../model.js';
 import { GCE_REPO_DIR } from './plan.js';
 import { shQuote } from './watchdog.js';
 
+/**
+ * What runs on a GCE dev machine at an interactive ssh: the clone is root's (/root/repo), so a login
+ * shell as root, in it. Every way of reaching the machine (`mymlops ssh`, the copyable commands of
+ * `status` and the dashboard) runs this.
+ */
+export const ROOT_SHELL = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
+
 /** ssh into the repository folder as the original (root's clone, login shell). */
 export function sshCommand(
   m: Pick<LiveMachine, 'name' | 'zone' | 'backend'>,
   opts: { repoDir?: string; project?: string | null } = {},
 ): string {
   if (m.backend === 'local') return `cd ${shQuote(opts.repoDir ?? '.')}`;
-  const inner = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
   return [
     'gcloud compute ssh',
     m.name,
     `--zone ${m.zone ?? '<zone>'}`,
     ...(opts.project ? [`--project ${opts.project}`] : []),
-    `-- -t ${shQuote(inner)}`,
+    `-- -t ${shQuote(ROOT_SHELL)}`,
   ].join(' ');
 }
 

@@ -3,10 +3,9 @@
 import type { ComputeBackend } from '../ports/backend.js';
 import { UserError } from '../../errors.js';
 import type { LiveMachine } from '../model.js';
-import { GCE_REPO_DIR } from './plan.js';
 import { devStateLabel } from './dev-state.js';
 import { unsupported } from './start.js';
-import { shQuote } from './watchdog.js';
+import { ROOT_SHELL } from './access.js';
 
 export interface DevTarget {
   backend: ComputeBackend;
@@ -78,8 +77,6 @@ export function shellPlan(
       `start it again with \`mymlops start --name ${m.name}\``,
     );
   if (m.backend === 'local') return { file: o.shell || 'bash', args: [], cwd: o.repoDir };
-  // The clone is root's (/root/repo): a login shell as root, in it.
-  const inner = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
   return {
     file: 'gcloud',
     args: [
@@ -91,7 +88,7 @@ export function shellPlan(
       ...(o.project ? ['--project', o.project] : []),
       '--',
       '-t',
-      inner,
+      ROOT_SHELL,
     ],
     cwd: null,
   };

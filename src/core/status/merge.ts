@@ -5,6 +5,8 @@ import type { BackendKind, CellError, CommitMetadata, CommitStatus, LiveMachine 
 import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
+import { ROOT_SHELL } from '../devvm/access.js';
+import { shQuote } from '../devvm/watchdog.js';
 
 /** When a commit was made: its id's instant as ISO 8601, null when `id` is not an id. */
 export function idTimestamp(id: string): string | null {
@@ -276,7 +278,7 @@ export function devVmRows(machines: LiveMachine[] | null): DevVmRow[] {
       dev: m.dev ?? null,
       deletes_at: m.deletesAt ?? null,
       ports: [],
-      ssh_command: m.sshTarget ? `ssh -t ${m.sshTarget} 'cd /root/repo && exec $SHELL -l'` : null,
+      ssh_command: m.sshTarget ? `ssh -t ${m.sshTarget} ${shQuote(ROOT_SHELL)}` : null,
       logs_command: `mymlops logs ${m.name}`,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));

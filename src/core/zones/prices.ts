@@ -8,12 +8,18 @@
 // - the machine family comes from the description, whose wording differs per family: "N2D AMD
 //   Instance Core", "T2A Arm Instance Ram", "N1 Predefined Instance Core", "M3 Memory-optimized
 //   Instance Core", but "Compute optimized Core" for C2 and "Memory-optimized Instance Core" for
-//   M1 (FAMILY_WORDING); custom, sole-tenant, extended-memory, premium and reserved SKUs are skipped;
+//   M1 (FAMILY_WORDING);
+// - only list prices: custom, sole-tenant, extended-memory and premium SKUs, and every SKU of another
+//   way to pay (NOT_LIST) are skipped — DWS ("… attached to DWS Defined Duration VMs …", "DWS
+//   Defined Duration A2 Core …", usageType OnDemand at a lower price), reservations ("Reserved Nvidia
+//   Tesla A100 80GB GPU in Virginia", often $0), commitments, Calendar Mode, Flex Start, capacity
+//   optimized;
 // - GPUs: the description up to " GPU" ("Nvidia Tesla A100 80GB GPU attached to Spot Preemptible
 //   VMs …", "Spot Preemptible Nvidia L4 GPU in …"), compared as a set of words with the
 //   accelerator type name (gpuKey);
 // - price = the first tier's unitPrice (units + nanos / 1e9), per region in serviceRegions;
-//   n1-standard-8 = 8 × core(n1) + 30 GiB × ram(n1) + GPUs.
+//   n1-standard-8 = 8 × core(n1) + 30 GiB × ram(n1) + GPUs; a machine type whose GPUs are part of
+//   it (A2, A3, G2: the API's machineType.accelerators) adds them, priced by their own GPU SKUs.
 
 export type PricingModel = 'spot' | 'ondemand';
 
@@ -56,7 +62,15 @@ const FAMILY_WORDING: [RegExp, string][] = [
 // "<FAMILY> [AMD|Arm|Intel] [Predefined] [Memory-optimized|Compute-optimized] Instance Core|Ram"
 const GENERAL =
   /\b([A-Z][A-Z0-9]*\d[A-Z0-9]*) (?:(?:AMD|Arm|Intel) )?(?:Predefined )?(?:(?:Memory|Compute)-optimized )?Instance (?:Core|Ram)\b/i;
-const SKIP = /custom|sole tenancy|extended|premium|reserved|commitment/i;
+const SKIP = /custom|sole tenancy|extended|premium/i;
+/** SKUs of a way to pay other than the list price (see the top of this file). */
+const NOT_LIST =
+  /\b(DWS|defined duration|flex[- ]start|calendar mode|reserved|reservation|commitment|committed|capacity optimized)\b/i;
+
+/** Whether a SKU is a list price (on-demand or spot), not DWS, a reservation or a commitment. */
+export function isListPrice(description: string): boolean {
+  return !NOT_LIST.test(description);
+}
 
 /** The machine family ("n2d", "c2", "m1") a vCPU/RAM SKU description prices, or null. */
 export function familyOf(description: string): string | null {
@@ -96,6 +110,7 @@ export function addSkus(table: PriceTable, skus: Sku[]): PriceTable {
     const model = MODEL[c?.usageType ?? ''];
     if (c?.resourceFamily !== 'Compute' || !model) continue;
     const desc = s.description ?? '';
+    if (!isListPrice(desc)) continue;
     const slot = slotOf(c.resourceGroup, desc);
     if (!slot) continue;
     const key = slot === 'gpu' ? (SKIP.test(desc) ? null : gpuKey(desc)) : familyOf(desc);
@@ -122,6 +137,8 @@ export interface MachineShape {
   name: string;
   guestCpus: number;
   memoryMb: number;
+  /** GPUs that are part of the machine type (a2-highgpu-1g: one nvidia-tesla-a100). */
+  accelerators?: { type: string; count: number }[];
 }
 
 /** USD per hour of machine + accelerators in a region, or null when the table lacks a part. */
@@ -140,11 +157,12 @@ export function hourlyPrice(
   const ram = r.ram[family];
   if (core === undefined || ram === undefined) return null;
   let usd = machine.guestCpus * core + (machine.memoryMb / 1024) * ram;
-  if (accelerator) {
-    const key = gpuKey(accelerator);
-    const g = key ? r.gpu[key] : undefined;
-    if (g === undefined) return null;
-    usd += g * count;
+  const gpus = [...(machine.accelerators ?? []), ...(accelerator ? [{ type: accelerator, count }] : [])];
+  for (const g of gpus) {
+    const key = gpuKey(g.type);
+    const each = key ? r.gpu[key] : undefined;
+    if (each === undefined) return null;
+    usd += each * g.count;
   }
   return Math.round(usd * 1e6) / 1e6;
 }

@@ -96,6 +96,31 @@ const table: [string, { status?: number; codes: string[]; message: string }, str
     'global',
   ],
   ['unparsed', { codes: ['SOMETHING_NEW'], message: '?' }, 'other', 'zone'],
+  // Rate limits: neither a regional quota nor a permission, however they are worded.
+  [
+    '403 rateLimitExceeded',
+    { status: 403, codes: ['rateLimitExceeded'], message: 'Rate Limit Exceeded' },
+    'rate',
+    'global',
+  ],
+  [
+    '403 userRateLimitExceeded',
+    { status: 403, codes: ['userRateLimitExceeded'], message: 'User Rate Limit Exceeded' },
+    'rate',
+    'global',
+  ],
+  [
+    '429 per-minute quota',
+    {
+      status: 429,
+      codes: ['rateLimitExceeded'],
+      message:
+        "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'compute.googleapis.com' for consumer 'project_number:1'.",
+    },
+    'rate',
+    'global',
+  ],
+  ['429 without a reason', { status: 429, codes: [], message: 'Too Many Requests' }, 'rate', 'global'],
   ['no code at all', { status: 500, codes: [], message: '?' }, 'other', 'zone'],
 ];
 

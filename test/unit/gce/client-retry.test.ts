@@ -7,6 +7,7 @@ import { GceApiError, GceUnavailable } from '../../../src/adapters/gce/errors.js
 import { EXIT } from '../../../src/errors.js';
 import type { HttpResponse } from '../../../src/adapters/gce/http.js';
 import { backoffMs, type Clock, DEFAULT_RETRY } from '../../../src/adapters/gce/retry.js';
+import { rateLimitError } from '../../../sim/gce/faults.js';
 
 /** A scripted answer: a response, or a transport error with a Node error code. */
 type Step = { status: number; body: string } | { throw: string };
@@ -223,4 +224,57 @@ test('following: a lasting outage of a running VM says how to follow again', asy
     e.line(),
     'mymlops: Compute Engine did not answer (502 Bad Gateway) — the job keeps running; follow it again with `mymlops logs vm -f`',
   );
+});
+
+// Google's bodies for a call over a rate limit (the simulator quotes their sources).
+const rate403 = (() => {
+  const r = rateLimitError('RATE_LIMIT_EXCEEDED', '1');
+  return json(r.body, r.code);
+})();
+const quota429 = (() => {
+  const r = rateLimitError('QUOTA_PER_MINUTE', '1');
+  return json(r.body, r.code);
+})();
+
+test('rate limits: a burst of 403 rateLimitExceeded / 429 per-minute quota is ridden out, on any call', async () => {
+  for (const [method, path] of [
+    ['GET', 'zones/z/instances/vm'],
+    // A POST that is not safe to repeat after an unknown outcome: a refused one was not carried out.
+    ['POST', 'zones/z/instances/vm/stop'],
+  ] as const) {
+    const f = fake({
+      [`/${path.split('/').slice(-2).join('/')}`]: [rate403, quota429, rate403, json({ ok: 1 })],
+    });
+    assert.deepEqual(await f.client.request(method, path), { ok: 1 }, method);
+    assert.equal(f.calls.length, 4, method);
+    assert.equal(f.clock.sleeps.length, 3, method);
+  }
+});
+
+test('rate limits: longer than the budget, one line says Compute Engine is rate-limiting (exit 75)', async () => {
+  for (const step of [rate403, quota429]) {
+    const f = fake({ '/instances/vm': [step] });
+    const e = await f.client.getInstance('z', 'vm').catch((x: unknown) => x);
+    assert.ok(e instanceof GceUnavailable, String(e));
+    assert.equal(e.exitCode, EXIT.unavailable);
+    assert.match(
+      e.line(),
+      /^mymlops: Compute Engine is rate-limiting this project's API requests \((403|429) rateLimitExceeded\) — /,
+    );
+    assert.doesNotMatch(e.line(), /quota|permission|\n/i);
+    const slept = f.clock.sleeps.reduce((a, b) => a + b, 0);
+    assert.ok(
+      slept <= DEFAULT_RETRY.budgetMs && slept + DEFAULT_RETRY.capMs > DEFAULT_RETRY.budgetMs,
+      `${slept}`,
+    );
+  }
+});
+
+test('rate limits: `retry: false` asks once (the guest-attribute reader keeps its last reading)', async () => {
+  const f = fake({ '/instances/vm/getGuestAttributes': [rate403] });
+  const e = await f.client
+    .request('GET', 'zones/z/instances/vm/getGuestAttributes', { retry: false })
+    .catch((x: unknown) => x);
+  assert.ok(e instanceof GceUnavailable && e.rateLimited);
+  assert.equal(f.calls.length, 1);
 });

@@ -6,8 +6,10 @@ import {
   instanceBody,
   keyContents,
   labelValue,
+  maxRunSeconds,
   metadataItems,
   networkInterface,
+  schedulingOf,
   snapshotPath,
 } from '../../../src/adapters/backends/gce/instance-body.js';
 import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
@@ -55,6 +57,7 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
     instanceTerminationAction: 'STOP',
     onHostMaintenance: 'TERMINATE',
     automaticRestart: false,
+    maxRunDuration: { seconds: String(maxRunSeconds(plan)) },
   });
   assert.deepEqual(b['guestAccelerators'], [
     { acceleratorType: 'projects/p/zones/us-east1-c/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 2 },
@@ -84,6 +87,68 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
   assert.deepEqual(b['networkInterfaces'][0].accessConfigs, [
     { type: 'ONE_TO_ONE_NAT', name: 'External NAT' },
   ]);
+});
+
+test('scheduling per the reference: spot and GPU VMs terminate, standard ones migrate and restart', () => {
+  const commit = (
+    instance: Partial<NonNullable<LaunchPlan['instance']>>,
+    maxDurationSeconds: number | null = null,
+  ) => ({ ...plan, maxDurationSeconds, instance: { ...plan.instance!, ...instance } }) as LaunchPlan;
+  const dev = (instance: Partial<NonNullable<LaunchPlan['instance']>>) =>
+    ({ ...commit(instance), kind: 'start', commitId: null }) as unknown as LaunchPlan;
+  const terminate = { onHostMaintenance: 'TERMINATE', automaticRestart: false };
+  const migrate = { onHostMaintenance: 'MIGRATE', automaticRestart: true };
+  const spot = { provisioningModel: 'SPOT', instanceTerminationAction: 'STOP', ...terminate };
+  const table: [string, LaunchPlan, Record<string, unknown>][] = [
+    ['spot + T4', commit({ spot: true }), spot],
+    ['spot, no GPU', commit({ spot: true, accelerator: null }), spot],
+    ['standard + T4', commit({ spot: false }), { provisioningModel: 'STANDARD', ...terminate }],
+    [
+      'standard a2 (GPUs in the type)',
+      commit({ spot: false, accelerator: null, machine_type: 'a2-highgpu-1g' }),
+      { provisioningModel: 'STANDARD', ...terminate },
+    ],
+    [
+      'standard a3',
+      commit({ spot: false, accelerator: null, machine_type: 'a3-highgpu-8g' }),
+      { provisioningModel: 'STANDARD', ...terminate },
+    ],
+    [
+      'standard g2',
+      commit({ spot: false, accelerator: null, machine_type: 'g2-standard-8' }),
+      { provisioningModel: 'STANDARD', ...terminate },
+    ],
+    [
+      'standard n1, no GPU',
+      commit({ spot: false, accelerator: null }),
+      { provisioningModel: 'STANDARD', ...migrate },
+    ],
+    [
+      'standard g1-small (no GPU)',
+      commit({ spot: false, accelerator: null, machine_type: 'g1-small' }),
+      { provisioningModel: 'STANDARD', ...migrate },
+    ],
+    [
+      'dev VM, standard e2',
+      dev({ spot: false, accelerator: null, machine_type: 'e2-standard-4' }),
+      { provisioningModel: 'STANDARD', ...migrate },
+    ],
+  ];
+  for (const [name, p, want] of table) assert.deepEqual(schedulingOf(p), want, name);
+});
+
+test('max_duration becomes maxRunDuration (plus the time to publish) with a STOP, for commit VMs only', () => {
+  const job = plan.jobConfig as { shutdown_grace?: number; publish_retry?: number };
+  for (const spot of [true, false]) {
+    const p = { ...plan, instance: { ...plan.instance!, spot, accelerator: null } } as LaunchPlan;
+    const s = schedulingOf(p);
+    assert.equal(s.instanceTerminationAction, 'STOP', 'the disk keeps an unpublished result');
+    const seconds = Number(s.maxRunDuration?.seconds);
+    assert.ok(seconds > 86400 + (job.shutdown_grace ?? 20) + (job.publish_retry ?? 300), String(seconds));
+    assert.ok(seconds < 86400 + 3600, 'a VM whose job never starts stops within the hour after');
+  }
+  assert.equal(schedulingOf({ ...plan, maxDurationSeconds: null }).maxRunDuration, undefined);
+  assert.equal(maxRunSeconds({ ...plan, kind: 'start', commitId: null } as unknown as LaunchPlan), null);
 });
 
 test('insert body: standard provisioning without spot, no GPU', () => {

@@ -7,6 +7,8 @@ import {
   familyOf,
   gpuKey,
   hourlyPrice,
+  isListPrice,
+  type MachineShape,
   type Sku,
 } from '../../../src/core/zones/prices.js';
 
@@ -313,4 +315,160 @@ test('family and gpu keys', () => {
   for (const [acc, desc] of pairs) assert.equal(gpuKey(acc), gpuKey(desc), `${acc} ~ ${desc}`);
   assert.notEqual(gpuKey('nvidia-tesla-a100'), gpuKey('nvidia-a100-80gb'));
   assert.equal(gpuKey('no gpu here'), null);
+});
+
+// One region's catalog as the Cloud Billing Catalog words it: list prices next to the SKUs of other
+// ways to pay for the same hardware — DWS ("Defined Duration", usageType OnDemand and cheaper),
+// reservations (often $0), commitments — which must never become a list price.
+const LIST = {
+  t4: 0.35,
+  t4Spot: 0.14,
+  l4: 0.56,
+  l4Spot: 0.22,
+  v100: 2.48,
+  a100: 2.93,
+  a100_80: 3.93,
+  h100: 9.79,
+  n1Core: 0.0316,
+  n1Ram: 0.0042,
+  a2Core: 0.0317,
+  a2Ram: 0.0042,
+  a3Core: 0.0297,
+  a3Ram: 0.0025,
+  g2Core: 0.0243,
+  g2Ram: 0.0028,
+};
+const catalog: Sku[] = [
+  sku('Nvidia Tesla T4 GPU running in Americas', 'GPU', 'OnDemand', LIST.t4),
+  sku(
+    'Nvidia Tesla T4 GPU attached to Spot Preemptible VMs running in Americas',
+    'GPU',
+    'Preemptible',
+    LIST.t4Spot,
+  ),
+  sku('Nvidia L4 GPU running in Americas', 'GPU', 'OnDemand', LIST.l4),
+  sku('Spot Preemptible Nvidia L4 GPU in Americas', 'GPU', 'Preemptible', LIST.l4Spot),
+  sku('Nvidia Tesla V100 GPU running in Americas', 'GPU', 'OnDemand', LIST.v100),
+  sku('Nvidia Tesla A100 GPU running in Americas', 'GPU', 'OnDemand', LIST.a100),
+  sku('Nvidia Tesla A100 80GB GPU running in Americas', 'GPU', 'OnDemand', LIST.a100_80),
+  sku('Nvidia H100 80GB GPU running in Americas', 'GPU', 'OnDemand', LIST.h100),
+  sku('N1 Predefined Instance Core running in Americas', 'N1Standard', 'OnDemand', LIST.n1Core),
+  sku('N1 Predefined Instance Ram running in Americas', 'N1Standard', 'OnDemand', LIST.n1Ram),
+  sku('A2 Instance Core running in Americas', 'CPU', 'OnDemand', LIST.a2Core),
+  sku('A2 Instance Ram running in Americas', 'RAM', 'OnDemand', LIST.a2Ram),
+  sku('A3 Instance Core running in Americas', 'CPU', 'OnDemand', LIST.a3Core),
+  sku('A3 Instance Ram running in Americas', 'RAM', 'OnDemand', LIST.a3Ram),
+  sku('G2 Instance Core running in Americas', 'CPU', 'OnDemand', LIST.g2Core),
+  sku('G2 Instance Ram running in Americas', 'RAM', 'OnDemand', LIST.g2Ram),
+  // Not list prices, all cheaper than the list price of the same thing.
+  sku(
+    'Nvidia H100 80GB GPU attached to DWS Defined Duration VMs running in Americas',
+    'GPU',
+    'OnDemand',
+    4.2,
+  ),
+  sku(
+    'Nvidia Tesla A100 80GB GPU attached to DWS Defined Duration VMs running in Americas',
+    'GPU',
+    'OnDemand',
+    2.1,
+  ),
+  sku('Nvidia L4 GPU attached to DWS Defined Duration VMs running in Americas', 'GPU', 'OnDemand', 0.3),
+  sku('DWS Defined Duration A2 Core running in Americas', 'CPU', 'OnDemand', 0.016),
+  sku('DWS Defined Duration A3 Ram running in Americas', 'RAM', 'OnDemand', 0.001),
+  sku('Reserved Nvidia Tesla A100 80GB GPU in Virginia', 'GPU', 'OnDemand', 0),
+  sku('Reserved Nvidia H100 80GB GPU in Americas in Calendar Mode', 'GPU', 'OnDemand', 3.1),
+  sku('Commitment v1: Nvidia Tesla A100 GPU in Americas for 1 Year', 'GPU', 'Commit1Yr', 1.85),
+  sku('Commitment v1: A2 Cpu in Americas for 1 Year', 'CPU', 'Commit1Yr', 0.02),
+];
+
+test('DWS, reservation and commitment SKUs never become a list price', () => {
+  for (const d of [
+    'Nvidia H100 80GB GPU attached to DWS Defined Duration VMs running in Americas',
+    'DWS Defined Duration A2 Core running in Americas',
+    'Reserved Nvidia Tesla A100 80GB GPU in Virginia',
+    'Reserved Nvidia H100 80GB GPU in Americas in Calendar Mode',
+    'Commitment v1: Nvidia Tesla A100 GPU in Americas for 1 Year',
+  ])
+    assert.equal(isListPrice(d), false, d);
+  assert.equal(isListPrice('Nvidia H100 80GB GPU running in Americas'), true);
+  const t = addSkus(emptyTable(), catalog).regions['us-central1']!;
+  assert.equal(t.ondemand.gpu[gpuKey('nvidia-h100-80gb')!], LIST.h100, 'not the DWS 4.2');
+  assert.equal(t.ondemand.gpu[gpuKey('nvidia-a100-80gb')!], LIST.a100_80, 'not DWS or a $0 reservation');
+  assert.equal(t.ondemand.gpu[gpuKey('nvidia-tesla-a100')!], LIST.a100, 'not the commitment');
+  assert.equal(t.ondemand.core['a2'], LIST.a2Core);
+  assert.equal(t.ondemand.ram['a3'], LIST.a3Ram);
+});
+
+test('hourly price: attached GPUs (T4, L4, V100) and GPUs in the machine type (A2, A3, G2)', () => {
+  const t = addSkus(emptyTable(), catalog);
+  const n1 = { name: 'n1-standard-4', guestCpus: 4, memoryMb: 15 * 1024 };
+  const n1Base = 4 * LIST.n1Core + 15 * LIST.n1Ram;
+  // Shapes as machineTypes.get gives them (guestCpus, memoryMb, accelerators).
+  const a2 = (name: string, gpu: string, gb: number) => ({
+    name,
+    guestCpus: 12,
+    memoryMb: gb * 1024,
+    accelerators: [{ type: gpu, count: 1 }],
+  });
+  const table: [string, MachineShape, string | null, number, 'spot' | 'ondemand', number | null][] = [
+    ['n1 + T4', n1, 'nvidia-tesla-t4', 1, 'ondemand', n1Base + LIST.t4],
+    ['n1 + 2 × V100', n1, 'nvidia-tesla-v100', 2, 'ondemand', n1Base + 2 * LIST.v100],
+    ['n1 + L4 (no N1 spot SKU here)', n1, 'nvidia-l4', 1, 'spot', null],
+    [
+      'a2-highgpu-1g (A100 40GB)',
+      a2('a2-highgpu-1g', 'nvidia-tesla-a100', 85),
+      null,
+      1,
+      'ondemand',
+      12 * LIST.a2Core + 85 * LIST.a2Ram + LIST.a100,
+    ],
+    [
+      'a2-ultragpu-1g (A100 80GB)',
+      a2('a2-ultragpu-1g', 'nvidia-a100-80gb', 170),
+      null,
+      1,
+      'ondemand',
+      12 * LIST.a2Core + 170 * LIST.a2Ram + LIST.a100_80,
+    ],
+    [
+      'a3-highgpu-8g (8 × H100)',
+      {
+        name: 'a3-highgpu-8g',
+        guestCpus: 208,
+        memoryMb: 1872 * 1024,
+        accelerators: [{ type: 'nvidia-h100-80gb', count: 8 }],
+      },
+      null,
+      1,
+      'ondemand',
+      208 * LIST.a3Core + 1872 * LIST.a3Ram + 8 * LIST.h100,
+    ],
+    [
+      'g2-standard-4 (L4)',
+      {
+        name: 'g2-standard-4',
+        guestCpus: 4,
+        memoryMb: 16 * 1024,
+        accelerators: [{ type: 'nvidia-l4', count: 1 }],
+      },
+      null,
+      1,
+      'ondemand',
+      4 * LIST.g2Core + 16 * LIST.g2Ram + LIST.l4,
+    ],
+    [
+      'a2 without its GPU price is unknown, not CPU and RAM only',
+      a2('a2-highgpu-1g', 'nvidia-tesla-k80', 85),
+      null,
+      1,
+      'ondemand',
+      null,
+    ],
+  ];
+  for (const [name, shape, acc, count, model, want] of table) {
+    const got = hourlyPrice(t, 'us-central1', shape, acc, count, model);
+    if (want === null) assert.equal(got, null, name);
+    else assert.ok(got !== null && Math.abs(got - want) < 1e-5, `${name}: ${got} vs ${want}`);
+  }
 });

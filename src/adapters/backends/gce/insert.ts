@@ -66,6 +66,9 @@ export async function insertOrAdopt(
   } catch (e) {
     if (e instanceof GceApiError && e.status === 409) return taken(false);
     if (!(e instanceof GceUnavailable)) throw e;
+    // Refused over a rate limit for the whole budget: asking again now only spends another one (a
+    // try lost earlier stays findable through the launch record's zone and request id).
+    if (e.rateLimited) throw e;
     // No answer even after the retries: the VM may exist. A failed look-up leaves it unknown (the
     // error goes up and the launch record keeps this zone and request id).
     const inst = await lookUp(c, zone, name).catch(() => {

@@ -148,6 +148,62 @@ export function networkInterface(gcp: GcpConfig, zone: string): NetworkInterface
   };
 }
 
+/**
+ * Accelerator-optimized families (A2, A3, A4, G2, G4…) carry their GPUs in the machine type; g1 is a
+ * shared-core type without one.
+ */
+const GPUS_IN_TYPE = /^(a[2-9]x?|g[2-9])-/;
+
+/** Whether the VM has GPUs: attached (`accelerator`) or part of its machine type. */
+export function hasGpus(inst: { machine_type: string; accelerator: string | null }): boolean {
+  return Boolean(inst.accelerator) || GPUS_IN_TYPE.test(inst.machine_type);
+}
+
+/**
+ * Past max_duration a commit VM keeps running while its job ends: the boot and checkout before the
+ * job's clock starts, the shutdown grace, then the publish retries of a failing final push.
+ */
+const BOOT_MARGIN_S = 900;
+
+/**
+ * Seconds after which Compute Engine itself stops a commit VM (`scheduling.maxRunDuration`):
+ * max_duration plus the time the job needs to publish (a VM whose job never started bills no
+ * longer than that). Null without max_duration, and for dev VMs.
+ */
+export function maxRunSeconds(plan: LaunchPlan): number | null {
+  if (plan.kind !== 'commit' || !plan.maxDurationSeconds) return null;
+  const job = plan.jobConfig as { shutdown_grace?: number; publish_retry?: number };
+  return plan.maxDurationSeconds + BOOT_MARGIN_S + (job.shutdown_grace ?? 20) + (job.publish_retry ?? 300);
+}
+
+/**
+ * Scheduling as the compute v1 reference has it (Scheduling.onHostMaintenance: "For standard
+ * instances, the default behavior is MIGRATE. For preemptible instances, the default and only
+ * possible behavior is TERMINATE"; automaticRestart: "By default, this is set to true"; VMs with
+ * GPUs cannot live-migrate). Spot and GPU VMs terminate at host maintenance and stay down; a
+ * standard VM without GPUs live-migrates and restarts after a host error. STOP (not DELETE) as the
+ * termination action, of a preemption and of maxRunDuration alike: the VM stays visible with its
+ * labels (status says why) and its disk keeps a result the job could not publish.
+ */
+export function schedulingOf(plan: LaunchPlan): Scheduling {
+  const inst = plan.instance!;
+  const maxRun = maxRunSeconds(plan);
+  const cap: Scheduling = maxRun
+    ? { maxRunDuration: { seconds: String(maxRun) }, instanceTerminationAction: 'STOP' }
+    : {};
+  if (inst.spot)
+    return {
+      provisioningModel: 'SPOT',
+      instanceTerminationAction: 'STOP',
+      onHostMaintenance: 'TERMINATE',
+      automaticRestart: false,
+      ...cap,
+    };
+  return hasGpus(inst)
+    ? { provisioningModel: 'STANDARD', onHostMaintenance: 'TERMINATE', automaticRestart: false, ...cap }
+    : { provisioningModel: 'STANDARD', onHostMaintenance: 'MIGRATE', automaticRestart: true, ...cap };
+}
+
 export function instanceBody(i: BodyInput): Instance {
   const inst = i.plan.instance;
   if (!inst)
@@ -161,15 +217,7 @@ export function instanceBody(i: BodyInput): Instance {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.plan.labels)) labels[k] = labelValue(v);
   if (i.plan.commitId) labels['mymlops-commit'] = labelValue(i.plan.commitId);
-  const scheduling: Scheduling = inst.spot
-    ? {
-        provisioningModel: 'SPOT',
-        // STOP (not DELETE): a preempted VM stays visible with its labels, so status can say so.
-        instanceTerminationAction: 'STOP',
-        onHostMaintenance: 'TERMINATE',
-        automaticRestart: false,
-      }
-    : { provisioningModel: 'STANDARD', onHostMaintenance: 'TERMINATE', automaticRestart: false };
+  const scheduling = schedulingOf(i.plan);
   return {
     name: i.plan.machineName,
     description: i.plan.commitId ? `mymlops commit ${i.plan.commitId}` : `mymlops ${i.plan.kind}`,

@@ -13,7 +13,14 @@ import { creatingNotice } from '../../../core/commit/progress-line.js';
 import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
 import type { GceClient } from '../../gce/client.js';
-import { type Classified, classifyError, explain, GceApiError, OperationError } from '../../gce/errors.js';
+import {
+  type Classified,
+  classifyError,
+  explain,
+  GceApiError,
+  GceUnavailable,
+  OperationError,
+} from '../../gce/errors.js';
 import { jobDir, writeJson } from '../../store/jobs.js';
 import type { LaunchFailure, LaunchHooks, LaunchPlan, Launched } from '../../../core/ports/backend.js';
 import { instanceBody } from './instance-body.js';
@@ -85,6 +92,8 @@ export async function launchInZones(
       if (e instanceof NameTaken) return err({ code: 'exists', message: e.message, zonesTried: tried });
       if (!(e instanceof GceApiError) && !(e instanceof OperationError)) throw e;
       const cl = classifyError(e);
+      // Never a quota or a permission, and no other zone would answer otherwise.
+      if (cl.kind === 'rate') throw new GceUnavailable(cl.code, '', undefined, true);
       lastFailure = cl;
       tried.push({ zone: z.zone, code: cl.code, message: cl.message, scope: cl.scope });
       if (cl.scope === 'global') {

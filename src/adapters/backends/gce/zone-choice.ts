@@ -52,10 +52,16 @@ export async function chooseZones(
       `machine type ${inst.machine_type} exists in no zone of project ${c.project}`,
       'check instance.machine_type (gcloud compute machine-types list)',
     );
-  const shape = {
+  const mt = machineZones[0]!.item;
+  const shape: MachineShape = {
     name: inst.machine_type,
-    guestCpus: machineZones[0]!.item.guestCpus,
-    memoryMb: machineZones[0]!.item.memoryMb,
+    guestCpus: mt.guestCpus,
+    memoryMb: mt.memoryMb,
+    // A2/A3/G2: the GPUs come with the machine type and are billed as GPUs.
+    accelerators: (mt.accelerators ?? []).map((a) => ({
+      type: a.guestAcceleratorType ?? '',
+      count: a.guestAcceleratorCount ?? 1,
+    })),
   };
   const load: Record<string, number> = {};
   for (const { zone, item } of live) {
