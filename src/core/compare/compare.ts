@@ -98,10 +98,19 @@ async function readMetadata(ports: ComparePorts, id: string): Promise<Partial<Co
   return isRecord(v) ? (v as Partial<CommitMetadata>) : null;
 }
 
-async function readNotebook(ports: ComparePorts, row: CommitRow): Promise<unknown> {
+/** The notebook; null when not pushed yet, 'too-large' when larger than the reader allows. */
+async function readNotebook(
+  ports: ComparePorts,
+  row: CommitRow,
+  maxBytes: number | undefined,
+): Promise<{ nb: unknown; size: number }> {
   const name = row.output_path?.slice(row.id.length + 1);
-  return name ? parseJson(await ports.readCommitFile(row.id, name)) : null;
+  const buf = name ? await ports.readCommitFile(row.id, name) : null;
+  if (buf && maxBytes !== undefined && buf.length > maxBytes) return { nb: 'too-large', size: buf.length };
+  return { nb: parseJson(buf), size: buf?.length ?? 0 };
 }
+
+const mb = (n: number) => `${Math.max(1, Math.round(n / 1e6))} MB`;
 
 /**
  * `rows` (two or more, in the order shown; the first is the baseline) compared; the diffs are
@@ -110,7 +119,11 @@ async function readNotebook(ports: ComparePorts, row: CommitRow): Promise<unknow
 export async function compareCommits(
   rows: readonly CommitRow[],
   ports: ComparePorts,
-  pair: { from?: string; to?: string } = {},
+  pair: {
+    from?: string;
+    to?: string /** Notebooks larger than this are not diffed (a note says so). */;
+    maxNotebookBytes?: number;
+  } = {},
 ): Promise<Comparison> {
   const commits = await Promise.all(rows.map(async (r) => compareCommit(r, await readMetadata(ports, r.id))));
   const fromI = Math.max(0, pair.from ? rows.findIndex((r) => r.id === pair.from) : 0);
@@ -119,8 +132,23 @@ export async function compareCommits(
   const b = rows[toI < 0 ? rows.length - 1 : toI]!;
   const ca = commits[rows.indexOf(a)]!;
   const cb = commits[rows.indexOf(b)]!;
-  const [nbA, nbB] = await Promise.all([readNotebook(ports, a), readNotebook(ports, b)]);
-  const missing = [nbA === null ? a.id : null, nbB === null ? b.id : null].filter(Boolean);
+  // One after the other, each within the size limit: the peak is two notebooks of at most that size.
+  const read = [
+    { id: a.id, ...(await readNotebook(ports, a, pair.maxNotebookBytes)) },
+    { id: b.id, ...(await readNotebook(ports, b, pair.maxNotebookBytes)) },
+  ];
+  const missing = read.filter((r) => r.nb === null).map((r) => r.id);
+  const notes = [
+    ...read
+      .filter((r) => r.nb === 'too-large')
+      .map(
+        (r) =>
+          `the notebook of ${r.id} is ${mb(r.size)}, more than the ${mb(pair.maxNotebookBytes ?? 0)} compared here: \`mymlops diff\` compares it`,
+      ),
+    ...(missing.length
+      ? [`the notebook of ${missing.join(' and ')} is not in the output repository yet`]
+      : []),
+  ];
   const exclude = [...new Set([ca.notebook_path, cb.notebook_path].filter((p): p is string => !!p))];
   const code = await ports.codeDiff(ca, cb, exclude);
   return {
@@ -128,10 +156,8 @@ export async function compareCommits(
     metrics: compareMetrics(commits),
     from: a.id,
     to: b.id,
-    notebook: missing.length ? null : diffNotebooks(nbA, nbB),
-    notebook_note: missing.length
-      ? `the notebook of ${missing.join(' and ')} is not in the output repository yet`
-      : null,
+    notebook: notes.length ? null : diffNotebooks(read[0]!.nb, read[1]!.nb),
+    notebook_note: notes.length ? notes.join('; ') : null,
     code: code.ok ? { ok: true, diff: code.value } : { ok: false, note: code.error },
   };
 }

@@ -9,7 +9,46 @@ export const MAX_COMPARED = 8;
 
 export type CompareFn = (rows: CommitRow[], pair: { from?: string; to?: string }) => Promise<Comparison>;
 
-export async function compareRoute(
+export type CompareRoute = (
+  params: URLSearchParams,
+  lookup: (id: string) => Promise<CommitRow | null>,
+) => Promise<{ code: number; body: unknown }>;
+
+/**
+ * The route with its bounds: identical requests in flight share one comparison (a tab, its
+ * prefetch and a reload ask the same), and at most `parallel` different ones run at once — each
+ * may parse two large notebooks.
+ */
+export function compareRoute(compare: CompareFn | undefined, parallel = 2): CompareRoute {
+  const inFlight = new Map<string, Promise<{ code: number; body: unknown }>>();
+  const slots = semaphore(parallel);
+  return (params, lookup) => {
+    const key = ['ids', 'from', 'to'].map((k) => params.get(k) ?? '').join('|');
+    let p = inFlight.get(key);
+    if (!p) {
+      p = slots(() => compareOnce(params, lookup, compare)).finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+    }
+    return p;
+  };
+}
+
+function semaphore(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (f) => {
+    if (running >= n) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await f();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+async function compareOnce(
   params: URLSearchParams,
   lookup: (id: string) => Promise<CommitRow | null>,
   compare: CompareFn | undefined,

@@ -122,6 +122,7 @@ function sendJson(res: ServerResponse, code: number, value: unknown): void {
 export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const cache = new SnapshotCache(deps, deps.snapshotMaxAgeMs ?? 2000);
   const assets = new AssetCache(deps.assetsDir);
+  const compareOnRoute = compareRoute(deps.compare);
   let allowed = new Set<string>();
   let ownPort = 0;
   const actions = devActions();
@@ -212,7 +213,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       return;
     }
     if (url.pathname === '/api/compare') {
-      const r = await compareRoute(url.searchParams, commitFor, deps.compare);
+      const r = await compareOnRoute(url.searchParams, commitFor);
       return sendJson(res, r.code, r.body);
     }
     // The raw path: `files/` keeps its own percent-encoding until downloadPath checks each segment.

@@ -15,7 +15,12 @@ import { knownDevNames } from '../../core/known-ids.js';
 import { backendDevAction } from './dev-actions.js';
 import { createDashboard, type Dashboard } from './server.js';
 
+/** Larger notebooks are not diffed by the compare view: parsing one takes several times its size. */
+export const COMPARE_MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024;
+
 export interface StartOptions {
+  /** The compare view's notebook size limit (tests set a small one). */
+  compareMaxNotebookBytes?: number;
   host: string;
   port: number;
   assetsDir: string;
@@ -74,7 +79,7 @@ export async function startDashboard(
       compareCommits(
         rows,
         comparePorts(ctx, (id, name) => index.readFile(id, name)),
-        pair,
+        { ...pair, maxNotebookBytes: opts.compareMaxNotebookBytes ?? COMPARE_MAX_NOTEBOOK_BYTES },
       ),
     links: cfg.dashboard.links,
     outputRepo: out ? { url: out.url, branch: out.branch } : null,

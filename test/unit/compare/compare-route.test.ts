@@ -29,7 +29,7 @@ test('compareRoute: what it refuses and what it passes on', async () => {
     [`ids=${A},${B},${C}&from=${B}&to=${C}`, 200],
     [`ids=${A},${B}&from=${C}&to=../x`, 200],
   ] as const) {
-    const r = await compareRoute(new URLSearchParams(query), lookup, compare);
+    const r = await compareRoute(compare)(new URLSearchParams(query), lookup);
     assert.equal(r.code, code, query);
   }
   assert.deepEqual(calls, [
@@ -37,5 +37,35 @@ test('compareRoute: what it refuses and what it passes on', async () => {
     [[A, B, C], { from: B, to: C }],
     [[A, B], {}],
   ]);
-  assert.equal((await compareRoute(new URLSearchParams(`ids=${A},${B}`), lookup, undefined)).code, 404);
+  assert.equal((await compareRoute(undefined)(new URLSearchParams(`ids=${A},${B}`), lookup)).code, 404);
+});
+
+test('compareRoute: identical requests in flight share one comparison; at most two different ones run', async () => {
+  let running = 0;
+  let most = 0;
+  let calls = 0;
+  const gates: (() => void)[] = [];
+  const compare = async () => {
+    calls++;
+    running++;
+    most = Math.max(most, running);
+    await new Promise<void>((r) => gates.push(r));
+    running--;
+    return { from: 'x' } as unknown as Comparison;
+  };
+  const route = compareRoute(compare);
+  const same = Array.from({ length: 20 }, () => route(new URLSearchParams(`ids=${A},${B}`), lookup));
+  const others = [`ids=${A},${C}`, `ids=${B},${C}`, `ids=${A},${B}&from=${B}`].map((q) =>
+    route(new URLSearchParams(q), lookup),
+  );
+  // Let every request reach its slot or its shared promise, then open the gates one by one.
+  const settled = Promise.all([...same, ...others]);
+  while (calls < 4 || gates.length > 0) {
+    await new Promise((r) => setImmediate(r));
+    gates.shift()?.();
+  }
+  const results = await settled;
+  assert.equal(calls, 4, 'twenty identical requests made one comparison, plus three different ones');
+  assert.equal(most, 2, 'never more than two at once');
+  assert.ok(results.every((r) => r.code === 200));
 });

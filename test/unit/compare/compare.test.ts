@@ -276,3 +276,28 @@ test('show: data and text, control characters escaped', () => {
   assert.match(text, /auc +0\.9/);
   assert.match(text, /1 +stopped +s → f\n +2 +failed +\(this attempt\)/);
 });
+
+test('compareCommits: a notebook over the size limit is not parsed, a note says so', async () => {
+  const [A, B] = ['20250101_000000', '20250102_000000'];
+  const rows = [A, B].map((id) =>
+    commitRow({
+      id,
+      status: 'succeeded',
+      timestamp: 't',
+      notebook: 'nb.ipynb',
+      output_path: `${id}/nb.ipynb`,
+    }),
+  );
+  const big = nb(cell('code', 'x'.repeat(3_000_000)));
+  const files = { [`${A}/nb.ipynb`]: nb(cell('code', 'x = 1')), [`${B}/nb.ipynb`]: big };
+  const code = async () => ({ ok: true as const, value: '' });
+  const limited = await compareCommits(rows, ports(files, code), { maxNotebookBytes: 1_000_000 });
+  assert.equal(limited.notebook, null);
+  assert.match(
+    limited.notebook_note ?? '',
+    /notebook of 20250102_000000 is 3 MB, more than the 1 MB compared here/,
+  );
+  const whole = await compareCommits(rows, ports(files, code));
+  assert.notEqual(whole.notebook, null, 'without a limit (show, diff) it is compared');
+  assert.equal(whole.notebook_note, null);
+});
