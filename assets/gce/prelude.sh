@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The start of both GCE startup scripts (commit-startup.sh, dev-startup.sh): paths, the serial
+# The start of the GCE startup and shutdown scripts (commit-*.sh, dev-*.sh): paths, the serial
 # console, and helpers for the metadata server and the Compute Engine API (with the VM's token).
 # Run as they are, the startup scripts source this file from next to them; as shipped
 # (src/adapters/backends/gce/vm-prelude.ts) it is inlined in their place.
@@ -25,10 +25,12 @@ attr() { md "instance/attributes/$1"; }
 md_wait() { curl -sf -m 330 -H 'Metadata-Flavor: Google' "$MD/$1?wait_for_change=true&timeout_sec=300"; }
 pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
+# A request without a body still says its length: Google's front end answers a POST without
+# Content-Length with 411 Length Required (`curl -X POST` with no data sends none).
 api() { # api METHOD PATH [JSON]
   local t; t="$(token)" || return 1
   if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
-  else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
+  else curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Length: 0' "$API$2"; fi
 }
 # set_md KEY VALUE: set one instance metadata item on this VM (status reads mymlops-* items).
 # Needs PROJECT, ZONE and NAME.

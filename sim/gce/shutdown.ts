@@ -3,26 +3,102 @@
 import type { SimContext } from './context.js';
 import { metadataChanged } from './metadata.js';
 import type { SimInstance, SimOperation } from './state.js';
-import { killPids, killTree } from './vm.js';
+import type { ChildProcess } from 'node:child_process';
+import { guestUnits, type ScriptUnit } from './guest-units.js';
+import { type GuestProcessOptions, killPids, runUnitCommand, sandboxPids, treePids } from './vm.js';
+
+/** Resolves once `p` has exited (at once when it has), or after `ms`. */
+function exited(p: ChildProcess | null, ms: number): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    p.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
 
 /**
- * The guest OS shutting down, as GCE does it on stop and on preemption: an ACPI soft-off (the guest's
- * shutdown sends SIGTERM to the startup script's processes), then power-off (SIGKILL) when they have
- * all exited or after `graceMs`, whichever comes first. The compute v1 reference,
+ * systemd stopping one guest-agent unit at shutdown (systemd.service(5), systemd.kill(5)): its
+ * ExecStop= commands run first (the shutdown unit's runner, which runs `shutdown-script`), then the
+ * unit's KillMode decides who gets SIGTERM: `process` the main process alone (the startup unit's
+ * runner: the script it started is not signalled), `control-group` every process of the unit,
+ * `mixed` SIGTERM the main one and SIGKILL the rest. All within TimeoutStopSec.
+ */
+async function stopUnit(unit: ScriptUnit, main: ChildProcess | null, o: GuestProcessOptions): Promise<void> {
+  const deadline = Date.now() + unit.timeoutStopMs;
+  const left = () => Math.max(0, deadline - Date.now());
+  const stoppers: ChildProcess[] = [];
+  for (const cmd of unit.execStop) {
+    const p = runUnitCommand(cmd, o);
+    if (p) stoppers.push(p);
+    await exited(p, left());
+  }
+  const mainPid =
+    main?.pid !== undefined && main.exitCode === null && main.signalCode === null ? main.pid : null;
+  const members = [main, ...stoppers].flatMap((p) => (p ? treePids(p) : []));
+  const signalMain = () => {
+    try {
+      if (mainPid !== null) process.kill(mainPid, 'SIGTERM');
+    } catch {
+      // it has just ended
+    }
+  };
+  if (unit.killMode === 'process' || unit.killMode === 'mixed') signalMain();
+  if (unit.killMode === 'control-group') killPids(members, 'SIGTERM', o.sandbox);
+  if (unit.killMode === 'process' || unit.killMode === 'none') return exited(main, left());
+  // control-group and mixed: the unit is stopped once all its processes are gone; SIGKILL at the timeout
+  // (mixed: for all but the main process at once).
+  if (unit.killMode === 'mixed')
+    killPids(
+      members.filter((p) => p !== mainPid),
+      'SIGKILL',
+      o.sandbox,
+    );
+  await until(() => members.every((p) => !alive(p, o.sandbox)), left());
+  killPids(members, 'SIGKILL', o.sandbox);
+}
+
+function alive(pid: number, sandbox: string): boolean {
+  return sandboxPids(sandbox).includes(pid);
+}
+
+function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (cond() || Date.now() >= end) return resolve();
+      setTimeout(check, 50).unref();
+    };
+    check();
+  });
+}
+
+/**
+ * The guest OS shutting down, as GCE does it on stop, preemption and delete: an ACPI soft-off, on
+ * which systemd stops the guest agent's startup and shutdown units as their unit files say (read
+ * from Debian's package, guest-units.ts; the two are not ordered against each other, so at once) while
+ * the network is still up; then power-off (SIGKILL to everything of the VM), when both units are
+ * stopped or after `graceMs`, whichever comes first. The compute v1 reference,
  * `Scheduling.skipGuestOsShutdown`: "there will be 120 seconds between GCE ACPI G2 Soft Off and ACPI
- * G3 Mechanical Off for Standard VMs and 30 seconds for Spot VMs".
+ * G3 Mechanical Off for Standard VMs and 30 seconds for Spot VMs". After those units the network
+ * units stop (both are ordered After=network-online.target), so what is left cannot reach anything
+ * when systemd's final SIGTERM comes; the simulator cannot take the network away from a local git
+ * remote, so it powers off then.
  */
 export function halt(ctx: SimContext, inst: SimInstance, graceMs: number, then?: () => void): void {
   inst.status = 'STOPPING';
-  const child = inst.child;
-  const pids = child ? killTree(child, 'SIGTERM') : [];
+  const runner = inst.child;
+  const env = inst.guestEnv;
   let done = false;
   const powerOff = () => {
     if (done) return;
     done = true;
-    if (child) killTree(child, 'SIGKILL');
-    killPids(pids, 'SIGKILL', inst.sandbox);
+    killPids(sandboxPids(inst.sandbox), 'SIGKILL', inst.sandbox);
     inst.child = null;
+    inst.guestEnv = null;
     inst.drain?.();
     if (inst.tail) clearInterval(inst.tail);
     inst.tail = null;
@@ -33,13 +109,16 @@ export function halt(ctx: SimContext, inst: SimInstance, graceMs: number, then?:
     inst.lastStopAt = new Date();
     then?.();
   };
-  if (!child || child.exitCode !== null || child.signalCode !== null) {
+  if (!env) {
     ctx.later(0, powerOff);
     return;
   }
-  // The OS is down once the startup script has ended; the power goes off then, not at the deadline.
-  child.once('close', () => ctx.later(0, powerOff));
   ctx.later(graceMs, powerOff);
+  const units = guestUnits(ctx.opts.guestAgentDir);
+  const o = { sandbox: inst.sandbox, env, serial: inst.serial };
+  void Promise.all([stopUnit(units.startup, runner, o), stopUnit(units.shutdown, null, o)]).then(() =>
+    ctx.later(0, powerOff),
+  );
 }
 
 /** The guest's shutdown grace of `inst` (spot and preemptible VMs get the shorter one). */
