@@ -7,9 +7,11 @@
 # start command's process group and the watchdog; this waits for it, bounded well within the grace.
 # shellcheck source=prelude.sh
 . "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
+# A process that has ended may stay a zombie until its new parent reaps it: that is not alive.
+alive() { local st; [ -n "$1" ] && st="$(ps -o stat= -p "$1" 2>/dev/null)" && [ -n "$st" ] && [ "${st:0:1}" != Z ]; }
 DEV_PID="$(cat "$J/dev.pid" 2>/dev/null)"
-if [ -z "$DEV_PID" ] || ! kill -0 "$DEV_PID" 2>/dev/null; then exit 0; fi
+alive "$DEV_PID" || exit 0
 vm "the machine is shutting down: stopping the start command"
 kill -TERM "$DEV_PID" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 100); do alive "$DEV_PID" || break; sleep 0.1; done
 vm "shutdown script done"
