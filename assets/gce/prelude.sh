@@ -16,7 +16,8 @@ mkdir -p "$J" && chmod 700 "$J"
 [ -w "$SERIAL" ] || SERIAL=/dev/null
 # All output to the serial console (read by `mymlops logs`) and to a log file on the disk.
 # The logger ignores the shutdown's SIGTERM: the job and this script still write while they wrap up.
-exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >"$SERIAL") 2>&1
+# Appending: the startup and the shutdown script write to the console at the same time.
+exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >>"$SERIAL") 2>&1
 vm() { echo "mymlops-vm: $*"; }
 md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
 attr() { md "instance/attributes/$1"; }
