@@ -1,17 +1,20 @@
 // How a VM goes down: stop, preemption and delete, each an ACPI soft-off with a grace, then
 // power-off; preemption also sets the guest's `instance/preempted` and records its operation.
+import type { ChildProcess } from 'node:child_process';
 import type { SimContext } from './context.js';
 import { metadataChanged } from './metadata.js';
 import type { SimInstance, SimOperation } from './state.js';
-import type { ChildProcess } from 'node:child_process';
 import { guestUnits, type ScriptUnit } from './guest-units.js';
 import { type GuestProcessOptions, killPids, runUnitCommand, sandboxPids, treePids } from './vm.js';
+
+/** Node's timers fire at once past this (TimeoutStopSec=infinity is "never"). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Resolves once `p` has exited (at once when it has), or after `ms`. */
 function exited(p: ChildProcess | null, ms: number): Promise<void> {
   if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
+    const t = setTimeout(resolve, Math.min(ms, MAX_TIMER_MS));
     t.unref();
     p.once('exit', () => {
       clearTimeout(t);
@@ -70,11 +73,14 @@ function until(cond: () => boolean, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const check = () => {
       if (cond() || Date.now() >= end) return resolve();
-      setTimeout(check, 50).unref();
+      setTimeout(check, 50).unref(); // polled: the unit's processes are not our children
     };
     check();
   });
 }
+
+/** The VMs whose guest is shutting down, with their power-off and what waits for it. */
+const goingDown = new WeakMap<SimInstance, { powerOff: () => void; thens: (() => void)[] }>();
 
 /**
  * The guest OS shutting down, as GCE does it on stop, preemption and delete: an ACPI soft-off, on
@@ -90,12 +96,22 @@ function until(cond: () => boolean, ms: number): Promise<void> {
  */
 export function halt(ctx: SimContext, inst: SimInstance, graceMs: number, then?: () => void): void {
   inst.status = 'STOPPING';
+  // Going down already (a delete during a stop): the guest's shutdown is not run twice; the power
+  // goes off at the earlier deadline.
+  const current = goingDown.get(inst);
+  if (current) {
+    if (then) current.thens.push(then);
+    ctx.later(graceMs, current.powerOff);
+    return;
+  }
   const runner = inst.child;
   const env = inst.guestEnv;
+  const thens = then ? [then] : [];
   let done = false;
   const powerOff = () => {
     if (done) return;
     done = true;
+    goingDown.delete(inst);
     killPids(sandboxPids(inst.sandbox), 'SIGKILL', inst.sandbox);
     inst.child = null;
     inst.guestEnv = null;
@@ -107,8 +123,9 @@ export function halt(ctx: SimContext, inst: SimInstance, graceMs: number, then?:
     inst.metadataServer = null;
     inst.status = 'TERMINATED';
     inst.lastStopAt = new Date();
-    then?.();
+    for (const t of thens) t();
   };
+  goingDown.set(inst, { powerOff, thens });
   if (!env) {
     ctx.later(0, powerOff);
     return;
@@ -127,7 +144,7 @@ export function graceOf(ctx: SimContext, inst: SimInstance): number {
   return s.provisioningModel === 'SPOT' || s.preemptible ? ctx.opts.spotGraceMs : ctx.opts.standardGraceMs;
 }
 
-/** A deleted VM's processes get this long after SIGTERM (its own delete call must be answered). */
+/** How long a deleted VM's guest gets to shut down (its own delete call must be answered first). */
 const DELETE_GRACE_MS = 300;
 
 export function remove(ctx: SimContext, project: string, inst: SimInstance, type: string): SimOperation {
