@@ -141,9 +141,11 @@ export function runUnitCommand(cmd: string[], o: GuestProcessOptions): ChildProc
   if (program === '/bin/true') return null;
   if (basename(program) !== 'google_metadata_script_runner')
     throw new Error(`the simulator cannot run the unit command ${cmd.join(' ')}`);
+  // Its own session, as systemd starts a service's processes (the script it runs stays in its group).
   const child = spawn(process.execPath, [RUNNER, ...args], {
     cwd: o.sandbox,
     env: o.env,
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => o.serial.append(d));
