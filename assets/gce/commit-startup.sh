@@ -9,12 +9,15 @@
 # How the VM ends (job.sh's exit codes are in its contract):
 # - a user's cancel: the watcher writes $J/cancel-requested, then SIGTERMs the job, which publishes
 #   "cancelled"; the VM is deleted.
-# - a shutdown (preemption, instances.stop, host maintenance): GCE sends an ACPI soft-off and systemd
-#   SIGTERMs this service's processes, the job and this script alike; spot VMs are powered off
-#   "30 seconds" later (compute v1 reference, Scheduling.skipGuestOsShutdown). A watcher of
-#   instance/preempted writes $J/preempted first, so the job tells preemption from another stop.
-#   The job pushes what it has (exit 3) and this script does NOT delete the VM: it stays TERMINATED
-#   (instanceTerminationAction STOP) and shows as stopped (preempted) until it is retried.
+# - a shutdown (preemption, instances.stop, host maintenance): GCE sends an ACPI soft-off; spot VMs
+#   are powered off "30 seconds" later (compute v1 reference, Scheduling.skipGuestOsShutdown). The
+#   guest agent's google-startup-scripts.service has KillMode=process: systemd signals only the
+#   script runner, not this script nor the job. The VM's shutdown script (commit-shutdown.sh, run by
+#   google-shutdown-scripts.service while the network is up) writes $J/shutdown and SIGTERMs the
+#   job ($J/job.pid); it and a watcher of instance/preempted write $J/preempted on a preemption, so
+#   the job tells preemption from another stop. The job pushes what it has (exit 3) and this script
+#   does NOT delete the VM: it stays TERMINATED (instanceTerminationAction STOP) and shows as
+#   stopped (preempted) until it is retried.
 # - the result could not be published (job exit 4, kept in $J/unpublished/): the VM is STOPPED, not
 #   deleted (instances.stop on itself; `shutdown -h now` if the API refuses), so its disk keeps the
 #   result. Starting it again (that is `mymlops publish ID` on gce) runs the job script's publish
@@ -64,7 +67,7 @@ self_stop() { # keep the disk (and the kept result on it): stop, never delete
   [ -z "$ROOT" ] && shutdown -h now
 }
 on_exit() {
-  if [ -n "$SHUTDOWN" ] || [ "$EC" = 3 ]; then
+  if [ -n "$SHUTDOWN" ] || [ -e "$J/shutdown" ] || [ "$EC" = 3 ]; then
     vm "not deleting this VM: it was shut down while the job ran (the job pushed what it had; a retry relaunches the commit)"
     vm "$DONE_MARKER"
   elif [ -d "$J/unpublished" ]; then
@@ -81,12 +84,16 @@ wait_job() { # wait_job PID: its exit code (a trapped TERM interrupts `wait`: wa
   done
   return $ec
 }
+# The shutdown script finds this script and the job through these files; its marker is per boot.
+echo $$ >"$J/startup.pid"
+rm -f "$J/shutdown" "$J/job.pid"
 if [ -e "$J/.started" ]; then
   if [ -d "$J/unpublished" ] && [ -f "$J/job.sh" ]; then
     vm "publishing the result the job kept on this disk"
     trap on_exit EXIT
     MYMLOPS_JOB_DIR="$J" MYMLOPS_JOB_MODE=publish bash "$J/job.sh" &
-    wait_job $!; EC=$?
+    JOB_PID=$!; echo "$JOB_PID" >"$J/job.pid"
+    wait_job "$JOB_PID"; EC=$?
     vm "publish mode exited with code $EC"
     exit $EC
   fi
@@ -110,6 +117,7 @@ if [ -n "$(ls -A "$J/keys")" ]; then
   else vm "warning: could not remove the deploy keys from instance metadata"; fi
 fi
 MAX="$(attr mymlops-max-duration || echo 0)"
+if [ -e "$J/shutdown" ]; then vm "the machine is shutting down: not starting the job"; exit 3; fi
 vm "running the job on $NAME in $ZONE"
 if [ "${MAX:-0}" -gt 0 ]; then
   MYMLOPS_JOB_DIR="$J" timeout --kill-after=60 "$((MAX + HARD_LIMIT_MARGIN))" bash "$J/job.sh" &
@@ -117,6 +125,7 @@ else
   MYMLOPS_JOB_DIR="$J" bash "$J/job.sh" &
 fi
 JOB_PID=$!
+echo "$JOB_PID" >"$J/job.pid"
 # `mymlops cancel` sets mymlops-cancel=requested: the marker, then SIGTERM, makes the job publish
 # "cancelled" itself (a SIGTERM without the marker is a shutdown to the job).
 ( trap - TERM

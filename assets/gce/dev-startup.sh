@@ -30,5 +30,8 @@ else
   fi
 fi
 vm "running the dev script on $NAME in $ZONE"
-MYMLOPS_JOB_DIR="$J" bash "$J/job.sh"
+# The shutdown script (dev-shutdown.sh) stops the dev script through this pid.
+MYMLOPS_JOB_DIR="$J" bash "$J/job.sh" &
+echo $! >"$J/dev.pid"
+wait $!
 vm "dev script exited with code $?"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The start of both GCE startup scripts (commit-startup.sh, dev-startup.sh): paths, the serial
+# The start of the GCE startup and shutdown scripts (commit-*.sh, dev-*.sh): paths, the serial
 # console, and helpers for the metadata server and the Compute Engine API (with the VM's token).
 # Run as they are, the startup scripts source this file from next to them; as shipped
 # (src/adapters/backends/gce/vm-prelude.ts) it is inlined in their place.
@@ -16,7 +16,8 @@ mkdir -p "$J" && chmod 700 "$J"
 [ -w "$SERIAL" ] || SERIAL=/dev/null
 # All output to the serial console (read by `mymlops logs`) and to a log file on the disk.
 # The logger ignores the shutdown's SIGTERM: the job and this script still write while they wrap up.
-exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >"$SERIAL") 2>&1
+# Appending: the startup and the shutdown script write to the console at the same time.
+exec > >(trap "" TERM INT HUP; exec tee -a "$J/console.log" >>"$SERIAL") 2>&1
 vm() { echo "mymlops-vm: $*"; }
 md() { curl -sf --retry 5 --retry-delay 1 --retry-connrefused -H 'Metadata-Flavor: Google' "$MD/$1"; }
 attr() { md "instance/attributes/$1"; }
@@ -25,10 +26,12 @@ attr() { md "instance/attributes/$1"; }
 md_wait() { curl -sf -m 330 -H 'Metadata-Flavor: Google' "$MD/$1?wait_for_change=true&timeout_sec=300"; }
 pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
+# A request without a body still says its length: Google's front end answers a POST without
+# Content-Length with 411 Length Required (`curl -X POST` with no data sends none).
 api() { # api METHOD PATH [JSON]
   local t; t="$(token)" || return 1
   if [ $# -ge 3 ]; then curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Type: application/json' --data-binary "$3" "$API$2"
-  else curl -sf -X "$1" -H "Authorization: Bearer $t" "$API$2"; fi
+  else curl -sf -X "$1" -H "Authorization: Bearer $t" -H 'Content-Length: 0' "$API$2"; fi
 }
 # set_md KEY VALUE: set one instance metadata item on this VM (status reads mymlops-* items).
 # Needs PROJECT, ZONE and NAME.

@@ -33,7 +33,7 @@
 #          - $MYMLOPS_JOB_DIR/cancel-requested exists (the canceller writes it BEFORE signalling):
 #            a user's cancel: publish status "cancelled" (exit 2).
 #          - otherwise a shutdown: "preempted" when $MYMLOPS_JOB_DIR/preempted exists (the GCE
-#            startup script writes it when instance/preempted turns TRUE) or, on gce, the metadata
+#            startup and shutdown scripts write it when instance/preempted is TRUE) or, on gce, the metadata
 #            server says instance/preempted is TRUE; else "stopped". The command's tree is stopped
 #            (KILL after 3 s) and, within shutdown_grace seconds of the signal (job.json, default 20;
 #            env MYMLOPS_SHUTDOWN_GRACE), the partly executed notebook, artifacts so far (artifacts=true)
@@ -164,8 +164,9 @@ on_signal() {
     say "cancel requested: stopping the command"
   else
     # No cancel marker: the machine is going down. On GCE a preemption and instances.stop are
-    # both an ACPI soft-off, which systemd turns into SIGTERM for the startup script's processes;
-    # for spot VMs power-off follows "30 seconds" later (compute v1 Scheduling.skipGuestOsShutdown).
+    # both an ACPI soft-off; the VM's shutdown script (assets/gce/commit-shutdown.sh) sends this
+    # SIGTERM, as the guest agent signals only its script runner; for spot VMs power-off follows
+    # "30 seconds" later (compute v1 Scheduling.skipGuestOsShutdown).
     STOP_AT="$(date +%s)"
     STOP_REASON=stopped
     if [ -f "$J/preempted" ] || preempted_now; then STOP_REASON=preempted; fi

@@ -8,7 +8,7 @@ import { instanceRoute, instancesIn } from './instances.js';
 import { aggregated, list } from './lists.js';
 import { operationRoute, operationsIn } from './operations.js';
 import { notFound } from './shapes.js';
-import { killTree } from './vm.js';
+import { killPids, killTree, sandboxPids } from './vm.js';
 
 export type { ComputeOptions } from './context.js';
 
@@ -106,6 +106,8 @@ export class Compute extends SimContext {
     for (const inst of this.world.instances.values()) {
       if (inst.tail) clearInterval(inst.tail);
       if (inst.child) killTree(inst.child, 'SIGKILL');
+      // What the VM's scripts left running, whoever their parent is now.
+      if (inst.guestEnv) killPids(sandboxPids(inst.sandbox), 'SIGKILL', inst.sandbox);
       inst.metadataServer?.closeAllConnections();
       inst.metadataServer?.close();
     }

@@ -23,6 +23,8 @@ export interface ComputeOptions {
   guestAttributeQueriesPerMinute: number;
   /** A VM's service account may not call the API about its own instance (403 IAM_PERMISSION_DENIED). */
   denyVmSelfCalls: boolean;
+  /** The extracted google-guest-agent package whose unit files the guests follow (guest-units.ts). */
+  guestAgentDir?: string;
   base: () => string;
 }
 

@@ -8,6 +8,7 @@ import { attributes, metadataChanged } from './metadata.js';
 import { graceOf, halt, remove, stop } from './shutdown.js';
 import type { SimInstance, SimOperation } from './state.js';
 import { metadataHost, startMetadataServer } from './metadata-server.js';
+import { guestUnits } from './guest-units.js';
 import { boot } from './vm.js';
 
 /** Each power-on of an instance; a step of an earlier one (stopped meanwhile) goes no further. */
@@ -53,7 +54,6 @@ function endAtMaxRunDuration(ctx: SimContext, project: string, inst: SimInstance
 }
 
 export async function bootVm(ctx: SimContext, project: string, inst: SimInstance): Promise<void> {
-  const attrs = attributes(inst);
   inst.guestAttributes ??= new Map();
   const guestAttributes = inst.guestAttributes;
   inst.metadataServer ??= await startMetadataServer({
@@ -71,11 +71,6 @@ export async function bootVm(ctx: SimContext, project: string, inst: SimInstance
     guestAttributes,
   });
   if (inst.deleted || inst.status !== 'RUNNING' || ctx.closed) return;
-  const script = attrs['startup-script'];
-  if (!script) {
-    inst.serial.append(Buffer.from('Booting simulated VM\nNo startup scripts to run.\n'));
-    return;
-  }
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     LANG: process.env['LANG'] ?? 'C.UTF-8',
@@ -86,9 +81,10 @@ export async function bootVm(ctx: SimContext, project: string, inst: SimInstance
     MYMLOPS_VM_ROOT: inst.sandbox,
     ...ctx.opts.vmEnv,
   };
+  // The guest agent's startup unit runs the runner, which reads `startup-script` itself.
   const vm = boot({
     sandbox: inst.sandbox,
-    script,
+    execStart: guestUnits(ctx.opts.guestAgentDir).startup.execStart,
     env,
     serial: inst.serial,
     onExit: () => {
@@ -96,6 +92,7 @@ export async function bootVm(ctx: SimContext, project: string, inst: SimInstance
       if (inst.child === vm.child) inst.child = null;
     },
   });
+  inst.guestEnv = vm.env;
   inst.child = vm.child;
   inst.tail = setInterval(vm.drain, 40);
   inst.drain = vm.drain;

@@ -12,6 +12,8 @@ import { FilterError } from './filter.js';
 import { Compute, type ComputeOptions } from './compute.js';
 import { apiError, statusText } from './shapes.js';
 import { waitForHold } from './faults.js';
+import { lengthRequiredPage, needsLength } from './front-end.js';
+import { guestAgentDir, guestUnits } from './guest-units.js';
 
 export interface SimOptions extends Partial<ComputeOptions> {
   port?: number;
@@ -54,6 +56,8 @@ async function readBody(req: IncomingMessage, limit = 2 * 1024 * 1024): Promise<
 
 export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
   const fixture = opts.fixture ?? defaultFixture();
+  // Fetched now (once per checkout) rather than at the first boot.
+  guestUnits(opts.guestAgentDir ?? guestAgentDir());
   const ownSandbox = !opts.sandboxRoot;
   const sandboxRoot = opts.sandboxRoot ?? mkdtempSync(join(tmpdir(), 'mymlops-gce-sim-'));
   let base = '';
@@ -69,6 +73,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     maxPageSize: opts.maxPageSize ?? 500,
     guestAttributeQueriesPerMinute: opts.guestAttributeQueriesPerMinute ?? 10,
     denyVmSelfCalls: opts.denyVmSelfCalls ?? false,
+    guestAgentDir: opts.guestAgentDir ?? guestAgentDir(),
     base: () => base,
   });
   const skus = buildSkus(fixture);
@@ -101,6 +106,14 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
           return send(res, 200, { skus: page, nextPageToken: next });
         }
         if (url.pathname.startsWith('/compute/v1/')) {
+          if (needsLength(req.method ?? 'GET', req.headers)) {
+            const page = lengthRequiredPage(req.method ?? 'POST');
+            res.writeHead(411, {
+              'Content-Type': 'text/html; charset=UTF-8',
+              'Content-Length': Buffer.byteLength(page),
+            });
+            return void res.end(page);
+          }
           const auth = req.headers['authorization'] ?? '';
           const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1] ?? '';
           if (!compute.opts.acceptToken(token)) {

@@ -22,6 +22,8 @@ export interface SimInstance {
   tail: NodeJS.Timeout | null;
   drain: (() => void) | null;
   metadataServer: Server | null;
+  /** The running guest's environment (its units' commands run with it); null while powered off. */
+  guestEnv?: NodeJS.ProcessEnv | null;
   createdAt: Date;
   lastStartAt: Date | null;
   lastStopAt: Date | null;

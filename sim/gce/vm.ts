@@ -1,6 +1,7 @@
-// A simulated VM: its startup script runs as a local process tree in a sandbox directory (its
-// metadata server is metadata-server.ts) and stdout/stderr are captured as serial port 1, as the
-// guest agent forwards startup-script output.
+// A simulated VM: the guest agent's script runner and the scripts it starts run as local processes
+// in a sandbox directory (its metadata server is metadata-server.ts); the runner's log and the
+// guest's console file are serial port 1. Which unit runs what, and what a stop signals, is
+// shutdown.ts with the package's unit files (guest-units.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
@@ -12,7 +13,8 @@ import {
   readSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Serial port 1 keeps the last 1 MiB, with absolute byte offsets (as the real API). */
 export const SERIAL_MAX = 1024 * 1024;
@@ -68,6 +70,13 @@ function descendants(root: number): number[] {
   return out;
 }
 
+/** `child` and every descendant it has now (nothing once it has ended). */
+export function treePids(child: ChildProcess): number[] {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return [];
+  return [pid, ...descendants(pid)];
+}
+
 /** Signals `child` and every descendant; returns their pids (to power off what outlives its parent). */
 export function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
   const pid = child.pid;
@@ -102,27 +111,69 @@ function ofSandbox(pid: number, sandbox: string): boolean {
   }
 }
 
-export interface BootOptions {
+/**
+ * Every process of the VM whose sandbox is `sandbox` (their environment names it), whoever their
+ * parent is now: what a script left running outlives the runner that started it.
+ */
+export function sandboxPids(sandbox: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (/^\d+$/.test(e) && Number(e) !== process.pid && ofSandbox(Number(e), sandbox)) out.push(Number(e));
+  }
+  return out;
+}
+
+const RUNNER = fileURLToPath(new URL('./metadata-script-runner.mjs', import.meta.url));
+
+export interface GuestProcessOptions {
   sandbox: string;
-  script: string;
   env: NodeJS.ProcessEnv;
   serial: SerialBuffer;
+}
+
+/**
+ * Runs one ExecStart=/ExecStop= line of the guest agent's units: google_metadata_script_runner is
+ * the simulator's runner (metadata-script-runner.mjs), `/bin/true` does nothing (null). Its output
+ * reaches serial port 1, as the runner's log does on a real VM.
+ */
+export function runUnitCommand(cmd: string[], o: GuestProcessOptions): ChildProcess | null {
+  const [program = '', ...args] = cmd;
+  if (program === '/bin/true') return null;
+  if (basename(program) !== 'google_metadata_script_runner')
+    throw new Error(`the simulator cannot run the unit command ${cmd.join(' ')}`);
+  // Its own session, as systemd starts a service's processes (the script it runs stays in its group).
+  const child = spawn(process.execPath, [RUNNER, ...args], {
+    cwd: o.sandbox,
+    env: o.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => o.serial.append(d));
+  child.stderr!.on('data', (d: Buffer) => o.serial.append(d));
+  child.on('error', (e) => o.serial.append(Buffer.from(`${program}: ${e.message}\n`)));
+  return child;
+}
+
+export interface BootOptions extends GuestProcessOptions {
+  /** The google-startup-scripts unit's ExecStart= lines. */
+  execStart: string[][];
   onExit: (code: number | null) => void;
 }
 
 export interface BootedVm {
-  child: ChildProcess;
+  /** The startup unit's main process: the script runner. */
+  child: ChildProcess | null;
   /** Path the guest writes as its serial console (MYMLOPS_SERIAL_DEVICE). */
   console: string;
   /** Copies what the guest wrote to its console since the last call into the serial buffer. */
   drain(): void;
+  /** The guest's environment (with its console), for the units' later commands (ExecStop=). */
+  env: NodeJS.ProcessEnv;
 }
 
-/** Runs the startup script detached (own process group) in the sandbox. */
+/** Boots the guest: its console, then the startup unit's runner (which runs `startup-script`). */
 export function boot(o: BootOptions): BootedVm {
   mkdirSync(join(o.sandbox, 'dev'), { recursive: true });
-  const file = join(o.sandbox, 'startup-script');
-  writeFileSync(file, o.script, { mode: 0o700 });
   // The guest's /dev/ttyS0: a plain file the simulator tails into serial port 1. Each boot starts
   // it empty (an earlier boot's output is in the serial buffer already, drained at power-off).
   const consolePath = join(o.sandbox, 'dev', 'ttyS0');
@@ -150,21 +201,17 @@ export function boot(o: BootOptions): BootedVm {
       closeSync(fd);
     }
   };
-  o.serial.append(Buffer.from('Booting simulated VM\nstartup-script: starting\n'));
-  const child = spawn('/bin/bash', [file], {
-    cwd: o.sandbox,
-    env: { ...o.env, MYMLOPS_SERIAL_DEVICE: consolePath },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // What the script prints on its own stdout/stderr reaches the console too (the guest agent's job).
-  child.stdout!.on('data', (d: Buffer) => o.serial.append(d));
-  child.stderr!.on('data', (d: Buffer) => o.serial.append(d));
-  child.on('error', (e) => o.serial.append(Buffer.from(`startup-script: ${e.message}\n`)));
+  o.serial.append(Buffer.from('Booting simulated VM\n'));
+  const env = { ...o.env, MYMLOPS_SERIAL_DEVICE: consolePath };
+  let child: ChildProcess | null = null;
+  for (const cmd of o.execStart) child = runUnitCommand(cmd, { ...o, env }) ?? child;
+  if (!child) {
+    o.onExit(0);
+    return { child, console: consolePath, drain, env };
+  }
   child.on('close', (code) => {
     drain();
-    o.serial.append(Buffer.from(`startup-script: finished with exit code ${code ?? 'signal'}\n`));
     o.onExit(code);
   });
-  return { child, console: consolePath, drain };
+  return { child, console: consolePath, drain, env };
 }

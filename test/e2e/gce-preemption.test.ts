@@ -2,7 +2,10 @@
 // Engine simulator, real job script and git): a preemption pushes the partly executed notebook and
 // shows `stopped (preempted)`, `retry` and `commit.retry.preempted` finish it as attempt 2, the
 // follower says what happened; a cancel still publishes `cancelled` and `gcloud compute instances
-// stop` gives `stopped`. Every test makes its own commit; each waits on what it needs to see.
+// stop` gives `stopped`. The simulator's soft-off follows the guest agent's unit files: only the
+// startup script's runner is signalled (KillMode=process), so what stops the job and pushes the
+// partial notebook is the VM's shutdown-script. Every test makes its own commit; each waits on what
+// it needs to see.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, git, outputFile, userRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -130,6 +133,15 @@ const rowBecomes = (id: string, status: string) =>
 /** The job's own lines of a VM's serial console, for failure messages. */
 const log = (name: string) => () => serialOf(name).split('\n').slice(-40).join('\n');
 
+/** The soft-off reached the job through the shutdown script alone, as on GCE. */
+function stoppedByShutdownScript(name: string): void {
+  const serial = serialOf(name);
+  assert.match(serial, /mymlops-vm: the machine is shutting down: stopping the job/, serial);
+  // commit-startup.sh's own TERM trap says just this: it must not have been signalled.
+  assert.doesNotMatch(serial, /mymlops-vm: the machine is shutting down$/m);
+  assert.match(serial, /mymlops-vm: shutdown script done/);
+}
+
 describe('a commit stopped mid-run on gce (simulator)', () => {
   it('preempted: stopped (preempted) with the partial notebook; retry finishes it as attempt 2', async () => {
     const { id, name } = await detached();
@@ -151,6 +163,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
       what: 'the preempted VM to be kept, TERMINATED',
       detail: log(name),
     });
+    stoppedByShutdownScript(name);
 
     const rr = await cli(['retry', id]);
     assert.equal(rr.code, 0, rr.stderr + rr.stdout);
@@ -216,27 +229,33 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
     await waitFor(() => !vms().some((v) => v.name === name), { what: 'the VM to be deleted' });
   });
 
-  it('gcloud compute instances stop mid-run gives stopped (reason stopped, not preempted)', async (t) => {
-    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
-      t.skip('gcloud is not installed');
-      return;
-    }
+  it('instances.stop mid-run (gcloud compute instances stop) gives stopped (reason stopped, not preempted)', async () => {
     const { id, name } = await detached();
     const zone = vms().find((v) => v.name === name)!.zone;
-    const g = await runAsync('gcloud', ['compute', 'instances', 'stop', name, '--zone', zone, '--quiet'], {
-      env: {
-        ...process.env,
-        ...s.env,
-        CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-        CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-        CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-      },
-      timeoutMs: 90_000,
-    });
-    assert.equal(g.code, 0, g.stderr);
+    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
+      // Without gcloud, the same instances.stop request it sends.
+      const r = await fetch(`${s.sim.computeBase}projects/${PROJECT}/zones/${zone}/instances/${name}/stop`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer test-access-token' },
+      });
+      assert.equal(r.status, 200, await r.text());
+    } else {
+      const g = await runAsync('gcloud', ['compute', 'instances', 'stop', name, '--zone', zone, '--quiet'], {
+        env: {
+          ...process.env,
+          ...s.env,
+          CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
+          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+          CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
+          CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
+        },
+        timeoutMs: 90_000,
+      });
+      assert.equal(g.code, 0, g.stderr);
+    }
     const row = await rowBecomes(id, 'stopped');
     assert.equal(row.reason, 'stopped', log(name)());
+    stoppedByShutdownScript(name);
     const m = meta(id);
     assert.equal(m['status'], 'processing');
     assert.equal(m['interrupted'], 'stopped');

@@ -95,6 +95,13 @@ describe('dev VM lifecycle on the GCE simulator', () => {
     assert.match(stop.stdout, /stopped dev machine dev-l/);
     assert.equal(await portAccepts(port), false, 'the port stops answering');
     assert.match((await devLine('dev-l')) ?? '', /^ {2}dev-l {2}us-[a-z0-9-]+ {2}stopped \(by you\)$/);
+    // The guest agent signals only its script runner: the VM's shutdown script stops the dev script,
+    // whose TERM trap stops the start command cleanly.
+    const serial = [...s.sim.compute.world.instances.values()]
+      .find((v) => v.name === 'dev-l')!
+      .serial.read(0);
+    assert.match(serial.contents, /mymlops-vm: the machine is shutting down: stopping the start command\n/);
+    assert.match(serial.contents, /^mymlops: stopping$/m);
 
     const resume = await cli(['start', '--name', 'dev-l']);
     assert.equal(resume.code, 0, resume.stderr);

@@ -1,19 +1,24 @@
-// The commit VMs' startup script (assets/gce/commit-startup.sh, run as it is with its prelude) with
-// a fake metadata server (wait_for_change on instance/preempted) and a fake Compute Engine API that
-// records what the VM asks of it, and a stand-in job that follows job.sh's exit-code contract:
-// how the VM ends after a preemption, a cancel, a shutdown, and a result that could not be published.
+// The commit VMs' startup and shutdown scripts (assets/gce/commit-startup.sh, commit-shutdown.sh,
+// run as they are with their prelude) with a fake metadata server (wait_for_change on
+// instance/preempted) and a fake Compute Engine API that records what the VM asks of it (and, as
+// Google's front end, answers 411 to a POST without a length), and a stand-in job that follows
+// job.sh's exit-code contract: how the VM ends after a preemption, a cancel, a shutdown, and a result
+// that could not be published. At a soft-off the guest agent signals only its script runner
+// (KillMode=process): the shutdown script is what stops the job.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { lengthRequiredPage, needsLength } from '../../../sim/gce/front-end.js';
 import { packagePath } from '../../../src/util/package-root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-commit-startup-'));
 const SCRIPT = packagePath('assets', 'gce', 'commit-startup.sh');
+const SHUTDOWN = packagePath('assets', 'gce', 'commit-shutdown.sh');
 const servers: Server[] = [];
 const children: ChildProcess[] = [];
 after(async () => {
@@ -51,6 +56,8 @@ interface Vm {
   root: string;
   dir: string;
   boot(env?: Record<string, string>): { child: ChildProcess; done: Promise<number | null> };
+  /** The shutdown script, as google-shutdown-scripts.service's ExecStop runs it at a soft-off. */
+  shutdown(): Promise<number | null>;
   console(): string;
 }
 
@@ -96,6 +103,11 @@ async function fakeVm(jobJson = '{}'): Promise<Vm> {
   });
   const items: { key: string; value: string }[] = [];
   const apiHost = await listen((req, res) => {
+    if (needsLength(req.method ?? '', req.headers)) {
+      api.push(`411 ${req.method} ${req.url}`);
+      res.writeHead(411, { 'Content-Type': 'text/html; charset=UTF-8' });
+      return void res.end(lengthRequiredPage(req.method ?? 'POST'));
+    }
     api.push(`${req.method} ${req.url}`);
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -108,6 +120,16 @@ async function fakeVm(jobJson = '{}'): Promise<Vm> {
   const root = join(tmp, name);
   mkdirSync(join(root, 'dev'), { recursive: true });
   const dir = join(root, 'var', 'lib', 'mymlops', 'job');
+  const vmEnv = {
+    PATH: process.env['PATH'],
+    HOME: join(root, 'root'),
+    MYMLOPS_VM_ROOT: root,
+    MYMLOPS_SERIAL_DEVICE: join(root, 'dev', 'ttyS0'),
+    GCE_METADATA_HOST: mdHost,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `http://${apiHost}/compute/v1/`,
+    MYMLOPS_DELETE_GRACE: '0',
+    MYMLOPS_CANCEL_POLL: '0.2',
+  };
   const vm: Vm = {
     name,
     items,
@@ -120,21 +142,7 @@ async function fakeVm(jobJson = '{}'): Promise<Vm> {
       for (const w of waiting.splice(0)) w();
     },
     boot(env = {}) {
-      const child = spawn('bash', [SCRIPT], {
-        detached: true,
-        stdio: 'ignore',
-        env: {
-          PATH: process.env['PATH'],
-          HOME: join(root, 'root'),
-          MYMLOPS_VM_ROOT: root,
-          MYMLOPS_SERIAL_DEVICE: join(root, 'dev', 'ttyS0'),
-          GCE_METADATA_HOST: mdHost,
-          CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `http://${apiHost}/compute/v1/`,
-          MYMLOPS_DELETE_GRACE: '0',
-          MYMLOPS_CANCEL_POLL: '0.2',
-          ...env,
-        },
-      });
+      const child = spawn('bash', [SCRIPT], { detached: true, stdio: 'ignore', env: { ...vmEnv, ...env } });
       children.push(child);
       // Done once the script exited and its logger wrote the last line (tee runs on its own).
       const marks = () => vm.console().split('startup script done').length - 1;
@@ -145,6 +153,11 @@ async function fakeVm(jobJson = '{}'): Promise<Vm> {
         return c;
       });
       return { child, done };
+    },
+    shutdown() {
+      const child = spawn('bash', [SHUTDOWN], { detached: true, stdio: 'ignore', env: vmEnv });
+      children.push(child);
+      return new Promise((r) => child.on('close', (c) => r(c)));
     },
     console: () =>
       existsSync(join(dir, 'console.log')) ? readFileSync(join(dir, 'console.log'), 'utf8') : '',
@@ -160,43 +173,50 @@ async function until(what: string, fn: () => boolean, ms = 20_000): Promise<void
   }
 }
 
-/** What systemd does to the startup-script service on a soft-off: SIGTERM to all its processes. */
-function termAll(root: number): void {
-  const kids = new Map<number, number[]>();
-  for (const e of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const st = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
-    } catch {}
-  }
-  const all = [root];
-  for (let i = 0; i < all.length; i++) all.push(...(kids.get(all[i]!) ?? []));
-  for (const p of all)
-    try {
-      process.kill(p, 'SIGTERM');
-    } catch {}
-}
-
 const self = (vm: Vm) => `/compute/v1/projects/p/zones/us-central1-a/instances/${vm.name}`;
 const deleted = (vm: Vm) => vm.api.includes(`DELETE ${self(vm)}`);
 const stopped = (vm: Vm) => vm.api.includes(`POST ${self(vm)}/stop`);
 
 describe('commit startup script', () => {
-  it('a preemption: the job sees the preempted marker, stops (3), and the VM is not deleted', async () => {
+  it('a preemption: the shutdown script stops the job, which sees it is preempted (3); the VM is not deleted', async () => {
     const vm = await fakeVm();
-    const { child, done } = vm.boot();
+    const { done } = vm.boot();
     await until('the job to run', () => vm.console().includes('job: running'));
     vm.setPreempted();
-    await until('the preempted marker', () => existsSync(join(vm.dir, 'preempted')));
-    termAll(child.pid!);
+    // No signal to the startup script nor the job: only the shutdown script, as on GCE.
+    assert.equal(await vm.shutdown(), 0);
     await done;
     const log = vm.console();
+    assert.match(log, /stopping the job/);
     assert.match(log, /job: stopped preempted=yes/);
     assert.match(log, /job script exited with code 3/);
     assert.match(log, /not deleting this VM/);
-    assert.match(log, /startup script done/);
+    assert.ok(
+      log.indexOf('startup script done') < log.indexOf('shutdown script done'),
+      'the shutdown script waits for the startup script to end',
+    );
     assert.deepEqual(vm.api, [], 'neither delete nor stop');
+  });
+
+  it('instances.stop: the shutdown script stops the job, which says stopped (3); the VM is not deleted', async () => {
+    const vm = await fakeVm();
+    const { done } = vm.boot();
+    await until('the job to run', () => vm.console().includes('job: running'));
+    await vm.shutdown();
+    await done;
+    assert.match(vm.console(), /job: stopped preempted=no/);
+    assert.match(vm.console(), /not deleting this VM/);
+    assert.deepEqual(vm.api, []);
+  });
+
+  it('a delete right after `mymlops cancel`: the shutdown script makes it a cancel', async () => {
+    const vm = await fakeVm();
+    const { done } = vm.boot({ MYMLOPS_CANCEL_POLL: '600' });
+    await until('the job to run', () => vm.console().includes('job: running'));
+    vm.attrs['mymlops-cancel'] = 'requested';
+    await vm.shutdown();
+    await done;
+    assert.match(vm.console(), /job: cancelled/);
   });
 
   it('a SIGTERM to the startup script alone never deletes the VM', async () => {

@@ -4,7 +4,7 @@
 // whose service account may not call the API about itself.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,15 +153,18 @@ describe('simulator fidelity to the compute v1 reference', () => {
     assert.ok(names.includes('idem') && names.includes('spot-a') && names.includes('net-c'), names.join());
   });
 
-  it('a preemption: instance/preempted turns TRUE (wait_for_change wakes), SIGTERM, the spot grace, power off', async () => {
-    const script = `R="$MYMLOPS_VM_ROOT"; MD="http://$GCE_METADATA_HOST/computeMetadata/v1"
-trap 'echo "term $(curl -s -H Metadata-Flavor:Google "$MD/instance/preempted")" >> "$R/events"' TERM
+  it('a preemption: instance/preempted turns TRUE (wait_for_change wakes), the shutdown script, the spot grace, power off', async () => {
+    const script = `R="$MYMLOPS_VM_ROOT"; exec >>"$R/out" 2>&1
+trap 'echo "startup term" >> "$R/events"' TERM
 echo up > "$R/events"
 while :; do sleep 0.1; done`;
-    assert.equal(
-      (await insert(vm('pre', { scheduling: { provisioningModel: 'SPOT' } }, script))).status,
-      200,
-    );
+    // The shutdown script outlasts the grace: the power goes off at the deadline.
+    const shutdown = `MD="http://$GCE_METADATA_HOST/computeMetadata/v1"
+echo "shutdown $(curl -s -H Metadata-Flavor:Google "$MD/instance/preempted")" >> "$MYMLOPS_VM_ROOT/events"
+while :; do sleep 0.1; done`;
+    const body = vm('pre', { scheduling: { provisioningModel: 'SPOT' } }, script);
+    body.metadata!.items!.push({ key: 'shutdown-script', value: shutdown });
+    assert.equal((await insert(body)).status, 200);
     await waitFor(
       async () => {
         try {
@@ -187,7 +190,10 @@ while :; do sleep 0.1; done`;
     });
     const took = Date.now() - t0;
     assert.ok(took >= GRACE - 100, `powered off after ${took} ms, before the ${GRACE} ms grace`);
-    assert.match(readFileSync(join(sandboxOf('pre'), 'events'), 'utf8'), /^term TRUE$/m);
+    const events = readFileSync(join(sandboxOf('pre'), 'events'), 'utf8');
+    assert.match(events, /^shutdown TRUE$/m);
+    // google-startup-scripts.service has KillMode=process: its runner alone is signalled.
+    assert.doesNotMatch(events, /startup term/);
     const ops = await api(
       'GET',
       `zones/${Z}/operations?filter=${encodeURIComponent('operationType="compute.instances.preempted"')}`,
@@ -196,9 +202,11 @@ while :; do sleep 0.1; done`;
     assert.equal(ops.body.items[0].status, 'DONE');
   });
 
-  it('instances.stop: SIGTERM, and power off as soon as the guest has shut down', async () => {
-    const script = `trap 'echo stopping > "$MYMLOPS_VM_ROOT/stop"; exit 0' TERM; while :; do sleep 0.1; done`;
-    assert.equal((await insert(vm('stopme', {}, script))).status, 200);
+  it('instances.stop: the shutdown script runs, and power off as soon as it has ended', async () => {
+    const script = `exec >>"$MYMLOPS_VM_ROOT/out" 2>&1; trap 'echo term >> "$MYMLOPS_VM_ROOT/startup"' TERM; while :; do sleep 0.1; done`;
+    const body = vm('stopme', {}, script);
+    body.metadata!.items!.push({ key: 'shutdown-script', value: 'echo stopping > "$MYMLOPS_VM_ROOT/stop"' });
+    assert.equal((await insert(body)).status, 200);
     await waitFor(async () => (await status('stopme')) === 'RUNNING', { what: 'running' });
     await waitFor(() => s.sim.compute.world.instances.get(`${Z}/stopme`)?.child, { what: 'the guest' });
     const t0 = Date.now();
@@ -207,8 +215,13 @@ while :; do sleep 0.1; done`;
       what: 'stopped',
       timeoutMs: 10_000,
     });
-    assert.ok(Date.now() - t0 < GRACE, 'the guest exited on SIGTERM, so the VM powered off before the grace');
+    assert.ok(Date.now() - t0 < GRACE, 'the shutdown script ended, so the VM powered off before the grace');
     assert.equal(readFileSync(join(sandboxOf('stopme'), 'stop'), 'utf8').trim(), 'stopping');
+    assert.equal(
+      existsSync(join(sandboxOf('stopme'), 'startup')),
+      false,
+      'the startup script got no SIGTERM',
+    );
   });
 
   it('metadata wait_for_change on instance/attributes; guest attributes past 10 a minute get 429', async () => {

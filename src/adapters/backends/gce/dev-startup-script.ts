@@ -5,3 +5,8 @@ import { gceStartupScript } from './vm-prelude.js';
 export function devStartupScript(): string {
   return gceStartupScript('dev-startup');
 }
+
+/** The shutdown script of dev VMs (`shutdown-script`): stops the start command cleanly at a soft-off. */
+export function devShutdownScript(): string {
+  return gceStartupScript('dev-shutdown');
+}

@@ -5,8 +5,8 @@ import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
-import { devStartupScript } from './dev-startup-script.js';
-import { RESERVED_KEYS, startupScript } from './startup-script.js';
+import { devShutdownScript, devStartupScript } from './dev-startup-script.js';
+import { RESERVED_KEYS, shutdownScript, startupScript } from './startup-script.js';
 
 /** Limits of instance metadata (Compute Engine docs): one value ≤ 256 KiB, all keys+values < 512 KB. */
 export const METADATA_VALUE_MAX = 256 * 1024;
@@ -67,9 +67,13 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
     i.plan.kind === 'start'
       ? [
           { key: 'startup-script', value: devStartupScript() },
+          { key: 'shutdown-script', value: devShutdownScript() },
           { key: 'enable-guest-attributes', value: 'TRUE' },
         ]
-      : [{ key: 'startup-script', value: startupScript() }];
+      : [
+          { key: 'startup-script', value: startupScript() },
+          { key: 'shutdown-script', value: shutdownScript() },
+        ];
   for (const [k, v] of Object.entries(i.plan.metadata)) {
     if ((RESERVED_KEYS as readonly string[]).includes(k)) continue;
     items.push({ key: `mymlops-${k}`, value: v });

@@ -18,3 +18,12 @@ export const VM_DONE_MARKER = 'mymlops-vm: startup script done';
 export function startupScript(): string {
   return gceStartupScript('commit-startup');
 }
+
+/**
+ * The shutdown script of commit VMs (metadata key `shutdown-script`): assets/gce/commit-shutdown.sh.
+ * The guest agent runs it at a soft-off while the network is up; its startup unit signals only the
+ * script runner then, so this is what tells the job to push what it has and stop.
+ */
+export function shutdownScript(): string {
+  return gceStartupScript('commit-shutdown');
+}

@@ -1,12 +1,14 @@
-// The GCE startup scripts as shipped: assets/gce/<name>.sh with assets/gce/prelude.sh inlined in
+// The GCE startup and shutdown scripts as shipped: assets/gce/<name>.sh with assets/gce/prelude.sh inlined in
 // place of the line that sources it (run as they are, the scripts source the prelude next to them).
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../../../util/package-root.js';
 
 const SOURCE_LINE = '. "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@\n';
 
-/** The startup script `assets/gce/<name>.sh`, self-contained (the text sent as instance metadata). */
-export function gceStartupScript(name: 'commit-startup' | 'dev-startup'): string {
+/** The script `assets/gce/<name>.sh`, self-contained (the text sent as instance metadata). */
+export function gceStartupScript(
+  name: 'commit-startup' | 'commit-shutdown' | 'dev-startup' | 'dev-shutdown',
+): string {
   const file = packagePath('assets', 'gce', `${name}.sh`);
   const script = readFileSync(file, 'utf8');
   if (!script.includes(SOURCE_LINE)) throw new Error(`${file} does not source prelude.sh`);
