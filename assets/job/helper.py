@@ -59,9 +59,16 @@ def source_text(cell):
     return "".join(x for x in s if isinstance(x, str)) if isinstance(s, list) else ""
 
 
+def tagged(cell, tag):
+    tags = meta_of(cell).get("tags")
+    return isinstance(tags, list) and tag in tags
+
+
 def runnable_code(nb):
-    """Code cells an execution runs: nbclient skips a cell whose source is only whitespace."""
-    return [c for c in cells_of(nb) if c.get("cell_type") == "code" and source_text(c).strip() != ""]
+    """Code cells an execution runs: nbclient skips a cell whose source is only whitespace or that
+    is tagged skip-execution."""
+    return [c for c in cells_of(nb)
+            if c.get("cell_type") == "code" and source_text(c).strip() != "" and not tagged(c, "skip-execution")]
 
 
 def outputs_of(cell):
@@ -86,8 +93,7 @@ def progress(nb):
 def first_error(nb):
     """The first error output outside cells tagged raises-exception (nbclient expects those)."""
     for i, c in enumerate(cells_of(nb)):
-        tags = meta_of(c).get("tags")
-        if isinstance(tags, list) and "raises-exception" in tags:
+        if tagged(c, "raises-exception"):
             continue
         for o in outputs_of(c):
             if isinstance(o, dict) and o.get("output_type") == "error":

@@ -6,7 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { JOB_HELPER_ASSET, JOB_SCRIPT_ASSET, jobScript } from '../../../src/core/job/script.js';
+import {
+  JOB_HELPER_ASSET,
+  JOB_RUNNER_ASSET,
+  JOB_SCRIPT_ASSET,
+  jobScript,
+} from '../../../src/core/job/script.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
@@ -63,11 +68,14 @@ describe('job script', () => {
     const r = spawnSync('bash', ['-n'], { input: jobScript(), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
-  it('as shipped carries the helper and writes it into the job folder', () => {
+  it('as shipped carries the helper and the notebook runner and writes them into the job folder', () => {
     const script = jobScript();
     assert.ok(script.includes(readFileSync(JOB_HELPER_ASSET, 'utf8')));
     assert.ok(script.includes(`HELPER="$J/helper.py"`));
     assert.ok(!script.includes('# @@HELPER@@'));
+    assert.ok(script.includes(readFileSync(JOB_RUNNER_ASSET, 'utf8')));
+    assert.ok(script.includes(`RUNNER="$J/run_notebook.py"`));
+    assert.ok(!script.includes('# @@RUNNER@@'));
   });
   it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
     const d = join(tmp, 'by-hand');
