@@ -12,6 +12,17 @@ NOT_EXECUTED = (
     "the container, or make the runner overwrite its input notebook"
 )
 
+# nbconvert --execute without --allow-errors writes nothing back when a cell fails.
+NBCONVERT_DISCARDS = (
+    "; nbconvert discards the notebook's outputs when a cell fails (the traceback is in job.log) - "
+    "set commit.command to mymlops-run-notebook to keep them"
+)
+
+
+def command_hint(command):
+    c = command or ""
+    return NBCONVERT_DISCARDS if "nbconvert" in c and "--allow-errors" not in c else ""
+
 
 def now_iso():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -204,7 +215,7 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
             msg = msg or (what if what.startswith("cost cap") else "stopped after max_duration (%ss)" % limit)
         elif ec not in (0, None):
             status = "failed"
-            msg = msg or ("the command exited with code %d" % ec)
+            msg = msg or ("the command exited with code %d" % ec + command_hint(job.get("command")))
         elif error is not None:
             status = "failed"
             msg = msg or "the notebook has an error output"
