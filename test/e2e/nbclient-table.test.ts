@@ -71,7 +71,7 @@ describe('nbclient test notebooks through mymlops commit', {
   const home = join(tmp, 'home');
   const repo = join(tmp, 'repo');
   const env = { MYMLOPS_HOME: home, MYMLOPS_PYTHON: PY };
-  let oracle: Record<string, Outcome> = {};
+  const oracle: Record<string, Outcome> = {};
   const runner = new Map<string, Committed>();
   const nbconvert = new Map<string, Committed>();
   let outputRepo = '';
@@ -108,27 +108,31 @@ describe('nbclient test notebooks through mymlops commit', {
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'nbclient test notebooks');
 
-    // The oracle runs on its own copy while the commits run.
+    // The oracle runs on its own copy, in PARALLEL processes, while the commits run.
     const copy = join(tmp, 'oracle');
     cpSync(FILES, copy, { recursive: true });
-    const oracleRun = runAsync(
-      PY,
-      [
-        join(ROOT, 'test', 'helpers', 'nbclient-oracle.py'),
-        String(TIMEOUT),
-        ...notebooks.map((f) => join(copy, f)),
-      ],
-      { env: { ...process.env }, timeoutMs: 600_000 },
-    ).then((r) => {
-      assert.equal(r.code, 0, r.stderr);
-      oracle = JSON.parse(r.stdout) as Record<string, Outcome>;
+    const chunks = Array.from({ length: PARALLEL }, (_, k) =>
+      notebooks.filter((_f, i) => i % PARALLEL === k),
+    );
+    const oracleRun = Promise.all(
+      chunks.map(async (chunk) => {
+        const script = join(ROOT, 'test', 'helpers', 'nbclient-oracle.py');
+        const r = await runAsync(PY, [script, String(TIMEOUT), ...chunk.map((f) => join(copy, f))], {
+          env: { ...process.env },
+          timeoutMs: 600_000,
+        });
+        assert.equal(r.code, 0, r.stderr);
+        Object.assign(oracle, JSON.parse(r.stdout) as Record<string, Outcome>);
+      }),
+    ).then(() =>
       // The same failing notebooks with nbconvert, once nbclient said which fail.
-      return Promise.all(
+      pool(
         notebooks
           .filter((f) => oracle[f]?.status === 'failed')
-          .map(async (f) => nbconvert.set(f, await commit(f, 'nbconvert.yml'))),
-      );
-    });
+          .map((f) => async () => nbconvert.set(f, await commit(f, 'nbconvert.yml'))),
+        PARALLEL,
+      ),
+    );
     const commits = pool(
       notebooks.map((f) => async () => runner.set(f, await commit(f, 'mymlops.yml'))),
       PARALLEL,
