@@ -4,14 +4,16 @@
 # Debian packages are installed, as root or with sudo: on a terminal after asking, under CI without
 # asking; otherwise the command to run is printed. Used by `npm run example` (scripts/example.mjs)
 # and .ci/run. Exit 0 when everything is there (or now installed), 1 otherwise.
+# MYMLOPS_DEPS_PYTHON: the python to check instead of /usr/bin/python3 (the tests' stand-in).
 set -euo pipefail
 
 PACKAGES=(python3-nbclient python3-ipykernel python3-matplotlib)
-have() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import nbclient, ipykernel, matplotlib' 2>/dev/null; }
+PY="${MYMLOPS_DEPS_PYTHON:-/usr/bin/python3}"
+have() { [ -x "$PY" ] && "$PY" -c 'import nbclient, ipykernel, matplotlib' 2>/dev/null; }
 
 have && exit 0
 if ! command -v apt-get >/dev/null; then
-  echo "notebook-deps: /usr/bin/python3 lacks nbclient, ipykernel or matplotlib and this is not a Debian-like system:" >&2
+  echo "notebook-deps: $PY lacks nbclient, ipykernel or matplotlib and this is not a Debian-like system:" >&2
   echo "  install them for your python (pip install nbclient ipykernel matplotlib)" >&2
   exit 1
 fi
@@ -40,5 +42,5 @@ echo "notebook-deps: installing ${PACKAGES[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq "${PACKAGES[@]}" >/dev/null
-have || { echo "notebook-deps: installed, but /usr/bin/python3 still cannot import nbclient, ipykernel and matplotlib" >&2; exit 1; }
+have || { echo "notebook-deps: installed, but $PY still cannot import nbclient, ipykernel and matplotlib" >&2; exit 1; }
 echo "notebook-deps: ready"
