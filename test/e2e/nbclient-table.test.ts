@@ -180,6 +180,11 @@ describe('nbclient test notebooks through mymlops commit', {
   it('the failing notebooks run with plain nbconvert fail with a status naming the cause', () => {
     const failing = notebooks.filter((f) => oracle[f]?.status === 'failed');
     assert.ok(failing.length >= 5, `nbclient fails ${failing.join(', ')}`);
+    const st = runCli(['status', '--json'], { cwd: repo, env });
+    assert.equal(st.code, 0, st.stderr);
+    const rows = (
+      JSON.parse(st.stdout) as { commits: { id: string; status: string; reason: string | null }[] }
+    ).commits;
     for (const file of failing) {
       const got = nbconvert.get(file)!;
       assert.ok(got.id, got.stderr);
@@ -194,6 +199,13 @@ describe('nbclient test notebooks through mymlops commit', {
         last,
         /nbconvert discards the notebook's outputs when a cell fails/,
         'the follower says it',
+      );
+      const row = rows.find((r) => r.id === got.id);
+      assert.equal(row?.status, 'failed');
+      assert.match(
+        row?.reason ?? '',
+        /nbconvert discards the notebook's outputs when a cell fails/,
+        'status says it',
       );
     }
   });
