@@ -22,6 +22,7 @@ python3-ipykernel). What it does, as papermill does it:
   far), exit 143 / 130.
 """
 import argparse
+import math
 import os
 import signal
 import sys
@@ -142,9 +143,11 @@ class Runner(NotebookClient):
 
 
 def cell_timeout(per_cell, deadline):
+    """nbclient's timeout_func: the per-cell limit or the time left, whichever is shorter. Rounded
+    up, so a cell stopped by the deadline is stopped at or after it (run() tells the two apart)."""
     def timeout(_cell):
         limits = [t for t in (per_cell, None if deadline is None else deadline - time.time()) if t is not None]
-        return max(1, int(min(limits))) if limits else None
+        return max(1, int(math.ceil(min(limits)))) if limits else None
     return timeout
 
 
