@@ -77,8 +77,9 @@ describe('job script', () => {
     assert.ok(script.includes(`RUNNER="$J/run_notebook.py"`));
     assert.ok(!script.includes('# @@RUNNER@@'));
   });
-  it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
-    const d = join(tmp, 'by-hand');
+  /** A job run by hand (`MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh`) on the fixture repository. */
+  function runByHand(name: string, command: string, maxDuration = 0) {
+    const d = join(tmp, name);
     const user = userRepo(join(d, 'user'));
     const remote = bareRepo(join(d, 'remote.git'));
     git(user, 'push', '-q', remote, 'master');
@@ -91,7 +92,7 @@ describe('job script', () => {
       JSON.stringify({
         version: 1,
         commit_id: id,
-        command: FAKE_COMMAND,
+        command,
         notebook: 'notebooks/quick.ipynb',
         repository: {
           url: remote,
@@ -103,7 +104,7 @@ describe('job script', () => {
         artifacts: false,
         notes: null,
         progress_interval: 0,
-        max_duration: 0,
+        max_duration: maxDuration,
         log_max_bytes: 100000,
         keep_workdir: false,
         ssh_options: [],
@@ -117,6 +118,11 @@ describe('job script', () => {
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
       timeout: 60_000,
     });
+    return { r, J, out, id };
+  }
+
+  it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
+    const { r, J, out, id } = runByHand('by-hand', FAKE_COMMAND);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /mymlops: job finished status=succeeded\n$/);
     assert.ok(!existsSync(join(J, 'helper.py')), 'used the helper next to job.sh');
@@ -125,6 +131,19 @@ describe('job script', () => {
       `${id}/metadata.json`,
       `${id}/quick.ipynb`,
     ]);
+  });
+  it('gives the command the shipped runner on PATH and the deadline of max_duration', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { r, J } = runByHand(
+      'runner-env',
+      `echo "deadline=$MYMLOPS_DEADLINE runner=$(command -v mymlops-run-notebook) $(mymlops-run-notebook --help | head -n 1)"; ${FAKE_COMMAND}`,
+      600,
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const m = /deadline=(\d+) runner=(\S+) usage: mymlops-run-notebook /.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.ok(Number(m[1]) >= before + 600 && Number(m[1]) <= Math.floor(Date.now() / 1000) + 600, m[1]);
+    assert.equal(m[2], join(J, 'bin', 'mymlops-run-notebook'));
   });
   it('refuses to run without MYMLOPS_JOB_DIR', () => {
     const r = spawnSync('bash', ['-c', jobScript()], {
