@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JOB_RUNNER_ASSET } from '../src/core/job/script.js';
 import { BIN } from '../test/helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, REAL_COMMAND, userRepo, writeConfig } from '../test/helpers/git-repo.js';
 
@@ -28,9 +29,10 @@ export async function run(): Promise<void> {
     const out = bareRepo(join(tmp, 'out.git'));
     const env = { ...process.env, MYMLOPS_HOME: join(tmp, 'home'), NO_COLOR: '1' };
     const rows: [string, number, number][] = [];
-    for (const [label, command] of [
-      ['trivial notebook, kernel-less runner', FAKE_COMMAND],
-      ['trivial notebook, real kernel (nbclient)', REAL_COMMAND],
+    // The shipped runner is on PATH inside a job only: run directly, it is the asset itself.
+    for (const [label, command, directCommand] of [
+      ['trivial notebook, kernel-less runner', FAKE_COMMAND, FAKE_COMMAND],
+      ['trivial notebook, real kernel (nbclient)', REAL_COMMAND, `/usr/bin/python3 '${JOB_RUNNER_ASSET}'`],
     ] as const) {
       const cfg = writeConfig(join(tmp), { command, repository: origin, output: out, progressInterval: 60 });
       const direct: number[] = [];
@@ -42,7 +44,10 @@ export async function run(): Promise<void> {
         direct.push(
           time(() =>
             check(
-              spawnSync('bash', ['-c', `${command} notebooks/quick.ipynb`], { cwd: work, encoding: 'utf8' }),
+              spawnSync('bash', ['-c', `${directCommand} notebooks/quick.ipynb`], {
+                cwd: work,
+                encoding: 'utf8',
+              }),
               'direct run',
             ),
           ),

@@ -29,7 +29,11 @@ function run(cmd, args, env = process.env) {
 }
 
 const files = walk(assets);
-const shell = files.filter((f) => f.endsWith('.sh')).sort();
+// scripts/*.sh set up the machine (scripts/notebook-deps.sh): checked like the shipped ones.
+const setup = readdirSync(join(root, 'scripts'))
+  .filter((f) => f.endsWith('.sh'))
+  .map((f) => join(root, 'scripts', f));
+const shell = [...files.filter((f) => f.endsWith('.sh')), ...setup].sort();
 const python = files.filter((f) => f.endsWith('.py')).sort();
 let ok = run('shellcheck', ['--external-sources', '--source-path=SCRIPTDIR', '--severity=warning', ...shell]);
 // The compiled files go to a temporary folder, never next to the sources in assets/.

@@ -1,5 +1,5 @@
 // `npm run example`: a sample commit on the local backend, end to end. Builds a throwaway git
-// repository from examples/ (a notebook with a plot + its runner + mymlops.yml), with the repository
+// repository from examples/ (a notebook with a plot + mymlops.yml), with the repository
 // remote and the output repository as bare repos under a temporary MYMLOPS_HOME, runs
 // `mymlops commit notebooks/plot.ipynb -n example -a` with the built CLI and shows what landed.
 import { spawnSync } from 'node:child_process';
@@ -21,15 +21,16 @@ if (!existsSync(join(root, 'dist', 'cli.js'))) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-// A python that can execute notebooks (Debian's python3-nbclient/ipykernel/matplotlib, or any other).
-const python = ['/usr/bin/python3', 'python3'].find(
-  (p) => run(p, ['-c', 'import nbclient, ipykernel, matplotlib']).status === 0,
-);
+// A python that can execute notebooks: Debian's python3-nbclient/ipykernel/matplotlib (offered for
+// install by scripts/notebook-deps.sh, which .ci/run uses too), or any other python3 that has them.
+const canRun = (p) => run(p, ['-c', 'import nbclient, ipykernel, matplotlib']).status === 0;
+let python = ['/usr/bin/python3', 'python3'].find(canRun);
 if (!python) {
-  console.error(
-    'mymlops example: no python3 with nbclient, ipykernel and matplotlib — ' +
-      'apt install python3-nbclient python3-ipykernel python3-matplotlib (or pip install nbclient ipykernel matplotlib)',
-  );
+  const deps = spawnSync('bash', [join(root, 'scripts', 'notebook-deps.sh')], { stdio: 'inherit' });
+  python = deps.status === 0 ? ['/usr/bin/python3'].find(canRun) : undefined;
+}
+if (!python) {
+  console.error('mymlops example: no python3 with nbclient, ipykernel and matplotlib (see above)');
   process.exit(1);
 }
 
@@ -43,10 +44,7 @@ for (const bare of [remote, output]) {
   git(bare, 'init', '-q', '--bare', '--initial-branch=master');
 }
 cpSync(join(root, 'examples'), repo, { recursive: true });
-writeFileSync(
-  join(repo, '.env'),
-  `EXAMPLE_PYTHON=${python}\nEXAMPLE_REPOSITORY=${remote}\nEXAMPLE_OUTPUT_REPOSITORY=${output}\n`,
-);
+writeFileSync(join(repo, '.env'), `EXAMPLE_REPOSITORY=${remote}\nEXAMPLE_OUTPUT_REPOSITORY=${output}\n`);
 const ident = ['-c', 'user.name=mymlops example', '-c', 'user.email=example@mymlops.invalid'];
 git(repo, 'init', '-q', '--initial-branch=master');
 git(repo, 'add', '-A');
@@ -60,7 +58,8 @@ const r = spawnSync(
   {
     cwd: repo,
     stdio: 'inherit',
-    env: { ...process.env, MYMLOPS_HOME: home },
+    // The job's python also runs the shipped runner (`mymlops-run-notebook`).
+    env: { ...process.env, MYMLOPS_HOME: home, MYMLOPS_PYTHON: python },
   },
 );
 const folders = run('git', ['ls-tree', '--name-only', 'master'], { cwd: output }).stdout.trim();

@@ -12,6 +12,17 @@ NOT_EXECUTED = (
     "the container, or make the runner overwrite its input notebook"
 )
 
+# nbconvert --execute without --allow-errors writes nothing back when a cell fails.
+NBCONVERT_DISCARDS = (
+    "; nbconvert discards the notebook's outputs when a cell fails (the traceback is in job.log) - "
+    "set commit.command to mymlops-run-notebook to keep them"
+)
+
+
+def command_hint(command):
+    c = command or ""
+    return NBCONVERT_DISCARDS if "nbconvert" in c and "--allow-errors" not in c else ""
+
 
 def now_iso():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -59,9 +70,16 @@ def source_text(cell):
     return "".join(x for x in s if isinstance(x, str)) if isinstance(s, list) else ""
 
 
+def tagged(cell, tag):
+    tags = meta_of(cell).get("tags")
+    return isinstance(tags, list) and tag in tags
+
+
 def runnable_code(nb):
-    """Code cells an execution runs: nbclient skips a cell whose source is only whitespace."""
-    return [c for c in cells_of(nb) if c.get("cell_type") == "code" and source_text(c).strip() != ""]
+    """Code cells an execution runs: nbclient skips a cell whose source is only whitespace or that
+    is tagged skip-execution."""
+    return [c for c in cells_of(nb)
+            if c.get("cell_type") == "code" and source_text(c).strip() != "" and not tagged(c, "skip-execution")]
 
 
 def outputs_of(cell):
@@ -86,8 +104,7 @@ def progress(nb):
 def first_error(nb):
     """The first error output outside cells tagged raises-exception (nbclient expects those)."""
     for i, c in enumerate(cells_of(nb)):
-        tags = meta_of(c).get("tags")
-        if isinstance(tags, list) and "raises-exception" in tags:
+        if tagged(c, "raises-exception"):
             continue
         for o in outputs_of(c):
             if isinstance(o, dict) and o.get("output_type") == "error":
@@ -198,7 +215,7 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
             msg = msg or (what if what.startswith("cost cap") else "stopped after max_duration (%ss)" % limit)
         elif ec not in (0, None):
             status = "failed"
-            msg = msg or ("the command exited with code %d" % ec)
+            msg = msg or ("the command exited with code %d" % ec + command_hint(job.get("command")))
         elif error is not None:
             status = "failed"
             msg = msg or "the notebook has an error output"

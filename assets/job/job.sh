@@ -14,6 +14,9 @@
 #          (jobScript() in src/core/job/script.ts) carries it inline and writes it to
 #          $MYMLOPS_JOB_DIR/helper.py; this file as it is uses the helper.py next to it, so
 #          `MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh` runs a job by hand.
+#   Runner: run_notebook.py (nbclient) travels the same way ($MYMLOPS_JOB_DIR/run_notebook.py); the
+#          command finds it on PATH as `mymlops-run-notebook`, and MYMLOPS_DEADLINE (epoch seconds,
+#          with max_duration/the cost cap) in its environment.
 #   Mode:  MYMLOPS_JOB_MODE=publish bash job.sh   publishes a result kept in $MYMLOPS_JOB_DIR/unpublished/
 #          (see "Not published"), then updates result.json; nothing is run. Idempotent.
 #   Work:  $MYMLOPS_JOB_DIR/work/{repo,out,stage}        removed at the end unless job.json keep_workdir
@@ -93,6 +96,16 @@ if [ ! -f "$HELPER" ]; then
   exit 1
 fi
 helper() { "$PY" "$HELPER" "$@"; }
+RUNNER="$(dirname "${BASH_SOURCE[0]:-$0}")/run_notebook.py"
+# @@RUNNER@@
+runner_env() { # the command's environment: the shipped runner as `mymlops-run-notebook`, and its deadline
+  mkdir -p "$J/bin" || return 1
+  # Run by the job's python unless the command sets MYMLOPS_PYTHON (a venv's, say).
+  printf '#!/usr/bin/env bash\nPY=%q\nexec "${MYMLOPS_PYTHON:-$PY}" %q "$@"\n' "$PY" "$RUNNER" >"$J/bin/mymlops-run-notebook" &&
+    chmod 700 "$J/bin/mymlops-run-notebook" || return 1
+  export PATH="$J/bin:$PATH"
+  if [ "$MY_MAX_DURATION" -gt 0 ]; then export MYMLOPS_DEADLINE=$(($(date +%s) + MY_MAX_DURATION)); fi
+}
 
 eval "$(helper env "$J/job.json")" || exit 1
 STARTED="$MY_STARTED"
@@ -387,7 +400,7 @@ say "running: $MY_COMMAND $MY_NOTEBOOK"
 rm -f "$WORK/cmd.fifo" && mkfifo "$WORK/cmd.fifo"
 tee -a "$RUNLOG" <"$WORK/cmd.fifo" &
 TEE_PID=$!
-( cd "$REPO" && exec bash -c "$MY_COMMAND \"\$1\"" mymlops "$MY_NOTEBOOK" ) </dev/null >"$WORK/cmd.fifo" 2>&1 &
+( cd "$REPO" && runner_env && exec bash -c "$MY_COMMAND \"\$1\"" mymlops "$MY_NOTEBOOK" ) </dev/null >"$WORK/cmd.fifo" 2>&1 &
 CMD_PID=$!
 # A signal that came while the command was being started found no CMD_PID to stop: stop it now.
 if [ -n "$CANCELLED$STOP_REASON" ]; then

@@ -67,8 +67,11 @@ backend: local
 
 commit:
   # The notebook runner, run in a fresh clone; the notebook path is appended as its last argument.
-  # It must execute the notebook in place (papermill, or nbconvert as here).
-  command: jupyter nbconvert --to notebook --execute --inplace
+  # mymlops-run-notebook comes with the job (the machine needs python3 with nbclient and a kernel):
+  # it saves after every cell and keeps the first error, as papermill does. Any runner that executes
+  # the notebook in place works too: papermill, or \`jupyter nbconvert --to notebook --execute
+  # --inplace\` (which keeps no output at all when a cell fails).
+  command: mymlops-run-notebook
   # The repository your notebooks live in: snapshots are pushed here under refs/mymlops/.
   repository:
     url: ${sourceUrl}

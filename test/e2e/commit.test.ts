@@ -97,21 +97,23 @@ describe('mymlops commit (local backend, real execution)', () => {
     assert.match(
       last,
       new RegExp(
-        `^mymlops: commit ${id} failed in \\d+s — ZeroDivisionError: division by zero \\(cell 2\\); see mymlops logs ${id}$`,
+        `^mymlops: commit ${id} failed in \\d+s — ZeroDivisionError: division by zero \\(cell 3\\); see mymlops logs ${id}$`,
       ),
     );
     const m = metadata(id, 'fail.ipynb');
     assert.equal(m['status'], 'failed');
-    assert.deepEqual(m['error'], { cell: 2, ename: 'ZeroDivisionError', evalue: 'division by zero' });
+    // Cell 3: the runner puts papermill's marker cell at the top.
+    assert.deepEqual(m['error'], { cell: 3, ename: 'ZeroDivisionError', evalue: 'division by zero' });
     assert.deepEqual(m['progress'], { cells_done: 2, cells_total: 3 });
     assert.equal(m['exit_code'], 1);
     const log = outputFile(out, `${id}/job.log`);
-    assert.match(log, /run_notebook: cell 2 failed/);
+    assert.match(log, /mymlops-run-notebook: cell In \[2\] failed/);
     const nb = JSON.parse(outputFile(out, `${id}/fail.ipynb`)) as {
-      cells: { outputs?: unknown[]; metadata: { papermill?: { status: string } } }[];
+      cells: { cell_type: string; outputs?: unknown[]; metadata: { papermill?: { status: string } } }[];
     };
-    assert.equal(nb.cells[2]!.metadata.papermill?.status, 'failed');
-    assert.equal(nb.cells[3]!.metadata.papermill?.status, 'pending');
+    assert.equal(nb.cells[0]!.cell_type, 'markdown', 'the marker at the top');
+    assert.equal(nb.cells[3]!.metadata.papermill?.status, 'failed');
+    assert.equal(nb.cells[4]!.metadata.papermill?.status, 'pending');
   });
 
   it('runs the uncommitted helper edit and leaves the user repository untouched', () => {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
 export const FIXTURE_REPO = join(ROOT, 'test', 'fixtures', 'notebook-repo');
-export const RUNNER = join(ROOT, 'examples', 'run_notebook.py');
-/** Real notebook execution (nbclient + ipykernel): Debian's python, not the pyenv one on PATH. */
-export const REAL_COMMAND = '/usr/bin/python3 run_notebook.py';
+/** Real notebook execution: the shipped runner (assets/job/run_notebook.py) the job offers on PATH,
+ * run by the job's python (/usr/bin/python3: Debian's nbclient + ipykernel, not a pyenv one). */
+export const REAL_COMMAND = 'mymlops-run-notebook';
 /** Kernel-less stand-in (fast): see test/fixtures/notebook-repo/fake_run.py. */
 export const FAKE_COMMAND = '/usr/bin/python3 fake_run.py';
 
@@ -33,11 +33,10 @@ export function bareRepo(path: string, branch = 'master'): string {
   return path;
 }
 
-/** A user repository: the fixture notebooks + both runners, committed on master. */
-export function userRepo(dir: string, opts: { withRunner?: boolean } = {}): string {
+/** A user repository: the fixture notebooks (and the kernel-less fake runner), committed on master. */
+export function userRepo(dir: string): string {
   mkdirSync(dir, { recursive: true });
   cpSync(FIXTURE_REPO, dir, { recursive: true });
-  if (opts.withRunner !== false) cpSync(RUNNER, join(dir, 'run_notebook.py'));
   cpSync(join(ROOT, 'examples', 'notebooks', 'plot.ipynb'), join(dir, 'notebooks', 'plot.ipynb'));
   git(dir, 'init', '-q', '--initial-branch=master');
   git(dir, 'add', '-A');

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Notebook, NotebookCell } from '../../core/ports/notebook.js';
+import { upgradeNotebook } from '../../core/notebook-format.js';
 
 export type { Notebook, NotebookCell };
 
@@ -19,7 +20,8 @@ export function parseNotebook(text: string, display: string): Notebook {
       'open and save it in Jupyter, or fix the JSON',
     );
   }
-  const nb = data as Partial<Notebook> | null;
+  // Format 3 is read by upgrading it, as nbformat does: the snapshot then holds format 4.
+  const nb = upgradeNotebook(data) as Partial<Notebook> | null;
   if (!nb || typeof nb !== 'object' || Array.isArray(nb) || !Array.isArray(nb.cells))
     throw new UserError(
       `${display} is not a Jupyter notebook (no "cells" list)`,
@@ -27,7 +29,7 @@ export function parseNotebook(text: string, display: string): Notebook {
     );
   if (typeof nb.nbformat !== 'number' || nb.nbformat < 4)
     throw new UserError(
-      `${display} uses notebook format ${String(nb.nbformat)}, mymlops needs format 4`,
+      `${display} uses notebook format ${String(nb.nbformat)}, mymlops reads formats 3 and 4`,
       'open and save it in a current Jupyter',
     );
   for (const [i, c] of nb.cells.entries()) {

@@ -1,7 +1,8 @@
 // The notebook rules, read from what an execution left in a notebook: progress, the first error,
-// "was it executed". They follow nbclient: a code cell whose source is only whitespace is never
-// executed (so it counts for neither), and an error in a cell tagged `raises-exception` is expected
-// (execution goes on), so it is not the notebook's error. The job's python helper
+// "was it executed". They follow nbclient: a code cell whose source is only whitespace, or that is
+// tagged `skip-execution`, is never executed (so it counts for neither: a notebook nbclient ran to
+// its end is n/n), and an error in a cell tagged `raises-exception` is expected (execution goes
+// on), so it is not the notebook's error. The job's python helper
 // (assets/job/helper.py) applies the same rules on the machine; both run against the table in
 // test/fixtures/notebook-rules/.
 //
@@ -65,9 +66,11 @@ function sourceText(c: NbCell): string {
   return Array.isArray(s) ? s.filter((x) => typeof x === 'string').join('') : '';
 }
 
-/** Code cells an execution runs: not the ones whose source is only whitespace. */
+/** Code cells an execution runs: not the ones whose source is only whitespace or tagged skip-execution. */
 function runnableCode(nb: unknown): NbCell[] {
-  return cellsOf(nb).filter((c) => c.cell_type === 'code' && !PY_SPACE.test(sourceText(c)));
+  return cellsOf(nb).filter(
+    (c) => c.cell_type === 'code' && !PY_SPACE.test(sourceText(c)) && !tagged(c, 'skip-execution'),
+  );
 }
 
 function papermillStatus(c: NbCell): string | null {
@@ -79,9 +82,9 @@ function outputsOf(c: NbCell): NbOutput[] {
   return Array.isArray(c.outputs) ? (c.outputs as NbOutput[]) : [];
 }
 
-function raisesException(c: NbCell): boolean {
+function tagged(c: NbCell, tag: string): boolean {
   const tags = c.metadata?.tags;
-  return Array.isArray(tags) && tags.includes('raises-exception');
+  return Array.isArray(tags) && tags.includes(tag);
 }
 
 /**
@@ -103,7 +106,7 @@ export function notebookProgress(nb: unknown): Progress {
 /** The first error output (cell index into `cells`) outside cells tagged `raises-exception`. */
 export function firstCellError(nb: unknown): CellError | null {
   for (const [i, c] of cellsOf(nb).entries()) {
-    if (raisesException(c)) continue;
+    if (tagged(c, 'raises-exception')) continue;
     for (const o of outputsOf(c)) {
       if (o?.output_type === 'error')
         return { cell: i, ename: String(o.ename ?? 'Error'), evalue: String(o.evalue ?? '') };

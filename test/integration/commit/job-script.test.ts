@@ -6,7 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { JOB_HELPER_ASSET, JOB_SCRIPT_ASSET, jobScript } from '../../../src/core/job/script.js';
+import {
+  JOB_HELPER_ASSET,
+  JOB_RUNNER_ASSET,
+  JOB_SCRIPT_ASSET,
+  jobScript,
+} from '../../../src/core/job/script.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
@@ -63,14 +68,18 @@ describe('job script', () => {
     const r = spawnSync('bash', ['-n'], { input: jobScript(), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
-  it('as shipped carries the helper and writes it into the job folder', () => {
+  it('as shipped carries the helper and the notebook runner and writes them into the job folder', () => {
     const script = jobScript();
     assert.ok(script.includes(readFileSync(JOB_HELPER_ASSET, 'utf8')));
     assert.ok(script.includes(`HELPER="$J/helper.py"`));
     assert.ok(!script.includes('# @@HELPER@@'));
+    assert.ok(script.includes(readFileSync(JOB_RUNNER_ASSET, 'utf8')));
+    assert.ok(script.includes(`RUNNER="$J/run_notebook.py"`));
+    assert.ok(!script.includes('# @@RUNNER@@'));
   });
-  it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
-    const d = join(tmp, 'by-hand');
+  /** A job run by hand (`MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh`) on the fixture repository. */
+  function runByHand(name: string, command: string, maxDuration = 0) {
+    const d = join(tmp, name);
     const user = userRepo(join(d, 'user'));
     const remote = bareRepo(join(d, 'remote.git'));
     git(user, 'push', '-q', remote, 'master');
@@ -83,7 +92,7 @@ describe('job script', () => {
       JSON.stringify({
         version: 1,
         commit_id: id,
-        command: FAKE_COMMAND,
+        command,
         notebook: 'notebooks/quick.ipynb',
         repository: {
           url: remote,
@@ -95,7 +104,7 @@ describe('job script', () => {
         artifacts: false,
         notes: null,
         progress_interval: 0,
-        max_duration: 0,
+        max_duration: maxDuration,
         log_max_bytes: 100000,
         keep_workdir: false,
         ssh_options: [],
@@ -109,6 +118,11 @@ describe('job script', () => {
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
       timeout: 60_000,
     });
+    return { r, J, out, id };
+  }
+
+  it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
+    const { r, J, out, id } = runByHand('by-hand', FAKE_COMMAND);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /mymlops: job finished status=succeeded\n$/);
     assert.ok(!existsSync(join(J, 'helper.py')), 'used the helper next to job.sh');
@@ -117,6 +131,19 @@ describe('job script', () => {
       `${id}/metadata.json`,
       `${id}/quick.ipynb`,
     ]);
+  });
+  it('gives the command the shipped runner on PATH and the deadline of max_duration', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { r, J } = runByHand(
+      'runner-env',
+      `echo "deadline=$MYMLOPS_DEADLINE runner=$(command -v mymlops-run-notebook) $(mymlops-run-notebook --help | head -n 1)"; ${FAKE_COMMAND}`,
+      600,
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const m = /deadline=(\d+) runner=(\S+) usage: mymlops-run-notebook /.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.ok(Number(m[1]) >= before + 600 && Number(m[1]) <= Math.floor(Date.now() / 1000) + 600, m[1]);
+    assert.equal(m[2], join(J, 'bin', 'mymlops-run-notebook'));
   });
   it('refuses to run without MYMLOPS_JOB_DIR', () => {
     const r = spawnSync('bash', ['-c', jobScript()], {

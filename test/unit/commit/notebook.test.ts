@@ -30,7 +30,7 @@ describe('parseNotebook', () => {
     ['not JSON', '{"cells": [', /x\.ipynb is not valid notebook JSON/],
     ['an array', '[]', /is not a Jupyter notebook \(no "cells" list\)/],
     ['no cells', '{"nbformat": 4}', /no "cells" list/],
-    ['format 3', '{"cells": [], "nbformat": 3}', /uses notebook format 3, mymlops needs format 4/],
+    ['format 2', '{"cells": [], "nbformat": 2}', /uses notebook format 2, mymlops reads formats 3 and 4/],
     ['a cell without type', '{"cells": [{}], "nbformat": 4}', /cell 0 has no cell_type/],
   ];
   for (const [name, text, re] of bad)
