@@ -65,6 +65,8 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
     diskType: 'zones/us-east1-c/diskTypes/pd-balanced',
   });
   assert.equal(b['disks'][0].autoDelete, true);
+  // the VM sees its boot disk as /dev/disk/by-id/google-mymlops, as with the original tool
+  assert.equal(b['disks'][0].deviceName, 'mymlops');
   assert.deepEqual(b['labels'], { mymlops: 'commit', 'mymlops-commit': '20241107_035340' });
   const items = Object.fromEntries(
     (b['metadata'].items as { key: string; value: string }[]).map((i) => [i.key, i.value]),
