@@ -143,3 +143,34 @@ test('a damaged cache is rebuilt instead of breaking status', async () => {
   assert.equal(r.records.length, 4);
   assert.ok(await fresh.readFile('20241201_000000', 'x.ipynb'));
 });
+
+test("the original's rules: a folder without a notebook is not a result; the notebook is the file in the folder", async () => {
+  const { repo, home, index } = setup();
+  repo.addFixture('output-original');
+  repo.addFixture('output-original-odd');
+  const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+  const ids = snap.records.map((r) => r.id).sort();
+  assert.ok(!ids.includes('20241110_080000'), 'metadata.json alone is skipped');
+  assert.equal(ids.length, 4);
+  const rows = mergeStatus({
+    records: snap.records,
+    machines: [],
+    launches: [],
+    backend: 'local',
+    now: new Date(),
+  });
+  const renamed = rows.find((r) => r.id === '20241111_090000')!;
+  assert.equal(renamed.notebook, 'exp004-final.ipynb', 'not the name metadata.json gives');
+  assert.equal(renamed.output_path, '20241111_090000/exp004-final.ipynb');
+  assert.equal(renamed.status, 'failed', 'read from the renamed file: it has an error output');
+  assert.ok(await index.readFile(renamed.id, renamed.notebook!), 'the viewer finds it');
+  assert.ok(!knownCommitIds(home).includes('20241110_080000'), 'not offered on Tab');
+  // Nothing re-read while the head stands still, the skipped folder included.
+  assert.equal((await index.refresh({ fetchMinIntervalMs: 0 })).changed, 0);
+  // Once its notebook lands it is a result.
+  repo.write({ '20241110_080000/exp003.ipynb': progressNotebook(3, 3) });
+  const later = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(later.changed, 1);
+  assert.equal(later.records.find((r) => r.id === '20241110_080000')?.notebook, 'exp003.ipynb');
+  assert.deepEqual(later.vanished, []);
+});
