@@ -101,7 +101,8 @@ export function completeWords(
     // logs also takes a dev machine's name
     candidates = sub.name() === 'logs' ? [...commitIds(), ...devNames()] : commitIds();
   } else if (TAKES_DEV_NAME.has(sub.name()) && positionals === 0) {
-    candidates = devNames();
+    // ssh also enters a commit's machine
+    candidates = sub.name() === 'ssh' ? [...devNames(), ...commitIds()] : devNames();
   } else if (sub.name() === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
   } else candidates = [];

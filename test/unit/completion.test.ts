@@ -52,6 +52,8 @@ const TABLE: [line: string, want: string[]][] = [
   ['completion ', ['bash', 'zsh', 'fish']],
   ['__sweep-scheduler ', []],
   ['stop ', DEVS],
+  ['ssh ', [...DEVS, ...IDS]],
+  ['cancel ', IDS],
   ['start --name ', DEVS],
 ];
 

@@ -68,18 +68,26 @@ export interface ShellPlan {
   cwd: string | null;
 }
 
+/** Where a commit VM's checkout is: mymlops' job folder while it runs, else the original's clone. */
+const COMMIT_VM_CD = `cd /var/lib/mymlops/job/work/repo 2>/dev/null || cd ${GCE_REPO_DIR} 2>/dev/null; exec bash -l`;
+
 export function shellPlan(
-  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'>,
+  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'> & Partial<Pick<LiveMachine, 'kind'>>,
   o: { repoDir: string; project: string | null; shell: string | undefined },
 ): ShellPlan {
   if (m.state !== 'running')
-    throw new UserError(
-      `dev machine ${m.name} is not running (${m.state})`,
-      `start it again with \`mymlops start --name ${m.name}\``,
-    );
+    throw m.kind === 'commit'
+      ? new UserError(
+          `commit machine ${m.name} is not running (${m.state})`,
+          'see how it ended with `mymlops status`',
+        )
+      : new UserError(
+          `dev machine ${m.name} is not running (${m.state})`,
+          `start it again with \`mymlops start --name ${m.name}\``,
+        );
   if (m.backend === 'local') return { file: o.shell || 'bash', args: [], cwd: o.repoDir };
   // The clone is root's (/root/repo): a login shell as root, in it.
-  const inner = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec bash -l`)}`;
+  const inner = `sudo -i bash -c ${shQuote(m.kind === 'commit' ? COMMIT_VM_CD : `cd ${GCE_REPO_DIR} && exec bash -l`)}`;
   return {
     file: 'gcloud',
     args: [
