@@ -4,6 +4,7 @@
 // it works from any computer.
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { debug } from '../util/log.js';
 
 function parseTail(v: string | undefined): number | null {
   if (v === undefined) return null;
@@ -30,8 +31,14 @@ export function register(program: Command): void {
         import('../app/job-target.js'),
         import('../core/logs/text.js'),
       ]);
-      // Not launched from this home: any machine the backend lists by that name or commit id.
-      const listed = launchedHere(id) ? null : await listedMachine(id, cmd);
+      // Not launched from this home: any machine the backend lists by that name or commit id. A
+      // backend that cannot be asked (no credentials on this computer) leaves the published log.
+      const listed = launchedHere(id)
+        ? null
+        : await listedMachine(id, cmd).catch((e: unknown) => {
+            debug(`listing machines for ${id} failed:`, String(e));
+            return null;
+          });
       if (listed)
         return machineLog(listed.backend, listed.machine.name, { follow: Boolean(opts.follow), tail });
       const src = logSource(id, cmd);
