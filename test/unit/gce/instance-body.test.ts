@@ -257,6 +257,18 @@ test('instance status → machine state and reason', () => {
   assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
 });
 
+test("an original tool's VM: its commit id from its name when mymlops-commit holds something else", () => {
+  const inst = {
+    name: 'mymlops-20241107-035340',
+    status: 'RUNNING',
+    labels: { mymlops: 'commit' },
+    metadata: { items: [{ key: 'mymlops-commit', value: 'a1b2c3d' }] },
+  } as unknown as InstanceResource;
+  assert.equal(toMachine('us-east1-c', inst, new Set()).commitId, '20241107_035340');
+  const ours = { ...inst, metadata: { items: [{ key: 'mymlops-commit', value: '20241107_035341' }] } };
+  assert.equal(toMachine('us-east1-c', ours, new Set()).commitId, '20241107_035341');
+});
+
 test('URL credentials travel as mymlops-key-*-cred items, placeholders in the preview', () => {
   const p = testCommitPlan('20241107_035340', {
     keys: { repository: '/k/repo' },
