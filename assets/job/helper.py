@@ -132,6 +132,59 @@ def write_sorted(path, data):
     os.replace(tmp, path)
 
 
+# The original tool (and anything reading folders its way) calls a result failed only when a cell
+# has an `error` output, as papermill leaves one when a run fails. A result that did not succeed
+# (failed, cancelled, stopped by a shutdown) carries one, so that reader never sees it succeeded.
+MARK_NAMES = {"cancelled": "MymlopsCancelled", "preempted": "MymlopsPreempted", "stopped": "MymlopsStopped",
+              "timeout": "MymlopsTimeout", "not_executed": "MymlopsNotExecuted", "failed": "MymlopsFailed"}
+
+
+def any_error_output(nb):
+    """The original's rule: any error output, in any cell (it knew no raises-exception tag)."""
+    return any(isinstance(o, dict) and o.get("output_type") == "error"
+               for c in cells_of(nb) for o in outputs_of(c))
+
+
+def mark_cell(nb):
+    """Where the run stopped: the first code cell to run that has not run, else the last one run;
+    None when the notebook has no code to run (a cell is then appended)."""
+    code = runnable_code(nb)
+    for c in code:
+        if not (is_count(c.get("execution_count")) or pm_status(c) in ("completed", "failed")):
+            return c
+    return code[-1] if code else None
+
+
+def write_nb(path, nb):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(nb, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def mark_unsuccessful(nb_file, nb, kind, message):
+    """Give the staged notebook nb_file an error output naming how the run ended; write a
+    notebook holding only that when the run left none (or an unreadable one, kept aside)."""
+    if nb is not None and any_error_output(nb):
+        return
+    text = "mymlops: %s" % message
+    out = {"output_type": "error", "ename": MARK_NAMES[kind], "evalue": message, "traceback": [text]}
+    if nb is None:
+        if os.path.exists(nb_file):
+            os.replace(nb_file, nb_file + ".invalid")
+        nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    cell = mark_cell(nb)
+    if cell is None:
+        cell = {"cell_type": "code", "execution_count": None,
+                "metadata": {"tags": ["mymlops-result"]}, "outputs": [], "source": "# %s" % text}
+        if nb.get("nbformat") == 4 and is_count(nb.get("nbformat_minor")) and nb["nbformat_minor"] >= 5:
+            cell["id"] = "mymlops-result"  # cell ids exist from nbformat 4.5 on
+        nb["cells"].append(cell)
+    cell["outputs"] = outputs_of(cell) + [out]
+    write_nb(nb_file, nb)
+
+
 def time_limit(job):
     """(seconds, what stops the job then): max_duration, or max_cost_usd turned into seconds at
     the machine's hourly price when that comes first. 0 seconds = no limit."""
@@ -197,6 +250,9 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
     interrupted (preempted|stopped): a shutdown stopped the run; status stays processing."""
     job = load_json(job_path) or {}
     nb = load_nb(nb_path) if nb_path else None
+    nb_file = nb_path or (os.path.join(os.path.dirname(out_path), os.path.basename(str(job.get("notebook") or "notebook.ipynb")))
+                          if out_path else "")
+    kind = None
     meta = dict(job.get("metadata") or {})
     machine = job.get("machine") or {}
     for k in ("backend", "instance", "zone", "machine_type"):
@@ -206,11 +262,11 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
     error = first_error(nb) if nb is not None else None
     msg = message or None
     if status == "auto":
-        if nb is None and nb_path:
+        if nb is None:
             status = "failed"
             msg = msg or ("the notebook %s is missing or not valid JSON after the command ran" % job.get("notebook"))
         elif timed_out == "1":
-            status = "failed"
+            status, kind = "failed", "timeout"
             limit, what = time_limit(job)
             msg = msg or (what if what.startswith("cost cap") else "stopped after max_duration (%ss)" % limit)
         elif ec not in (0, None):
@@ -219,8 +275,8 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
         elif error is not None:
             status = "failed"
             msg = msg or "the notebook has an error output"
-        elif nb is not None and not executed(nb):
-            status = "failed"
+        elif not executed(nb):
+            status, kind = "failed", "not_executed"
             msg = NOT_EXECUTED.format(path=job.get("notebook"))
         else:
             status = "succeeded"
@@ -250,6 +306,11 @@ def cmd_metadata(job_path, nb_path, out_path, status, exit_code, started, messag
         meta["interrupted"] = interrupted
     if out_path:
         write_sorted(out_path, meta)
+        if interrupted:
+            mark_unsuccessful(nb_file, nb, interrupted if interrupted in MARK_NAMES else "stopped",
+                              STOPPED.get(interrupted, STOPPED["stopped"]))
+        elif status in ("failed", "cancelled"):
+            mark_unsuccessful(nb_file, nb, kind or status, msg or status)
     # duration, cost, machine type and zone give the follower its last line.
     print(json.dumps({"status": status, "exit_code": ec, "error": error, "message": msg,
                       "progress": meta["progress"], "duration_seconds": duration, "cost": cost,

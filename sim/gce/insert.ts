@@ -141,7 +141,7 @@ function create(ctx: SimContext, project: string, z: string, req: Instance): Rep
         kind: 'compute#attachedDisk',
         type: 'PERSISTENT',
         mode: 'READ_WRITE',
-        source: ctx.link(project, `zones/${z}/disks/${bootDisk.deviceName ?? name}`),
+        source: ctx.link(project, `zones/${z}/disks/${init.diskName ?? name}`),
         deviceName: bootDisk.deviceName ?? 'persistent-disk-0',
         index: 0,
         boot: true,

@@ -1,5 +1,12 @@
-// `mymlops logs NAME` for dev machines: the local dev script's log or the GCE VM's serial console.
+// `mymlops logs NAME` for a machine with no launch record here: a dev machine started from this
+// computer (the local dev script's log or the GCE VM's serial console), or any machine the
+// configured backend lists by name or commit id (a VM launched from another computer or by the
+// original tool: its serial console, as the original's `startup_logs` read it).
 import { findDevMachine } from '../adapters/backends/local/devvm.js';
+import { followLog, OutcomeScanner } from '../core/commit/follow.js';
+import { tailLines } from '../core/logs/text.js';
+import type { ComputeBackend } from '../core/ports/backend.js';
+import { ExitCode } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { backendFor } from './context.js';
 
@@ -7,24 +14,49 @@ import { backendFor } from './context.js';
 export async function devLogs(name: string, follow: boolean, home: string = mymlopsHome()): Promise<boolean> {
   const rec = findDevMachine(home, name);
   if (!rec) return false;
-  const backend = backendFor({ backend: rec.backend }, home);
-  let stop = false;
-  const onInt = () => {
-    stop = true;
-  };
-  process.once('SIGINT', onInt);
-  try {
-    let from = 0;
-    while (!stop) {
-      const chunk = await backend.readLog(name, from);
-      process.stdout.write(chunk.text);
-      const idle = !chunk.text || chunk.next === from;
-      from = chunk.next;
-      if (idle && (!follow || chunk.done)) break;
-      if (idle) await new Promise((r) => setTimeout(r, 1000));
-    }
-  } finally {
-    process.off('SIGINT', onInt);
-  }
+  await machineLog(backendFor({ backend: rec.backend }, home), name, { follow, tail: null });
   return true;
+}
+
+/**
+ * Prints machine `name`'s log (its last `tail` lines), then with `follow` what it writes until it
+ * stops or is gone; exit 1 when the log ends with a mymlops job's result that is not a success.
+ */
+export async function machineLog(
+  backend: ComputeBackend,
+  name: string,
+  o: { follow: boolean; tail: number | null },
+): Promise<void> {
+  let text = '';
+  let from = 0;
+  for (;;) {
+    const chunk = await backend.readLog(name, from);
+    text += chunk.text;
+    if (!chunk.text || chunk.next === from) break;
+    from = chunk.next;
+  }
+  process.stdout.write(o.tail === null ? text : tailLines(text, o.tail));
+  const scan = new OutcomeScanner();
+  scan.feed(text);
+  if (o.follow) {
+    const abort = new AbortController();
+    const onInt = () => abort.abort();
+    process.once('SIGINT', onInt);
+    try {
+      await followLog(backend, name, {
+        from,
+        write: (t) => {
+          process.stdout.write(t);
+          scan.feed(t);
+        },
+        signal: abort.signal,
+        pollMs: 1000,
+      });
+    } finally {
+      process.off('SIGINT', onInt);
+    }
+    if (abort.signal.aborted) throw new ExitCode(130);
+  }
+  scan.end();
+  if (scan.outcome && scan.outcome.status !== 'succeeded') throw new ExitCode(1);
 }

@@ -9,6 +9,7 @@ import { findLaunch, jobDir, type LaunchRecord } from '../adapters/store/jobs.js
 import type { Config } from '../config/types.js';
 import { isCommitId } from '../core/commit/ids.js';
 import { commitOfMachine } from '../core/logs/text.js';
+import { commitOfListed, machineByNameOrCommit } from '../core/machine-match.js';
 import type { LiveMachine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { UserError } from '../errors.js';
@@ -38,6 +39,65 @@ export function jobTarget(
     throw notLaunchedHere(id, home);
   }
   return { rec, backend: backendFor({ backend: rec.backend }, home) };
+}
+
+/** Whether `id` (commit id or machine name) has a launch record in this home. */
+export function launchedHere(id: string, home: string = mymlopsHome()): boolean {
+  return findLaunch(id, home) !== null;
+}
+
+export interface ListedMachine {
+  machine: LiveMachine;
+  backend: ComputeBackend;
+}
+
+/**
+ * NAME or commit ID among every machine the configured backend lists (on gce every VM carrying the
+ * `mymlops` label, whoever launched it); null when none matches or there is no config to ask with.
+ */
+export async function listedMachine(
+  id: string,
+  cmd: Command,
+  home: string = mymlopsHome(),
+): Promise<ListedMachine | null> {
+  let cfg: Config;
+  try {
+    cfg = config(cmd);
+  } catch (e) {
+    if (e instanceof UserError) return null;
+    throw e;
+  }
+  const backend = backendFor(cfg, home);
+  const machine = machineByNameOrCommit(id, await backend.list());
+  return machine ? { machine, backend } : null;
+}
+
+/**
+ * What `cancel ID` stops: the machine of a commit launched here (by its record), else a commit
+ * machine the configured backend lists by that name or commit id.
+ */
+export async function cancelTarget(
+  id: string,
+  cmd: Command,
+  home: string = mymlopsHome(),
+): Promise<{ commit: string; machine: LiveMachine | undefined; backend: ComputeBackend }> {
+  if (!launchedHere(id, home)) {
+    const listed = await listedMachine(id, cmd, home);
+    if (listed?.machine.kind === 'start')
+      throw new UserError(
+        `${id} is a dev machine, not a commit`,
+        `stop it with \`mymlops stop ${id}\` or delete it with \`mymlops delete ${id}\``,
+      );
+    if (listed) return { commit: commitOfListed(listed.machine) ?? listed.machine.name, ...listed };
+  }
+  const { rec, backend } = jobTarget(id, home);
+  const machine = machineOf(rec, await backend.list());
+  if (!machine && rec.state === 'launching')
+    throw new UserError(
+      `commit ${rec.commit} has no machine: its launch was interrupted before one was created`,
+      'nothing runs; commit again or `mymlops retry` it',
+    );
+  return { commit: rec.commit, machine, backend };
 }
 
 /** The commit's machine among `machines`: the recorded one, else its newest labelled one. */

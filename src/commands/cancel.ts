@@ -1,4 +1,6 @@
-// `mymlops cancel ID`: stop a running commit job (its status becomes `cancelled`).
+// `mymlops cancel ID`: stop a running commit job (its status becomes `cancelled`). ID is a commit
+// id or machine name launched from this home, else any commit machine the backend lists by that
+// name or commit id (launched from another computer, or by the original tool).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 
@@ -8,27 +10,19 @@ export function register(program: Command): void {
     .description('stop a running commit (status becomes cancelled)')
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS), machine name, or sweep group (…g)')
     .option('--json', 'print the result as JSON')
-    .action(async (id: string, opts: { json?: boolean }) => {
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const { isGroupId } = await import('../core/sweep/expand.js');
       if (isGroupId(id)) return (await import('../app/cancel-group.js')).cancelGroup(id, Boolean(opts.json));
-      const { jobTarget, machineOf } = await import('../app/job-target.js');
-      const { rec, backend } = jobTarget(id);
-      const machine = machineOf(rec, await backend.list());
-      if (!machine && rec.state === 'launching')
-        throw new UserError(
-          `commit ${rec.commit} has no machine: its launch was interrupted before one was created`,
-          'nothing runs; commit again or `mymlops retry` it',
-        );
+      const { cancelTarget } = await import('../app/job-target.js');
+      const { commit, machine, backend } = await cancelTarget(id, cmd);
       if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))
         throw new UserError(
-          `commit ${rec.commit} is not running (${machine ? `${machine.state}${machine.reason ? `: ${machine.reason}` : ''}` : 'gone'})`,
+          `commit ${commit} is not running (${machine ? `${machine.state}${machine.reason ? `: ${machine.reason}` : ''}` : 'gone'})`,
           'see its result with `mymlops status`',
         );
       await backend.cancel(machine.name);
       if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ commit: rec.commit, machine: machine.name, status: 'cancelled' })}\n`,
-        );
-      else process.stdout.write(`cancelled commit ${rec.commit} (${machine.name})\n`);
+        process.stdout.write(`${JSON.stringify({ commit, machine: machine.name, status: 'cancelled' })}\n`);
+      else process.stdout.write(`cancelled commit ${commit} (${machine.name})\n`);
     });
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { completionScript, completeWords, SHELLS, type Shell } from '../core/completion.js';
-import { knownCommitIds, knownDevNames } from '../core/known-ids.js';
+import { join } from 'node:path';
+import { type IdScope, knownCommitIds, knownDevNames } from '../core/known-ids.js';
 import { mymlopsHome } from '../util/paths.js';
 
 /** `_MYMLOPS_COMPLETE=bash_source mymlops` (click's convention, used by the original). */
@@ -14,6 +15,25 @@ export function clickCompletionSource(value: string): string | null {
     return null;
   }
   return completionScript(m[1] as Shell, 'mymlops');
+}
+
+/** The project of the config here (its commits only on Tab); null without a loadable one. */
+async function projectScope(cmd: Command): Promise<IdScope | null> {
+  const [{ config }, { projectKeyOf }, { repoCacheDir }] = await Promise.all([
+    import('../app/options.js'),
+    import('../core/project-scope.js'),
+    import('../adapters/output-repo/mirror.js'),
+  ]);
+  try {
+    const out = config(cmd).commit?.output_repository;
+    if (!out) return null;
+    return {
+      project: projectKeyOf(out),
+      idsFile: join(repoCacheDir(mymlopsHome(), { url: out.url, branch: out.branch }), 'commit-ids'),
+    };
+  } catch {
+    return null;
+  }
 }
 
 export function register(program: Command): void {
@@ -33,12 +53,13 @@ export function register(program: Command): void {
     .argument('[words...]', 'the command line words')
     .allowUnknownOption()
     .helpOption(false)
-    .action((cword: string, words: string[]) => {
+    .action(async (cword: string, words: string[], _opts: unknown, cmd: Command) => {
+      const scope = await projectScope(cmd);
       const out = completeWords(
         program,
         words,
         Number(cword),
-        () => knownCommitIds(mymlopsHome()),
+        () => knownCommitIds(mymlopsHome(), scope),
         () => knownDevNames(mymlopsHome()),
       );
       if (out.length) process.stdout.write(`${out.join('\n')}\n`);

@@ -1,8 +1,10 @@
 // `mymlops logs ID [-f] [--tail N]` (aliases startup-logs, startup_logs): a job's log, from its
-// live machine when this home launched it, else (or once the machine is gone) from the output
-// repository's `<id>/job.log` — so it works from any machine.
+// live machine when this home launched it, else from any machine the backend lists by that name or
+// commit id (the original's VMs included), else from the output repository's `<id>/job.log` — so
+// it works from any computer.
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { debug } from '../util/log.js';
 
 function parseTail(v: string | undefined): number | null {
   if (v === undefined) return null;
@@ -23,12 +25,22 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { follow?: boolean; tail?: string }, cmd: Command) => {
       const tail = parseTail(opts.tail);
       // Dev machines (`mymlops start`): their boot/command log, followed until they stop.
-      const { devLogs } = await import('../app/dev-logs.js');
+      const { devLogs, machineLog } = await import('../app/dev-logs.js');
       if (await devLogs(id, Boolean(opts.follow))) return;
-      const [{ logSource, noLog }, { tailLines }] = await Promise.all([
+      const [{ launchedHere, listedMachine, logSource, noLog }, { tailLines }] = await Promise.all([
         import('../app/job-target.js'),
         import('../core/logs/text.js'),
       ]);
+      // Not launched from this home: any machine the backend lists by that name or commit id. A
+      // backend that cannot be asked (no credentials on this computer) leaves the published log.
+      const listed = launchedHere(id)
+        ? null
+        : await listedMachine(id, cmd).catch((e: unknown) => {
+            debug(`listing machines for ${id} failed:`, String(e));
+            return null;
+          });
+      if (listed)
+        return machineLog(listed.backend, listed.machine.name, { follow: Boolean(opts.follow), tail });
       const src = logSource(id, cmd);
       const out = (t: string) => process.stdout.write(t);
       // What the live machine has so far (all of it: --tail needs the end).

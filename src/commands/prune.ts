@@ -54,6 +54,8 @@ export function register(program: Command): void {
       const plan = choosePrune({
         refs: refs.value,
         rows: snap.commits,
+        // Every project's records in this home: a snapshot ref of another project's commit (same code
+        // repository) is someone's, not "of no commit"; records go only with this project's rows.
         records: jobs.listLaunches(ctx.home).map((r) => r.commit),
         now: ctx.now(),
         days: cfg.commit.prune_after_days,

@@ -1,23 +1,39 @@
-// `mymlops ssh NAME`: an interactive shell in the dev machine's clone; its exit code is ours.
+// `mymlops ssh NAME`: an interactive shell in a machine's checkout; its exit code is ours. NAME is a
+// dev machine, or any machine the backend lists by name or commit id (a commit VM, launched from
+// this computer or not): on gce `gcloud compute ssh` as root in the clone.
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 
 export function register(program: Command): void {
   program
     .command('ssh')
-    .description("open a shell in a dev machine's clone (gcloud compute ssh on gce)")
-    .argument('<name>', 'dev machine name')
+    .description(
+      "open a shell in a machine's clone: a dev machine, or a commit's VM (gcloud compute ssh on gce)",
+    )
+    .argument('<name>', 'dev machine name, machine name or commit id')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const [{ devTarget }, { findDev, shellPlan }, { devDir }, { execInteractive }] = await Promise.all([
+      const [
+        { devTarget },
+        { findDev, shellPlan },
+        { machineByNameOrCommit, commitOfListed },
+        { devDir },
+        { jobDir },
+        { execInteractive },
+      ] = await Promise.all([
         import('../app/dev-target.js'),
         import('../core/devvm/lifecycle.js'),
+        import('../core/machine-match.js'),
         import('../adapters/backends/local/devvm.js'),
+        import('../adapters/store/jobs.js'),
         import('../util/exec.js'),
       ]);
       const t = devTarget(cmd, name);
-      const m = await findDev(name, t);
+      const listed = machineByNameOrCommit(name, await t.backend.list());
+      // Unknown names get findDev's message (with the dev machines known here).
+      const m = listed ?? (await findDev(name, t));
+      const commit = commitOfListed(m);
       const plan = shellPlan(m, {
-        repoDir: `${devDir(t.home, name)}/repo`,
+        repoDir: commit ? `${jobDir(commit, t.home)}/work/repo` : `${devDir(t.home, m.name)}/repo`,
         project: t.config?.gcp.project ?? null,
         shell: process.env['SHELL'],
       });

@@ -98,7 +98,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
     start: s
       ? {
           command: s.command,
-          instance: instance(s.instance, false),
+          instance: instance(s.instance, true),
           repository: repository(s.repository, dir),
           idle_shutdown: {
             timeout: parseDuration(idle.timeout ?? '60m'),

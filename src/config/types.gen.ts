@@ -201,7 +201,7 @@ export interface Instance {
   disk_size_gb?: number;
   disk_type?: 'pd-ssd' | 'pd-balanced' | 'pd-standard' | 'pd-extreme' | 'hyperdisk-balanced';
   /**
-   * Spot provisioning; default true for commit VMs, false for dev VMs.
+   * Spot provisioning (default true, as the original created every VM as spot); false for on-demand.
    */
   spot?: boolean;
 }

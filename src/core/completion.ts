@@ -9,8 +9,16 @@ export type Shell = (typeof SHELLS)[number];
 const TAKES_COMMIT_ID = new Set(['logs', 'cancel', 'retry']);
 /** Commands whose positional argument is a dev machine name (and `start --name`). */
 const TAKES_DEV_NAME = new Set(['stop', 'delete', 'ssh']);
-/** Set-up commands left out of Tab candidates so `co<TAB>` completes straight to `commit`. */
-const NOT_OFFERED = new Set(['completion', '__complete', 'help']);
+/**
+ * Public commands and their aliases: exactly what `--help` lists (commander's visible commands,
+ * its `help` included), so a hidden internal command such as `__sweep-scheduler` is never offered.
+ */
+function publicCommandWords(program: Command): string[] {
+  return program
+    .createHelp()
+    .visibleCommands(program)
+    .flatMap((c) => [c.name(), ...c.aliases()]);
+}
 
 export function completionScript(shell: Shell, bin: string): string {
   switch (shell) {
@@ -88,12 +96,13 @@ export function completeWords(
   if (current.startsWith('-')) {
     candidates = [...(sub ? longFlags(sub.options) : []), ...longFlags(globalOpts), '--help'];
   } else if (!sub) {
-    candidates = program.commands.filter((c) => !NOT_OFFERED.has(c.name())).flatMap((c) => [c.name()]);
+    candidates = publicCommandWords(program);
   } else if (TAKES_COMMIT_ID.has(sub.name()) && positionals === 0) {
     // logs also takes a dev machine's name
     candidates = sub.name() === 'logs' ? [...commitIds(), ...devNames()] : commitIds();
   } else if (TAKES_DEV_NAME.has(sub.name()) && positionals === 0) {
-    candidates = devNames();
+    // ssh also enters a commit's machine
+    candidates = sub.name() === 'ssh' ? [...devNames(), ...commitIds()] : devNames();
   } else if (sub.name() === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
   } else candidates = [];

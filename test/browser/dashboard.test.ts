@@ -212,6 +212,22 @@ test('lists both layouts with their statuses, links, metrics and a running count
   await page.close();
 });
 
+test('the page has its icon: the link resolves to an SVG image the browser can draw', async () => {
+  const { page } = await openPage();
+  const icon = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? '';
+    const r = await fetch(href);
+    const img = new Image();
+    img.src = href;
+    await img.decode();
+    return { status: r.status, type: r.headers.get('content-type'), width: img.naturalWidth };
+  });
+  assert.equal(icon.status, 200);
+  assert.match(icon.type ?? '', /^image\/svg\+xml/);
+  assert.ok(icon.width > 0, 'the icon decodes as an image');
+  await page.close();
+});
+
 test('a processing commit opens in the viewer with its image; a new commit appears without reload', async () => {
   const { page } = await openPage();
   await page.click(`.tr[data-id="${RUNNING}"] .nb-open`);

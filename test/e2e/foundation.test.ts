@@ -155,15 +155,23 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     return r.stdout.split('\n').filter(Boolean);
   };
 
-  it('`mymlops completion bash`, sourced in bash, completes co<TAB> to commit', () => {
+  it('`mymlops completion bash`, sourced in bash, completes comm<TAB> to commit', () => {
     const script = runCli(['completion', 'bash']).stdout;
-    assert.deepEqual(bashComplete(script, ['mymlops', 'co']), ['commit']);
+    assert.deepEqual(bashComplete(script, ['mymlops', 'comm']), ['commit']);
+    assert.deepEqual(bashComplete(script, ['mymlops', 'co']), ['commit', 'completion']);
   });
 
   it('the original eval "$(_MYMLOPS_COMPLETE=bash_source mymlops)" still works', () => {
     const r = runCli([], { env: { _MYMLOPS_COMPLETE: 'bash_source' } });
     assert.equal(r.code, 0);
-    assert.deepEqual(bashComplete(r.stdout, ['mymlops', 'st']), ['status', 'start', 'stop']);
+    // The original's `startup_logs` (and its dashed twin) are offered with the other commands.
+    assert.deepEqual(bashComplete(r.stdout, ['mymlops', 'st']), [
+      'status',
+      'startup-logs',
+      'startup_logs',
+      'start',
+      'stop',
+    ]);
   });
 
   it('completes options and commit ids', () => {

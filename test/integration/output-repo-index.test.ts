@@ -6,12 +6,19 @@ import { after, test } from 'node:test';
 import { OutputRepoIndex } from '../../src/adapters/output-repo/index.js';
 import { mergeStatus } from '../../src/core/status/merge.js';
 import { knownCommitIds } from '../../src/core/known-ids.js';
+import { projectKeyOf } from '../../src/core/project-scope.js';
 import { progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
 const cleanups: (() => void)[] = [];
 after(() => {
   for (const c of cleanups) c();
 });
+/** What completion reads for this index's project. */
+const scopeOf = (index: OutputRepoIndex) => ({
+  project: projectKeyOf(index.spec),
+  idsFile: join(index.mirror.cacheDir, 'commit-ids'),
+});
+
 function setup(branch = 'master') {
   const repo = new TestOutputRepo(branch);
   const home = mkdtempSync(join(tmpdir(), 'mymlops-home-'));
@@ -52,7 +59,11 @@ test('original-layout repository: statuses derived from notebooks, metrics and a
   assert.deepEqual(withArtifacts.artifact_files.sort(), ['metrics.json', 'models/model.txt']);
   assert.equal(withArtifacts.output_path, '20241109_120000/train.ipynb');
   // Completion ids are written for the shell.
-  assert.deepEqual(knownCommitIds(home), ['20241109_120000', '20241108_101500', '20241107_035340']);
+  assert.deepEqual(knownCommitIds(home, scopeOf(index)), [
+    '20241109_120000',
+    '20241108_101500',
+    '20241107_035340',
+  ]);
   const nb = await index.readFile('20241107_035340', 'exp001.ipynb');
   assert.ok(nb && JSON.parse(nb.toString()).cells.length === 3);
   assert.equal(await index.readFile('20241107_035340', '../x'), null);
@@ -142,4 +153,35 @@ test('a damaged cache is rebuilt instead of breaking status', async () => {
   const r = await fresh.refresh({ fetchMinIntervalMs: 0 });
   assert.equal(r.records.length, 4);
   assert.ok(await fresh.readFile('20241201_000000', 'x.ipynb'));
+});
+
+test("the original's rules: a folder without a notebook is not a result; the notebook is the file in the folder", async () => {
+  const { repo, home, index } = setup();
+  repo.addFixture('output-original');
+  repo.addFixture('output-original-odd');
+  const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+  const ids = snap.records.map((r) => r.id).sort();
+  assert.ok(!ids.includes('20241110_080000'), 'metadata.json alone is skipped');
+  assert.equal(ids.length, 4);
+  const rows = mergeStatus({
+    records: snap.records,
+    machines: [],
+    launches: [],
+    backend: 'local',
+    now: new Date(),
+  });
+  const renamed = rows.find((r) => r.id === '20241111_090000')!;
+  assert.equal(renamed.notebook, 'exp004-final.ipynb', 'not the name metadata.json gives');
+  assert.equal(renamed.output_path, '20241111_090000/exp004-final.ipynb');
+  assert.equal(renamed.status, 'failed', 'read from the renamed file: it has an error output');
+  assert.ok(await index.readFile(renamed.id, renamed.notebook!), 'the viewer finds it');
+  assert.ok(!knownCommitIds(home, scopeOf(index)).includes('20241110_080000'), 'not offered on Tab');
+  // Nothing re-read while the head stands still, the skipped folder included.
+  assert.equal((await index.refresh({ fetchMinIntervalMs: 0 })).changed, 0);
+  // Once its notebook lands it is a result.
+  repo.write({ '20241110_080000/exp003.ipynb': progressNotebook(3, 3) });
+  const later = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(later.changed, 1);
+  assert.equal(later.records.find((r) => r.id === '20241110_080000')?.notebook, 'exp003.ipynb');
+  assert.deepEqual(later.vanished, []);
 });

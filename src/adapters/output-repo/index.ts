@@ -1,5 +1,6 @@
-// The output repository index: one OutputRecord per `<id>/` folder, cached on disk keyed by the
-// folder's git tree id. A refresh reads the branch head from the mirror's ref file; when it has not
+// The output repository index: one OutputRecord per result, cached on disk keyed by the folder's
+// git tree id. A result is an `<id>/` folder holding a notebook (the original tool's rule: a folder
+// with no `*.ipynb`, e.g. only metadata.json, is not a result and is skipped). A refresh reads the branch head from the mirror's ref file; when it has not
 // moved nothing else runs; when it has, only folders whose tree id changed are read again, through
 // one `git cat-file --batch`. Notebooks are read only for original-format folders (no `status` in
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
@@ -16,13 +17,16 @@ import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
 
 // 2: expected errors (raises-exception cells) no longer fail a folder.
-const INDEX_VERSION = 2;
+// 3: folders without a notebook are skipped, not records.
+const INDEX_VERSION = 3;
 const MAX_ARTIFACT_FILES = 50;
 
 interface IndexFile {
   version: number;
   head: string | null;
   records: OutputRecord[];
+  /** Folders that are not results (no notebook), by tree id so they are not read again. */
+  skipped?: { id: string; tree: string }[];
   /** Folders a previous head had and a later one lost (history rewritten), until they return. */
   vanished?: string[];
 }
@@ -113,25 +117,29 @@ export class OutputRepoIndex {
       const folders = parseTree(root?.data ?? Buffer.alloc(0), idBytes).filter(
         (e) => e.isTree && isCommitId(e.name),
       );
-      const old = new Map(cached.records.map((r) => [r.id, r]));
-      const records: OutputRecord[] = new Array(folders.length);
+      const old = new Map<string, { tree: string; rec: OutputRecord | null }>();
+      for (const s of cached.skipped ?? []) old.set(s.id, { tree: s.tree, rec: null });
+      for (const r of cached.records) old.set(r.id, { tree: r.tree, rec: r });
+      const read: (OutputRecord | null)[] = new Array(folders.length);
       const todo: number[] = [];
       folders.forEach((f, i) => {
         const prev = old.get(f.name);
-        if (prev && prev.tree === f.id) records[i] = prev;
+        if (prev && prev.tree === f.id) read[i] = prev.rec;
         else todo.push(i);
       });
-      const read = await readFolders(
+      const fresh = await readFolders(
         batch,
         this.mirror.gitDir,
         head,
         todo.map((i) => folders[i]!),
       );
       todo.forEach((i, k) => {
-        records[i] = read[k]!;
+        read[i] = fresh[k]!;
       });
-      const gone = goneNow(cached, new Set(folders.map((f) => f.name)));
-      this.save({ version: INDEX_VERSION, head, records, vanished: gone });
+      const records = read.filter((r): r is OutputRecord => r !== null);
+      const skipped = folders.filter((_, i) => read[i] === null).map((f) => ({ id: f.name, tree: f.id }));
+      const gone = goneNow(cached, new Set(records.map((r) => r.id)));
+      this.save({ version: INDEX_VERSION, head, records, skipped, vanished: gone });
       return { head, records, fetch, changed: todo.length, vanished: gone };
     } finally {
       batch.close();
@@ -144,8 +152,9 @@ export class OutputRepoIndex {
     const tmp = `${this.indexPath}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(f));
     renameSync(tmp, this.indexPath);
-    // Shell completion reads this list without running git (src/core/known-ids.ts).
-    const ids = join(this.home, 'cache', 'commit-ids');
+    // Shell completion reads this list without running git (src/core/known-ids.ts); one per
+    // output repository, so a project's Tab never offers another's commits.
+    const ids = join(this.mirror.cacheDir, 'commit-ids');
     writeFileSync(
       `${ids}.${process.pid}.tmp`,
       f.records
@@ -227,14 +236,14 @@ async function listFiles(
 /**
  * Reads changed folders in three pipelined phases (all requests of a phase written at once, so git
  * streams without per-object round trips): list files, read metadata/metrics, then scan the
- * notebooks of original-format folders only.
+ * notebooks of original-format folders only. A folder with no notebook is not a result: null.
  */
 async function readFolders(
   batch: CatFileBatch,
   gitDir: string,
   head: string,
   folders: TreeEntry[],
-): Promise<OutputRecord[]> {
+): Promise<(OutputRecord | null)[]> {
   if (folders.length === 0) return [];
   const files = await listFiles(
     gitDir,
@@ -262,15 +271,15 @@ async function readFolders(
     rec.notebook = notebooks[0]?.path ?? null;
     if (notebooks.length > 1)
       rec.problems.push(`${notebooks.length} notebooks in the folder; showing ${rec.notebook}`);
-    if (!rec.notebook) rec.problems.push('no notebook in the folder');
     rec.hasLog = list.some((b) => b.path === 'job.log');
     for (const b of list)
       if (b.path.startsWith('artifacts/') && rec.artifacts.length < MAX_ARTIFACT_FILES)
         rec.artifacts.push(b.path.slice(10));
     return { rec, list, notebook: notebooks[0] };
   });
+  const results = recs.filter((r) => r.notebook !== undefined);
   await Promise.all(
-    recs.map(async ({ rec, list }) => {
+    results.map(async ({ rec, list }) => {
       const meta = list.find((b) => b.path === 'metadata.json');
       const metrics = list.find((b) => b.path === 'artifacts/metrics.json');
       const [m, mx] = await Promise.all([
@@ -297,7 +306,7 @@ async function readFolders(
   // Original format: the status is derived from the notebook's outputs. git grep (in C, no data
   // piped to us) narrows them to the notebooks containing `"error"` at all; only those are read and
   // checked exactly (an error output, not the word in some text) and parsed to name the error.
-  const original = recs.filter((r) => r.rec.metadata?.status === undefined && r.notebook);
+  const original = results.filter((r) => r.rec.metadata?.status === undefined);
   const candidates = await grepCandidates(
     gitDir,
     head,
@@ -318,7 +327,7 @@ async function readFolders(
       }
     }),
   );
-  return recs.map((r) => r.rec);
+  return recs.map((r) => (r.notebook ? r.rec : null));
 }
 
 /** Paths (of `paths`) whose blob at `head` contains the bytes `"error"`. */

@@ -4,6 +4,7 @@ import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { StatusSources } from '../../core/status/service.js';
 import type { ComputeBackend } from '../../core/ports/backend.js';
+import { projectKeyOf, projectMachines } from '../../core/project-scope.js';
 import { listLaunches } from '../store/jobs.js';
 import { OutputRepoIndex } from './index.js';
 
@@ -33,6 +34,7 @@ export function statusSources(
   opts: SourceOptions,
 ): StatusSources {
   const index = opts.index ?? outputRepoIndex(config, home);
+  const project = projectKeyOf(index.spec);
   return {
     backend: config.backend,
     async refreshRepo(force) {
@@ -52,7 +54,8 @@ export function statusSources(
       }
       return { records: snap.records, warning, vanished: snap.vanished };
     },
-    listMachines: () => backend.list(),
-    listLaunches: async () => listLaunches(home),
+    // Another project's commits launched from this home are not this project's rows.
+    listMachines: async () => projectMachines(await backend.list(), listLaunches(home), project),
+    listLaunches: async () => listLaunches(home, project),
   };
 }

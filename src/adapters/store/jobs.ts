@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
 import { type LaunchRecord, parseLaunchRecord } from '../../core/ports/launch-record.js';
+import { inProject, type ProjectKey } from '../../core/project-scope.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 
@@ -69,7 +70,25 @@ export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): v
 
 export function readLaunch(commitId: string, home: string = mymlopsHome()): LaunchRecord | null {
   if (!isCommitId(commitId)) return null;
-  return parseLaunchRecord(readJson<unknown>(join(jobDir(commitId, home), 'launch.json')));
+  const rec = parseLaunchRecord(readJson<unknown>(join(jobDir(commitId, home), 'launch.json')));
+  return rec && !rec.output_repository.url ? migrateOutputRepository(rec, home) : rec;
+}
+
+/**
+ * A record that does not name its output repository takes it from the job.json next to it (a
+ * local job's) and is rewritten with it, so it belongs to its project from then on.
+ */
+function migrateOutputRepository(rec: LaunchRecord, home: string): LaunchRecord {
+  const job = readJson<{ output_repository?: { url?: unknown; branch?: unknown } }>(
+    join(jobDir(rec.commit, home), 'job.json'),
+  );
+  const o = job?.output_repository;
+  if (typeof o?.url !== 'string' || !o.url || typeof o.branch !== 'string') return rec;
+  const fixed = { ...rec, output_repository: { url: o.url, branch: o.branch } };
+  try {
+    recordLaunch(fixed, home);
+  } catch {}
+  return fixed;
 }
 
 /**
@@ -109,10 +128,11 @@ export function retryClaims(commitId: string, home: string = mymlopsHome()): str
 const EMPTY_FOLDER_AGE_MS = 60_000;
 
 /**
- * Every recorded launch, newest first. Folders without launch.json (reserved, dry) are skipped;
- * an empty one older than a minute (a commit interrupted before its launch) is removed on the way.
+ * Every recorded launch (of `project` when given), newest first. Folders without launch.json
+ * (reserved, dry) are skipped; an empty one older than a minute (a commit interrupted before its
+ * launch) is removed on the way.
  */
-export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
+export function listLaunches(home: string = mymlopsHome(), project?: ProjectKey): LaunchRecord[] {
   let ids: string[] = [];
   try {
     ids = readdirSync(jobsRoot(home)).filter(isCommitId);
@@ -122,8 +142,8 @@ export function listLaunches(home: string = mymlopsHome()): LaunchRecord[] {
   const out: LaunchRecord[] = [];
   for (const id of ids.sort().reverse()) {
     const r = readLaunch(id, home);
-    if (r) out.push(r);
-    else removeIfEmptyAndOld(jobDir(id, home));
+    if (!r) removeIfEmptyAndOld(jobDir(id, home));
+    else if (!project || inProject(r, project)) out.push(r);
   }
   return out;
 }

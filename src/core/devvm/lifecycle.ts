@@ -6,6 +6,8 @@ import type { LiveMachine } from '../model.js';
 import { devStateLabel } from './dev-state.js';
 import { unsupported } from './start.js';
 import { ROOT_SHELL } from './access.js';
+import { GCE_REPO_DIR } from './plan.js';
+import { shQuote } from './watchdog.js';
 
 export interface DevTarget {
   backend: ComputeBackend;
@@ -67,16 +69,26 @@ export interface ShellPlan {
   cwd: string | null;
 }
 
+/** Where a commit VM's checkout is: mymlops' job folder while it runs, else the original's clone. */
+const COMMIT_VM_CD = `cd /var/lib/mymlops/job/work/repo 2>/dev/null || cd ${GCE_REPO_DIR} 2>/dev/null; exec bash -l`;
+
 export function shellPlan(
-  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'>,
+  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'> & Partial<Pick<LiveMachine, 'kind'>>,
   o: { repoDir: string; project: string | null; shell: string | undefined },
 ): ShellPlan {
   if (m.state !== 'running')
-    throw new UserError(
-      `dev machine ${m.name} is not running (${m.state})`,
-      `start it again with \`mymlops start --name ${m.name}\``,
-    );
+    throw m.kind === 'commit'
+      ? new UserError(
+          `commit machine ${m.name} is not running (${m.state})`,
+          'see how it ended with `mymlops status`',
+        )
+      : new UserError(
+          `dev machine ${m.name} is not running (${m.state})`,
+          `start it again with \`mymlops start --name ${m.name}\``,
+        );
   if (m.backend === 'local') return { file: o.shell || 'bash', args: [], cwd: o.repoDir };
+  // The clone is root's: a login shell as root, in it (a commit VM: its job's checkout).
+  const inner = m.kind === 'commit' ? `sudo -i bash -c ${shQuote(COMMIT_VM_CD)}` : ROOT_SHELL;
   return {
     file: 'gcloud',
     args: [
@@ -88,7 +100,7 @@ export function shellPlan(
       ...(o.project ? ['--project', o.project] : []),
       '--',
       '-t',
-      ROOT_SHELL,
+      inner,
     ],
     cwd: null,
   };

@@ -215,7 +215,8 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
       started_at: started,
       finished_at: finished,
       duration_seconds: duration,
-      notebook: firstOf(meta?.notebook, rec?.notebook, launch?.notebook.split('/').pop(), mm['notebook']),
+      // The file in the folder is the notebook (as the original read it), whatever metadata.json says.
+      notebook: firstOf(rec?.notebook, meta?.notebook, launch?.notebook.split('/').pop(), mm['notebook']),
       output_path: rec?.notebook ? `${id}/${rec.notebook}` : null,
       repository: firstOf(meta?.repository, launch?.repository.url, mm['repository']),
       branch: firstOf(meta?.branch, launch?.repository.branch, mm['branch']),

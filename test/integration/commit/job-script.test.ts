@@ -13,6 +13,7 @@ import {
   jobScript,
 } from '../../../src/core/job/script.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
+import { originalVerdictOf } from '../../helpers/original-rule.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -262,6 +263,13 @@ describe('job helper', () => {
       ) as Record<string, unknown>;
       for (const [k, v] of Object.entries(c.want)) assert.deepEqual(summary[k], v, k);
       if (c.msg) assert.match(String(summary['message']), c.msg);
+      // The original tool reads the staged notebook: F for anything but a success.
+      const staged = JSON.parse(readFileSync(nbPath, 'utf8')) as unknown;
+      assert.equal(
+        originalVerdictOf(staged),
+        summary['status'] === 'succeeded' ? 'S' : 'F',
+        'original verdict',
+      );
       const raw = readFileSync(out, 'utf8');
       const meta = JSON.parse(raw) as Record<string, unknown>;
       assert.deepEqual(Object.keys(meta), Object.keys(meta).sort(), 'sorted keys');
@@ -275,6 +283,41 @@ describe('job helper', () => {
       assert.equal(cost.estimate, true);
       assert.ok(cost.amount_usd >= 0);
     });
+
+  for (const why of ['preempted', 'stopped'])
+    it(`metadata: a shutdown push (${why}) stays processing and reads as failed to the original`, () => {
+      const nbPath = notebook(`int-${why}.ipynb`, [cell({ execution_count: 1 }), cell({}), cell({})]);
+      const out = join(tmp, `meta-int-${why}.json`);
+      py('metadata', job, nbPath, out, 'processing', '143', '2024-11-07T03:53:41Z', '', '0', why);
+      const meta = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      assert.equal(meta['status'], 'processing');
+      assert.equal(meta['error'], null, 'our own record keeps no invented cell error');
+      assert.deepEqual(meta['progress'], { cells_done: 1, cells_total: 3 });
+      const nb = JSON.parse(readFileSync(nbPath, 'utf8')) as { cells: { outputs: { ename?: string }[] }[] };
+      assert.equal(originalVerdictOf(nb), 'F');
+      assert.equal(
+        nb.cells[1]!.outputs[0]!.ename,
+        why === 'preempted' ? 'MymlopsPreempted' : 'MymlopsStopped',
+        'on the cell that was running',
+      );
+    });
+
+  it('metadata: a progress push leaves the notebook as it is', () => {
+    const nbPath = notebook('progress.ipynb', [cell({ execution_count: 1 }), cell({})]);
+    const before = readFileSync(nbPath, 'utf8');
+    py(
+      'metadata',
+      job,
+      nbPath,
+      join(tmp, 'meta-progress.json'),
+      'processing',
+      '',
+      '2024-11-07T03:53:41Z',
+      '',
+      '0',
+    );
+    assert.equal(readFileSync(nbPath, 'utf8'), before);
+  });
 
   it('metadata: processing has no finish time', () => {
     const out = join(tmp, 'meta-processing.json');

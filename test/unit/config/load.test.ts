@@ -50,7 +50,7 @@ describe('config: the original example', () => {
     assert.equal(c.commit?.instance?.disk_size_gb, 100);
     assert.equal(c.commit?.instance?.disk_type, 'pd-ssd');
     assert.equal(c.commit?.instance?.spot, true);
-    assert.equal(c.start?.instance?.spot, false);
+    assert.equal(c.start?.instance?.spot, true);
     assert.equal(c.commit?.progress_interval, 60);
     assert.equal(c.commit?.max_duration, 86400);
     assert.equal(c.start?.idle_shutdown.timeout, 3600);

@@ -108,3 +108,23 @@ test('shellPlan: a shell in the clone locally, gcloud compute ssh into /root/rep
     /dev machine d is not running \(stopped\)/,
   );
 });
+
+test("shellPlan for a commit's VM: the job's checkout while it runs, else the original's clone", () => {
+  const c = shellPlan(
+    { name: 'mymlops-20261204-174509', zone: 'us-a', backend: 'gce', state: 'running', kind: 'commit' },
+    { repoDir: '', project: null, shell: undefined },
+  );
+  assert.deepEqual(c.args.slice(0, 6), ['compute', 'ssh', 'mymlops-20261204-174509', '--zone', 'us-a', '--']);
+  assert.match(
+    c.args[7]!,
+    /cd \/var\/lib\/mymlops\/job\/work\/repo 2>\/dev\/null \|\| cd \/root\/repo 2>\/dev\/null; exec bash -l/,
+  );
+  assert.throws(
+    () =>
+      shellPlan(
+        { name: 'm', zone: 'z', backend: 'gce', state: 'stopped', kind: 'commit' },
+        { repoDir: '', project: null, shell: '' },
+      ),
+    /commit machine m is not running \(stopped\)/,
+  );
+});

@@ -68,6 +68,8 @@ test('insert body: spot, GPU, snapshot disk, labels, metadata', () => {
     diskType: 'zones/us-east1-c/diskTypes/pd-balanced',
   });
   assert.equal(b['disks'][0].autoDelete, true);
+  // the VM sees its boot disk as /dev/disk/by-id/google-mymlops, as with the original tool
+  assert.equal(b['disks'][0].deviceName, 'mymlops');
   assert.deepEqual(b['labels'], { mymlops: 'commit', 'mymlops-commit': '20241107_035340' });
   const items = Object.fromEntries(
     (b['metadata'].items as { key: string; value: string }[]).map((i) => [i.key, i.value]),
@@ -318,6 +320,18 @@ test('instance status → machine state and reason', () => {
   assert.equal(toMachine('us-east1-c', { ...inst, status: 'RUNNING' }, new Set()).stoppedAt, null);
   assert.deepEqual(m.metadata, { notes: 'x' });
   assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
+});
+
+test("an original tool's VM: its commit id from its name when mymlops-commit holds something else", () => {
+  const inst = {
+    name: 'mymlops-20241107-035340',
+    status: 'RUNNING',
+    labels: { mymlops: 'commit' },
+    metadata: { items: [{ key: 'mymlops-commit', value: 'a1b2c3d' }] },
+  } as unknown as InstanceResource;
+  assert.equal(toMachine('us-east1-c', inst, new Set()).commitId, '20241107_035340');
+  const ours = { ...inst, metadata: { items: [{ key: 'mymlops-commit', value: '20241107_035341' }] } };
+  assert.equal(toMachine('us-east1-c', ours, new Set()).commitId, '20241107_035341');
 });
 
 test('URL credentials travel as mymlops-key-*-cred items, placeholders in the preview', () => {

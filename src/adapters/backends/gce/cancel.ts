@@ -16,7 +16,9 @@ export async function cancelVm(
   const gone = (e: unknown) => e instanceof GceApiError && e.status === 404;
   try {
     const inst = await c.getInstance(zone, machineName);
-    if (inst.status === 'RUNNING') {
+    // Only a mymlops job reads mymlops-cancel; a VM of the original tool is deleted at once.
+    const runsOurJob = (inst.metadata?.items ?? []).some((it) => it.key === 'mymlops-job-script');
+    if (inst.status === 'RUNNING' && runsOurJob) {
       await c.setMetadata(zone, machineName, { 'mymlops-cancel': 'requested' });
       let from = -64 * 1024;
       const deadline = Date.now() + graceMs;

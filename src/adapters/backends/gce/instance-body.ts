@@ -231,6 +231,7 @@ export function instanceBody(i: BodyInput): Instance {
     disks: [
       {
         boot: true,
+        deviceName: 'mymlops',
         autoDelete: true,
         type: 'PERSISTENT',
         initializeParams: {

@@ -1,6 +1,8 @@
 // Instances → LiveMachine (pure): the shared status model's view of a GCE VM.
 import type { LiveMachine, MachineState } from '../../../core/model.js';
 import { type InstanceResource, lastSegment } from '../../gce/client.js';
+import { isCommitId } from '../../../core/commit/ids.js';
+import { commitOfMachine } from '../../../core/logs/text.js';
 import { RESERVED_KEYS } from './startup-script.js';
 
 export function machineState(status: string): MachineState {
@@ -50,7 +52,14 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
   return {
     kind: labels['mymlops'] === 'start' ? 'start' : 'commit',
     name: inst.name,
-    commitId: md['commit'] ?? labels['mymlops-commit'] ?? null,
+    // The original's VMs name their commit id only in the VM name when their metadata says otherwise.
+    commitId:
+      [md['commit'], labels['mymlops-commit'], commitOfMachine(inst.name)].find(
+        (v): v is string => typeof v === 'string' && isCommitId(v),
+      ) ??
+      md['commit'] ??
+      labels['mymlops-commit'] ??
+      null,
     backend: 'gce',
     zone,
     state,
