@@ -3,7 +3,9 @@
 // Automatic retries use the context's retry deps and ssh options, as `commit` and `retry` do.
 import type { AppContext } from '../../app/context.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import { dirname } from 'node:path';
 import { comparePorts } from '../../app/compare.js';
+import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
@@ -63,6 +65,24 @@ export async function startDashboard(
   const dash = await createDashboard({
     snapshot,
     readCommitFile: (id, name) => index.readFile(id, name),
+    ...(cfg.commit?.repository
+      ? {
+          readSnapshotFile: (snap: { id: string; snapshot: string | null }, path: string) => {
+            const repo = cfg.commit!.repository;
+            return snapshotFile(
+              ctx.home,
+              {
+                url: repo.url,
+                deployKey: repo.deploy_key,
+                sshOptions: ctx.sshOptions,
+                root: dirname(cfg.file),
+              },
+              snap,
+              path,
+            );
+          },
+        }
+      : {}),
     compare: (rows, pair) =>
       compareCommits(
         rows,
