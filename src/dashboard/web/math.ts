@@ -19,20 +19,41 @@ function render(tex: string, display: boolean, st: TexState, throwOnError: boole
   });
 }
 
-export function mathHtml(tex: string, display: boolean, st: TexState = texState()): string {
-  let src = prepareTex(tex, st);
-  // MathJax lets \newcommand redefine and \renewcommand define; KaTeX refuses both.
-  for (let tries = 0; tries < 3; tries++) {
+const known = new Map<string, boolean>();
+/** Whether KaTeX itself defines the control sequence `name` (`\R`, `\vec`). */
+function builtin(name: string): boolean {
+  let v = known.get(name);
+  if (v === undefined) {
     try {
-      return render(src, display, st, true);
+      katex.renderToString(name, { throwOnError: true, strict: 'ignore' });
+      v = true;
     } catch (e) {
-      const msg = (e as Error).message;
-      if (/attempting to redefine/.test(msg)) src = src.replace(/\\newcommand\b/g, '\\renewcommand');
-      else if (/use \\newcommand/.test(msg)) src = src.replace(/\\renewcommand\b/g, '\\newcommand');
-      else break;
+      v = !/Undefined control sequence/.test((e as Error).message);
     }
+    known.set(name, v);
   }
-  return render(src, display, st, false);
+  return v;
+}
+
+/** MathJax lets \newcommand redefine and \renewcommand define; KaTeX refuses both: pick the one that works. */
+function defineCommands(tex: string, st: TexState): string {
+  return tex.replace(
+    /\\(?:re)?newcommand\s*(\{\s*(\\[A-Za-z]+|\\.)\s*\}|(\\[A-Za-z]+|\\.))/g,
+    (_w, arg: string, a, b) => {
+      const name = (a ?? b) as string;
+      const defined = Object.hasOwn(st.macros, name) || builtin(name);
+      return `\\${defined ? 'renewcommand' : 'newcommand'}${arg}`;
+    },
+  );
+}
+
+export function mathHtml(tex: string, display: boolean, st: TexState = texState()): string {
+  const src = defineCommands(prepareTex(tex, st), st);
+  try {
+    return render(src, display, st, true);
+  } catch {
+    return render(src, display, st, false);
+  }
 }
 
 /** A math piece as Jupyter delimits it (`$…$`, `$$…$$`, `\\[…\\]`, an environment), typeset. */

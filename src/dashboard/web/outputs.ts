@@ -112,6 +112,20 @@ export function outputNode(
   }
   const data = (o['data'] ?? {}) as Json;
   const mime = chosenMime(data);
+  const node = richNode(mime, data, id, cell, n, ctx);
+  // Which type was shown (as nbconvert's data-mime-type says).
+  if (node instanceof HTMLElement && mime) node.dataset['mime'] = node.dataset['mime'] ?? mime;
+  return node;
+}
+
+function richNode(
+  mime: string | null,
+  data: Json,
+  id: string,
+  cell: number,
+  n: number,
+  ctx: MarkdownContext,
+): Node | null {
   const v = mime ? data[mime] : undefined;
   switch (mime) {
     case null:
@@ -123,7 +137,6 @@ export function outputNode(
         referrerpolicy: 'no-referrer',
         loading: 'lazy',
         title: 'notebook output',
-        'data-mime': mime,
         src: `/api/commits/${encodeURIComponent(id)}/outputs/${cell}/${n}`,
       });
     case 'text/markdown':
