@@ -37,7 +37,10 @@ interface FootnoteDef extends Tokens.Generic {
 }
 
 /** `[^id]` references and `[^id]: text` definitions, listed at the end as nbconvert does. */
-function footnotes(notes: { id: string; html: string }[]): TokenizerAndRendererExtension[] {
+function footnotes(state: {
+  notes: { id: string; html: string }[];
+  refs: Map<string, number>;
+}): TokenizerAndRendererExtension[] {
   const ref: TokenizerAndRendererExtension = {
     name: 'footnoteRef',
     level: 'inline',
@@ -50,8 +53,11 @@ function footnotes(notes: { id: string; html: string }[]): TokenizerAndRendererE
       return m ? { type: 'footnoteRef', raw: m[0], id: m[1]! } : undefined;
     },
     renderer: (t) => {
-      const id = encodeURIComponent(String(t['id']));
-      return `<sup class="footnote-ref" id="fnref-${id}"><a href="#user-content-fn-${id}">${escapeHtml(String(t['id']))}</a></sup>`;
+      const key = String(t['id']);
+      // Numbered in the order they are referenced, as nbconvert numbers them.
+      if (!state.refs.has(key)) state.refs.set(key, state.refs.size + 1);
+      const id = encodeURIComponent(key);
+      return `<sup class="footnote-ref" id="fnref-${id}"><a href="#user-content-fn-${id}">${state.refs.get(key)}</a></sup>`;
     },
   };
   const def: TokenizerAndRendererExtension = {
@@ -68,7 +74,7 @@ function footnotes(notes: { id: string; html: string }[]): TokenizerAndRendererE
     },
     renderer(t) {
       const d = t as FootnoteDef;
-      notes.push({
+      state.notes.push({
         id: encodeURIComponent(d.id),
         html: this.parser.parseInline(d.tokens as Tokens.Generic[] as never),
       });
@@ -78,31 +84,43 @@ function footnotes(notes: { id: string; html: string }[]): TokenizerAndRendererE
   return [ref, def];
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
-}
+// One parser for every cell (building one costs more than parsing a cell); what a parse needs of
+// its cell (attachments, the footnotes it collects) is set around each synchronous parse.
+const cellState: {
+  attachments: Attachments | undefined;
+  notes: { id: string; html: string }[];
+  refs: Map<string, number>;
+} = { attachments: undefined, notes: [], refs: new Map() };
+const parser = new Marked({ gfm: true, async: false });
+parser.use({
+  extensions: footnotes(cellState),
+  walkTokens(t) {
+    if (t.type !== 'image' || !t.href.startsWith('attachment:')) return;
+    t.href =
+      attachmentUrl(decodeURIComponent(t.href.slice('attachment:'.length)), cellState.attachments) ?? '';
+  },
+  renderer: {
+    code({ text: code, lang }) {
+      const hl = highlightHtml(code, (lang ?? '').split(/\s/)[0]!.toLowerCase());
+      return hl === null ? false : `<div class="highlight"><pre><code class="hljs">${hl}</code></pre></div>`;
+    },
+  },
+});
 
 /** The HTML of a Markdown source (not yet sanitised). */
 export function markdownHtml(src: string, ctx: MarkdownContext, attachments?: Attachments): string {
   const { text, math } = removeMath(src);
+  cellState.attachments = attachments;
   const notes: { id: string; html: string }[] = [];
-  const md = new Marked({ gfm: true, async: false });
-  md.use({
-    extensions: footnotes(notes),
-    walkTokens(t) {
-      if (t.type !== 'image' || !t.href.startsWith('attachment:')) return;
-      t.href = attachmentUrl(decodeURIComponent(t.href.slice('attachment:'.length)), attachments) ?? '';
-    },
-    renderer: {
-      code({ text: code, lang }) {
-        const hl = highlightHtml(code, (lang ?? '').split(/\s/)[0]!.toLowerCase());
-        return hl === null
-          ? false
-          : `<div class="highlight"><pre><code class="hljs">${hl}</code></pre></div>`;
-      },
-    },
-  });
-  let html = md.parse(text) as string;
+  cellState.notes = notes;
+  cellState.refs = new Map();
+  let html: string;
+  try {
+    html = parser.parse(text) as string;
+  } finally {
+    cellState.attachments = undefined;
+    cellState.notes = [];
+  }
   if (notes.length)
     html += `<div class="footnotes"><hr><ol>${notes
       .map(
