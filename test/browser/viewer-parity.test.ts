@@ -110,7 +110,7 @@ async function viewerPage(name: Name, width = 1400): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(dash.url);
   await page.click(`.tr[data-id="${IDS[name]}"] .nb-open`);
-  await page.locator('.viewer .nb').waitFor();
+  await page.locator('.viewer .nb[data-complete]').waitFor();
   await page.waitForFunction(() => document.fonts.status === 'loaded');
   return page;
 }
