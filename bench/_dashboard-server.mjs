@@ -8,6 +8,35 @@ const n = Number(process.argv[2] ?? 10000);
 // With a second argument every commit's notebook is one synthetic notebook of that many cells.
 const cells = Number(process.argv[3] ?? 0);
 const notebook = cells ? Buffer.from(JSON.stringify(bigNotebook(cells))) : null;
+// With a third, the newest commit's notebook is one cell printing that many lines.
+const hugeLines = Number(process.argv[4] ?? 0);
+const huge = hugeLines
+  ? Buffer.from(
+      JSON.stringify({
+        cells: [
+          {
+            cell_type: 'code',
+            execution_count: 1,
+            metadata: {},
+            source: 'for step in range(N): print(step, loss)',
+            outputs: [
+              {
+                output_type: 'stream',
+                name: 'stdout',
+                text: Array.from(
+                  { length: hugeLines },
+                  (_, k) => `step ${k} loss ${(1 / (k + 1)).toFixed(6)}\n`,
+                ),
+              },
+            ],
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    )
+  : null;
 
 /** A notebook as long analyses are: prose with math, code, printed logs, results, a traceback-free run. */
 function bigNotebook(count) {
@@ -84,7 +113,10 @@ const service = new StatusService({
 });
 const dash = await createDashboard({
   snapshot: () => service.snapshot(),
-  readCommitFile: async (_id, name) => (notebook && name.endsWith('.ipynb') ? notebook : null),
+  readCommitFile: async (id, name) => {
+    if (!name.endsWith('.ipynb')) return null;
+    return huge && id === records[records.length - 1].id ? huge : notebook;
+  },
   links: { Jupyter: 'http://localhost:8888/' },
   outputRepo: { url: 'git@github.com:me/out.git', branch: 'master' },
   assetsDir: join(import.meta.dirname, '..', 'assets', 'dashboard'),

@@ -8,9 +8,47 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/chromium.js';
 
 const CELLS = 2000;
+const HUGE_LINES = 400_000;
+// Ids the bench server gives its commits (one every 10 minutes from 2023-01-01): the oldest has the
+// 2,000-cell notebook, the newest one printing HUGE_LINES lines.
+const BIG_ID = '20230101_000000';
+const HUGE_ID = '20230101_031000';
 const RUNS = 3;
 
 const allBuilt = (n: number) => document.querySelectorAll('.viewer .nb > .cell').length === n;
+
+/** Expands a huge output and scrolls through it: the click's cost and the frame rate after. */
+async function showAll(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  url: string,
+): Promise<{ expand: number; fps: number }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+  try {
+    await page.goto(url);
+    await page.click(`.tr[data-id="${HUGE_ID}"] .nb-open`);
+    await page.locator('.viewer .nb[data-complete] .show-all').waitFor({ timeout: 120_000 });
+    const expand = (await page.evaluate(`new Promise((resolve) => {
+      const t0 = performance.now();
+      document.querySelector('.viewer .show-all').click();
+      requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+    })`)) as number;
+    const fps = (await page.evaluate(`new Promise((resolve) => {
+      const body = document.querySelector('.viewer-body');
+      let frames = 0;
+      const t0 = performance.now();
+      const step = () => {
+        frames++;
+        body.scrollTop += 600;
+        if (performance.now() - t0 < 2000) requestAnimationFrame(step);
+        else resolve(frames / ((performance.now() - t0) / 1000));
+      };
+      requestAnimationFrame(step);
+    })`)) as number;
+    return { expand, fps };
+  } finally {
+    await page.close();
+  }
+}
 
 interface Open {
   firstCell: number;
@@ -24,7 +62,7 @@ export async function run(): Promise<void> {
     throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, '_dashboard-server.mjs'), '20', String(CELLS)],
+    [join(import.meta.dirname, '_dashboard-server.mjs'), '20', String(CELLS), String(HUGE_LINES)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -55,7 +93,7 @@ export async function run(): Promise<void> {
           requestAnimationFrame(() => setTimeout(() => { window.__first = performance.now() - window.__t0; }, 0));
         }).observe(document.body, { childList: true, subtree: true });
         window.__t0 = performance.now();
-        document.querySelector('.tr .nb-open').click();
+        document.querySelector('.tr[data-id="${BIG_ID}"] .nb-open').click();
       })()`);
       await page.waitForFunction(
         `document.querySelectorAll('.viewer .nb > .cell').length === ${CELLS}`,
@@ -84,7 +122,7 @@ export async function run(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
     await page.goto(url);
     await page.waitForSelector('.tr .nb-open');
-    await page.click('.tr .nb-open');
+    await page.click(`.tr[data-id="${BIG_ID}"] .nb-open`);
     await page.waitForFunction(allBuilt, CELLS, { timeout: 120_000 });
     const baseline = (await page.evaluate(`(() => {
       const nb = document.querySelector('.viewer .nb');
@@ -96,6 +134,7 @@ export async function run(): Promise<void> {
       return performance.now() - t;
     })()`)) as number;
     await page.close();
+    const huge = await showAll(browser, url);
     const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
     const longest = mid(opens.map((o) => o.longest));
@@ -111,6 +150,13 @@ export async function run(): Promise<void> {
       [`open a ${CELLS}-cell notebook: click → first cell painted`, f(first), '≤ 500 ms', '–'],
       ['  click → every cell built', f(mid(opens.map((o) => o.allCells))), '–', '–'],
       ['  tasks over 50 ms while opening', String(mid(opens.map((o) => o.longTasks))), '–', '–'],
+      [
+        `"show all" on a ${HUGE_LINES.toLocaleString('en')}-line output: click → painted`,
+        f(huge.expand),
+        '–',
+        '–',
+      ],
+      ['  then scrolling through it', `${huge.fps.toFixed(0)} fps`, '60 fps', '–'],
     ];
     const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);

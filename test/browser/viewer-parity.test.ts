@@ -80,18 +80,21 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** nbconvert's HTML of a fixture, opened in chromium and typeset by MathJax. */
+const converted = new Map<Name, string>();
+
+/** nbconvert's HTML of a fixture (converted once), opened in chromium and typeset by MathJax. */
 async function nbconvertPage(name: Name): Promise<Page> {
-  const html = execFileSync(
-    '/usr/bin/jupyter-nbconvert',
-    ['--to', 'html', '--stdout', join(NB, `${name}.ipynb`)],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const file = join(dir, `${name}.nbconvert.html`);
-  writeFileSync(file, html);
+  let file = converted.get(name);
+  if (!file) {
+    const html = execFileSync(
+      '/usr/bin/jupyter-nbconvert',
+      ['--to', 'html', '--stdout', join(NB, `${name}.ipynb`)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    file = join(dir, `${name}.nbconvert.html`);
+    writeFileSync(file, html);
+    converted.set(name, file);
+  }
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`file://${file}`);
   await page.waitForFunction(() => typeof (window as { MathJax?: unknown }).MathJax === 'object');
