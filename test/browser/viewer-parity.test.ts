@@ -150,7 +150,12 @@ test('math: as many typeset equations and equation numbers as MathJax on nbconve
       assert.match(text, /\(2\)/);
       assert.equal(await page.locator('.viewer .md-cell[data-cell="5"] .katex').count(), 0);
       assert.equal(await page.locator('.viewer .md-cell[data-cell="5"] code').count(), 2);
-      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'parity-math-1400.png'), fullPage: false });
+      if (SHOTS) {
+        await page.screenshot({ path: join(SHOTS, 'parity-math-1400.png') });
+        await page.setViewportSize({ width: 800, height: 900 });
+        await page.locator('.viewer .md-cell[data-cell="2"]').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SHOTS, 'parity-math-800.png') });
+      }
     }
     await page.close();
   }
@@ -296,7 +301,7 @@ test('an nbformat 3 notebook is read as nbformat upgrades it', async () => {
     error: document.body.innerText.includes('ZeroDivisionError'),
   }));
   await ref.close();
-  const page = await viewerPage('v3');
+  const page = await viewerPage('v3', 800);
   const got = await page.evaluate(() => ({
     code: document.querySelectorAll('.viewer .code-cell').length,
     headings: [...document.querySelectorAll('.viewer h1, .viewer h2')].map(
@@ -309,6 +314,7 @@ test('an nbformat 3 notebook is read as nbformat upgrades it', async () => {
     error: (document.querySelector('.viewer .nb') as HTMLElement).innerText.includes('ZeroDivisionError'),
   }));
   assert.deepEqual(got, want);
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'parity-v3-800.png') });
   await page.close();
 });
 
