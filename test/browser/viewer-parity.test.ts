@@ -334,5 +334,12 @@ test('an image named by a path relative to the notebook comes from the commit sn
   for (const bad of ['../secret.txt', '../../etc/passwd.png', '/etc/x.png', '../../../x.png', 'img/none.png'])
     assert.ok([400, 404].includes(await code(bad)), bad);
   assert.equal(await code('../secret.txt'), 400, 'only images');
+  // A commit whose snapshot the code repository lacks: a one-line reason, not a hang.
+  const missing = await fetch(`${dash.url}api/commits/${IDS.math}/code?path=img%2Fdot.png`);
+  assert.equal(missing.status, 502);
+  assert.match(
+    ((await missing.json()) as { error: string }).error,
+    /no snapshot of|cannot read the snapshot/,
+  );
   await page.close();
 });

@@ -62,14 +62,18 @@ export async function startDashboard(
     }
     return snap;
   };
+  const unreadable = new Map<string, { at: number; error: string }>();
   const dash = await createDashboard({
     snapshot,
     readCommitFile: (id, name) => index.readFile(id, name),
     ...(cfg.commit?.repository
       ? {
-          readSnapshotFile: (snap: { id: string; snapshot: string | null }, path: string) => {
+          readSnapshotFile: async (snap: { id: string; snapshot: string | null }, path: string) => {
+            // A snapshot that could not be fetched is not fetched again for every image of the page.
+            const f = unreadable.get(snap.id);
+            if (f && Date.now() - f.at < 60_000) return { ok: false as const, error: f.error };
             const repo = cfg.commit!.repository;
-            return snapshotFile(
+            const r = await snapshotFile(
               ctx.home,
               {
                 url: repo.url,
@@ -80,6 +84,8 @@ export async function startDashboard(
               snap,
               path,
             );
+            if (!r.ok) unreadable.set(snap.id, { at: Date.now(), error: r.error });
+            return r;
           },
         }
       : {}),
