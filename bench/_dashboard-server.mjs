@@ -5,6 +5,72 @@ import { StatusService } from '../dist/core/status/service.js';
 import { createDashboard } from '../dist/dashboard/server/server.js';
 
 const n = Number(process.argv[2] ?? 10000);
+// With a second argument every commit's notebook is one synthetic notebook of that many cells.
+const cells = Number(process.argv[3] ?? 0);
+const notebook = cells ? Buffer.from(JSON.stringify(bigNotebook(cells))) : null;
+// With a third, the newest commit's notebook is one cell printing that many lines.
+const hugeLines = Number(process.argv[4] ?? 0);
+const huge = hugeLines
+  ? Buffer.from(
+      JSON.stringify({
+        cells: [
+          {
+            cell_type: 'code',
+            execution_count: 1,
+            metadata: {},
+            source: 'for step in range(N): print(step, loss)',
+            outputs: [
+              {
+                output_type: 'stream',
+                name: 'stdout',
+                text: Array.from(
+                  { length: hugeLines },
+                  (_, k) => `step ${k} loss ${(1 / (k + 1)).toFixed(6)}\n`,
+                ),
+              },
+            ],
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    )
+  : null;
+
+/** A notebook as long analyses are: prose with math, code, printed logs, results, a traceback-free run. */
+function bigNotebook(count) {
+  const list = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 3 === 0)
+      list.push({
+        cell_type: 'markdown',
+        metadata: {},
+        source: `## Step ${i}\n\nWe fit $y = \\beta_0 + \\beta_1 x_{${i}}$ and check that $\\sum_i r_i^2 < \\epsilon$.\n\n- a point\n- another with **bold** and \`code\``,
+      });
+    else
+      list.push({
+        cell_type: 'code',
+        execution_count: i,
+        metadata: {},
+        source: `import numpy as np\nx = np.linspace(0, 1, ${i})\n%time y = np.sin(x) ** 2\nfor k in range(3):\n    print(k, y[k] if len(y) > k else None)\ny.mean()`,
+        outputs: [
+          {
+            output_type: 'stream',
+            name: 'stdout',
+            text: Array.from({ length: 12 }, (_, k) => `${k} ${Math.sin(k * i).toFixed(6)}\n`),
+          },
+          {
+            output_type: 'execute_result',
+            execution_count: i,
+            metadata: {},
+            data: { 'text/plain': [`${(i / 7).toFixed(4)}`] },
+          },
+        ],
+      });
+  }
+  return { cells: list, metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 };
+}
 const statuses = ['succeeded', 'succeeded', 'succeeded', 'failed', 'cancelled', 'processing'];
 const p = (x) => String(x).padStart(2, '0');
 const records = Array.from({ length: n }, (_, i) => {
@@ -47,7 +113,10 @@ const service = new StatusService({
 });
 const dash = await createDashboard({
   snapshot: () => service.snapshot(),
-  readCommitFile: async () => null,
+  readCommitFile: async (id, name) => {
+    if (!name.endsWith('.ipynb')) return null;
+    return huge && id === records[records.length - 1].id ? huge : notebook;
+  },
   links: { Jupyter: 'http://localhost:8888/' },
   outputRepo: { url: 'git@github.com:me/out.git', branch: 'master' },
   assetsDir: join(import.meta.dirname, '..', 'assets', 'dashboard'),

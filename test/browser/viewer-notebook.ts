@@ -26,7 +26,9 @@ export function viewerNotebook(png: string): object {
   return {
     cells: [
       ...Object.values(MD_CASES).map((s) => md(s)),
-      md('Inline $x^2 + y_1$ and \\(a_b\\), display:\n\n$$\\int_0^1 f(x)\\,dx$$\n'),
+      md(
+        'Inline $x^2 + y_1$ and \\\\(a_b\\\\) (as Jupyter writes it), display:\n\n$$\\int_0^1 f(x)\\,dx$$\n',
+      ),
       md('![pic](attachment:pic.png)', { attachments: { 'pic.png': { 'image/png': png } } }),
       {
         cell_type: 'code',

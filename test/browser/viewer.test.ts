@@ -115,7 +115,7 @@ async function openPage(width = 1400): Promise<{ page: Page; urls: string[] }> {
 
 async function openViewer(page: Page, id: string): Promise<void> {
   await page.click(`.tr[data-id="${id}"] .nb-open`);
-  await page.locator('.viewer .nb').waitFor();
+  await page.locator('.viewer .nb[data-complete]').waitFor();
 }
 
 test('the first render loads neither KaTeX nor highlight.js; opening a notebook does', async () => {

@@ -7,7 +7,7 @@ import { bareRepo, git } from './git-repo.js';
 
 export function codeRepoWithSnapshots(
   dir: string,
-  versions: { id: string; files: Record<string, string> }[],
+  versions: { id: string; files: Record<string, string | Buffer> }[],
 ): { bare: string; shas: Record<string, string> } {
   const bare = bareRepo(join(dir, 'code.git'));
   const work = join(dir, 'code-work');

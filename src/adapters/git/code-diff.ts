@@ -11,6 +11,7 @@ import { mkdirPrivate } from '../../util/private-fs.js';
 import { gitErrorLine } from './errors.js';
 import { git, type GitAuth } from './git.js';
 import { firstThatWorks } from './push.js';
+import { CatFileBatch } from '../output-repo/cat-file.js';
 
 export interface CodeRepoSpec {
   url: string;
@@ -70,10 +71,45 @@ export function snapshotDiff(
   to: SnapshotId,
   exclude: string[],
 ): Promise<Result<string, string>> {
-  // One fetch at a time per mirror (two tabs comparing at once would race for the same ref locks).
   const dir = codeRepoDir(home, spec.url);
+  return queued(dir, () => diffIn(dir, spec, from, to, exclude));
+}
+
+/**
+ * One file of a commit's snapshot (`path` from the repository's root), as bytes; null when the
+ * snapshot has no such file. The snapshot is fetched into the same mirror as for diffs.
+ */
+export function snapshotFile(
+  home: string,
+  spec: CodeRepoSpec,
+  snap: SnapshotId,
+  path: string,
+): Promise<Result<Buffer | null, string>> {
+  const dir = codeRepoDir(home, spec.url);
+  return queued(dir, async () => {
+    await ensureMirror(dir);
+    const sha = snap.snapshot && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(snap.snapshot) ? snap.snapshot : null;
+    let rev = sha && (await has(dir, sha)) ? sha : snapshotRef(snap.id);
+    if (!(await has(dir, rev))) {
+      const f = await fetchRefs(dir, spec, [snap.id]);
+      if (!f.ok) return err(`cannot read the snapshot from the code repository: ${f.error}`);
+      rev = snapshotRef(snap.id);
+      if (!(await has(dir, rev))) return err(`the code repository has no snapshot of ${snap.id}`);
+    }
+    const cat = new CatFileBatch(dir);
+    try {
+      const o = await cat.read(`${rev}:${path}`);
+      return ok(o && o.type === 'blob' ? o.data : null);
+    } finally {
+      cat.close();
+    }
+  });
+}
+
+/** Runs `fn` after the mirror's earlier work: two tabs at once would race for the same ref locks. */
+function queued<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   const prev = queue.get(dir) ?? Promise.resolve();
-  const run = prev.then(() => diffIn(dir, spec, from, to, exclude));
+  const run = prev.then(fn);
   const tail = run.then(
     () => {},
     () => {},

@@ -14,11 +14,15 @@ import { type DevAction, devActions, ROUTE as DEV_ROUTE } from './dev-actions.js
 import { contentDisposition, downloadPath, downloadType } from './files.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
+import { isOldNotebook, upgradeNotebook } from './nbformat.js';
+import { type SnapshotImageDeps, snapshotImage } from './code-route.js';
 
 export interface DashboardDeps {
   snapshot(): Promise<StatusSnapshot>;
   /** A file of a commit folder in the output repository (notebook, job.log), null when absent. */
   readCommitFile(id: string, name: string): Promise<Buffer | null>;
+  /** A file of a commit's code snapshot (images a notebook names by a relative path). */
+  readSnapshotFile?: SnapshotImageDeps['readSnapshotFile'];
   /** Commits compared for GET /api/compare (absent: the route answers 404). */
   compare?: CompareFn;
   links: Record<string, string>;
@@ -135,7 +139,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     const buf = await deps.readCommitFile(id, name);
     let nb: unknown = null;
     try {
-      nb = buf ? JSON.parse(buf.toString('utf8')) : null;
+      nb = buf ? upgradeNotebook(JSON.parse(buf.toString('utf8'))) : null;
     } catch {}
     parsedCache.set(key, nb);
     // Keep the last few notebooks only.
@@ -217,7 +221,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       return sendJson(res, r.code, r.body);
     }
     // The raw path: `files/` keeps its own percent-encoding until downloadPath checks each segment.
-    const m = /^\/api\/commits\/([^/]+)\/(notebook|log|outputs\/(\d+)\/(\d+)|files\/(.+))$/.exec(
+    const m = /^\/api\/commits\/([^/]+)\/(notebook|log|code|outputs\/(\d+)\/(\d+)|files\/(.+))$/.exec(
       url.pathname,
     );
     if (m) {
@@ -230,12 +234,29 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         return send(res, 200, 'text/plain; charset=utf-8', redact(log.toString('utf8')));
       }
       const name = commit.output_path?.slice(id.length + 1);
+      if (m[2] === 'code') {
+        const r = await snapshotImage(deps, id, commit.notebook, url.searchParams.get('path') ?? '');
+        if (Buffer.isBuffer(r.body))
+          return send(res, r.code, r.type, r.body, {
+            'Cache-Control': 'max-age=3600',
+            'Content-Security-Policy': "sandbox; default-src 'none'",
+          });
+        return sendJson(res, r.code, r.body);
+      }
       if (m[5] !== undefined) return download(res, commit, m[5]);
       if (m[2] === 'notebook') {
         const nb = name ? await deps.readCommitFile(id, name) : null;
         if (!nb)
           return sendJson(res, 404, { error: `the notebook of ${id} is not in the output repository yet` });
-        return send(res, 200, 'application/json; charset=utf-8', redact(nb.toString('utf8')));
+        // nbformat 3 is read as nbformat does: upgraded to 4 (rare; newer ones are sent as stored).
+        let body = nb.toString('utf8');
+        if (/"nbformat"\s*:\s*[123]\s*[,}]/.test(body)) {
+          try {
+            const parsed: unknown = JSON.parse(body);
+            if (isOldNotebook(parsed)) body = JSON.stringify(upgradeNotebook(parsed));
+          } catch {}
+        }
+        return send(res, 200, 'application/json; charset=utf-8', redact(body));
       }
       const parsed = name ? await parsedNotebook(id, name) : null;
       const html = parsed === null ? null : htmlOutput(parsed, Number(m[3]), Number(m[4]));

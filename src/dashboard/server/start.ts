@@ -4,10 +4,12 @@
 // machines, tunnels, automatic retries) is the reconciler, run on this server's own timer.
 import type { AppContext } from '../../app/context.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import { dirname } from 'node:path';
 import type { AutodownDeps } from '../../app/dev-autodown.js';
 import { comparePorts } from '../../app/compare.js';
 import { reconciler } from '../../app/reconcile.js';
 import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
+import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
@@ -72,9 +74,33 @@ export async function startDashboard(
     snapshot: () => service.snapshot(),
     notify,
   });
+  const unreadable = new Map<string, { at: number; error: string }>();
   const dash = await createDashboard({
     snapshot: () => service.snapshot(),
     readCommitFile: (id, name) => index.readFile(id, name),
+    ...(cfg.commit?.repository
+      ? {
+          readSnapshotFile: async (snap: { id: string; snapshot: string | null }, path: string) => {
+            // A snapshot that could not be fetched is not fetched again for every image of the page.
+            const f = unreadable.get(snap.id);
+            if (f && Date.now() - f.at < 60_000) return { ok: false as const, error: f.error };
+            const repo = cfg.commit!.repository;
+            const r = await snapshotFile(
+              ctx.home,
+              {
+                url: repo.url,
+                deployKey: repo.deploy_key,
+                sshOptions: ctx.sshOptions,
+                root: dirname(cfg.file),
+              },
+              snap,
+              path,
+            );
+            if (!r.ok) unreadable.set(snap.id, { at: Date.now(), error: r.error });
+            return r;
+          },
+        }
+      : {}),
     compare: (rows, pair) =>
       compareCommits(
         rows,

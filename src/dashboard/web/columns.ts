@@ -115,7 +115,7 @@ export function columns(metricNames: readonly string[], paramNames: readonly str
     {
       key: 'repo',
       label: 'Repository',
-      width: 'minmax(96px,1fr)',
+      width: 'minmax(80px,1fr)',
       wide: true,
       narrow: false,
       sort: (c) => `${repoName(c.repository)}/${c.branch ?? ''}`,
@@ -129,7 +129,7 @@ export function columns(metricNames: readonly string[], paramNames: readonly str
     {
       key: 'notebook',
       label: 'Notebook',
-      width: 'minmax(110px,1.2fr)',
+      width: 'minmax(100px,1.2fr)',
       wide: true,
       narrow: true,
       sort: (c) => c.notebook ?? '',
@@ -148,7 +148,7 @@ export function columns(metricNames: readonly string[], paramNames: readonly str
     {
       key: 'notes',
       label: 'Notes',
-      width: 'minmax(150px,2fr)',
+      width: 'minmax(120px,2fr)',
       wide: true,
       narrow: true,
       sort: (c) => c.notes ?? '',

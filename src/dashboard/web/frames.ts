@@ -5,7 +5,7 @@ export function listenFrameHeights(): void {
     const hgt = (e.data as { mymlopsFrameHeight?: unknown })?.mymlopsFrameHeight;
     if (typeof hgt !== 'number' || !Number.isFinite(hgt)) return;
     for (const f of document.querySelectorAll<HTMLIFrameElement>('iframe.out.html')) {
-      if (f.contentWindow === e.source) f.style.height = `${Math.min(Math.max(hgt, 20), 2000) + 4}px`;
+      if (f.contentWindow === e.source) f.style.height = `${Math.min(Math.max(hgt, 1), 8000)}px`;
     }
   });
 }

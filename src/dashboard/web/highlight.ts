@@ -7,6 +7,22 @@ import type { LanguageFn } from 'highlight.js';
 import { sanitizedFragment } from './sanitize.js';
 
 hljs.registerLanguage('python', python);
+// IPython's additions to python, as Jupyter's ipython3 lexer marks them: `%magic` / `%%cell magic`
+// names and `!shell` lines.
+hljs.registerLanguage('ipython', (h) => {
+  const py = python(h);
+  return {
+    ...py,
+    name: 'IPython',
+    aliases: ['ipython3'],
+    contains: [
+      { className: 'meta', begin: /^[ \t]*!/, end: /$/ },
+      { className: 'meta', begin: /^[ \t]*%%?[A-Za-z_][\w.]*/ },
+      { className: 'meta', begin: /(?<==\s*)!/, end: /$/ },
+      ...(py.contains ?? []),
+    ],
+  };
+});
 
 type Loader = () => Promise<{ default: LanguageFn }>;
 const LOADERS: Record<string, Loader> = {
@@ -29,7 +45,9 @@ export function notebookLanguage(nb: Record<string, unknown>): string {
   const meta = (nb['metadata'] ?? {}) as Record<string, { name?: unknown; language?: unknown }>;
   const raw = meta['language_info']?.name ?? meta['kernelspec']?.language ?? 'python';
   const name = String(raw).toLowerCase();
-  return ALIASES[name] ?? name;
+  const lang = ALIASES[name] ?? name;
+  // Notebook code is IPython: magics and shell escapes are highlighted as the ipython3 lexer does.
+  return lang === 'python' ? 'ipython' : lang;
 }
 
 /** Makes `lang` available; false when highlight.js has no grammar we ship for it. */
@@ -43,6 +61,18 @@ export async function loadLanguage(lang: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** highlight.js's HTML for `code` in `lang` when that grammar is loaded, else null. */
+export function highlightHtml(code: string, lang: string): string | null {
+  const l =
+    lang === 'python' || lang === 'python3' || lang === 'py'
+      ? 'ipython'
+      : Object.hasOwn(ALIASES, lang)
+        ? ALIASES[lang]!
+        : lang;
+  if (!l || !hljs.getLanguage(l)) return null;
+  return hljs.highlight(code, { language: l, ignoreIllegals: true }).value;
 }
 
 /** `code` highlighted as `lang` (already loaded), or plain text when the language is unknown. */

@@ -1,62 +1,22 @@
-// Markdown cells through marked (GitHub-flavoured: tables with alignment, task lists, ~~strike~~,
-// bare URLs, raw HTML such as <br> and <details>), with TeX math taken out before Markdown sees it
-// (so `_` and `*` inside `$…$` stay TeX) and typeset by KaTeX. `attachment:` images resolve to the
-// cell's own attachments. The result is sanitised (sanitize.ts) before it becomes DOM.
-import { Marked, type TokenizerAndRendererExtension } from 'marked';
-import { mathHtml } from './math.js';
+// Markdown cells as Jupyter renders them: math taken out first by Jupyter's own rule (tex.ts), the
+// rest through marked (GitHub-flavoured: tables with alignment, task lists, ~~strike~~, bare URLs,
+// raw HTML), footnotes as nbconvert lays them out, fenced code highlighted, then the math typeset
+// by KaTeX where its markers were. `attachment:` images resolve to the cell's own attachments, and
+// relative image paths to the commit's snapshot in the code repository (`resolveImage`). The result
+// is sanitised (sanitize.ts) before it becomes DOM.
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { highlightHtml } from './highlight.js';
+import { mathPieceHtml } from './math.js';
 import { sanitizedFragment } from './sanitize.js';
+import { removeMath, replaceMath, type TexState, texState } from './tex.js';
 
 type Attachments = Record<string, Record<string, unknown>>;
 
-interface MathToken {
-  type: 'math' | 'mathBlock';
-  raw: string;
-  text: string;
-  display: boolean;
+export interface MarkdownContext {
+  tex: TexState;
+  /** URL of an image named by a relative path, or null to leave it as it is. */
+  resolveImage?: (path: string) => string | null;
 }
-
-const INLINE_MATH: [RegExp, boolean][] = [
-  [/^\$\$([\s\S]+?)\$\$/, true],
-  [/^\\\[([\s\S]+?)\\\]/, true],
-  [/^\\\(([\s\S]+?)\\\)/, false],
-  // `$5 and $10` is money, not math: no space inside the dollars, no digit right after.
-  [/^\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/, false],
-];
-
-const inlineMath: TokenizerAndRendererExtension = {
-  name: 'math',
-  level: 'inline',
-  start: (src) => {
-    const i = src.search(/\$|\\[([]/);
-    return i < 0 ? undefined : i;
-  },
-  tokenizer(src) {
-    for (const [re, display] of INLINE_MATH) {
-      const m = re.exec(src);
-      if (m) return { type: 'math', raw: m[0], text: m[1]!, display } satisfies MathToken;
-    }
-    return undefined;
-  },
-  renderer: (t) => mathHtml((t as unknown as MathToken).text, (t as unknown as MathToken).display),
-};
-
-const BLOCK_MATH =
-  /^ {0,3}(?:\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|(\\begin\{([a-z*]+)\}[\s\S]+?\\end\{\4\}))[ \t]*(?:\n+|$)/;
-
-const blockMath: TokenizerAndRendererExtension = {
-  name: 'mathBlock',
-  level: 'block',
-  start: (src) => {
-    const i = src.search(/^ {0,3}(?:\$\$|\\\[|\\begin\{)/m);
-    return i < 0 ? undefined : i;
-  },
-  tokenizer(src) {
-    const m = BLOCK_MATH.exec(src);
-    if (!m) return undefined;
-    return { type: 'mathBlock', raw: m[0], text: m[1] ?? m[2] ?? m[3]!, display: true } satisfies MathToken;
-  },
-  renderer: (t) => `<div class="math-display">${mathHtml((t as unknown as MathToken).text, true)}</div>`,
-};
 
 const IMAGE_MIME = /^image\/(png|jpeg|gif|webp)$/;
 
@@ -70,26 +30,130 @@ function attachmentUrl(name: string, attachments: Attachments | undefined): stri
   return null;
 }
 
-/** The HTML marked makes of `src` (not yet sanitised). */
-export function markdownHtml(src: string, attachments?: Attachments): string {
-  const md = new Marked({ gfm: true, async: false });
-  md.use({
-    extensions: [blockMath, inlineMath],
-    walkTokens(t) {
-      if (t.type !== 'image' || !t.href.startsWith('attachment:')) return;
-      t.href = attachmentUrl(decodeURIComponent(t.href.slice('attachment:'.length)), attachments) ?? '';
+interface FootnoteDef extends Tokens.Generic {
+  type: 'footnoteDef';
+  id: string;
+  tokens: Tokens.Generic[];
+}
+
+/** `[^id]` references and `[^id]: text` definitions, listed at the end as nbconvert does. */
+function footnotes(state: {
+  notes: { id: string; html: string }[];
+  refs: Map<string, number>;
+}): TokenizerAndRendererExtension[] {
+  const ref: TokenizerAndRendererExtension = {
+    name: 'footnoteRef',
+    level: 'inline',
+    start: (src) => {
+      const i = src.indexOf('[^');
+      return i < 0 ? undefined : i;
     },
-  });
-  return md.parse(src) as string;
+    tokenizer(src) {
+      const m = /^\[\^([^\]\s]+)\]/.exec(src);
+      return m ? { type: 'footnoteRef', raw: m[0], id: m[1]! } : undefined;
+    },
+    renderer: (t) => {
+      const key = String(t['id']);
+      // Numbered in the order they are referenced, as nbconvert numbers them.
+      if (!state.refs.has(key)) state.refs.set(key, state.refs.size + 1);
+      const id = encodeURIComponent(key);
+      return `<sup class="footnote-ref" id="fnref-${id}"><a href="#user-content-fn-${id}">${state.refs.get(key)}</a></sup>`;
+    },
+  };
+  const def: TokenizerAndRendererExtension = {
+    name: 'footnoteDef',
+    level: 'block',
+    start: (src) => {
+      const i = src.search(/^\[\^[^\]\s]+\]:/m);
+      return i < 0 ? undefined : i;
+    },
+    tokenizer(src) {
+      const m = /^\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ ]{2,}|\t)[^\n]*)*)(?:\n+|$)/.exec(src);
+      if (!m) return undefined;
+      return { type: 'footnoteDef', raw: m[0], id: m[1]!, tokens: this.lexer.inlineTokens(m[2]!) };
+    },
+    renderer(t) {
+      const d = t as FootnoteDef;
+      state.notes.push({
+        id: encodeURIComponent(d.id),
+        html: this.parser.parseInline(d.tokens as Tokens.Generic[] as never),
+      });
+      return '';
+    },
+  };
+  return [ref, def];
 }
 
-export function markdownFragment(src: string, attachments?: Attachments): DocumentFragment {
-  return sanitizedFragment(markdownHtml(src, attachments));
+// One parser for every cell (building one costs more than parsing a cell); what a parse needs of
+// its cell (attachments, the footnotes it collects) is set around each synchronous parse.
+const cellState: {
+  attachments: Attachments | undefined;
+  notes: { id: string; html: string }[];
+  refs: Map<string, number>;
+} = { attachments: undefined, notes: [], refs: new Map() };
+const parser = new Marked({ gfm: true, async: false });
+parser.use({
+  extensions: footnotes(cellState),
+  walkTokens(t) {
+    if (t.type !== 'image' || !t.href.startsWith('attachment:')) return;
+    t.href =
+      attachmentUrl(decodeURIComponent(t.href.slice('attachment:'.length)), cellState.attachments) ?? '';
+  },
+  renderer: {
+    code({ text: code, lang }) {
+      const hl = highlightHtml(code, (lang ?? '').split(/\s/)[0]!.toLowerCase());
+      return hl === null ? false : `<div class="highlight"><pre><code class="hljs">${hl}</code></pre></div>`;
+    },
+  },
+});
+
+/** The HTML of a Markdown source (not yet sanitised). */
+export function markdownHtml(src: string, ctx: MarkdownContext, attachments?: Attachments): string {
+  const { text, math } = removeMath(src);
+  cellState.attachments = attachments;
+  const notes: { id: string; html: string }[] = [];
+  cellState.notes = notes;
+  cellState.refs = new Map();
+  let html: string;
+  try {
+    html = parser.parse(text) as string;
+  } finally {
+    cellState.attachments = undefined;
+    cellState.notes = [];
+  }
+  if (notes.length)
+    html += `<div class="footnotes"><hr><ol>${notes
+      .map(
+        (n) =>
+          `<li id="fn-${n.id}"><p>${n.html}<a href="#user-content-fnref-${n.id}" class="footnote">↩</a></p></li>`,
+      )
+      .join('')}</ol></div>`;
+  return replaceMath(html, math, (m) => mathPieceHtml(m, ctx.tex));
 }
 
-export function markdownNodes(src: string, attachments?: Attachments): HTMLElement {
+/** A relative path (no scheme, not absolute, not a fragment): an image next to the notebook. */
+export function isRelativePath(src: string): boolean {
+  return src !== '' && !/^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(src);
+}
+
+export function markdownFragment(
+  src: string,
+  ctx: MarkdownContext = { tex: texState() },
+  attachments?: Attachments,
+): DocumentFragment {
+  const frag = sanitizedFragment(markdownHtml(src, ctx, attachments));
+  if (ctx.resolveImage)
+    for (const img of frag.querySelectorAll('img[src]')) {
+      const s = img.getAttribute('src')!;
+      const url = isRelativePath(s) ? ctx.resolveImage(s) : null;
+      if (url) img.setAttribute('src', url);
+    }
+  return frag;
+}
+
+export function markdownNodes(src: string, ctx?: MarkdownContext, attachments?: Attachments): HTMLElement {
   const el = document.createElement('div');
   el.className = 'md';
-  el.append(markdownFragment(src, attachments));
+  el.append(markdownFragment(src, ctx, attachments));
   return el;
 }

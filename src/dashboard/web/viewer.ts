@@ -42,6 +42,11 @@ function downloads(c: ApiCommit): HTMLElement | null {
   return box;
 }
 
+/** An image the notebook names by a path relative to itself, from the commit's code snapshot. */
+export function codeFileUrl(id: string, path: string): string {
+  return `/api/commits/${encodeURIComponent(id)}/code?path=${encodeURIComponent(path)}`;
+}
+
 export interface ViewerState {
   id: string;
   close(): void;
@@ -74,17 +79,22 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
   let loadedFor = '';
   let shown: RenderedNotebook | null = null;
   let lastRunning: number | null = null;
+  let pending: RenderedNotebook | null = null;
   const esc = (e: KeyboardEvent) => e.key === 'Escape' && close();
   addEventListener('keydown', esc);
 
   function errorCell(): number | null {
     if (current.status !== 'failed' || !shown) return null;
     const c = current.error?.cell;
-    return typeof c === 'number' && shown.cells[c] ? c : shown.firstError;
+    return typeof c === 'number' && c >= 0 && c < shown.count ? c : shown.firstError;
   }
 
-  function jumpTo(i: number): void {
-    const el = shown?.cells[i];
+  async function jumpTo(i: number): Promise<void> {
+    const view = shown;
+    if (!view) return;
+    // The cell may not be built yet: a big notebook is rendered in slices.
+    if (!view.cells[i]) await view.done;
+    const el = view.cells[i];
     if (!el) return;
     el.scrollIntoView({ block: 'start' });
     el.classList.add('flash');
@@ -122,7 +132,7 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       err !== null
         ? h(
             'button',
-            { type: 'button', class: 'chip jump-error', onclick: () => jumpTo(err) },
+            { type: 'button', class: 'chip jump-error', onclick: () => void jumpTo(err) },
             'jump to error ↓',
           )
         : null,
@@ -159,16 +169,28 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       const r = await fetch(`/api/commits/${encodeURIComponent(current.id)}/notebook`, { cache: 'no-store' });
       if (!r.ok) throw new Error(((await r.json()) as { error?: string }).error ?? `HTTP ${r.status}`);
       const nb = (await r.json()) as Json;
-      const view = await renderNotebook(nb, current.id, current.status === 'processing');
+      const id = current.id;
+      const view = await renderNotebook(nb, id, current.status === 'processing', (p) => codeFileUrl(id, p));
+      pending?.stop();
+      pending = view;
+      // The first view shows its first cells at once; a re-fetched one replaces the old view only
+      // when complete, so the reader's place does not jump while it is built.
+      if (shown) await view.done;
+      if (pending !== view) return;
+      pending = null;
+      shown?.stop();
       const scroll = body.scrollTop;
       body.replaceChildren(view.root);
       body.scrollTop = scroll;
       shown = view;
-      // Follow the running cell when it moves on; otherwise keep the reader where they were.
-      if (view.running !== null && view.running !== lastRunning)
-        view.cells[view.running]?.scrollIntoView({ block: 'center' });
-      lastRunning = view.running;
       head(current);
+      // Follow the running cell when it moves on; otherwise keep the reader where they were.
+      if (view.running !== null && view.running !== lastRunning) {
+        const r = view.running;
+        if (!view.cells[r]) await view.done;
+        view.cells[r]?.scrollIntoView({ block: 'center' });
+      }
+      lastRunning = view.running;
     } catch (e) {
       loadedFor = '';
       body.replaceChildren(
@@ -178,6 +200,8 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
   }
 
   function close(): void {
+    pending?.stop();
+    shown?.stop();
     removeEventListener('keydown', esc);
     overlay.remove();
     onClose();
