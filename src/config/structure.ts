@@ -1,0 +1,67 @@
+// One pass over the parsed YAML, before any value is built, for what the `yaml` package would
+// otherwise report badly or slowly: nesting too deep to walk (its recursion would overflow the
+// stack), a mapping or list used as a key (PyYAML refused it as unhashable; `yaml` only printed a
+// raw Node warning), an alias to an anchor not defined above it, and duplicate keys (PyYAML kept
+// the last one silently; mymlops does too and warns). Iterative and linear in the document size.
+import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+
+/** Deeper than any mymlops.yml needs (its deepest key is 4 levels), far below a stack overflow. */
+export const MAX_DEPTH = 64;
+
+export type StructureProblem =
+  | { kind: 'too-deep'; node: Node }
+  | { kind: 'complex-key'; node: Node; path: (string | number)[] }
+  | { kind: 'unknown-alias'; node: Node; name: string };
+
+export interface StructureReport {
+  problem: StructureProblem | null;
+  duplicates: { node: Node; path: (string | number)[] }[];
+}
+
+export function checkStructure(doc: Document): StructureReport {
+  const duplicates: StructureReport['duplicates'] = [];
+  const anchors = new Map<string, Node>();
+  const stack: { node: unknown; depth: number; path: (string | number)[] }[] = [
+    { node: doc.contents, depth: 0, path: [] },
+  ];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (depth > MAX_DEPTH) return { problem: { kind: 'too-deep', node: node as Node }, duplicates };
+    if (isAlias(node)) {
+      if (!anchors.has(node.source))
+        return { problem: { kind: 'unknown-alias', node, name: node.source }, duplicates };
+      continue;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, node as Node);
+    const next: typeof stack = [];
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        let key: unknown = pair.key;
+        if (isAlias(key)) key = anchors.get(key.source) ?? key;
+        if (isCollection(key)) return { problem: { kind: 'complex-key', node: key, path }, duplicates };
+        const name = isScalar(key) ? String(key.value) : String(key ?? '');
+        if (name !== '<<' && seen.has(name))
+          duplicates.push({ node: pair.key as Node, path: [...path, name] });
+        seen.add(name);
+        next.push({ node: pair.key, depth: depth + 1, path });
+        next.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        // `[a: 1]` holds a one-pair mapping.
+        if (isPair(item))
+          next.push(
+            { node: item.key, depth: depth + 2, path },
+            { node: item.value, depth: depth + 2, path: [...path, i] },
+          );
+        else next.push({ node: item, depth: depth + 1, path: [...path, i] });
+      });
+    }
+    // Visit in document order: an anchor counts for the aliases after it.
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
+  return { problem: null, duplicates };
+}
