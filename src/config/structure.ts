@@ -21,32 +21,30 @@ export interface StructureReport {
 export function checkStructure(doc: Document): StructureReport {
   const duplicates: StructureReport['duplicates'] = [];
   const anchors = new Map<string, Node>();
-  const stack: { node: unknown; depth: number; path: (string | number)[] }[] = [
-    { node: doc.contents, depth: 0, path: [] },
-  ];
+  type Entry = { node: unknown; depth: number; path: (string | number)[]; isKey?: boolean };
+  const stack: Entry[] = [{ node: doc.contents, depth: 0, path: [] }];
   while (stack.length > 0) {
-    const { node, depth, path } = stack.pop()!;
+    const { node, depth, path, isKey } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     if (depth > MAX_DEPTH) return { problem: { kind: 'too-deep', node: node as Node }, duplicates };
     if (isAlias(node)) {
-      if (!anchors.has(node.source))
-        return { problem: { kind: 'unknown-alias', node, name: node.source }, duplicates };
+      const target = anchors.get(node.source);
+      if (!target) return { problem: { kind: 'unknown-alias', node, name: node.source }, duplicates };
+      if (isKey && isCollection(target)) return { problem: { kind: 'complex-key', node, path }, duplicates };
       continue;
     }
+    if (isKey && isCollection(node)) return { problem: { kind: 'complex-key', node, path }, duplicates };
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor) anchors.set(anchor, node as Node);
-    const next: typeof stack = [];
+    const next: Entry[] = [];
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
-        let key: unknown = pair.key;
-        if (isAlias(key)) key = anchors.get(key.source) ?? key;
-        if (isCollection(key)) return { problem: { kind: 'complex-key', node: key, path }, duplicates };
-        const name = isScalar(key) ? String(key.value) : String(key ?? '');
-        if (name !== '<<' && seen.has(name))
-          duplicates.push({ node: pair.key as Node, path: [...path, name] });
+        const key = pair.key;
+        const name = isScalar(key) ? String(key.value) : isAlias(key) ? `*${key.source}` : String(key ?? '');
+        if (name !== '<<' && seen.has(name)) duplicates.push({ node: key as Node, path: [...path, name] });
         seen.add(name);
-        next.push({ node: pair.key, depth: depth + 1, path });
+        next.push({ node: key, depth: depth + 1, path, isKey: true });
         next.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
       }
     } else if (isSeq(node)) {
@@ -54,7 +52,7 @@ export function checkStructure(doc: Document): StructureReport {
         // `[a: 1]` holds a one-pair mapping.
         if (isPair(item))
           next.push(
-            { node: item.key, depth: depth + 2, path },
+            { node: item.key, depth: depth + 2, path, isKey: true },
             { node: item.value, depth: depth + 2, path: [...path, i] },
           );
         else next.push({ node: item, depth: depth + 1, path: [...path, i] });
