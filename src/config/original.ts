@@ -4,9 +4,9 @@
 // changed the original's reading. So whenever a placeholder was filled, the original's reading is
 // computed too and the first key where the two differ is reported: mymlops never silently reads a
 // file differently from the original.
-import { parseDocument } from 'yaml';
 import type { DotenvValues } from './dotenv.js';
 import { expandTemplate } from './substitute.js';
+import { parseYaml } from './yaml-depth.js';
 import { YAML11 } from './yaml11.js';
 
 /**
@@ -22,8 +22,9 @@ export function differenceFromOriginal(
 ): (string | number)[] | null {
   const pasted = expandTemplate(text, dotenv, env);
   if (!pasted.ok) return null;
-  const doc = parseDocument(pasted.value, YAML11);
-  if (doc.errors.length > 0) return null;
+  const parsed = parseYaml(pasted.value, YAML11);
+  if (!parsed.ok || parsed.doc.errors.length > 0) return null;
+  const doc = parsed.doc;
   let theirs: unknown;
   try {
     theirs = doc.toJS({ maxAliasCount });

@@ -3,15 +3,16 @@
 // naming file:line:col; values are never echoed (they may be secrets from .env).
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter } from 'yaml';
 import { UserError } from '../errors.js';
 import { type DotenvValues, dotenvValues } from './dotenv.js';
 import { ConfigError } from './errors.js';
 import { differenceFromOriginal } from './original.js';
 import { positionOf, positionOfNode } from './positions.js';
-import { checkStructure, MAX_DEPTH } from './structure.js';
+import { checkStructure } from './structure.js';
 import { type Substituted, substitutePlaceholders } from './substitute.js';
 import { firstSyntaxError } from './yaml-errors.js';
+import { MAX_YAML_DEPTH, parseYaml } from './yaml-depth.js';
 import { YAML11 } from './yaml11.js';
 
 export interface ReadOptions {
@@ -78,7 +79,14 @@ export function readConfigData(file: string, opts: ReadOptions = {}): ConfigData
   const envFile = display(envPath);
   const dotenv = readDotenv(envPath, env, envFile);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { ...YAML11, lineCounter: lc });
+  const parsed = parseYaml(text, { ...YAML11, lineCounter: lc });
+  if (!parsed.ok) {
+    const pos = lc.linePos(parsed.tooDeepAt);
+    throw new ConfigError([
+      `${name}:${pos.line}:${pos.col}: invalid YAML: nested more than ${MAX_YAML_DEPTH} levels deep — a mymlops.yml needs at most 5; fix the brackets or indentation`,
+    ]);
+  }
+  const doc = parsed.doc;
   if (doc.errors.length > 0) {
     const e = firstSyntaxError(text, doc.errors, lc);
     throw new ConfigError(
@@ -91,10 +99,6 @@ export function readConfigData(file: string, opts: ReadOptions = {}): ConfigData
   if (p) {
     const pos = positionOfNode(p.node, lc);
     const at = `${name}:${pos.line}:${pos.col}`;
-    if (p.kind === 'too-deep')
-      throw new ConfigError([
-        `${at}: invalid YAML: nested more than ${MAX_DEPTH} levels deep — a mymlops.yml needs at most 5; fix the brackets or indentation`,
-      ]);
     if (p.kind === 'unknown-alias')
       throw new ConfigError([
         `${at}: invalid YAML: alias *${p.name} names no anchor defined above it — define &${p.name} before using it, or fix the name`,

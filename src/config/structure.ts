@@ -1,15 +1,11 @@
-// One pass over the parsed YAML, before any value is built, for what the `yaml` package would
-// otherwise report badly or slowly: nesting too deep to walk (its recursion would overflow the
-// stack), a mapping or list used as a key (PyYAML refused it as unhashable; `yaml` only printed a
+// One pass over the parsed YAML (its depth already bounded: yaml-depth.ts), before any value is
+// built, for what the `yaml` package would otherwise report badly or slowly: a mapping or list used
+// as a key (PyYAML refused it as unhashable; `yaml` only printed a
 // raw Node warning), an alias to an anchor not defined above it, and duplicate keys (PyYAML kept
 // the last one silently; mymlops does too and warns). Iterative and linear in the document size.
 import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 
-/** Deeper than any mymlops.yml needs (its deepest key is 4 levels), far below a stack overflow. */
-export const MAX_DEPTH = 64;
-
 export type StructureProblem =
-  | { kind: 'too-deep'; node: Node }
   | { kind: 'complex-key'; node: Node; path: (string | number)[] }
   | { kind: 'unknown-alias'; node: Node; name: string };
 
@@ -26,7 +22,6 @@ export function checkStructure(doc: Document): StructureReport {
   while (stack.length > 0) {
     const { node, depth, path, isKey } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
-    if (depth > MAX_DEPTH) return { problem: { kind: 'too-deep', node: node as Node }, duplicates };
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (!target) return { problem: { kind: 'unknown-alias', node, name: node.source }, duplicates };
