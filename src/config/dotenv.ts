@@ -124,7 +124,7 @@ export function dotenvValues(raw: string, env: NodeJS.ProcessEnv): DotenvResult 
   const { bindings, badLines } = parseDotenvBindings(raw);
   const values: DotenvValues = {};
   for (const [name, value] of bindings) {
-    values[name] =
+    const resolved =
       value === null
         ? null
         : value.replace(VARIABLE, (_m, ref: string, fallback: string | undefined) => {
@@ -135,6 +135,13 @@ export function dotenvValues(raw: string, env: NodeJS.ProcessEnv): DotenvResult 
                 : (fallback ?? '');
             return v ?? '';
           });
+    // defineProperty: a name such as `__proto__` is a name like any other.
+    Object.defineProperty(values, name, {
+      value: resolved,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return { values, badLines };
 }

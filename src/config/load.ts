@@ -49,18 +49,26 @@ export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadRepo
     const fix = message.includes('(') || message.includes(' — ') ? '' : ` — fix it in ${name}`;
     return `${name}:${pos.line}:${pos.col}: ${path.join('.') || '(top level)'} ${message}${fix}`;
   };
+  // Each line costs a search for its position: a file with thousands of problems lists the first ones.
+  const lines = (issues: { path: (string | number)[]; message: string }[]) => [
+    ...issues.slice(0, MAX_LISTED).map((i) => at(i.path, i.message)),
+    ...(issues.length > MAX_LISTED ? [`${name}: … and ${issues.length - MAX_LISTED} more problems`] : []),
+  ];
   const issues = validateSchema(data);
-  if (issues.length > 0) throw new ConfigError(issues.map((i) => at(i.path, i.message)));
+  if (issues.length > 0) throw new ConfigError(lines(issues));
   const file_ = data as MymlopsConfigFile;
   const rules = checkFileRules(file_);
-  if (rules.length > 0) throw new ConfigError(rules.map((i) => at(i.path, i.message)));
+  if (rules.length > 0) throw new ConfigError(lines(rules));
   const config = normalize(file_, file, dirname(file));
   registerKeyContents(config);
   const more = checkRules(config);
-  if (more.length > 0) throw new ConfigError(more.map((i) => at(i.path, i.message)));
-  const warnings = [...read.warnings, ...configWarnings(file_).map((i) => at(i.path, i.message))];
+  if (more.length > 0) throw new ConfigError(lines(more));
+  const warnings = [...read.warnings, ...lines(configWarnings(file_))];
   return { config, warnings };
 }
+
+/** Problems (and warnings) listed one per line; more are counted. */
+const MAX_LISTED = 50;
 
 /** Deploy key contents are never printed (a key that cannot be read is reported where it is used). */
 function registerKeyContents(c: Config): void {

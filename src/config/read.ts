@@ -32,6 +32,8 @@ export interface ConfigData {
   warnings: string[];
 }
 
+const MAX_DUPLICATES_LISTED = 50;
+
 /** Aliases a config may expand; a YAML alias bomb ("billion laughs") needs far more. */
 const MAX_ALIASES = 100;
 
@@ -109,10 +111,13 @@ export function readConfigData(file: string, opts: ReadOptions = {}): ConfigData
   }
   const warnings = [
     ...dotenv.warnings,
-    ...structure.duplicates.map((d) => {
+    ...structure.duplicates.slice(0, MAX_DUPLICATES_LISTED).map((d) => {
       const pos = positionOfNode(d.node, lc);
       return `${name}:${pos.line}:${pos.col}: ${d.path.join('.')} is set twice; the last one is used (as the original did) — remove one`;
     }),
+    ...(structure.duplicates.length > MAX_DUPLICATES_LISTED
+      ? [`${name}: … and ${structure.duplicates.length - MAX_DUPLICATES_LISTED} more keys set twice`]
+      : []),
   ];
   const sub = substitutePlaceholders(doc, lc, dotenv.values, env);
   const problems = [

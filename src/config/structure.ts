@@ -17,10 +17,10 @@ export interface StructureReport {
 export function checkStructure(doc: Document): StructureReport {
   const duplicates: StructureReport['duplicates'] = [];
   const anchors = new Map<string, Node>();
-  type Entry = { node: unknown; depth: number; path: (string | number)[]; isKey?: boolean };
-  const stack: Entry[] = [{ node: doc.contents, depth: 0, path: [] }];
+  type Entry = { node: unknown; path: (string | number)[]; isKey?: boolean };
+  const stack: Entry[] = [{ node: doc.contents, path: [] }];
   while (stack.length > 0) {
-    const { node, depth, path, isKey } = stack.pop()!;
+    const { node, path, isKey } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     if (isAlias(node)) {
       const target = anchors.get(node.source);
@@ -39,18 +39,15 @@ export function checkStructure(doc: Document): StructureReport {
         const name = isScalar(key) ? String(key.value) : isAlias(key) ? `*${key.source}` : String(key ?? '');
         if (name !== '<<' && seen.has(name)) duplicates.push({ node: key as Node, path: [...path, name] });
         seen.add(name);
-        next.push({ node: key, depth: depth + 1, path, isKey: true });
-        next.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
+        next.push({ node: key, path, isKey: true });
+        next.push({ node: pair.value, path: [...path, name] });
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
         // `[a: 1]` holds a one-pair mapping.
         if (isPair(item))
-          next.push(
-            { node: item.key, depth: depth + 2, path, isKey: true },
-            { node: item.value, depth: depth + 2, path: [...path, i] },
-          );
-        else next.push({ node: item, depth: depth + 1, path: [...path, i] });
+          next.push({ node: item.key, path, isKey: true }, { node: item.value, path: [...path, i] });
+        else next.push({ node: item, path: [...path, i] });
       });
     }
     // Visit in document order: an anchor counts for the aliases after it.
