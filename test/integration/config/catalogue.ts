@@ -267,6 +267,21 @@ const DOTENV = [
   '   SNAPSHOT_NAME=indented',
   '# SNAPSHOT_NAME=commented',
   'SNAPSHOT_NAME="quoted"trailing',
+  'export   SNAPSHOT_NAME=ml-snap',
+  'SNAPSHOT_NAME="ml\\"snap"',
+  "SNAPSHOT_NAME='ml\\\\snap'",
+  'SNAPSHOT_NAME=   spaced',
+  'SNAPSHOT_NAME="x"#c',
+  'SNAPSHOT_NAME=ml-snap\t# tab comment',
+  'SNAPSHOT_NAME\t=\tml-snap',
+  'exportSNAPSHOT_NAME=x',
+  'SNAPSHOT_NAME=${BASE:-}',
+  'SNAPSHOT_NAME=${BASE}${BASE}',
+  'SNAPSHOT_NAME=${UNSET:-${LATER}}',
+  'SNAPSHOT_NAME="a\\nb\\\\c"',
+  'SNAPSHOT_NAME=ml-snap\n\n\n   \n',
+  'SNAPSHOT_NAME="${BASE}"',
+  "SNAPSHOT_NAME='x' # c",
 ];
 for (const line of DOTENV) {
   const env = `BASE=ml\nGITHUB_USER=me\nDEPLOY_KEY_PATH=./keys/code\n${line}\nLATER=late\n`;

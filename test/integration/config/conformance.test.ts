@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { ConfigError, loadConfigReport } from '../../../src/config/load.js';
+import { dotenvValues } from '../../../src/config/dotenv.js';
 import { readConfigData } from '../../../src/config/read.js';
 import type { Config, Repository } from '../../../src/config/types.js';
 import { safeRegExp } from '../../../src/util/regex.js';
@@ -43,7 +44,10 @@ const DELIBERATE: { problem: RegExp; readme: string }[] = [
   { problem: /(?:snapshot|command|deploy_key|branch) must not be empty/, readme: 'empty `command`' },
 ];
 
-type Oracle = { data: unknown; zones: string[] | null } | { error: string };
+type Oracle = { dotenv: Record<string, string | null> } & (
+  | { data: unknown; zones: string[] | null }
+  | { error: string }
+);
 /** The zones original_reader.py tries commit.instance.zone_regex on. */
 const ZONES = [
   'us-central1-a',
@@ -156,6 +160,19 @@ describe('config: mymlops reads every config as the original did (python-dotenv,
       const o = oracle[i]!;
       const dir = folders[i]!;
       const file = join(dir, 'mymlops.yml');
+      // .env alone: python-dotenv's values, names without `=` (null) and skipped lines included.
+      // A byte order mark is the one deliberate difference: python-dotenv kept it as part of the first
+      // name (or, before a comment, as a name of its own).
+      const pyDotenv = Object.fromEntries(
+        Object.entries(o.dotenv)
+          .filter(([k]) => k !== '\ufeff')
+          .map(([k, v]) => [k.replace(/^\ufeff/, ''), v]),
+      );
+      assert.deepEqual(
+        { ...dotenvValues(c.env, env).values },
+        pyDotenv,
+        '.env values differ from python-dotenv',
+      );
       if (!('data' in o)) {
         t.diagnostic(`the original stopped: ${o.error}`);
         return; // mymlops may do better
