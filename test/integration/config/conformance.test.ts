@@ -33,7 +33,7 @@ const DELIBERATE: { problem: RegExp; readme: string }[] = [
     problem: /reads differently once a value from \S+ is pasted into the text/,
     readme: 'reads differently once pasted',
   },
-  { problem: /has no value in \S+ \(a line without `=`/, readme: 'a `.env` line without `=`' },
+  { problem: /has no value in \S+ \(a line without `=`/, readme: 'whose `.env` line has no `=`' },
   { problem: /(?:local_port_min|remote_ports\.\d+) must be [≥≤] /, readme: 'outside 1–65535' },
   { problem: /zone_regex cannot be used: .* no JavaScript equivalent/, readme: 'no JavaScript equivalent' },
   {
