@@ -105,6 +105,10 @@ export function readConfigData(file: string, opts: ReadOptions = {}): ConfigData
       throw new ConfigError([
         `${at}: invalid YAML: alias *${p.name} names no anchor defined above it — define &${p.name} before using it, or fix the name`,
       ]);
+    if (p.kind === 'unsupported-tag')
+      throw new ConfigError([
+        `${at}: the YAML tag !!${p.tag.split(':').pop()} is not supported (no mymlops.yml key takes one) — write a plain list or mapping`,
+      ]);
     throw new ConfigError([
       `${at}: ${p.path.join('.') || '(top level)'} has a key that is a mapping or a list — keys must be plain names (the original refused it too)`,
     ]);

@@ -7,7 +7,11 @@ import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, t
 
 export type StructureProblem =
   | { kind: 'complex-key'; node: Node; path: (string | number)[] }
-  | { kind: 'unknown-alias'; node: Node; name: string };
+  | { kind: 'unknown-alias'; node: Node; name: string }
+  | { kind: 'unsupported-tag'; node: Node; tag: string };
+
+/** Tags PyYAML reads as lists of pairs, a type a config has no use for (JavaScript reads them otherwise). */
+const UNSUPPORTED_TAGS = new Set(['tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs']);
 
 export interface StructureReport {
   problem: StructureProblem | null;
@@ -29,6 +33,9 @@ export function checkStructure(doc: Document): StructureReport {
       continue;
     }
     if (isKey && isCollection(node)) return { problem: { kind: 'complex-key', node, path }, duplicates };
+    const tag = (node as { tag?: string }).tag;
+    if (tag && UNSUPPORTED_TAGS.has(tag))
+      return { problem: { kind: 'unsupported-tag', node: node as Node, tag }, duplicates };
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor) anchors.set(anchor, node as Node);
     const next: Entry[] = [];

@@ -83,10 +83,18 @@ const pyTags: ScalarTag[] = [
   },
 ];
 
+// An explicit `!!int`, `!!float` or `!!bool` runs PyYAML's constructor whatever the text looks like
+// (`!!float 1` is 1.0): the `yaml` package only uses a tag with a `test` when the test matches.
+const explicitTags: ScalarTag[] = pyTags.map(({ tag, identify, resolve }) => ({ tag, identify, resolve }));
+
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
 
 function customTags(tags: Tags): Tags {
-  return [...pyTags, ...tags.filter((t) => !REPLACED.has((t as { tag?: string }).tag ?? ''))];
+  return [
+    ...pyTags,
+    ...explicitTags,
+    ...tags.filter((t) => !REPLACED.has((t as { tag?: string }).tag ?? '')),
+  ];
 }
 
 /** Options of `parseDocument` that read a text as PyYAML's safe_load. */

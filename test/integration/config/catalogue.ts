@@ -376,6 +376,47 @@ add(
 );
 add('extra top-level backend: local', yml({ extraTop: 'backend: local' }));
 
+// Less common YAML forms, as link entries (the comparison covers every value read).
+const FORMS = [
+  'a: !!set {x, y}',
+  'a: !!binary aGVsbG8=',
+  'a: !!omap [x: 1, y: 2]',
+  'a: !!pairs [x: 1, x: 2]',
+  '? a',
+  'a: !!float 1',
+  'a: !!int "0x10"',
+  '~: null key',
+  '1: int key',
+  'true: bool key',
+  'a: "\\x41\\u00e9\\U0001F600"',
+  'a: "\\N\\_\\L\\P"',
+  "a: '\\n stays'",
+  'a: plain\n      continued',
+  'a: >-\n      folded\n      text\n',
+  'a: |+\n      keep\n\n',
+  'a: 2001-12-14t21:59:43.10-05:00',
+  'a: 2001-12-14 21:59:43.10',
+  'a: 1_2.5_0',
+  'a: 190:20:30.15',
+  'a: -0',
+  'a: 0b1_0',
+  'a: 0x_1F',
+  'a: +.inf',
+  'a: -.INF',
+  'a: .Nan',
+  'a: 1.e+3',
+  'a: [a, b, ]',
+  'a: {x: 1, }',
+  'a: "multi\n      line"',
+  'a: x #comment',
+  'a: x# not a comment',
+  'a: [*u, *u]',
+  'a: !!null ""',
+  'a: !!bool "yes"',
+];
+for (const f of FORMS)
+  add(`YAML form: ${f.replace(/\n/g, '⏎')}`, yml({ links: ['u: &u https://u.example', f] }));
+
 // Whole-file layouts.
 const base = yml();
 const LAYOUTS: [string, string][] = [

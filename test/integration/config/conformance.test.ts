@@ -42,6 +42,7 @@ const DELIBERATE: { problem: RegExp; readme: string }[] = [
   },
   { problem: /url must be a git URL/, readme: 'not a git URL' },
   { problem: /(?:snapshot|command|deploy_key|branch) must not be empty/, readme: 'empty `command`' },
+  { problem: /the YAML tag !!(?:omap|pairs) is not supported/, readme: '`!!omap` and `!!pairs`' },
 ];
 
 type Oracle = { dotenv: Record<string, string | null> } & (
