@@ -1,6 +1,7 @@
 // Schema-valid file → Config: defaults, durations in seconds, deploy keys as absolute paths.
 import { isAbsolute, resolve } from 'node:path';
 import { homedir } from 'node:os';
+import { translatePyRegex } from './py-regex.js';
 import type { MymlopsConfigFile } from './types.gen.js';
 import type { Config, Instance, Repository } from './types.js';
 
@@ -32,7 +33,8 @@ function repository(r: RepositoryFile, dir: string): Repository {
 function instance(i: InstanceFile | undefined, spotDefault: boolean): Instance | null {
   if (!i) return null;
   return {
-    zone_regex: i.zone_regex,
+    // A JavaScript pattern from here on (checkFileRules refused what cannot be translated).
+    zone_regex: ((t) => (t.ok ? t.source : i.zone_regex))(translatePyRegex(i.zone_regex)),
     machine_type: i.machine_type,
     snapshot: i.snapshot,
     accelerator: i.accelerator ?? null,
@@ -114,7 +116,12 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
       : null,
     dashboard: {
       links: f.dashboard?.links ?? {},
-      tunnel: f.dashboard?.tunnel ?? null,
+      tunnel: f.dashboard?.tunnel
+        ? {
+            ...f.dashboard.tunnel,
+            remote_ports: [...new Set(f.dashboard.tunnel.remote_ports)] as [number, ...number[]],
+          }
+        : null,
     },
     budget: { monthly_usd: f.budget?.monthly_usd ?? null },
   };

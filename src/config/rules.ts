@@ -1,9 +1,12 @@
-// Rules the schema cannot say: cross-key constraints checked on the normalised config.
-// Each finding names a key path so the loader can point at the line.
-import { safeRegExp } from '../util/regex.js';
+// Rules the schema cannot say: checks of the file as written (checkFileRules), cross-key
+// constraints on the normalised config (checkRules), and what is accepted, as the original
+// accepted it, but worth a warning (configWarnings). Each finding names a key path so the loader
+// can point at the line.
+import { translatePyRegex } from './py-regex.js';
 import { branchNameProblem } from './refname.js';
 import { sameRepository } from './repo-url.js';
 import type { Config, Repository } from './types.js';
+import type { MymlopsConfigFile } from './types.gen.js';
 
 export interface RuleIssue {
   path: (string | number)[];
@@ -33,8 +36,6 @@ export function checkRules(c: Config): RuleIssue[] {
         path: [section, 'instance'],
         message: 'is required on the gce backend (zone_regex, machine_type, snapshot)',
       });
-    if (s.instance && safeRegExp(s.instance.zone_regex) === null)
-      out.push({ path: [section, 'instance', 'zone_regex'], message: 'is not a valid regular expression' });
     if (s.instance && s.instance.accelerator_count > 1 && !s.instance.accelerator)
       out.push({ path: [section, 'instance', 'accelerator_count'], message: 'needs accelerator to be set' });
     repo(s.repository, [section, 'repository']);
@@ -58,12 +59,48 @@ export function checkRules(c: Config): RuleIssue[] {
       path: ['start', 'idle_shutdown', 'delete_after'],
       message: 'must be a finite number of seconds',
     });
-  const t = c.dashboard.tunnel;
-  if (t) {
-    const dup = t.remote_ports.find((p, i) => t.remote_ports.indexOf(p) !== i);
-    if (dup !== undefined)
-      out.push({ path: ['dashboard', 'tunnel', 'remote_ports'], message: `lists port ${dup} twice` });
+  return out;
+}
+
+/** Checks of values as written, before normalisation (which relies on them). */
+export function checkFileRules(f: MymlopsConfigFile): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  for (const section of ['commit', 'start'] as const) {
+    const zoneRegex = f[section]?.instance?.zone_regex;
+    if (zoneRegex === undefined) continue;
+    const t = translatePyRegex(zoneRegex);
+    if (!t.ok)
+      out.push({
+        path: [section, 'instance', 'zone_regex'],
+        message: `cannot be used: ${t.reason} — write a regular expression such as us-.*`,
+      });
   }
+  return out;
+}
+
+/** What the original accepted and mymlops accepts too, but that likely does not do what was meant. */
+export function configWarnings(f: MymlopsConfigFile): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  for (const [name, url] of Object.entries(f.dashboard?.links ?? {}))
+    if (!/^(?:https?:\/\/|mailto:|\/(?!\/))/i.test(url))
+      out.push({
+        path: ['dashboard', 'links', name],
+        message:
+          'is not an http(s) URL or a /path: the dashboard shows it as text, not a link — write http://… to make it clickable',
+      });
+  const t = f.dashboard?.tunnel;
+  if (t && t.local_port_min < 1024)
+    out.push({
+      path: ['dashboard', 'tunnel', 'local_port_min'],
+      message:
+        'is under 1024: only root may listen there, so tunnels will likely fail — use 1024 or more (e.g. 8100)',
+    });
+  const dup = t?.remote_ports.find((p, i) => t.remote_ports.indexOf(p) !== i);
+  if (dup !== undefined)
+    out.push({
+      path: ['dashboard', 'tunnel', 'remote_ports'],
+      message: `lists port ${dup} twice; one tunnel serves it — remove the repeat`,
+    });
   return out;
 }
 

@@ -157,7 +157,7 @@ export interface MymlopsConfigFile {
    */
   dashboard?: {
     /**
-     * Links shown at the top of the page, name to URL.
+     * Links shown at the top of the page, name to URL. Any text is accepted, as by the original; the dashboard makes http(s), mailto and /path links clickable and `validate` warns about the others.
      */
     links?: {
       [k: string]: string;
@@ -168,11 +168,11 @@ export interface MymlopsConfigFile {
     redact?: string[];
     tunnel?: {
       /**
-       * First local port handed to tunnels.
+       * First local port handed to tunnels (under 1024 is accepted, as by the original, with a warning: only root may listen there).
        */
       local_port_min: number;
       /**
-       * Ports on each dev VM reached through an ssh tunnel.
+       * Ports on each dev VM reached through an ssh tunnel (a port listed twice gets one tunnel, with a warning).
        *
        * @minItems 1
        */
@@ -182,7 +182,7 @@ export interface MymlopsConfigFile {
 }
 export interface Instance {
   /**
-   * Zones to consider, e.g. `us-.*`.
+   * Zones to consider, a Python regular expression matched at the start of the zone name, as in the original (e.g. `us-.*`; `(?P<name>…)` and `(?i)` work; empty matches every zone).
    */
   zone_regex: string;
   /**

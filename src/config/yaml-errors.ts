@@ -7,8 +7,8 @@ export interface SyntaxProblem {
   line: number;
   col: number;
   message: string;
-  /** The source line and a caret under the column. */
-  excerpt: [string, string];
+  /** The source line and a caret under the column (none when the line tells nothing). */
+  excerpt: string[];
 }
 
 const CLOSER: Record<string, string> = { '[': ']', '{': '}' };
@@ -16,11 +16,14 @@ const CLOSER: Record<string, string> = { '[': ']', '{': '}' };
 /** Offset and opening character of the first flow collection (`[…]`, `{…}`) that is never closed. */
 export function firstUnclosedFlow(text: string): { offset: number; open: string } | null {
   let best: { offset: number; open: string } | null = null;
-  const walk = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
+  // Iterative: a deeply nested text must not overflow the stack while its error is described.
+  const stack: unknown[] = [...new Parser().parse(text)];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (!x || typeof x !== 'object') continue;
     if (Array.isArray(x)) {
-      for (const y of x) walk(y);
-      return;
+      stack.push(...x);
+      continue;
     }
     const t = x as {
       type?: string;
@@ -33,20 +36,38 @@ export function firstUnclosedFlow(text: string): { offset: number; open: string 
       if (close && !(t.end ?? []).some((e) => e.source === close) && (!best || t.offset < best.offset))
         best = { offset: t.offset, open: t.start.source };
     }
-    for (const [k, v] of Object.entries(t)) if (k !== 'start' && k !== 'end') walk(v);
-  };
-  for (const token of new Parser().parse(text)) walk(token);
+    for (const [k, v] of Object.entries(t)) if (k !== 'start' && k !== 'end') stack.push(v);
+  }
   return best;
 }
 
+/** Lines longer than this are cut to a window around the column. */
+const EXCERPT_WIDTH = 100;
+
 export function excerptAt(text: string, line: number, col: number): [string, string] {
-  const source = (text.split(/\r?\n/)[line - 1] ?? '').replace(/\t/g, ' ');
-  return [`  ${source}`, `  ${' '.repeat(Math.max(0, col - 1))}^`];
+  let source = (text.split(/\r?\n/)[line - 1] ?? '').replace(/\t/g, ' ');
+  let at = Math.max(0, col - 1);
+  if (source.length > EXCERPT_WIDTH) {
+    const from = Math.max(0, Math.min(at - EXCERPT_WIDTH / 2, source.length - EXCERPT_WIDTH));
+    source = `${from > 0 ? '…' : ''}${source.slice(from, from + EXCERPT_WIDTH)}${from + EXCERPT_WIDTH < source.length ? '…' : ''}`;
+    at = at - from + (from > 0 ? 1 : 0);
+  }
+  return [`  ${source}`, `  ${' '.repeat(at)}^`];
 }
 
 export function firstSyntaxError(text: string, errors: readonly YAMLError[], lc: LineCounter): SyntaxProblem {
-  const unclosed = firstUnclosedFlow(text);
   const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  // The parser gives up on very deep nesting with its own stack overflow as the message.
+  if (errors.some((e) => e.message.startsWith('Maximum call stack size exceeded'))) {
+    const { line, col } = lc.linePos(first?.pos[0] ?? 0);
+    return {
+      line,
+      col,
+      message: 'nested too deeply (a mymlops.yml needs at most 5 levels)',
+      excerpt: [],
+    };
+  }
+  const unclosed = firstUnclosedFlow(text);
   let offset: number;
   let message: string;
   if (unclosed && (!first || unclosed.offset <= first.pos[0])) {

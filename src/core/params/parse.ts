@@ -1,7 +1,8 @@
 // Parameters from the command line and files, as axes: `-p name=value` (a YAML value; top-level
 // commas and `a..b` integer ranges make a sweep axis) and `-f file.yml` (a mapping of names to
 // values, its `sweep:` mapping holding the axes). Pure: the caller reads the file.
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, type Scalar } from 'yaml';
+import { MAX_YAML_DEPTH, parseYaml } from '../../config/yaml-depth.js';
 import { UserError } from '../../errors.js';
 import { type ParamValue, PyFloat } from './python.js';
 
@@ -53,8 +54,16 @@ function nodeValue(node: unknown, where: string): ParamValue {
   if (isMap(node)) {
     const out: Record<string, ParamValue> = {};
     for (const pair of node.items) {
-      const k = isScalar(pair.key) ? pair.key.value : pair.key;
-      out[String(k)] = nodeValue(pair.value, where);
+      const k = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      if (Object.hasOwn(out, k))
+        throw new UserError(`${where}: the key ${JSON.stringify(k)} is written twice`, 'keep one of them');
+      // defineProperty: a key named `__proto__` is a key like any other, not the object's prototype.
+      Object.defineProperty(out, k, {
+        value: nodeValue(pair.value, where),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -80,9 +89,23 @@ function axisItem(node: unknown, where: string): ParamValue[] {
   return [nodeValue(node, where)];
 }
 
-function firstError(doc: ReturnType<typeof parseDocument>): string | null {
+function firstError(doc: Document): string | null {
   const e = doc.errors[0];
   return e ? e.message.split('\n')[0]! : null;
+}
+
+/** Keys are checked for repeats here, in one pass, rather than by the `yaml` package's quadratic check. */
+const PARSE = { uniqueKeys: false } as const;
+
+/** The document, or a one-line error when the value nests deeper than any parameter needs. */
+function parseValue(text: string, where: string, lineCounter?: LineCounter): Document {
+  const parsed = parseYaml(text, { ...PARSE, ...(lineCounter ? { lineCounter } : {}) });
+  if (!parsed.ok)
+    throw new UserError(
+      `${where}: the value nests more than ${MAX_YAML_DEPTH} levels deep`,
+      'check the brackets; parameters need a few levels at most',
+    );
+  return parsed.doc;
 }
 
 /** `-p name=value`: the value's top-level commas separate sweep values (`[...]` is one list). */
@@ -96,12 +119,12 @@ export function parseParameterOption(text: string): Axis {
   checkName(name, where);
   // As a YAML flow sequence, top-level commas split the values and brackets or quotes keep a list
   // or a string with commas whole.
-  const wrapped = parseDocument(`[${raw}]`);
+  const wrapped = parseValue(`[${raw}]`, where);
   let values: ParamValue[];
   if (!firstError(wrapped) && isSeq(wrapped.contents)) {
     values = wrapped.contents.items.flatMap((n) => axisItem(n, where));
   } else {
-    const plain = parseDocument(raw);
+    const plain = parseValue(raw, where);
     const e = firstError(plain);
     if (e) throw new UserError(`${where}: ${e}`, 'quote the value, e.g. -p name="a b"');
     values = axisItem(plain.contents, where);
@@ -119,11 +142,12 @@ export function parseParameterOption(text: string): Axis {
  */
 export function parseParametersFile(text: string, file: string): Axis[] {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const at = (n: unknown) => {
+  const line = (n: unknown) => {
     const r = (n as Node | null)?.range;
-    return `${file}:${r ? lc.linePos(r[0]).line : 1}`;
+    return r ? lc.linePos(r[0]).line : 1;
   };
+  const at = (n: unknown) => `${file}:${line(n)}`;
+  const doc = parseValue(text, file, lc);
   const e = doc.errors[0];
   if (e)
     throw new UserError(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`, 'fix the YAML');
@@ -134,6 +158,19 @@ export function parseParametersFile(text: string, file: string): Axis[] {
       'e.g. lr: 0.001',
     );
   const axes: Axis[] = [];
+  // Where each name was set: a name set twice (fixed and swept, or twice) is an error, never a
+  // silent choice of one of them.
+  const seen = new Map<string, { line: number; swept: boolean }>();
+  const add = (name: string, keyNode: unknown, values: ParamValue[], swept: boolean) => {
+    const first = seen.get(name);
+    if (first)
+      throw new UserError(
+        `${at(keyNode)}: parameter ${name} is already set at line ${first.line}${first.swept !== swept ? ' (a fixed value and a sweep)' : ''}`,
+        'set it once: a fixed value, or a sweep under `sweep:`',
+      );
+    seen.set(name, { line: line(keyNode), swept });
+    axes.push({ name, values });
+  };
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (key === 'sweep' && isMap(pair.value)) {
@@ -145,12 +182,12 @@ export function parseParametersFile(text: string, file: string): Axis[] {
           : axisItem(p.value, at(p.value));
         if (values.length === 0)
           throw new UserError(`${at(p.value)}: sweep ${name} has no values`, 'list some');
-        axes.push({ name, values });
+        add(name, p.key, values, true);
       }
       continue;
     }
     checkName(key, at(pair.key));
-    axes.push({ name: key, values: [nodeValue(pair.value, at(pair.value))] });
+    add(key, pair.key, [nodeValue(pair.value, at(pair.value))], false);
   }
   return axes;
 }

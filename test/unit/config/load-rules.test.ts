@@ -229,10 +229,15 @@ describe('config: durations must be finite', () => {
     problems(
       local('', `start:\n  command: x\n  repository: { url: /r }\n  idle_shutdown: { delete_after: ${v} }\n`),
     );
-  it('refuses delete_after: 1e400', () => {
+  it('refuses delete_after: 1e400 (a string in YAML 1.1, as PyYAML reads it)', () => {
     const e = deleteAfter('1e400');
     assert.equal(e.problems.length, 1, e.problems.join('\n'));
-    assert.match(e.problems[0]!, /start\.idle_shutdown\.delete_after must be a finite number of seconds/);
+    assert.match(e.problems[0]!, /start\.idle_shutdown\.delete_after must be seconds or a duration/);
+  });
+  it('refuses delete_after: 1.0e+400 (infinite)', () => {
+    const e = deleteAfter('1.0e+400');
+    assert.equal(e.problems.length, 1, e.problems.join('\n'));
+    assert.match(e.problems[0]!, /start\.idle_shutdown\.delete_after must be ≤ 315360000/);
   });
   it('refuses a negative delete_after', () => {
     assert.match(deleteAfter('-3').problems[0]!, /start\.idle_shutdown\.delete_after must be ≥ 0/);
