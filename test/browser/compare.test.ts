@@ -43,6 +43,8 @@ before(async () => {
       status: 'succeeded',
     };
     files[`${id}/artifacts/metrics.json`] = { score: 0.5 + i / 40 };
+    // A result is a folder with its notebook.
+    files[`${id}/train.ipynb`] = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
   });
   fx.repo.write(files);
   const cfg = loadConfig({ file: fx.config, cwd: dir, env: {} });

@@ -64,6 +64,15 @@ export function sweepFixture(dir: string): SweepFixture {
   const odd = JSON.parse('{"valueOf": 3, "__proto__": "p", "constructor": "c", "toString": [1]}');
   files[`${ODD}/metadata.json`] = meta(ODD, { notes: 'odd names', parameters: odd });
   files[`${PLAIN}/metadata.json`] = meta(PLAIN, { notes: 'no parameters' });
+  // A result is a folder with its notebook (as the original tool reads the branch).
+  for (const key of Object.keys(files))
+    if (key.endsWith('/metadata.json'))
+      files[`${key.slice(0, -'metadata.json'.length)}train.ipynb`] = {
+        cells: [],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
   repo.write(files);
   const queued = SWEEP_RUNS[5]!;
   recordLaunch(
