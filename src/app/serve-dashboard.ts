@@ -65,11 +65,13 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       host,
       port,
       assetsDir: dir,
-      wrapSources: (s) =>
-        withDevVms(s, cfg, home, tunnels, {
-          backend: ctx.backend(),
-          notify: (l) => process.stderr.write(`${l}\n`),
-        }),
+      wrapSources: (s) => withDevVms(s, cfg, home, tunnels),
+      autodown: {
+        backend: ctx.backend(),
+        home,
+        deleteAfter: cfg.start?.idle_shutdown.delete_after ?? null,
+      },
+      tunnels,
       notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
     });
   } catch (e) {
@@ -94,7 +96,8 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       `${colorErr.yellow(`mymlops: warning: the dashboard listens on ${host}: anyone who can reach this machine can see your commits and notebooks`)}\n`,
     );
   process.stdout.write(`dashboard: ${dash.url}  (Ctrl-C to stop)\n`);
-  // Warm the index so the first page load is quick; errors show on the page.
+  // A first reconcile pass: tunnels up and the index warm before the first page load; errors
+  // show on the page.
   dash.refresh().catch(() => {});
   await new Promise<void>((resolve) => {
     const stop = () => {

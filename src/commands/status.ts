@@ -41,6 +41,7 @@ export function register(program: Command): void {
       { withDevVms },
       { renderDevVms },
       { appContext },
+      { reconciler },
     ] = await Promise.all([
       import('../adapters/output-repo/status-sources.js'),
       import('../core/status/service.js'),
@@ -48,23 +49,24 @@ export function register(program: Command): void {
       import('../app/devvm-status.js'),
       import('../core/devvm/rows.js'),
       import('../app/context.js'),
+      import('../app/reconcile.js'),
     ]);
     const cfg = config(c);
     const ctx = appContext(cfg);
-    // Dev machines past start.idle_shutdown.delete_after are deleted on the way (said on stderr).
-    const deleter = {
-      backend: ctx.backend(),
-      notify: (l: string) => process.stderr.write(`${escapeControl(l)}\n`),
-    };
-    const snap = await new StatusService(
-      withDevVms(
-        statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }),
-        cfg,
-        ctx.home,
-        null,
-        deleter,
-      ),
-    ).snapshot();
+    const notify = (l: string) => process.stderr.write(`${escapeControl(l)}\n`);
+    const base = statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true });
+    const service = new StatusService(withDevVms(base, cfg, ctx.home));
+    // The one reconcile pass of this command, said on stderr: dev machines past
+    // start.idle_shutdown.delete_after are deleted before the status is read.
+    const deleteAfter = cfg.start?.idle_shutdown.delete_after ?? null;
+    const snap = await reconciler({
+      listMachines: () => base.listMachines(),
+      autodown: deleteAfter ? { backend: ctx.backend(), home: ctx.home, deleteAfter, notify } : null,
+      tunnels: null,
+      retries: null,
+      snapshot: () => service.snapshot(),
+      notify,
+    })();
     const commits = limit === null ? snap.commits : snap.commits.slice(0, limit);
     if (opts.json) {
       const out = {

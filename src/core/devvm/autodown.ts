@@ -52,6 +52,18 @@ export function planAutodown(i: AutodownInput): AutodownPlan {
   return { due, machines };
 }
 
+/** The listing as shown: every machine that will be deleted carries `deletesAt` (past when due). */
+export function markDeletesAt(
+  machines: readonly LiveMachine[],
+  deleteAfter: number | null,
+  mine: ReadonlySet<string>,
+): LiveMachine[] {
+  return machines.map((m) => {
+    const at = deletesAt(m, deleteAfter, mine);
+    return at ? { ...m, deletesAt: at.toISOString() } : m;
+  });
+}
+
 /** A setting as the user writes it: 7d, 36h, 90m, 2s. */
 export function durationSetting(seconds: number): string {
   for (const [unit, n] of [
@@ -84,6 +96,8 @@ export function waitText(seconds: number): string {
 export function deletesInText(at: string | null | undefined, now: Date): string | null {
   const t = at ? Date.parse(at) : Number.NaN;
   if (Number.isNaN(t)) return null;
+  // Due: the next reconcile pass (the dashboard's timer, or `mymlops status`) deletes it.
+  if (t <= now.getTime()) return 'deletion due';
   return `deletes in ${waitText((t - now.getTime()) / 1000)}`;
 }
 

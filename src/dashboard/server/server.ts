@@ -36,6 +36,8 @@ export interface Dashboard {
   server: Server;
   url: string;
   close(): Promise<void>;
+  /** The next GET /api/status reads afresh (after a reconcile pass acted on machines). */
+  invalidate(): void;
 }
 
 const PAGE_CSP =
@@ -264,6 +266,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       resolve({
         server,
         url: `http://${h}:${port}/`,
+        invalidate: () => cache.invalidate(),
         close: () =>
           new Promise((r) => {
             server.closeAllConnections();

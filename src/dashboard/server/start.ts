@@ -1,9 +1,13 @@
 // The dashboard wired to a command's context: the output repository index, the backend and launch
 // records through one StatusService, served by createDashboard. `overrides` lets tests swap a source.
-// Automatic retries use the context's retry deps and ssh options, as `commit` and `retry` do.
+// GET routes only read the StatusService; what acts on machines (auto-delete of long-stopped dev
+// machines, tunnels, automatic retries) is the reconciler, run on this server's own timer.
 import type { AppContext } from '../../app/context.js';
 import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import type { AutodownDeps } from '../../app/dev-autodown.js';
 import { comparePorts } from '../../app/compare.js';
+import { reconciler } from '../../app/reconcile.js';
+import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
 import { compareCommits } from '../../core/compare/compare.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
@@ -20,13 +24,17 @@ export interface StartOptions {
   host: string;
   port: number;
   assetsDir: string;
-  /** Adds to the sources (the dev-VM details and tunnels of `withDevVms`). */
+  /** Adds to the sources (the dev-VM details of `withDevVms`). */
   wrapSources?: (s: StatusSources) => StatusSources;
   overrides?: Partial<StatusSources>;
-  /** Where automatic-retry messages go (commit.retry.preempted); default stderr. */
+  /** Where the reconciler's actions are said (deletions, automatic retries); default stderr. */
   notify?: (line: string) => void;
-  /** With automatic retries on, status is refreshed this often even when no tab polls (ms). */
-  retryPollMs?: number;
+  /** start.idle_shutdown.delete_after, applied by the reconciler; none = never. */
+  autodown?: Omit<AutodownDeps, 'notify'> | null;
+  /** The dashboard's tunnels to dev VMs, kept in step with the listing by the reconciler. */
+  tunnels?: DevTunnels | null;
+  /** How often the reconciler runs (ms). */
+  reconcileMs?: number;
 }
 
 export async function startDashboard(
@@ -35,7 +43,7 @@ export async function startDashboard(
 ): Promise<
   Dashboard & {
     service: StatusService;
-    /** A status refresh as a polling tab makes one (automatic retries included). */
+    /** One reconcile pass (what the timer runs), then the status it read. */
     refresh(): Promise<StatusSnapshot>;
     retries: PreemptionWatcher | null;
   }
@@ -49,24 +57,23 @@ export async function startDashboard(
   const sources = opts.wrapSources ? opts.wrapSources(base) : base;
   const service = new StatusService(sources);
   const out = cfg.commit?.output_repository;
-  // commit.retry.preempted: every refresh (any tab, or the timer below) may relaunch a preempted
-  // commit; the claim in its job folder keeps it to once per preemption across tabs and processes.
   const notify = opts.notify ?? ((l: string) => process.stderr.write(`${l}\n`));
-  let retries: PreemptionWatcher | null = null;
-  if ((cfg.commit?.retry.preempted ?? 0) > 0) {
-    retries = new PreemptionWatcher(cfg, ctx.retryDeps(), notify, ctx.sshOptions);
-  }
-  const snapshot = async (): Promise<StatusSnapshot> => {
-    const snap = await service.snapshot();
-    try {
-      retries?.consider(snap.commits);
-    } catch (e) {
-      notify(`mymlops: automatic retry skipped: ${(e as Error).message}`);
-    }
-    return snap;
-  };
+  // commit.retry.preempted: a pass may relaunch a preempted commit; the claim in its job folder
+  // keeps it to once per preemption across dashboards and processes.
+  const retries =
+    (cfg.commit?.retry.preempted ?? 0) > 0
+      ? new PreemptionWatcher(cfg, ctx.retryDeps(), notify, ctx.sshOptions)
+      : null;
+  const reconcile = reconciler({
+    listMachines: () => base.listMachines(),
+    autodown: opts.autodown ? { ...opts.autodown, notify } : null,
+    tunnels: opts.tunnels ?? null,
+    retries,
+    snapshot: () => service.snapshot(),
+    notify,
+  });
   const dash = await createDashboard({
-    snapshot,
+    snapshot: () => service.snapshot(),
     readCommitFile: (id, name) => index.readFile(id, name),
     compare: (rows, pair) =>
       compareCommits(
@@ -84,14 +91,15 @@ export async function startDashboard(
     host: opts.host,
     port: opts.port,
   });
-  const timer = retries
-    ? setInterval(() => void snapshot().catch(() => {}), opts.retryPollMs ?? 30_000)
-    : null;
+  // What a pass changed is what the next GET shows.
+  const pass = () => reconcile().finally(() => dash.invalidate());
+  const acts = retries || opts.autodown || opts.tunnels?.manager;
+  const timer = acts ? setInterval(() => void pass().catch(() => {}), opts.reconcileMs ?? 15_000) : null;
   timer?.unref();
   return {
     ...dash,
     service,
-    refresh: snapshot,
+    refresh: pass,
     retries,
     close: () => {
       if (timer) clearInterval(timer);

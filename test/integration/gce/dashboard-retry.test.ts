@@ -74,7 +74,7 @@ describe('automatic retry while the dashboard watches', () => {
     const first = started.machine;
     const lines: string[] = [];
     const ctx = appContext(cfg, { home: s.home });
-    const opts = { host: '127.0.0.1', port: 0, assetsDir: assets, retryPollMs: 3_600_000 };
+    const opts = { host: '127.0.0.1', port: 0, assetsDir: assets, reconcileMs: 3_600_000 };
     const a = await startDashboard(ctx, { ...opts, notify: (l) => lines.push(`a: ${l}`) });
     const b = await startDashboard(appContext(cfg, { home: s.home }), {
       ...opts,

@@ -4,6 +4,7 @@ import {
   deletedLine,
   deletesInText,
   durationSetting,
+  markDeletesAt,
   planAutodown,
   waitText,
 } from '../../../src/core/devvm/autodown.js';
@@ -86,6 +87,16 @@ for (const c of cases)
     );
     if (c.due) assert.deepEqual(plan.machines, [], 'a due machine leaves the listing');
     else assert.equal(plan.machines[0]?.deletesAt ?? null, c.deletesAt);
+    // The read path (status rows) marks the same machines, due ones with a past time, and deletes none.
+    const shown = markDeletesAt(
+      [m],
+      c.deleteAfter === undefined ? 7 * DAY : c.deleteAfter,
+      new Set(c.mine ?? ['dev']),
+    );
+    assert.equal(shown.length, 1);
+    const at = shown[0]!.deletesAt ?? null;
+    if (c.due) assert.ok(at && Date.parse(at) <= NOW.getTime(), 'due: a time already passed');
+    else assert.equal(at, c.deletesAt);
   });
 
 test('planAutodown keeps the other machines as they are', () => {
@@ -126,6 +137,7 @@ for (const [seconds, text] of [
 test('deletesInText and deletedLine read as said to the user', () => {
   assert.equal(deletesInText('2024-05-12T15:00:00.000Z', NOW), 'deletes in 2d 3h');
   assert.equal(deletesInText(null, NOW), null);
+  assert.equal(deletesInText('2024-05-10T11:59:59.000Z', NOW), 'deletion due', 'the next reconcile pass');
   assert.equal(
     deletedLine({ name: 'dev', stoppedAt: '2024-05-01T12:00:00.000Z' }, 7 * DAY),
     'deleted dev machine dev: stopped since 2024-05-01T12:00:00.000Z, start.idle_shutdown.delete_after 7d',

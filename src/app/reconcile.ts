@@ -1,0 +1,58 @@
+// The only place where looking at the status leads to acting on machines: dev machines past
+// start.idle_shutdown.delete_after are deleted, the dashboard's ssh tunnels follow the running dev
+// VMs, and preempted commits are relaunched (commit.retry.preempted). Reading the status — a GET
+// from any tab, prefetch or crawler — never does any of this; the dashboard runs a pass on its own
+// timer and `mymlops status` runs one explicitly before it reads. Every action is said via notify.
+import type { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
+import type { LiveMachine } from '../core/model.js';
+import type { PreemptionWatcher } from '../core/retry/auto.js';
+import type { StatusSnapshot } from '../core/status/service.js';
+import { type AutodownDeps, autodown } from './dev-autodown.js';
+
+export interface ReconcileParts {
+  /** The backend's listing, for the machine-level actions (auto-delete, tunnels). */
+  listMachines(): Promise<LiveMachine[]>;
+  /** start.idle_shutdown.delete_after; null when not configured. */
+  autodown: AutodownDeps | null;
+  tunnels: DevTunnels | null;
+  /** Relaunches of preempted commits; null when commit.retry.preempted is 0. */
+  retries: PreemptionWatcher | null;
+  /** The status as the views read it; the retries decide from its commit rows. */
+  snapshot(): Promise<StatusSnapshot>;
+  notify(line: string): void;
+}
+
+export type Reconcile = () => Promise<StatusSnapshot>;
+
+/** One pass at a time: a pass asked for while one runs gets that pass's result. */
+export function reconciler(p: ReconcileParts): Reconcile {
+  const deleteDue = p.autodown ? autodown(p.autodown) : null;
+  let inFlight: Promise<StatusSnapshot> | null = null;
+  const pass = async (): Promise<StatusSnapshot> => {
+    if (deleteDue || p.tunnels) {
+      let machines: LiveMachine[] | null = null;
+      try {
+        machines = await p.listMachines();
+      } catch {
+        // The snapshot below lists again and shows why as a warning; nothing is acted on blind.
+      }
+      if (machines) {
+        const left = deleteDue ? await deleteDue(machines) : machines;
+        p.tunnels?.sync(left);
+      }
+    }
+    const snap = await p.snapshot();
+    try {
+      p.retries?.consider(snap.commits);
+    } catch (e) {
+      p.notify(`mymlops: automatic retry skipped: ${(e as Error).message}`);
+    }
+    return snap;
+  };
+  return () => {
+    inFlight ??= pass().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+}

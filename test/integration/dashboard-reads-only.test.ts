@@ -1,0 +1,167 @@
+// GET routes only read: while a dev machine is past start.idle_shutdown.delete_after, polling every
+// GET route of the dashboard (page, assets, status, compare, notebook, log, outputs, downloads)
+// deletes nothing; the reconciler pass (the dashboard's own timer, here called explicitly) then
+// deletes it once, says so and logs it.
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { deletedLogFile } from '../../src/app/dev-autodown.js';
+import { appContext } from '../../src/app/context.js';
+import { withDevVms } from '../../src/app/devvm-status.js';
+import { assetsDir } from '../../src/app/serve-dashboard.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { LiveMachine } from '../../src/core/model.js';
+import type { ComputeBackend } from '../../src/core/ports/backend.js';
+import { startDashboard } from '../../src/dashboard/server/start.js';
+import { ensureBuilt } from '../helpers/cli.js';
+import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
+
+const ID = '20250401_100000';
+const OTHER = '20250401_090000';
+const nb = (text: string) => ({
+  cells: [
+    {
+      cell_type: 'code',
+      source: 'x',
+      metadata: {},
+      execution_count: 1,
+      outputs: [{ output_type: 'display_data', data: { 'text/html': `<b>${text}</b>` }, metadata: {} }],
+    },
+  ],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+
+let repo: TestOutputRepo;
+let dir: string;
+let home: string;
+const deleted: string[] = [];
+const said: string[] = [];
+let machines: LiveMachine[];
+let dash: Awaited<ReturnType<typeof startDashboard>>;
+
+before(async () => {
+  ensureBuilt();
+  repo = new TestOutputRepo('master');
+  repo.write({
+    [`${ID}/exp.ipynb`]: nb('a'),
+    [`${ID}/job.log`]: 'hello\n',
+    [`${ID}/metadata.json`]: processingMetadata('exp.ipynb', 1, 1, { status: 'succeeded' }),
+    [`${OTHER}/exp.ipynb`]: nb('b'),
+    [`${OTHER}/metadata.json`]: processingMetadata('exp.ipynb', 1, 1, { status: 'succeeded' }),
+  });
+  dir = mkdtempSync(join(tmpdir(), 'mymlops-reads-only-'));
+  home = join(dir, 'home');
+  // A dev machine this computer started (its folder in the home), stopped two days ago.
+  mkdirSync(join(home, 'dev', 'olddev'), { recursive: true });
+  machines = [
+    {
+      kind: 'start',
+      name: 'olddev',
+      commitId: null,
+      backend: 'local',
+      zone: null,
+      state: 'stopped',
+      reason: 'idle',
+      createdAt: null,
+      machineType: null,
+      accelerator: null,
+      metadata: {},
+      stoppedAt: new Date(Date.now() - 2 * 86400_000).toISOString(),
+    },
+  ];
+  writeFileSync(
+    join(dir, 'mymlops.yml'),
+    `backend: local
+commit:
+  command: python run.py
+  repository: {url: ${JSON.stringify(join(dir, 'repo.git'))}}
+  output_repository: {url: ${JSON.stringify(repo.bare)}}
+start:
+  command: "true"
+  repository: {url: ${JSON.stringify(join(dir, 'repo.git'))}}
+  idle_shutdown: {timeout: 10m, delete_after: 1d}
+`,
+  );
+  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
+  const backend = {
+    kind: 'local',
+    async deleteDev(name: string) {
+      deleted.push(name);
+      machines = machines.filter((m) => m.name !== name);
+    },
+  } as unknown as ComputeBackend;
+  dash = await startDashboard(appContext(cfg, { home }), {
+    host: '127.0.0.1',
+    port: 0,
+    assetsDir: assetsDir(),
+    overrides: { listMachines: async () => machines },
+    wrapSources: (s) => withDevVms(s, cfg, home),
+    autodown: { backend, home, deleteAfter: 86400 },
+    notify: (l) => said.push(l),
+    // The timer never fires during the test: only the explicit pass below acts.
+    reconcileMs: 3_600_000,
+  });
+});
+
+after(async () => {
+  await dash?.close();
+  repo?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('polling every GET route deletes nothing; the reconciler pass deletes the due machine once', async () => {
+  const assets = readdirSync(assetsDir()).map((f) => `/${f}`);
+  const paths = [
+    '/',
+    ...assets,
+    '/api/status',
+    `/api/compare?a=${ID}&b=${OTHER}`,
+    `/api/commits/${ID}/notebook`,
+    `/api/commits/${ID}/log`,
+    `/api/commits/${ID}/outputs/0/0`,
+    `/api/commits/${ID}/files/exp.ipynb`,
+    '/no/such/route',
+  ];
+  for (let round = 0; round < 3; round++)
+    for (const p of paths) {
+      const r = await fetch(new URL(p, dash.url), { headers: { 'if-none-match': '"x"' } });
+      await r.arrayBuffer();
+      assert.ok(r.status < 500, `${p} answered ${r.status}`);
+    }
+  const status = (await (await fetch(new URL('/api/status', dash.url))).json()) as {
+    dev_vms: { name: string; deletes_at?: string | null }[];
+  };
+  const row = status.dev_vms.find((d) => d.name === 'olddev');
+  assert.ok(row, 'the due machine is still listed');
+  assert.ok(row.deletes_at && Date.parse(row.deletes_at) <= Date.now(), 'shown as due');
+  assert.deepEqual(deleted, [], 'no GET deleted anything');
+  assert.equal(existsSync(deletedLogFile(home)), false);
+
+  // Two passes at once (the timer and a start-up pass) delete it once.
+  await Promise.all([dash.refresh(), dash.refresh()]);
+  assert.deepEqual(deleted, ['olddev']);
+  assert.match(readFileSync(deletedLogFile(home), 'utf8'), /deleted dev machine olddev: stopped since \S+Z/);
+  assert.ok(
+    said.some((l) => /deleted dev machine olddev/.test(l)),
+    said.join('\n'),
+  );
+  const after = (await (await fetch(new URL('/api/status', dash.url))).json()) as {
+    dev_vms: { name: string }[];
+  };
+  assert.equal(
+    after.dev_vms.find((d) => d.name === 'olddev'),
+    undefined,
+  );
+});
