@@ -3,6 +3,7 @@
 // VMs, and preempted commits are relaunched (commit.retry.preempted). Reading the status — a GET
 // from any tab, prefetch or crawler — never does any of this; the dashboard runs a pass on its own
 // timer and `mymlops status` runs one explicitly before it reads. Every action is said via notify.
+// Sweeps whose scheduler died are resumed here too.
 import type { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
 import type { LiveMachine } from '../core/model.js';
 import type { PreemptionWatcher } from '../core/retry/auto.js';
@@ -15,6 +16,8 @@ export interface ReconcileParts {
   /** start.idle_shutdown.delete_after; null when not configured. */
   autodown: AutodownDeps | null;
   tunnels: DevTunnels | null;
+  /** Sweeps whose scheduler is gone get a new one (src/app/sweep-resume.ts); null: not here. */
+  resumeSweeps: ((machines: readonly LiveMachine[]) => Promise<unknown>) | null;
   /** Relaunches of preempted commits; null when commit.retry.preempted is 0. */
   retries: PreemptionWatcher | null;
   /** The status as the views read it; the retries decide from its commit rows. */
@@ -29,7 +32,7 @@ export function reconciler(p: ReconcileParts): Reconcile {
   const deleteDue = p.autodown ? autodown(p.autodown) : null;
   let inFlight: Promise<StatusSnapshot> | null = null;
   const pass = async (): Promise<StatusSnapshot> => {
-    if (deleteDue || p.tunnels) {
+    if (deleteDue || p.tunnels || p.resumeSweeps) {
       let machines: LiveMachine[] | null = null;
       try {
         machines = await p.listMachines();
@@ -39,6 +42,11 @@ export function reconciler(p: ReconcileParts): Reconcile {
       if (machines) {
         const left = deleteDue ? await deleteDue(machines) : machines;
         p.tunnels?.sync(left);
+        try {
+          await p.resumeSweeps?.(left);
+        } catch (e) {
+          p.notify(`mymlops: could not resume a sweep: ${(e as Error).message}`);
+        }
       }
     }
     const snap = await p.snapshot();

@@ -48,11 +48,20 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
       'run `npm run build` (or reinstall mymlops)',
     );
   // Imported here so that other commands and Tab don't load the server.
-  const [{ isLoopback }, { startDashboard }, { DevTunnels, withDevVms }, { appContext }] = await Promise.all([
+  const [
+    { isLoopback },
+    { startDashboard },
+    { DevTunnels, withDevVms },
+    { appContext },
+    { resumeSweeps },
+    { spawnScheduler },
+  ] = await Promise.all([
     import('../dashboard/server/host-check.js'),
     import('../dashboard/server/start.js'),
     import('./devvm-status.js'),
     import('./context.js'),
+    import('./sweep-resume.js'),
+    import('./sweep.js'),
   ]);
   const cfg = config(cmd);
   const ctx = appContext(cfg);
@@ -72,6 +81,11 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
         deleteAfter: cfg.start?.idle_shutdown.delete_after ?? null,
       },
       tunnels,
+      resumeSweeps: (machines) =>
+        resumeSweeps(
+          { home, spawn: spawnScheduler, notify: (l) => process.stderr.write(`${l}\n`) },
+          machines,
+        ),
       notify: (l) => process.stderr.write(`${colorErr.yellow(l)}\n`),
     });
   } catch (e) {

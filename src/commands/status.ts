@@ -42,6 +42,8 @@ export function register(program: Command): void {
       { renderDevVms },
       { appContext },
       { reconciler },
+      { resumeSweeps },
+      { spawnScheduler },
     ] = await Promise.all([
       import('../adapters/output-repo/status-sources.js'),
       import('../core/status/service.js'),
@@ -50,6 +52,8 @@ export function register(program: Command): void {
       import('../core/devvm/rows.js'),
       import('../app/context.js'),
       import('../app/reconcile.js'),
+      import('../app/sweep-resume.js'),
+      import('../app/sweep.js'),
     ]);
     const cfg = config(c);
     const ctx = appContext(cfg);
@@ -63,6 +67,7 @@ export function register(program: Command): void {
       listMachines: () => base.listMachines(),
       autodown: deleteAfter ? { backend: ctx.backend(), home: ctx.home, deleteAfter, notify } : null,
       tunnels: null,
+      resumeSweeps: (machines) => resumeSweeps({ home: ctx.home, spawn: spawnScheduler, notify }, machines),
       retries: null,
       snapshot: () => service.snapshot(),
       notify,

@@ -21,6 +21,9 @@ export function register(program: Command): void {
       const backend = appContext(loadConfig({ file: g.config_file }), { home }).backend();
       const log = (line: string) => groups.appendGroupLog(group, line, home);
       log(`scheduler ${process.pid} started: at most ${g.max_parallel} at once`);
+      // `status` and the dashboard resume the group when this pid is gone with runs still waiting.
+      if (!groups.claimScheduler(group, home))
+        return log(`scheduler ${process.pid}: another one runs this group`);
       await runScheduler({
         update: (fn) => groups.updateGroup(group, fn, home),
         list: () => backend.list(),
@@ -32,6 +35,6 @@ export function register(program: Command): void {
         now: () => new Date(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         pollMs: Number(process.env['MYMLOPS_SWEEP_POLL_MS'] ?? 2000),
-      });
+      }).finally(() => groups.clearSchedulerPid(group, home));
     });
 }

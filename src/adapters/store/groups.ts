@@ -2,7 +2,17 @@
 // through (every run's plan and launch record, built when the sweep was committed), <group>.log the
 // scheduler's decisions. Every change goes through updateGroup, under a lock directory, so the
 // scheduler and `cancel GROUP` never lose each other's writes.
-import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { GroupFile, GroupRun, RunState } from '../../core/sweep/group.js';
 import { mymlopsHome } from '../../util/paths.js';
@@ -83,4 +93,58 @@ export function groupLogPath(group: string, home: string = mymlopsHome()): strin
 
 export function appendGroupLog(group: string, line: string, home: string = mymlopsHome()): void {
   appendFileSync(groupLogPath(group, home), `${new Date().toISOString()} ${line}\n`);
+}
+
+/** Every sweep group of this home. */
+export function listGroups(home: string = mymlopsHome()): GroupFile[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(groupsDir(home)).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((f) => readGroup(f.slice(0, -'.json'.length), home))
+    .filter((g): g is GroupFile => g !== null);
+}
+
+const pidPath = (group: string, home: string) => join(groupsDir(home), `${group}.pid`);
+
+/**
+ * The scheduler claims its group (its pid, created exclusively): false when another live scheduler
+ * holds it — two passes that both found the group without one may each start one, and one stays.
+ */
+export function claimScheduler(group: string, home: string = mymlopsHome()): boolean {
+  for (let i = 0; i < 2; i++) {
+    try {
+      writeFileSync(pidPath(group, home), `${process.pid}\n`, { mode: 0o600, flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (schedulerAlive(group, home)) return false;
+      rmSync(pidPath(group, home), { force: true });
+    }
+  }
+  return false;
+}
+
+export function clearSchedulerPid(group: string, home: string = mymlopsHome()): void {
+  rmSync(pidPath(group, home), { force: true });
+}
+
+/** Whether the group's scheduler process is alive: its pid runs `__sweep-scheduler GROUP` (not a reused pid). */
+export function schedulerAlive(group: string, home: string = mymlopsHome()): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidPath(group, home), 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.includes('__sweep-scheduler') && argv.includes(group);
+  } catch {
+    return false;
+  }
 }

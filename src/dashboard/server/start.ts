@@ -11,6 +11,7 @@ import { reconciler } from '../../app/reconcile.js';
 import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
 import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
+import type { LiveMachine } from '../../core/model.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
 import { knownDevNames } from '../../core/known-ids.js';
@@ -35,6 +36,8 @@ export interface StartOptions {
   autodown?: Omit<AutodownDeps, 'notify'> | null;
   /** The dashboard's tunnels to dev VMs, kept in step with the listing by the reconciler. */
   tunnels?: DevTunnels | null;
+  /** Sweeps whose scheduler is gone get a new one. */
+  resumeSweeps?: ((machines: readonly LiveMachine[]) => Promise<unknown>) | null;
   /** How often the reconciler runs (ms). */
   reconcileMs?: number;
 }
@@ -70,6 +73,7 @@ export async function startDashboard(
     listMachines: () => base.listMachines(),
     autodown: opts.autodown ? { ...opts.autodown, notify } : null,
     tunnels: opts.tunnels ?? null,
+    resumeSweeps: opts.resumeSweeps ?? null,
     retries,
     snapshot: () => service.snapshot(),
     notify,
@@ -119,7 +123,7 @@ export async function startDashboard(
   });
   // What a pass changed is what the next GET shows.
   const pass = () => reconcile().finally(() => dash.invalidate());
-  const acts = retries || opts.autodown || opts.tunnels?.manager;
+  const acts = retries || opts.autodown || opts.tunnels?.manager || opts.resumeSweeps;
   const timer = acts ? setInterval(() => void pass().catch(() => {}), opts.reconcileMs ?? 15_000) : null;
   timer?.unref();
   return {
