@@ -7,8 +7,12 @@ import { preempt } from './shutdown.js';
 import { apiError, notFound } from './shapes.js';
 import { type Fault, type Hold, RESPONSE_LOST, type RateLimit } from './state.js';
 
-/** The rate-limit faults: any API call may get them, not only an insert. */
-export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE'];
+/**
+ * Faults any API call may get, not only an insert, matched by path and method: the rate limits, and
+ * odd answers a proxy or a failing front end gives — a 200 with an empty body (EMPTY_BODY) or with a
+ * body that is not JSON (NOT_JSON). None of them is carried out.
+ */
+export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE', 'EMPTY_BODY', 'NOT_JSON'];
 
 /**
  * Google's answers to a call over a rate limit, in their exact shape.
@@ -24,6 +28,8 @@ export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE'];
  *   minute' of service '…' for consumer 'project_number:…'", status RESOURCE_EXHAUSTED).
  */
 export function rateLimitError(code: string, projectNumber: string): Reply {
+  if (code === 'EMPTY_BODY') return { code: 200, body: null, raw: '' };
+  if (code === 'NOT_JSON') return { code: 200, body: null, raw: 'OK' };
   if (code === 'QUOTA_PER_MINUTE') {
     const message = `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'compute.googleapis.com' for consumer 'project_number:${projectNumber}'.`;
     return {
