@@ -1,7 +1,8 @@
 // Compute Engine's odd answers to a dev VM's calls (built CLI, simulator): a delete answered 200
 // with an empty body is never "deleted" while the VM runs on; a delete killed after Compute Engine
 // carried it out leaves a name that `delete` can still finish; an operation wait answered with empty
-// bodies ends within its budget (exit 75, one line); a 404 from the machine-types listing is one
+// bodies ends within its budget (exit 75, one line); odd answers to the listings and the insert are
+// asked again (one VM); a 404 from the machine-types listing is one
 // line naming the machine type. gcloud, a second client, confirms what exists.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -136,6 +137,20 @@ describe('Compute Engine odd answers to dev VM calls (simulator)', () => {
       /Compute Engine did not answer \(HTTP 200 with an empty body\) — /,
     );
     assert.doesNotMatch(st.stderr, /internal error|\n\s+at /);
+  });
+
+  it('odd answers to the listings and the insert are asked again: one VM, started', async () => {
+    await s.fault(null, 'EMPTY_BODY', { path: '/aggregated/machineTypes$', method: 'GET', times: 1 });
+    await s.fault(null, 'NOT_JSON', { path: '/aggregated/instances$', method: 'GET', times: 1 });
+    await s.fault(null, 'EMPTY_BODY', { path: '/zones/[^/]+/instances$', method: 'POST', times: 1 });
+    const st = await cli(['start', '--name', 'dev-r']);
+    assert.equal(st.code, 0, st.stderr + st.stdout);
+    const served = s.sim.compute.world.rateLimits.reduce((n, r) => n + r.served, 0);
+    assert.equal(served, 3, 'every odd answer was met');
+    // The insert asked again carries the same requestId: exactly one VM.
+    assert.deepEqual(await gcloudSees('dev-r'), ['RUNNING']);
+    const del = await cli(['delete', 'dev-r', '-y']);
+    assert.equal(del.code, 0, del.stderr);
   });
 
   it('a 404 from the machine-types listing: one line naming the machine type, exit 2', async () => {
