@@ -23,6 +23,11 @@ export function unknownDev(name: string, known: readonly string[]): UserError {
 /** The dev machine `name` as the backend sees it now. */
 export async function findDev(name: string, t: DevTarget): Promise<LiveMachine> {
   const { m, all } = await listedDev(name, t);
+  if (!m && t.known.includes(name))
+    throw new UserError(
+      `dev machine ${name} no longer exists (only its record here does)`,
+      `forget it with \`mymlops delete ${name}\``,
+    );
   if (!m) throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
   return m;
 }

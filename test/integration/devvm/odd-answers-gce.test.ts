@@ -119,6 +119,12 @@ describe('Compute Engine odd answers to dev VM calls (simulator)', () => {
     await closed;
     await s.release();
     await waitFor(async () => (await gcloudSees('dev-k')).length === 0, { what: 'the VM to go' });
+    const ghost = await cli(['stop', 'dev-k']);
+    assert.equal(ghost.code, EXIT.usage);
+    assert.equal(
+      oneLine(ghost.stderr),
+      'mymlops: dev machine dev-k no longer exists (only its record here does) — forget it with `mymlops delete dev-k`',
+    );
     const del = await cli(['delete', 'dev-k', '-y']);
     assert.equal(del.code, 0, del.stderr + del.stdout);
     assert.match(del.stdout, /dev machine dev-k was already deleted; forgot it here/);
