@@ -28,8 +28,11 @@ export interface ComputeOptions {
   base: () => string;
 }
 
-/** `drop`: the request was carried out but the connection is cut before the answer (a lost response). */
-export type Reply = { code: number; body: unknown; drop?: boolean };
+/**
+ * `drop`: the request was carried out but the connection is cut before the answer (a lost response).
+ * `raw`: the answer's exact bytes instead of `body` as JSON (an odd answer: empty, not JSON).
+ */
+export type Reply = { code: number; body: unknown; drop?: boolean; raw?: string };
 export const ok = (body: unknown): Reply => ({ code: 200, body });
 export const fail = (body: { error: { code: number } }): Reply => ({ code: body.error.code, body });
 

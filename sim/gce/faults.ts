@@ -1,14 +1,18 @@
 // Fault injection: the `/_sim/*` control routes (faults, preemption, state) and the errors an
 // injected fault produces, worded like the real API's (stockouts, quotas, permissions).
-import { last, type Reply, type SimContext } from './context.js';
+import { fail, last, type Reply, type SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
 import type { Instance } from '../../src/adapters/gce/api-types.js';
 import { preempt } from './shutdown.js';
 import { apiError, notFound } from './shapes.js';
 import { type Fault, type Hold, RESPONSE_LOST, type RateLimit } from './state.js';
 
-/** The rate-limit faults: any API call may get them, not only an insert. */
-export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE'];
+/**
+ * Faults any API call may get, not only an insert, matched by path and method: the rate limits, and
+ * odd answers a proxy or a failing front end gives — a 200 with an empty body (EMPTY_BODY) or with a
+ * body that is not JSON (NOT_JSON) — and Google's 404 for the path (NOT_FOUND). None is carried out.
+ */
+export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE', 'EMPTY_BODY', 'NOT_JSON', 'NOT_FOUND'];
 
 /**
  * Google's answers to a call over a rate limit, in their exact shape.
@@ -24,6 +28,8 @@ export const RATE_LIMITS = ['RATE_LIMIT_EXCEEDED', 'QUOTA_PER_MINUTE'];
  *   minute' of service '…' for consumer 'project_number:…'", status RESOURCE_EXHAUSTED).
  */
 export function rateLimitError(code: string, projectNumber: string): Reply {
+  if (code === 'EMPTY_BODY') return { code: 200, body: null, raw: '' };
+  if (code === 'NOT_JSON') return { code: 200, body: null, raw: 'OK' };
   if (code === 'QUOTA_PER_MINUTE') {
     const message = `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'compute.googleapis.com' for consumer 'project_number:${projectNumber}'.`;
     return {
@@ -62,6 +68,7 @@ export function rateLimited(ctx: SimContext, method: string, path: string): Repl
   if (!f) return null;
   if (f.remaining !== null) f.remaining--;
   f.served++;
+  if (f.code === 'NOT_FOUND') return fail(notFound(path.replace(/^\/compute\/v1\//, '')));
   return rateLimitError(f.code, ctx.fixture.projectNumber);
 }
 

@@ -133,6 +133,13 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
           const r = await compute.handle(req.method ?? 'GET', url, body, token);
           await waitForHold(compute, req.method ?? 'GET', url.pathname, 'after');
           if (r.drop) return void req.socket.destroy();
+          if (r.raw !== undefined) {
+            res.writeHead(r.code, {
+              'Content-Type': 'text/plain',
+              'Content-Length': Buffer.byteLength(r.raw),
+            });
+            return void res.end(r.raw);
+          }
           return send(res, r.code, r.body);
         }
         send(

@@ -30,7 +30,12 @@ export function register(program: Command): void {
         : { yes: false, ask: process.stdin.isTTY && process.stderr.isTTY ? ask : null };
       const m = await deleteDev(name, t, confirm);
       if (m) t.forget();
-      const out = m ? `deleted dev machine ${name}` : `kept dev machine ${name}`;
+      const out =
+        m === 'already-gone'
+          ? `dev machine ${name} was already deleted; forgot it here`
+          : m
+            ? `deleted dev machine ${name}`
+            : `kept dev machine ${name}`;
       if (opts.json) process.stdout.write(`${JSON.stringify({ name, deleted: Boolean(m) })}\n`);
       else process.stdout.write(`${out}\n`);
     });

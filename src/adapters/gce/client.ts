@@ -68,6 +68,15 @@ export interface GceClientOptions {
   transport?: typeof httpCall;
 }
 
+/** What is wrong with a 2xx answer's body, or null when it is a JSON object. */
+function oddAnswer(text: string, parsed: unknown, json: boolean): string | null {
+  if (!text.trim()) return 'an empty body';
+  if (!json) return text.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return 'a body that is not a JSON object';
+  return null;
+}
+
 export class GceClient {
   readonly project: string;
   readonly base: string;
@@ -103,7 +112,13 @@ export class GceClient {
   async request<T>(
     method: string,
     path: string,
-    opts: { query?: Record<string, string | undefined>; body?: unknown; retry?: boolean } = {},
+    opts: {
+      query?: Record<string, string | undefined>;
+      body?: unknown;
+      retry?: boolean;
+      /** What is wrong with an answer of the wrong shape (then taken as a broken answer), or null. */
+      expect?: (value: Record<string, unknown>) => string | null;
+    } = {},
   ): Promise<T> {
     const url = this.url(path, opts.query);
     const retry =
@@ -112,7 +127,7 @@ export class GceClient {
     const startedAt = this.clock.now();
     let reauthed = false;
     for (let attempt = 0; ; attempt++) {
-      const r = await this.once(method, url, opts.body);
+      const r = await this.once(method, url, opts.body, opts.expect);
       if (r.ok) return r.value as T;
       if (r.reauth && !reauthed) {
         reauthed = true;
@@ -132,6 +147,7 @@ export class GceClient {
     method: string,
     url: string,
     body: unknown,
+    expect?: (value: Record<string, unknown>) => string | null,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: Error; reauth?: boolean }> {
     const token = await this.tokens.token();
     debug('gce', method, url);
@@ -157,8 +173,11 @@ export class GceClient {
       json = false; // e.g. a proxy's or load balancer's HTML error page
     }
     if (res.ok) {
-      if (json) return { ok: true, value: parsed };
-      const what = res.text.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
+      // Every Compute Engine answer is a JSON object (a resource, a list or an operation): anything
+      // else is a broken answer, never a success — taken as one, a delete that did not happen would
+      // be said done and an operation without a status would be waited on forever.
+      const what = oddAnswer(res.text, parsed, json) ?? expect?.(parsed as Record<string, unknown>) ?? null;
+      if (!what) return { ok: true, value: parsed };
       return { ok: false, error: new GceUnavailable(`HTTP ${res.status} with ${what}`, url) };
     }
     const e = json ? (parsed as { error?: { message?: string; errors?: ApiErrorItem[] } }).error : undefined;
@@ -271,18 +290,29 @@ export class GceClient {
     return this.request('DELETE', `zones/${zone}/instances/${name}`);
   }
 
-  /** Waits for a zone operation (zoneOperations.wait, repeated) and throws OperationError on error. */
+  /**
+   * Waits for a zone operation (zoneOperations.wait, repeated) and throws OperationError on error.
+   * The wait has a budget: an operation still not DONE after `timeoutMs` is a GceUnavailable.
+   */
   async waitOperation(zone: string, op: Operation, timeoutMs = 10 * 60_000): Promise<Operation> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.clock.now() + timeoutMs;
+    const mayFinish = `${op.operationType ?? 'the operation'} may still finish: see \`mymlops status\``;
     let cur = op;
+    if (typeof cur.status !== 'string' || !op.name)
+      throw new GceUnavailable('an operation without a name or status', '', mayFinish);
     while (cur.status !== 'DONE') {
-      if (Date.now() > deadline)
-        throw new GceApiError(0, `operation ${op.name} did not finish in time`, [{ reason: 'timeout' }], '');
+      if (this.clock.now() > deadline)
+        throw new GceUnavailable(
+          `operation ${op.name} not done after ${Math.round(timeoutMs / 1000)} s`,
+          '',
+          mayFinish,
+        );
       cur = await this.request<Operation>('POST', `zones/${zone}/operations/${op.name}/wait`, {
         retry: true,
+        expect: (v) => (typeof v['status'] === 'string' ? null : 'an operation without a status'),
       }).catch((e: unknown) => {
         if (!(e instanceof GceUnavailable)) throw e;
-        throw e.during(`${op.operationType} may still finish: see \`mymlops status\``);
+        throw e.during(mayFinish);
       });
     }
     if (cur.error?.errors?.length)

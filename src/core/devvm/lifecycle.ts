@@ -24,10 +24,22 @@ export function unknownDev(name: string, known: readonly string[]): UserError {
 
 /** The dev machine `name` as the backend sees it now. */
 export async function findDev(name: string, t: DevTarget): Promise<LiveMachine> {
-  const all = (await t.backend.list()).filter((m) => m.kind === 'start' && m.state !== 'gone');
-  const m = all.find((x) => x.name === name);
+  const { m, all } = await listedDev(name, t);
+  if (!m && t.known.includes(name))
+    throw new UserError(
+      `dev machine ${name} no longer exists (only its record here does)`,
+      `forget it with \`mymlops delete ${name}\``,
+    );
   if (!m) throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
   return m;
+}
+
+async function listedDev(
+  name: string,
+  t: DevTarget,
+): Promise<{ m: LiveMachine | undefined; all: LiveMachine[] }> {
+  const all = (await t.backend.list()).filter((x) => x.kind === 'start' && x.state !== 'gone');
+  return { m: all.find((x) => x.name === name), all };
 }
 
 export async function stopDev(name: string, t: DevTarget): Promise<LiveMachine> {
@@ -45,8 +57,21 @@ export async function stopDev(name: string, t: DevTarget): Promise<LiveMachine> 
 /** How a delete is confirmed: -y, a y/N answer on a terminal, or refused without one. */
 export type Confirm = { yes: true } | { yes: false; ask: ((question: string) => Promise<boolean>) | null };
 
-export async function deleteDev(name: string, t: DevTarget, confirm: Confirm): Promise<LiveMachine | null> {
-  const m = await findDev(name, t);
+/**
+ * Deletes a dev machine: the machine deleted, null when the user kept it, or 'already-gone' when it
+ * is known here but no longer exists (a delete interrupted after the backend carried it out): its
+ * record is then all that is left to forget.
+ */
+export async function deleteDev(
+  name: string,
+  t: DevTarget,
+  confirm: Confirm,
+): Promise<LiveMachine | 'already-gone' | null> {
+  const { m, all } = await listedDev(name, t);
+  if (!m) {
+    if (t.known.includes(name)) return 'already-gone';
+    throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
+  }
   if (!confirm.yes) {
     if (!confirm.ask)
       throw new UserError(

@@ -11,6 +11,9 @@ import { planCommit } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
 import type { CommitStatus, LiveMachine } from '../model.js';
 
+/** Statuses that say the job has its final result (its machine may still be going down). */
+const ENDED: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
+
 export interface RetryDeps {
   readLaunch(id: string): LaunchRecord | null;
   recordLaunch(rec: LaunchRecord): void;
@@ -65,19 +68,23 @@ export async function retryCommit(
       `commit ${rec.commit} ran on the ${rec.backend} backend but mymlops.yml says ${backend.kind}`,
       `retry it with a config for the ${rec.backend} backend`,
     );
+  const last = (await opts.lastStatus?.()) ?? null;
+  const refusal = retryRefusal(rec.commit, last, opts.force ?? false);
+  if (refusal) throw refusal;
   let old = (await backend.list()).find((m) => m.name === rec.machine);
+  // A job with its final result is over, whatever its machine does next: a VM still up right after
+  // it is deleting or stopping itself, so it is no reason to refuse (and is deleted below).
+  const over = last !== null && ENDED.includes(last);
   // A preempted VM is STOPPING for up to ~30 s before it is TERMINATED: wait for it (bounded).
-  for (let i = 0; old?.state === 'stopping' && i < (opts.stoppingPolls ?? 45); i++) {
+  for (let i = 0; !over && old?.state === 'stopping' && i < (opts.stoppingPolls ?? 45); i++) {
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
     old = (await backend.list()).find((m) => m.name === rec.machine);
   }
-  if (old && (old.state === 'running' || old.state === 'provisioning' || old.state === 'stopping'))
+  if (!over && old && (old.state === 'running' || old.state === 'provisioning' || old.state === 'stopping'))
     throw new UserError(
       `commit ${rec.commit} is still ${old.state === 'running' ? 'running' : old.state} on ${rec.machine}`,
       `follow it with \`mymlops logs ${rec.commit} -f\`, or stop it with \`mymlops cancel ${rec.commit}\` first`,
     );
-  const refusal = retryRefusal(rec.commit, (await opts.lastStatus?.()) ?? null, opts.force ?? false);
-  if (refusal) throw refusal;
   const attempt = rec.attempt + 1;
   const plan = planCommit({
     config,

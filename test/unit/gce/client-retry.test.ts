@@ -89,6 +89,24 @@ const cases: { name: string; steps: Step[]; value?: unknown; detail?: string; tr
     value: { ok: 3 },
     tries: 2,
   },
+  {
+    name: 'a 200 with an empty body is asked again, never taken as an answer',
+    steps: [{ status: 200, body: '' }, { status: 200, body: 'null' }, json({ ok: 4 })],
+    value: { ok: 4 },
+    tries: 3,
+  },
+  {
+    name: 'a lasting 200 with an empty body',
+    steps: [{ status: 200, body: '' }],
+    detail: 'HTTP 200 with an empty body',
+    tries: 0,
+  },
+  {
+    name: 'a lasting 200 with plain text',
+    steps: [{ status: 200, body: 'OK' }],
+    detail: 'HTTP 200 with a body that is not JSON',
+    tries: 0,
+  },
   { name: 'a lasting 502 is said as such', steps: [html502], detail: '502 Bad Gateway', tries: 0 },
   { name: 'lasting refused connections', steps: [refused], detail: 'connection refused', tries: 0 },
   {
@@ -170,6 +188,38 @@ test('insert: a lasting outage says the VM may exist', async () => {
   const e = await f.client.insertInstance('z', { name: 'vm-1' }).catch((x: unknown) => x);
   assert.ok(e instanceof GceUnavailable);
   assert.match(e.line(), /vm-1 in z may have been created/);
+});
+
+test('delete and operations.wait answered 200 with an empty body: retried, then one line, never DONE', async () => {
+  const d = fake({ '/zones/z/instances/vm': [{ status: 200, body: '' }] });
+  const e = await d.client.deleteInstance('z', 'vm').catch((x: unknown) => x);
+  assert.ok(e instanceof GceUnavailable, String(e));
+  assert.equal(e.detail, 'HTTP 200 with an empty body');
+  assert.ok(d.calls.length > 3);
+
+  // A wait answering an empty body, or an object without a status, spends the retry budget and stops.
+  for (const body of ['', '{}']) {
+    const w = fake({ '/operations/op-1/wait': [{ status: 200, body }] });
+    const p = w.client.waitOperation('z', { name: 'op-1', status: 'RUNNING', operationType: 'start' });
+    const x = await p.catch((y: unknown) => y);
+    assert.ok(x instanceof GceUnavailable, String(x));
+    assert.equal(x.exitCode, EXIT.unavailable);
+    assert.match(
+      x.line(),
+      /^mymlops: Compute Engine did not answer \(HTTP 200 with .+\) — start may still finish/,
+    );
+    assert.ok(w.clock.sleeps.reduce((a, b) => a + b, 0) <= DEFAULT_RETRY.budgetMs);
+  }
+
+  // An operation that stays RUNNING: the wait's own budget ends it, with one line.
+  const r = fake({ '/operations/op-2/wait': [json({ name: 'op-2', status: 'RUNNING' })] });
+  // Every look at the clock finds 30 s more gone (each wait call blocks on the server).
+  r.clock.now = () => (r.clock.t += 30_000);
+  const y = await r.client
+    .waitOperation('z', { name: 'op-2', status: 'RUNNING', operationType: 'delete' }, 60_000)
+    .catch((z: unknown) => z);
+  assert.ok(y instanceof GceUnavailable, String(y));
+  assert.match(y.line(), /operation op-2 not done after 60 s\) — delete may still finish/);
 });
 
 test('a POST without requestId or retry: one try, still one line', async () => {

@@ -6,7 +6,7 @@ import { hourlyPrice, type MachineShape } from '../../../core/zones/prices.js';
 import { type RankedZone, rankZones, regionOf } from '../../../core/zones/rank.js';
 import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
-import { GceUnavailable } from '../../gce/errors.js';
+import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 import { computePrices } from '../../gce/prices.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 
@@ -45,6 +45,16 @@ export async function chooseZones(
     computePrices(deps.tokens(), deps.env),
   ]).catch((e: unknown) => {
     if (e instanceof GceUnavailable) throw e.during('nothing was created; commit again in a minute');
+    // A listing answered 404: what it lists (a zone, a type) does not exist for this project.
+    if (e instanceof GceApiError && e.status === 404) {
+      const what = inst.accelerator
+        ? `machine type ${inst.machine_type} or accelerator ${inst.accelerator}`
+        : `machine type ${inst.machine_type}`;
+      throw new UserError(
+        `${what} in zones matching ${inst.zone_regex} not found in project ${c.project} (${e.message})`,
+        `check instance.machine_type and instance.zone_regex against \`gcloud compute machine-types list --filter=name=${inst.machine_type}\``,
+      );
+    }
     throw e;
   });
   if (machineZones.length === 0)

@@ -136,9 +136,19 @@ export class LocalBackend implements ComputeBackend {
     };
   }
 
+  /**
+   * Whether the job was ever started: spawnJob writes its pid first. A CLI killed after the launch
+   * record and before the job started leaves a record without one: no machine, so the commit is
+   * `provisioning` during the launch grace and `lost` after it, as on gce.
+   */
+  private started(commitId: string): boolean {
+    const dir = jobDir(commitId, this.home);
+    return existsSync(join(dir, 'pid')) || readResult(commitId, this.home) !== null;
+  }
+
   async list(): Promise<LiveMachine[]> {
     return listLaunches(this.home)
-      .filter((r) => r.backend === 'local' && !r.queued)
+      .filter((r) => r.backend === 'local' && !r.queued && this.started(r.commit))
       .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r))
       .concat(this.dev.list());
   }
