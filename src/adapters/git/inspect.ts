@@ -1,10 +1,12 @@
 // What a snapshot of the working tree would take, read cheaply for the pure rules
 // (src/core/snapshot/rules.ts): one sh process lists the index (with modes, so submodules show) and
-// the untracked, not ignored files; then only stat() per untracked file, and a read of small .json
-// files to spot service-account keys. This runs on every launch, so nothing here hashes content.
+// the untracked, not ignored files; then only stat() per file, and a read of the few small files
+// whose content decides whether they are credentials (src/core/snapshot/secrets.ts). This runs on
+// every launch, so nothing here hashes content.
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnapshotEntry, SnapshotInspection } from '../../core/snapshot/rules.js';
+import { readsContent, secretByContent } from '../../core/snapshot/secrets.js';
 import { snapshotError } from './errors.js';
 import { git, gitScript } from './git.js';
 
@@ -15,14 +17,11 @@ printf '\\0--others--\\0'
 git ls-files -z --others --exclude-standard
 `;
 
-/** Service-account keys are ~2.3 KB; bigger JSON files are data, not read. */
-const JSON_SCAN_BYTES = 64 * 1024;
-
-function isServiceAccountKey(path: string, bytes: number): boolean {
-  if (bytes > JSON_SCAN_BYTES) return false;
+function secretContent(root: string, path: string): boolean {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.includes('"private_key"') && /"type"\s*:\s*"service_account"/.test(text);
+    // A symbolic link is pushed as a link, never its target: only regular files are read.
+    if (!lstatSync(join(root, path)).isFile()) return false;
+    return secretByContent(path, readFileSync(join(root, path), 'latin1'));
   } catch {
     return false;
   }
@@ -41,8 +40,7 @@ function sizeOf(path: string): number | null {
 function fileEntry(root: string, path: string, tracked: boolean): SnapshotEntry {
   const bytes = sizeOf(join(root, path));
   const entry: SnapshotEntry = { path, tracked, kind: 'file', bytes };
-  if (path.endsWith('.json') && bytes !== null)
-    entry.serviceAccountKey = isServiceAccountKey(join(root, path), bytes);
+  if (bytes !== null && readsContent(path, bytes, tracked)) entry.secretContent = secretContent(root, path);
   return entry;
 }
 

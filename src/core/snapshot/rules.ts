@@ -1,9 +1,9 @@
 // What a snapshot may hold, decided as data from what the adapter saw on disk: which paths are left
 // out (secrets, the config's .env, deploy keys, the user's exclude patterns, nested repositories),
 // whether the untracked files it would add are too big to push, and what differs from the disk.
-import { posix } from 'node:path';
 import type { SnapshotConfig } from '../../config/types.js';
 import { globMatcher } from './glob.js';
+import { secretByName } from './secrets.js';
 
 export interface SnapshotEntry {
   /** POSIX path inside the repository (no trailing slash). */
@@ -13,8 +13,8 @@ export interface SnapshotEntry {
   kind: 'file' | 'submodule' | 'nested-repo';
   /** Size on disk (stat), null when the file is gone or was not looked at. */
   bytes: number | null;
-  /** For small .json files: whether the content is a service-account key. */
-  serviceAccountKey?: boolean;
+  /** For the small files secrets.ts reads: whether the content is a credential. */
+  secretContent?: boolean;
 }
 
 export interface SnapshotInspection {
@@ -53,26 +53,15 @@ export interface PlanSnapshotInput {
   remoteUrl: string;
 }
 
-/** Names that look like secrets; commit.snapshot.include keeps one anyway. */
-const SECRET_NAMES = globMatcher([
-  '.env*',
-  '*.pem',
-  '*.key',
-  'id_rsa*',
-  'id_ed25519*',
-  'id_ecdsa*',
-  '.netrc',
-  '.git-credentials',
-]);
-
 export const GITHUB_FILE_LIMIT_MB = 100;
 const MB = 1024 * 1024;
 
 /** The most files a refusal or warning names; the rest are counted. */
 const NAMED = 5;
 
+/** A credential by name or content (secrets.ts); commit.snapshot.include keeps one anyway. */
 export function looksSecret(e: SnapshotEntry): boolean {
-  return SECRET_NAMES(posix.basename(e.path)) || e.serviceAccountKey === true;
+  return secretByName(e.path) || e.secretContent === true;
 }
 
 export function isGithubUrl(url: string): boolean {
