@@ -74,6 +74,8 @@ export function logSource(id: string, cmd: Command, home: string = mymlopsHome()
     }
     return cfg;
   };
+  // Loading the config registers its .env secrets, so a live log printed from here is redacted too.
+  if (rec) loadCfg();
   return {
     commitId,
     live: rec ? { rec, backend: backendFor({ backend: rec.backend }, home) } : null,
