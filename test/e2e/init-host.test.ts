@@ -1,0 +1,42 @@
+// Credentials that would leak through what a command writes or where it listens: `init` in a clone
+// whose origin URL holds a token, and `dashboard --host ""` (every interface).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { git } from '../helpers/git-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-init-host-'));
+const env = { MYMLOPS_HOME: join(tmp, 'home') };
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('init in a clone whose origin URL carries a token', () => {
+  it('writes the URL without it and says so in one line', () => {
+    const repo = join(tmp, 'repo');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '--initial-branch=main');
+    git(repo, 'remote', 'add', 'origin', 'https://alice:ghp_T0kenValue123@github.com/alice/nb.git');
+    const r = runCli(['init'], { cwd: repo, env });
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(join(repo, 'mymlops.yml'), 'utf8');
+    assert.ok(!text.includes('ghp_T0kenValue123') && !text.includes('alice:'), text);
+    assert.match(text, /url: https:\/\/github\.com\/alice\/nb\.git\n/);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /credentials in origin's URL were left out of mymlops\.yml/);
+    // The config it wrote is valid as it is.
+    assert.equal(runCli(['validate'], { cwd: repo, env }).code, 0);
+  });
+});
+
+describe('dashboard --host', () => {
+  it('refuses an empty host in one line instead of listening on every interface', () => {
+    for (const host of ['', ' ']) {
+      const r = runCli(['dashboard', '--host', host, '--port', '0'], { cwd: tmp, env, timeoutMs: 20_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^mymlops: --host is empty, which would listen on every interface — .*\n$/);
+    }
+  });
+});
