@@ -12,7 +12,7 @@ import { git, gitScript } from './git.js';
 
 const LIST_SCRIPT = `set -eu
 cd "$1"
-git ls-files -z --stage
+git ls-files -z --stage -v
 printf '\\0--others--\\0'
 git ls-files -z --others --exclude-standard
 `;
@@ -44,20 +44,29 @@ function fileEntry(root: string, path: string, tracked: boolean): SnapshotEntry 
   return entry;
 }
 
-export function parseListing(stdout: string): {
-  tracked: { path: string; mode: string }[];
-  others: string[];
-} {
+/** A tracked path with its mode and the flag that makes git ignore its file on disk, if any. */
+interface Tracked {
+  path: string;
+  mode: string;
+  flag?: 'assume-unchanged' | 'skip-worktree';
+}
+
+/** `ls-files --stage -v` records: `<tag> <mode> <sha> <stage>\t<path>` (tag: lower case = assume-unchanged, S = skip-worktree). */
+export function parseListing(stdout: string): { tracked: Tracked[]; others: string[] } {
   const [staged = '', others = ''] = stdout.split('\0--others--\0');
   const seen = new Set<string>();
-  const tracked: { path: string; mode: string }[] = [];
+  const tracked: Tracked[] = [];
   for (const rec of staged.split('\0')) {
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
     const path = rec.slice(tab + 1);
     if (seen.has(path)) continue; // a conflicted path has one line per stage
     seen.add(path);
-    tracked.push({ path, mode: rec.slice(0, rec.indexOf(' ')) });
+    const [tag = 'H', mode = ''] = rec.slice(0, tab).split(' ');
+    const t: Tracked = { path, mode };
+    if (tag === 'S' || tag === 's') t.flag = 'skip-worktree';
+    else if (tag !== tag.toUpperCase()) t.flag = 'assume-unchanged';
+    tracked.push(t);
   }
   return { tracked, others: others.split('\0').filter(Boolean) };
 }
@@ -101,7 +110,9 @@ export async function inspectSnapshot(root: string): Promise<SnapshotInspection>
       entries.push({ path: t.path, tracked: true, kind: 'submodule', bytes: null });
       continue;
     }
-    entries.push(fileEntry(root, t.path, true));
+    const entry = fileEntry(root, t.path, true);
+    if (t.flag) entry.flag = t.flag;
+    entries.push(entry);
   }
   for (const o of listing.others) {
     // git lists a nested repository as one "dir/" entry instead of its files.

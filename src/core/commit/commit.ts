@@ -35,6 +35,7 @@ export interface CommitDeps {
     notebookContent: string;
     message: string;
     exclude: string[];
+    unflag: string[];
   }): Promise<{ sha: string }>;
   pushRef(o: {
     root: string;
@@ -276,6 +277,7 @@ async function launchOrRollBack(
       notebookContent: p.cleared,
       message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
       exclude: p.snapshot.excluded.map((e) => e.path),
+      unflag: p.snapshot.reread,
     });
     stopIfInterrupted();
     deps.onStep?.({ step: 'push' });

@@ -15,6 +15,8 @@ export interface SnapshotEntry {
   bytes: number | null;
   /** For the small files secrets.ts reads: whether the content is a credential. */
   secretContent?: boolean;
+  /** A tracked file git is told not to look at on disk (`git update-index`, sparse checkouts). */
+  flag?: 'assume-unchanged' | 'skip-worktree';
 }
 
 export interface SnapshotInspection {
@@ -35,6 +37,8 @@ export interface Excluded {
 export interface SnapshotPlan {
   /** Paths the snapshot holds, sorted (the notebook is added by the caller when missing). */
   files: string[];
+  /** Flagged tracked paths (assume-unchanged, skip-worktree) the snapshot reads from disk anyway. */
+  reread: string[];
   /** Untracked files it would add, biggest first, with their sizes. */
   untracked: { path: string; bytes: number }[];
   excluded: Excluded[];
@@ -88,8 +92,10 @@ function excludeReason(
   return null;
 }
 
-function named(list: { path: string; bytes: number }[]): string {
-  const shown = list.slice(0, NAMED).map((f) => `${f.path} (${formatBytes(f.bytes)})`);
+function named(list: { path: string; bytes?: number }[]): string {
+  const shown = list
+    .slice(0, NAMED)
+    .map((f) => (f.bytes === undefined ? f.path : `${f.path} (${formatBytes(f.bytes)})`));
   if (list.length > NAMED) shown.push(`${list.length - NAMED} more`);
   return shown.join(', ');
 }
@@ -145,7 +151,11 @@ export function planSnapshot(input: PlanSnapshotInput): SnapshotPlan {
   const files: string[] = [];
   const excluded: Excluded[] = [];
   const untracked: { path: string; bytes: number }[] = [];
+  const reread: string[] = [];
+  const notOnDisk: string[] = [];
   for (const e of input.inspection.entries) {
+    if (e.flag) reread.push(e.path);
+    if (e.flag === 'skip-worktree' && e.bytes === null) notOnDisk.push(e.path);
     const reason = excludeReason(e, input, userExclude, include);
     if (reason) {
       excluded.push({ path: e.path, reason });
@@ -166,5 +176,16 @@ export function planSnapshot(input: PlanSnapshotInput): SnapshotPlan {
     warnings.push(
       `${e.path}/ is a separate git repository inside this one: its files are not in the snapshot — make it a submodule (git submodule add) or move its files into this repository`,
     );
-  return { files: files.sort(), untracked, excluded, warnings, refusal: sizeRefusal(untracked, input) };
+  if (notOnDisk.length > 0)
+    warnings.push(
+      `${notOnDisk.length} tracked file${notOnDisk.length === 1 ? ' is' : 's are'} outside your sparse checkout, not on disk and not in the snapshot — the job will not see ${named(notOnDisk.sort().map((path) => ({ path })))}; widen the checkout (git sparse-checkout add FOLDER) if the notebook needs them`,
+    );
+  return {
+    files: files.sort(),
+    reread,
+    untracked,
+    excluded,
+    warnings,
+    refusal: sizeRefusal(untracked, input),
+  };
 }
