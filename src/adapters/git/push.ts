@@ -6,6 +6,7 @@
 import { err, ok, type Result } from '../../errors.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { gitErrorLine } from './errors.js';
+import type { ClaimFailure } from '../../core/ports/git.js';
 import { git, type GitAuth } from './git.js';
 
 /** scp-like `user@host:path`, `ssh://`, `git+ssh://`: the remotes where a deploy key applies. */
@@ -105,6 +106,34 @@ export async function pushRefs(opts: {
     { verb: 'push', timeoutMs: 120_000, named: true },
   );
   return r.ok ? ok(undefined) : r;
+}
+
+/**
+ * Push `sha` to `ref` only if `ref` does not exist on `url` (an empty lease): the id in the ref
+ * is then this commit's. When the push is refused and the ref is there, it is `taken`.
+ */
+export async function claimRef(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  ref: string;
+  auth: GitAuth;
+}): Promise<Result<void, ClaimFailure>> {
+  const r = await firstThatWorks(
+    opts,
+    (url) => [
+      'push',
+      '--no-verify',
+      '--quiet',
+      `--force-with-lease=${opts.ref}:`,
+      url,
+      `${opts.sha}:${opts.ref}`,
+    ],
+    { verb: 'push', timeoutMs: 120_000, named: true },
+  );
+  if (r.ok) return ok(undefined);
+  const there = await listRemoteRefs({ ...opts, prefix: opts.ref });
+  return err({ taken: there.ok && there.value.includes(opts.ref), line: r.error });
 }
 
 /** Best-effort removal of a pushed ref (a launch that failed after the push), same credentials. */

@@ -19,3 +19,9 @@ export interface GitAuth {
 
 /** Runs `git args` in `cwd`; with `allowFail` a non-zero exit is returned instead of thrown. */
 export type GitRunner = (args: string[], opts?: { cwd?: string; allowFail?: boolean }) => Promise<ExecResult>;
+
+/** Why a ref could not be claimed: someone else's is there (`taken`), or the push failed (`line`). */
+export interface ClaimFailure {
+  taken: boolean;
+  line: string;
+}
