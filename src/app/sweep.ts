@@ -2,7 +2,8 @@
 // rest (src/core/sweep/start.ts), then hand the queue to a detached scheduler and return: the
 // sweep goes on when this terminal closes.
 import { createInterface } from 'node:readline/promises';
-import { pushRefs } from '../adapters/git/push.js';
+import { claimOutputIds } from '../adapters/git/id-claim.js';
+import { claimRefs } from '../adapters/git/push.js';
 import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
 import { commitDeps } from './commit-deps.js';
 import type { AppContext } from './context.js';
@@ -73,7 +74,8 @@ export async function runSweep(
     ...commitDeps(ctx),
     reserveGroup: (c: Iterable<string>) => reserveGroup(c, home),
     writeGroup: (g: Parameters<typeof writeGroup>[0]) => writeGroup(g, home),
-    pushRefs,
+    claimRefs,
+    claimOutputIds,
   };
   const s = await startSweep(
     cfg,

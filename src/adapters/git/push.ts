@@ -109,31 +109,62 @@ export async function pushRefs(opts: {
 }
 
 /**
- * Push `sha` to `ref` only if `ref` does not exist on `url` (an empty lease): the id in the ref
- * is then this commit's. When the push is refused and the ref is there, it is `taken`.
+ * Push each `sha` to its `ref` only where `ref` does not exist on `url` yet (an empty lease per ref,
+ * in one push): the ids in those refs are then this commit's. Refs another commit holds are
+ * `taken` (listed); a push that failed otherwise is the error line.
  */
-export async function claimRef(opts: {
+export async function claimRefs(opts: {
   root: string;
   url: string;
-  sha: string;
-  ref: string;
+  claims: { ref: string; sha: string }[];
   auth: GitAuth;
 }): Promise<Result<void, ClaimFailure>> {
+  if (opts.claims.length === 0) return ok(undefined);
   const r = await firstThatWorks(
     opts,
     (url) => [
       'push',
       '--no-verify',
       '--quiet',
-      `--force-with-lease=${opts.ref}:`,
+      ...opts.claims.map((c) => `--force-with-lease=${c.ref}:`),
       url,
-      `${opts.sha}:${opts.ref}`,
+      ...opts.claims.map((c) => `${c.sha}:${c.ref}`),
     ],
     { verb: 'push', timeoutMs: 120_000, named: true },
   );
   if (r.ok) return ok(undefined);
-  const there = await listRemoteRefs({ ...opts, prefix: opts.ref });
-  return err({ taken: there.ok && there.value.includes(opts.ref), line: r.error });
+  // Which refs are someone else's: there, with another commit than the one this claim pushed.
+  const prefix = commonPrefix(opts.claims.map((c) => c.ref));
+  const there = await firstThatWorks(opts, (url) => ['ls-remote', '--refs', url, `${prefix}*`], {
+    verb: 'ls-remote',
+    timeoutMs: 60_000,
+    named: false,
+  });
+  const held = new Map<string, string>();
+  if (there.ok)
+    for (const line of there.value.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (sha && ref) held.set(ref, sha);
+    }
+  const taken = opts.claims.filter((c) => held.has(c.ref) && held.get(c.ref) !== c.sha).map((c) => c.ref);
+  return err({ taken: taken.length > 0, refs: taken, line: r.error });
+}
+
+function commonPrefix(refs: string[]): string {
+  let p = refs[0] ?? '';
+  for (const r of refs) while (!r.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** claimRefs for one ref. */
+export function claimRef(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  ref: string;
+  auth: GitAuth;
+}): Promise<Result<void, ClaimFailure>> {
+  return claimRefs({ ...opts, claims: [{ ref: opts.ref, sha: opts.sha }] });
 }
 
 /** Best-effort removal of a pushed ref (a launch that failed after the push), same credentials. */

@@ -6,11 +6,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { claimOutputIds } from '../../../src/adapters/git/id-claim.js';
+import { claimRefs } from '../../../src/adapters/git/push.js';
+import { reserveGroup, writeGroup } from '../../../src/adapters/store/groups.js';
 import { readResult } from '../../../src/adapters/store/jobs.js';
 import { commitDeps } from '../../../src/app/commit-deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
+import { startSweep } from '../../../src/core/sweep/start.js';
 import { commitIdDate, idRef, secondAfter } from '../../../src/core/commit/ids.js';
 import {
   bareRepo,
@@ -90,5 +94,43 @@ describe('commit ids shared repositories agree on', () => {
     const refs = snapshotRefs(origin);
     for (const r of [a, b]) assert.ok(refs.includes(`refs/mymlops/snapshots/${r.id}`), r.id);
     await bothSurvive(out, [a, b], ['machine one', 'machine two']);
+  });
+
+  it("a sweep's runs skip ids another project holds in the output repository", async () => {
+    const out = bareRepo(join(tmp, 's-out.git'));
+    const now = new Date();
+    const later = (s: number) => new Date(now.getTime() + s * 1000);
+    // Another project took the next two seconds' ids in the shared output repository.
+    const others = [
+      await commitFrom('s-o1', bareRepo(join(tmp, 's-o1.git')), out, later(1), 'other 1'),
+      await commitFrom('s-o2', bareRepo(join(tmp, 's-o2.git')), out, later(2), 'other 2'),
+    ].map((r) => r.id);
+    const repo = join(tmp, 'sweep', 'repo');
+    const home = join(tmp, 'sweep', 'home');
+    userRepo(repo);
+    const config = loadConfigFile(
+      writeConfig(repo, {
+        command: FAKE_COMMAND,
+        repository: bareRepo(join(tmp, 's-origin.git')),
+        output: out,
+      }),
+    );
+    const deps = {
+      ...commitDeps(appContext(config, { home })),
+      cwd: repo,
+      now: () => now,
+      reserveGroup: (c: Iterable<string>) => reserveGroup(c, home),
+      writeGroup: (g: Parameters<typeof writeGroup>[0]) => writeGroup(g, home),
+      claimRefs,
+      claimOutputIds,
+    };
+    const runs = [0, 1, 2].map((seed) => ({ values: { seed }, cell: `seed = ${seed}\n` }));
+    const opts = { path: 'notebooks/quick.ipynb', notes: 'sweep', artifacts: false, keepMachine: false };
+    const s = await startSweep(config, { ...opts, instance: null, sshOptions: [] }, runs, 1, deps);
+    started.push({ id: s.first.commitId, home });
+    assert.equal(new Set([...s.commits, ...others]).size, 5, `${s.commits} vs ${others}`);
+    const claimed = git(out, 'for-each-ref', '--format=%(refname)', 'refs/mymlops/ids/').split('\n');
+    for (const id of [...s.commits, ...others]) assert.ok(claimed.includes(idRef(id)), id);
+    await result(s.first.commitId, home);
   });
 });
