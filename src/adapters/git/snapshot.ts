@@ -38,19 +38,31 @@ export interface Snapshot {
 // with it on, git would keep files that are not on disk and refuse to clear their flags.
 const SNAPSHOT_SCRIPT = `set -eu
 root=$1 nb=$2 msg=$3 idx=$4 specs=$5 drop=$6 unflag=$7 phase=$8
+nl='
+'
 cd "$root"
 GIT_INDEX_FILE=$idx
+# Whether line endings could be converted: core.autocrlf, or a text/eol/crlf attribute anywhere.
 converts() {
-  case $(git config --get core.autocrlf || true) in true | input) return 0 ;; esac
-  info=$(git rev-parse --git-path info/attributes)
-  global=$(git config --path --get core.attributesFile || echo "\${XDG_CONFIG_HOME:-$HOME/.config}/git/attributes")
+  autocrlf='' global="\${XDG_CONFIG_HOME:-$HOME/.config}/git/attributes"
+  while read -r key value; do
+    case $key in
+      core.autocrlf) autocrlf=$value ;;
+      core.attributesfile) global=$value ;;
+    esac
+  done <<CONFIG
+$(git config --get-regexp '^core\\.(autocrlf|attributesfile)$' || true)
+CONFIG
+  case $autocrlf in [Tt][Rr][Uu][Ee] | [Yy][Ee][Ss] | [Oo][Nn] | 1 | input) return 0 ;; esac
+  case $global in "~/"*) global=$HOME/\${global#"~/"} ;; esac
   {
     git ls-files -z -- ':(glob)**/.gitattributes' | xargs -0 cat -- 2>/dev/null || true
     cat -- "$info" "$global" /etc/gitattributes 2>/dev/null || true
   } | grep -Eq '(^|[[:space:]])(text|eol|crlf)([[:space:]=]|$)'
 }
 if [ "$phase" = build ]; then
-  user_index=$(git rev-parse --git-path index)
+  paths=$(git rev-parse --git-path index --git-path info/attributes)
+  user_index=\${paths%%"$nl"*} info=\${paths#*"$nl"}
   # Starting from a copy of the user's index keeps git's stat cache: only changed files are hashed.
   if [ -f "$user_index" ]; then cp "$user_index" "$idx"; fi
   blob=$(git hash-object -w --stdin --path="$nb")

@@ -14,7 +14,7 @@ import { snapshotTempDir } from '../../../src/adapters/git/snapshot-tmp.js';
 import { planSnapshot } from '../../../src/core/snapshot/rules.js';
 import { git } from '../../helpers/git-repo.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mymlops-snapshot-disk-'));
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-disk-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 let n = 0;
@@ -109,12 +109,18 @@ describe('the snapshot is what is on disk', () => {
     const dead = join(home, 'tmp', `snapshot-${2 ** 22 + 1}-abc`);
     mkdirSync(dead, { recursive: true });
     writeFileSync(join(dead, 'index'), 'copy of an index');
-    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('mymlops-snapshot-'));
-    await planAndSnapshot(dir);
-    assert.deepEqual(
-      readdirSync(tmpdir()).filter((f) => f.startsWith('mymlops-snapshot-')),
-      before,
-    );
+    // The system's temporary folder (os.tmpdir() reads TMPDIR when called) stays empty.
+    const sysTmp = join(tmp, 'system-tmp');
+    mkdirSync(sysTmp);
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = sysTmp;
+    try {
+      await planAndSnapshot(dir);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+    assert.deepEqual(readdirSync(sysTmp), []);
     assert.equal(existsSync(dead), false);
     assert.deepEqual(readdirSync(join(home, 'tmp')), []);
     assert.match(snapshotTempDir(home), new RegExp(`snapshot-${process.pid}-$`));
