@@ -58,9 +58,23 @@ export function redact(text: string): string {
   return out;
 }
 
+// The end of a URL that may still get credentials (`https://user:to` before `ken@host`), or the
+// start of a scheme (`htt`), also waits: redactUrlCredentials needs the `@` to see them.
+const URL_TAIL = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*$/i;
+const SCHEME_STARTS = ['https://', 'http://', 'ssh://'];
+
+function urlHeld(text: string): number {
+  const url = URL_TAIL.exec(text);
+  if (url) return url[0].length;
+  const word = /\S*$/.exec(text)?.[0].toLowerCase() ?? '';
+  for (let k = Math.min(word.length, 7); k > 0; k--)
+    if (SCHEME_STARTS.some((s) => s.startsWith(word.slice(-k)) && k < s.length)) return k;
+  return 0;
+}
+
 /** How many characters at the end of `text` could be the start of a secret. */
 function heldLength(text: string): number {
-  let held = 0;
+  let held = urlHeld(text);
   for (const f of forms) {
     for (let k = Math.min(f.length - 1, text.length); k > held; k--)
       if (text.charCodeAt(text.length - k) === f.charCodeAt(0) && text.endsWith(f.slice(0, k))) {

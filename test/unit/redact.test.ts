@@ -59,6 +59,15 @@ describe('redact', () => {
     assert.equal(printed, 'before *** after\n');
   });
 
+  it('redacts URL credentials split across pieces', () => {
+    const s = new StreamRedactor();
+    let printed = '';
+    for (const piece of ['cloning htt', 'ps://alice:ghp_tok', 'en123@github.com/a/b', '.git\n'])
+      printed += s.push(piece);
+    printed += s.flush();
+    assert.equal(printed, 'cloning https://alice:***@github.com/a/b.git\n');
+  });
+
   it('holds back nothing once a piece cannot start a secret', () => {
     const s = new StreamRedactor();
     assert.equal(s.push('pa'), '');
