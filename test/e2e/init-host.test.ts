@@ -5,8 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { BIN, runCli } from '../helpers/cli.js';
 import { git } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-init-host-'));
 const env = { MYMLOPS_HOME: join(tmp, 'home') };
@@ -37,6 +40,40 @@ describe('dashboard --host', () => {
       const r = runCli(['dashboard', '--host', host, '--port', '0'], { cwd: tmp, env, timeoutMs: 20_000 });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /^mymlops: --host is empty, which would listen on every interface — .*\n$/);
+    }
+  });
+
+  it('warns in one line when it listens on a non-loopback address', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const child = spawn(process.execPath, [BIN, 'dashboard', '--host', '0.0.0.0', '--port', String(port)], {
+      cwd: join(tmp, 'repo'), // the project `init` made above
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    try {
+      await waitFor(() => stdout.includes('dashboard: '), {
+        what: 'the dashboard to listen',
+        timeoutMs: 30_000,
+      });
+      assert.equal(
+        stderr,
+        'mymlops: warning: the dashboard listens on 0.0.0.0: anyone who can reach this machine can see your commits and notebooks\n',
+      );
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 });
