@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimFailure, GitAuth } from '../../core/ports/git.js';
 import { commitIdDate, idRef } from '../../core/commit/ids.js';
-import type { Result } from '../../errors.js';
+import { err, type Result } from '../../errors.js';
 import { gitScript } from './git.js';
 import { claimRefs } from './push.js';
 
@@ -30,9 +30,10 @@ export async function claimOutputIds(o: {
   auth: GitAuth;
 }): Promise<Result<void, ClaimFailure>> {
   const args = o.ids.flatMap((id) => [String(Math.floor((commitIdDate(id)?.getTime() ?? 0) / 1000)), id]);
-  const shas = (await gitScript(ID_COMMITS_SCRIPT, [o.root, randomUUID(), ...args])).stdout
-    .trim()
-    .split('\n');
+  const made = await gitScript(ID_COMMITS_SCRIPT, [o.root, randomUUID(), ...args], { allowFail: true });
+  // No claim can be made (an object store that cannot be written): the caller goes on without it.
+  if (made.code !== 0) return err({ taken: false, refs: [], line: made.stderr.trim() });
+  const shas = made.stdout.trim().split('\n');
   return claimRefs({
     root: o.root,
     url: o.url,
