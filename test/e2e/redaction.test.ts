@@ -40,6 +40,7 @@ before(() => {
       source_commit: 'abc',
       attempt: 1,
       created_at: '2026-01-01T12:00:00Z',
+      config_file: join(repo, 'mymlops.yml'),
     }),
   );
   writeFileSync(join(dir, 'job.log'), `mymlops: running: x\nthe token is ${SECRET}; ttl 3600, api true\n`);
@@ -51,6 +52,13 @@ describe('redaction in what the CLI prints', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes(SECRET), r.stdout);
     assert.match(r.stdout, /the token is \*\*\*; ttl 3600, api true/);
+  });
+
+  it('logs ID run from another folder redacts with the secrets of the config it was launched with', () => {
+    const r = runCli(['logs', ID], { cwd: tmp, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes(SECRET), r.stdout);
+    assert.match(r.stdout, /the token is \*\*\*;/);
   });
 
   it('status --json stays valid JSON with its values when .env holds true/false/3600 under secret names', () => {

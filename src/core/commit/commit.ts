@@ -247,6 +247,7 @@ function launchingRecord(
     keep_machine: o.keepMachine,
     parameters: o.parameters ?? null,
     group: o.group ?? null,
+    config_file: p.config.file,
   };
 }
 

@@ -35,6 +35,8 @@ export interface LaunchRecord {
   group?: string | null;
   /** A sweep run its scheduler has not launched yet (no machine). */
   queued?: boolean;
+  /** The mymlops.yml it was launched with: `logs` registers its .env secrets from anywhere. */
+  config_file?: string;
 }
 
 function parameters(v: unknown): RunParameters | null {
@@ -82,6 +84,7 @@ export function parseLaunchRecord(raw: unknown): LaunchRecord | null {
     ...(parameters(r['parameters']) ? { parameters: parameters(r['parameters']) } : {}),
     ...(s(r['group']) ? { group: s(r['group']) } : {}),
     ...(r['queued'] === true ? { queued: true } : {}),
+    ...(s(r['config_file']) ? { config_file: s(r['config_file'])! } : {}),
   };
 }
 
