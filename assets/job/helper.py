@@ -383,6 +383,10 @@ def cmd_history(meta_path, prev_path):
     meta, prev = load_json(meta_path), load_json(prev_path)
     if not isinstance(meta, dict) or not isinstance(prev, dict):
         return 0
+    # Exit 3: the folder holds another snapshot's result (another commit under the same id).
+    theirs_src, mine_src = prev.get("source_commit"), meta.get("source_commit")
+    if theirs_src and mine_src and theirs_src != mine_src:
+        return 3
     mine = meta.get("attempt") if is_count(meta.get("attempt")) else 1
     theirs = prev.get("attempt") if is_count(prev.get("attempt")) else 1
     hist = {}

@@ -227,7 +227,12 @@ publish() {
     # An earlier attempt's metadata.json on the tip becomes history in this one's `attempts`.
     if [ -n "$tip" ] && [ -f "$stage/$MY_COMMIT_ID/metadata.json" ] &&
       out_net cat-file blob "$tip:$MY_COMMIT_ID/metadata.json" >"$WORK/prev-meta.json" 2>/dev/null; then
-      helper history "$stage/$MY_COMMIT_ID/metadata.json" "$WORK/prev-meta.json"
+      # Exit 3: the folder is another commit's (another snapshot under this id): never replaced.
+      if ! helper history "$stage/$MY_COMMIT_ID/metadata.json" "$WORK/prev-meta.json"; then
+        PUBLISH_ERR="$MY_COMMIT_ID/ in $MY_OUT_URL holds another commit's result (another snapshot); it is not replaced"
+        PUBLISH_FINAL=1
+        return 1
+      fi
     fi
     export GIT_INDEX_FILE="$OUT/.git/mymlops-index"
     if [ -n "$tip" ]; then out_git read-tree "$tip"; else out_git read-tree --empty; fi
@@ -241,7 +246,7 @@ publish() {
     # A server that refuses (a hook, a protected branch) says why and will say it again: not a race.
     if grep -qE '^\s*! \[remote rejected\]' "$ERRF" && ! grep -qiE 'cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       PUBLISH_ERR="push to $MY_OUT_URL refused by the server: $(refusal)"
-      PUBLISH_REFUSED=1
+      PUBLISH_FINAL=1
       return 1
     fi
     if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
@@ -259,10 +264,11 @@ publish() {
 publish_until() { # publish_until <stage> <msgfile>: publish, retried with backoff until RETRY_UNTIL
   local n=0 d
   for (( ; ; )); do
-    PUBLISH_ERR="" PUBLISH_SAME="" PUBLISH_REFUSED=""
+    PUBLISH_ERR="" PUBLISH_SAME="" PUBLISH_FINAL=""
     publish "$1" "$2" && return 0
-    # Asking again gets the same refusal: keep the result now (`mymlops publish` once it is fixed).
-    [ -z "$PUBLISH_REFUSED" ] || return 1
+    # Asking again gets the same answer (a server's refusal, another commit's folder): keep the
+    # result now (`mymlops publish` once it is fixed).
+    [ -z "$PUBLISH_FINAL" ] || return 1
     n=$((n + 1))
     d="$(helper backoff $((n + 3)) | cut -d. -f1)"
     [ "$d" -ge 1 ] || d=1

@@ -25,7 +25,9 @@ export async function cancelGroup(group: string, json: boolean, home: string = m
       },
       home,
     )) ?? [];
-  for (const id of dropped) releaseCommitId(id, home);
+  // A dropped run whose record is no longer queued was started after all (its folder is a job's):
+  // only a run that never started gives its id and folder back.
+  for (const id of dropped) if (readLaunch(id, home)?.queued) releaseCommitId(id, home);
   const backend = appContext(loadConfig({ file: g0.config_file }), { home }).backend();
   const live = new Map((await backend.list()).map((m) => [m.name, m]));
   const cancelled: string[] = [];

@@ -1,6 +1,8 @@
 // Wires the real adapters into the commit use case (src/core/commit/commit.ts).
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { createSnapshot, deleteRef, inspectSnapshot, pushRef, repoRoot } from '../adapters/git/snapshot.js';
+import { claimOutputId } from '../adapters/git/id-claim.js';
+import { claimRef } from '../adapters/git/push.js';
+import { createSnapshot, deleteRef, inspectSnapshot, repoRoot } from '../adapters/git/snapshot.js';
 import {
   clearNotebook,
   parseNotebook,
@@ -42,7 +44,8 @@ export function commitDeps(ctx: AppContext): CommitDeps {
     repoRoot,
     inspectSnapshot,
     createSnapshot,
-    pushRef,
+    claimRef,
+    claimOutputId,
     deleteRef,
     reserveCommitId: (now) => reserveCommitId(now, home),
     releaseCommitId: (id) => releaseCommitId(id, home),

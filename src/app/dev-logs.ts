@@ -8,6 +8,7 @@ import { tailLines } from '../core/logs/text.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { ExitCode } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
+import { redact, StreamRedactor } from '../util/redact.js';
 import { backendFor } from './context.js';
 
 /** Prints the log of dev machine `name`; false when `name` is not a dev machine started here. */
@@ -35,24 +36,27 @@ export async function machineLog(
     if (!chunk.text || chunk.next === from) break;
     from = chunk.next;
   }
-  process.stdout.write(o.tail === null ? text : tailLines(text, o.tail));
+  process.stdout.write(redact(o.tail === null ? text : tailLines(text, o.tail)));
   const scan = new OutcomeScanner();
   scan.feed(text);
   if (o.follow) {
     const abort = new AbortController();
     const onInt = () => abort.abort();
     process.once('SIGINT', onInt);
+    // A secret split across two reads is still redacted whole.
+    const redacted = new StreamRedactor();
     try {
       await followLog(backend, name, {
         from,
         write: (t) => {
-          process.stdout.write(t);
+          process.stdout.write(redacted.push(t));
           scan.feed(t);
         },
         signal: abort.signal,
         pollMs: 1000,
       });
     } finally {
+      process.stdout.write(redacted.flush());
       process.off('SIGINT', onInt);
     }
     if (abort.signal.aborted) throw new ExitCode(130);

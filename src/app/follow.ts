@@ -21,6 +21,7 @@ import {
 import { unprintedPart } from '../core/logs/text.js';
 import { ExitCode } from '../errors.js';
 import { colorErr } from '../util/log.js';
+import { StreamRedactor } from '../util/redact.js';
 import { setClosedStdoutHandler } from '../util/output.js';
 import { mymlopsHome } from '../util/paths.js';
 import type { PublishedLog } from '../adapters/output-repo/job-log.js';
@@ -53,6 +54,9 @@ export function followView(o: {
   phase?: string;
 }): FollowView {
   const log = new LogView(o.tty, initialProgress(o.phase));
+  // The log arrives in pieces: a secret split across two (or printed a character at a time) must
+  // still reach the terminal redacted.
+  const redacted = new StreamRedactor();
   const since = o.since ?? Date.now();
   let usual = o.estimateSeconds ?? null;
   const line =
@@ -65,7 +69,7 @@ export function followView(o: {
   return {
     write(text) {
       if (o.quiet) return;
-      const shown = log.feed(text);
+      const shown = redacted.push(log.feed(text));
       if (shown) process.stdout.write(shown);
       line?.refresh();
     },
@@ -82,8 +86,9 @@ export function followView(o: {
       line?.refresh();
     },
     close() {
+      const held = redacted.flush();
       const rest = o.quiet ? '' : log.end();
-      if (rest) process.stdout.write(`${rest}\n`);
+      if (held || rest) process.stdout.write(`${held}${rest ? `${rest}\n` : ''}`);
       line?.stop();
     },
   };

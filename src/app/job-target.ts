@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PublishedLog } from '../adapters/output-repo/job-log.js';
 import { findLaunch, jobDir, type LaunchRecord } from '../adapters/store/jobs.js';
+import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { isCommitId } from '../core/commit/ids.js';
 import { commitOfMachine } from '../core/logs/text.js';
@@ -134,6 +135,17 @@ export function logSource(id: string, cmd: Command, home: string = mymlopsHome()
     }
     return cfg;
   };
+  // Loading a config registers its .env secrets, so a live log printed from here is redacted too:
+  // the one here, and the one the commit was launched with (`logs` may run from anywhere).
+  if (rec) {
+    loadCfg();
+    if (rec.config_file)
+      try {
+        loadConfig({ file: rec.config_file });
+      } catch {
+        // Moved or broken since: the secrets of the config here (if any) are all there is.
+      }
+  }
   return {
     commitId,
     live: rec ? { rec, backend: backendFor({ backend: rec.backend }, home) } : null,

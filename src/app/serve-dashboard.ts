@@ -40,6 +40,12 @@ export function assetsDir(): string {
 
 export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<void> {
   const host = opts.host ?? '127.0.0.1';
+  // Node listens on every interface for an empty host: never by accident.
+  if (host.trim() === '')
+    throw new UserError(
+      '--host is empty, which would listen on every interface',
+      'leave --host out for 127.0.0.1, or pass 0.0.0.0 to listen on every interface on purpose',
+    );
   const port = parsePort(opts.port);
   const dir = assetsDir();
   if (!existsSync(join(dir, 'app.js')))

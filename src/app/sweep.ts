@@ -3,7 +3,8 @@
 // sweep goes on when this terminal closes.
 import { maxParallelOf } from './commit-params.js';
 import { createInterface } from 'node:readline/promises';
-import { pushRefs } from '../adapters/git/push.js';
+import { claimOutputIds } from '../adapters/git/id-claim.js';
+import { claimRefs } from '../adapters/git/push.js';
 import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
 import { commitDeps } from './commit-deps.js';
 import type { AppContext } from './context.js';
@@ -66,7 +67,8 @@ export async function runSweep(
     ...commitDeps(ctx),
     reserveGroup: (c: Iterable<string>) => reserveGroup(c, home),
     writeGroup: (g: Parameters<typeof writeGroup>[0]) => writeGroup(g, home),
-    pushRefs,
+    claimRefs,
+    claimOutputIds,
   };
   const s = await startSweep(
     cfg,

@@ -26,6 +26,7 @@ export function register(program: Command): void {
         import('../adapters/git/git.js'),
       ]);
       const r = await initProject(opts.dir, git);
+      if (r.note) process.stderr.write(`mymlops: ${r.note}\n`);
       process.stdout.write(`wrote ${r.file}\noutput repository: ${r.outputRepo}\nnext: mymlops validate\n`);
     });
 }

@@ -5,6 +5,7 @@ import { packagePath } from '../util/package-root.js';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { GitRunner } from './ports/git.js';
+import { splitUrlCredentials } from './snapshot/url.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { CONFIG_NAME } from '../config/load.js';
@@ -12,6 +13,8 @@ import { CONFIG_NAME } from '../config/load.js';
 export interface InitResult {
   file: string;
   outputRepo: string;
+  /** One line for the user when the config differs from what they might expect (null: none). */
+  note: string | null;
 }
 
 async function gitValue(git: GitRunner, args: string[], cwd: string): Promise<string | null> {
@@ -51,7 +54,9 @@ export async function initProject(
   const home = mymlopsHome(env);
   const branch = (await gitValue(git, ['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
   const origin = await gitValue(git, ['remote', 'get-url', 'origin'], dir);
-  const sourceUrl = origin ?? join(home, 'repos', `${name}.git`);
+  // A token in the clone's URL must never land in a file that is committed (and pushed by snapshots).
+  const split = origin === null ? null : splitUrlCredentials(origin);
+  const sourceUrl = split?.url ?? join(home, 'repos', `${name}.git`);
   const outputRepo = join(home, 'repos', `${name}-output.git`);
   if (!origin) await ensureBare(git, sourceUrl, branch);
   await ensureBare(git, outputRepo, 'master');
@@ -102,5 +107,8 @@ dashboard:
   #   jupyter: http://localhost:8888
 `;
   writeFileSync(file, text, { flag: 'wx' });
-  return { file, outputRepo };
+  const note = split?.credentials
+    ? `the credentials in origin's URL were left out of ${CONFIG_NAME}: git asks your credential helper, or write https://user:\${TOKEN}@… with TOKEN in .env`
+    : null;
+  return { file, outputRepo, note };
 }

@@ -198,6 +198,11 @@ describe('retryCommit', () => {
       message: /is still provisioning/,
     },
     {
+      name: 'a sweep run that never started (queued)',
+      f: fake({ rec: record({ queued: true, group: '20250101_115959g' }), listings: [[]] }),
+      message: /commit 20250101_120000 is a run of sweep 20250101_115959g that has not started yet/,
+    },
+    {
       name: 'still stopping after the bounded wait',
       f: fake({ listings: [[machine('mymlops-20250101-120000', 'stopping')]] }),
       message: /is still stopping/,

@@ -1,28 +1,27 @@
 // What a snapshot of the working tree would take, read cheaply for the pure rules
 // (src/core/snapshot/rules.ts): one sh process lists the index (with modes, so submodules show) and
-// the untracked, not ignored files; then only stat() per untracked file, and a read of small .json
-// files to spot service-account keys. This runs on every launch, so nothing here hashes content.
+// the untracked, not ignored files; then only stat() per file, and a read of the few small files
+// whose content decides whether they are credentials (src/core/snapshot/secrets.ts). This runs on
+// every launch, so nothing here hashes content.
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnapshotEntry, SnapshotInspection } from '../../core/snapshot/rules.js';
+import { readsContent, secretByContent } from '../../core/snapshot/secrets.js';
 import { snapshotError } from './errors.js';
 import { git, gitScript } from './git.js';
 
 const LIST_SCRIPT = `set -eu
 cd "$1"
-git ls-files -z --stage
+git ls-files -z --stage -v
 printf '\\0--others--\\0'
 git ls-files -z --others --exclude-standard
 `;
 
-/** Service-account keys are ~2.3 KB; bigger JSON files are data, not read. */
-const JSON_SCAN_BYTES = 64 * 1024;
-
-function isServiceAccountKey(path: string, bytes: number): boolean {
-  if (bytes > JSON_SCAN_BYTES) return false;
+function secretContent(root: string, path: string): boolean {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.includes('"private_key"') && /"type"\s*:\s*"service_account"/.test(text);
+    // A symbolic link is pushed as a link, never its target: only regular files are read.
+    if (!lstatSync(join(root, path)).isFile()) return false;
+    return secretByContent(path, readFileSync(join(root, path), 'latin1'));
   } catch {
     return false;
   }
@@ -41,25 +40,33 @@ function sizeOf(path: string): number | null {
 function fileEntry(root: string, path: string, tracked: boolean): SnapshotEntry {
   const bytes = sizeOf(join(root, path));
   const entry: SnapshotEntry = { path, tracked, kind: 'file', bytes };
-  if (path.endsWith('.json') && bytes !== null)
-    entry.serviceAccountKey = isServiceAccountKey(join(root, path), bytes);
+  if (bytes !== null && readsContent(path, bytes, tracked)) entry.secretContent = secretContent(root, path);
   return entry;
 }
 
-export function parseListing(stdout: string): {
-  tracked: { path: string; mode: string }[];
-  others: string[];
-} {
+/** A tracked path with its mode and the flag that makes git ignore its file on disk, if any. */
+interface Tracked {
+  path: string;
+  mode: string;
+  flag?: 'assume-unchanged' | 'skip-worktree';
+}
+
+/** `ls-files --stage -v` records: `<tag> <mode> <sha> <stage>\t<path>` (tag: lower case = assume-unchanged, S = skip-worktree). */
+export function parseListing(stdout: string): { tracked: Tracked[]; others: string[] } {
   const [staged = '', others = ''] = stdout.split('\0--others--\0');
   const seen = new Set<string>();
-  const tracked: { path: string; mode: string }[] = [];
+  const tracked: Tracked[] = [];
   for (const rec of staged.split('\0')) {
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
     const path = rec.slice(tab + 1);
     if (seen.has(path)) continue; // a conflicted path has one line per stage
     seen.add(path);
-    tracked.push({ path, mode: rec.slice(0, rec.indexOf(' ')) });
+    const [tag = 'H', mode = ''] = rec.slice(0, tab).split(' ');
+    const t: Tracked = { path, mode };
+    if (tag === 'S' || tag === 's') t.flag = 'skip-worktree';
+    else if (tag !== tag.toUpperCase()) t.flag = 'assume-unchanged';
+    tracked.push(t);
   }
   return { tracked, others: others.split('\0').filter(Boolean) };
 }
@@ -103,7 +110,9 @@ export async function inspectSnapshot(root: string): Promise<SnapshotInspection>
       entries.push({ path: t.path, tracked: true, kind: 'submodule', bytes: null });
       continue;
     }
-    entries.push(fileEntry(root, t.path, true));
+    const entry = fileEntry(root, t.path, true);
+    if (t.flag) entry.flag = t.flag;
+    entries.push(entry);
   }
   for (const o of listing.others) {
     // git lists a nested repository as one "dir/" entry instead of its files.

@@ -6,6 +6,7 @@
 import { err, ok, type Result } from '../../errors.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { gitErrorLine } from './errors.js';
+import type { ClaimFailure } from '../../core/ports/git.js';
 import { git, type GitAuth } from './git.js';
 
 /** scp-like `user@host:path`, `ssh://`, `git+ssh://`: the remotes where a deploy key applies. */
@@ -105,6 +106,65 @@ export async function pushRefs(opts: {
     { verb: 'push', timeoutMs: 120_000, named: true },
   );
   return r.ok ? ok(undefined) : r;
+}
+
+/**
+ * Push each `sha` to its `ref` only where `ref` does not exist on `url` yet (an empty lease per ref,
+ * in one push): the ids in those refs are then this commit's. Refs another commit holds are
+ * `taken` (listed); a push that failed otherwise is the error line.
+ */
+export async function claimRefs(opts: {
+  root: string;
+  url: string;
+  claims: { ref: string; sha: string }[];
+  auth: GitAuth;
+}): Promise<Result<void, ClaimFailure>> {
+  if (opts.claims.length === 0) return ok(undefined);
+  const r = await firstThatWorks(
+    opts,
+    (url) => [
+      'push',
+      '--no-verify',
+      '--quiet',
+      ...opts.claims.map((c) => `--force-with-lease=${c.ref}:`),
+      url,
+      ...opts.claims.map((c) => `${c.sha}:${c.ref}`),
+    ],
+    { verb: 'push', timeoutMs: 120_000, named: true },
+  );
+  if (r.ok) return ok(undefined);
+  // Which refs are someone else's: there, with another commit than the one this claim pushed.
+  const prefix = commonPrefix(opts.claims.map((c) => c.ref));
+  const there = await firstThatWorks(opts, (url) => ['ls-remote', '--refs', url, `${prefix}*`], {
+    verb: 'ls-remote',
+    timeoutMs: 60_000,
+    named: false,
+  });
+  const held = new Map<string, string>();
+  if (there.ok)
+    for (const line of there.value.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (sha && ref) held.set(ref, sha);
+    }
+  const taken = opts.claims.filter((c) => held.has(c.ref) && held.get(c.ref) !== c.sha).map((c) => c.ref);
+  return err({ taken: taken.length > 0, refs: taken, line: r.error });
+}
+
+function commonPrefix(refs: string[]): string {
+  let p = refs[0] ?? '';
+  for (const r of refs) while (!r.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** claimRefs for one ref. */
+export function claimRef(opts: {
+  root: string;
+  url: string;
+  sha: string;
+  ref: string;
+  auth: GitAuth;
+}): Promise<Result<void, ClaimFailure>> {
+  return claimRefs({ ...opts, claims: [{ ref: opts.ref, sha: opts.sha }] });
 }
 
 /** Best-effort removal of a pushed ref (a launch that failed after the push), same credentials. */

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
-import { type LaunchRecord, parseLaunchRecord } from '../../core/ports/launch-record.js';
+import { type LaunchRecord, parseLaunchRecord, recordFromJobJson } from '../../core/ports/launch-record.js';
 import { inProject, type ProjectKey } from '../../core/project-scope.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
@@ -70,8 +70,17 @@ export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): v
 
 export function readLaunch(commitId: string, home: string = mymlopsHome()): LaunchRecord | null {
   if (!isCommitId(commitId)) return null;
-  const rec = parseLaunchRecord(readJson<unknown>(join(jobDir(commitId, home), 'launch.json')));
-  return rec && !rec.output_repository.url ? migrateOutputRepository(rec, home) : rec;
+  const dir = jobDir(commitId, home);
+  const rec = parseLaunchRecord(readJson<unknown>(join(dir, 'launch.json')));
+  if (rec) return !rec.output_repository.url ? migrateOutputRepository(rec, home) : rec;
+  // A damaged launch.json must not hide a local job that may still run: its job.json says enough.
+  try {
+    const job = join(dir, 'job.json');
+    const back = recordFromJobJson(readJson<unknown>(job), statSync(job).mtime.toISOString());
+    return back?.commit === commitId ? back : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 import { snapshotPushFix } from './push-failure.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommitPlan, ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../ports/backend.js';
-import type { GitAuth } from '../ports/git.js';
+import type { ClaimFailure, GitAuth } from '../ports/git.js';
 import type { Notebook } from '../ports/notebook.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
@@ -16,7 +16,7 @@ import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan 
 import { stripUrlCredentials } from '../snapshot/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
-import { commitIdAt, snapshotRef } from './ids.js';
+import { commitIdAt, MAX_ID_CLAIMS, secondAfter, snapshotRef } from './ids.js';
 import { type LaunchProgress, type LaunchStep, launchRecorded } from './launch-record.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
 
@@ -36,14 +36,23 @@ export interface CommitDeps {
     notebookContent: string;
     message: string;
     exclude: string[];
+    unflag: string[];
   }): Promise<{ sha: string }>;
-  pushRef(o: {
+  /** Pushes `sha` to `ref` only where `ref` does not exist yet (taken: another commit has it). */
+  claimRef(o: {
     root: string;
     url: string;
     sha: string;
     ref: string;
     auth: GitAuth;
-  }): Promise<Result<void, string>>;
+  }): Promise<Result<void, ClaimFailure>>;
+  /** Reserves `id` in the output repository (idRef; taken: another home or machine has it). */
+  claimOutputId(o: {
+    root: string;
+    url: string;
+    id: string;
+    auth: GitAuth;
+  }): Promise<Result<void, ClaimFailure>>;
   deleteRef(o: { root: string; url: string; ref: string; auth: GitAuth }): Promise<void>;
   reserveCommitId(now: Date): string;
   releaseCommitId(id: string): void;
@@ -197,10 +206,14 @@ export async function startCommit(config: Config, o: CommitOptions, deps: Commit
   if (p.snapshot.refusal) throw new UserError(p.snapshot.refusal.what, p.snapshot.refusal.fix);
   for (const line of [excludedLine(p.snapshot.excluded), ...p.snapshot.warnings]) if (line) deps.warn?.(line);
   const backend = deps.backend();
-  const commitId = deps.reserveCommitId(deps.now());
-  const ref = snapshotRef(commitId);
-  const { snap, plan, machine } = await launchOrRollBack(p, o, deps, backend, commitId);
-  return { commitId, sourceCommit: snap.sha, ref, plan, machine, backend };
+  const { commitId, snap, plan, machine } = await launchOrRollBack(
+    p,
+    o,
+    deps,
+    backend,
+    deps.reserveCommitId(deps.now()),
+  );
+  return { commitId, sourceCommit: snap.sha, ref: snapshotRef(commitId), plan, machine, backend };
 }
 
 /** The record of this commit's launch, before the backend is asked for a machine. */
@@ -235,6 +248,7 @@ function launchingRecord(
     keep_machine: o.keepMachine,
     parameters: o.parameters ?? null,
     group: o.group ?? null,
+    config_file: p.config.file,
   };
 }
 
@@ -249,10 +263,10 @@ async function launchOrRollBack(
   o: CommitOptions,
   deps: CommitDeps,
   backend: ComputeBackend,
-  commitId: string,
-): Promise<{ snap: { sha: string }; plan: CommitPlan; machine: LiveMachine }> {
+  reserved: string,
+): Promise<{ commitId: string; snap: { sha: string }; plan: CommitPlan; machine: LiveMachine }> {
   const url = p.config.commit.repository.url;
-  const ref = snapshotRef(commitId);
+  let commitId = reserved;
   let pushed = false;
   let state: LaunchProgress = {
     sent: false,
@@ -270,22 +284,9 @@ async function launchOrRollBack(
   let plan: CommitPlan;
   let launched: Result<Launched, LaunchFailure>;
   try {
-    deps.onStep?.({ step: 'snapshot' });
-    snap = await deps.createSnapshot({
-      root: p.root,
-      notebook: p.request.notebook,
-      notebookContent: p.cleared,
-      message: `mymlops snapshot ${commitId}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
-      exclude: p.snapshot.excluded.map((e) => e.path),
+    snap = await claimIdAndPush(p, o, deps, commitId, stopIfInterrupted, (id) => {
+      commitId = id;
     });
-    stopIfInterrupted();
-    deps.onStep?.({ step: 'push' });
-    const push = await deps.pushRef({ root: p.root, url, sha: snap.sha, ref, auth: p.auth });
-    if (!push.ok)
-      throw new UserError(
-        `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error}`,
-        snapshotPushFix(push.error),
-      );
     pushed = true;
     stopIfInterrupted();
     plan = planCommit({
@@ -312,12 +313,75 @@ async function launchOrRollBack(
     }
   } catch (e) {
     if (!state.sent) {
-      if (pushed) await deps.deleteRef({ root: p.root, url, ref, auth: p.auth });
+      if (pushed) await deps.deleteRef({ root: p.root, url, ref: snapshotRef(commitId), auth: p.auth });
       deps.releaseCommitId(commitId);
     }
     throw e;
   }
-  return { snap, plan, machine: launched.value.machine };
+  return { commitId, snap, plan, machine: launched.value.machine };
+}
+
+/**
+ * The snapshot, pushed under an id no other home or machine has: the id is claimed in the output
+ * repository (while the snapshot is built) and by the snapshot ref's create-only push; an id taken
+ * in either moves to the next second (`moved` is told each new id). An output repository that
+ * cannot be reached here is no reason to stop: the job's own push reports it (with the job's
+ * credentials), and the snapshot ref still guards the id among users of the code repository.
+ */
+async function claimIdAndPush(
+  p: Prepared,
+  o: CommitOptions,
+  deps: CommitDeps,
+  first: string,
+  stopIfInterrupted: () => void,
+  moved: (id: string) => void,
+): Promise<{ sha: string }> {
+  const url = p.config.commit.repository.url;
+  const out = p.config.commit.output_repository;
+  const outAuth = { deployKey: out.deploy_key, sshOptions: o.sshOptions };
+  let id = first;
+  for (let tries = 1; ; tries++) {
+    deps.onStep?.({ step: 'snapshot' });
+    const [claim, snap] = await Promise.all([
+      deps.claimOutputId({ root: p.root, url: out.url, id, auth: outAuth }),
+      deps.createSnapshot({
+        root: p.root,
+        notebook: p.request.notebook,
+        notebookContent: p.cleared,
+        message: `mymlops snapshot ${id}: ${p.request.notebook}${o.notes ? `\n\n${o.notes}` : ''}`,
+        exclude: p.snapshot.excluded.map((e) => e.path),
+        unflag: p.snapshot.reread,
+      }),
+    ]);
+    let taken = !claim.ok && claim.error.taken;
+    if (!taken) {
+      stopIfInterrupted();
+      deps.onStep?.({ step: 'push' });
+      const push = await deps.claimRef({
+        root: p.root,
+        url,
+        sha: snap.sha,
+        ref: snapshotRef(id),
+        auth: p.auth,
+      });
+      if (push.ok) return snap;
+      if (!push.error.taken)
+        throw new UserError(
+          `could not push the snapshot to ${stripUrlCredentials(url)}: ${push.error.line}`,
+          snapshotPushFix(push.error.line),
+        );
+      taken = true;
+    }
+    if (tries >= MAX_ID_CLAIMS)
+      throw new UserError(
+        `commit ids ${first} to ${id} are all taken in the code or output repository`,
+        'commit again in a moment',
+      );
+    const next = deps.reserveCommitId(secondAfter(id));
+    deps.releaseCommitId(id);
+    id = next;
+    moved(id);
+  }
 }
 
 /**

@@ -1,6 +1,9 @@
 // Commit ids and machine names, as the original: UTC `YYYYmmdd_HHMMSS` and `mymlops-YYYYmmdd-HHMMSS`.
-// Two commits in the same second are told apart by bumping the later one by a second (the store
-// reserves ids atomically), so every id made here keeps the original's format. Ids read back (job
+// Two commits in the same second are told apart by bumping the later one by a second, so every id
+// made here keeps the original's format. An id is reserved where it could collide: in the home (the
+// store makes its job folder atomically), in the output repository (idRef, created only if absent:
+// homes and machines sharing it) and in the code repository (snapshotRef, created the same way);
+// an id taken in either repository moves to the next second. Ids read back (job
 // folders, output repository folders) may also carry a `_N` suffix, as earlier versions bumped them:
 // they are ids of the same instant.
 
@@ -32,6 +35,21 @@ export function isCommitId(id: string): boolean {
 export function* commitIdCandidates(date: Date, max = 3600): Generator<string> {
   const base = Math.floor(date.getTime() / 1000) * 1000;
   for (let i = 0; i < max; i++) yield commitIdAt(new Date(base + i * 1000));
+}
+
+/** The id one second after `id` (the candidate when `id` is taken elsewhere). */
+export function secondAfter(id: string): Date {
+  const d = commitIdDate(id);
+  if (!d) throw new Error(`not a commit id: ${id}`);
+  return new Date(d.getTime() + 1000);
+}
+
+/** How many ids a commit tries when the repositories say each is taken. */
+export const MAX_ID_CLAIMS = 20;
+
+/** The output repository's ref that reserves an id (its folder is made only once the job ends). */
+export function idRef(commitId: string): string {
+  return `refs/mymlops/ids/${commitId}`;
 }
 
 /** Machine name of attempt n of a commit (attempt 1 keeps the original's name). */

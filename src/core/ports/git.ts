@@ -19,3 +19,11 @@ export interface GitAuth {
 
 /** Runs `git args` in `cwd`; with `allowFail` a non-zero exit is returned instead of thrown. */
 export type GitRunner = (args: string[], opts?: { cwd?: string; allowFail?: boolean }) => Promise<ExecResult>;
+
+/** Why refs could not be claimed: someone else's are there (`taken`: `refs`), or the push failed (`line`). */
+export interface ClaimFailure {
+  taken: boolean;
+  /** The claimed refs another commit holds. */
+  refs: string[];
+  line: string;
+}

@@ -2,6 +2,7 @@
 // retry, logs/cancel, the local backend and status. The store is src/adapters/store/jobs.ts.
 import type { BackendKind } from '../model.js';
 import type { RunParameters } from '../sweep/expand.js';
+import type { CommitJobJson } from './job-json.js';
 
 /**
  * `launching`: written before the machine is asked for, kept up to date as the launch moves from
@@ -34,6 +35,8 @@ export interface LaunchRecord {
   group?: string | null;
   /** A sweep run its scheduler has not launched yet (no machine). */
   queued?: boolean;
+  /** The mymlops.yml it was launched with: `logs` registers its .env secrets from anywhere. */
+  config_file?: string;
 }
 
 function parameters(v: unknown): RunParameters | null {
@@ -81,5 +84,36 @@ export function parseLaunchRecord(raw: unknown): LaunchRecord | null {
     ...(parameters(r['parameters']) ? { parameters: parameters(r['parameters']) } : {}),
     ...(s(r['group']) ? { group: s(r['group']) } : {}),
     ...(r['queued'] === true ? { queued: true } : {}),
+    ...(s(r['config_file']) ? { config_file: s(r['config_file'])! } : {}),
+  };
+}
+
+/**
+ * The launch record rebuilt from a local job's job.json, for a launch.json that is damaged (a full
+ * disk, a hand edit): the job it describes may still run, and status, logs and cancel must find
+ * it. `createdAt` is when job.json was written. Null when job.json is no commit job's either.
+ */
+export function recordFromJobJson(raw: unknown, createdAt: string): LaunchRecord | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const j = raw as Partial<CommitJobJson>;
+  const m = j.machine;
+  if (typeof j.commit_id !== 'string' || !m || (m.backend !== 'local' && m.backend !== 'gce')) return null;
+  if (typeof m.instance !== 'string' || !j.repository || !j.output_repository) return null;
+  return {
+    commit: j.commit_id,
+    state: 'launched',
+    backend: m.backend,
+    machine: m.instance,
+    zone: m.zone ?? null,
+    notebook: j.notebook ?? '',
+    notes: j.notes ?? null,
+    repository: { url: j.repository.url, branch: j.repository.branch },
+    output_repository: { url: j.output_repository.url, branch: j.output_repository.branch },
+    source_commit: j.repository.sha ?? '',
+    attempt: typeof j.metadata?.attempt === 'number' ? j.metadata.attempt : 1,
+    created_at: createdAt,
+    artifacts: j.artifacts === true,
+    parameters: j.parameters ?? null,
+    group: j.metadata?.group ?? null,
   };
 }

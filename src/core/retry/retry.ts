@@ -62,6 +62,14 @@ export async function retryCommit(
       `no commit ${id} was launched from this machine`,
       'pass a commit id shown by `mymlops status`',
     );
+  // A queued sweep run has no machine and no attempt yet: its scheduler starts it (once).
+  if (rec.queued)
+    throw new UserError(
+      `commit ${rec.commit} is a run of sweep ${rec.group ?? '(unknown)'} that has not started yet`,
+      rec.group
+        ? `its sweep starts it; stop the sweep with \`mymlops cancel ${rec.group}\``
+        : 'its sweep starts it',
+    );
   const backend = deps.backend();
   if (backend.kind !== rec.backend)
     throw new UserError(

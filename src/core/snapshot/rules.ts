@@ -1,9 +1,9 @@
 // What a snapshot may hold, decided as data from what the adapter saw on disk: which paths are left
 // out (secrets, the config's .env, deploy keys, the user's exclude patterns, nested repositories),
 // whether the untracked files it would add are too big to push, and what differs from the disk.
-import { posix } from 'node:path';
 import type { SnapshotConfig } from '../../config/types.js';
 import { globMatcher } from './glob.js';
+import { secretByName } from './secrets.js';
 
 export interface SnapshotEntry {
   /** POSIX path inside the repository (no trailing slash). */
@@ -13,8 +13,10 @@ export interface SnapshotEntry {
   kind: 'file' | 'submodule' | 'nested-repo';
   /** Size on disk (stat), null when the file is gone or was not looked at. */
   bytes: number | null;
-  /** For small .json files: whether the content is a service-account key. */
-  serviceAccountKey?: boolean;
+  /** For the small files secrets.ts reads: whether the content is a credential. */
+  secretContent?: boolean;
+  /** A tracked file git is told not to look at on disk (`git update-index`, sparse checkouts). */
+  flag?: 'assume-unchanged' | 'skip-worktree';
 }
 
 export interface SnapshotInspection {
@@ -35,6 +37,8 @@ export interface Excluded {
 export interface SnapshotPlan {
   /** Paths the snapshot holds, sorted (the notebook is added by the caller when missing). */
   files: string[];
+  /** Flagged tracked paths (assume-unchanged, skip-worktree) the snapshot reads from disk anyway. */
+  reread: string[];
   /** Untracked files it would add, biggest first, with their sizes. */
   untracked: { path: string; bytes: number }[];
   excluded: Excluded[];
@@ -53,26 +57,15 @@ export interface PlanSnapshotInput {
   remoteUrl: string;
 }
 
-/** Names that look like secrets; commit.snapshot.include keeps one anyway. */
-const SECRET_NAMES = globMatcher([
-  '.env*',
-  '*.pem',
-  '*.key',
-  'id_rsa*',
-  'id_ed25519*',
-  'id_ecdsa*',
-  '.netrc',
-  '.git-credentials',
-]);
-
 export const GITHUB_FILE_LIMIT_MB = 100;
 const MB = 1024 * 1024;
 
 /** The most files a refusal or warning names; the rest are counted. */
 const NAMED = 5;
 
+/** A credential by name or content (secrets.ts); commit.snapshot.include keeps one anyway. */
 export function looksSecret(e: SnapshotEntry): boolean {
-  return SECRET_NAMES(posix.basename(e.path)) || e.serviceAccountKey === true;
+  return secretByName(e.path) || e.secretContent === true;
 }
 
 export function isGithubUrl(url: string): boolean {
@@ -99,8 +92,10 @@ function excludeReason(
   return null;
 }
 
-function named(list: { path: string; bytes: number }[]): string {
-  const shown = list.slice(0, NAMED).map((f) => `${f.path} (${formatBytes(f.bytes)})`);
+function named(list: { path: string; bytes?: number }[]): string {
+  const shown = list
+    .slice(0, NAMED)
+    .map((f) => (f.bytes === undefined ? f.path : `${f.path} (${formatBytes(f.bytes)})`));
   if (list.length > NAMED) shown.push(`${list.length - NAMED} more`);
   return shown.join(', ');
 }
@@ -156,7 +151,11 @@ export function planSnapshot(input: PlanSnapshotInput): SnapshotPlan {
   const files: string[] = [];
   const excluded: Excluded[] = [];
   const untracked: { path: string; bytes: number }[] = [];
+  const reread: string[] = [];
+  const notOnDisk: string[] = [];
   for (const e of input.inspection.entries) {
+    if (e.flag) reread.push(e.path);
+    if (e.flag === 'skip-worktree' && e.bytes === null) notOnDisk.push(e.path);
     const reason = excludeReason(e, input, userExclude, include);
     if (reason) {
       excluded.push({ path: e.path, reason });
@@ -177,5 +176,16 @@ export function planSnapshot(input: PlanSnapshotInput): SnapshotPlan {
     warnings.push(
       `${e.path}/ is a separate git repository inside this one: its files are not in the snapshot — make it a submodule (git submodule add) or move its files into this repository`,
     );
-  return { files: files.sort(), untracked, excluded, warnings, refusal: sizeRefusal(untracked, input) };
+  if (notOnDisk.length > 0)
+    warnings.push(
+      `${notOnDisk.length} tracked file${notOnDisk.length === 1 ? ' is' : 's are'} outside your sparse checkout, not on disk and not in the snapshot — the job will not see ${named(notOnDisk.sort().map((path) => ({ path })))}; widen the checkout (git sparse-checkout add FOLDER) if the notebook needs them`,
+    );
+  return {
+    files: files.sort(),
+    reread,
+    untracked,
+    excluded,
+    warnings,
+    refusal: sizeRefusal(untracked, input),
+  };
 }

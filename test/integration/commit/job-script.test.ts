@@ -146,6 +146,56 @@ describe('job script', () => {
     assert.ok(Number(m[1]) >= before + 600 && Number(m[1]) <= Math.floor(Date.now() / 1000) + 600, m[1]);
     assert.equal(m[2], join(J, 'bin', 'mymlops-run-notebook'));
   });
+  it('never replaces the folder of another commit (another snapshot) under the same id', () => {
+    const d = join(tmp, 'same-id');
+    const user = userRepo(join(d, 'user'));
+    const remote = bareRepo(join(d, 'remote.git'));
+    const out = bareRepo(join(d, 'out.git'));
+    const id = '20240101_000001';
+    const run = (name: string) => {
+      git(user, 'commit', '-q', '--allow-empty', '-m', name);
+      git(user, 'push', '-q', remote, 'master');
+      const sha = git(user, 'rev-parse', 'HEAD');
+      const J = join(d, name);
+      mkdirSync(J);
+      writeFileSync(
+        join(J, 'job.json'),
+        JSON.stringify({
+          version: 1,
+          commit_id: id,
+          command: FAKE_COMMAND,
+          notebook: 'notebooks/quick.ipynb',
+          repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
+          output_repository: { url: out, branch: 'master' },
+          artifacts: false,
+          notes: name,
+          progress_interval: 0,
+          max_duration: 0,
+          log_max_bytes: 100000,
+          keep_workdir: false,
+          publish_retry: 5,
+          ssh_options: [],
+          git_user: { name: 't', email: 't@t' },
+          metadata: { commit: id, source_commit: sha, notes: name },
+          machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
+        }),
+      );
+      const r = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
+        timeout: 60_000,
+      });
+      return { r, sha };
+    };
+    const first = run('first');
+    assert.equal(first.r.status, 0, first.r.stdout + first.r.stderr);
+    const second = run('second');
+    assert.notEqual(second.r.status, 0);
+    assert.match(second.r.stdout, /holds another commit's result \(another snapshot\); it is not replaced/);
+    const meta = JSON.parse(git(out, 'show', `master:${id}/metadata.json`)) as { source_commit: string };
+    assert.equal(meta.source_commit, first.sha);
+  });
+
   it('refuses to run without MYMLOPS_JOB_DIR', () => {
     const r = spawnSync('bash', ['-c', jobScript()], {
       encoding: 'utf8',

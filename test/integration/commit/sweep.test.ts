@@ -220,4 +220,22 @@ describe('sweeps on the local backend', () => {
       },
     );
   });
+
+  it('cancel GROUP never removes the folder of a run that was started outside its queue', async () => {
+    const r = cli('commit', 'notebooks/long.ipynb', '-p', 'seed=0..1', '--max-parallel', '1', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const { group, commits } = JSON.parse(r.stdout) as { group: string; commits: string[] };
+    await waitFor(
+      async () => (await backend.list()).some((m) => m.commitId === commits[0] && m.state === 'running'),
+      { what: 'the first run to run' },
+    );
+    // The queued run was started by hand (as `retry` once could): its record is no longer queued.
+    const launch = join(home, 'jobs', commits[1]!, 'launch.json');
+    const { queued: _q, ...started } = JSON.parse(readFileSync(launch, 'utf8')) as { queued?: boolean };
+    writeFileSync(launch, JSON.stringify(started));
+    const c = cli('cancel', group, '--json');
+    assert.equal(c.status, 0, c.stderr);
+    assert.ok(existsSync(launch), 'the started run keeps its folder');
+    await waitFor(() => finished(commits[0]!), { what: 'the cancelled run to end', timeoutMs: 60_000 });
+  });
 });

@@ -9,6 +9,7 @@ import {
   planSnapshot,
   type SnapshotEntry,
 } from '../../../src/core/snapshot/rules.js';
+import { readsContent, secretByContent, secretByName } from '../../../src/core/snapshot/secrets.js';
 import { splitUrlCredentials, stripUrlCredentials } from '../../../src/core/snapshot/url.js';
 
 const MB = 1024 * 1024;
@@ -86,10 +87,7 @@ describe('planSnapshot: what is left out', () => {
     },
     {
       name: 'service-account JSON keys, not other JSON',
-      entries: [
-        file('sa.json', { serviceAccountKey: true }),
-        file('data.json', { serviceAccountKey: false }),
-      ],
+      entries: [file('sa.json', { secretContent: true }), file('data.json', { secretContent: false })],
       out: ['sa.json'],
       files: ['data.json'],
     },
@@ -259,4 +257,39 @@ describe('URL credentials', () => {
       assert.deepEqual(splitUrlCredentials(url), { url: stripped, credentials: creds });
       assert.equal(stripUrlCredentials(url), stripped);
     });
+});
+
+describe('secrets: by name in any case, by content for small files', () => {
+  const names: [string, boolean][] = [
+    ['server.PEM', true],
+    ['ID_RSA', true],
+    ['.ENV', true],
+    ['a/b/Kaggle.json', true],
+    ['home/.aws/credentials', true],
+    ['credentials', false],
+    ['x.P12', true],
+    ['keyboard.py', false],
+    ['.npmrc', false],
+  ];
+  for (const [path, want] of names)
+    it(`${path} ${want ? 'is' : 'is not'} a secret by name`, () => assert.equal(secretByName(path), want));
+  const contents: [string, string, boolean][] = [
+    ['.npmrc', '//r.example/:_authToken=abc', true],
+    ['.NPMRC', 'registry=https://r.example/', false],
+    ['.pypirc', '[pypi]\npassword: x', true],
+    ['key.txt', '-----BEGIN RSA PRIVATE KEY-----\n', true],
+    ['k.json', '{"type": "service_account", "private_key": "x"}', true],
+    ['k.json', '{"type": "service_account"}', false],
+    ['c.json', '{"web": {"client_secret": "s"}}', true],
+  ];
+  for (const [path, text, want] of contents)
+    it(`${path} with ${JSON.stringify(text)} ${want ? 'is' : 'is not'} a secret`, () =>
+      assert.equal(secretByContent(path, text), want));
+  it('reads content only of small files that can hold a credential', () => {
+    assert.equal(readsContent('KEY.JSON', 2000, true), true);
+    assert.equal(readsContent('big.json', 10 * MB, false), false);
+    assert.equal(readsContent('gcp', 2000, false), true);
+    assert.equal(readsContent('gcp', 2000, true), false);
+    assert.equal(readsContent('data.csv', 2000, false), false);
+  });
 });
