@@ -3,10 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { OutputRepoIndex } from '../../src/adapters/output-repo/index.js';
+import { MIRROR_REF } from '../../src/adapters/output-repo/mirror.js';
+import { setVerbose } from '../../src/util/log.js';
 import { mergeStatus } from '../../src/core/status/merge.js';
 import { knownCommitIds } from '../../src/core/known-ids.js';
-import { progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
+import { gitSync, progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
 const cleanups: (() => void)[] = [];
 after(() => {
@@ -142,4 +145,77 @@ test('a damaged cache is rebuilt instead of breaking status', async () => {
   const r = await fresh.refresh({ fetchMinIntervalMs: 0 });
   assert.equal(r.records.length, 4);
   assert.ok(await fresh.readFile('20241201_000000', 'x.ipynb'));
+});
+
+/** Objects of the mirror's branch that git itself reports missing (a partial clone's absent blobs). */
+function missingObjects(gitDir: string): Set<string> {
+  const out = gitSync(gitDir, ['rev-list', '--objects', '--missing=print', MIRROR_REF]);
+  return new Set(
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('?'))
+      .map((l) => l.slice(1)),
+  );
+}
+
+function bigNotebook(seed: number): object {
+  return progressNotebook(3, 3, randomBytes(150_000 + seed).toString('base64'));
+}
+
+test('partial mirror: status fetches metadata only; a notebook is fetched when opened, then kept', async () => {
+  const { repo, index } = setup('main');
+  const ids = ['20250301_100000', '20250301_110000', '20250301_120000'];
+  repo.write(
+    Object.fromEntries(
+      ids.flatMap((id, i) => [
+        [`${id}/run.ipynb`, bigNotebook(i)],
+        [`${id}/metadata.json`, processingMetadata('run.ipynb', 3, 3, { status: 'succeeded' })],
+        [`${id}/job.log`, `log ${i}\n`],
+      ]),
+    ),
+  );
+  const blob = (path: string) => gitSync(repo.work, ['rev-parse', `HEAD:${path}`]).trim();
+  const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.deepEqual(
+    snap.records.map((r) => r.metadata?.status),
+    ['succeeded', 'succeeded', 'succeeded'],
+  );
+  const notebooks = ids.map((id) => blob(`${id}/run.ipynb`));
+  const logs = ids.map((id) => blob(`${id}/job.log`));
+  assert.deepEqual(missingObjects(index.mirror.gitDir), new Set([...notebooks, ...logs]));
+  const nb = await index.readFile(ids[1]!, 'run.ipynb');
+  assert.equal(nb?.toString(), gitSync(repo.work, ['show', `HEAD:${ids[1]}/run.ipynb`]));
+  // That notebook alone was fetched, and it stays.
+  assert.deepEqual(missingObjects(index.mirror.gitDir), new Set([notebooks[0], notebooks[2], ...logs]));
+  assert.deepEqual(await index.mirror.missing(notebooks), [notebooks[0], notebooks[2]]);
+  assert.equal((await index.readFile(ids[1]!, 'job.log'))?.toString(), 'log 1\n');
+});
+
+test('a server that refuses filters gets the whole tree, said once in --verbose', async () => {
+  const repo = new TestOutputRepo('master', { filter: false });
+  const home = mkdtempSync(join(tmpdir(), 'mymlops-home-'));
+  cleanups.push(
+    () => repo.cleanup(),
+    () => rmSync(home, { recursive: true, force: true }),
+  );
+  repo.addFixture('output-mymlops');
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => {
+    said.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  setVerbose(true);
+  try {
+    const index = new OutputRepoIndex(home, { url: repo.bare, branch: 'master' });
+    const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+    assert.equal(snap.records.length, 3);
+    assert.deepEqual(missingObjects(index.mirror.gitDir), new Set());
+    repo.write({ '20250101_130000/metadata.json': { notebook: 'x.ipynb' }, '20250101_130000/x.ipynb': 'x' });
+    assert.equal((await index.refresh({ fetchMinIntervalMs: 0 })).records.length, 4);
+  } finally {
+    setVerbose(false);
+    process.stderr.write = write;
+  }
+  assert.equal(said.filter((l) => /does not filter fetches/.test(l)).length, 1);
 });

@@ -3,6 +3,8 @@
 // moved nothing else runs; when it has, only folders whose tree id changed are read again, through
 // one `git cat-file --batch`. Notebooks are read only for original-format folders (no `status` in
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
+// The mirror holds trees only until a file is asked for: each phase first fetches the blobs it is
+// about to read, all in one request (Mirror.fetchObjects).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
@@ -10,6 +12,7 @@ import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
 import type { OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
+import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
 import { debug } from '../../util/log.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
@@ -44,6 +47,10 @@ export interface RefreshOptions {
 }
 
 class MirrorDamaged extends Error {}
+/** Files the refresh needs could not be fetched: nothing is cached, the last index is served. */
+class FilesUnavailable extends Error {}
+
+type FetchObjects = (ids: string[]) => Promise<void>;
 
 export class OutputRepoIndex {
   readonly mirror: Mirror;
@@ -103,6 +110,10 @@ export class OutputRepoIndex {
       return { head: null, records: [], fetch, changed: 0, vanished: gone };
     }
     const batch = new CatFileBatch(this.mirror.gitDir);
+    const fetchObjects: FetchObjects = async (ids) => {
+      const failed = await this.mirror.fetchObjects(ids);
+      if (failed) throw new FilesUnavailable(failed);
+    };
     try {
       const idBytes = head.length / 2;
       const commit = await batch.read(head);
@@ -123,6 +134,7 @@ export class OutputRepoIndex {
       });
       const read = await readFolders(
         batch,
+        fetchObjects,
         this.mirror.gitDir,
         head,
         todo.map((i) => folders[i]!),
@@ -133,6 +145,15 @@ export class OutputRepoIndex {
       const gone = goneNow(cached, new Set(folders.map((f) => f.name)));
       this.save({ version: INDEX_VERSION, head, records, vanished: gone });
       return { head, records, fetch, changed: todo.length, vanished: gone };
+    } catch (e) {
+      if (!(e instanceof FilesUnavailable)) throw e;
+      return {
+        head: cached.head,
+        records: cached.records,
+        fetch: { state: 'failed', message: e.message },
+        changed: 0,
+        vanished,
+      };
     } finally {
       batch.close();
     }
@@ -170,6 +191,13 @@ export class OutputRepoIndex {
       const entry = parseTree(parent.data, head.length / 2).find((e) => e.name === name.slice(slash + 1));
       // Regular files only: a symlink's blob is its target's path, a gitlink another repository.
       if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
+      // Fetched on first use, then kept in the mirror.
+      const failed = await this.mirror.fetchObjects([entry.id]);
+      if (failed)
+        throw new UserError(
+          `cannot fetch ${id}/${name} from the output repository: ${failed}`,
+          'check the network and commit.output_repository (url, deploy_key)',
+        );
       const o = await batch.read(entry.id);
       return o?.type === 'blob' ? o.data : null;
     } finally {
@@ -231,6 +259,7 @@ async function listFiles(
  */
 async function readFolders(
   batch: CatFileBatch,
+  fetchObjects: FetchObjects,
   gitDir: string,
   head: string,
   folders: TreeEntry[],
@@ -269,6 +298,11 @@ async function readFolders(
         rec.artifacts.push(b.path.slice(10));
     return { rec, list, notebook: notebooks[0] };
   });
+  await fetchObjects(
+    recs.flatMap(({ list }) =>
+      list.filter((b) => b.path === 'metadata.json' || b.path === 'artifacts/metrics.json').map((b) => b.id),
+    ),
+  );
   await Promise.all(
     recs.map(async ({ rec, list }) => {
       const meta = list.find((b) => b.path === 'metadata.json');
@@ -298,6 +332,7 @@ async function readFolders(
   // piped to us) narrows them to the notebooks containing `"error"` at all; only those are read and
   // checked exactly (an error output, not the word in some text) and parsed to name the error.
   const original = recs.filter((r) => r.rec.metadata?.status === undefined && r.notebook);
+  await fetchObjects(original.map((r) => r.notebook!.id));
   const candidates = await grepCandidates(
     gitDir,
     head,

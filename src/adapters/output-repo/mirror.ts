@@ -2,11 +2,19 @@
 // fetched shallowly (only the newest tree matters) and at most once per `minIntervalMs` however
 // many tabs or processes ask: a stamp file's mtime is the shared throttle, an in-flight fetch is shared
 // within the process.
+//
+// The mirror is a partial clone: a fetch brings commits and trees only (`--filter=blob:none`), and
+// the blobs a reader needs (metadata.json for status, a notebook when it is opened) are fetched by id,
+// many in one request (fetchObjects), and then kept. The promisor settings are given on the fetch
+// command line only and removed from the mirror's config after it: with them in the config every
+// reader (cat-file, ls-tree, grep) would fetch each missing blob on its own, one round trip apiece,
+// and git before 2.44 cannot turn that off (GIT_NO_LAZY_FETCH).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { git } from '../git/git.js';
+import { debug } from '../../util/log.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
 
 export interface OutputRepoSpec {
@@ -30,6 +38,10 @@ export type FetchOutcome =
 
 const inFlight = new Map<string, Promise<FetchOutcome>>();
 
+/** Fetches need `origin` to be a promisor remote; readers must not see it as one (see the top). */
+const PROMISOR = ['-c', 'remote.origin.promisor=true'];
+let refusalSaid = false;
+
 export class Mirror {
   readonly gitDir: string;
   private readonly stamp: string;
@@ -43,13 +55,82 @@ export class Mirror {
   }
 
   async ensure(): Promise<void> {
-    if (existsSync(join(this.gitDir, 'HEAD'))) return;
+    // `partial` marks a mirror with its `origin` remote (mirrors made before fetched by URL).
+    if (existsSync(join(this.cacheDir, 'partial'))) return;
     mkdirPrivate(this.cacheDir);
-    await git(['init', '--quiet', '--bare', this.gitDir]);
-    writeFileSync(
-      join(this.cacheDir, 'source'),
-      `${splitUrlCredentials(this.spec.url).url}\n${this.spec.branch}\n`,
+    if (!existsSync(join(this.gitDir, 'HEAD'))) await git(['init', '--quiet', '--bare', this.gitDir]);
+    const { url } = splitUrlCredentials(this.spec.url);
+    // The URL without credentials: those reach git through its credential helper (git.ts).
+    await git(['--git-dir', this.gitDir, 'config', 'remote.origin.url', url]);
+    writeFileSync(join(this.cacheDir, 'source'), `${url}\n${this.spec.branch}\n`);
+    writeFileSync(join(this.cacheDir, 'partial'), '');
+  }
+
+  private auth() {
+    return { deployKey: this.spec.deployKey, credentials: splitUrlCredentials(this.spec.url).credentials };
+  }
+
+  /** A filtered fetch from origin; then the mirror's config is cleared of promisor settings again. */
+  private async promisorFetch(args: string[], input?: string) {
+    const r = await git([...PROMISOR, '--git-dir', this.gitDir, ...args], {
+      auth: this.auth(),
+      allowFail: true,
+      timeoutMs: 120_000,
+      ...(input === undefined ? {} : { input }),
+    });
+    await git(['--git-dir', this.gitDir, 'config', '--unset-all', 'remote.origin.partialclonefilter'], {
+      allowFail: true,
+    });
+    await git(['--git-dir', this.gitDir, 'config', '--unset-all', 'remote.origin.promisor'], {
+      allowFail: true,
+    });
+    // A server without filter support (uploadpack.allowFilter=false) sends everything: today's fetch.
+    if (/filtering not recognized by server/i.test(r.stderr) && !refusalSaid) {
+      refusalSaid = true;
+      debug(
+        `the output repository ${splitUrlCredentials(this.spec.url).url} does not filter fetches: every file is downloaded`,
+      );
+    }
+    return r;
+  }
+
+  /** Ids (of `ids`) whose object is not in the mirror yet. */
+  async missing(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const r = await git(['--git-dir', this.gitDir, 'cat-file', '--batch-check'], {
+      input: `${ids.join('\n')}\n`,
+    });
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' missing'))
+      .map((l) => l.slice(0, l.indexOf(' ')));
+  }
+
+  /**
+   * Makes the objects `ids` (blobs of the fetched tree) present, fetching the missing ones in one
+   * request; a failure message when that fetch failed.
+   */
+  async fetchObjects(ids: string[]): Promise<string | null> {
+    const want = await this.missing([...new Set(ids)]);
+    if (want.length === 0) return null;
+    debug(`fetching ${want.length} file(s) from the output repository`);
+    // As git's own lazy fetch does: no negotiation (the wants are blobs), ids on stdin.
+    const r = await this.promisorFetch(
+      [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--stdin',
+        'origin',
+      ],
+      `${want.join('\n')}\n`,
     );
+    return r.code === 0 ? null : fetchError(r.stderr, r.code);
   }
 
   /** Fetches unless another caller did within `minIntervalMs` (0 = always). */
@@ -71,8 +152,8 @@ export class Mirror {
     await this.ensure();
     this.touch();
     // Credentials in an https URL reach git through its credential helper, never argv (git.ts).
-    const { url, credentials } = splitUrlCredentials(this.spec.url);
-    const auth = { deployKey: this.spec.deployKey, credentials };
+    const { url } = splitUrlCredentials(this.spec.url);
+    const auth = this.auth();
     // Most polls find nothing new: ask for the branch head first (one round trip, no pack
     // negotiation) and fetch only when it moved.
     const ls = await git(['ls-remote', '--heads', url, `refs/heads/${this.spec.branch}`], {
@@ -84,20 +165,16 @@ export class Mirror {
     const remote = /^([0-9a-f]{40,64})\s/.exec(ls.stdout)?.[1];
     if (!remote) return { state: 'empty' };
     if (remote === this.head()) return { state: 'fetched' };
-    const r = await git(
-      [
-        '--git-dir',
-        this.gitDir,
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--depth=1',
-        url,
-        `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
-      ],
-      { auth, allowFail: true, timeoutMs: 120_000 },
-    );
+    const r = await this.promisorFetch([
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--depth=1',
+      '--filter=blob:none',
+      'origin',
+      `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
+    ]);
     if (r.code === 0) return { state: 'fetched' };
     if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
     return failure(r.stderr, r.code);
@@ -129,7 +206,14 @@ export class Mirror {
 }
 
 function failure(stderr: string, code: number): FetchOutcome {
-  const lines = stderr.trim().split('\n').filter(Boolean);
+  return { state: 'failed', message: fetchError(stderr, code) };
+}
+
+function fetchError(stderr: string, code: number): string {
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l && !/filtering not recognized/i.test(l));
   const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? `git exited ${code}`;
-  return { state: 'failed', message: line.replace(/^fatal: /, '') };
+  return line.replace(/^fatal: /, '');
 }
