@@ -15,8 +15,10 @@ import type { CommitMetadata } from '../../core/model.js';
 import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
 import { debug } from '../../util/log.js';
+import { withProgress } from '../../core/status/progress.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
+import { type ProgressEntry, readProgress, sameRefs } from './progress.js';
 
 // 2: expected errors (raises-exception cells) no longer fail a folder.
 const INDEX_VERSION = 2;
@@ -28,6 +30,8 @@ interface IndexFile {
   records: OutputRecord[];
   /** Folders a previous head had and a later one lost (history rewritten), until they return. */
   vanished?: string[];
+  /** Running commits' progress refs as last read (progress.ts). */
+  progress?: ProgressEntry[];
 }
 
 export interface IndexSnapshot {
@@ -57,6 +61,7 @@ export class OutputRepoIndex {
   private readonly indexPath: string;
   private state: IndexFile | null = null;
   private refreshing: Promise<IndexSnapshot> | null = null;
+  private shown: { branch: OutputRecord[]; progress: ProgressEntry[]; records: OutputRecord[] } | null = null;
 
   constructor(
     readonly home: string,
@@ -100,13 +105,46 @@ export class OutputRepoIndex {
     let fetch: FetchOutcome | null = null;
     if (opts.fetchMinIntervalMs !== undefined) fetch = await this.mirror.fetch(opts.fetchMinIntervalMs);
     else await this.mirror.ensure();
+    const snap = await this.refreshBranch(fetch);
+    const progress = await this.refreshProgress();
+    // The same array while nothing moved: the status service skips its merge then.
+    const s = this.shown;
+    if (s?.branch !== snap.records || s.progress !== progress)
+      this.shown = {
+        branch: snap.records,
+        progress,
+        records: withProgress(
+          snap.records,
+          progress.map((p) => p.record),
+        ),
+      };
+    return { ...snap, records: this.shown!.records };
+  }
+
+  /** Progress records of the mirror's progress refs; read again only when a ref moved. */
+  private async refreshProgress(): Promise<ProgressEntry[]> {
+    const refs = this.mirror.progressRefs();
+    const st = this.load();
+    const before = st.progress ?? [];
+    if (sameRefs(before, refs)) return before;
+    const batch = new CatFileBatch(this.mirror.gitDir);
+    try {
+      const progress = await readProgress(batch, refs, before);
+      this.save({ ...this.load(), progress });
+      return progress;
+    } finally {
+      batch.close();
+    }
+  }
+
+  private async refreshBranch(fetch: FetchOutcome | null): Promise<IndexSnapshot> {
     const cached = this.load();
     const head = fetch?.state === 'empty' ? null : this.mirror.head();
     const vanished = cached.vanished ?? [];
     if (head === cached.head) return { head, records: cached.records, fetch, changed: 0, vanished };
     if (head === null) {
       const gone = goneNow(cached, new Set());
-      this.save({ version: INDEX_VERSION, head: null, records: [], vanished: gone });
+      this.save({ ...cached, head: null, records: [], vanished: gone });
       return { head: null, records: [], fetch, changed: 0, vanished: gone };
     }
     const batch = new CatFileBatch(this.mirror.gitDir);
@@ -143,7 +181,7 @@ export class OutputRepoIndex {
         records[i] = read[k]!;
       });
       const gone = goneNow(cached, new Set(folders.map((f) => f.name)));
-      this.save({ version: INDEX_VERSION, head, records, vanished: gone });
+      this.save({ ...cached, head, records, vanished: gone });
       return { head, records, fetch, changed: todo.length, vanished: gone };
     } catch (e) {
       if (!(e instanceof FilesUnavailable)) throw e;
@@ -178,9 +216,21 @@ export class OutputRepoIndex {
     renameSync(`${ids}.${process.pid}.tmp`, ids);
   }
 
-  /** A file of a commit folder at the indexed head (for the viewer); null when absent. */
+  /** Where `id`'s shown record lives: its progress ref's commit while it runs, else the head. */
+  private revFor(id: string): string | null {
+    const st = this.load();
+    const p = st.progress?.find((e) => e.id === id);
+    if (!p) return st.head;
+    const shown = withProgress(
+      st.records.filter((r) => r.id === id),
+      [p.record],
+    )[0];
+    return shown === p.record ? p.commit : st.head;
+  }
+
+  /** A file of a commit folder as status shows it (for the viewer); null when absent. */
   async readFile(id: string, name: string): Promise<Buffer | null> {
-    const head = this.load().head;
+    const head = this.revFor(id);
     if (!head || !isCommitId(id) || name.includes('..') || name.startsWith('/') || name.includes('\0'))
       return null;
     const batch = new CatFileBatch(this.mirror.gitDir);

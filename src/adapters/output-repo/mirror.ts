@@ -9,9 +9,16 @@
 // command line only and removed from the mirror's config after it: with them in the config every
 // reader (cat-file, ls-tree, grep) would fetch each missing blob on its own, one round trip apiece,
 // and git before 2.44 cannot turn that off (GIT_NO_LAZY_FETCH).
+//
+// A running commit's progress lives off the branch, in `refs/mymlops/progress/<id>` (one parentless
+// commit, force-updated by the job, removed once the result is on the branch). The same ls-remote
+// that checks the branch head lists them, the same fetch brings the changed ones (commits and trees:
+// the job writes the folder's metadata.json into the commit message too), and local ones the
+// server no longer has are dropped.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCommitId } from '../../core/commit/ids.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { git } from '../git/git.js';
 import { debug } from '../../util/log.js';
@@ -24,6 +31,7 @@ export interface OutputRepoSpec {
 }
 
 export const MIRROR_REF = 'refs/heads/mymlops-output';
+export const PROGRESS_PREFIX = 'refs/mymlops/progress/';
 
 export function repoCacheDir(home: string, spec: OutputRepoSpec): string {
   const key = createHash('sha256').update(`${spec.url}\n${spec.branch}`).digest('hex').slice(0, 16);
@@ -154,30 +162,75 @@ export class Mirror {
     // Credentials in an https URL reach git through its credential helper, never argv (git.ts).
     const { url } = splitUrlCredentials(this.spec.url);
     const auth = this.auth();
-    // Most polls find nothing new: ask for the branch head first (one round trip, no pack
-    // negotiation) and fetch only when it moved.
-    const ls = await git(['ls-remote', '--heads', url, `refs/heads/${this.spec.branch}`], {
+    // Most polls find nothing new: ask for the branch head and the progress refs first (one round
+    // trip, no pack negotiation) and fetch only what moved.
+    const ls = await git(['ls-remote', url, `refs/heads/${this.spec.branch}`, `${PROGRESS_PREFIX}*`], {
       auth,
       allowFail: true,
       timeoutMs: 60_000,
     });
     if (ls.code !== 0) return failure(ls.stderr, ls.code);
-    const remote = /^([0-9a-f]{40,64})\s/.exec(ls.stdout)?.[1];
-    if (!remote) return { state: 'empty' };
-    if (remote === this.head()) return { state: 'fetched' };
-    const r = await this.promisorFetch([
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
-      '--depth=1',
-      '--filter=blob:none',
-      'origin',
-      `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
-    ]);
-    if (r.code === 0) return { state: 'fetched' };
-    if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
-    return failure(r.stderr, r.code);
+    let remote: string | undefined;
+    const progress = new Map<string, string>();
+    for (const line of ls.stdout.split('\n')) {
+      const [oid, ref] = line.split('\t');
+      if (!oid || !ref || !/^[0-9a-f]{40,64}$/.test(oid)) continue;
+      if (ref === `refs/heads/${this.spec.branch}`) remote = oid;
+      else if (ref.startsWith(PROGRESS_PREFIX) && isCommitId(ref.slice(PROGRESS_PREFIX.length)))
+        progress.set(ref.slice(PROGRESS_PREFIX.length), oid);
+    }
+    const local = this.progressRefs();
+    const specs: string[] = [];
+    if (remote && remote !== this.head()) specs.push(`+refs/heads/${this.spec.branch}:${MIRROR_REF}`);
+    for (const [id, oid] of progress)
+      if (local.get(id) !== oid) specs.push(`+${PROGRESS_PREFIX}${id}:${PROGRESS_PREFIX}${id}`);
+    if (specs.length) {
+      const r = await this.promisorFetch([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--depth=1',
+        '--filter=blob:none',
+        'origin',
+        ...specs,
+      ]);
+      if (r.code !== 0) {
+        if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
+        return failure(r.stderr, r.code);
+      }
+    }
+    const gone = [...local.keys()].filter((id) => !progress.has(id));
+    if (gone.length)
+      await git(['--git-dir', this.gitDir, 'update-ref', '--stdin'], {
+        input: gone.map((id) => `delete ${PROGRESS_PREFIX}${id}\n`).join(''),
+        allowFail: true,
+      });
+    return remote ? { state: 'fetched' } : { state: 'empty' };
+  }
+
+  /** Running commits' progress refs in the mirror (id → commit), read from the ref files. */
+  progressRefs(): Map<string, string> {
+    const out = new Map<string, string>();
+    try {
+      for (const line of readFileSync(join(this.gitDir, 'packed-refs'), 'utf8').split('\n')) {
+        const [oid, ref] = line.split(' ');
+        if (oid && ref?.startsWith(PROGRESS_PREFIX)) out.set(ref.slice(PROGRESS_PREFIX.length), oid);
+      }
+    } catch {}
+    const dir = join(this.gitDir, PROGRESS_PREFIX);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {}
+    for (const id of names) {
+      try {
+        const v = readFileSync(join(dir, id), 'utf8').trim();
+        if (/^[0-9a-f]{40,64}$/.test(v)) out.set(id, v);
+      } catch {}
+    }
+    for (const id of out.keys()) if (!isCommitId(id)) out.delete(id);
+    return out;
   }
 
   private touch(): void {
