@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -218,4 +219,56 @@ test('a server that refuses filters gets the whole tree, said once in --verbose'
     process.stderr.write = write;
   }
   assert.equal(said.filter((l) => /does not filter fetches/.test(l)).length, 1);
+});
+
+/** What job.sh's push_progress does: a parentless commit of `<id>/`, metadata.json in its message. */
+function pushProgress(repo: TestOutputRepo, id: string, files: Record<string, string>): void {
+  const dir = mkdtempSync(join(tmpdir(), 'mymlops-progress-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, id));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, id, name), text);
+  const env = { ...process.env, GIT_INDEX_FILE: join(dir, '.index') };
+  const g = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', join(repo.work, '.git'), '--work-tree', dir, ...args], {
+      env,
+      encoding: 'utf8',
+    }).trim();
+  g('add', '-A', '--', id);
+  const tree = g('write-tree');
+  const commit = g('commit-tree', tree, '-m', `progress ${id}: 1/5 cells\n\n${files['metadata.json']}`);
+  g('push', '-q', '-f', 'origin', `${commit}:refs/mymlops/progress/${id}`);
+}
+
+test('progress refs: listed with the branch, laid over it, the notebook readable, gone with the ref', async () => {
+  const { repo, index } = setup('main');
+  repo.addFixture('output-mymlops');
+  await index.refresh({ fetchMinIntervalMs: 0 });
+  const id = '20250105_090000';
+  const nb = JSON.stringify(progressNotebook(1, 5));
+  pushProgress(repo, id, {
+    'run.ipynb': nb,
+    'metadata.json': JSON.stringify(processingMetadata('run.ipynb', 1, 5)),
+    'job.log': 'running\n',
+  });
+  const running = await index.refresh({ fetchMinIntervalMs: 0 });
+  const rec = running.records.find((r) => r.id === id);
+  assert.equal(rec?.metadata?.status, 'processing');
+  assert.deepEqual(rec?.metadata?.progress, { cells_done: 1, cells_total: 5 });
+  assert.equal(rec?.notebook, 'run.ipynb');
+  assert.ok(rec?.hasLog);
+  assert.equal(running.records.length, 4);
+  // Nothing moved: the same records, nothing read.
+  const again = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(again.records, running.records);
+  // The viewer opens the running notebook from the ref (fetched on demand).
+  assert.equal((await index.readFile(id, 'run.ipynb'))?.toString(), nb);
+  // The result lands on the branch and the job removes the ref.
+  repo.write({
+    [`${id}/run.ipynb`]: progressNotebook(5, 5),
+    [`${id}/metadata.json`]: processingMetadata('run.ipynb', 5, 5, { status: 'succeeded' }),
+  });
+  gitSync(repo.work, ['push', '-q', 'origin', `:refs/mymlops/progress/${id}`]);
+  const done = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(done.records.find((r) => r.id === id)?.metadata?.status, 'succeeded');
+  assert.deepEqual([...index.mirror.progressRefs().keys()], []);
 });

@@ -20,6 +20,7 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import { git } from '../git/git.js';
 import { debug } from '../../util/log.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
@@ -31,7 +32,6 @@ export interface OutputRepoSpec {
 }
 
 export const MIRROR_REF = 'refs/heads/mymlops-output';
-export const PROGRESS_PREFIX = 'refs/mymlops/progress/';
 
 export function repoCacheDir(home: string, spec: OutputRepoSpec): string {
   const key = createHash('sha256').update(`${spec.url}\n${spec.branch}`).digest('hex').slice(0, 16);

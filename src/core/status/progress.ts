@@ -3,6 +3,9 @@
 // its commit until a result of the same attempt (or a later one) is on the branch.
 import type { OutputRecord } from './types.js';
 
+/** Where a running commit's progress lives in the output repository: `<prefix><commit id>`. */
+export const PROGRESS_PREFIX = 'refs/mymlops/progress/';
+
 const attempt = (r: OutputRecord) => r.metadata?.attempt ?? 1;
 
 export function withProgress(branch: OutputRecord[], progress: OutputRecord[]): OutputRecord[] {
