@@ -54,6 +54,8 @@
 #          $MYMLOPS_JOB_DIR/unpublished/<id>/ (+ commit-msg), never deleted: result.json has
 #          published false, publish_error, final_status; status "failed" (exit 4). Publish mode
 #          removes the kept copy only after its push succeeded.
+#          A file over what git hosts accept (100 MB, GitHub's limit; env MYMLOPS_GIT_MAX_FILE_MB)
+#          is not pushed at all: kept the same way, publish_error naming the file and its size.
 set -u -o pipefail
 umask 077
 J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
@@ -337,7 +339,8 @@ finish() {
     { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
   fi
   say "publishing to $MY_OUT_URL ($MY_OUT_BRANCH)"
-  if publish_until "$WORK/stage" "$msg"; then
+  PUBLISH_ERR="$(helper toobig "$WORK/stage/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  if [ -z "$PUBLISH_ERR" ] && publish_until "$WORK/stage" "$msg"; then
     published=1; say "published $MY_COMMIT_ID"
     drop_progress
   else
@@ -362,7 +365,8 @@ if [ "$MODE" = publish ]; then
   RETRY_UNTIL=$(($(date +%s) + MY_PUBLISH_RETRY))
   say "publishing the kept result of $MY_COMMIT_ID to $MY_OUT_URL ($MY_OUT_BRANCH)"
   [ -f "$KEPT/commit-msg" ] || printf 'commit %s\n' "$MY_COMMIT_ID" >"$KEPT/commit-msg"
-  if publish_until "$KEPT" "$KEPT/commit-msg"; then
+  PUBLISH_ERR="$(helper toobig "$KEPT/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  if [ -z "$PUBLISH_ERR" ] && publish_until "$KEPT" "$KEPT/commit-msg"; then
     if [ -n "$PUBLISH_SAME" ]; then say "already published $MY_COMMIT_ID"; else say "published $MY_COMMIT_ID"; fi
     drop_progress
     result="$(helper republished "$J/result.json" "$KEPT/$MY_COMMIT_ID/metadata.json")"
