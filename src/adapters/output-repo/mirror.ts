@@ -6,7 +6,7 @@
 // The mirror is a partial clone: a fetch brings commits and trees only (`--filter=blob:none`), and
 // the blobs a reader needs (metadata.json for status, a notebook when it is opened) are fetched by id,
 // many in one request (fetchObjects), and then kept. The promisor settings are given on the fetch
-// command line only and removed from the mirror's config after it: with them in the config every
+// command line only, never written to the mirror's config: with them in the config every
 // reader (cat-file, ls-tree, grep) would fetch each missing blob on its own, one round trip apiece,
 // and git before 2.44 cannot turn that off (GIT_NO_LAZY_FETCH).
 //
@@ -46,8 +46,11 @@ export type FetchOutcome =
 
 const inFlight = new Map<string, Promise<FetchOutcome>>();
 
-/** Fetches need `origin` to be a promisor remote; readers must not see it as one (see the top). */
-const PROMISOR = ['-c', 'remote.origin.promisor=true'];
+/**
+ * Fetches need `origin` to be a promisor remote; readers must not see it as one (see the top). With
+ * a filter already given, git does not write its own promisor settings into the mirror's config.
+ */
+const PROMISOR = ['-c', 'remote.origin.promisor=true', '-c', 'remote.origin.partialclonefilter=blob:none'];
 let refusalSaid = false;
 
 export class Mirror {
@@ -78,19 +81,13 @@ export class Mirror {
     return { deployKey: this.spec.deployKey, credentials: splitUrlCredentials(this.spec.url).credentials };
   }
 
-  /** A filtered fetch from origin; then the mirror's config is cleared of promisor settings again. */
+  /** A filtered fetch from origin (the mirror's config is left as it was: see PROMISOR). */
   private async promisorFetch(args: string[], input?: string) {
     const r = await git([...PROMISOR, '--git-dir', this.gitDir, ...args], {
       auth: this.auth(),
       allowFail: true,
       timeoutMs: 120_000,
       ...(input === undefined ? {} : { input }),
-    });
-    await git(['--git-dir', this.gitDir, 'config', '--unset-all', 'remote.origin.partialclonefilter'], {
-      allowFail: true,
-    });
-    await git(['--git-dir', this.gitDir, 'config', '--unset-all', 'remote.origin.promisor'], {
-      allowFail: true,
     });
     // A server without filter support (uploadpack.allowFilter=false) sends everything: today's fetch.
     if (/filtering not recognized by server/i.test(r.stderr) && !refusalSaid) {
