@@ -56,6 +56,7 @@
 #          removes the kept copy only after its push succeeded.
 #          A file over what git hosts accept (100 MB, GitHub's limit; env MYMLOPS_GIT_MAX_FILE_MB)
 #          is not pushed at all: kept the same way, publish_error naming the file and its size.
+#          A push the server refuses (a pre-receive hook, GitHub's size check) is not retried either.
 set -u -o pipefail
 umask 077
 J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
@@ -225,6 +226,10 @@ publish() {
     if [ -n "$tip" ] && [ "$tree" = "$(out_git rev-parse "$tip^{tree}")" ]; then PUBLISH_SAME=1; return 0; fi
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
     if out_net push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
+    # The server's own refusal (a size limit such as GitHub's GH001, a hook): trying again cannot help.
+    if grep -qiE 'hook declined|GH001|exceeds .*file size limit' "$ERRF"; then
+      PUBLISH_ERR="the output repository refused the push: $(last_err)" PUBLISH_REFUSED=1; return 1
+    fi
     if ! grep -qiE 'rejected|fetch first|non-fast-forward|cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       fetch_fail=$((fetch_fail + 1))
       if [ $fetch_fail -ge 3 ]; then PUBLISH_ERR="push to $MY_OUT_URL failed: $(last_err)"; return 1; fi
@@ -240,8 +245,9 @@ publish() {
 publish_until() { # publish_until <stage> <msgfile>: publish, retried with backoff until RETRY_UNTIL
   local n=0 d
   for (( ; ; )); do
-    PUBLISH_ERR="" PUBLISH_SAME=""
+    PUBLISH_ERR="" PUBLISH_SAME="" PUBLISH_REFUSED=""
     publish "$1" "$2" && return 0
+    [ -z "$PUBLISH_REFUSED" ] || return 1
     n=$((n + 1))
     d="$(helper backoff $((n + 3)) | cut -d. -f1)"
     [ "$d" -ge 1 ] || d=1

@@ -45,35 +45,35 @@ test('a file over the server limit stops the publish with one line; the result i
   assert.notEqual(refused.status, 0);
   assert.match(refused.stderr, /exceeds the file size limit.*\n(.|\n)*pre-receive hook declined/);
 
-  const J = join(tmp, 'job');
-  mkdirSync(J);
+  const sha = git(user, 'rev-parse', 'HEAD');
+  const jobDir = (name: string, id: string) => {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'job.json'),
+      JSON.stringify({
+        version: 1,
+        commit_id: id,
+        command: FAKE_COMMAND,
+        notebook: 'notebooks/quick.ipynb',
+        repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
+        output_repository: { url: out, branch: 'master' },
+        artifacts: true,
+        notes: null,
+        progress_interval: 0,
+        max_duration: 0,
+        log_max_bytes: 100000,
+        keep_workdir: false,
+        ssh_options: [],
+        git_user: { name: 't', email: 't@t' },
+        metadata: { commit: id },
+        machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
+      }),
+    );
+    return dir;
+  };
   const id = '20240101_000000';
-  writeFileSync(
-    join(J, 'job.json'),
-    JSON.stringify({
-      version: 1,
-      commit_id: id,
-      command: FAKE_COMMAND,
-      notebook: 'notebooks/quick.ipynb',
-      repository: {
-        url: remote,
-        branch: 'master',
-        ref: 'refs/heads/master',
-        sha: git(user, 'rev-parse', 'HEAD'),
-      },
-      output_repository: { url: out, branch: 'master' },
-      artifacts: true,
-      notes: null,
-      progress_interval: 0,
-      max_duration: 0,
-      log_max_bytes: 100000,
-      keep_workdir: false,
-      ssh_options: [],
-      git_user: { name: 't', email: 't@t' },
-      metadata: { commit: id },
-      machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-    }),
-  );
+  const J = jobDir('job', id);
   const env = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -114,4 +114,21 @@ test('a file over the server limit stops the publish with one line; the result i
     `${id}/metadata.json`,
     `${id}/quick.ipynb`,
   ]);
+
+  // A server whose limit is below the job's (100 MB here): its refusal ends the publish at once
+  // (no retrying for publish_retry), naming what the server said; the result is kept.
+  const id2 = '20240102_000000';
+  const J2 = jobDir('job2', id2);
+  const refusedRun = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+    encoding: 'utf8',
+    env: { ...env, MYMLOPS_JOB_DIR: J2, MYMLOPS_GIT_MAX_FILE_MB: '', MYMLOPS_PUBLISH_RETRY: '600' },
+    timeout: 60_000,
+  });
+  assert.equal(refusedRun.status, 4, refusedRun.stdout + refusedRun.stderr);
+  assert.match(
+    refusedRun.stdout,
+    /mymlops: could not publish: the output repository refused the push: remote: error: File 20240102_000000\/artifacts\/model\.bin is 2097152 bytes; this exceeds the file size limit/,
+  );
+  assert.doesNotMatch(refusedRun.stdout, /trying again/);
+  assert.ok(existsSync(join(J2, 'unpublished', id2, 'artifacts', 'model.bin')));
 });
