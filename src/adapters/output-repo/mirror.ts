@@ -16,7 +16,7 @@
 // the job writes the folder's metadata.json into the commit message too), and local ones the
 // server no longer has are dropped.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
@@ -24,6 +24,7 @@ import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import { git } from '../git/git.js';
 import { debug } from '../../util/log.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
+import { localProgressRefs } from './progress.js';
 
 export interface OutputRepoSpec {
   url: string;
@@ -208,26 +209,7 @@ export class Mirror {
 
   /** Running commits' progress refs in the mirror (id → commit), read from the ref files. */
   progressRefs(): Map<string, string> {
-    const out = new Map<string, string>();
-    try {
-      for (const line of readFileSync(join(this.gitDir, 'packed-refs'), 'utf8').split('\n')) {
-        const [oid, ref] = line.split(' ');
-        if (oid && ref?.startsWith(PROGRESS_PREFIX)) out.set(ref.slice(PROGRESS_PREFIX.length), oid);
-      }
-    } catch {}
-    const dir = join(this.gitDir, PROGRESS_PREFIX);
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir);
-    } catch {}
-    for (const id of names) {
-      try {
-        const v = readFileSync(join(dir, id), 'utf8').trim();
-        if (/^[0-9a-f]{40,64}$/.test(v)) out.set(id, v);
-      } catch {}
-    }
-    for (const id of out.keys()) if (!isCommitId(id)) out.delete(id);
-    return out;
+    return localProgressRefs(this.gitDir);
   }
 
   private touch(): void {

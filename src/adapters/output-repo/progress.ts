@@ -1,6 +1,10 @@
 // Progress records of running commits, one per refs/mymlops/progress/<id> in the mirror: the job
 // pushes a parentless commit holding `<id>/` (notebook so far, job.log, metadata.json) whose message
 // body is that metadata.json, so a record is read from the commit and its trees, never a blob.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isCommitId } from '../../core/commit/ids.js';
+import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import type { OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
 import { type CatFileBatch, parseTree } from './cat-file.js';
@@ -10,6 +14,30 @@ export interface ProgressEntry {
   /** The progress ref's commit (also the record's `tree`, its cache key). */
   commit: string;
   record: OutputRecord;
+}
+
+/** Progress refs of a git directory (id → commit), from its ref files: no process spawned. */
+export function localProgressRefs(gitDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  try {
+    for (const line of readFileSync(join(gitDir, 'packed-refs'), 'utf8').split('\n')) {
+      const [oid, ref] = line.split(' ');
+      if (oid && ref?.startsWith(PROGRESS_PREFIX)) out.set(ref.slice(PROGRESS_PREFIX.length), oid);
+    }
+  } catch {}
+  const dir = join(gitDir, PROGRESS_PREFIX);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {}
+  for (const id of names) {
+    try {
+      const v = readFileSync(join(dir, id), 'utf8').trim();
+      if (/^[0-9a-f]{40,64}$/.test(v)) out.set(id, v);
+    } catch {}
+  }
+  for (const id of out.keys()) if (!isCommitId(id)) out.delete(id);
+  return out;
 }
 
 export function sameRefs(entries: ProgressEntry[], refs: Map<string, string>): boolean {
