@@ -231,6 +231,8 @@ def cmd_env(job_path):
         # Tests shorten these through the environment; job.json carries the planned values.
         "MY_SHUTDOWN_GRACE": int(os.environ.get("MYMLOPS_SHUTDOWN_GRACE") or job.get("shutdown_grace") or 20),
         "MY_PUBLISH_RETRY": int(os.environ.get("MYMLOPS_PUBLISH_RETRY") or job.get("publish_retry") or 300),
+        # GitHub refuses files over 100 MiB; a test sets a small limit (its server's hook refuses the same).
+        "MY_GIT_MAX_FILE_BYTES": int(float(os.environ.get("MYMLOPS_GIT_MAX_FILE_MB") or 100) * 1048576),
     }
     for k, v in values.items():
         print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))
@@ -428,6 +430,23 @@ def cmd_backoff(attempt):
     return 0
 
 
+def cmd_toobig(folder, max_bytes):
+    """One line when a file under folder is larger than a git host accepts (the largest such file):
+    pushing it would only be refused, so the result is kept instead; nothing when all fit."""
+    limit, worst = int(max_bytes), None
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            size = os.path.getsize(path)
+            if size > limit and (worst is None or size > worst[1]):
+                worst = (os.path.relpath(path, folder), size)
+    if worst:
+        mb = lambda n: ("%.1f" % (n / 1048576.0)).rstrip("0").rstrip(".")
+        print("%s is %s MB, over the %s MB a git host accepts: leave it out of artifacts/ (or commit without -a)"
+              % (worst[0], mb(worst[1]), mb(limit)))
+    return 0
+
+
 def cmd_inject(job_path, nb_path):
     """papermill's placement of the job's parameters cell: it replaces a cell tagged
     injected-parameters, else follows the first cell tagged parameters, else comes first."""
@@ -467,7 +486,7 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
           "caplog": cmd_caplog, "unpublished": cmd_unpublished, "history": cmd_history,
-          "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject,
+          "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject, "toobig": cmd_toobig,
           "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 

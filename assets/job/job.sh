@@ -48,13 +48,18 @@
 #   Publish: <id>/<notebook file>, <id>/metadata.json, <id>/job.log, <id>/artifacts/ (artifacts=true)
 #          to output_repository.branch, built with a temporary index on the fetched tip (no checkout
 #          of the output repository), retried on rejection after a fresh fetch; never forced; a
-#          tree equal to the tip's is not pushed again. With progress_interval > 0 the same folder is
-#          pushed with status "processing" meanwhile.
+#          tree equal to the tip's is not pushed again. With progress_interval > 0 the folder so far
+#          (status "processing") is force-pushed meanwhile as a parentless commit to
+#          refs/mymlops/progress/<id>, never to the branch; its message is a subject line, a blank
+#          line and metadata.json. The ref is deleted once the result is on the branch.
 #   Not published: when the final push fails it is retried with backoff for publish_retry seconds
 #          (job.json, default 300; env MYMLOPS_PUBLISH_RETRY), then the staged folder is KEPT as
 #          $MYMLOPS_JOB_DIR/unpublished/<id>/ (+ commit-msg), never deleted: result.json has
 #          published false, publish_error, final_status; status "failed" (exit 4). Publish mode
 #          removes the kept copy only after its push succeeded.
+#          A file over what git hosts accept (100 MB, GitHub's limit; env MYMLOPS_GIT_MAX_FILE_MB)
+#          is not pushed at all: kept the same way, publish_error naming the file and its size.
+#          A push the server refuses (a pre-receive hook, GitHub's size check) is not retried either.
 set -u -o pipefail
 umask 077
 J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
@@ -146,6 +151,7 @@ FINISHING=""
 STAGE_MSG=""
 EC=""
 KEPT="$J/unpublished"
+PROGRESS_REF="refs/mymlops/progress/$MY_COMMIT_ID"
 PUBLISH_DEADLINE="" # shutdown only: every publishing step ends by then (epoch seconds)
 RETRY_UNTIL=""      # failed publishes are tried again until then (epoch seconds)
 
@@ -202,14 +208,16 @@ out_net() { # out_git for network commands: bounded by PUBLISH_DEADLINE when the
   [ "$t" -gt 0 ] || { echo "fatal: out of time to publish" >"$ERRF"; return 1; }
   GIT_SSH_COMMAND="$SSH_OUT" timeout -k 1 "$t" git "${CRED_OUT[@]}" -C "$OUT" "$@"
 }
+out_init() {
+  [ -d "$OUT/.git" ] && return 0
+  # A blobless, shallow view of the output branch: only the tip's trees are fetched, never the
+  # notebooks of earlier commits (the repository grows with every commit).
+  git -c init.defaultBranch=mymlops init -q "$OUT" && out_git remote add origin "$MY_OUT_URL" &&
+    out_git config remote.origin.promisor true && out_git config remote.origin.partialclonefilter blob:none
+}
 publish() {
   local stage=$1 msgfile=$2 attempt=0 fetch_fail=0 tip tree commit delay
-  if [ ! -d "$OUT/.git" ]; then
-    # A blobless, shallow view of the output branch: only the tip's trees are fetched, never the
-    # notebooks of earlier commits (the repository grows with every commit).
-    git -c init.defaultBranch=mymlops init -q "$OUT" && out_git remote add origin "$MY_OUT_URL" &&
-      out_git config remote.origin.promisor true && out_git config remote.origin.partialclonefilter blob:none || return 1
-  fi
+  out_init || return 1
   rm -f "$OUT/.git/"*.lock "$OUT/.git/mymlops-index.lock"
   while [ $attempt -lt 40 ]; do
     attempt=$((attempt + 1))
@@ -244,7 +252,7 @@ publish() {
     if [ -n "$tip" ]; then commit="$(out_git commit-tree "$tree" -p "$tip" -F "$msgfile")"; else commit="$(out_git commit-tree "$tree" -F "$msgfile")"; fi
     if out_net push -q "$MY_OUT_URL" "$commit:refs/heads/$MY_OUT_BRANCH" 2>"$ERRF"; then return 0; fi
     # A server that refuses (a hook, a protected branch) says why and will say it again: not a race.
-    if grep -qE '^\s*! \[remote rejected\]' "$ERRF" && ! grep -qiE 'cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
+    if grep -qiE '^\s*! \[remote rejected\]|GH001|exceeds .*file size limit' "$ERRF" && ! grep -qiE 'cannot lock|failed to update ref|incorrect old value' "$ERRF"; then
       PUBLISH_ERR="push to $MY_OUT_URL refused by the server: $(refusal)"
       PUBLISH_FINAL=1
       return 1
@@ -300,10 +308,31 @@ progress_loop() {
     local p; p="$(helper progress "$REPO/$MY_NOTEBOOK" 2>/dev/null)" || continue
     stage_files "$WORK/pstage" processing >/dev/null 2>&1 || continue
     helper caplog "$RUNLOG" "$WORK/pstage/$MY_COMMIT_ID/job.log" "$MY_LOG_MAX_BYTES"
-    printf 'progress %s: %s cells\n' "$MY_COMMIT_ID" "$p" >"$msg"
-    PUBLISH_ERR="" PUBLISH_SAME=""
-    if publish "$WORK/pstage" "$msg" >/dev/null 2>&1 && [ -z "$PUBLISH_SAME" ]; then say "progress pushed ($p cells)"; fi
+    # The message carries metadata.json too: status reads progress from commits and trees alone.
+    { printf 'progress %s: %s cells\n\n' "$MY_COMMIT_ID" "$p"; cat "$WORK/pstage/$MY_COMMIT_ID/metadata.json"; } >"$msg"
+    if push_progress "$WORK/pstage" "$msg" >/dev/null 2>&1; then say "progress pushed ($p cells)"; fi
   done
+}
+
+# ---- progress: off the output branch, in one force-updated ref per commit (PROGRESS_REF), so the
+# branch gets one commit per result and readers of the branch alone never see a running commit as a
+# result. The ref is removed once the result is on the branch (drop_progress); `mymlops prune`
+# removes the ones a job could not.
+push_progress() { # push_progress <stage> <msgfile>: a parentless commit of <stage>/<id>/; false when unchanged or failed
+  local tree commit
+  out_init || return 1
+  GIT_INDEX_FILE="$OUT/.git/mymlops-progress-index" out_git read-tree --empty &&
+    GIT_INDEX_FILE="$OUT/.git/mymlops-progress-index" out_git --work-tree="$1" add -A -f -- "$MY_COMMIT_ID" &&
+    tree="$(GIT_INDEX_FILE="$OUT/.git/mymlops-progress-index" out_git write-tree)" || return 1
+  [ "$tree" != "$(cat "$WORK/progress-tree" 2>/dev/null)" ] || return 1
+  commit="$(out_git commit-tree "$tree" -F "$2")" || return 1
+  out_net push -q -f "$MY_OUT_URL" "$commit:$PROGRESS_REF" 2>"$ERRF" || return 1
+  echo "$tree" >"$WORK/progress-tree"
+  touch "$J/progress-ref"
+}
+drop_progress() { # best effort: the result is on the branch now
+  [ -f "$J/progress-ref" ] || return 0
+  out_net push -q "$MY_OUT_URL" ":$PROGRESS_REF" 2>"$ERRF" && rm -f "$J/progress-ref"
 }
 
 end_with() { # end_with <result json>: the contract's last two lines and exit code
@@ -345,8 +374,10 @@ finish() {
     { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
   fi
   say "publishing to $MY_OUT_URL ($MY_OUT_BRANCH)"
-  if publish_until "$WORK/stage" "$msg"; then
+  PUBLISH_ERR="$(helper toobig "$WORK/stage/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  if [ -z "$PUBLISH_ERR" ] && publish_until "$WORK/stage" "$msg"; then
     published=1; say "published $MY_COMMIT_ID"
+    drop_progress
   else
     say "could not publish: $PUBLISH_ERR"
     # The only copy of the result: keep it where it survives the work folder.
@@ -369,8 +400,10 @@ if [ "$MODE" = publish ]; then
   RETRY_UNTIL=$(($(date +%s) + MY_PUBLISH_RETRY))
   say "publishing the kept result of $MY_COMMIT_ID to $MY_OUT_URL ($MY_OUT_BRANCH)"
   [ -f "$KEPT/commit-msg" ] || printf 'commit %s\n' "$MY_COMMIT_ID" >"$KEPT/commit-msg"
-  if publish_until "$KEPT" "$KEPT/commit-msg"; then
+  PUBLISH_ERR="$(helper toobig "$KEPT/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  if [ -z "$PUBLISH_ERR" ] && publish_until "$KEPT" "$KEPT/commit-msg"; then
     if [ -n "$PUBLISH_SAME" ]; then say "already published $MY_COMMIT_ID"; else say "published $MY_COMMIT_ID"; fi
+    drop_progress
     result="$(helper republished "$J/result.json" "$KEPT/$MY_COMMIT_ID/metadata.json")"
     rm -rf "$KEPT" "$WORK"
     end_with "$result"

@@ -1,6 +1,7 @@
 // `mymlops prune [--dry-run] [--json]`: removes snapshot refs (refs/mymlops/snapshots/<id>, listed
 // with `git ls-remote` using your own git credentials) and launch records of finished, published
-// commits older than commit.prune_after_days; the choice is core/prune/prune.ts.
+// commits older than commit.prune_after_days, and the output repository's progress refs of commits
+// no longer running; the choice is core/prune/prune.ts.
 import type { Command } from 'commander';
 import { config } from '../app/options.js';
 import { UserError } from '../errors.js';
@@ -9,13 +10,13 @@ export function register(program: Command): void {
   program
     .command('prune')
     .description(
-      'remove snapshot refs and launch records of published commits older than commit.prune_after_days',
+      'remove snapshot refs and launch records of published commits older than commit.prune_after_days, and stale progress refs',
     )
     .option('--dry-run', 'list what would be removed and change nothing')
     .option('--json', 'print what was (or would be) removed as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const [
-        { statusSources },
+        { outputRepoIndex, statusSources },
         { StatusService },
         { appContext },
         push,
@@ -40,9 +41,10 @@ export function register(program: Command): void {
       const ctx = appContext(cfg);
       const repo = cfg.commit.repository;
       const auth = { deployKey: repo.deploy_key, sshOptions: ctx.sshOptions };
+      const index = outputRepoIndex(cfg, ctx.home);
       const [snap, refs] = await Promise.all([
         new StatusService(
-          statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true }),
+          statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true, index }),
         ).snapshot(),
         push.listRemoteRefs({ root: cfg.dir, url: repo.url, prefix: SNAPSHOT_PREFIX, auth }),
       ]);
@@ -57,6 +59,8 @@ export function register(program: Command): void {
         // Every project's records in this home: a snapshot ref of another project's commit (same code
         // repository) is someone's, not "of no commit"; records go only with this project's rows.
         records: jobs.listLaunches(ctx.home).map((r) => r.commit),
+        // As the status snapshot's fetch just listed them.
+        progress: [...index.mirror.progressRefs().keys()],
         now: ctx.now(),
         days: cfg.commit.prune_after_days,
       });
@@ -72,6 +76,18 @@ export function register(program: Command): void {
             `cannot remove snapshot refs from ${repo.url}: ${del.error}`,
             'check that your git credentials may push there',
           );
+        const out = cfg.commit.output_repository;
+        const dropped = await push.deleteRefs({
+          root: cfg.dir,
+          url: out.url,
+          refs: plan.progress.map((r) => r.what),
+          auth: { deployKey: out.deploy_key, sshOptions: ctx.sshOptions },
+        });
+        if (!dropped.ok)
+          throw new UserError(
+            `cannot remove progress refs from ${out.url}: ${dropped.error}`,
+            'check that your git credentials (or commit.output_repository.deploy_key) may push there',
+          );
         for (const r of plan.records)
           fs.rmSync(jobs.jobDir(r.id, ctx.home), { recursive: true, force: true });
       }
@@ -84,8 +100,11 @@ export function register(program: Command): void {
       const verb = opts.dryRun ? 'would remove' : 'removed';
       for (const r of plan.refs) process.stdout.write(`${verb} ref ${r.what} (${r.why})\n`);
       for (const r of plan.records) process.stdout.write(`${verb} launch record ${r.what} (${r.why})\n`);
+      for (const r of plan.progress) process.stdout.write(`${verb} progress ref ${r.what} (${r.why})\n`);
       process.stdout.write(
-        `${opts.dryRun ? 'would remove' : 'removed'} ${plan.refs.length} snapshot ref(s) and ${plan.records.length} launch record(s) older than ${cfg.commit.prune_after_days} day(s)\n`,
+        `${verb} ${plan.refs.length} snapshot ref(s) and ${plan.records.length} launch record(s) older than ${cfg.commit.prune_after_days} day(s)` +
+          (plan.progress.length ? `, and ${plan.progress.length} stale progress ref(s)` : '') +
+          '\n',
       );
     });
 }

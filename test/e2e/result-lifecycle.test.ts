@@ -183,16 +183,26 @@ describe('publish, retry --force, logs from anywhere', () => {
       .sort();
     const before = snapshotRefs(origin);
     assert.ok(expected.length >= 3 && before.includes(`refs/mymlops/snapshots/${running}`));
+    // A progress ref a job could not remove (killed), of a commit that has its result since.
+    const stale = `refs/mymlops/progress/${expected[0]!.split('/').pop()}`;
+    git(out, 'update-ref', stale, git(out, 'rev-parse', 'master'));
+    unthrottle();
     const dry = runCli(['prune', '--dry-run', '--json'], { cwd: repo, env });
     assert.equal(dry.code, 0, dry.stderr);
     assert.deepEqual(
       (JSON.parse(dry.stdout).refs as { what: string }[]).map((x) => x.what),
       expected,
     );
+    assert.deepEqual(
+      (JSON.parse(dry.stdout).progress as { what: string }[]).map((x) => x.what),
+      [stale],
+    );
     assert.deepEqual(snapshotRefs(origin), before, '--dry-run changes nothing');
     const p = runCli(['prune'], { cwd: repo, env });
     assert.equal(p.code, 0, p.stderr);
     assert.match(p.stdout, new RegExp(`removed ${expected.length} snapshot ref\\(s\\)`));
+    assert.match(p.stdout, /and 1 stale progress ref\(s\)/);
+    assert.equal(git(out, 'for-each-ref', 'refs/mymlops/progress/'), '');
     assert.deepEqual(
       snapshotRefs(origin),
       before.filter((x) => !expected.includes(x)),

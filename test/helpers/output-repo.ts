@@ -31,11 +31,16 @@ export class TestOutputRepo {
   readonly bare: string;
   readonly work: string;
 
-  constructor(readonly branch = 'master') {
+  /** `filter: false` makes the server refuse partial fetches (GitHub and GitLab allow them). */
+  constructor(
+    readonly branch = 'master',
+    opts: { filter?: boolean } = {},
+  ) {
     this.root = mkdtempSync(join(tmpdir(), 'mymlops-outrepo-'));
     this.bare = join(this.root, 'output.git');
     this.work = join(this.root, 'work');
     gitSync(this.root, ['init', '--quiet', '--bare', this.bare]);
+    gitSync(this.bare, ['config', 'uploadpack.allowFilter', String(opts.filter ?? true)]);
     gitSync(this.root, ['init', '--quiet', `--initial-branch=${branch}`, this.work]);
     gitSync(this.work, ['remote', 'add', 'origin', this.bare]);
   }

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { OutputRepoIndex } from '../../src/adapters/output-repo/index.js';
+import { MIRROR_REF } from '../../src/adapters/output-repo/mirror.js';
+import { setVerbose } from '../../src/util/log.js';
 import { mergeStatus } from '../../src/core/status/merge.js';
 import { knownCommitIds } from '../../src/core/known-ids.js';
 import { projectKeyOf } from '../../src/core/project-scope.js';
-import { progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
+import { gitSync, progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
 const cleanups: (() => void)[] = [];
 after(() => {
@@ -184,4 +188,129 @@ test("the original's rules: a folder without a notebook is not a result; the not
   assert.equal(later.changed, 1);
   assert.equal(later.records.find((r) => r.id === '20241110_080000')?.notebook, 'exp003.ipynb');
   assert.deepEqual(later.vanished, []);
+});
+
+/** Objects of the mirror's branch that git itself reports missing (a partial clone's absent blobs). */
+function missingObjects(gitDir: string): Set<string> {
+  const out = gitSync(gitDir, ['rev-list', '--objects', '--missing=print', MIRROR_REF]);
+  return new Set(
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('?'))
+      .map((l) => l.slice(1)),
+  );
+}
+
+function bigNotebook(seed: number): object {
+  return progressNotebook(3, 3, randomBytes(150_000 + seed).toString('base64'));
+}
+
+test('partial mirror: status fetches metadata only; a notebook is fetched when opened, then kept', async () => {
+  const { repo, index } = setup('main');
+  const ids = ['20250301_100000', '20250301_110000', '20250301_120000'];
+  repo.write(
+    Object.fromEntries(
+      ids.flatMap((id, i) => [
+        [`${id}/run.ipynb`, bigNotebook(i)],
+        [`${id}/metadata.json`, processingMetadata('run.ipynb', 3, 3, { status: 'succeeded' })],
+        [`${id}/job.log`, `log ${i}\n`],
+      ]),
+    ),
+  );
+  const blob = (path: string) => gitSync(repo.work, ['rev-parse', `HEAD:${path}`]).trim();
+  const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.deepEqual(
+    snap.records.map((r) => r.metadata?.status),
+    ['succeeded', 'succeeded', 'succeeded'],
+  );
+  const notebooks = ids.map((id) => blob(`${id}/run.ipynb`));
+  const logs = ids.map((id) => blob(`${id}/job.log`));
+  assert.deepEqual(missingObjects(index.mirror.gitDir), new Set([...notebooks, ...logs]));
+  const nb = await index.readFile(ids[1]!, 'run.ipynb');
+  assert.equal(nb?.toString(), gitSync(repo.work, ['show', `HEAD:${ids[1]}/run.ipynb`]));
+  // That notebook alone was fetched, and it stays.
+  assert.deepEqual(missingObjects(index.mirror.gitDir), new Set([notebooks[0], notebooks[2], ...logs]));
+  assert.deepEqual(await index.mirror.missing(notebooks), [notebooks[0], notebooks[2]]);
+  assert.equal((await index.readFile(ids[1]!, 'job.log'))?.toString(), 'log 1\n');
+});
+
+test('a server that refuses filters gets the whole tree, said once in --verbose', async () => {
+  const repo = new TestOutputRepo('master', { filter: false });
+  const home = mkdtempSync(join(tmpdir(), 'mymlops-home-'));
+  cleanups.push(
+    () => repo.cleanup(),
+    () => rmSync(home, { recursive: true, force: true }),
+  );
+  repo.addFixture('output-mymlops');
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => {
+    said.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  setVerbose(true);
+  try {
+    const index = new OutputRepoIndex(home, { url: repo.bare, branch: 'master' });
+    const snap = await index.refresh({ fetchMinIntervalMs: 0 });
+    assert.equal(snap.records.length, 3);
+    assert.deepEqual(missingObjects(index.mirror.gitDir), new Set());
+    repo.write({ '20250101_130000/metadata.json': { notebook: 'x.ipynb' }, '20250101_130000/x.ipynb': 'x' });
+    assert.equal((await index.refresh({ fetchMinIntervalMs: 0 })).records.length, 4);
+  } finally {
+    setVerbose(false);
+    process.stderr.write = write;
+  }
+  assert.equal(said.filter((l) => /does not filter fetches/.test(l)).length, 1);
+});
+
+/** What job.sh's push_progress does: a parentless commit of `<id>/`, metadata.json in its message. */
+function pushProgress(repo: TestOutputRepo, id: string, files: Record<string, string>): void {
+  const dir = mkdtempSync(join(tmpdir(), 'mymlops-progress-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, id));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, id, name), text);
+  const env = { ...process.env, GIT_INDEX_FILE: join(dir, '.index') };
+  const g = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', join(repo.work, '.git'), '--work-tree', dir, ...args], {
+      env,
+      encoding: 'utf8',
+    }).trim();
+  g('add', '-A', '--', id);
+  const tree = g('write-tree');
+  const commit = g('commit-tree', tree, '-m', `progress ${id}: 1/5 cells\n\n${files['metadata.json']}`);
+  g('push', '-q', '-f', 'origin', `${commit}:refs/mymlops/progress/${id}`);
+}
+
+test('progress refs: listed with the branch, laid over it, the notebook readable, gone with the ref', async () => {
+  const { repo, index } = setup('main');
+  repo.addFixture('output-mymlops');
+  await index.refresh({ fetchMinIntervalMs: 0 });
+  const id = '20250105_090000';
+  const nb = JSON.stringify(progressNotebook(1, 5));
+  pushProgress(repo, id, {
+    'run.ipynb': nb,
+    'metadata.json': JSON.stringify(processingMetadata('run.ipynb', 1, 5)),
+    'job.log': 'running\n',
+  });
+  const running = await index.refresh({ fetchMinIntervalMs: 0 });
+  const rec = running.records.find((r) => r.id === id);
+  assert.equal(rec?.metadata?.status, 'processing');
+  assert.deepEqual(rec?.metadata?.progress, { cells_done: 1, cells_total: 5 });
+  assert.equal(rec?.notebook, 'run.ipynb');
+  assert.ok(rec?.hasLog);
+  assert.equal(running.records.length, 4);
+  // Nothing moved: the same records, nothing read.
+  const again = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(again.records, running.records);
+  // The viewer opens the running notebook from the ref (fetched on demand).
+  assert.equal((await index.readFile(id, 'run.ipynb'))?.toString(), nb);
+  // The result lands on the branch and the job removes the ref.
+  repo.write({
+    [`${id}/run.ipynb`]: progressNotebook(5, 5),
+    [`${id}/metadata.json`]: processingMetadata('run.ipynb', 5, 5, { status: 'succeeded' }),
+  });
+  gitSync(repo.work, ['push', '-q', 'origin', `:refs/mymlops/progress/${id}`]);
+  const done = await index.refresh({ fetchMinIntervalMs: 0 });
+  assert.equal(done.records.find((r) => r.id === id)?.metadata?.status, 'succeeded');
+  assert.deepEqual([...index.mirror.progressRefs().keys()], []);
 });

@@ -4,6 +4,8 @@
 // moved nothing else runs; when it has, only folders whose tree id changed are read again, through
 // one `git cat-file --batch`. Notebooks are read only for original-format folders (no `status` in
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
+// The mirror holds trees only until a file is asked for: each phase first fetches the blobs it is
+// about to read, all in one request (Mirror.fetchObjects).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
@@ -11,14 +13,17 @@ import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
 import type { OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
+import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
 import { debug } from '../../util/log.js';
+import { withProgress } from '../../core/status/progress.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
+import { type ProgressEntry, readProgress, sameRefs } from './progress.js';
 
 // 2: expected errors (raises-exception cells) no longer fail a folder.
-// 3: folders without a notebook are skipped, not records.
-const INDEX_VERSION = 3;
+// 3: folders without a notebook are skipped, not records. 4: a partial mirror; progress refs kept.
+const INDEX_VERSION = 4;
 const MAX_ARTIFACT_FILES = 50;
 
 interface IndexFile {
@@ -29,6 +34,8 @@ interface IndexFile {
   skipped?: { id: string; tree: string }[];
   /** Folders a previous head had and a later one lost (history rewritten), until they return. */
   vanished?: string[];
+  /** Running commits' progress refs as last read (progress.ts). */
+  progress?: ProgressEntry[];
 }
 
 export interface IndexSnapshot {
@@ -48,12 +55,17 @@ export interface RefreshOptions {
 }
 
 class MirrorDamaged extends Error {}
+/** Files the refresh needs could not be fetched: nothing is cached, the last index is served. */
+class FilesUnavailable extends Error {}
+
+type FetchObjects = (ids: string[]) => Promise<void>;
 
 export class OutputRepoIndex {
   readonly mirror: Mirror;
   private readonly indexPath: string;
   private state: IndexFile | null = null;
   private refreshing: Promise<IndexSnapshot> | null = null;
+  private shown: { branch: OutputRecord[]; progress: ProgressEntry[]; records: OutputRecord[] } | null = null;
 
   constructor(
     readonly home: string,
@@ -97,16 +109,53 @@ export class OutputRepoIndex {
     let fetch: FetchOutcome | null = null;
     if (opts.fetchMinIntervalMs !== undefined) fetch = await this.mirror.fetch(opts.fetchMinIntervalMs);
     else await this.mirror.ensure();
+    const snap = await this.refreshBranch(fetch);
+    const progress = await this.refreshProgress();
+    // The same array while nothing moved: the status service skips its merge then.
+    const s = this.shown;
+    if (s?.branch !== snap.records || s.progress !== progress)
+      this.shown = {
+        branch: snap.records,
+        progress,
+        records: withProgress(
+          snap.records,
+          progress.map((p) => p.record),
+        ),
+      };
+    return { ...snap, records: this.shown!.records };
+  }
+
+  /** Progress records of the mirror's progress refs; read again only when a ref moved. */
+  private async refreshProgress(): Promise<ProgressEntry[]> {
+    const refs = this.mirror.progressRefs();
+    const st = this.load();
+    const before = st.progress ?? [];
+    if (sameRefs(before, refs)) return before;
+    const batch = new CatFileBatch(this.mirror.gitDir);
+    try {
+      const progress = await readProgress(batch, refs, before);
+      this.save({ ...this.load(), progress });
+      return progress;
+    } finally {
+      batch.close();
+    }
+  }
+
+  private async refreshBranch(fetch: FetchOutcome | null): Promise<IndexSnapshot> {
     const cached = this.load();
     const head = fetch?.state === 'empty' ? null : this.mirror.head();
     const vanished = cached.vanished ?? [];
     if (head === cached.head) return { head, records: cached.records, fetch, changed: 0, vanished };
     if (head === null) {
       const gone = goneNow(cached, new Set());
-      this.save({ version: INDEX_VERSION, head: null, records: [], vanished: gone });
+      this.save({ ...cached, head: null, records: [], vanished: gone });
       return { head: null, records: [], fetch, changed: 0, vanished: gone };
     }
     const batch = new CatFileBatch(this.mirror.gitDir);
+    const fetchObjects: FetchObjects = async (ids) => {
+      const failed = await this.mirror.fetchObjects(ids);
+      if (failed) throw new FilesUnavailable(failed);
+    };
     try {
       const idBytes = head.length / 2;
       const commit = await batch.read(head);
@@ -129,6 +178,7 @@ export class OutputRepoIndex {
       });
       const fresh = await readFolders(
         batch,
+        fetchObjects,
         this.mirror.gitDir,
         head,
         todo.map((i) => folders[i]!),
@@ -139,8 +189,17 @@ export class OutputRepoIndex {
       const records = read.filter((r): r is OutputRecord => r !== null);
       const skipped = folders.filter((_, i) => read[i] === null).map((f) => ({ id: f.name, tree: f.id }));
       const gone = goneNow(cached, new Set(records.map((r) => r.id)));
-      this.save({ version: INDEX_VERSION, head, records, skipped, vanished: gone });
+      this.save({ ...cached, version: INDEX_VERSION, head, records, skipped, vanished: gone });
       return { head, records, fetch, changed: todo.length, vanished: gone };
+    } catch (e) {
+      if (!(e instanceof FilesUnavailable)) throw e;
+      return {
+        head: cached.head,
+        records: cached.records,
+        fetch: { state: 'failed', message: e.message },
+        changed: 0,
+        vanished,
+      };
     } finally {
       batch.close();
     }
@@ -166,9 +225,21 @@ export class OutputRepoIndex {
     renameSync(`${ids}.${process.pid}.tmp`, ids);
   }
 
-  /** A file of a commit folder at the indexed head (for the viewer); null when absent. */
+  /** Where `id`'s shown record lives: its progress ref's commit while it runs, else the head. */
+  private revFor(id: string): string | null {
+    const st = this.load();
+    const p = st.progress?.find((e) => e.id === id);
+    if (!p) return st.head;
+    const shown = withProgress(
+      st.records.filter((r) => r.id === id),
+      [p.record],
+    )[0];
+    return shown === p.record ? p.commit : st.head;
+  }
+
+  /** A file of a commit folder as status shows it (for the viewer); null when absent. */
   async readFile(id: string, name: string): Promise<Buffer | null> {
-    const head = this.load().head;
+    const head = this.revFor(id);
     if (!head || !isCommitId(id) || name.includes('..') || name.startsWith('/') || name.includes('\0'))
       return null;
     const batch = new CatFileBatch(this.mirror.gitDir);
@@ -179,6 +250,13 @@ export class OutputRepoIndex {
       const entry = parseTree(parent.data, head.length / 2).find((e) => e.name === name.slice(slash + 1));
       // Regular files only: a symlink's blob is its target's path, a gitlink another repository.
       if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
+      // Fetched on first use, then kept in the mirror.
+      const failed = await this.mirror.fetchObjects([entry.id]);
+      if (failed)
+        throw new UserError(
+          `cannot fetch ${id}/${name} from the output repository: ${failed}`,
+          'check the network and commit.output_repository (url, deploy_key)',
+        );
       const o = await batch.read(entry.id);
       return o?.type === 'blob' ? o.data : null;
     } finally {
@@ -240,6 +318,7 @@ async function listFiles(
  */
 async function readFolders(
   batch: CatFileBatch,
+  fetchObjects: FetchObjects,
   gitDir: string,
   head: string,
   folders: TreeEntry[],
@@ -278,6 +357,11 @@ async function readFolders(
     return { rec, list, notebook: notebooks[0] };
   });
   const results = recs.filter((r) => r.notebook !== undefined);
+  await fetchObjects(
+    results.flatMap(({ list }) =>
+      list.filter((b) => b.path === 'metadata.json' || b.path === 'artifacts/metrics.json').map((b) => b.id),
+    ),
+  );
   await Promise.all(
     results.map(async ({ rec, list }) => {
       const meta = list.find((b) => b.path === 'metadata.json');
@@ -307,6 +391,7 @@ async function readFolders(
   // piped to us) narrows them to the notebooks containing `"error"` at all; only those are read and
   // checked exactly (an error output, not the word in some text) and parsed to name the error.
   const original = results.filter((r) => r.rec.metadata?.status === undefined);
+  await fetchObjects(original.map((r) => r.notebook!.id));
   const candidates = await grepCandidates(
     gitDir,
     head,

@@ -2,12 +2,29 @@
 // fetched shallowly (only the newest tree matters) and at most once per `minIntervalMs` however
 // many tabs or processes ask: a stamp file's mtime is the shared throttle, an in-flight fetch is shared
 // within the process.
+//
+// The mirror is a partial clone: a fetch brings commits and trees only (`--filter=blob:none`), and
+// the blobs a reader needs (metadata.json for status, a notebook when it is opened) are fetched by id,
+// many in one request (fetchObjects), and then kept. The promisor settings are given on the fetch
+// command line only, never written to the mirror's config: with them in the config every
+// reader (cat-file, ls-tree, grep) would fetch each missing blob on its own, one round trip apiece,
+// and git before 2.44 cannot turn that off (GIT_NO_LAZY_FETCH).
+//
+// A running commit's progress lives off the branch, in `refs/mymlops/progress/<id>` (one parentless
+// commit, force-updated by the job, removed once the result is on the branch). The same ls-remote
+// that checks the branch head lists them, the same fetch brings the changed ones (commits and trees:
+// the job writes the folder's metadata.json into the commit message too), and local ones the
+// server no longer has are dropped.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCommitId } from '../../core/commit/ids.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import { git } from '../git/git.js';
+import { debug } from '../../util/log.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
+import { localProgressRefs } from './progress.js';
 
 export interface OutputRepoSpec {
   url: string;
@@ -30,6 +47,13 @@ export type FetchOutcome =
 
 const inFlight = new Map<string, Promise<FetchOutcome>>();
 
+/**
+ * Fetches need `origin` to be a promisor remote; readers must not see it as one (see the top). With
+ * a filter already given, git does not write its own promisor settings into the mirror's config.
+ */
+const PROMISOR = ['-c', 'remote.origin.promisor=true', '-c', 'remote.origin.partialclonefilter=blob:none'];
+let refusalSaid = false;
+
 export class Mirror {
   readonly gitDir: string;
   private readonly stamp: string;
@@ -43,13 +67,76 @@ export class Mirror {
   }
 
   async ensure(): Promise<void> {
-    if (existsSync(join(this.gitDir, 'HEAD'))) return;
+    // `partial` marks a mirror with its `origin` remote (mirrors made before fetched by URL).
+    if (existsSync(join(this.cacheDir, 'partial'))) return;
     mkdirPrivate(this.cacheDir);
-    await git(['init', '--quiet', '--bare', this.gitDir]);
-    writeFileSync(
-      join(this.cacheDir, 'source'),
-      `${splitUrlCredentials(this.spec.url).url}\n${this.spec.branch}\n`,
+    if (!existsSync(join(this.gitDir, 'HEAD'))) await git(['init', '--quiet', '--bare', this.gitDir]);
+    const { url } = splitUrlCredentials(this.spec.url);
+    // The URL without credentials: those reach git through its credential helper (git.ts).
+    await git(['--git-dir', this.gitDir, 'config', 'remote.origin.url', url]);
+    writeFileSync(join(this.cacheDir, 'source'), `${url}\n${this.spec.branch}\n`);
+    writeFileSync(join(this.cacheDir, 'partial'), '');
+  }
+
+  private auth() {
+    return { deployKey: this.spec.deployKey, credentials: splitUrlCredentials(this.spec.url).credentials };
+  }
+
+  /** A filtered fetch from origin (the mirror's config is left as it was: see PROMISOR). */
+  private async promisorFetch(args: string[], input?: string) {
+    const r = await git([...PROMISOR, '--git-dir', this.gitDir, ...args], {
+      auth: this.auth(),
+      allowFail: true,
+      timeoutMs: 120_000,
+      ...(input === undefined ? {} : { input }),
+    });
+    // A server without filter support (uploadpack.allowFilter=false) sends everything: today's fetch.
+    if (/filtering not recognized by server/i.test(r.stderr) && !refusalSaid) {
+      refusalSaid = true;
+      debug(
+        `the output repository ${splitUrlCredentials(this.spec.url).url} does not filter fetches: every file is downloaded`,
+      );
+    }
+    return r;
+  }
+
+  /** Ids (of `ids`) whose object is not in the mirror yet. */
+  async missing(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const r = await git(['--git-dir', this.gitDir, 'cat-file', '--batch-check'], {
+      input: `${ids.join('\n')}\n`,
+    });
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' missing'))
+      .map((l) => l.slice(0, l.indexOf(' ')));
+  }
+
+  /**
+   * Makes the objects `ids` (blobs of the fetched tree) present, fetching the missing ones in one
+   * request; a failure message when that fetch failed.
+   */
+  async fetchObjects(ids: string[]): Promise<string | null> {
+    const want = await this.missing([...new Set(ids)]);
+    if (want.length === 0) return null;
+    debug(`fetching ${want.length} file(s) from the output repository`);
+    // As git's own lazy fetch does: no negotiation (the wants are blobs), ids on stdin.
+    const r = await this.promisorFetch(
+      [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--stdin',
+        'origin',
+      ],
+      `${want.join('\n')}\n`,
     );
+    return r.code === 0 ? null : fetchError(r.stderr, r.code);
   }
 
   /** Fetches unless another caller did within `minIntervalMs` (0 = always). */
@@ -71,36 +158,58 @@ export class Mirror {
     await this.ensure();
     this.touch();
     // Credentials in an https URL reach git through its credential helper, never argv (git.ts).
-    const { url, credentials } = splitUrlCredentials(this.spec.url);
-    const auth = { deployKey: this.spec.deployKey, credentials };
-    // Most polls find nothing new: ask for the branch head first (one round trip, no pack
-    // negotiation) and fetch only when it moved.
-    const ls = await git(['ls-remote', '--heads', url, `refs/heads/${this.spec.branch}`], {
+    const { url } = splitUrlCredentials(this.spec.url);
+    const auth = this.auth();
+    // Most polls find nothing new: ask for the branch head and the progress refs first (one round
+    // trip, no pack negotiation) and fetch only what moved.
+    const ls = await git(['ls-remote', url, `refs/heads/${this.spec.branch}`, `${PROGRESS_PREFIX}*`], {
       auth,
       allowFail: true,
       timeoutMs: 60_000,
     });
     if (ls.code !== 0) return failure(ls.stderr, ls.code);
-    const remote = /^([0-9a-f]{40,64})\s/.exec(ls.stdout)?.[1];
-    if (!remote) return { state: 'empty' };
-    if (remote === this.head()) return { state: 'fetched' };
-    const r = await git(
-      [
-        '--git-dir',
-        this.gitDir,
+    let remote: string | undefined;
+    const progress = new Map<string, string>();
+    for (const line of ls.stdout.split('\n')) {
+      const [oid, ref] = line.split('\t');
+      if (!oid || !ref || !/^[0-9a-f]{40,64}$/.test(oid)) continue;
+      if (ref === `refs/heads/${this.spec.branch}`) remote = oid;
+      else if (ref.startsWith(PROGRESS_PREFIX) && isCommitId(ref.slice(PROGRESS_PREFIX.length)))
+        progress.set(ref.slice(PROGRESS_PREFIX.length), oid);
+    }
+    const local = this.progressRefs();
+    const specs: string[] = [];
+    if (remote && remote !== this.head()) specs.push(`+refs/heads/${this.spec.branch}:${MIRROR_REF}`);
+    for (const [id, oid] of progress)
+      if (local.get(id) !== oid) specs.push(`+${PROGRESS_PREFIX}${id}:${PROGRESS_PREFIX}${id}`);
+    if (specs.length) {
+      const r = await this.promisorFetch([
         'fetch',
         '--quiet',
         '--no-tags',
         '--no-write-fetch-head',
         '--depth=1',
-        url,
-        `+refs/heads/${this.spec.branch}:${MIRROR_REF}`,
-      ],
-      { auth, allowFail: true, timeoutMs: 120_000 },
-    );
-    if (r.code === 0) return { state: 'fetched' };
-    if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
-    return failure(r.stderr, r.code);
+        '--filter=blob:none',
+        'origin',
+        ...specs,
+      ]);
+      if (r.code !== 0) {
+        if (/couldn't find remote ref/i.test(r.stderr)) return { state: 'empty' };
+        return failure(r.stderr, r.code);
+      }
+    }
+    const gone = [...local.keys()].filter((id) => !progress.has(id));
+    if (gone.length)
+      await git(['--git-dir', this.gitDir, 'update-ref', '--stdin'], {
+        input: gone.map((id) => `delete ${PROGRESS_PREFIX}${id}\n`).join(''),
+        allowFail: true,
+      });
+    return remote ? { state: 'fetched' } : { state: 'empty' };
+  }
+
+  /** Running commits' progress refs in the mirror (id → commit), read from the ref files. */
+  progressRefs(): Map<string, string> {
+    return localProgressRefs(this.gitDir);
   }
 
   private touch(): void {
@@ -129,7 +238,14 @@ export class Mirror {
 }
 
 function failure(stderr: string, code: number): FetchOutcome {
-  const lines = stderr.trim().split('\n').filter(Boolean);
+  return { state: 'failed', message: fetchError(stderr, code) };
+}
+
+function fetchError(stderr: string, code: number): string {
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l && !/filtering not recognized/i.test(l));
   const line = lines.find((l) => l.startsWith('fatal:')) ?? lines[0] ?? `git exited ${code}`;
-  return { state: 'failed', message: line.replace(/^fatal: /, '') };
+  return line.replace(/^fatal: /, '');
 }

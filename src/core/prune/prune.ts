@@ -3,8 +3,11 @@
 // commits older than commit.prune_after_days that are finished and published — their result lives
 // in the output repository, so nothing can need the snapshot or the record again — plus snapshot
 // refs no commit knows (a CLI killed during the push). A running, stopped (retryable) or lost
-// commit, or a result kept unpublished, keeps both.
+// commit, or a result kept unpublished, keeps both. Progress refs (refs/mymlops/progress/<id> in
+// the output repository) of commits no longer running, whatever their age, go too: a job that
+// could not remove its own (killed, offline) leaves one behind, and it is never a result.
 import { commitIdDate, isCommitId } from '../commit/ids.js';
+import { PROGRESS_PREFIX } from '../status/progress.js';
 import type { CommitRow } from '../status/types.js';
 
 export const SNAPSHOT_PREFIX = 'refs/mymlops/snapshots/';
@@ -19,6 +22,8 @@ export interface PruneItem {
 export interface PrunePlan {
   refs: PruneItem[];
   records: PruneItem[];
+  /** Progress refs in the output repository. */
+  progress: PruneItem[];
 }
 
 export interface PruneInput {
@@ -27,11 +32,15 @@ export interface PruneInput {
   rows: CommitRow[];
   /** Commit ids with a launch record under <home>/jobs. */
   records: string[];
+  /** Commit ids with a progress ref in the output repository. */
+  progress?: string[];
   now: Date;
   days: number;
 }
 
 const DONE = new Set(['succeeded', 'failed', 'cancelled']);
+/** Statuses of a commit whose job may still push progress. */
+const RUNNING = new Set(['processing', 'provisioning', 'queued']);
 
 function finishedAndPublished(r: CommitRow): boolean {
   const kept = r.status === 'failed' && (r.reason ?? '').startsWith('not published:');
@@ -46,7 +55,7 @@ export function choosePrune(input: PruneInput): PrunePlan {
     const at = commitIdDate(id);
     return at !== null && input.now.getTime() - at.getTime() > input.days * 86_400_000;
   };
-  const plan: PrunePlan = { refs: [], records: [] };
+  const plan: PrunePlan = { refs: [], records: [], progress: [] };
   for (const ref of [...input.refs].sort()) {
     if (!ref.startsWith(SNAPSHOT_PREFIX)) continue;
     const id = ref.slice(SNAPSHOT_PREFIX.length);
@@ -59,6 +68,15 @@ export function choosePrune(input: PruneInput): PrunePlan {
     const row = rows.get(id);
     if (old(id) && row && finishedAndPublished(row))
       plan.records.push({ id, what: id, why: `${row.status}, published` });
+  }
+  for (const id of [...(input.progress ?? [])].sort()) {
+    const row = rows.get(id);
+    if (row && RUNNING.has(row.status)) continue;
+    plan.progress.push({
+      id,
+      what: `${PROGRESS_PREFIX}${id}`,
+      why: row ? `${row.status}, not running` : 'no commit of it anywhere',
+    });
   }
   return plan;
 }

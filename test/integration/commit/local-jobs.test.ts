@@ -1,5 +1,5 @@
 // The local backend under load and in trouble: 20 concurrent commits into one output repository,
-// kill -9, cancel, max_duration, progress pushes, a runner that does not write the notebook, and an
+// kill -9, cancel, max_duration, a runner that does not write the notebook, and an
 // unreachable output repository. Uses the kernel-less fake runner so the suite stays fast.
 import assert from 'node:assert/strict';
 import type { LaunchRecord } from '../../../src/core/ports/launch-record.js';
@@ -211,27 +211,6 @@ describe('local backend jobs', () => {
     assert.equal(r.status, 'failed');
     assert.match(String(r.message), /max_duration \(2s\)/);
     assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'failed');
-  });
-
-  it('pushes progress while the command runs, then the final result replaces it', async () => {
-    const s = await launch('progress', 'notebooks/steps.ipynb', { progressInterval: 1 });
-    const r = await result(s.commitId);
-    assert.equal(r.status, 'succeeded', logOf(s.commitId));
-    const subjects = git(s.out, 'log', '--format=%s', 'master').split('\n');
-    assert.ok(
-      subjects.some((l) => new RegExp(`^progress ${s.commitId}: \\d/3 cells$`).test(l)),
-      subjects.join('\n'),
-    );
-    assert.equal(subjects[0], `commit ${s.commitId}: progress test`);
-    const firstProgress = subjects.findLastIndex((l) => l.startsWith('progress'));
-    const rev = `master~${firstProgress}`;
-    const pm = JSON.parse(git(s.out, 'show', `${rev}:${s.commitId}/metadata.json`)) as {
-      status: string;
-      progress: { cells_total: number };
-    };
-    assert.equal(pm.status, 'processing');
-    assert.equal(pm.progress.cells_total, 3);
-    assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'succeeded');
   });
 
   it('a runner that exits 0 without writing the notebook makes the commit fail with the fix', async () => {

@@ -63,3 +63,29 @@ describe('choosePrune', () => {
       );
     });
 });
+
+describe('choosePrune: progress refs', () => {
+  const cases: { what: string; row: CommitRow | null; pruned: boolean }[] = [
+    { what: 'still processing', row: row(NEW, 'processing', { output_path: null }), pruned: false },
+    { what: 'provisioning', row: row(NEW, 'provisioning', { output_path: null }), pruned: false },
+    { what: 'its result landed', row: row(NEW, 'succeeded'), pruned: true },
+    { what: 'its machine was killed', row: row(NEW, 'stopped', { machine: gone }), pruned: true },
+    { what: 'lost', row: row(NEW, 'lost', { output_path: null }), pruned: true },
+    { what: 'no commit of it anywhere', row: null, pruned: true },
+  ];
+  for (const c of cases)
+    it(`${c.what}: ${c.pruned ? 'removed' : 'kept'}, whatever its age`, () => {
+      const plan = choosePrune({
+        refs: [],
+        rows: c.row ? [c.row] : [],
+        records: [],
+        progress: [NEW],
+        now: NOW,
+        days: 30,
+      });
+      assert.deepEqual(
+        plan.progress.map((r) => r.what),
+        c.pruned ? [`refs/mymlops/progress/${NEW}`] : [],
+      );
+    });
+});

@@ -1,0 +1,134 @@
+// A file larger than the output repository's server accepts (GitHub: 100 MB) is never pushed: the
+// result is kept with one line naming the file, its size and what to change, and publish mode
+// pushes it once the file is gone. The server here is real git with a pre-receive hook refusing
+// blobs over 1 MB, and the job is told the same limit.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { JOB_SCRIPT_ASSET } from '../../../src/core/job/script.js';
+import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
+import { FIXTURES } from '../../helpers/output-repo.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mymlops-large-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const LIMIT = 1024 * 1024;
+
+test('a file over the server limit stops the publish with one line; the result is kept', () => {
+  const user = userRepo(join(tmp, 'user'));
+  mkdirSync(join(user, 'notebooks', 'artifacts'));
+  writeFileSync(join(user, 'notebooks', 'artifacts', 'model.bin'), randomBytes(2 * LIMIT));
+  writeFileSync(join(user, 'notebooks', 'artifacts', 'small.txt'), 'ok\n');
+  git(user, 'add', '-A');
+  git(user, 'commit', '-q', '-m', 'model');
+  const remote = bareRepo(join(tmp, 'remote.git'));
+  git(user, 'push', '-q', remote, 'master');
+  const out = bareRepo(join(tmp, 'out.git'));
+  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
+  git(out, 'config', 'hooks.maxBlobBytes', String(LIMIT));
+  // The hook is a real refusal: a push carrying the model is declined.
+  const refused = spawnSync('git', ['push', '-q', out, 'master:refs/heads/probe'], {
+    cwd: user,
+    encoding: 'utf8',
+  });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /exceeds the file size limit.*\n(.|\n)*pre-receive hook declined/);
+
+  const sha = git(user, 'rev-parse', 'HEAD');
+  const jobDir = (name: string, id: string) => {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'job.json'),
+      JSON.stringify({
+        version: 1,
+        commit_id: id,
+        command: FAKE_COMMAND,
+        notebook: 'notebooks/quick.ipynb',
+        repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
+        output_repository: { url: out, branch: 'master' },
+        artifacts: true,
+        notes: null,
+        progress_interval: 0,
+        max_duration: 0,
+        log_max_bytes: 100000,
+        keep_workdir: false,
+        ssh_options: [],
+        git_user: { name: 't', email: 't@t' },
+        metadata: { commit: id },
+        machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
+      }),
+    );
+    return dir;
+  };
+  const id = '20240101_000000';
+  const J = jobDir('job', id);
+  const env = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    MYMLOPS_JOB_DIR: J,
+    MYMLOPS_GIT_MAX_FILE_MB: '1',
+    MYMLOPS_PUBLISH_RETRY: '1',
+  };
+  const run = spawnSync('bash', [JOB_SCRIPT_ASSET], { encoding: 'utf8', env, timeout: 60_000 });
+  assert.equal(run.status, 4, run.stdout + run.stderr);
+  const line =
+    'artifacts/model.bin is 2 MB, over the 1 MB a git host accepts: leave it out of artifacts/ (or commit without -a)';
+  assert.ok(run.stdout.includes(`mymlops: could not publish: ${line}\n`), run.stdout);
+  const result = JSON.parse(readFileSync(join(J, 'result.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(result['published'], false);
+  assert.equal(result['publish_error'], line);
+  assert.equal(result['final_status'], 'succeeded');
+  assert.ok(existsSync(join(J, 'unpublished', id, 'artifacts', 'model.bin')), 'the result is kept whole');
+  assert.equal(git(out, 'for-each-ref', 'refs/heads/'), '', 'nothing was pushed');
+
+  // Publish mode refuses it the same way, and pushes once the file is out of the kept folder.
+  const again = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+    encoding: 'utf8',
+    env: { ...env, MYMLOPS_JOB_MODE: 'publish' },
+    timeout: 60_000,
+  });
+  assert.equal(again.status, 4, again.stdout);
+  assert.match(again.stdout, /could not publish: artifacts\/model\.bin is 2 MB/);
+  rmSync(join(J, 'unpublished', id, 'artifacts', 'model.bin'));
+  const published = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+    encoding: 'utf8',
+    env: { ...env, MYMLOPS_JOB_MODE: 'publish' },
+    timeout: 60_000,
+  });
+  assert.equal(published.status, 0, published.stdout);
+  assert.deepEqual(outputFiles(out, id).sort(), [
+    `${id}/artifacts/small.txt`,
+    `${id}/job.log`,
+    `${id}/metadata.json`,
+    `${id}/quick.ipynb`,
+  ]);
+
+  // A server whose limit is below the job's (100 MB here): its refusal ends the publish at once
+  // (no retrying for publish_retry), naming what the server said; the result is kept.
+  const id2 = '20240102_000000';
+  const J2 = jobDir('job2', id2);
+  const refusedRun = spawnSync('bash', [JOB_SCRIPT_ASSET], {
+    encoding: 'utf8',
+    env: { ...env, MYMLOPS_JOB_DIR: J2, MYMLOPS_GIT_MAX_FILE_MB: '', MYMLOPS_PUBLISH_RETRY: '600' },
+    timeout: 60_000,
+  });
+  assert.equal(refusedRun.status, 4, refusedRun.stdout + refusedRun.stderr);
+  assert.match(
+    refusedRun.stdout,
+    /mymlops: could not publish: the output repository refused the push: remote: error: File 20240102_000000\/artifacts\/model\.bin is 2097152 bytes; this exceeds the file size limit/,
+  );
+  assert.doesNotMatch(refusedRun.stdout, /trying again/);
+  assert.ok(existsSync(join(J2, 'unpublished', id2, 'artifacts', 'model.bin')));
+});
