@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { err, ok, type Result } from '../../../errors.js';
+import { EXIT, err, ok, type Result, UserError } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import {
@@ -155,7 +155,13 @@ export class LocalBackend implements ComputeBackend {
 
   private resolve(machineName: string): LaunchRecord {
     const rec = findLaunch(machineName, this.home);
-    if (rec?.backend !== 'local') throw new Error(`no local job ${machineName}`);
+    if (rec?.backend !== 'local')
+      // Its folder was removed under it (by hand, a cleanup): the job may have run on; say so.
+      throw new UserError(
+        `the local job ${machineName} is gone: its folder under ${join(this.home, 'jobs')} was removed`,
+        'if it published its result, `mymlops status` shows it; else run the commit again',
+        { exitCode: EXIT.failed },
+      );
     return rec;
   }
 
