@@ -54,6 +54,8 @@ before(async () => {
       cost: { hourly_usd: 0.35, amount_usd: 0.36, estimate: true },
     };
     files[`${r.id}/artifacts/metrics.json`] = { auc: r.auc, loss: r.loss };
+    // A result is a folder with its notebook.
+    files[`${r.id}/train.ipynb`] = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
   }
   repo.write(files);
   writeFileSync(

@@ -13,7 +13,8 @@ import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-init-host-'));
 const env = { MYMLOPS_HOME: join(tmp, 'home') };
-after(() => rmSync(tmp, { recursive: true, force: true }));
+// A dashboard the test stopped may still be finishing a write into its cache.
+after(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }));
 
 describe('init in a clone whose origin URL carries a token', () => {
   it('writes the URL without it and says so in one line', () => {
@@ -73,7 +74,9 @@ describe('dashboard --host', () => {
         'mymlops: warning: the dashboard listens on 0.0.0.0: anyone who can reach this machine can see your commits and notebooks\n',
       );
     } finally {
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
+      await exited;
     }
   });
 });
