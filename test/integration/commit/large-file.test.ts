@@ -127,7 +127,7 @@ test('a file over the server limit stops the publish with one line; the result i
   assert.equal(refusedRun.status, 4, refusedRun.stdout + refusedRun.stderr);
   assert.match(
     refusedRun.stdout,
-    /mymlops: could not publish: the output repository refused the push: remote: error: File 20240102_000000\/artifacts\/model\.bin is 2097152 bytes; this exceeds the file size limit/,
+    /mymlops: could not publish: push to .*out\.git refused by the server: remote: error: File 20240102_000000\/artifacts\/model\.bin is 2097152 bytes; this exceeds the file size limit/,
   );
   assert.doesNotMatch(refusedRun.stdout, /trying again/);
   assert.ok(existsSync(join(J2, 'unpublished', id2, 'artifacts', 'model.bin')));
