@@ -96,7 +96,7 @@ describe('mymlops start (local backend)', () => {
           () => null,
           () => true,
         ),
-      { what: 'the watchdog to stop the start command', timeoutMs: 20_000 },
+      { what: 'the watchdog to stop the start command', timeoutMs: 60_000 },
     );
     const idleFile = join(home, 'dev', 'dev1', 'idle.json');
     await waitFor(() => (/"state":"stopped"/.test(readFileSync(idleFile, 'utf8')) ? true : null), {
