@@ -88,6 +88,11 @@ function upgradeCell(c: unknown): unknown {
   return { ...c, metadata };
 }
 
+/** Whether `nb` is older than nbformat 4 (and so is shown and run through `upgradeNotebook`). */
+export function isOldNotebook(nb: unknown): boolean {
+  return isObject(nb) && typeof nb['nbformat'] === 'number' && nb['nbformat'] < 4;
+}
+
 /**
  * The notebook in format 4: an nbformat 3 notebook upgraded, anything else returned as it is (the
  * caller checks the shape and refuses formats it cannot read).

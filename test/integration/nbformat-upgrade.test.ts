@@ -1,4 +1,4 @@
-// nbformat 3 notebooks as the viewer reads them (src/dashboard/server/nbformat.ts), against
+// nbformat 3 notebooks as the viewer reads them (src/core/notebook-format.ts, the one upgrade commit and the viewer share), against
 // nbformat's own v3 → v4 upgrade (python3-nbformat's `nbformat.read(f, as_version=4)`): the same
 // cells with the same sources, counts, outputs and mime types.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { upgradeNotebook } from '../../src/dashboard/server/nbformat.js';
+import { upgradeNotebook } from '../../src/core/notebook-format.js';
 import { FIXTURES } from '../helpers/output-repo.js';
 
 type Json = Record<string, unknown>;

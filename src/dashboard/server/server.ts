@@ -14,7 +14,7 @@ import { type DevAction, devActions, ROUTE as DEV_ROUTE } from './dev-actions.js
 import { contentDisposition, downloadPath, downloadType } from './files.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { htmlOutput, OUTPUT_CSP, outputDocument } from './notebook-output.js';
-import { isOldNotebook, upgradeNotebook } from './nbformat.js';
+import { isOldNotebook, upgradeNotebook } from '../../core/notebook-format.js';
 import { type SnapshotImageDeps, snapshotImage } from './code-route.js';
 
 export interface DashboardDeps {
