@@ -180,19 +180,28 @@ const stopped = (vm: Vm) => vm.api.includes(`POST ${self(vm)}/stop`);
 describe('commit startup script', () => {
   it('a preemption: the shutdown script stops the job, which sees it is preempted (3); the VM is not deleted', async () => {
     const vm = await fakeVm();
-    const { done } = vm.boot();
+    const { child, done } = vm.boot();
+    // When each script's process ended (its console lines pass through a logger of their own, so
+    // their order in the console is not the order in which the scripts ended).
+    let startupEnded = 0;
+    child.once('exit', () => {
+      startupEnded = performance.now();
+    });
     await until('the job to run', () => vm.console().includes('job: running'));
     vm.setPreempted();
     // No signal to the startup script nor the job: only the shutdown script, as on GCE.
     assert.equal(await vm.shutdown(), 0);
+    const shutdownEnded = performance.now();
     await done;
     const log = vm.console();
     assert.match(log, /stopping the job/);
     assert.match(log, /job: stopped preempted=yes/);
     assert.match(log, /job script exited with code 3/);
     assert.match(log, /not deleting this VM/);
+    assert.match(log, /startup script done/);
+    assert.match(log, /shutdown script done/);
     assert.ok(
-      log.indexOf('startup script done') < log.indexOf('shutdown script done'),
+      startupEnded > 0 && startupEnded <= shutdownEnded,
       'the shutdown script waits for the startup script to end',
     );
     assert.deepEqual(vm.api, [], 'neither delete nor stop');
