@@ -1,6 +1,7 @@
 // The one place a command's context is built: config, home, the backend, ssh options for git
 // (MYMLOPS_SSH_OPTIONS), the clock, and the adapters retries need. Every command and the dashboard
 // get theirs from here, so no caller can forget a part of it.
+import { readJobScript } from '../adapters/assets.js';
 import { createBackend } from '../adapters/backends/index.js';
 import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../adapters/store/jobs.js';
 import type { Config } from '../config/types.js';
@@ -54,6 +55,7 @@ export function appContext(config: Config, o: { home?: string; env?: NodeJS.Proc
       now: ctx.now,
       claimRetry: (id, machine) => claimRetry(id, machine, home),
       retryClaims: (id) => retryClaims(id, home),
+      jobScript: readJobScript,
     }),
   };
   return ctx;

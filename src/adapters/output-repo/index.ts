@@ -211,7 +211,7 @@ export class OutputRepoIndex {
     const tmp = `${this.indexPath}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(f));
     renameSync(tmp, this.indexPath);
-    // Shell completion reads this list without running git (src/core/known-ids.ts); one per
+    // Shell completion reads this list without running git (src/adapters/store/known-ids.ts); one per
     // output repository, so a project's Tab never offers another's commits.
     const ids = join(this.mirror.cacheDir, 'commit-ids');
     writeFileSync(
