@@ -9,6 +9,7 @@ import type { BackendKind } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import type { AutoRetryDeps } from '../core/retry/retry.js';
 import { mymlopsHome } from '../util/paths.js';
+import { envValue } from '../util/env.js';
 
 export interface AppContext {
   config: Config;
@@ -24,7 +25,7 @@ export interface AppContext {
 
 /** `MYMLOPS_SSH_OPTIONS`: space-separated ssh arguments (e.g. `-o UserKnownHostsFile=...`). */
 export function sshOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env['MYMLOPS_SSH_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
+  return (envValue('MYMLOPS_SSH_OPTIONS', env) ?? '').split(/\s+/).filter(Boolean);
 }
 
 /**

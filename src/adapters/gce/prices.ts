@@ -12,6 +12,7 @@ import { mymlopsHome } from '../../util/paths.js';
 import type { TokenSource } from './auth.js';
 import { errorReasons, isRateLimited } from './errors.js';
 import { backoff, type Clock, type RetryPolicy, realClock, retryPolicy } from './retry.js';
+import { envValue } from '../../util/env.js';
 
 export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -30,8 +31,8 @@ interface CacheFile {
 
 export function billingBase(env: NodeJS.ProcessEnv = process.env): string {
   const b =
-    env['MYMLOPS_BILLING_ENDPOINT'] ??
-    env['CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING'] ??
+    envValue('MYMLOPS_BILLING_ENDPOINT', env) ??
+    envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING', env) ??
     'https://cloudbilling.googleapis.com/v1/';
   return b.endsWith('/') ? b : `${b}/`;
 }
