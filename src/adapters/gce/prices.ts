@@ -4,7 +4,7 @@
 // catalog URL has no project, and Google bills user credentials' API use to that project.
 // A failed fetch is remembered for a day so an offline laptop or a project without the billing API
 // does not pay for it on every commit.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addSkus, emptyTable, type PriceTable, type Sku } from '../../core/zones/prices.js';
 import { debug } from '../../util/log.js';
@@ -13,6 +13,7 @@ import type { TokenSource } from './auth.js';
 import { errorReasons, isRateLimited } from './errors.js';
 import { backoff, type Clock, type RetryPolicy, realClock, retryPolicy } from './retry.js';
 import { envValue } from '../../util/env.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -91,9 +92,7 @@ function readCache(file: string): CacheFile | null {
 function writeCache(file: string, c: CacheFile): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(c));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(c));
   } catch (e) {
     debug('cannot write price cache', String(e));
   }
