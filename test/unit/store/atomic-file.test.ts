@@ -72,3 +72,14 @@ test('a failed write leaves neither the target nor a temporary file', () => {
   assert.throws(() => writeFileAtomic(file, 'x'), { code: 'ENOENT' });
   assert.ok(!readdirSync(tmp).some((f) => f.endsWith('.tmp')));
 });
+
+test('no other module of src/ renames a file into place', () => {
+  const src = packagePath('src');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((e) => {
+      const p = join(dir, e);
+      return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+    });
+  const renaming = walk(src).filter((f) => /\brename(Sync)?\(/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(renaming, [join(src, 'util', 'atomic-file.ts')]);
+});
