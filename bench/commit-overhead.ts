@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JOB_RUNNER_ASSET } from '../src/core/job/script.js';
+import { JOB_RUNNER_ASSET } from '../src/adapters/assets.js';
 import { BIN } from '../test/helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, REAL_COMMAND, userRepo, writeConfig } from '../test/helpers/git-repo.js';
 

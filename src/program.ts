@@ -8,6 +8,7 @@ import { tightenHome } from './util/private-fs.js';
 import { escapeControl } from './util/terminal-text.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
+import { envValue } from './util/env.js';
 
 export function buildProgram(): Command {
   const program = new Command('mymlops')
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   guardOutput();
   tightenHome(mymlopsHome(), VERSION);
   // The original's completion hook: eval "$(_MYMLOPS_COMPLETE=bash_source mymlops)".
-  const click = process.env['_MYMLOPS_COMPLETE'];
+  const click = envValue('_MYMLOPS_COMPLETE');
   if (click) {
     const { clickCompletionSource } = await import('./commands/completion.js');
     const script = clickCompletionSource(click);

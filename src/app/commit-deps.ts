@@ -1,5 +1,6 @@
 // Wires the real adapters into the commit use case (src/core/commit/commit.ts).
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { readJobScript } from '../adapters/assets.js';
 import { claimOutputId } from '../adapters/git/id-claim.js';
 import { claimRef } from '../adapters/git/push.js';
 import { createSnapshot, deleteRef, inspectSnapshot, repoRoot } from '../adapters/git/snapshot.js';
@@ -51,6 +52,7 @@ export function commitDeps(ctx: AppContext): CommitDeps {
     releaseCommitId: (id) => releaseCommitId(id, home),
     recordLaunch: (rec) => recordLaunch(rec, home),
     backend: ctx.backend,
+    jobScript: readJobScript,
     readDevNotebook: async (instance, rel) =>
       parseNotebook(
         await readDevFile(instance, rel, {

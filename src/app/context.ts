@@ -1,6 +1,7 @@
 // The one place a command's context is built: config, home, the backend, ssh options for git
 // (MYMLOPS_SSH_OPTIONS), the clock, and the adapters retries need. Every command and the dashboard
 // get theirs from here, so no caller can forget a part of it.
+import { readJobScript } from '../adapters/assets.js';
 import { createBackend } from '../adapters/backends/index.js';
 import { claimRetry, readLaunch, recordLaunch, retryClaims } from '../adapters/store/jobs.js';
 import type { Config } from '../config/types.js';
@@ -8,6 +9,7 @@ import type { BackendKind } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import type { AutoRetryDeps } from '../core/retry/retry.js';
 import { mymlopsHome } from '../util/paths.js';
+import { envValue } from '../util/env.js';
 
 export interface AppContext {
   config: Config;
@@ -23,7 +25,7 @@ export interface AppContext {
 
 /** `MYMLOPS_SSH_OPTIONS`: space-separated ssh arguments (e.g. `-o UserKnownHostsFile=...`). */
 export function sshOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env['MYMLOPS_SSH_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
+  return (envValue('MYMLOPS_SSH_OPTIONS', env) ?? '').split(/\s+/).filter(Boolean);
 }
 
 /**
@@ -54,6 +56,7 @@ export function appContext(config: Config, o: { home?: string; env?: NodeJS.Proc
       now: ctx.now,
       claimRetry: (id, machine) => claimRetry(id, machine, home),
       retryClaims: (id) => retryClaims(id, home),
+      jobScript: readJobScript,
     }),
   };
   return ctx;

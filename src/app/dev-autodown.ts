@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devRoot, forgetDevMachine } from '../adapters/backends/local/devvm.js';
 import { DELETE_AFTER_KEY, deletedLine, planAutodown } from '../core/devvm/autodown.js';
-import { knownDevNames } from '../core/known-ids.js';
+import { knownDevNames } from '../adapters/store/known-ids.js';
 import type { LiveMachine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { findDevMachine, forgetDevMachine } from '../adapters/backends/local/devvm.js';
 import type { Config } from '../config/types.js';
-import { knownDevNames } from '../core/known-ids.js';
+import { knownDevNames } from '../adapters/store/known-ids.js';
 import type { DevTarget } from '../core/devvm/lifecycle.js';
 import { mymlopsHome } from '../util/paths.js';
 import { backendFor } from './context.js';

@@ -8,7 +8,7 @@ import { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
 import type { Config } from '../config/types.js';
 import { markDeletesAt } from '../core/devvm/autodown.js';
 import { decorateDevVmRows } from '../core/devvm/rows.js';
-import { knownDevNames } from '../core/known-ids.js';
+import { knownDevNames } from '../adapters/store/known-ids.js';
 import type { StatusSources } from '../core/status/service.js';
 
 /** `tunnels`: the dashboard's DevTunnels, whose states the rows show; `status` passes none. */

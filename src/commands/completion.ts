@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { completionScript, completeWords, SHELLS, type Shell } from '../core/completion.js';
 import { join } from 'node:path';
-import { type IdScope, knownCommitIds, knownDevNames } from '../core/known-ids.js';
+import { type IdScope, knownCommitIds, knownDevNames } from '../adapters/store/known-ids.js';
 import { mymlopsHome } from '../util/paths.js';
 
 /** `_MYMLOPS_COMPLETE=bash_source mymlops` (click's convention, used by the original). */

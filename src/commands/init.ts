@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .action(async (opts: { dir: string }) => {
       checkDir(opts.dir);
       const [{ initProject }, { git }] = await Promise.all([
-        import('../core/init.js'),
+        import('../app/init.js'),
         import('../adapters/git/git.js'),
       ]);
       const r = await initProject(opts.dir, git);

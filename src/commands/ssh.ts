@@ -3,6 +3,7 @@
 // this computer or not): on gce `gcloud compute ssh` as root in the clone.
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
+import { envValue } from '../util/env.js';
 
 export function register(program: Command): void {
   program
@@ -35,12 +36,12 @@ export function register(program: Command): void {
       const plan = shellPlan(m, {
         repoDir: commit ? `${jobDir(commit, t.home)}/work/repo` : `${devDir(t.home, m.name)}/repo`,
         project: t.config?.gcp.project ?? null,
-        shell: process.env['SHELL'],
+        shell: envValue('SHELL'),
       });
       const missing =
         plan.file === 'gcloud'
           ? 'install the Google Cloud CLI (gcloud) and put it on PATH'
-          : `set SHELL to an installed shell (it is ${process.env['SHELL'] ?? 'unset'}), e.g. SHELL=/bin/bash`;
+          : `set SHELL to an installed shell (it is ${envValue('SHELL') ?? 'unset'}), e.g. SHELL=/bin/bash`;
       const code = await execInteractive(plan.file, plan.args, {
         ...(plan.cwd ? { cwd: plan.cwd } : {}),
         missing,

@@ -28,12 +28,14 @@ export function register(program: Command): void {
         { startDevMachine },
         { checkKey },
         { appContext },
+        { readStartScript },
       ] = await Promise.all([
         import('../adapters/backends/local/devvm.js'),
         import('../core/devvm/access.js'),
         import('../core/devvm/start.js'),
         import('../app/commit-deps.js'),
         import('../app/context.js'),
+        import('../adapters/assets.js'),
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
@@ -46,6 +48,7 @@ export function register(program: Command): void {
           backend: ctx.backend,
           checkKey,
           sshOptions: ctx.sshOptions,
+          startScript: readStartScript,
         },
       );
       const { plan, machine } = out;

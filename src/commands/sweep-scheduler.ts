@@ -2,6 +2,7 @@
 // group's queued runs as slots free up (src/core/sweep/scheduler.ts) and exits when none is left.
 import type { Command } from 'commander';
 import { mymlopsHome } from '../util/paths.js';
+import { envValue } from '../util/env.js';
 
 export function register(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function register(program: Command): void {
         log,
         now: () => new Date(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        pollMs: Number(process.env['MYMLOPS_SWEEP_POLL_MS'] ?? 2000),
+        pollMs: Number(envValue('MYMLOPS_SWEEP_POLL_MS') ?? 2000),
       }).finally(() => groups.clearSchedulerPid(group, home));
     });
 }

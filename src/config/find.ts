@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { envValue } from '../util/env.js';
 
 export const CONFIG_NAME = 'mymlops.yml';
 
@@ -33,7 +34,7 @@ export function searchFolders(cwd: string, exists: (p: string) => boolean = exis
 export function findConfig(opts: FindOptions = {}): string {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const explicit = opts.file ?? env['MYMLOPS_CONFIG'];
+  const explicit = opts.file ?? envValue('MYMLOPS_CONFIG', env);
   if (explicit) {
     const p = resolve(cwd, explicit);
     if (!existsSync(p))

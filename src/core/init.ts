@@ -1,68 +1,43 @@
 // `mymlops init`: a starter config for the local backend, with an output repository as a bare
-// repo under MYMLOPS_HOME. Refuses to overwrite; writes the file last so a failure leaves nothing.
-// git comes in as a GitRunner (src/adapters/git/git.ts in the CLI), so core runs no process itself.
-import { packagePath } from '../util/package-root.js';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { GitRunner } from './ports/git.js';
+// repo under MYMLOPS_HOME. This is the plan (names, URLs, the file's text); src/app/init.ts asks git,
+// makes the bare repositories and writes the files.
+import { basename, join } from 'node:path';
 import { splitUrlCredentials } from './snapshot/url.js';
-import { UserError } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
 import { CONFIG_NAME } from '../config/load.js';
-
-export interface InitResult {
-  file: string;
-  outputRepo: string;
-  /** One line for the user when the config differs from what they might expect (null: none). */
-  note: string | null;
-}
-
-async function gitValue(git: GitRunner, args: string[], cwd: string): Promise<string | null> {
-  const r = await git(args, { cwd, allowFail: true });
-  return r.code === 0 ? r.stdout.trim() || null : null;
-}
-
-async function ensureBare(git: GitRunner, path: string, branch: string): Promise<void> {
-  if (existsSync(join(path, 'HEAD'))) return;
-  mkdirSync(path, { recursive: true });
-  await git(['init', '--bare', '--quiet', `--initial-branch=${branch}`, path]);
-}
 
 /** The copy of the schema `init` writes next to mymlops.yml (for editors; `validate` needs none). */
 export const SCHEMA_COPY = 'mymlops.schema.json';
 
-export function schemaPath(): string {
-  return packagePath('schema', 'mymlops.schema.json');
+export interface InitInput {
+  /** The folder mymlops.yml goes in (absolute). */
+  dir: string;
+  home: string;
+  /** The repository's top folder (`git rev-parse --show-toplevel`). */
+  top: string;
+  /** The current branch (null: detached or unborn without a name). */
+  branch: string | null;
+  /** `origin`'s URL (null: no origin). */
+  origin: string | null;
 }
 
-export async function initProject(
-  dirArg: string,
-  git: GitRunner,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<InitResult> {
-  const dir = resolve(dirArg);
-  const file = join(dir, CONFIG_NAME);
-  if (existsSync(file))
-    throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
-  const top = await gitValue(git, ['rev-parse', '--show-toplevel'], dir);
-  if (!top)
-    throw new UserError(
-      `${dir} is not inside a git repository`,
-      'run `git init` first (mymlops commits snapshot git repositories)',
-    );
-  const name = basename(top).replace(/[^A-Za-z0-9._-]/g, '_');
-  const home = mymlopsHome(env);
-  const branch = (await gitValue(git, ['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
-  const origin = await gitValue(git, ['remote', 'get-url', 'origin'], dir);
+export interface InitPlan {
+  file: string;
+  /** Bare repositories to create where none is (path and initial branch). */
+  bare: { path: string; branch: string }[];
+  outputRepo: string;
+  text: string;
+  /** One line for the user when the config differs from what they might expect (null: none). */
+  note: string | null;
+}
+
+export function planInit(i: InitInput): InitPlan {
+  const name = basename(i.top).replace(/[^A-Za-z0-9._-]/g, '_');
+  const branch = i.branch ?? 'master';
   // A token in the clone's URL must never land in a file that is committed (and pushed by snapshots).
-  const split = origin === null ? null : splitUrlCredentials(origin);
-  const sourceUrl = split?.url ?? join(home, 'repos', `${name}.git`);
-  const outputRepo = join(home, 'repos', `${name}-output.git`);
-  if (!origin) await ensureBare(git, sourceUrl, branch);
-  await ensureBare(git, outputRepo, 'master');
-  // The schema goes next to the config, committed with it: a path into wherever mymlops happens to
-  // be installed would differ on every machine that checks the file out.
-  copyFileSync(schemaPath(), join(dir, SCHEMA_COPY));
+  const split = i.origin === null ? null : splitUrlCredentials(i.origin);
+  const sourceUrl = split?.url ?? join(i.home, 'repos', `${name}.git`);
+  const outputRepo = join(i.home, 'repos', `${name}-output.git`);
+  const bare = [...(i.origin ? [] : [{ path: sourceUrl, branch }]), { path: outputRepo, branch: 'master' }];
   const text = `# yaml-language-server: $schema=./${SCHEMA_COPY}
 # mymlops.yml — written by \`mymlops init\`. Reference: the README's "Config" section.
 # Values may use \${NAME} placeholders, filled from .env next to this file or the environment.
@@ -106,9 +81,8 @@ dashboard:
   links: {}
   #   jupyter: http://localhost:8888
 `;
-  writeFileSync(file, text, { flag: 'wx' });
   const note = split?.credentials
     ? `the credentials in origin's URL were left out of ${CONFIG_NAME}: git asks your credential helper, or write https://user:\${TOKEN}@… with TOKEN in .env`
     : null;
-  return { file, outputRepo, note };
+  return { file: join(i.dir, CONFIG_NAME), bare, outputRepo, text, note };
 }

@@ -1,53 +1,38 @@
-// Commit ids for shell completion, read cheaply from local state (no network, no git): jobs under
-// <home>/jobs/<id>/ and the ids the status index last saw for the project's output repository
-// (its cache folder's `commit-ids`). With a project, another project's launch records are left out.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Which names in MYMLOPS_HOME stand for commits and dev machines, and which commit ids shell
+// completion offers. The home is read by src/adapters/store/known-ids.ts; the rules are here.
 import { isCommitId } from './commit/ids.js';
 import { parseLaunchRecord } from './ports/launch-record.js';
 import { inProject, type ProjectKey } from './project-scope.js';
-
-export interface IdScope {
-  project: ProjectKey;
-  /** The project's output repository index's `commit-ids` file. */
-  idsFile: string;
-}
-
-function launchOf(home: string, id: string): unknown {
-  try {
-    return JSON.parse(readFileSync(join(home, 'jobs', id, 'launch.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-export function knownCommitIds(home: string, scope: IdScope | null = null): string[] {
-  const ids = new Set<string>();
-  try {
-    for (const d of readdirSync(join(home, 'jobs'))) {
-      if (!isCommitId(d)) continue;
-      const rec = scope ? parseLaunchRecord(launchOf(home, d)) : null;
-      if (!rec || !scope || inProject(rec, scope.project)) ids.add(d);
-    }
-  } catch {}
-  // Without a project (Tab outside one): the list an older version kept for the whole home.
-  const file = scope?.idsFile ?? join(home, 'cache', 'commit-ids');
-  try {
-    for (const l of readFileSync(file, 'utf8').split('\n')) if (isCommitId(l.trim())) ids.add(l.trim());
-  } catch {}
-  return [...ids].sort().reverse();
-}
 
 /** A name that may stand for a folder <home>/dev/<name>/ (no `/`, `.` or `..`). */
 export function isDevFolderName(name: string): boolean {
   return /^[a-z][-a-z0-9]*$/.test(name);
 }
 
-/** Dev machine names started from this computer (<home>/dev/<name>/, local or GCE). */
-export function knownDevNames(home: string): string[] {
-  try {
-    return readdirSync(join(home, 'dev')).filter(isDevFolderName).sort();
-  } catch {
-    return [];
+export interface KnownIdsInput {
+  /** The folder names under <home>/jobs/. */
+  jobFolders: string[];
+  /** A job folder's launch.json, parsed (null: none or unreadable). Asked only with a project. */
+  launchOf(id: string): unknown;
+  /** The text of the `commit-ids` list the status index last wrote ('' when there is none). */
+  listed: string;
+  /** With a project, another project's launch records are left out. */
+  project: ProjectKey | null;
+}
+
+/** Commit ids for shell completion, newest first. */
+export function commitIdsFrom(i: KnownIdsInput): string[] {
+  const ids = new Set<string>();
+  for (const d of i.jobFolders) {
+    if (!isCommitId(d)) continue;
+    const rec = i.project ? parseLaunchRecord(i.launchOf(d)) : null;
+    if (!rec || !i.project || inProject(rec, i.project)) ids.add(d);
   }
+  for (const l of i.listed.split('\n')) if (isCommitId(l.trim())) ids.add(l.trim());
+  return [...ids].sort().reverse();
+}
+
+/** Dev machine names among the folder names under <home>/dev/, sorted. */
+export function devNamesFrom(folders: string[]): string[] {
+  return folders.filter(isDevFolderName).sort();
 }

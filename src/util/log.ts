@@ -2,8 +2,9 @@
 // honour NO_COLOR (picocolors alone turns colour on whenever CI is set).
 import pc from 'picocolors';
 import { redact } from './redact.js';
+import { envValue } from './env.js';
 
-let verbose = process.env['MYMLOPS_VERBOSE'] === '1';
+let verbose = envValue('MYMLOPS_VERBOSE') === '1';
 
 export { addSecret, addSecretKey, redact } from './redact.js';
 
@@ -18,8 +19,10 @@ export function debug(...parts: unknown[]): void {
 }
 
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  if ('NO_COLOR' in process.env && process.env['NO_COLOR'] !== '') return false;
-  if ('FORCE_COLOR' in process.env && process.env['FORCE_COLOR'] !== '0') return true;
+  const noColor = envValue('NO_COLOR');
+  if (noColor !== undefined && noColor !== '') return false;
+  const force = envValue('FORCE_COLOR');
+  if (force !== undefined && force !== '0') return true;
   return Boolean(stream.isTTY);
 }
 

@@ -21,6 +21,7 @@ import { bareRepo, git, userRepo } from '../helpers/git-repo.js';
 import { TestOutputRepo } from '../helpers/output-repo.js';
 import { freePort, portAccepts } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait.js';
+import { readStartScript } from '../../src/adapters/assets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mymlops-dash-dev-'));
 const home = join(dir, 'home');
@@ -73,7 +74,13 @@ start:
   await startDevMachine(
     cfg,
     { name: 'devbtn', dryRun: false },
-    { now: () => new Date(), backend: () => backend, checkKey: () => {}, sshOptions: [] },
+    {
+      now: () => new Date(),
+      backend: () => backend,
+      checkKey: () => {},
+      sshOptions: [],
+      startScript: readStartScript,
+    },
   );
   await waitFor(() => portAccepts(port), { what: 'the dev machine to serve' });
   dash = await startDashboard(appContext(cfg, { home }), {

@@ -2,6 +2,7 @@
 import type { Config, Instance } from '../../src/config/types.js';
 import { planCommit } from '../../src/core/commit/plan.js';
 import type { CommitPlan } from '../../src/core/ports/backend.js';
+import { readJobScript } from '../../src/adapters/assets.js';
 
 export const GCE_INSTANCE: Instance = {
   zone_regex: 'us-.*',
@@ -47,6 +48,7 @@ export function testCommitPlan(
     commitId,
     sourceCommit: 'a'.repeat(40),
     attempt: o.attempt ?? 1,
+    jobScript: readJobScript(),
   });
   return { ...plan, ...over };
 }

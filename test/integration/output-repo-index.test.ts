@@ -9,7 +9,7 @@ import { OutputRepoIndex } from '../../src/adapters/output-repo/index.js';
 import { MIRROR_REF } from '../../src/adapters/output-repo/mirror.js';
 import { setVerbose } from '../../src/util/log.js';
 import { mergeStatus } from '../../src/core/status/merge.js';
-import { knownCommitIds } from '../../src/core/known-ids.js';
+import { knownCommitIds } from '../../src/adapters/store/known-ids.js';
 import { projectKeyOf } from '../../src/core/project-scope.js';
 import { gitSync, progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 

@@ -59,6 +59,7 @@ function fakes(rec: LaunchRecord | null, machines: LiveMachine[]) {
     recordLaunch: (r) => recorded.push(r),
     backend: () => backend,
     now: () => new Date('2025-01-01T01:00:00Z'),
+    jobScript: () => '#!/usr/bin/env bash\n',
   };
   return { deps, launched, cancelled, recorded };
 }

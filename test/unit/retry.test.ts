@@ -89,6 +89,7 @@ function fake(
       calls.push('record');
       recorded.push(r);
     },
+    jobScript: () => '#!/usr/bin/env bash\n',
     backend: () => backend,
     now: () => NOW,
   };

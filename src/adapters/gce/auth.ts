@@ -11,6 +11,7 @@ import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
 import { addSecret, debug } from '../../util/log.js';
 import { mymlopsHome } from '../../util/paths.js';
+import { envValue } from '../../util/env.js';
 
 export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 // gcloud refreshes a token that is about to expire before printing it; assume a few minutes of life.
@@ -29,9 +30,9 @@ export interface TokenSource {
 }
 
 function adcFile(env: NodeJS.ProcessEnv): string | null {
-  const explicit = env['GOOGLE_APPLICATION_CREDENTIALS'];
+  const explicit = envValue('GOOGLE_APPLICATION_CREDENTIALS', env);
   if (explicit) return explicit;
-  const cfg = env['CLOUDSDK_CONFIG'] ?? join(homedir(), '.config', 'gcloud');
+  const cfg = envValue('CLOUDSDK_CONFIG', env) ?? join(homedir(), '.config', 'gcloud');
   const f = join(cfg, 'application_default_credentials.json');
   return existsSync(f) ? f : null;
 }
@@ -71,7 +72,7 @@ class AdcToken implements TokenSource {
   ) {}
   /** GOOGLE_CLOUD_QUOTA_PROJECT, else the ADC file's quota_project_id (as the client libraries). */
   quotaProject(): string | null {
-    const fromEnv = this.env['GOOGLE_CLOUD_QUOTA_PROJECT'];
+    const fromEnv = envValue('GOOGLE_CLOUD_QUOTA_PROJECT', this.env);
     if (fromEnv) return fromEnv;
     try {
       const q = (JSON.parse(readFileSync(this.file, 'utf8')) as { quota_project_id?: unknown })
@@ -155,7 +156,7 @@ class GcloudToken implements TokenSource {
 }
 
 export function tokenSource(env: NodeJS.ProcessEnv = process.env): TokenSource {
-  const file = env['CLOUDSDK_AUTH_ACCESS_TOKEN_FILE'];
+  const file = envValue('CLOUDSDK_AUTH_ACCESS_TOKEN_FILE', env);
   if (file) return new FileToken(file);
   const adc = adcFile(env);
   if (adc) return new AdcToken(adc, env);
@@ -168,7 +169,10 @@ export async function resolveProject(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const fromEnv =
-    configured ?? env['CLOUDSDK_CORE_PROJECT'] ?? env['GOOGLE_CLOUD_PROJECT'] ?? env['GCLOUD_PROJECT'];
+    configured ??
+    envValue('CLOUDSDK_CORE_PROJECT', env) ??
+    envValue('GOOGLE_CLOUD_PROJECT', env) ??
+    envValue('GCLOUD_PROJECT', env);
   if (fromEnv) return fromEnv;
   const r = await exec('gcloud', ['config', 'get-value', 'project'], {
     env,

@@ -38,11 +38,12 @@ import {
   retryPolicy,
   statusDetail,
 } from './retry.js';
+import { envValue } from '../../util/env.js';
 
 export const DEFAULT_COMPUTE_BASE = 'https://compute.googleapis.com/compute/v1/';
 
 export function computeBase(env: NodeJS.ProcessEnv = process.env): string {
-  const o = env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE'];
+  const o = envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE', env);
   if (!o) return DEFAULT_COMPUTE_BASE;
   return o.endsWith('/') ? o : `${o}/`;
 }

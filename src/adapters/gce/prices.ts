@@ -4,7 +4,7 @@
 // catalog URL has no project, and Google bills user credentials' API use to that project.
 // A failed fetch is remembered for a day so an offline laptop or a project without the billing API
 // does not pay for it on every commit.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addSkus, emptyTable, type PriceTable, type Sku } from '../../core/zones/prices.js';
 import { debug } from '../../util/log.js';
@@ -12,6 +12,8 @@ import { mymlopsHome } from '../../util/paths.js';
 import type { TokenSource } from './auth.js';
 import { errorReasons, isRateLimited } from './errors.js';
 import { backoff, type Clock, type RetryPolicy, realClock, retryPolicy } from './retry.js';
+import { envValue } from '../../util/env.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -30,8 +32,8 @@ interface CacheFile {
 
 export function billingBase(env: NodeJS.ProcessEnv = process.env): string {
   const b =
-    env['MYMLOPS_BILLING_ENDPOINT'] ??
-    env['CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING'] ??
+    envValue('MYMLOPS_BILLING_ENDPOINT', env) ??
+    envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING', env) ??
     'https://cloudbilling.googleapis.com/v1/';
   return b.endsWith('/') ? b : `${b}/`;
 }
@@ -90,9 +92,7 @@ function readCache(file: string): CacheFile | null {
 function writeCache(file: string, c: CacheFile): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(c));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(c));
   } catch (e) {
     debug('cannot write price cache', String(e));
   }

@@ -3,6 +3,7 @@
 // budget rather than a count, so a follower rides out a burst of 502s or a restarting proxy but a
 // real outage is said within a minute instead of hanging.
 import { STATUS_CODES } from 'node:http';
+import { envValue } from '../../util/env.js';
 
 export interface RetryPolicy {
   /** First wait, doubled every try. */
@@ -31,7 +32,7 @@ export const realClock: Clock = {
 
 /** The default policy; MYMLOPS_GCE_RETRY_BUDGET_MS shortens the budget (tests of a lasting outage). */
 export function retryPolicy(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
-  const budget = Number(env['MYMLOPS_GCE_RETRY_BUDGET_MS']);
+  const budget = Number(envValue('MYMLOPS_GCE_RETRY_BUDGET_MS', env));
   return Number.isFinite(budget) && budget >= 0 ? { ...DEFAULT_RETRY, budgetMs: budget } : DEFAULT_RETRY;
 }
 

@@ -8,6 +8,7 @@ import { splitUrlCredentials } from '../../core/snapshot/url.js';
 import { gitErrorLine } from './errors.js';
 import type { ClaimFailure } from '../../core/ports/git.js';
 import { git, type GitAuth } from './git.js';
+import { envValue } from '../../util/env.js';
 
 /** scp-like `user@host:path`, `ssh://`, `git+ssh://`: the remotes where a deploy key applies. */
 export function isSshUrl(url: string): boolean {
@@ -18,7 +19,7 @@ export function isSshUrl(url: string): boolean {
 
 /** The ssh command a `git push` in `root` would use: $GIT_SSH_COMMAND, else core.sshCommand, else ssh. */
 async function userSsh(root: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const own = env['GIT_SSH_COMMAND'];
+  const own = envValue('GIT_SSH_COMMAND', env);
   if (own) return own;
   const r = await git(['config', '--get', 'core.sshCommand'], { cwd: root, allowFail: true });
   return r.stdout.trim() || 'ssh';

@@ -6,7 +6,7 @@
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
 // The mirror holds trees only until a file is asked for: each phase first fetches the blobs it is
 // about to read, all in one request (Mirror.fetchObjects).
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { extractMetrics } from '../../core/status/metrics.js';
@@ -20,6 +20,7 @@ import { withProgress } from '../../core/status/progress.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
 import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
 import { type ProgressEntry, readProgress, sameRefs } from './progress.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 // 2: expected errors (raises-exception cells) no longer fail a folder.
 // 3: folders without a notebook are skipped, not records. 4: a partial mirror; progress refs kept.
@@ -208,21 +209,18 @@ export class OutputRepoIndex {
   private save(f: IndexFile): void {
     this.state = f;
     mkdirSync(this.mirror.cacheDir, { recursive: true });
-    const tmp = `${this.indexPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(f));
-    renameSync(tmp, this.indexPath);
-    // Shell completion reads this list without running git (src/core/known-ids.ts); one per
+    writeFileAtomic(this.indexPath, JSON.stringify(f));
+    // Shell completion reads this list without running git (src/adapters/store/known-ids.ts); one per
     // output repository, so a project's Tab never offers another's commits.
     const ids = join(this.mirror.cacheDir, 'commit-ids');
-    writeFileSync(
-      `${ids}.${process.pid}.tmp`,
+    writeFileAtomic(
+      ids,
       f.records
         .map((r) => r.id)
         .sort()
         .reverse()
         .join('\n') + (f.records.length ? '\n' : ''),
     );
-    renameSync(`${ids}.${process.pid}.tmp`, ids);
   }
 
   /** Where `id`'s shown record lives: its progress ref's commit while it runs, else the head. */

@@ -1,8 +1,9 @@
 // Local port assignment for dev-VM tunnels: pure, and STABLE per VM — a VM appearing or
 // disappearing never renumbers another VM's ports (the user keeps browser tabs open on them).
 // Persisted in <home>/cache/tunnels.json so restarts of the dashboard keep the same ports.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 /** VM name → remote port (as string key) → local port. */
 export type PortAssignments = Record<string, Record<string, number>>;
@@ -77,6 +78,5 @@ export function loadAssignments(home: string): PortAssignments {
 export function saveAssignments(home: string, a: PortAssignments): void {
   const f = tunnelsFile(home);
   mkdirSync(dirname(f), { recursive: true });
-  writeFileSync(`${f}.tmp`, `${JSON.stringify({ version: 1, assignments: a }, null, 2)}\n`);
-  renameSync(`${f}.tmp`, f);
+  writeFileAtomic(f, `${JSON.stringify({ version: 1, assignments: a }, null, 2)}\n`);
 }

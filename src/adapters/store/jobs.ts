@@ -1,22 +1,14 @@
 // Job records under <MYMLOPS_HOME>/jobs/<commit id>/: every launch on any backend writes launch.json
 // here (status derives `lost`/`stopped` from it); the local backend also keeps its job files here.
 // Ids are reserved atomically with mkdir, so concurrent CLIs never share one.
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
 import { type LaunchRecord, parseLaunchRecord, recordFromJobJson } from '../../core/ports/launch-record.js';
 import { inProject, type ProjectKey } from '../../core/project-scope.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 
 export type { LaunchRecord };
 
@@ -48,11 +40,9 @@ export function releaseCommitId(commitId: string, home: string = mymlopsHome()):
   rmSync(jobDir(commitId, home), { recursive: true, force: true });
 }
 
-/** Write a file atomically (temp + rename) so readers never see half a record. */
+/** Write a file atomically (writeFileAtomic) so readers never see half a record. */
 export function writeJson(path: string, value: unknown, mode?: number): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: mode ?? PRIVATE_FILE });
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: mode ?? PRIVATE_FILE });
 }
 
 export function readJson<T>(path: string): T | null {

@@ -58,6 +58,8 @@ export interface CommitDeps {
   releaseCommitId(id: string): void;
   recordLaunch(rec: LaunchRecord): void;
   backend: () => ComputeBackend;
+  /** The job script's text (read from the shipped assets by the caller). */
+  jobScript(): string;
   /** One line each, before the launch: how the snapshot differs from the disk, what it leaves out. */
   warn?(line: string): void;
   /** Each launch step as it starts (the CLI logs them under --verbose). */
@@ -176,6 +178,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     commitId,
     sourceCommit: '<snapshot sha>',
     sshOptions: o.sshOptions,
+    jobScript: deps.jobScript(),
   };
   const files = [...p.snapshot.files];
   if (!files.includes(p.request.notebook)) files.push(p.request.notebook);
@@ -295,6 +298,7 @@ async function launchOrRollBack(
       commitId,
       sourceCommit: snap.sha,
       sshOptions: o.sshOptions,
+      jobScript: deps.jobScript(),
     });
     deps.onStep?.({ step: 'launch', commitId });
     state = { sent: false, record: launchingRecord(p, o, backend, commitId, snap.sha, deps.now()) };

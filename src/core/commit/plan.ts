@@ -1,8 +1,8 @@
 // Pure planning of a commit: from the config, the request and the snapshot to the LaunchPlan every
-// backend runs (job script + job.json) and the metadata.json base. No I/O here.
+// backend runs (job script + job.json) and the metadata.json base. No I/O here: the job script's
+// text comes in (src/adapters/assets.ts reads it).
 import { posix } from 'node:path';
 import type { Config } from '../../config/types.js';
-import { jobScript } from '../job/script.js';
 import type { CommitPlan } from '../ports/backend.js';
 import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
 import { splitUrlCredentials } from '../snapshot/url.js';
@@ -35,6 +35,8 @@ export interface PlanInput {
   avoidZones?: string[];
   /** Extra ssh arguments for git on the machine (MYMLOPS_SSH_OPTIONS). */
   sshOptions?: string[];
+  /** The job script's text (src/core/job/script.ts, from the shipped assets). */
+  jobScript: string;
 }
 
 function commitSection(config: Config) {
@@ -124,7 +126,7 @@ export function planCommit(input: PlanInput): CommitPlan {
     kind: 'commit',
     commitId: input.commitId,
     machineName,
-    jobScript: jobScript(),
+    jobScript: input.jobScript,
     jobConfig,
     keys: { repository: c.repository.deploy_key, output: c.output_repository.deploy_key },
     credentials: {

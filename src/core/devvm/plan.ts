@@ -6,7 +6,6 @@ import { UserError } from '../../errors.js';
 import { commitIdAt } from '../commit/ids.js';
 import { splitUrlCredentials } from '../snapshot/url.js';
 import type { BackendKind } from '../model.js';
-import { startJobScript } from './script.js';
 import { watchdogEnv } from './watchdog.js';
 
 /** Where GCE dev VMs keep the clone, as the original (the ssh command cds there). */
@@ -47,6 +46,8 @@ export interface StartPlanInput {
   name: string;
   /** Extra ssh arguments for git on the machine (MYMLOPS_SSH_OPTIONS). */
   sshOptions?: string[];
+  /** The dev-machine script's text (src/core/devvm/script.ts, from the shipped assets). */
+  jobScript: string;
 }
 
 export function planStart(input: StartPlanInput): StartPlan {
@@ -78,7 +79,7 @@ export function planStart(input: StartPlanInput): StartPlan {
     kind: 'start',
     commitId: null,
     machineName: input.name,
-    jobScript: startJobScript(),
+    jobScript: input.jobScript,
     jobConfig,
     keys: { repository: s.repository.deploy_key },
     credentials: repo.credentials ? { repository: repo.credentials } : {},

@@ -12,16 +12,17 @@
 //          state (running / exited with its code / failed) goes to dev-state.json (dev-state.ts).
 //   Output: stdout/stderr = the machine log (local: job.log; GCE: serial console).
 //   Signals: SIGTERM stops the command's process group and the watchdog.
-import { packagePath } from '../../util/package-root.js';
-import { readFileSync } from 'node:fs';
-import { watchdogScript } from './watchdog.js';
 
-const START_ASSET = packagePath('assets', 'devvm', 'start.sh');
+/** The texts of assets/devvm/ (read by src/adapters/assets.ts): start.sh and watchdog.sh. */
+export interface DevAssets {
+  start: string;
+  watchdog: string;
+}
 
-export function startJobScript(): string {
-  const wd = watchdogScript();
+export function startJobScript(assets: DevAssets): string {
+  const wd = assets.watchdog;
   const heredoc = `cat > "$J/watchdog.sh" <<'MYMLOPS_WATCHDOG_EOF'\n${wd}${wd.endsWith('\n') ? '' : '\n'}MYMLOPS_WATCHDOG_EOF`;
   if (wd.includes('\nMYMLOPS_WATCHDOG_EOF\n'))
     throw new Error('watchdog script contains its heredoc delimiter');
-  return readFileSync(START_ASSET, 'utf8').replace('# @@WATCHDOG@@', () => heredoc);
+  return assets.start.replace('# @@WATCHDOG@@', () => heredoc);
 }

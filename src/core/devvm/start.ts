@@ -13,6 +13,8 @@ export interface StartDeps {
   /** Throws a UserError when a key file is missing or unreadable. */
   checkKey(path: string, what: string): void;
   sshOptions: string[];
+  /** The dev-machine script's text (read from the shipped assets by the caller). */
+  startScript(): string;
 }
 
 export interface StartOptions {
@@ -36,7 +38,7 @@ export async function startDevMachine(
   const s = startSection(config);
   const name = o.name ? checkDevName(o.name) : defaultDevName(deps.now());
   if (s.repository.deploy_key) deps.checkKey(s.repository.deploy_key, 'start.repository.deploy_key');
-  const plan = planStart({ config, name, sshOptions: deps.sshOptions });
+  const plan = planStart({ config, name, sshOptions: deps.sshOptions, jobScript: deps.startScript() });
   // What the caller may print (`--dry-run --json`): the URL's credentials as placeholders.
   const shown = previewStartPlan(plan);
   const backend = deps.backend();

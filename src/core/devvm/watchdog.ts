@@ -1,15 +1,7 @@
 // The idle watchdog of dev machines: the script itself is a bash asset (assets/devvm/watchdog.sh)
 // because it runs on the VM; this module plans its settings (env vars) and reads its state back.
 // Commit machines never run it (a GPU-bound cell must never be cut short).
-import { packagePath } from '../../util/package-root.js';
-import { readFileSync } from 'node:fs';
 import type { IdleShutdown } from '../../config/types.js';
-
-export const WATCHDOG_ASSET = packagePath('assets', 'devvm', 'watchdog.sh');
-
-export function watchdogScript(): string {
-  return readFileSync(WATCHDOG_ASSET, 'utf8');
-}
 
 export interface WatchdogPlace {
   /** gce: publish state to guest attributes and stop/delete the VM through the Compute API. */

@@ -19,6 +19,8 @@ export interface RetryDeps {
   recordLaunch(rec: LaunchRecord): void;
   backend(): ComputeBackend;
   now(): Date;
+  /** The job script's text (read from the shipped assets by the caller). */
+  jobScript(): string;
 }
 
 /** What automatic retries also need: the persistent, cross-process record of what was retried. */
@@ -109,6 +111,7 @@ export async function retryCommit(
     attempt,
     avoidZones: rec.zone ? [rec.zone] : [],
     sshOptions: opts.sshOptions ?? [],
+    jobScript: deps.jobScript(),
   });
   // Recorded before the insert, so an interrupted relaunch is found like an interrupted commit.
   const progress: LaunchProgress = { sent: false, record: rec };

@@ -104,6 +104,7 @@ export async function startSweep(
         commitId,
         sourceCommit: first.sourceCommit,
         sshOptions: o.sshOptions,
+        jobScript: deps.jobScript(),
       });
       const record = recordOf(commitId, plan.machineName, request.parameters, true);
       deps.recordLaunch(record);

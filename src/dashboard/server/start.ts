@@ -14,7 +14,7 @@ import { compareCommits } from '../../core/compare/compare.js';
 import type { LiveMachine } from '../../core/model.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
-import { knownDevNames } from '../../core/known-ids.js';
+import { knownDevNames } from '../../adapters/store/known-ids.js';
 import { backendDevAction } from './dev-actions.js';
 import { createDashboard, type Dashboard } from './server.js';
 

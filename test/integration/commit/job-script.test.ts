@@ -1,5 +1,5 @@
 // The job script (assets/job/job.sh) and its python helper (assets/job/helper.py): run as they are
-// (by hand), as shipped (jobScript()), and the helper piece by piece, with real bash/python/git.
+// (by hand), as shipped (readJobScript()), and the helper piece by piece, with real bash/python/git.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import {
   JOB_HELPER_ASSET,
   JOB_RUNNER_ASSET,
   JOB_SCRIPT_ASSET,
-  jobScript,
-} from '../../../src/core/job/script.js';
+  readJobScript as jobScript,
+} from '../../../src/adapters/assets.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
 import { originalVerdictOf } from '../../helpers/original-rule.js';
 

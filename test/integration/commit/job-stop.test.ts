@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { JOB_SCRIPT_ASSET } from '../../../src/core/job/script.js';
+import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
 import {
   bareRepo,
   FAKE_COMMAND,

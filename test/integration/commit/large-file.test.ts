@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JOB_SCRIPT_ASSET } from '../../../src/core/job/script.js';
+import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
 import { FIXTURES } from '../../helpers/output-repo.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseNotebook } from '../../../src/adapters/notebook/notebook.js';
-import { JOB_RUNNER_ASSET } from '../../../src/core/job/script.js';
+import { JOB_RUNNER_ASSET } from '../../../src/adapters/assets.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const V3 = join(ROOT, 'test', 'fixtures', 'notebook-v3', 'v3.ipynb');

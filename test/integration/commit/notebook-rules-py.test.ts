@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { JOB_HELPER_ASSET } from '../../../src/core/job/script.js';
+import { JOB_HELPER_ASSET } from '../../../src/adapters/assets.js';
 import { RULES_DIR, type RuleFacts, ruleCases } from '../../helpers/notebook-rules.js';
 
 // One interpreter for the whole table: the helper imported as a module (-B: no __pycache__ in assets/).

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { JOB_HELPER_ASSET, JOB_RUNNER_ASSET } from '../../../src/core/job/script.js';
+import { JOB_HELPER_ASSET, JOB_RUNNER_ASSET } from '../../../src/adapters/assets.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const PY = '/usr/bin/python3';

@@ -31,6 +31,7 @@ import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 import { bareRepo, git } from '../../helpers/git-repo.js';
 import { freePort, type Sshd, startSshd } from '../../helpers/sshd.js';
+import { readStartScript } from '../../../src/adapters/assets.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-start-gce-'));
 let s: SimEnv;
@@ -129,7 +130,13 @@ describe('mymlops start on the GCE simulator', () => {
     const out = await startDevMachine(
       cfg,
       { name: 'dev-a', dryRun: false },
-      { now: () => new Date(), backend: () => backend, checkKey: () => {}, sshOptions: [] },
+      {
+        now: () => new Date(),
+        backend: () => backend,
+        checkKey: () => {},
+        sshOptions: [],
+        startScript: readStartScript,
+      },
     );
     assert.equal(out.machine?.kind, 'start');
     const zone = out.machine!.zone!;

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WATCHDOG_ASSET, parseWatchdogState } from '../../../src/core/devvm/watchdog.js';
+import { WATCHDOG_ASSET } from '../../../src/adapters/assets.js';
+import { parseWatchdogState } from '../../../src/core/devvm/watchdog.js';
 import { freePort, portAccepts, startSshd, type Sshd } from '../../helpers/sshd.js';
 import { waitFor } from '../../helpers/wait.js';
 

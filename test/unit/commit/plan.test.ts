@@ -17,6 +17,7 @@ import {
 import { OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
 import { planCommit } from '../../../src/core/commit/plan.js';
 import { testConfig as config } from '../../helpers/plans.js';
+import { readJobScript } from '../../../src/adapters/assets.js';
 
 describe('commit ids', () => {
   const table: [string, string][] = [
@@ -90,6 +91,7 @@ describe('planCommit', () => {
       request,
       commitId: '20241107_035340',
       sourceCommit: 'a'.repeat(40),
+      jobScript: readJobScript(),
     });
     assert.equal(plan.kind, 'commit');
     assert.equal(plan.machineName, 'mymlops-20241107-035340');
@@ -160,6 +162,7 @@ describe('planCommit', () => {
         request,
         commitId: '20241107_035340',
         sourceCommit: 'a'.repeat(40),
+        jobScript: readJobScript(),
       });
       assert.equal(plan.jobConfig.repository.url, repoStored);
       assert.equal(plan.jobConfig.output_repository.url, outStored);
@@ -180,6 +183,7 @@ describe('planCommit', () => {
       request,
       commitId: '20241107_035340',
       sourceCommit: 'b'.repeat(40),
+      jobScript: readJobScript(),
     });
     const job = plan.jobConfig;
     assert.equal(job.machine.backend, 'local');

@@ -8,6 +8,7 @@ import type { Config } from '../../../src/config/types.js';
 import { planStart } from '../../../src/core/devvm/plan.js';
 import { previewStartPlan } from '../../../src/core/devvm/start.js';
 import { GCE_INSTANCE, testConfig } from '../../helpers/plans.js';
+import { readStartScript } from '../../../src/adapters/assets.js';
 
 const TOKEN = 'ghp_PlanT0ken';
 
@@ -33,7 +34,11 @@ function config(url: string): Config {
 }
 
 test('planStart splits the credentials off an https URL', () => {
-  const plan = planStart({ config: config(`https://alice:${TOKEN}@git.example.com/r.git`), name: 'dev-a' });
+  const plan = planStart({
+    config: config(`https://alice:${TOKEN}@git.example.com/r.git`),
+    name: 'dev-a',
+    jobScript: readStartScript(),
+  });
   assert.equal(plan.jobConfig.repository.url, 'https://git.example.com/r.git');
   assert.equal(plan.metadata['repository'], 'https://git.example.com/r.git');
   assert.deepEqual(plan.credentials, { repository: { username: 'alice', password: TOKEN } });
@@ -45,14 +50,18 @@ test('planStart splits the credentials off an https URL', () => {
 
 for (const url of ['git@github.com:o/r.git', 'https://git.example.com/r.git', '/srv/r.git'])
   test(`planStart leaves ${url} as it is, with no credentials`, () => {
-    const plan = planStart({ config: config(url), name: 'dev-a' });
+    const plan = planStart({ config: config(url), name: 'dev-a', jobScript: readStartScript() });
     assert.equal(plan.jobConfig.repository.url, url);
     assert.deepEqual(plan.credentials, {});
     assert.deepEqual(previewStartPlan(plan), plan);
   });
 
 test('a GCE dev VM carries them as the mymlops-key-repository-cred item only', () => {
-  const plan = planStart({ config: config(`https://alice:${TOKEN}@git.example.com/r.git`), name: 'dev-a' });
+  const plan = planStart({
+    config: config(`https://alice:${TOKEN}@git.example.com/r.git`),
+    name: 'dev-a',
+    jobScript: readStartScript(),
+  });
   const keys = keyContents(plan, () => 'unused');
   assert.deepEqual(keys, { 'repository.cred': `username=alice\npassword=${TOKEN}\n` });
   const gcp = { project: 'p', network: null, subnetwork: null, service_account: 'default' };

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { instanceBody } from '../../../src/adapters/backends/gce/instance-body.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { planStart } from '../../../src/core/devvm/plan.js';
+import { readStartScript } from '../../../src/adapters/assets.js';
 
 const fixture = join(import.meta.dirname, '..', '..', 'fixtures', 'original-config');
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-spot-'));
@@ -19,7 +20,7 @@ function devBody(yaml: string): Record<string, any> {
   writeFileSync(join(dir, 'mymlops.yml'), yaml);
   writeFileSync(join(dir, '.env'), readFileSync(join(fixture, '.env')));
   const config = loadConfigFile(join(dir, 'mymlops.yml'), { cwd: dir, env: {} });
-  const plan = planStart({ config, name: 'dev-a' });
+  const plan = planStart({ config, name: 'dev-a', jobScript: readStartScript() });
   const gcp = { project: 'p', network: null, subnetwork: null, service_account: 'default' };
   return instanceBody({ plan, project: 'p', zone: 'asia-northeast1-a', gcp, keys: {} }) as Record<
     string,

@@ -5,6 +5,7 @@ import type { Config } from '../../../src/config/types.js';
 import { planStart } from '../../../src/core/devvm/plan.js';
 import { placePlan } from '../../../src/core/zones/placement.js';
 import { GCE_INSTANCE, testCommitPlan, testConfig } from '../../helpers/plans.js';
+import { readStartScript } from '../../../src/adapters/assets.js';
 
 test('placePlan fills zone, hourly price and zones tried without touching the plan it is given', () => {
   const plan = testCommitPlan('20250101_000001', {}, { attempt: 2 });
@@ -50,6 +51,6 @@ test('placePlan leaves a dev machine plan as it is', () => {
       },
     },
   };
-  const plan = planStart({ config, name: 'dev-a' });
+  const plan = planStart({ config, name: 'dev-a', jobScript: readStartScript() });
   assert.equal(placePlan(plan, { zone: 'z', hourlyUsd: 1, zonesTried: [] }), plan);
 });

@@ -29,6 +29,7 @@ import { launchInZones } from './launch.js';
 import { listMachines, wasPreemptedIn } from './listing.js';
 import { readSerialLog, type SerialLogState } from './serial-log.js';
 import { chooseZones, type ZoneChoice } from './zone-choice.js';
+import { envValue } from '../../../util/env.js';
 
 export interface GceBackendOptions {
   gcp?: GcpConfig;
@@ -70,7 +71,7 @@ export class GceBackend implements ComputeBackend {
     this.logState = {
       ended: new Set(),
       lastRead: new Map(),
-      logPollMs: o.logPollMs ?? Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000),
+      logPollMs: o.logPollMs ?? Number(envValue('MYMLOPS_GCE_LOG_POLL_MS', this.env) ?? 1000),
     };
   }
 
@@ -136,8 +137,8 @@ export class GceBackend implements ComputeBackend {
     const keys = keyContents(plan, null);
     const project =
       this.gcp.project ??
-      this.env['CLOUDSDK_CORE_PROJECT'] ??
-      this.env['GOOGLE_CLOUD_PROJECT'] ??
+      envValue('CLOUDSDK_CORE_PROJECT', this.env) ??
+      envValue('GOOGLE_CLOUD_PROJECT', this.env) ??
       '<project>';
     const body = instanceBody({
       plan,
@@ -180,7 +181,7 @@ export class GceBackend implements ComputeBackend {
 
   async list(): Promise<LiveMachine[]> {
     const c = await this.client();
-    const windowMs = Number(this.env['MYMLOPS_GCE_GUEST_READ_MS']) || undefined;
+    const windowMs = Number(envValue('MYMLOPS_GCE_GUEST_READ_MS', this.env)) || undefined;
     return listMachines(c, (name, zone) => this.zones.set(name, zone), { home: this.home, windowMs });
   }
 
@@ -204,7 +205,7 @@ export class GceBackend implements ComputeBackend {
   /** Cancels a commit: asks the job to stop (graceful, up to graceMs), then deletes the VM (cancel.ts). */
   async cancel(
     machineName: string,
-    graceMs = Number(this.env['MYMLOPS_GCE_CANCEL_GRACE_MS'] ?? 180_000),
+    graceMs = Number(envValue('MYMLOPS_GCE_CANCEL_GRACE_MS', this.env) ?? 180_000),
   ): Promise<void> {
     const zone = await this.zoneOf(machineName);
     if (!zone) return;

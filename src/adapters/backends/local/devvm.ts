@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { readLogFile } from './log-file.js';
+import { envWithPrefix } from '../../../util/env.js';
 
 export function devRoot(home: string): string {
   return join(home, 'dev');
@@ -73,8 +74,8 @@ export class LocalDevMachines {
     // The watchdog's injected readings (MYMLOPS_WD_*) are for tests of the script itself only;
     // MYMLOPS_DEV_WD_* passes them on as MYMLOPS_WD_* (a test's fake /proc/stat).
     const env = jobEnv(dir, ['MYMLOPS_WD_']);
-    for (const [k, v] of Object.entries(process.env))
-      if (k.startsWith('MYMLOPS_DEV_WD_')) env[`MYMLOPS_${k.slice('MYMLOPS_DEV_'.length)}`] = v;
+    for (const [k, v] of envWithPrefix('MYMLOPS_DEV_WD_*'))
+      env[`MYMLOPS_${k.slice('MYMLOPS_DEV_'.length)}`] = v;
     return spawnJob(join(dir, 'job.sh'), dir, env);
   }
 
