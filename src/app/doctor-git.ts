@@ -28,7 +28,11 @@ function machineAuth(
 ): { url: string; auth: GitAuth; who: string } | { missing: string } {
   const split = splitUrlCredentials(url);
   if (!isSshUrl(split.url))
-    return { url: split.url, auth: { credentials: split.credentials }, who: 'the URL’s credentials' };
+    return {
+      url: split.url,
+      auth: { credentials: split.credentials },
+      who: split.credentials ? 'the URL’s credentials' : 'no credentials (the URL names none)',
+    };
   if (!deployKey) return { missing: 'an ssh URL without a deploy_key: the machine has no key to use' };
   return { url: split.url, auth: { deployKey, sshOptions }, who: 'its deploy key' };
 }

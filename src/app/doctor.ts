@@ -1,6 +1,13 @@
 // Runs core's doctor plan: each check in order, skipped when a check it needs failed first.
 import type { Config } from '../config/types.js';
-import { blockedBy, type CheckResult, planChecks, skipped } from '../core/doctor/checks.js';
+import {
+  blockedBy,
+  canCommit,
+  type CheckResult,
+  planChecks,
+  resultLine,
+  skipped,
+} from '../core/doctor/checks.js';
 import { sshOptionsFromEnv } from './context.js';
 import { GCE_CHECKS, type GceState } from './doctor-gce.js';
 import { GIT_CHECKS } from './doctor-git.js';
@@ -38,4 +45,19 @@ export async function runDoctor(
     onResult(r);
   }
   return done;
+}
+
+/** Runs the checks and prints them (a line each as it ends, or JSON at the end); true when ready. */
+export async function reportDoctor(
+  config: Config,
+  json: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
+  const results = await runDoctor(config, env, (r) => {
+    if (!json) process.stdout.write(`${resultLine(r)}\n`);
+  });
+  const ready = canCommit(results);
+  if (json) process.stdout.write(`${JSON.stringify({ ready, checks: results }, null, 2)}\n`);
+  else process.stdout.write(ready ? 'ready: a commit can run\n' : 'not ready: fix the ✘ lines above\n');
+  return ready;
 }

@@ -11,16 +11,7 @@ export function register(program: Command): void {
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const cfg = config(cmd);
-      const [{ runDoctor }, { canCommit, resultLine }] = await Promise.all([
-        import('../app/doctor.js'),
-        import('../core/doctor/checks.js'),
-      ]);
-      const results = await runDoctor(cfg, process.env, (r) => {
-        if (!opts.json) process.stdout.write(`${resultLine(r)}\n`);
-      });
-      const ready = canCommit(results);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ready, checks: results }, null, 2)}\n`);
-      else process.stdout.write(ready ? 'ready: a commit can run\n' : 'not ready: fix the ✘ lines above\n');
-      if (!ready) throw new ExitCode(EXIT.notReady);
+      const { reportDoctor } = await import('../app/doctor.js');
+      if (!(await reportDoctor(cfg, opts.json === true))) throw new ExitCode(EXIT.notReady);
     });
 }
