@@ -173,6 +173,43 @@ describe('doctor on the simulator', () => {
     }
   });
 
+  it('running VMs consume the quota: usage in projects.get, the next insert refused', {
+    skip: !hasGcloud && 'gcloud is not installed',
+  }, async () => {
+    await s.quotas({ project: { GPUS_ALL_REGIONS: 1 } });
+    const create = (name: string) =>
+      gcloud(
+        'instances',
+        'create',
+        name,
+        '--zone=us-central1-a',
+        '--machine-type=n1-standard-4',
+        '--accelerator=type=nvidia-tesla-t4,count=1',
+        '--maintenance-policy=TERMINATE',
+        '--create-disk=auto-delete=yes,boot=yes,size=10GB,source-snapshot=mymlops-base',
+      );
+    try {
+      const first = await create('usage-one');
+      assert.equal(first.code, 0, first.stderr);
+      const p = JSON.parse((await gcloud('project-info', 'describe')).stdout) as {
+        quotas: { metric: string; limit: number; usage: number }[];
+      };
+      assert.deepEqual(
+        p.quotas.find((x) => x.metric === 'GPUS_ALL_REGIONS'),
+        { metric: 'GPUS_ALL_REGIONS', limit: 1, usage: 1 },
+      );
+      const q = check(await doctor(), 'quota');
+      assert.equal(q.state, 'fail');
+      assert.match(q.detail, /GPUS_ALL_REGIONS allows 0 more/);
+      const second = await create('usage-two');
+      assert.notEqual(second.code, 0);
+      assert.match(second.stderr, /Quota 'GPUS_ALL_REGIONS' exceeded. {2}Limit: 1.0 globally/);
+    } finally {
+      await gcloud('instances', 'delete', 'usage-one', '--zone=us-central1-a', '--quiet');
+      await s.quotas({ project: { GPUS_ALL_REGIONS: 64 } });
+    }
+  });
+
   it('a missing snapshot is named with its fix', async () => {
     const b = check(await doctor({ snapshot: 'no-such-snapshot' }), 'boot-disk');
     assert.equal(b.state, 'fail');
