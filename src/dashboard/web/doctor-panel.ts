@@ -14,6 +14,12 @@ export function showDoctor(el: HTMLElement, empty: boolean): void {
   void (async () => {
     try {
       const r = await fetch('/api/doctor', { cache: 'no-store' });
+      // A server without checks (404) has nothing to say here.
+      if (r.status === 404) {
+        el.hidden = true;
+        el.replaceChildren();
+        return;
+      }
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       const d = (await r.json()) as { ready: boolean; checks: CheckResult[] };
       el.replaceChildren(
