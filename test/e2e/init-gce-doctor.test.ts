@@ -86,3 +86,23 @@ test('init --gce → doctor names the missing GPU quota; raised, the quota check
   assert.equal(parsed.checks.find((c) => c.id === 'quota')?.state, 'ok');
   assert.equal(parsed.ready, snapshot.code === 0);
 });
+
+test('init --gce never writes the credentials of origin’s URL, and needs --output', async () => {
+  const other = join(tmp, 'token-repo');
+  userRepo(other);
+  git(other, 'remote', 'add', 'origin', 'https://someone:s3cr3t-token@127.0.0.1:9/code.git');
+  const run = (args: string[]) => runCliAsync(args, { cwd: other, env });
+  const missing = await run(['init', '--gce']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /needs the output repository — pass --output URL/);
+  assert.ok(!existsSync(join(other, 'mymlops.yml')));
+  const r = await run(['init', '--gce', '--output', out, '--accelerator', 'none']);
+  const yml = readFileSync(join(other, 'mymlops.yml'), 'utf8');
+  assert.match(yml, /url: "https:\/\/127\.0\.0\.1:9\/code\.git"/);
+  assert.doesNotMatch(yml + r.stdout + r.stderr, /s3cr3t-token/);
+  assert.match(r.stderr, /credentials in origin's URL were left out/);
+  // No GPU: no quota check; the unreachable code repository is what doctor names.
+  assert.doesNotMatch(r.stdout, /GPU quota/);
+  assert.match(r.stdout, /^✘ code repository: https:\/\/127\.0\.0\.1:9\/code\.git is not readable/m);
+  assert.equal(r.code, 3);
+});
