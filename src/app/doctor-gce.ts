@@ -13,7 +13,7 @@ import {
 } from '../core/doctor/checks.js';
 import { tokenSource, resolveProject, type TokenSource } from '../adapters/gce/auth.js';
 import { computeBase, GceClient } from '../adapters/gce/client.js';
-import { GceApiError } from '../adapters/gce/errors.js';
+import { GceApiDisabled, GceApiError } from '../adapters/gce/errors.js';
 import { retryPolicy } from '../adapters/gce/retry.js';
 import { computePrices } from '../adapters/gce/prices.js';
 import { safeRegExp } from '../util/regex.js';
@@ -41,9 +41,8 @@ const okv = (detail: string): Verdict => ({ state: 'ok', detail, fix: null });
 
 /** An API error as one line; 403 accessNotConfigured is the disabled API (Google's own wording). */
 function apiFailure(e: unknown, project: string): Verdict {
+  if (e instanceof GceApiDisabled) return fail(e.message, e.fix ?? enableApiFix(project));
   if (e instanceof GceApiError) {
-    if (e.errors.some((x) => x.reason === 'accessNotConfigured'))
-      return fail(`the Compute Engine API is not enabled in project ${project}`, enableApiFix(project));
     if (e.status === 403)
       return fail(
         `${e.message.split('\n')[0]}`,
@@ -180,11 +179,7 @@ async function bootDisk(s: GceState): Promise<Verdict> {
       `snapshot ${inst.snapshot} exists and is readable${snap.diskSizeGb ? ` (${snap.diskSizeGb} GB)` : ''}`,
     );
   } catch (e) {
-    if (
-      e instanceof GceApiError &&
-      (e.status === 404 || e.status === 403) &&
-      !e.errors.some((x) => x.reason === 'accessNotConfigured')
-    )
+    if (e instanceof GceApiError && (e.status === 404 || e.status === 403))
       return fail(
         `snapshot ${inst.snapshot} ${e.status === 404 ? 'does not exist' : 'is not readable by you'} in project ${client.project}`,
         'fix instance.snapshot (gcloud compute snapshots list), or bake one from a VM with the GPU driver',
