@@ -201,7 +201,7 @@ async function serviceAccount(s: GceState): Promise<Verdict> {
 
 async function prices(s: GceState): Promise<Verdict> {
   const p = await computePrices(s.tokens!, s.env);
-  if (p.table && !p.problem) return okv('the billing catalog answered');
+  if (p.table && !p.problem) return okv('available from the Cloud Billing Catalog (cached up to a week)');
   if (p.table) return okv(`cached prices in use (${p.problem})`);
   return fail(
     `no prices (${p.problem ?? 'unknown'})`,
