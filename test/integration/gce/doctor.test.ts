@@ -49,11 +49,29 @@ after(async () => {
 });
 
 async function doctor(
-  o: { gcp?: string; outUrl?: string; outKey?: string; snapshot?: string } = {},
+  o: {
+    gcp?: string;
+    outUrl?: string;
+    outKey?: string;
+    snapshot?: string;
+    codeUrl?: string;
+    codeKey?: string;
+  } = {},
 ): Promise<CheckResult[]> {
   const file = join(repo, 'mymlops.yml');
   const outUrl = o.outUrl ?? out;
-  let yaml = simConfigYaml({ command: FAKE_COMMAND, origin, out: outUrl, accelerator: 'nvidia-tesla-t4' });
+  const codeUrl = o.codeUrl ?? origin;
+  let yaml = simConfigYaml({
+    command: FAKE_COMMAND,
+    origin: codeUrl,
+    out: outUrl,
+    accelerator: 'nvidia-tesla-t4',
+  });
+  if (o.codeKey)
+    yaml = yaml.replace(
+      `url: ${JSON.stringify(codeUrl)}`,
+      `url: ${JSON.stringify(codeUrl)}\n    deploy_key: ${o.codeKey}`,
+    );
   if (o.outKey)
     yaml = yaml.replace(
       `url: ${JSON.stringify(outUrl)}`,
@@ -250,5 +268,29 @@ describe('doctor on the simulator', () => {
       'output-repo',
     );
     assert.equal(rw.state, 'ok', JSON.stringify(rw));
+  });
+
+  it('the code repository: read with its deploy key, pushed to with your own credentials', async () => {
+    const url = `ssh://root@127.0.0.1:${sshd.port}${origin}`;
+    const deployKey = addClientKey(sshd, 'code_read_only', { readOnly: true });
+    const own = addClientKey(sshd, 'own_key');
+    const saved = process.env['GIT_SSH_COMMAND'];
+    try {
+      // Your own ssh offers a key the server does not know: reading works (the deploy key), pushing not.
+      process.env['GIT_SSH_COMMAND'] = `ssh -i ${join(tmp, 'no-such-key')} -o IdentitiesOnly=yes`;
+      const denied = check(await doctor({ codeUrl: url, codeKey: deployKey }), 'code-repo');
+      assert.equal(denied.state, 'fail');
+      assert.match(
+        denied.detail,
+        /^readable with its deploy key, but your own git credentials cannot push to it/,
+      );
+      process.env['GIT_SSH_COMMAND'] = `ssh -i ${own} -o IdentitiesOnly=yes`;
+      const ok = check(await doctor({ codeUrl: url, codeKey: deployKey }), 'code-repo');
+      assert.equal(ok.state, 'ok', JSON.stringify(ok));
+      assert.match(ok.detail, /readable with its deploy key, writable with your git credentials/);
+    } finally {
+      if (saved === undefined) delete process.env['GIT_SSH_COMMAND'];
+      else process.env['GIT_SSH_COMMAND'] = saved;
+    }
   });
 });
