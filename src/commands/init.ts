@@ -59,6 +59,12 @@ export function register(program: Command): void {
     .action(async (opts: InitOptions) => {
       checkDir(opts.dir);
       if (opts.gce) return initGceAndCheck(opts);
+      const gceOnly = Object.keys(opts).filter((k) => k !== 'dir' && k !== 'gce');
+      if (gceOnly.length > 0)
+        throw new UserError(
+          `--${gceOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to init --gce only`,
+          'add --gce for a Compute Engine config, or leave it out',
+        );
       const [{ initProject }, { git }] = await Promise.all([
         import('../core/init.js'),
         import('../adapters/git/git.js'),

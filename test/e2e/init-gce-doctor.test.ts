@@ -87,11 +87,14 @@ test('init --gce → doctor names the missing GPU quota; raised, the quota check
   assert.equal(parsed.ready, snapshot.code === 0);
 });
 
-test('init --gce never writes the credentials of origin’s URL, and needs --output', async () => {
+test('init --gce never writes the credentials of origin’s URL, and needs --output (which plain init refuses)', async () => {
   const other = join(tmp, 'token-repo');
   userRepo(other);
   git(other, 'remote', 'add', 'origin', 'https://someone:s3cr3t-token@127.0.0.1:9/code.git');
   const run = (args: string[]) => runCliAsync(args, { cwd: other, env });
+  const local = await run(['init', '--output', out]);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--output applies to init --gce only/);
   const missing = await run(['init', '--gce']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /needs the output repository — pass --output URL/);
