@@ -5,12 +5,14 @@
  * The exit codes, so scripts can tell "the notebook failed" from "fix the command or config":
  * 0 ok; 1 the notebook or job ran and failed (or was cancelled); 2 the user must fix something
  * first (a usage error, the config, a key, an unreachable repository, a quota); 130 interrupted
- * (Ctrl-C); 70 an internal error (a bug).
+ * (Ctrl-C); 70 an internal error (a bug); 3 `doctor` found something that stops a commit.
  */
 export const EXIT = {
   ok: 0,
   failed: 1,
   usage: 2,
+  /** `mymlops doctor`: a check that a commit needs failed (each is printed with its fix). */
+  notReady: 3,
   internal: 70,
   /** A file on this machine could not be read or written: full disk, a file where a folder goes. */
   io: 74,

@@ -32,6 +32,7 @@ Exit codes:
   ${EXIT.ok}    ok
   ${EXIT.failed}    the notebook or job failed (or was cancelled)
   ${EXIT.usage}    usage or config error: something to fix before it can run
+  ${EXIT.notReady}    mymlops doctor: a check a commit needs failed (each ✘ line says the fix)
   ${EXIT.interrupted}  interrupted (Ctrl-C)
   ${EXIT.internal}   internal error (a bug: please report it)
   ${EXIT.io}   a file on this machine could not be written or read (disk full, a file where a folder goes)

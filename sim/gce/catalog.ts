@@ -2,6 +2,7 @@
 import type { SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
 import type { Resource } from './filter.js';
+import { regionQuotas } from './quotas.js';
 
 export function zoneResource(ctx: SimContext, project: string, z: string): Resource {
   const region = zoneRegion(ctx.fixture, z)!;
@@ -28,7 +29,7 @@ export function regionResource(ctx: SimContext, project: string, r: string): Res
     description: r,
     status: 'UP',
     zones: ctx.fixture.regions[r]!.zones.map((z) => ctx.link(project, `zones/${z}`)),
-    quotas: [],
+    quotas: regionQuotas(ctx, r),
     selfLink: ctx.link(project, `regions/${r}`),
     supportsPzs: false,
   };

@@ -9,6 +9,7 @@ import { aggregated, list } from './lists.js';
 import { operationRoute, operationsIn } from './operations.js';
 import { notFound } from './shapes.js';
 import { killPids, killTree, sandboxPids } from './vm.js';
+import { apiDisabled, projectQuotas } from './quotas.js';
 
 export type { ComputeOptions } from './context.js';
 
@@ -19,6 +20,8 @@ export class Compute extends SimContext {
     this.world.logRequest(method, url.pathname);
     const limited = rateLimited(this, method, url.pathname);
     if (limited) return limited;
+    const off = apiDisabled(this);
+    if (off) return fail(off);
     if (seg[0] !== 'projects' || !seg[1]) return fail(notFound(path));
     const project = seg[1];
     const rest = seg.slice(2);
@@ -31,7 +34,7 @@ export class Compute extends SimContext {
         creationTimestamp: '2020-01-01T00:00:00.000-08:00',
         selfLink: this.link(project, '').replace(/\/$/, ''),
         commonInstanceMetadata: { kind: 'compute#metadata', fingerprint: 'AAAAAAAAAAA=', items: [] },
-        quotas: [],
+        quotas: projectQuotas(this),
         defaultServiceAccount: `${this.fixture.projectNumber}-compute@developer.gserviceaccount.com`,
       });
     }

@@ -4,6 +4,8 @@ import { fail, last, type Reply, type SimContext } from './context.js';
 import { zoneRegion } from './fixture.js';
 import type { Instance } from '../../src/adapters/gce/api-types.js';
 import { preempt } from './shutdown.js';
+import { quotaControl } from './quotas.js';
+import { serviceAccountControl } from './iam.js';
 import { apiError, notFound } from './shapes.js';
 import { type Fault, type Hold, RESPONSE_LOST, type RateLimit } from './state.js';
 
@@ -254,5 +256,7 @@ export function control(
       ctx.opts;
     return { denyVmSelfCalls, spotGraceMs, standardGraceMs, maxPageSize, guestAttributeQueriesPerMinute };
   }
+  if (path === '/_sim/quotas') return quotaControl(ctx, body);
+  if (path === '/_sim/service-accounts') return serviceAccountControl(ctx, body);
   return notFound(path);
 }

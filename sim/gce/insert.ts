@@ -10,6 +10,7 @@ import { newFingerprint } from './metadata.js';
 import { apiError, newId, timestamp } from './shapes.js';
 import type { SimInstance } from './state.js';
 import { subnetworkOf, validateInsert } from './validate.js';
+import { quotaRefusal } from './quotas.js';
 import { SerialBuffer } from './vm.js';
 
 // compute v1 reference, requestId: "if you must retry your request, the server will know to ignore
@@ -98,6 +99,8 @@ function create(ctx: SimContext, project: string, z: string, req: Instance): Rep
     ctx.later(ctx.opts.bootDelayMs, () => ctx.world.finish(op, e));
     return ok({ ...op.body });
   }
+  const overQuota = quotaRefusal(ctx, z, req);
+  if (overQuota) return fail(overQuota);
   const id = newId();
   const selfLink = ctx.link(project, `zones/${z}/instances/${name}`);
   const now = new Date();

@@ -14,6 +14,7 @@ import { apiError, statusText } from './shapes.js';
 import { waitForHold } from './faults.js';
 import { lengthRequiredPage, needsLength } from './front-end.js';
 import { guestAgentDir, guestUnits } from './guest-units.js';
+import { iamRoute } from './iam.js';
 
 export interface SimOptions extends Partial<ComputeOptions> {
   port?: number;
@@ -33,6 +34,8 @@ export interface GceSim {
   computeBase: string;
   /** Base URL of the billing catalog (`MYMLOPS_BILLING_ENDPOINT`): `${url}/billing/v1/`. */
   billingBase: string;
+  /** Base URL of IAM with gcloud's override semantics (`CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM`): `${url}/iam/`. */
+  iamBase: string;
   compute: Compute;
   close(): Promise<void>;
 }
@@ -105,6 +108,10 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
           const next = start + size < skus.length ? String(start + size) : '';
           return send(res, 200, { skus: page, nextPageToken: next });
         }
+        if (url.pathname.startsWith('/iam/v1/')) {
+          const r = iamRoute(compute, req.method ?? 'GET', url.pathname);
+          return send(res, r.code, r.body);
+        }
         if (url.pathname.startsWith('/compute/v1/')) {
           if (needsLength(req.method ?? 'GET', req.headers)) {
             const page = lengthRequiredPage(req.method ?? 'POST');
@@ -167,6 +174,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     port,
     computeBase: `${base}/`,
     billingBase: `${url}/billing/v1/`,
+    iamBase: `${url}/iam/`,
     compute,
     async close() {
       await compute.close();

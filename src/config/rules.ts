@@ -13,7 +13,8 @@ export interface RuleIssue {
   message: string;
 }
 
-const isSshUrl = (url: string): boolean =>
+/** Whether the rules take `url` as ssh (then the gce backend needs a deploy key for it). */
+export const isSshUrl = (url: string): boolean =>
   url.startsWith('ssh://') || /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!\/\/)/.test(url);
 
 export function checkRules(c: Config): RuleIssue[] {

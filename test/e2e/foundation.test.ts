@@ -25,6 +25,7 @@ describe('mymlops CLI foundation', () => {
       'cancel',
       'retry',
       'init',
+      'doctor',
       'completion',
     ])
       assert.match(r.stdout, new RegExp(`\\n  ${c}\\b`), `${c} missing from --help`);

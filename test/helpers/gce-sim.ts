@@ -19,6 +19,8 @@ export interface SimEnv {
   /** How many requests wait on holds now. */
   held(): number;
   release(): Promise<void>;
+  /** `/_sim/quotas`: limits (`project`, `regions`) and `computeApiEnabled`. */
+  quotas(body: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: tokenFile,
     CLOUDSDK_CORE_PROJECT: PROJECT,
     MYMLOPS_BILLING_ENDPOINT: sim.billingBase,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM: sim.iamBase,
     MYMLOPS_GCE_LOG_POLL_MS: '100',
   };
   const post = async (path: string, body: unknown) => {
@@ -58,6 +61,7 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     hold: (path, when, method = '*') => post('/_sim/hold', { path, when, method }),
     held: () => sim.compute.world.holds.reduce((n, h) => n + h.waiting.length, 0),
     release: () => post('/_sim/release', {}),
+    quotas: (body) => post('/_sim/quotas', body),
     close: () => sim.close(),
   };
 }

@@ -22,6 +22,7 @@ import type {
 import {
   type ApiErrorItem,
   classifyError,
+  GceApiDisabled,
   GceApiError,
   GceUnavailable,
   isRateLimited,
@@ -189,6 +190,8 @@ export class GceClient {
       url,
     );
     if (res.status === 401) return { ok: false, error: apiError, reauth: true };
+    if (apiError.errors.some((x) => x.reason === 'accessNotConfigured'))
+      return { ok: false, error: new GceApiDisabled(this.project) };
     const reasons = apiError.errors.map((x) => x.reason ?? '');
     if (isRateLimited(res.status, reasons))
       return {

@@ -1,6 +1,7 @@
 // Compute Engine failures as values, and the failover classifier (SkyPilot's table in
 // shared/gce-notes.md): what a failed insert blocks — the zone, its region, or everything.
 import { EXIT, UserError } from '../../errors.js';
+import { enableApiFix } from '../../core/doctor/checks.js';
 
 /** One entry of `error.errors[]` (HTTP errors carry `reason`, operation errors carry `code`). */
 export interface ApiErrorItem {
@@ -23,6 +24,18 @@ export class GceApiError extends Error {
   }
   get reason(): string {
     return this.errors[0]?.reason ?? '';
+  }
+}
+
+/**
+ * The Compute Engine API is switched off in the project: Google answers every call with a 403 whose
+ * reason is `accessNotConfigured` ("Compute Engine API has not been used in project N before or it
+ * is disabled"). The user's to fix, in one line, wherever the first call happens.
+ */
+export class GceApiDisabled extends UserError {
+  constructor(readonly project: string) {
+    super(`the Compute Engine API is not enabled in project ${project}`, enableApiFix(project));
+    this.name = 'GceApiDisabled';
   }
 }
 

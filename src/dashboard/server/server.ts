@@ -32,6 +32,8 @@ export interface DashboardDeps {
   port: number;
   /** Stop or resume a dev machine (the page's buttons); absent = no buttons work. */
   devAction?(name: string, action: DevAction): Promise<{ status: number; body: unknown }>;
+  /** `mymlops doctor`'s checks (GET /api/doctor, shown on a project with no commits yet). */
+  doctor?(): Promise<unknown>;
   /** Polling tabs share one snapshot this old at most. */
   snapshotMaxAgeMs?: number;
 }
@@ -127,6 +129,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const cache = new SnapshotCache(deps, deps.snapshotMaxAgeMs ?? 2000);
   const assets = new AssetCache(deps.assetsDir);
   const compareOnRoute = compareRoute(deps.compare);
+  let doctorRun: { at: number; value: Promise<unknown> } | null = null;
   let allowed = new Set<string>();
   let ownPort = 0;
   const actions = devActions();
@@ -215,6 +218,13 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         send(res, 200, 'application/json; charset=utf-8', snap.gz, headers);
       } else send(res, 200, 'application/json; charset=utf-8', snap.body, headers);
       return;
+    }
+    if (url.pathname === '/api/doctor') {
+      if (!deps.doctor) return sendJson(res, 404, { error: 'no checks here' });
+      // One run at a time, reused for a minute: each run asks Compute Engine and the git servers.
+      if (!doctorRun || Date.now() - doctorRun.at > 60_000)
+        doctorRun = { at: Date.now(), value: deps.doctor() };
+      return sendJson(res, 200, await doctorRun.value);
     }
     if (url.pathname === '/api/compare') {
       const r = await compareOnRoute(url.searchParams, commitFor);

@@ -118,6 +118,14 @@ export async function startDashboard(
       backend: ctx.backend(),
       known: knownDevNames(ctx.home),
     })),
+    doctor: async () => {
+      const [{ runDoctor }, { canCommit }] = await Promise.all([
+        import('../../app/doctor.js'),
+        import('../../core/doctor/checks.js'),
+      ]);
+      const checks = await runDoctor(cfg);
+      return { ready: canCommit(checks), checks };
+    },
     host: opts.host,
     port: opts.port,
   });

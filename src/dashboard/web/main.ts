@@ -5,6 +5,7 @@ import { isActiveStatus } from '../../core/status/types.js';
 import type { ApiCommit, ApiStatus } from '../server/api.js';
 import { ColumnChoice, columnPicker } from './column-picker.js';
 import { renderDevVms } from './devvms.js';
+import { showDoctor } from './doctor-panel.js';
 import { h, safeHref } from './dom.js';
 import { CommitsTable, type SortState } from './table.js';
 import { listenFrameHeights } from './frames.js';
@@ -174,6 +175,7 @@ function render(d: ApiStatus): void {
   $('summary').textContent =
     `${d.commits.length} commit${d.commits.length === 1 ? '' : 's'}, ${d.running} running`;
   table.setData(d.commits, d.metric_columns, d.parameter_columns);
+  showDoctor($('doctor'), d.commits.length === 0);
   updateChart();
   if (viewer) viewer.update(d.commits.find((c) => c.id === viewer?.id));
   // A standard User Timing entry (DevTools' performance panel shows it; `npm run bench` reads it).
