@@ -90,6 +90,11 @@ export const ENV_VARS = [
     meaning: "the Compute Engine API base URL (gcloud's variable)",
   },
   {
+    name: 'CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM',
+    default: '`https://iam.googleapis.com/`',
+    meaning: "the IAM API base URL, used by `doctor` (gcloud's variable)",
+  },
+  {
     name: 'MYMLOPS_BILLING_ENDPOINT',
     default: '`CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING`, else `https://cloudbilling.googleapis.com/v1/`',
     meaning: 'the Cloud Billing catalog base URL (prices)',

@@ -100,7 +100,7 @@ describe('pipes and exit codes', () => {
     assert.equal(h.code, 0);
     assert.match(
       h.stdout,
-      /Exit codes:\n {2}0 +ok\n {2}1 +the notebook or job failed.*\n {2}2 +usage or config error.*\n {2}130 +interrupted.*\n {2}70 +internal error.*\n {2}74 +a file on this machine.*\n {2}75 +Compute Engine did not answer.*\n$/,
+      /Exit codes:\n {2}0 +ok\n {2}1 +the notebook or job failed.*\n {2}2 +usage or config error.*\n {2}3 +mymlops doctor.*\n {2}130 +interrupted.*\n {2}70 +internal error.*\n {2}74 +a file on this machine.*\n {2}75 +Compute Engine did not answer.*\n$/,
     );
   });
 });

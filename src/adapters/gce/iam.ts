@@ -4,11 +4,12 @@
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM (the base without `v1/`), as the compute client does.
 import type { TokenSource } from './auth.js';
 import { httpCall } from './http.js';
+import { envValue } from '../../util/env.js';
 
 export const DEFAULT_IAM_BASE = 'https://iam.googleapis.com/';
 
 export function iamBase(env: NodeJS.ProcessEnv = process.env): string {
-  const o = env['CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM'];
+  const o = envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM', env);
   if (!o) return DEFAULT_IAM_BASE;
   return o.endsWith('/') ? o : `${o}/`;
 }
