@@ -118,6 +118,7 @@ export function register(program: Command): void {
         out.write(
           `${color.bold('metadata.json (base)')}\n${JSON.stringify(sortedKeys(d.metadata), null, 4)}\n`,
         );
+        if (d.bootImage) out.write(`boot image ${d.bootImage}\n`);
         if (d.request) out.write(`${color.bold('machine request')}\n${JSON.stringify(d.request, null, 2)}\n`);
         out.write(`${color.bold('job.json')}\n${JSON.stringify(d.plan.jobConfig, null, 2)}\n`);
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);

@@ -20,7 +20,10 @@ export type Repository = Required<Pick<RepositoryFile, 'url' | 'branch'>> & {
   deploy_key?: string | undefined;
 };
 
-export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot'>> & {
+/** The boot disk's source: exactly one of snapshot and image is set (rules.ts). */
+export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot' | 'snapshot' | 'image'>> & {
+  snapshot: string | null;
+  image: string | null;
   accelerator: string | null;
   spot: boolean;
 };

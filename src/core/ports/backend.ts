@@ -111,6 +111,11 @@ export interface ComputeBackend {
    */
   describeLaunch?(plan: LaunchPlan): Record<string, unknown>;
   /**
+   * Optional, for `--dry-run`: the image the machine would boot from, resolved (a family's newest
+   * image), or a line saying why it could not be; null when it boots from a snapshot.
+   */
+  describeBoot?(instance: Instance): Promise<string | null>;
+  /**
    * Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE).
    * A failure as a value means no machine was created; a throw after `onAttempt` means one may exist.
    */

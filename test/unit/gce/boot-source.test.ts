@@ -1,0 +1,106 @@
+// Boot sources: instance.snapshot or instance.image as the insert body carries them, and when a
+// Deep Learning VM image is asked to install the GPU driver.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { instanceBody } from '../../../src/adapters/backends/gce/instance-body.js';
+import {
+  bootSource,
+  imagePath,
+  installsDriver,
+  parseImage,
+  snapshotPath,
+} from '../../../src/adapters/backends/gce/boot-source.js';
+import type { Instance } from '../../../src/config/types.js';
+import type { AttachedDisk, Metadata } from '../../../src/adapters/gce/api-types.js';
+import { testCommitPlan } from '../../helpers/plans.js';
+
+const DL = 'projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu';
+
+test('image paths as the API takes them', () => {
+  const rows: [string, string][] = [
+    ['my-image', 'global/images/my-image'],
+    ['family/my-fam', 'global/images/family/my-fam'],
+    ['global/images/x', 'global/images/x'],
+    [DL, DL],
+    [
+      'https://compute.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-12-bookworm-v20240101',
+      'https://compute.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-12-bookworm-v20240101',
+    ],
+  ];
+  for (const [given, want] of rows) assert.equal(imagePath(given), want, given);
+  assert.equal(snapshotPath('s'), 'global/snapshots/s');
+  assert.equal(snapshotPath('projects/o/global/snapshots/s'), 'projects/o/global/snapshots/s');
+});
+
+test('image references: project, family or name', () => {
+  const rows: [string, ReturnType<typeof parseImage>][] = [
+    ['my-image', { project: null, family: null, name: 'my-image' }],
+    ['family/f', { project: null, family: 'f', name: null }],
+    [DL, { project: 'deeplearning-platform-release', family: 'pytorch-latest-gpu', name: null }],
+    [
+      'https://compute.googleapis.com/compute/v1/projects/debian-cloud/global/images/d-12',
+      { project: 'debian-cloud', family: null, name: 'd-12' },
+    ],
+  ];
+  for (const [given, want] of rows) assert.deepEqual(parseImage(given), want, given);
+});
+
+test('the driver is asked for only with GPUs on a Deep Learning VM image', () => {
+  const rows: [string | null, boolean, boolean][] = [
+    [DL, true, true],
+    [DL, false, false],
+    ['projects/debian-cloud/global/images/family/debian-12', true, false],
+    [null, true, false],
+  ];
+  for (const [image, gpus, want] of rows)
+    assert.equal(installsDriver({ image }, gpus), want, `${image} ${gpus}`);
+});
+
+const base: Instance = {
+  zone_regex: 'us-.*',
+  machine_type: 'n1-standard-8',
+  snapshot: null,
+  image: null,
+  accelerator: 'nvidia-tesla-t4',
+  accelerator_count: 1,
+  disk_size_gb: 100,
+  disk_type: 'pd-ssd',
+  spot: true,
+};
+
+function body(inst: Partial<Instance>): { disk: AttachedDisk; metadata: Metadata } {
+  const plan = testCommitPlan('20241107_035340', { keys: {}, instance: { ...base, ...inst } });
+  const b = instanceBody({
+    plan,
+    project: 'p',
+    zone: 'us-east1-c',
+    gcp: { project: 'p', network: null, subnetwork: null, service_account: 'default' },
+    keys: {},
+  });
+  return { disk: b.disks![0]!, metadata: b.metadata! };
+}
+
+test('insert body: the boot disk from a snapshot or an image, the driver key for a DLVM with a GPU', () => {
+  const rows: [Partial<Instance>, Record<string, string>, string | undefined][] = [
+    [{ snapshot: 'ml-base' }, { sourceSnapshot: 'global/snapshots/ml-base' }, undefined],
+    [{ image: DL }, { sourceImage: DL }, 'True'],
+    [{ image: DL, accelerator: null }, { sourceImage: DL }, undefined],
+    [{ image: DL, accelerator: null, machine_type: 'g2-standard-4' }, { sourceImage: DL }, 'True'],
+    [{ image: 'family/mine' }, { sourceImage: 'global/images/family/mine' }, undefined],
+  ];
+  for (const [inst, source, driver] of rows) {
+    const { disk, metadata } = body(inst);
+    const p = disk.initializeParams as Record<string, unknown>;
+    assert.deepEqual(
+      { sourceImage: p['sourceImage'], sourceSnapshot: p['sourceSnapshot'] },
+      { sourceImage: undefined, sourceSnapshot: undefined, ...source },
+      JSON.stringify(inst),
+    );
+    assert.equal(metadata.items?.find((i) => i.key === 'install-nvidia-driver')?.value, driver);
+  }
+});
+
+test('bootSource: an image wins only when set', () => {
+  assert.deepEqual(bootSource({ snapshot: 's', image: null }), { sourceSnapshot: 'global/snapshots/s' });
+  assert.deepEqual(bootSource({ snapshot: null, image: 'i' }), { sourceImage: 'global/images/i' });
+});
