@@ -2,6 +2,7 @@
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
 import { config } from '../app/options.js';
+import { installsDriver } from '../core/boot-image.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
 import { collect, maxParallelOf, type ParamOpts, readAxes } from '../app/commit-params.js';
@@ -157,7 +158,8 @@ export function register(program: Command): void {
           );
         return;
       }
-      view.launched(backend.kind);
+      const inst = started.plan.instance;
+      view.launched(backend.kind, backend.kind === 'gce' && inst !== null && installsDriver(inst));
       view.estimate(estimateFor(ctx.home, started.plan.jobConfig.notebook, commitId));
       if (!opts.json)
         process.stderr.write(

@@ -3,13 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { instanceBody } from '../../../src/adapters/backends/gce/instance-body.js';
-import {
-  bootSource,
-  imagePath,
-  installsDriver,
-  parseImage,
-  snapshotPath,
-} from '../../../src/adapters/backends/gce/boot-source.js';
+import { bootSource, snapshotPath } from '../../../src/adapters/backends/gce/boot-source.js';
+import { imagePath, installsDriver, parseImage } from '../../../src/core/boot-image.js';
 import type { Instance } from '../../../src/config/types.js';
 import type { AttachedDisk, Metadata } from '../../../src/adapters/gce/api-types.js';
 import { testCommitPlan } from '../../helpers/plans.js';
@@ -46,14 +41,19 @@ test('image references: project, family or name', () => {
 });
 
 test('the driver is asked for only with GPUs on a Deep Learning VM image', () => {
-  const rows: [string | null, boolean, boolean][] = [
-    [DL, true, true],
-    [DL, false, false],
-    ['projects/debian-cloud/global/images/family/debian-12', true, false],
-    [null, true, false],
+  const rows: [string | null, string, string | null, boolean][] = [
+    [DL, 'n1-standard-8', 'nvidia-tesla-t4', true],
+    [DL, 'n1-standard-8', null, false],
+    [DL, 'g2-standard-4', null, true],
+    ['projects/debian-cloud/global/images/family/debian-12', 'n1-standard-8', 'nvidia-tesla-t4', false],
+    [null, 'n1-standard-8', 'nvidia-tesla-t4', false],
   ];
-  for (const [image, gpus, want] of rows)
-    assert.equal(installsDriver({ image }, gpus), want, `${image} ${gpus}`);
+  for (const [image, machine_type, accelerator, want] of rows)
+    assert.equal(
+      installsDriver({ image, machine_type, accelerator }),
+      want,
+      `${image} ${machine_type} ${accelerator}`,
+    );
 });
 
 const base: Instance = {

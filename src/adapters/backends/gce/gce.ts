@@ -8,7 +8,7 @@ import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig, Instance } from '../../../config/types.js';
-import { imagePath } from './boot-source.js';
+import { imagePath } from '../../../core/boot-image.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';

@@ -5,7 +5,8 @@ import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
-import { bootSource, DLVM_DRIVER_KEY, installsDriver } from './boot-source.js';
+import { hasGpus, installsDriver } from '../../../core/boot-image.js';
+import { bootSource, DLVM_DRIVER_KEY } from './boot-source.js';
 import { devShutdownScript, devStartupScript } from './dev-startup-script.js';
 import { RESERVED_KEYS, shutdownScript, startupScript } from './startup-script.js';
 
@@ -80,7 +81,7 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
   for (const [name, content] of Object.entries(i.keys))
     items.push({ key: keyItemName(name), value: content });
   const inst = i.plan.instance;
-  if (inst && installsDriver(inst, hasGpus(inst))) items.push({ key: DLVM_DRIVER_KEY, value: 'True' });
+  if (inst && installsDriver(inst)) items.push({ key: DLVM_DRIVER_KEY, value: 'True' });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });
   items.push({ key: 'mymlops-max-duration', value: String(i.plan.maxDurationSeconds ?? 0) });
   return items;
@@ -149,17 +150,6 @@ export function networkInterface(gcp: GcpConfig, zone: string): NetworkInterface
     // An external address so the VM reaches the git host without Cloud NAT.
     accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }],
   };
-}
-
-/**
- * Accelerator-optimized families (A2, A3, A4, G2, G4…) carry their GPUs in the machine type; g1 is a
- * shared-core type without one.
- */
-const GPUS_IN_TYPE = /^(a[2-9]x?|g[2-9])-/;
-
-/** Whether the VM has GPUs: attached (`accelerator`) or part of its machine type. */
-export function hasGpus(inst: { machine_type: string; accelerator: string | null }): boolean {
-  return Boolean(inst.accelerator) || GPUS_IN_TYPE.test(inst.machine_type);
 }
 
 /**
