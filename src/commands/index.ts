@@ -6,6 +6,7 @@ import { register as deleteDev } from './delete.js';
 import { register as completion } from './completion.js';
 import { register as dashboard } from './dashboard.js';
 import { register as diff } from './diff.js';
+import { register as image } from './image.js';
 import { register as init } from './init.js';
 import { register as logs } from './logs.js';
 import { register as prune } from './prune.js';
@@ -36,6 +37,7 @@ export const commands: ((program: Command) => void)[] = [
   ssh,
   validate,
   init,
+  image,
   completion,
   sweepScheduler,
 ];

@@ -125,5 +125,6 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
         : null,
     },
     budget: { monthly_usd: f.budget?.monthly_usd ?? null },
+    image: { setup: f.image?.setup ?? null },
   };
 }

@@ -153,6 +153,15 @@ export interface MymlopsConfigFile {
     };
   };
   /**
+   * `mymlops image create`: how the VM a snapshot is baked from is prepared.
+   */
+  image?: {
+    /**
+     * Command run once in a clone of commit.repository on that VM before the snapshot (e.g. `pip install -r requirements.txt`, `docker pull …`).
+     */
+    setup?: string;
+  };
+  /**
    * `mymlops dashboard`.
    */
   dashboard?: {

@@ -82,4 +82,6 @@ export interface Config {
   start: StartConfig | null;
   dashboard: DashboardConfig;
   budget?: { monthly_usd: number | null };
+  /** `mymlops image create`: the setup command run in a clone of the repository before the snapshot. */
+  image?: { setup: string | null };
 }
