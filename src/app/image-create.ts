@@ -73,8 +73,10 @@ export async function createImage(
   };
   const { baker, signal } = deps;
   let vm: BakeVm | null = null;
+  let snapshotMade = false;
+  const stopped = () => new UserError('interrupted', undefined, { exitCode: EXIT.interrupted });
   const interrupted = () => {
-    if (signal.aborted) throw new UserError('interrupted', undefined, { exitCode: EXIT.interrupted });
+    if (signal.aborted) throw stopped();
   };
   try {
     deps.say(`mymlops: baking snapshot ${snapshot} from ${image}`);
@@ -106,13 +108,20 @@ export async function createImage(
     interrupted();
     onStep('snapshotting');
     await baker.snapshot(made, snapshot);
+    snapshotMade = true;
+    interrupted();
     onStep('deleting');
     await baker.deleteVm(made);
     vm = null;
   } catch (e) {
     line?.stop();
     if (vm) await cleanUp(baker, vm, deps.say);
-    throw e;
+    if (snapshotMade)
+      deps.say(
+        `mymlops: the snapshot ${snapshot} was made: use it (${configLine(snapshot)}) or delete it with gcloud compute snapshots delete ${snapshot}`,
+      );
+    // A step cut short by Ctrl-C fails in its own way; what the user did is what is reported.
+    throw signal.aborted ? stopped() : e;
   }
   line?.stop();
   const text = configLine(snapshot);
