@@ -43,6 +43,8 @@ export interface ImageCreateDeps {
   say(line: string): void;
   /** Aborted by Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /** The VM that may exist now (null once deleted), for a caller that must leave at once. */
+  onVm?(vm: BakeVm | null): void;
 }
 
 export async function createImage(
@@ -92,6 +94,7 @@ export async function createImage(
       },
       (v) => {
         vm = v;
+        deps.onVm?.(v);
       },
     );
     vm = made;
@@ -113,9 +116,10 @@ export async function createImage(
     onStep('deleting');
     await baker.deleteVm(made);
     vm = null;
+    deps.onVm?.(null);
   } catch (e) {
     line?.stop();
-    if (vm) await cleanUp(baker, vm, deps.say);
+    if (vm) await cleanUp(baker, vm, deps.say, deps.onVm);
     if (snapshotMade)
       deps.say(
         `mymlops: the snapshot ${snapshot} was made: use it (${configLine(snapshot)}) or delete it with gcloud compute snapshots delete ${snapshot}`,
@@ -141,10 +145,16 @@ export async function createImage(
 }
 
 /** Deletes the VM after a failure or Ctrl-C; if that fails, says how to delete it. */
-async function cleanUp(baker: Baker, vm: BakeVm, say: (l: string) => void): Promise<void> {
+async function cleanUp(
+  baker: Baker,
+  vm: BakeVm,
+  say: (l: string) => void,
+  onVm?: (vm: BakeVm | null) => void,
+): Promise<void> {
   say(colorErr.yellow(`mymlops: deleting the VM ${vm.name} in ${vm.zone}`));
   try {
     await baker.deleteVm(vm);
+    onVm?.(null);
     say(`mymlops: deleted ${vm.name}`);
   } catch (e) {
     say(

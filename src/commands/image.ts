@@ -22,12 +22,14 @@ export function register(program: Command): void {
     .option('--write', 'write the snapshot line into mymlops.yml')
     .option('--json', 'print the result as JSON')
     .action(async (opts: Opts, cmd: Command) => {
-      const [{ appContext }, { createImage }, { UserError }, { colorErr }] = await Promise.all([
-        import('../app/context.js'),
-        import('../app/image-create.js'),
-        import('../errors.js'),
-        import('../util/log.js'),
-      ]);
+      const [{ appContext }, { createImage }, { UserError }, { colorErr }, { deleteVmCommand }] =
+        await Promise.all([
+          import('../app/context.js'),
+          import('../app/image-create.js'),
+          import('../errors.js'),
+          import('../util/log.js'),
+          import('../core/image/bake.js'),
+        ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
       const backend = ctx.backend();
@@ -40,8 +42,15 @@ export function register(program: Command): void {
       // The first Ctrl-C stops the bake and deletes the VM; a second one leaves at once (the line
       // saying how to delete the VM is printed by the clean-up when it cannot finish).
       const abort = new AbortController();
+      let vm: { project: string; zone: string; name: string } | null = null;
       const onSignal = () => {
-        if (abort.signal.aborted) process.exit(130);
+        if (abort.signal.aborted) {
+          if (vm)
+            process.stderr.write(
+              `${colorErr.red(`mymlops: the VM ${vm.name} may still exist: delete it with ${deleteVmCommand(vm.project, vm.zone, vm.name)}`)}\n`,
+            );
+          process.exit(130);
+        }
         process.stderr.write(colorErr.yellow('\nmymlops: stopping: the VM is deleted before exiting\n'));
         abort.abort();
       };
@@ -61,6 +70,9 @@ export function register(program: Command): void {
             now: ctx.now,
             say: (l) => process.stderr.write(`${l}\n`),
             signal: abort.signal,
+            onVm: (v) => {
+              vm = v;
+            },
           },
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runAsync, runCliAsync } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, ensureBuilt, runAsync, runCliAsync } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, FAKE_COMMAND, git, outputFile, userRepo } from '../helpers/git-repo.js';
 
@@ -51,6 +53,32 @@ const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
 const liveVms = () => [...s.sim.compute.world.instances.values()].filter((i) => !i.deleted);
 
 describe('from an image to a GPU commit (simulator)', () => {
+  it('Ctrl-C (SIGINT) while the driver installs deletes the VM and exits 130', async () => {
+    ensureBuilt();
+    // A driver install long enough to be interrupted in.
+    s.sim.compute.opts.driverInstallMs = 60_000;
+    const child = spawn(process.execPath, [BIN, 'image', 'create', '--name', 'baked-sigint'], {
+      cwd: repo,
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.stdout.resume();
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await waitFor(() => err.includes('installing the GPU driver (first boot)'), { what: 'the driver step' });
+    assert.equal(liveVms().length, 1);
+    child.kill('SIGINT');
+    const code = await done;
+    s.sim.compute.opts.driverInstallMs = 300;
+    assert.equal(code, 130, err);
+    assert.deepEqual(liveVms(), [], err);
+    assert.match(err, /deleted baked-sigint-vm/);
+    assert.equal(s.sim.compute.world.snapshots.has('baked-sigint'), false);
+  });
+
   it('image create --write bakes a snapshot; a GPU commit boots from it', async () => {
     const baked = await cli(['image', 'create', '--name', 'baked-e2e', '--write']);
     assert.equal(baked.code, 0, baked.stderr);
