@@ -61,7 +61,8 @@ export class Compute extends SimContext {
         );
     }
     if (a === 'global' && b === 'images') return imageRoute(this, method, url, project, rest.slice(1));
-    if (a === 'global' && b === 'snapshots' && !d) return snapshotRoute(this, method, url, project, c);
+    if (a === 'global' && b === 'snapshots' && !d)
+      return snapshotRoute(this, method, url, project, c, rawBody);
     if (a === 'global' && b === 'operations')
       return operationRoute(this, method, url, project, 'global', c, d);
     if (a === 'regions' && method === 'GET') {

@@ -152,6 +152,20 @@ function globalOperation(
 
 const NAME_RE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** snapshots.insert with `sourceDisk` (`…/zones/Z/disks/D`): as createSnapshot, with a global operation. */
+export function insertSnapshot(ctx: SimContext, project: string, body: Snapshot): Reply {
+  const m = /zones\/([^/]+)\/disks\/([^/]+)$/.exec(String(body.sourceDisk ?? ''));
+  if (!m)
+    return fail(
+      apiError(
+        400,
+        'invalid',
+        "Invalid value for field 'resource.sourceDisk': ''. A source disk is required.",
+      ),
+    );
+  return createSnapshot(ctx, project, m[1]!, m[2]!, body, true);
+}
+
 /** disks.createSnapshot: `zones/Z/disks/NAME/createSnapshot` of a VM's boot disk (named as the VM). */
 export function createSnapshot(
   ctx: SimContext,
@@ -159,6 +173,7 @@ export function createSnapshot(
   z: string,
   diskName: string,
   body: Snapshot,
+  global = false,
 ): Reply {
   const inst = [...ctx.world.instances.values()].find(
     (i) => i.zone === z && !i.deleted && last(i.body.disks?.[0]?.source) === diskName,
@@ -207,10 +222,12 @@ export function createSnapshot(
     },
   };
   ctx.world.snapshots.set(name, snap);
-  const op = ctx.world.newOperation(ctx.opts.base(), project, z, 'createSnapshot', {
-    link: ctx.link(project, `zones/${z}/disks/${diskName}`),
-    id: inst.id,
-  });
+  const op = global
+    ? globalOperation(ctx, project, 'insert', { link: selfLink, id })
+    : ctx.world.newOperation(ctx.opts.base(), project, z, 'createSnapshot', {
+        link: ctx.link(project, `zones/${z}/disks/${diskName}`),
+        id: inst.id,
+      });
   ctx.later(ctx.opts.bootDelayMs, () => {
     snap.body.status = 'UPLOADING';
     ctx.later(ctx.opts.bootDelayMs, () => {
@@ -230,8 +247,10 @@ export function snapshotRoute(
   url: URL,
   project: string,
   name: string | undefined,
+  rawBody = '',
 ): Reply {
   if (!name) {
+    if (method === 'POST') return insertSnapshot(ctx, project, JSON.parse(rawBody || '{}') as Snapshot);
     if (method !== 'GET') return fail(notFound(url.pathname));
     const all = [...ctx.world.snapshots.values()].map((s) => s.body);
     return list(ctx, 'compute#snapshotList', ctx.link(project, 'global/snapshots'), all, url);

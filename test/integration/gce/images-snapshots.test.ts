@@ -119,6 +119,28 @@ describe('images and snapshots on the simulator', { skip: !hasGcloud && 'gcloud 
       client.createSnapshot(Z, disk, { name: 'baked-1' }),
       (e) => e instanceof GceApiError && e.status === 409,
     );
+    // gcloud's own `snapshots create` (snapshots.insert with sourceDisk, a global operation).
+    await gcloud('snapshots', 'create', 'baked-2', `--source-disk=${disk}`, `--source-disk-zone=${Z}`);
+    assert.equal((await client.getSnapshot('baked-2')).status, 'READY');
+    await gcloud('snapshots', 'delete', 'baked-2', '--quiet');
+    // A VM from an image that does not exist: Google's 404 naming it.
+    await assert.rejects(
+      client.insertInstance(Z, {
+        name: 'no-image',
+        machineType: `zones/${Z}/machineTypes/n1-standard-4`,
+        disks: [
+          {
+            boot: true,
+            initializeParams: { sourceImage: 'projects/debian-cloud/global/images/family/nope' },
+          },
+        ],
+        networkInterfaces: [{ network: 'global/networks/default' }],
+      }),
+      (e) =>
+        e instanceof GceApiError &&
+        e.status === 404 &&
+        /debian-cloud\/global\/images\/family\/nope/.test(e.message),
+    );
 
     await gcloud(
       'instances',
