@@ -104,3 +104,29 @@ test('bootSource: an image wins only when set', () => {
   assert.deepEqual(bootSource({ snapshot: 's', image: null }), { sourceSnapshot: 'global/snapshots/s' });
   assert.deepEqual(bootSource({ snapshot: null, image: 'i' }), { sourceImage: 'global/images/i' });
 });
+
+test('the baking VM: image, driver key, setup, and never a URL credential in metadata', async () => {
+  const { bakerBody } = await import('../../../src/adapters/backends/gce/image-bake.js');
+  const b = bakerBody(
+    {
+      name: 'baked-vm',
+      image: DL,
+      instance: { ...base, image: DL },
+      setup: 'pip install -r requirements.txt',
+      repository: { url: 'https://alice:ghp_S3cret@example.com/me/code.git', branch: 'main' },
+    },
+    'p',
+    'us-east1-c',
+    { project: 'p', network: null, subnetwork: null, service_account: 'default' },
+    null,
+  );
+  const md = Object.fromEntries((b.metadata?.items ?? []).map((i) => [i.key, i.value]));
+  assert.equal(md['install-nvidia-driver'], 'True');
+  assert.equal(md['mymlops-image-setup'], 'pip install -r requirements.txt');
+  assert.equal(md['mymlops-image-repo-url'], 'https://example.com/me/code.git');
+  assert.equal(md['mymlops-image-repo-branch'], 'main');
+  assert.ok(!JSON.stringify(b).includes('ghp_S3cret'));
+  assert.equal(b.disks?.[0]?.initializeParams?.sourceImage, DL);
+  assert.equal(b.scheduling?.provisioningModel, 'STANDARD');
+  assert.equal(b.scheduling?.onHostMaintenance, 'TERMINATE');
+});

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { GcpConfig } from '../../../config/types.js';
 import { hasGpus, imagePath, installsDriver } from '../../../core/boot-image.js';
 import type { BakeStep } from '../../../core/image/bake.js';
+import { splitUrlCredentials } from '../../../core/snapshot/url.js';
 import type { Baker, BakeRequest, BakeVm } from '../../../core/ports/baker.js';
 import type { Instance } from '../../gce/api-types.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
@@ -28,7 +29,8 @@ export function bakerBody(
     ...(r.setup
       ? [
           { key: 'mymlops-image-setup', value: r.setup },
-          { key: 'mymlops-image-repo-url', value: r.repository.url },
+          // Never the URL's credentials: instance metadata is readable by the whole project.
+          { key: 'mymlops-image-repo-url', value: splitUrlCredentials(r.repository.url).url },
           { key: 'mymlops-image-repo-branch', value: r.repository.branch },
         ]
       : []),
