@@ -128,10 +128,11 @@ export class GceBaker implements Baker {
         const chunk = await this.c.serialPort(vm.zone, vm.name, next);
         text += chunk.contents;
         next = chunk.next;
-        const done = FINISHED.exec(text);
-        if (done) return Number(done[1]);
+        // The steps first: a setup that started and ended between two reads still ran.
         if (/^mymlops-vm: running image\.setup/m.test(text)) say('setup');
         else if (!/^mymlops-vm: /m.test(text)) say(driver ? 'driver' : 'booting');
+        const done = FINISHED.exec(text);
+        if (done) return Number(done[1]);
       }
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
