@@ -46,6 +46,11 @@ const ROOTS = [
   'ComputeZoneOperationsListRequest',
   'ComputeAcceleratorTypesAggregatedListRequest',
   'ComputeMachineTypesAggregatedListRequest',
+  'Image',
+  'ImageList',
+  'Disk',
+  'Snapshot',
+  'SnapshotList',
 ];
 
 function sdkRoot() {

@@ -8,6 +8,8 @@ import { instanceRoute, instancesIn } from './instances.js';
 import { aggregated, list } from './lists.js';
 import { operationRoute, operationsIn } from './operations.js';
 import { notFound } from './shapes.js';
+import { createSnapshot, imageRoute, snapshotRoute } from './images.js';
+import type { Snapshot } from '../../src/adapters/gce/api-types.js';
 import { killPids, killTree, sandboxPids } from './vm.js';
 import { apiDisabled, projectQuotas } from './quotas.js';
 
@@ -61,6 +63,11 @@ export class Compute extends SimContext {
           operationsIn(this, z),
         );
     }
+    if (a === 'global' && b === 'images') return imageRoute(this, method, url, project, rest.slice(1));
+    if (a === 'global' && b === 'snapshots' && !d)
+      return snapshotRoute(this, method, url, project, c, rawBody);
+    if (a === 'global' && b === 'operations')
+      return operationRoute(this, method, url, project, 'global', c, d);
     if (a === 'regions' && method === 'GET') {
       if (!b)
         return list(
@@ -94,6 +101,8 @@ export class Compute extends SimContext {
       const one = all.find((r) => r['name'] === d);
       return one ? ok(one) : fail(notFound(`projects/${project}/zones/${z}/${c}/${d}`));
     }
+    if (c === 'disks' && d && e === 'createSnapshot' && method === 'POST')
+      return createSnapshot(this, project, z, d, JSON.parse(rawBody || '{}') as Snapshot);
     if (c === 'operations') return operationRoute(this, method, url, project, z, d, e);
     if (c !== 'instances') return fail(notFound(path));
     return instanceRoute(this, { method, url, rawBody, path, token }, project, z, d, e);

@@ -7,6 +7,8 @@ export interface ComputeOptions {
   sandboxRoot: string;
   /** Delay of each boot step (PROVISIONING → STAGING → RUNNING) and of failing operations. */
   bootDelayMs: number;
+  /** How long a Deep Learning VM image's first boot installs the NVIDIA driver before the startup script. */
+  driverInstallMs: number;
   /** Extra environment of every VM's startup script. */
   vmEnv: Record<string, string>;
   maxVms: number;

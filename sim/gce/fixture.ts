@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FixtureImage } from './images.js';
 
 export interface Fixture {
   projectNumber: string;
@@ -20,6 +21,8 @@ export interface Fixture {
   subnetworks?: { region: string; name: string; network: string }[];
   /** When set, only these snapshots exist (others: 404 on insert). */
   snapshots?: string[];
+  /** Images besides the public ones every simulator has (images.ts DEFAULT_IMAGES). */
+  images?: FixtureImage[];
 }
 
 export function defaultFixture(): Fixture {

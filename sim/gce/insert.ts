@@ -6,6 +6,7 @@ import { fail, last, ok, type Reply, type SimContext } from './context.js';
 import { answerLost, faultError } from './faults.js';
 import { zoneRegion } from './fixture.js';
 import { powerOn } from './lifecycle.js';
+import { recordBootDisk } from './images.js';
 import { newFingerprint } from './metadata.js';
 import { apiError, newId, timestamp } from './shapes.js';
 import type { SimInstance } from './state.js';
@@ -194,6 +195,7 @@ function create(ctx: SimContext, project: string, z: string, req: Instance): Rep
     metadataWaiters: new Set(),
   };
   ctx.world.instances.set(ctx.world.key(z, name), inst);
+  recordBootDisk(ctx, project, inst, { image: init.sourceImage, snapshot: init.sourceSnapshot });
   const op = ctx.world.newOperation(ctx.opts.base(), project, z, 'insert', { link: selfLink, id });
   powerOn(ctx, project, inst, op);
   return ok({ ...op.body });

@@ -10,6 +10,7 @@ import type { SimInstance, SimOperation } from './state.js';
 import { metadataHost, startMetadataServer } from './metadata-server.js';
 import { guestUnits } from './guest-units.js';
 import { boot } from './vm.js';
+import { driverInstallMs } from './images.js';
 
 /** Each power-on of an instance; a step of an earlier one (stopped meanwhile) goes no further. */
 const powerOns = new WeakMap<SimInstance, number>();
@@ -81,6 +82,17 @@ export async function bootVm(ctx: SimContext, project: string, inst: SimInstance
     MYMLOPS_VM_ROOT: inst.sandbox,
     ...ctx.opts.vmEnv,
   };
+  // A Deep Learning VM image's own unit installs the driver first, at its first boot with GPUs.
+  const installMs = driverInstallMs(ctx, inst);
+  if (installMs > 0) {
+    const started = inst.lastStartAt;
+    inst.serial.append(
+      Buffer.from('simulator: install-nvidia-driver: installing the NVIDIA driver (first boot)\n'),
+    );
+    await new Promise<void>((r) => ctx.later(installMs, r));
+    if (inst.deleted || inst.status !== 'RUNNING' || inst.lastStartAt !== started) return;
+    inst.serial.append(Buffer.from('simulator: install-nvidia-driver: NVIDIA driver installed\n'));
+  }
   // The guest agent's startup unit runs the runner, which reads `startup-script` itself.
   const vm = boot({
     sandbox: inst.sandbox,

@@ -67,6 +67,7 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
   const compute = new Compute(fixture, {
     sandboxRoot,
     bootDelayMs: opts.bootDelayMs ?? 50,
+    driverInstallMs: opts.driverInstallMs ?? envMs('GCE_SIM_DRIVER_INSTALL_MS', 2000),
     vmEnv: opts.vmEnv ?? {},
     maxVms: opts.maxVms ?? 32,
     vmLifetimeMs: opts.vmLifetimeMs ?? 15 * 60_000,

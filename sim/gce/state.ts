@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Instance, InstanceStatus, Operation } from '../../src/adapters/gce/api-types.js';
 import { newId, timestamp } from './shapes.js';
 import type { SerialBuffer } from './vm.js';
+import type { SimSnapshot } from './images.js';
 
 export type { InstanceStatus };
 
@@ -56,6 +57,8 @@ export class World {
   readonly operations = new Map<string, SimOperation>();
   /** instances.insert requestId → its operation (GCE ignores a request it has already completed). */
   readonly insertRequests = new Map<string, SimOperation>();
+  /** Snapshots made with disks.createSnapshot, by name (images.ts). */
+  readonly snapshots = new Map<string, SimSnapshot>();
   faults: Fault[] = [];
   /** API calls refused over a rate limit (faults.ts), whatever they ask. */
   rateLimits: RateLimit[] = [];

@@ -1,5 +1,6 @@
 // instances.insert request validation, worded as the real API's invalid-field errors.
 import type { Instance, NetworkInterface } from '../../src/adapters/gce/api-types.js';
+import { findImage, snapshotExists } from './images.js';
 import { WIRE_FIELDS } from '../../src/adapters/gce/compute-v1.gen.js';
 import { machineTypes } from './catalog.js';
 import { fail, last, type Reply, type SimContext } from './context.js';
@@ -220,8 +221,17 @@ export function validateInsert(ctx: SimContext, project: string, z: string, req:
       return invalid(field, type, 'The referenced diskType resource cannot be found.');
   }
   const snap = bootDisk.initializeParams?.sourceSnapshot;
-  if (snap && ctx.fixture.snapshots && !ctx.fixture.snapshots.includes(last(snap)))
+  if (snap && !snapshotExists(ctx, last(snap)))
     return fail(notFound(`projects/${project}/global/snapshots/${last(snap)}`));
+  const image = bootDisk.initializeParams?.sourceImage;
+  if (image && !findImage(ctx, project, image))
+    return fail(
+      notFound(
+        image
+          .replace(/^https?:\/\/[^/]+\/compute\/v1\//, '')
+          .replace(/^global\//, `projects/${project}/global/`),
+      ),
+    );
   const badNetwork = invalidNetworks(ctx, req, region);
   if (badNetwork) return badNetwork;
   const badMetadata = invalidMetadata(req.metadata?.items, 'resource.metadata');

@@ -1,5 +1,6 @@
 // The Compute Engine side of `mymlops doctor`: each check asks the API what core's verdicts need.
 // Every failure becomes a CheckResult (state, detail, fix); nothing here decides the exit code.
+import { imagePath } from '../core/boot-image.js';
 import type { Config } from '../config/types.js';
 import {
   enableApiFix,
@@ -157,6 +158,9 @@ async function bootDisk(s: GceState): Promise<Verdict> {
   if (!inst)
     return fail('commit.instance is missing', 'add instance: {zone_regex, machine_type, snapshot} to commit');
   const c = s.client!;
+  if (inst.image) return bootImage(c, inst.image);
+  if (!inst.snapshot)
+    return fail('commit.instance names no boot disk', 'add instance.snapshot or instance.image');
   // `projects/OTHER/global/snapshots/NAME` lives in another project: ask that project for it.
   const m = /^projects\/([^/]+)\/(.+)$/.exec(inst.snapshot);
   const client = m
@@ -218,3 +222,21 @@ export const GCE_CHECKS: Partial<Record<CheckId, (s: GceState) => Promise<Verdic
   'service-account': serviceAccount,
   prices,
 };
+
+/** instance.image: the image (or the newest of its family) exists and is readable. */
+async function bootImage(c: GceClient, image: string): Promise<Verdict> {
+  const path = imagePath(image);
+  try {
+    const img = await c.getImage(path);
+    if (img.status && img.status !== 'READY')
+      return fail(`image ${image} is ${img.status}`, 'wait until it is READY, or name another image');
+    return okv(`image ${image} resolves to ${img.name ?? path} and is readable`);
+  } catch (e) {
+    if (e instanceof GceApiError && (e.status === 404 || e.status === 403))
+      return fail(
+        `image ${image} ${e.status === 404 ? 'does not exist' : 'is not readable by you'}`,
+        'fix instance.image (gcloud compute images list --project P, or describe-from-family)',
+      );
+    return apiFailure(e, c.project);
+  }
+}

@@ -35,8 +35,8 @@ export interface FollowView {
   write(text: string): void;
   /** A step of the commit before the job runs. */
   phase(p: CommitPhase): void;
-  /** The machine runs (the backend's kind). */
-  launched(backend: string): void;
+  /** The machine runs (the backend's kind; whether its first boot installs the GPU driver). */
+  launched(backend: string, installsDriver?: boolean): void;
   /** "usually ~4m" from here on (null: never succeeded here). */
   estimate(seconds: number | null): void;
   /** Prints what the log still holds back and removes the status line. */
@@ -77,8 +77,8 @@ export function followView(o: {
       log.progress = commitPhase(log.progress, p);
       line?.refresh();
     },
-    launched(backend) {
-      log.progress = launched(log.progress, backend);
+    launched(backend, installsDriver) {
+      log.progress = launched(log.progress, backend, installsDriver);
       line?.refresh();
     },
     estimate(seconds) {

@@ -2,6 +2,7 @@
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
 import { config } from '../app/options.js';
+import { installsDriver } from '../core/boot-image.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
 import { collect, maxParallelOf, type ParamOpts, readAxes } from '../app/commit-params.js';
@@ -118,6 +119,7 @@ export function register(program: Command): void {
         out.write(
           `${color.bold('metadata.json (base)')}\n${JSON.stringify(sortedKeys(d.metadata), null, 4)}\n`,
         );
+        if (d.bootImage) out.write(`boot image ${d.bootImage}\n`);
         if (d.request) out.write(`${color.bold('machine request')}\n${JSON.stringify(d.request, null, 2)}\n`);
         out.write(`${color.bold('job.json')}\n${JSON.stringify(d.plan.jobConfig, null, 2)}\n`);
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
@@ -156,7 +158,8 @@ export function register(program: Command): void {
           );
         return;
       }
-      view.launched(backend.kind);
+      const inst = started.plan.instance;
+      view.launched(backend.kind, backend.kind === 'gce' && inst !== null && installsDriver(inst));
       view.estimate(estimateFor(ctx.home, started.plan.jobConfig.notebook, commitId));
       if (!opts.json)
         process.stderr.write(

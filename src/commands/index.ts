@@ -7,6 +7,7 @@ import { register as completion } from './completion.js';
 import { register as dashboard } from './dashboard.js';
 import { register as diff } from './diff.js';
 import { register as doctor } from './doctor.js';
+import { register as image } from './image.js';
 import { register as init } from './init.js';
 import { register as logs } from './logs.js';
 import { register as prune } from './prune.js';
@@ -38,6 +39,7 @@ export const commands: ((program: Command) => void)[] = [
   validate,
   doctor,
   init,
+  image,
   completion,
   sweepScheduler,
 ];

@@ -36,7 +36,8 @@ function instance(i: InstanceFile | undefined, spotDefault: boolean): Instance |
     // A JavaScript pattern from here on (checkFileRules refused what cannot be translated).
     zone_regex: ((t) => (t.ok ? t.source : i.zone_regex))(translatePyRegex(i.zone_regex)),
     machine_type: i.machine_type,
-    snapshot: i.snapshot,
+    snapshot: i.snapshot ?? null,
+    image: i.image ?? null,
     accelerator: i.accelerator ?? null,
     accelerator_count: i.accelerator_count ?? 1,
     disk_size_gb: i.disk_size_gb ?? 100,
@@ -124,5 +125,6 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
         : null,
     },
     budget: { monthly_usd: f.budget?.monthly_usd ?? null },
+    image: { setup: f.image?.setup ?? null },
   };
 }

@@ -35,7 +35,15 @@ export function checkRules(c: Config): RuleIssue[] {
     if (c.backend === 'gce' && !s.instance)
       out.push({
         path: [section, 'instance'],
-        message: 'is required on the gce backend (zone_regex, machine_type, snapshot)',
+        message: 'is required on the gce backend (zone_regex, machine_type, snapshot or image)',
+      });
+    if (s.instance && (s.instance.snapshot === null) === (s.instance.image === null))
+      out.push({
+        path: [section, 'instance', s.instance.snapshot === null ? 'snapshot' : 'image'],
+        message:
+          s.instance.snapshot === null
+            ? 'or instance.image is required: the disk snapshot or the image the VM boots from'
+            : 'and instance.snapshot are both set: keep one (the VM boots from a snapshot or an image)',
       });
     if (s.instance && s.instance.accelerator_count > 1 && !s.instance.accelerator)
       out.push({ path: [section, 'instance', 'accelerator_count'], message: 'needs accelerator to be set' });

@@ -153,6 +153,15 @@ export interface MymlopsConfigFile {
     };
   };
   /**
+   * `mymlops image create`: how the VM a snapshot is baked from is prepared.
+   */
+  image?: {
+    /**
+     * Command run once in a clone of commit.repository on that VM before the snapshot (e.g. `pip install -r requirements.txt`, `docker pull …`).
+     */
+    setup?: string;
+  };
+  /**
    * `mymlops dashboard`.
    */
   dashboard?: {
@@ -190,9 +199,13 @@ export interface Instance {
    */
   machine_type: string;
   /**
-   * Disk snapshot the boot disk is created from.
+   * Disk snapshot the boot disk is created from (a name in the project, or a path). Exactly one of snapshot and image.
    */
-  snapshot: string;
+  snapshot?: string;
+  /**
+   * Image the boot disk is created from, in any project: a name, `family/NAME`, or a path such as `projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu` (a family means its newest image). Exactly one of snapshot and image.
+   */
+  image?: string;
   /**
    * GPU type, e.g. nvidia-tesla-t4.
    */

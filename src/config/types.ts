@@ -20,7 +20,10 @@ export type Repository = Required<Pick<RepositoryFile, 'url' | 'branch'>> & {
   deploy_key?: string | undefined;
 };
 
-export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot'>> & {
+/** The boot disk's source: exactly one of snapshot and image is set (rules.ts). */
+export type Instance = Required<Omit<InstanceFile, 'accelerator' | 'spot' | 'snapshot' | 'image'>> & {
+  snapshot: string | null;
+  image: string | null;
   accelerator: string | null;
   spot: boolean;
 };
@@ -79,4 +82,6 @@ export interface Config {
   start: StartConfig | null;
   dashboard: DashboardConfig;
   budget?: { monthly_usd: number | null };
+  /** `mymlops image create`: the setup command run in a clone of the repository before the snapshot. */
+  image?: { setup: string | null };
 }

@@ -8,6 +8,7 @@ export const GCE_INSTANCE: Instance = {
   zone_regex: 'us-.*',
   machine_type: 'n1-standard-8',
   snapshot: 's',
+  image: null,
   accelerator: 'nvidia-tesla-t4',
   accelerator_count: 1,
   disk_size_gb: 100,

@@ -10,6 +10,7 @@ import type {
   ComputeInstancesAggregatedListRequest,
   ComputeInstancesGetSerialPortOutputRequest,
   ComputeZoneOperationsListRequest,
+  Image,
   Instance,
   InstanceResource,
   MachineType,
@@ -18,6 +19,7 @@ import type {
   Query,
   Returned,
   SerialPortOutput,
+  Snapshot,
 } from './api-types.js';
 import {
   type ApiErrorItem,
@@ -40,6 +42,9 @@ import {
   statusDetail,
 } from './retry.js';
 import { envValue } from '../../util/env.js';
+
+/** The scope waitOperation takes for a global operation (snapshots). */
+export const GLOBAL = 'global';
 
 export const DEFAULT_COMPUTE_BASE = 'https://compute.googleapis.com/compute/v1/';
 
@@ -98,8 +103,10 @@ export class GceClient {
     this.transport = o.transport ?? httpCall;
   }
 
+  /** A path is the client's project's, unless it names a project itself (images of other projects). */
   private url(path: string, query: Record<string, string | undefined> = {}): string {
-    const u = new URL(`projects/${encodeURIComponent(this.project)}/${path}`, this.base);
+    const full = path.startsWith('projects/') ? path : `projects/${encodeURIComponent(this.project)}/${path}`;
+    const u = new URL(full, this.base);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, v);
     return u.toString();
   }
@@ -311,7 +318,8 @@ export class GceClient {
           '',
           mayFinish,
         );
-      cur = await this.request<Operation>('POST', `zones/${zone}/operations/${op.name}/wait`, {
+      const scope = zone === GLOBAL ? 'global' : `zones/${zone}`;
+      cur = await this.request<Operation>('POST', `${scope}/operations/${op.name}/wait`, {
         retry: true,
         expect: (v) => (typeof v['status'] === 'string' ? null : 'an operation without a status'),
       }).catch((e: unknown) => {
@@ -322,6 +330,37 @@ export class GceClient {
     if (cur.error?.errors?.length)
       throw new OperationError(cur.error.errors, cur.httpErrorStatusCode ?? null);
     return cur;
+  }
+
+  stopInstance(zone: string, name: string): Promise<Operation> {
+    return this.request('POST', `zones/${zone}/instances/${name}/stop`, { retry: true });
+  }
+
+  /**
+   * images.get, or images.getFromFamily for a family path (`…/images/family/F`: its newest image
+   * that is not deprecated). `path` is `projects/P/global/images/…` or `global/images/…`.
+   */
+  getImage(path: string): Promise<Image> {
+    return this.request('GET', path.replace(/^https:\/\/[^/]+\/compute\/v1\//, ''));
+  }
+
+  /** disks.createSnapshot of a zonal disk (a zone operation); the requestId makes a repeat the same call. */
+  createSnapshot(
+    zone: string,
+    disk: string,
+    body: Snapshot,
+    requestId: string = randomUUID(),
+  ): Promise<Operation> {
+    return this.request('POST', `zones/${zone}/disks/${disk}/createSnapshot`, { body, query: { requestId } });
+  }
+
+  getSnapshot(name: string): Promise<Snapshot> {
+    return this.request('GET', `global/snapshots/${name}`);
+  }
+
+  /** snapshots.delete: a global operation (wait with zone GLOBAL). */
+  deleteSnapshot(name: string): Promise<Operation> {
+    return this.request('DELETE', `global/snapshots/${name}`);
   }
 
   async operations(zone: string, filter: string): Promise<Operation[]> {

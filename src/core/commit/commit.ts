@@ -166,6 +166,8 @@ export interface DryRun {
   metadata: MetadataBase;
   /** The backend's machine request (gce: the instances.insert body), when it can describe one. */
   request: Record<string, unknown> | null;
+  /** The image the machine boots from, resolved by the backend; null for a snapshot. */
+  bootImage: string | null;
 }
 
 export async function dryRunCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<DryRun> {
@@ -192,6 +194,7 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     plan: previewPlan(plan),
     metadata: metadataBase(input),
     request: backend.describeLaunch?.(plan) ?? null,
+    bootImage: plan.instance ? ((await backend.describeBoot?.(plan.instance)) ?? null) : null,
   };
 }
 

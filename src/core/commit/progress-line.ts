@@ -34,9 +34,13 @@ export function commitPhase(p: Progress, phase: CommitPhase): Progress {
   return { ...p, phase: COMMIT_PHASES[phase] };
 }
 
-/** The machine runs; until the job's first line a VM boots, a local job starts. */
-export function launched(p: Progress, backend: string): Progress {
-  return { ...p, phase: backend === 'local' ? 'starting the job' : 'booting' };
+/**
+ * The machine runs; until the job's first line a VM boots, a local job starts. A first boot that
+ * installs the GPU driver (core/boot-image.ts installsDriver) says so: it takes minutes.
+ */
+export function launched(p: Progress, backend: string, installsDriver = false): Progress {
+  if (backend === 'local') return { ...p, phase: 'starting the job' };
+  return { ...p, phase: installsDriver ? 'installing the GPU driver (first boot)' : 'booting' };
 }
 
 /** The notice a backend prints as it asks for a machine in a zone (one attempt per zone). */

@@ -1,6 +1,7 @@
 // The compute backend port: core plans and follows jobs through this interface; src/adapters/backends/
 // holds one implementation per place machines run (local, gce), chosen in src/app/context.ts.
 import type { Instance } from '../../config/types.js';
+import type { Baker } from './baker.js';
 import type { Result } from '../../errors.js';
 import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
 import type { UrlCredentials } from '../snapshot/url.js';
@@ -110,6 +111,13 @@ export interface ComputeBackend {
    * Secrets (deploy key contents) are replaced by placeholders.
    */
   describeLaunch?(plan: LaunchPlan): Record<string, unknown>;
+  /**
+   * Optional, for `--dry-run`: the image the machine would boot from, resolved (a family's newest
+   * image), or a line saying why it could not be; null when it boots from a snapshot.
+   */
+  describeBoot?(instance: Instance): Promise<string | null>;
+  /** Optional: what `mymlops image create` needs (GCE only). */
+  baker?(): Promise<Baker>;
   /**
    * Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE).
    * A failure as a value means no machine was created; a throw after `onAttempt` means one may exist.

@@ -56,6 +56,7 @@ function plan(over: Partial<Omit<CommitPlan, 'kind' | 'commitId' | 'jobConfig'>>
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
       snapshot: 'mymlops-image',
+      image: null,
       accelerator: 'nvidia-tesla-t4',
       accelerator_count: 1,
       disk_size_gb: 100,

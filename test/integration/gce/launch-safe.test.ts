@@ -36,6 +36,7 @@ const plan = (id = `20250202_00000${++n}`) =>
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
       snapshot: 'mymlops-image',
+      image: null,
       accelerator: 'nvidia-tesla-t4',
       accelerator_count: 1,
       disk_size_gb: 100,

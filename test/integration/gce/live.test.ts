@@ -58,6 +58,7 @@ describe('live Compute Engine (MYMLOPS_LIVE_GCE=1)', {
           zone_regex: 'us-',
           machine_type: 'e2-medium',
           snapshot: snapshot!,
+          image: null,
           accelerator: null,
           accelerator_count: 1,
           disk_size_gb: 20,

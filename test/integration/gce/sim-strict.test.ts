@@ -119,6 +119,7 @@ describe('simulator strictness', () => {
             zone_regex: 'us-.*',
             machine_type: 'n1-standard-4',
             snapshot: 'mymlops-base',
+            image: null,
             accelerator,
             accelerator_count: 1,
             disk_size_gb: 100,

@@ -48,6 +48,7 @@ function plan(n: number): LaunchPlan {
       zone_regex: 'us-.*',
       machine_type: 'n1-standard-4',
       snapshot: 'mymlops-image',
+      image: null,
       accelerator: null,
       accelerator_count: 1,
       disk_size_gb: 100,

@@ -56,6 +56,7 @@ test('g2-standard-4 is priced with its L4, per region, at the list price', async
         zone_regex: 'us-.*',
         machine_type: 'g2-standard-4',
         snapshot: 's',
+        image: null,
         accelerator: null,
         accelerator_count: 1,
         disk_size_gb: 100,

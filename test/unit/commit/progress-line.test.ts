@@ -17,14 +17,18 @@ import {
   usualDuration,
 } from '../../../src/core/commit/progress-line.js';
 
-type Event = { phase: CommitPhase } | { launched: string } | { notice: string } | { log: string };
+type Event =
+  | { phase: CommitPhase }
+  | { launched: string; driver?: boolean }
+  | { notice: string }
+  | { log: string };
 
 function run(events: Event[], tty: boolean): { progress: Progress; shown: string } {
   const v = new LogView(tty);
   let shown = '';
   for (const e of events) {
     if ('phase' in e) v.progress = commitPhase(v.progress, e.phase);
-    else if ('launched' in e) v.progress = launched(v.progress, e.launched);
+    else if ('launched' in e) v.progress = launched(v.progress, e.launched, e.driver);
     else if ('notice' in e) v.notice(e.notice);
     else shown += v.feed(e.log);
   }
@@ -59,6 +63,19 @@ describe('the phase: events → status line', () => {
     },
     { name: 'a VM boots', events: [{ phase: 'launching' }, { launched: 'gce' }], phase: 'booting' },
     { name: 'a local job starts', events: [{ launched: 'local' }], phase: 'starting the job' },
+    {
+      name: 'a first boot installs the GPU driver',
+      events: [{ launched: 'gce', driver: true }],
+      phase: 'installing the GPU driver (first boot)',
+    },
+    {
+      name: 'the job starts after the driver install',
+      events: [
+        { launched: 'gce', driver: true },
+        { log: 'mymlops: commit 20250101_000000: fetching snapshot abc from x\n' },
+      ],
+      phase: 'fetching the snapshot',
+    },
     {
       name: 'fetching',
       events: [

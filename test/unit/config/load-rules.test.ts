@@ -286,3 +286,29 @@ describe('config: found in the nearest parent up to the repository root', () => 
     assert.equal(findConfig({ cwd: join(repo, 'sub'), env: {} }), join(repo, 'sub', 'mymlops.yml'));
   });
 });
+
+describe('config: the boot source is instance.snapshot or instance.image, exactly one', () => {
+  const IMG = 'projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu';
+  const withCommitInstance = (line: string) =>
+    base.replace('    snapshot: ${SNAPSHOT_NAME}\n    accelerator', `${line}    accelerator`);
+  it('an image instead of the snapshot', () => {
+    const { config } = load(withCommitInstance(`    image: ${IMG}\n`));
+    assert.equal(config.commit?.instance?.image, IMG);
+    assert.equal(config.commit?.instance?.snapshot, null);
+  });
+  it('the original snapshot config is unchanged', () => {
+    const { config } = load(base);
+    assert.equal(config.commit?.instance?.image, null);
+    assert.ok(config.commit?.instance?.snapshot);
+  });
+  const refused: [string, string, RegExp][] = [
+    ['neither', '', /commit\.instance\.snapshot or instance\.image is required/],
+    [
+      'both',
+      `    snapshot: s\n    image: ${IMG}\n`,
+      /commit\.instance\.image and instance\.snapshot are both set/,
+    ],
+  ];
+  for (const [what, line, message] of refused)
+    it(`refuses ${what}`, () => assert.match(problems(withCommitInstance(line)).message, message));
+});

@@ -7,7 +7,10 @@ import { instanceBody, keyContents } from './instance-body.js';
 import { sayOnce } from '../../store/notes.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GcpConfig } from '../../../config/types.js';
+import type { GcpConfig, Instance } from '../../../config/types.js';
+import { imagePath } from '../../../core/boot-image.js';
+import type { Baker } from '../../../core/ports/baker.js';
+import { GceBaker } from './image-bake.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
@@ -148,6 +151,31 @@ export class GceBackend implements ComputeBackend {
       keys,
     });
     return { method: 'POST', path: `projects/${project}/zones/<zone chosen at launch>/instances`, body };
+  }
+
+  async baker(): Promise<Baker> {
+    const c = await this.client();
+    return new GceBaker(
+      c,
+      this.gcp,
+      async (instance) => {
+        const choice = await this.chooseZones({ instance, avoidZones: [] });
+        return choice.zones.map((z) => z.zone);
+      },
+      Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000),
+    );
+  }
+
+  async describeBoot(instance: Instance): Promise<string | null> {
+    if (!instance.image) return null;
+    const path = imagePath(instance.image);
+    try {
+      const image = await (await this.client()).getImage(path);
+      const status = image.status && image.status !== 'READY' ? ` (${image.status})` : '';
+      return `${image.selfLink ?? image.name ?? path}${status}`;
+    } catch (e) {
+      return `${path} (not resolved: ${e instanceof Error ? e.message : String(e)})`;
+    }
   }
 
   async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {

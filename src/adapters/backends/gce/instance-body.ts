@@ -5,6 +5,8 @@ import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
+import { hasGpus, installsDriver } from '../../../core/boot-image.js';
+import { bootSource, DLVM_DRIVER_KEY } from './boot-source.js';
 import { devShutdownScript, devStartupScript } from './dev-startup-script.js';
 import { RESERVED_KEYS, shutdownScript, startupScript } from './startup-script.js';
 
@@ -48,10 +50,6 @@ export interface MetadataItem {
   value: string;
 }
 
-export function snapshotPath(snapshot: string): string {
-  return snapshot.includes('/') ? snapshot : `global/snapshots/${snapshot}`;
-}
-
 /** Label values: lower-case letters, digits, `_` and `-`, at most 63 characters. */
 export function labelValue(v: string): string {
   return v
@@ -82,6 +80,8 @@ export function metadataItems(i: BodyInput): MetadataItem[] {
   items.push({ key: 'mymlops-job-json', value: JSON.stringify(i.plan.jobConfig) });
   for (const [name, content] of Object.entries(i.keys))
     items.push({ key: keyItemName(name), value: content });
+  const inst = i.plan.instance;
+  if (inst && installsDriver(inst)) items.push({ key: DLVM_DRIVER_KEY, value: 'True' });
   items.push({ key: 'mymlops-keep', value: String(i.plan.keepMachine) });
   items.push({ key: 'mymlops-max-duration', value: String(i.plan.maxDurationSeconds ?? 0) });
   return items;
@@ -153,17 +153,6 @@ export function networkInterface(gcp: GcpConfig, zone: string): NetworkInterface
 }
 
 /**
- * Accelerator-optimized families (A2, A3, A4, G2, G4…) carry their GPUs in the machine type; g1 is a
- * shared-core type without one.
- */
-const GPUS_IN_TYPE = /^(a[2-9]x?|g[2-9])-/;
-
-/** Whether the VM has GPUs: attached (`accelerator`) or part of its machine type. */
-export function hasGpus(inst: { machine_type: string; accelerator: string | null }): boolean {
-  return Boolean(inst.accelerator) || GPUS_IN_TYPE.test(inst.machine_type);
-}
-
-/**
  * Past max_duration a commit VM keeps running while its job ends: the boot and checkout before the
  * job's clock starts, the shutdown grace, then the publish retries of a failing final push.
  */
@@ -213,7 +202,7 @@ export function instanceBody(i: BodyInput): Instance {
   if (!inst)
     throw new UserError(
       'the gce backend needs commit.instance in mymlops.yml',
-      'add instance: {zone_regex, machine_type, snapshot}',
+      'add instance: {zone_regex, machine_type, snapshot or image}',
     );
   const items = metadataItems(i);
   checkMetadataSize(items);
@@ -235,7 +224,7 @@ export function instanceBody(i: BodyInput): Instance {
         autoDelete: true,
         type: 'PERSISTENT',
         initializeParams: {
-          sourceSnapshot: snapshotPath(inst.snapshot),
+          ...bootSource(inst),
           diskSizeGb: String(inst.disk_size_gb),
           diskType: `zones/${z}/diskTypes/${inst.disk_type}`,
         },

@@ -7,7 +7,7 @@ const SOURCE_LINE = '. "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
 
 /** The script `assets/gce/<name>.sh`, self-contained (the text sent as instance metadata). */
 export function gceStartupScript(
-  name: 'commit-startup' | 'commit-shutdown' | 'dev-startup' | 'dev-shutdown',
+  name: 'commit-startup' | 'commit-shutdown' | 'dev-startup' | 'dev-shutdown' | 'image-setup',
 ): string {
   const file = packagePath('assets', 'gce', `${name}.sh`);
   const script = readFileSync(file, 'utf8');
