@@ -22,9 +22,11 @@ before(() => {
     output: bareRepo(join(tmp, 'out.git')),
   });
 });
-after(() => {
-  // The job itself runs on without its folder: stop it (every process started under tmp).
-  spawnSync('pkill', ['-f', tmp]);
+after(async () => {
+  // The job itself runs on without its folder: stop it (every process started under tmp), and wait
+  // until none is left writing there before removing it.
+  spawnSync('pkill', ['-KILL', '-f', tmp]);
+  await waitFor(() => spawnSync('pgrep', ['-f', tmp]).status === 1, { what: 'the job to be gone' });
   rmSync(tmp, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 });
 
