@@ -2,7 +2,7 @@
 # assets/job/job.sh, which calls it as `helper.py <command> args...`. The notebook rules here
 # (progress, first error, "was it executed") are the python twin of src/core/status/notebook-scan.ts;
 # both run against the shared table test/fixtures/notebook-rules/.
-import json, os, random, shlex, sys, time
+import hashlib, json, os, random, shlex, shutil, sys, time
 from datetime import datetime, timezone
 
 NOT_EXECUTED = (
@@ -207,6 +207,7 @@ def cmd_env(job_path):
     repo = job.get("repository") or {}
     out = job.get("output_repository") or {}
     git_user = job.get("git_user") or {}
+    store = job.get("artifact_store") or {}
     values = {
         "MY_COMMIT_ID": job.get("commit_id"),
         "MY_COMMAND": job.get("command"),
@@ -233,6 +234,10 @@ def cmd_env(job_path):
         "MY_PUBLISH_RETRY": int(os.environ.get("MYMLOPS_PUBLISH_RETRY") or job.get("publish_retry") or 300),
         # GitHub refuses files over 100 MiB; a test sets a small limit (its server's hook refuses the same).
         "MY_GIT_MAX_FILE_BYTES": int(float(os.environ.get("MYMLOPS_GIT_MAX_FILE_MB") or 100) * 1048576),
+        # Publish mode takes the store configured now (`mymlops publish` after adding one).
+        "MY_STORE_URL": os.environ.get("MYMLOPS_ARTIFACT_STORE") or store.get("url") or "",
+        "MY_STORE_MIN_BYTES": int(float(os.environ.get("MYMLOPS_ARTIFACT_STORE_MIN_MB") or store.get("min_mb") or 45)
+                                  * 1048576),
     }
     for k, v in values.items():
         print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))
@@ -442,8 +447,66 @@ def cmd_toobig(folder, max_bytes):
                 worst = (os.path.relpath(path, folder), size)
     if worst:
         mb = lambda n: ("%.1f" % (n / 1048576.0)).rstrip("0").rstrip(".")
-        print("%s is %s MB, over the %s MB a git host accepts: leave it out of artifacts/ (or commit without -a)"
-              % (worst[0], mb(worst[1]), mb(limit)))
+        print("%s is %s MB; a git host accepts files up to %s MB: set commit.artifact_store (then mymlops publish %s) "
+              "or leave it out of artifacts/" % (worst[0], mb(worst[1]), mb(limit), os.path.basename(folder.rstrip("/"))))
+    return 0
+
+
+MANIFEST = "stored-artifacts.json"
+
+
+def store_folder(url):
+    """The local folder of a file:// store; None for any other kind."""
+    if not url.startswith("file:///"):
+        return None
+    from urllib.parse import unquote
+    return unquote(url[len("file://"):])
+
+
+def cmd_offload(folder, url, min_bytes, commit_id):
+    """Moves files under <folder>/artifacts/ larger than min_bytes to the store as
+    <url>/<commit_id>/artifacts/<path> and lists them (name, size, sha256, location) in
+    <folder>/stored-artifacts.json. Safe to run again (a kept result published later). Prints one
+    line and exits 1 when the store cannot take them: the result is kept, nothing is lost."""
+    limit, root = int(min_bytes), store_folder(url)
+    art = os.path.join(folder, "artifacts")
+    big = []
+    for d, _dirs, files in os.walk(art):
+        for name in sorted(files):
+            p = os.path.join(d, name)
+            if os.path.isfile(p) and not os.path.islink(p) and os.path.getsize(p) > limit:
+                big.append(p)
+    if not big:
+        return 0
+    if root is None:
+        print("the artifact store %s is not a file:// folder this job can write" % url)
+        return 1
+    mpath = os.path.join(folder, MANIFEST)
+    manifest = load_json(mpath) or {}
+    entries = {e.get("name"): e for e in manifest.get("artifacts") or [] if isinstance(e, dict)}
+    for p in sorted(big):
+        name = os.path.relpath(p, folder).replace(os.sep, "/")
+        dest = os.path.join(root, commit_id, name)
+        h, size = hashlib.sha256(), 0
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            tmp = dest + ".part-%d" % os.getpid()
+            with open(p, "rb") as src, open(tmp, "wb") as dst:
+                for chunk in iter(lambda: src.read(1048576), b""):
+                    h.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+            os.replace(tmp, dest)
+        except OSError as e:
+            print("could not write %s to the artifact store %s: %s" % (name, url, e.strerror or e))
+            return 1
+        entries[name] = {"name": name, "size": size, "sha256": h.hexdigest(),
+                         "location": "%s/%s/%s" % (url, commit_id, name)}
+        with open(mpath + ".tmp", "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "artifacts": [entries[k] for k in sorted(entries)]}, f, indent=1)
+            f.write("\n")
+        os.replace(mpath + ".tmp", mpath)
+        os.remove(p)
     return 0
 
 
@@ -487,6 +550,7 @@ def main(argv):
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
           "caplog": cmd_caplog, "unpublished": cmd_unpublished, "history": cmd_history,
           "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject, "toobig": cmd_toobig,
+          "offload": cmd_offload,
           "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 

@@ -48,6 +48,18 @@ export function checkRules(c: Config): RuleIssue[] {
         path: ['commit', 'output_repository'],
         message: `is the code repository on the same branch (${output.branch}): results would be committed onto your code — use another repository or branch`,
       });
+    const store = c.commit.artifact_store;
+    if (store && !store.url.startsWith('file:///'))
+      out.push({
+        path: ['commit', 'artifact_store'],
+        message:
+          'must be a folder path or a file:// URL (stores elsewhere, such as gs://, are not supported yet)',
+      });
+    else if (store && c.backend !== 'local')
+      out.push({
+        path: ['commit', 'artifact_store'],
+        message: "is a folder, which only the local backend's jobs can write: use the local backend",
+      });
     if (!isSeconds(c.commit.max_duration))
       out.push({ path: ['commit', 'max_duration'], message: 'must be a finite number of seconds' });
   }
