@@ -75,7 +75,7 @@ mkdir -p "$WORK" || exit 1
 say() { printf 'mymlops: %s\n' "$*" | tee -a "$RUNLOG"; }
 refusal() { # a refused push: the server's own remote: lines, then git's (reason)
   local said why
-  said="$(grep -E '^remote:[[:space:]]*[^[:space:]]' "$ERRF" 2>/dev/null | head -n 3 | sed -E 's/[[:space:]]+$//' | paste -sd '/' - | sed 's#/# / #g')"
+  said="$(grep -E '^remote:[[:space:]]*[^[:space:]]' "$ERRF" 2>/dev/null | head -n 3 | sed -E 's/[[:space:]]+$//' | paste -sd '\t' - | sed 's#\t# / #g')"
   why="$(sed -nE 's/^[[:space:]]*! \[remote rejected\] .*\((.+)\)[[:space:]]*$/\1/p' "$ERRF" | head -n 1)"
   printf '%s' "${said:+$said }(${why:-refused})" | sed -E 's#(://)[^/@[:space:]]*@#\1#g'
 }
