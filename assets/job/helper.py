@@ -447,8 +447,8 @@ def cmd_toobig(folder, max_bytes):
                 worst = (os.path.relpath(path, folder), size)
     if worst:
         mb = lambda n: ("%.1f" % (n / 1048576.0)).rstrip("0").rstrip(".")
-        print("%s is %s MB; a git host accepts files up to %s MB: set commit.artifact_store (then mymlops publish %s) "
-              "or leave it out of artifacts/" % (worst[0], mb(worst[1]), mb(limit), os.path.basename(folder.rstrip("/"))))
+        print("%s is %s MB; a git host accepts files up to %s MB: set commit.artifact_store "
+              "or leave it out of artifacts/" % (worst[0], mb(worst[1]), mb(limit)))
     return 0
 
 

@@ -183,7 +183,7 @@ test('without a store the commit is kept with one line naming the setting; publi
   const J = jobDir('job2', id, out, null);
   const run = runJob(J);
   assert.equal(run.status, 4, run.stdout + run.stderr);
-  const line = `artifacts/model.bin is 3 MB; a git host accepts files up to 1 MB: set commit.artifact_store (then mymlops publish ${id}) or leave it out of artifacts/`;
+  const line = `artifacts/model.bin is 3 MB; a git host accepts files up to 1 MB: set commit.artifact_store or leave it out of artifacts/`;
   assert.ok(run.stdout.includes(`mymlops: could not publish: ${line}\n`), run.stdout);
   const result = JSON.parse(readFileSync(join(J, 'result.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(result['published'], false);
