@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { ConfigError, findConfig, loadConfigReport } from '../../../src/config/load.js';
 import { redact } from '../../../src/util/log.js';
@@ -284,5 +285,32 @@ describe('config: found in the nearest parent up to the repository root', () => 
     mkdirSync(join(repo, 'sub'));
     writeFileSync(join(repo, 'sub', 'mymlops.yml'), local());
     assert.equal(findConfig({ cwd: join(repo, 'sub'), env: {} }), join(repo, 'sub', 'mymlops.yml'));
+  });
+});
+
+describe('config: commit.artifact_store', () => {
+  it('a folder path (relative to the config) or a file:// URL becomes a file URL; min_mb defaults to 45', () => {
+    const dir = write(local('  artifact_store: stores/a/\n'), '');
+    const c = loadConfigReport(join(dir, 'mymlops.yml'), { cwd: dir, env: {} }).config;
+    assert.deepEqual(c.commit?.artifact_store, {
+      url: pathToFileURL(join(dir, 'stores', 'a')).href,
+      min_mb: 45,
+    });
+    const u = load(local('  artifact_store: {url: "file:///srv/my%20store", min_mb: 1.5}\n'), '').config;
+    assert.deepEqual(u.commit?.artifact_store, { url: 'file:///srv/my%20store', min_mb: 1.5 });
+  });
+
+  it('is refused on gce and for URLs this version cannot write, naming the key', () => {
+    const e = problems(local('  artifact_store: gs://bucket/prefix\n'), '');
+    assert.equal(e.problems.length, 1);
+    assert.match(
+      e.problems[0]!,
+      /commit\.artifact_store .*file:\/\/ URL \(stores elsewhere, such as gs:\/\/, are not supported yet\)/,
+    );
+    const g = problems(base.replace('commit:\n', 'commit:\n  artifact_store: /srv/store\n'));
+    assert.ok(
+      g.problems.some((p) => /commit\.artifact_store .*only the local backend/.test(p)),
+      g.problems.join('\n'),
+    );
   });
 });
