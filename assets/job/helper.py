@@ -463,6 +463,57 @@ def store_folder(url):
     return unquote(url[len("file://"):])
 
 
+def file_sha256(path):
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1048576), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def gcs_upload(url, obj_name, path):
+    """Uploads path to gs://bucket/prefix/obj_name with the VM's own service account (a token from
+    the metadata server); the Cloud Storage JSON API's base honours
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE as gcloud does. Raises OSError with Google's message."""
+    from urllib.error import HTTPError, URLError
+    from urllib.parse import quote
+    from urllib.request import Request, urlopen
+    bucket, _, prefix = url[len("gs://"):].partition("/")
+    name = (prefix.strip("/") + "/" if prefix.strip("/") else "") + obj_name
+    host = os.environ.get("GCE_METADATA_HOST") or "metadata.google.internal"
+    base = os.environ.get("CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE") or "https://storage.googleapis.com/storage/v1/"
+    upload = base.replace("/storage/v1/", "/upload/storage/v1/", 1)
+    last = None
+    for attempt in range(3):
+        if attempt:
+            time.sleep(1 + attempt)
+        try:
+            tok = json.load(urlopen(Request("http://%s/computeMetadata/v1/instance/service-accounts/default/token" % host,
+                                            headers={"Metadata-Flavor": "Google"}), timeout=20))["access_token"]
+            size = os.path.getsize(path)
+            with open(path, "rb") as f:
+                req = Request("%sb/%s/o?uploadType=media&name=%s" % (upload, quote(bucket, safe=""), quote(name, safe="")),
+                              data=f, method="POST",
+                              headers={"Authorization": "Bearer " + tok, "Content-Type": "application/octet-stream",
+                                       "Content-Length": str(size)})
+                got = json.load(urlopen(req, timeout=600))
+            if str(got.get("size")) != str(size):
+                raise OSError("the store kept %s of %d bytes" % (got.get("size"), size))
+            return
+        except HTTPError as e:
+            try:
+                msg = json.loads(e.read().decode("utf-8", "replace"))["error"]["message"]
+            except (ValueError, KeyError, TypeError):
+                msg = e.reason
+            last = OSError("HTTP %d: %s" % (e.code, msg))
+            if e.code < 500 and e.code != 429:
+                raise last
+        except (URLError, OSError, ValueError, KeyError) as e:
+            last = OSError(str(getattr(e, "reason", None) or e))
+    raise last
+
+
 def cmd_offload(folder, url, min_bytes, commit_id):
     """Moves files under <folder>/artifacts/ larger than min_bytes to the store as
     <url>/<commit_id>/artifacts/<path> and lists them (name, size, sha256, location) in
@@ -478,29 +529,34 @@ def cmd_offload(folder, url, min_bytes, commit_id):
                 big.append(p)
     if not big:
         return 0
-    if root is None:
-        print("the artifact store %s is not a file:// folder this job can write" % url)
+    if root is None and not url.startswith("gs://"):
+        print("the artifact store %s is neither a file:// folder nor a gs:// bucket" % url)
         return 1
     mpath = os.path.join(folder, MANIFEST)
     manifest = load_json(mpath) or {}
     entries = {e.get("name"): e for e in manifest.get("artifacts") or [] if isinstance(e, dict)}
     for p in sorted(big):
         name = os.path.relpath(p, folder).replace(os.sep, "/")
-        dest = os.path.join(root, commit_id, name)
         h, size = hashlib.sha256(), 0
         try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            tmp = dest + ".part-%d" % os.getpid()
-            with open(p, "rb") as src, open(tmp, "wb") as dst:
-                for chunk in iter(lambda: src.read(1048576), b""):
-                    h.update(chunk)
-                    size += len(chunk)
-                    dst.write(chunk)
-            os.replace(tmp, dest)
+            if root is None:
+                digest, size = file_sha256(p)
+                gcs_upload(url, "%s/%s" % (commit_id, name), p)
+            else:
+                dest = os.path.join(root, commit_id, name)
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                tmp = dest + ".part-%d" % os.getpid()
+                with open(p, "rb") as src, open(tmp, "wb") as dst:
+                    for chunk in iter(lambda: src.read(1048576), b""):
+                        h.update(chunk)
+                        size += len(chunk)
+                        dst.write(chunk)
+                os.replace(tmp, dest)
+                digest = h.hexdigest()
         except OSError as e:
             print("could not write %s to the artifact store %s: %s" % (name, url, e.strerror or e))
             return 1
-        entries[name] = {"name": name, "size": size, "sha256": h.hexdigest(),
+        entries[name] = {"name": name, "size": size, "sha256": digest,
                          "location": "%s/%s/%s" % (url, commit_id, name)}
         with open(mpath + ".tmp", "w", encoding="utf-8") as f:
             json.dump({"version": 1, "artifacts": [entries[k] for k in sorted(entries)]}, f, indent=1)

@@ -3,7 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { EXIT, UserError } from '../errors.js';
-import { verifiedCopy } from '../adapters/artifact-store/read.js';
+import { gcsBase, verifiedCopy } from '../adapters/artifact-store/read.js';
+import { tokenSource } from '../adapters/gce/auth.js';
 import { MANIFEST_NAME, parseManifest } from '../core/artifacts/manifest.js';
 
 export type StoredRead =
@@ -21,7 +22,11 @@ export function storedArtifacts(
     const buf = await readCommitFile(id, MANIFEST_NAME);
     const entry = buf ? parseManifest(buf.toString('utf8')).find((e) => e.name === name) : undefined;
     if (!entry) return { kind: 'absent' };
-    const r = await verifiedCopy(entry, home);
+    // gs:// is read with the user's own Google credentials (as gcloud would), asked for only then.
+    const r = await verifiedCopy(entry, home, () => {
+      const t = tokenSource();
+      return { token: () => t.token(), base: gcsBase() };
+    });
     return r.ok ? { kind: 'file', path: r.value, size: entry.size } : { kind: 'error', error: r.error };
   };
 }

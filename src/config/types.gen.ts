@@ -61,13 +61,13 @@ export interface MymlopsConfigFile {
      */
     log_max_bytes?: number;
     /**
-     * Where artifact files too large for git go: a folder path or file:// URL (local backend). Files under artifacts/ over min_mb are stored under <id>/artifacts/… there, and the output folder gets stored-artifacts.json (name, size, sha256, location) instead. A string is the url with the default min_mb.
+     * Where artifact files too large for git go: a folder path or file:// URL (local backend), gs://bucket/prefix (gce; the VM's service account writes it). Files under artifacts/ over min_mb are stored under <id>/artifacts/… there, and the output folder gets stored-artifacts.json (name, size, sha256, location) instead. A string is the url with the default min_mb.
      */
     artifact_store?:
       | string
       | {
           /**
-           * A folder path or file:// URL (local backend).
+           * A folder path or file:// URL (local backend), gs://bucket/prefix (gce).
            */
           url: string;
           /**

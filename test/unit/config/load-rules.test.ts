@@ -300,12 +300,19 @@ describe('config: commit.artifact_store', () => {
     assert.deepEqual(u.commit?.artifact_store, { url: 'file:///srv/my%20store', min_mb: 1.5 });
   });
 
-  it('is refused on gce and for URLs this version cannot write, naming the key', () => {
+  it('a folder on gce, gs:// on local and other URLs are refused, naming the key', () => {
+    const ok = load(base.replace('commit:\n', 'commit:\n  artifact_store: gs://my-bucket/runs/\n')).config;
+    assert.deepEqual(ok.commit?.artifact_store, { url: 'gs://my-bucket/runs', min_mb: 45 });
+    const s3 = problems(local('  artifact_store: s3://bucket/prefix\n'), '');
+    assert.match(
+      s3.problems[0]!,
+      /commit\.artifact_store must be a folder path, a file:\/\/ URL \(local backend\) or gs:\/\/bucket\/prefix \(gce\)/,
+    );
     const e = problems(local('  artifact_store: gs://bucket/prefix\n'), '');
     assert.equal(e.problems.length, 1);
     assert.match(
       e.problems[0]!,
-      /commit\.artifact_store .*file:\/\/ URL \(stores elsewhere, such as gs:\/\/, are not supported yet\)/,
+      /commit\.artifact_store is a gs:\/\/ bucket, which this version writes from gce VMs only/,
     );
     const g = problems(base.replace('commit:\n', 'commit:\n  artifact_store: /srv/store\n'));
     assert.ok(
