@@ -15,7 +15,16 @@ import { loadConfig } from '../../src/config/load.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, FAKE_COMMAND, git, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
+import {
+  bareRepo,
+  FAKE_COMMAND,
+  git,
+  outputFile,
+  outputFiles,
+  outputFolders,
+  userRepo,
+} from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 import { FIXTURES } from '../helpers/output-repo.js';
 
 const MB = 1024 * 1024;
@@ -28,7 +37,8 @@ const model = randomBytes(3 * MB);
 let s: SimEnv;
 
 before(async () => {
-  s = await startSim(tmp);
+  // The job is told the server's limit, so a file over it is kept at once (no refused push).
+  s = await startSim(tmp, { vmEnv: { MYMLOPS_GIT_MAX_FILE_MB: '1', MYMLOPS_PUBLISH_RETRY: '1' } });
   bareRepo(origin);
   bareRepo(out);
   copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
@@ -47,6 +57,7 @@ before(async () => {
       extra: `  artifact_store: {url: gs://${B}/runs, min_mb: 1}\n`,
     }),
   );
+  writeFileSync(join(repo, 'nostore.yml'), simConfigYaml({ command: FAKE_COMMAND, origin, out }));
 });
 after(async () => {
   await s?.close();
@@ -110,4 +121,44 @@ test('the VM stores the large artifact in the bucket; the dashboard reads it bac
     await dash.close();
     process.env = saved;
   }
+});
+
+test('without a store the result is kept on the stopped VM; publish with a store configured boots it and stores the file', async () => {
+  const env = { ...process.env, ...s.env, CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: s.sim.storageBase };
+  const r = await runCliAsync(
+    ['--config', join(repo, 'nostore.yml'), 'commit', '-a', 'notebooks/quick.ipynb'],
+    {
+      cwd: repo,
+      env,
+    },
+  );
+  assert.equal(r.code, 1, r.stderr + r.stdout);
+  const id = /commit (\d{8}_\d{6})/.exec(r.stderr)![1]!;
+  assert.match(
+    r.stdout + r.stderr,
+    /artifacts\/model\.bin is 3 MB; a git host accepts files up to 1 MB: set commit\.artifact_store/,
+  );
+  assert.ok(!outputFolders(out).includes(id));
+
+  // The VM stops itself with the result on its disk.
+  const name = `mymlops-${id.replace('_', '-')}`;
+  await waitFor(
+    () =>
+      [...s.sim.compute.world.instances.values()].some((v) => v.name === name && v.status === 'TERMINATED'),
+    { what: 'the VM to stop itself', timeoutMs: 60_000 },
+  );
+  // The store is in mymlops.yml, not in the config the commit was launched with.
+  const p = await runCliAsync(['--config', join(repo, 'mymlops.yml'), 'publish', id], { cwd: repo, env });
+  assert.equal(p.code, 0, p.stderr + p.stdout);
+  await waitFor(() => outputFolders(out).includes(id), {
+    what: 'the restarted VM to publish',
+    timeoutMs: 60_000,
+    detail: () =>
+      [...s.sim.compute.world.instances.values()]
+        .filter((v) => v.name === name)
+        .map((v) => `${v.status}\n${v.serial.read(0).contents.slice(-3000)}`)
+        .join('\n'),
+  });
+  assert.ok(outputFiles(out, id).includes(`${id}/stored-artifacts.json`));
+  assert.ok(s.sim.storage.buckets.get(B)!.get(`runs/${id}/artifacts/model.bin`)?.data.equals(model));
 });

@@ -138,5 +138,5 @@ export interface ComputeBackend {
    * Optional: start a stopped machine again (gce: instances.start). A commit VM that kept its
    * result unpublished publishes it at that boot, then deletes itself. zone null: no such machine.
    */
-  resume?(machineName: string): Promise<{ zone: string | null }>;
+  resume?(machineName: string, store?: ArtifactStoreSetting | null): Promise<{ zone: string | null }>;
 }

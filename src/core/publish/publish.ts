@@ -39,7 +39,7 @@ export async function publishKept(
     };
   if (backend.publish) return fromOutcome(await backend.publish(rec.machine, store));
   if (backend.resume) {
-    const { zone } = await backend.resume(rec.machine);
+    const { zone } = await backend.resume(rec.machine, store);
     return zone === null
       ? { kind: 'nothing', reason: 'its machine is gone' }
       : { kind: 'booting', machine: rec.machine, zone };
