@@ -110,11 +110,16 @@ export class Storage {
       const uploadId = url.searchParams.get('upload_id');
       const body = await readAll(req);
       if (uploadId) return this.resumable(req, res, uploadId, body, send);
-      if (method !== 'POST')
-        return (send(405, apiError(405, 'methodNotAllowed', 'Method not allowed')), true);
+      if (method !== 'POST') {
+        send(405, apiError(405, 'methodNotAllowed', 'Method not allowed'));
+        return true;
+      }
       if (type === 'media') {
         const name = url.searchParams.get('name');
-        if (!name) return (send(400, apiError(400, 'required', 'Required', 'global')), true);
+        if (!name) {
+          send(400, apiError(400, 'required', 'Required', 'global'));
+          return true;
+        }
         send(200, this.put(bucket, name, body, String(req.headers['content-type'] ?? '')));
         return true;
       }
@@ -125,13 +130,19 @@ export class Storage {
         );
         const boundary = b ? (b[1] ?? b[2] ?? b[3]) : undefined;
         const parts = boundary ? splitMultipart(body, boundary) : [];
-        if (parts.length < 2) return (send(400, apiError(400, 'invalid', 'Invalid multipart request')), true);
+        if (parts.length < 2) {
+          send(400, apiError(400, 'invalid', 'Invalid multipart request'));
+          return true;
+        }
         const meta = JSON.parse(parts[0]!.body.toString('utf8') || '{}') as {
           name?: string;
           contentType?: string;
         };
         const name = meta.name ?? url.searchParams.get('name');
-        if (!name) return (send(400, apiError(400, 'required', 'Required')), true);
+        if (!name) {
+          send(400, apiError(400, 'required', 'Required'));
+          return true;
+        }
         send(200, this.put(bucket, name, parts[1]!.body, meta.contentType ?? parts[1]!.type));
         return true;
       }
@@ -140,7 +151,10 @@ export class Storage {
           ? (JSON.parse(body.toString('utf8')) as { name?: string; contentType?: string })
           : {};
         const name = meta.name ?? url.searchParams.get('name');
-        if (!name) return (send(400, apiError(400, 'required', 'Required')), true);
+        if (!name) {
+          send(400, apiError(400, 'required', 'Required'));
+          return true;
+        }
         const id = randomBytes(12).toString('hex');
         this.uploads.set(id, {
           bucket,
@@ -161,7 +175,10 @@ export class Storage {
     const name = objRaw === undefined ? null : decodeURIComponent(objRaw);
     await readAll(req);
     if (name === null) {
-      if (method !== 'GET') return (send(405, apiError(405, 'methodNotAllowed', 'Method not allowed')), true);
+      if (method !== 'GET') {
+        send(405, apiError(405, 'methodNotAllowed', 'Method not allowed'));
+        return true;
+      }
       send(200, this.list(bucket, objects, url.searchParams));
       return true;
     }
@@ -176,8 +193,10 @@ export class Storage {
       res.end();
       return true;
     }
-    if (method !== 'GET' && method !== 'HEAD')
-      return (send(405, apiError(405, 'methodNotAllowed', 'Method not allowed')), true);
+    if (method !== 'GET' && method !== 'HEAD') {
+      send(405, apiError(405, 'methodNotAllowed', 'Method not allowed'));
+      return true;
+    }
     if (url.searchParams.get('alt') === 'media') {
       res.writeHead(200, {
         'Content-Type': o.contentType,
@@ -201,7 +220,10 @@ export class Storage {
     send: (code: number, body: unknown) => void,
   ): true {
     const u = this.uploads.get(id);
-    if (!u) return (send(404, apiError(404, 'notFound', 'No such upload')), true);
+    if (!u) {
+      send(404, apiError(404, 'notFound', 'No such upload'));
+      return true;
+    }
     u.parts.push(body);
     const range = String(req.headers['content-range'] ?? '');
     // "bytes a-b/total": done when b+1 = total; "bytes a-b/*": more to come; none: the whole body.

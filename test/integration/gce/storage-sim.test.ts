@@ -4,7 +4,7 @@
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE and reads back what the first wrote, byte for byte.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,7 @@ import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-storage-sim-'));
 const B = 'mymlops-sim-artifacts';
+const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let env: NodeJS.ProcessEnv;
 const auth = { Authorization: 'Bearer test-access-token' };
@@ -40,15 +41,23 @@ async function gcloud(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-test('upload, get, list and delete; Google error shapes; gcloud storage as a second client', async () => {
-  const data = randomBytes(3 * 1024 * 1024 + 17);
-  const name = 'p/20250101_000000/artifacts/model.bin';
+const put = async (name: string, data: Buffer) => {
   const up = await fetch(
     `${s.sim.url}/upload/storage/v1/b/${B}/o?uploadType=media&name=${encodeURIComponent(name)}`,
-    { method: 'POST', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: data },
+    {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/octet-stream' },
+      body: new Uint8Array(data),
+    },
   );
   assert.equal(up.status, 200);
-  const obj = (await up.json()) as Record<string, string>;
+  return (await up.json()) as Record<string, string>;
+};
+
+test('upload, get, list and delete; Google error shapes', async () => {
+  const data = randomBytes(3 * 1024 * 1024 + 17);
+  const name = 'p/20250101_000000/artifacts/model.bin';
+  const obj = await put(name, data);
   assert.equal(obj['name'], name);
   assert.equal(obj['size'], String(data.length));
   assert.equal(obj['md5Hash'], createHash('md5').update(data).digest('base64'));
@@ -58,27 +67,10 @@ test('upload, get, list and delete; Google error shapes; gcloud storage as a sec
   assert.equal(media.status, 200);
   assert.ok(Buffer.from(await media.arrayBuffer()).equals(data));
 
-  // gcloud reads what the plain client wrote (its download checks the hashes) and lists it.
-  await gcloud('cp', `gs://${B}/${name}`, join(tmp, 'back.bin'));
-  assert.ok(readFileSync(join(tmp, 'back.bin')).equals(data), 'gcloud downloads it byte for byte');
-  writeFileSync(join(tmp, 'notes.txt'), 'hello\n');
-  await gcloud('cp', join(tmp, 'notes.txt'), `gs://${B}/p/20250101_000000/artifacts/notes.txt`);
-  const ls = await gcloud('ls', `gs://${B}/p/20250101_000000/artifacts/`);
-  assert.deepEqual(ls.trim().split('\n').sort(), [
-    `gs://${B}/p/20250101_000000/artifacts/model.bin`,
-    `gs://${B}/p/20250101_000000/artifacts/notes.txt`,
-  ]);
-
   const list = (await (
     await fetch(`${s.sim.storageBase}b/${B}/o?prefix=p/&delimiter=/`, { headers: auth })
   ).json()) as { prefixes?: string[]; items?: unknown[] };
   assert.deepEqual(list, { kind: 'storage#objects', prefixes: ['p/20250101_000000/'] });
-  const notes = await (
-    await fetch(`${s.sim.storageBase}b/${B}/o/p%2F20250101_000000%2Fartifacts%2Fnotes.txt?alt=media`, {
-      headers: auth,
-    })
-  ).text();
-  assert.equal(notes, 'hello\n', 'the plain client reads what gcloud wrote');
 
   const del = await fetch(objUrl, { method: 'DELETE', headers: auth });
   assert.equal(del.status, 204);
@@ -100,4 +92,29 @@ test('upload, get, list and delete; Google error shapes; gcloud storage as a sec
   const anon = await fetch(`${objUrl}?alt=media`);
   assert.equal(anon.status, 401);
   assert.equal(((await anon.json()) as { error: { code: number } }).error.code, 401);
+});
+
+test('gcloud storage cp/ls as a second client', {
+  skip: !hasGcloud && 'gcloud is not installed',
+}, async () => {
+  const data = randomBytes(3 * 1024 * 1024 + 5);
+  const name = 'q/20250102_000000/artifacts/model.bin';
+  await put(name, data);
+  // gcloud reads what the plain client wrote (its download checks the hashes) and lists it.
+  await gcloud('cp', `gs://${B}/${name}`, join(tmp, 'back.bin'));
+  assert.ok(readFileSync(join(tmp, 'back.bin')).equals(data), 'gcloud downloads it byte for byte');
+  writeFileSync(join(tmp, 'notes.txt'), 'hello\n');
+  await gcloud('cp', join(tmp, 'notes.txt'), `gs://${B}/q/20250102_000000/artifacts/notes.txt`);
+  const ls = await gcloud('ls', `gs://${B}/q/20250102_000000/artifacts/`);
+  assert.deepEqual(ls.trim().split('\n').sort(), [
+    `gs://${B}/q/20250102_000000/artifacts/model.bin`,
+    `gs://${B}/q/20250102_000000/artifacts/notes.txt`,
+  ]);
+  const notes = await fetch(
+    `${s.sim.storageBase}b/${B}/o/${encodeURIComponent('q/20250102_000000/artifacts/notes.txt')}?alt=media`,
+    {
+      headers: auth,
+    },
+  );
+  assert.equal(await notes.text(), 'hello\n', 'the plain client reads what gcloud wrote');
 });
