@@ -91,7 +91,10 @@ if [ -e "$J/.started" ]; then
   if [ -d "$J/unpublished" ] && [ -f "$J/job.sh" ]; then
     vm "publishing the result the job kept on this disk"
     trap on_exit EXIT
-    MYMLOPS_JOB_DIR="$J" MYMLOPS_JOB_MODE=publish bash "$J/job.sh" &
+    # `mymlops publish` passes the artifact store configured now (absent: job.json's).
+    MYMLOPS_ARTIFACT_STORE="$(attr mymlops-artifact-store 2>/dev/null || true)" \
+      MYMLOPS_ARTIFACT_STORE_MIN_MB="$(attr mymlops-artifact-store-min-mb 2>/dev/null || true)" \
+      MYMLOPS_JOB_DIR="$J" MYMLOPS_JOB_MODE=publish bash "$J/job.sh" &
     JOB_PID=$!; echo "$JOB_PID" >"$J/job.pid"
     wait_job "$JOB_PID"; EC=$?
     vm "publish mode exited with code $EC"

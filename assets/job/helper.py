@@ -2,7 +2,7 @@
 # assets/job/job.sh, which calls it as `helper.py <command> args...`. The notebook rules here
 # (progress, first error, "was it executed") are the python twin of src/core/status/notebook-scan.ts;
 # both run against the shared table test/fixtures/notebook-rules/.
-import json, os, random, shlex, sys, time
+import hashlib, json, os, random, shlex, shutil, sys, time
 from datetime import datetime, timezone
 
 NOT_EXECUTED = (
@@ -207,6 +207,7 @@ def cmd_env(job_path):
     repo = job.get("repository") or {}
     out = job.get("output_repository") or {}
     git_user = job.get("git_user") or {}
+    store = job.get("artifact_store") or {}
     values = {
         "MY_COMMIT_ID": job.get("commit_id"),
         "MY_COMMAND": job.get("command"),
@@ -233,6 +234,10 @@ def cmd_env(job_path):
         "MY_PUBLISH_RETRY": int(os.environ.get("MYMLOPS_PUBLISH_RETRY") or job.get("publish_retry") or 300),
         # GitHub refuses files over 100 MiB; a test sets a small limit (its server's hook refuses the same).
         "MY_GIT_MAX_FILE_BYTES": int(float(os.environ.get("MYMLOPS_GIT_MAX_FILE_MB") or 100) * 1048576),
+        # Publish mode takes the store configured now (`mymlops publish` after adding one).
+        "MY_STORE_URL": os.environ.get("MYMLOPS_ARTIFACT_STORE") or store.get("url") or "",
+        "MY_STORE_MIN_BYTES": int(float(os.environ.get("MYMLOPS_ARTIFACT_STORE_MIN_MB") or store.get("min_mb") or 45)
+                                  * 1048576),
     }
     for k, v in values.items():
         print("%s=%s" % (k, shlex.quote("" if v is None else str(v))))
@@ -442,8 +447,122 @@ def cmd_toobig(folder, max_bytes):
                 worst = (os.path.relpath(path, folder), size)
     if worst:
         mb = lambda n: ("%.1f" % (n / 1048576.0)).rstrip("0").rstrip(".")
-        print("%s is %s MB, over the %s MB a git host accepts: leave it out of artifacts/ (or commit without -a)"
-              % (worst[0], mb(worst[1]), mb(limit)))
+        print("%s is %s MB; a git host accepts files up to %s MB: set commit.artifact_store "
+              "or leave it out of artifacts/" % (worst[0], mb(worst[1]), mb(limit)))
+    return 0
+
+
+MANIFEST = "stored-artifacts.json"
+
+
+def store_folder(url):
+    """The local folder of a file:// store; None for any other kind."""
+    if not url.startswith("file:///"):
+        return None
+    from urllib.parse import unquote
+    return unquote(url[len("file://"):])
+
+
+def file_sha256(path):
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1048576), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def gcs_upload(url, obj_name, path):
+    """Uploads path to gs://bucket/prefix/obj_name with the VM's own service account (a token from
+    the metadata server); the Cloud Storage JSON API's base honours
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE as gcloud does. Raises OSError with Google's message."""
+    from urllib.error import HTTPError, URLError
+    from urllib.parse import quote
+    from urllib.request import Request, urlopen
+    bucket, _, prefix = url[len("gs://"):].partition("/")
+    name = (prefix.strip("/") + "/" if prefix.strip("/") else "") + obj_name
+    host = os.environ.get("GCE_METADATA_HOST") or "metadata.google.internal"
+    base = os.environ.get("CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE") or "https://storage.googleapis.com/storage/v1/"
+    upload = base.replace("/storage/v1/", "/upload/storage/v1/", 1)
+    last = None
+    for attempt in range(3):
+        if attempt:
+            time.sleep(1 + attempt)
+        try:
+            tok = json.load(urlopen(Request("http://%s/computeMetadata/v1/instance/service-accounts/default/token" % host,
+                                            headers={"Metadata-Flavor": "Google"}), timeout=20))["access_token"]
+            size = os.path.getsize(path)
+            with open(path, "rb") as f:
+                req = Request("%sb/%s/o?uploadType=media&name=%s" % (upload, quote(bucket, safe=""), quote(name, safe="")),
+                              data=f, method="POST",
+                              headers={"Authorization": "Bearer " + tok, "Content-Type": "application/octet-stream",
+                                       "Content-Length": str(size)})
+                got = json.load(urlopen(req, timeout=600))
+            if str(got.get("size")) != str(size):
+                raise OSError("the store kept %s of %d bytes" % (got.get("size"), size))
+            return
+        except HTTPError as e:
+            try:
+                msg = json.loads(e.read().decode("utf-8", "replace"))["error"]["message"]
+            except (ValueError, KeyError, TypeError):
+                msg = e.reason
+            last = OSError("HTTP %d: %s" % (e.code, msg))
+            if e.code < 500 and e.code != 429:
+                raise last
+        except (URLError, OSError, ValueError, KeyError) as e:
+            last = OSError(str(getattr(e, "reason", None) or e))
+    raise last
+
+
+def cmd_offload(folder, url, min_bytes, commit_id):
+    """Moves files under <folder>/artifacts/ larger than min_bytes to the store as
+    <url>/<commit_id>/artifacts/<path> and lists them (name, size, sha256, location) in
+    <folder>/stored-artifacts.json. Safe to run again (a kept result published later). Prints one
+    line and exits 1 when the store cannot take them: the result is kept, nothing is lost."""
+    limit, root = int(min_bytes), store_folder(url)
+    art = os.path.join(folder, "artifacts")
+    big = []
+    for d, _dirs, files in os.walk(art):
+        for name in sorted(files):
+            p = os.path.join(d, name)
+            if os.path.isfile(p) and not os.path.islink(p) and os.path.getsize(p) > limit:
+                big.append(p)
+    if not big:
+        return 0
+    if root is None and not url.startswith("gs://"):
+        print("the artifact store %s is neither a file:// folder nor a gs:// bucket" % url)
+        return 1
+    mpath = os.path.join(folder, MANIFEST)
+    manifest = load_json(mpath) or {}
+    entries = {e.get("name"): e for e in manifest.get("artifacts") or [] if isinstance(e, dict)}
+    for p in sorted(big):
+        name = os.path.relpath(p, folder).replace(os.sep, "/")
+        h, size = hashlib.sha256(), 0
+        try:
+            if root is None:
+                digest, size = file_sha256(p)
+                gcs_upload(url, "%s/%s" % (commit_id, name), p)
+            else:
+                dest = os.path.join(root, commit_id, name)
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                tmp = dest + ".part-%d" % os.getpid()
+                with open(p, "rb") as src, open(tmp, "wb") as dst:
+                    for chunk in iter(lambda: src.read(1048576), b""):
+                        h.update(chunk)
+                        size += len(chunk)
+                        dst.write(chunk)
+                os.replace(tmp, dest)
+                digest = h.hexdigest()
+        except OSError as e:
+            print("could not write %s to the artifact store %s: %s" % (name, url, e.strerror or e))
+            return 1
+        entries[name] = {"name": name, "size": size, "sha256": digest,
+                         "location": "%s/%s/%s" % (url, commit_id, name)}
+        with open(mpath + ".tmp", "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "artifacts": [entries[k] for k in sorted(entries)]}, f, indent=1)
+            f.write("\n")
+        os.replace(mpath + ".tmp", mpath)
+        os.remove(p)
     return 0
 
 
@@ -487,6 +606,7 @@ def main(argv):
     fn = {"env": cmd_env, "progress": cmd_progress, "metadata": cmd_metadata, "result": cmd_result,
           "caplog": cmd_caplog, "unpublished": cmd_unpublished, "history": cmd_history,
           "republished": cmd_republished, "backoff": cmd_backoff, "inject": cmd_inject, "toobig": cmd_toobig,
+          "offload": cmd_offload,
           "now": lambda: print(now_iso())}[cmd]
     return fn(*args) or 0
 

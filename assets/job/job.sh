@@ -60,6 +60,9 @@
 #          A file over what git hosts accept (100 MB, GitHub's limit; env MYMLOPS_GIT_MAX_FILE_MB)
 #          is not pushed at all: kept the same way, publish_error naming the file and its size.
 #          A push the server refuses (a pre-receive hook, GitHub's size check) is not retried either.
+#   Store: with artifact_store (job.json {url, min_mb}; env MYMLOPS_ARTIFACT_STORE/_MIN_MB, which
+#          publish mode passes) artifact files over min_mb are written to <url>/<id>/artifacts/… before
+#          the push and <id>/stored-artifacts.json lists them (name, size, sha256, location).
 set -u -o pipefail
 umask 077
 J="${MYMLOPS_JOB_DIR:?MYMLOPS_JOB_DIR must point at the job folder}"
@@ -269,6 +272,15 @@ publish() {
   return 1
 }
 
+fit_for_git() { # fit_for_git <folder>: large artifacts to the store (a manifest stays); prints why it cannot be pushed, if so
+  local why
+  if [ -n "$MY_STORE_URL" ] && ! why="$(helper offload "$1" "$MY_STORE_URL" "$MY_STORE_MIN_BYTES" "$MY_COMMIT_ID")"; then
+    printf '%s' "${why:-could not write to the artifact store $MY_STORE_URL}"
+    return
+  fi
+  helper toobig "$1" "$MY_GIT_MAX_FILE_BYTES"
+}
+
 publish_until() { # publish_until <stage> <msgfile>: publish, retried with backoff until RETRY_UNTIL
   local n=0 d
   for (( ; ; )); do
@@ -374,7 +386,7 @@ finish() {
     { printf 'commit %s' "$MY_COMMIT_ID"; [ -n "$MY_NOTES" ] && printf ': %s' "$MY_NOTES"; printf '\n'; } >"$msg"
   fi
   say "publishing to $MY_OUT_URL ($MY_OUT_BRANCH)"
-  PUBLISH_ERR="$(helper toobig "$WORK/stage/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  PUBLISH_ERR="$(fit_for_git "$WORK/stage/$MY_COMMIT_ID")"
   if [ -z "$PUBLISH_ERR" ] && publish_until "$WORK/stage" "$msg"; then
     published=1; say "published $MY_COMMIT_ID"
     drop_progress
@@ -400,7 +412,7 @@ if [ "$MODE" = publish ]; then
   RETRY_UNTIL=$(($(date +%s) + MY_PUBLISH_RETRY))
   say "publishing the kept result of $MY_COMMIT_ID to $MY_OUT_URL ($MY_OUT_BRANCH)"
   [ -f "$KEPT/commit-msg" ] || printf 'commit %s\n' "$MY_COMMIT_ID" >"$KEPT/commit-msg"
-  PUBLISH_ERR="$(helper toobig "$KEPT/$MY_COMMIT_ID" "$MY_GIT_MAX_FILE_BYTES")"
+  PUBLISH_ERR="$(fit_for_git "$KEPT/$MY_COMMIT_ID")"
   if [ -z "$PUBLISH_ERR" ] && publish_until "$KEPT" "$KEPT/commit-msg"; then
     if [ -n "$PUBLISH_SAME" ]; then say "already published $MY_COMMIT_ID"; else say "published $MY_COMMIT_ID"; fi
     drop_progress

@@ -79,6 +79,7 @@ export async function bootVm(ctx: SimContext, project: string, inst: SimInstance
     HOME: join(inst.sandbox, 'root'),
     GCE_METADATA_HOST: metadataHost(inst.metadataServer),
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${ctx.opts.base()}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${ctx.opts.base().replace(/\/compute\/v1$/, '')}/storage/v1/`,
     MYMLOPS_VM_ROOT: inst.sandbox,
     ...ctx.opts.vmEnv,
   };

@@ -15,6 +15,7 @@ import { waitForHold } from './faults.js';
 import { lengthRequiredPage, needsLength } from './front-end.js';
 import { guestAgentDir, guestUnits } from './guest-units.js';
 import { iamRoute } from './iam.js';
+import { Storage } from './storage.js';
 
 export interface SimOptions extends Partial<ComputeOptions> {
   port?: number;
@@ -23,6 +24,8 @@ export interface SimOptions extends Partial<ComputeOptions> {
   sandboxRoot?: string;
   /** SKUs per catalog page (the real default is 5000). */
   billingPageSize?: number;
+  /** Cloud Storage buckets that exist (default: `mymlops-sim-artifacts`). */
+  buckets?: string[];
   /** Called for every request before it is handled (benchmarks time the insert). */
   onRequest?: (method: string, path: string) => void;
 }
@@ -32,6 +35,9 @@ export interface GceSim {
   port: number;
   /** Base URL with gcloud's override semantics: `${url}/compute/v1/`. */
   computeBase: string;
+  /** Cloud Storage's JSON API with gcloud's override semantics (`CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE`). */
+  storageBase: string;
+  storage: Storage;
   /** Base URL of the billing catalog (`MYMLOPS_BILLING_ENDPOINT`): `${url}/billing/v1/`. */
   billingBase: string;
   /** Base URL of IAM with gcloud's override semantics (`CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM`): `${url}/iam/`. */
@@ -80,6 +86,9 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     guestAgentDir: opts.guestAgentDir ?? guestAgentDir(),
     base: () => base,
   });
+  const storage = new Storage(opts.buckets ?? ['mymlops-sim-artifacts'], () =>
+    base.replace(/\/compute\/v1$/, ''),
+  );
   const skus = buildSkus(fixture);
   const pageSize = opts.billingPageSize ?? 5000;
 
@@ -112,6 +121,21 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
         if (url.pathname.startsWith('/iam/v1/')) {
           const r = iamRoute(compute, req.method ?? 'GET', url.pathname);
           return send(res, r.code, r.body);
+        }
+        if (url.pathname.startsWith('/storage/v1/') || url.pathname.startsWith('/upload/storage/v1/')) {
+          const token = /^Bearer\s+(.+)$/i.exec(req.headers['authorization'] ?? '')?.[1] ?? '';
+          if (!compute.opts.acceptToken(token))
+            return send(
+              res,
+              401,
+              apiError(
+                401,
+                'required',
+                'Anonymous caller does not have storage.objects.get access.',
+                'global',
+              ),
+            );
+          if (await storage.handle(req, res, url)) return;
         }
         if (url.pathname.startsWith('/compute/v1/')) {
           if (needsLength(req.method ?? 'GET', req.headers)) {
@@ -176,6 +200,8 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     computeBase: `${base}/`,
     billingBase: `${url}/billing/v1/`,
     iamBase: `${url}/iam/`,
+    storageBase: `${url}/storage/v1/`,
+    storage,
     compute,
     async close() {
       await compute.close();

@@ -3,6 +3,18 @@
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { colorErr } from '../util/log.js';
+import { globals } from '../app/options.js';
+import { loadConfig } from '../config/load.js';
+import type { ArtifactStoreSetting } from '../core/ports/job-json.js';
+
+/** The artifact store configured now (--config, else the config the commit was launched with). */
+function storeNow(launchedWith: string | undefined, c: Command): ArtifactStoreSetting | null {
+  try {
+    return loadConfig({ file: globals(c).config ?? launchedWith }).commit?.artifact_store ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export function register(program: Command): void {
   program
@@ -12,13 +24,13 @@ export function register(program: Command): void {
     )
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS) or machine name')
     .option('--json', 'print the outcome as JSON')
-    .action(async (id: string, opts: { json?: boolean }) => {
+    .action(async (id: string, opts: { json?: boolean }, c: Command) => {
       const [{ jobTarget }, { publishKept }] = await Promise.all([
         import('../app/job-target.js'),
         import('../core/publish/publish.js'),
       ]);
       const { rec, backend } = jobTarget(id);
-      const a = await publishKept(rec, backend);
+      const a = await publishKept(rec, backend, storeNow(rec.config_file, c));
       if (a.kind === 'running')
         throw new UserError(
           `commit ${rec.commit} is still running: it publishes its own result`,

@@ -9,7 +9,11 @@ export function register(program: Command): void {
     .description('show one commit: status, times, machine, metadata, metrics, error, attempts, links')
     .argument('<id>', 'commit id (YYYYmmdd_HHMMSS)')
     .option('--json', 'print it as JSON')
-    .action(async (id: string, opts: { json?: boolean }, c: Command) => {
+    .option(
+      '--artifact <name>',
+      'write the bytes of artifacts/<name> to stdout (a stored one checked against its sha256)',
+    )
+    .action(async (id: string, opts: { json?: boolean; artifact?: string }, c: Command) => {
       const [{ appContext }, { loadCommits }, { showData, renderShow }, { webFileUrl }, { color }] =
         await Promise.all([
           import('../app/context.js'),
@@ -22,6 +26,10 @@ export function register(program: Command): void {
       const ctx = appContext(cfg);
       const { rows, readCommitFile } = await loadCommits(ctx, [id]);
       const row = rows[0]!;
+      if (opts.artifact !== undefined) {
+        const { writeArtifact } = await import('../app/stored-artifact.js');
+        return writeArtifact(ctx.home, readCommitFile, row.id, opts.artifact, process.stdout);
+      }
       const buf = await readCommitFile(row.id, 'metadata.json');
       let metadata = null;
       try {

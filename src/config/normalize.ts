@@ -1,9 +1,10 @@
 // Schema-valid file → Config: defaults, durations in seconds, deploy keys as absolute paths.
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { homedir } from 'node:os';
 import { translatePyRegex } from './py-regex.js';
 import type { MymlopsConfigFile } from './types.gen.js';
-import type { Config, Instance, Repository } from './types.js';
+import type { ArtifactStore, Config, Instance, Repository } from './types.js';
 
 type InstanceFile = NonNullable<NonNullable<MymlopsConfigFile['commit']>['instance']>;
 type RepositoryFile = NonNullable<MymlopsConfigFile['commit']>['repository'];
@@ -28,6 +29,23 @@ function repository(r: RepositoryFile, dir: string): Repository {
     branch: r.branch ?? 'master',
     deploy_key: r.deploy_key === undefined ? undefined : expandPath(r.deploy_key, dir),
   };
+}
+
+type StoreFile = NonNullable<NonNullable<MymlopsConfigFile['commit']>['artifact_store']>;
+
+/** The store as a URL: a folder path (relative to the config's folder) becomes a file:// URL. */
+function artifactStore(s: StoreFile | undefined, dir: string): ArtifactStore | null {
+  if (s === undefined) return null;
+  const { url, min_mb } = typeof s === 'string' ? { url: s, min_mb: undefined } : s;
+  let u = url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    // file:// URLs keep their meaning; a malformed one is left as written for the rules to name.
+    if (url.startsWith('file://'))
+      try {
+        u = pathToFileURL(fileURLToPath(url)).href;
+      } catch {}
+  } else u = pathToFileURL(expandPath(url, dir)).href;
+  return { url: u.replace(/\/+$/, ''), min_mb: min_mb ?? 45 };
 }
 
 function instance(i: InstanceFile | undefined, spotDefault: boolean): Instance | null {
@@ -88,6 +106,7 @@ export function normalize(f: MymlopsConfigFile, file: string, dir: string): Conf
           max_duration: parseDuration(c.max_duration ?? '24h'),
           max_cost_usd: c.max_cost_usd ?? null,
           log_max_bytes: c.log_max_bytes ?? 5 * 1024 * 1024,
+          artifact_store: artifactStore(c.artifact_store, dir),
           retry: { preempted: c.retry?.preempted ?? 0 },
           prune_after_days: c.prune_after_days ?? 30,
           snapshot: {

@@ -57,6 +57,25 @@ export function checkRules(c: Config): RuleIssue[] {
         path: ['commit', 'output_repository'],
         message: `is the code repository on the same branch (${output.branch}): results would be committed onto your code — use another repository or branch`,
       });
+    const store = c.commit.artifact_store;
+    const gs = store?.url.startsWith('gs://') ?? false;
+    if (store && !store.url.startsWith('file:///') && !gs)
+      out.push({
+        path: ['commit', 'artifact_store'],
+        message: 'must be a folder path, a file:// URL (local backend) or gs://bucket/prefix (gce)',
+      });
+    else if (store && gs && !/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/\S*)?$/.test(store.url))
+      out.push({
+        path: ['commit', 'artifact_store'],
+        message: 'is not a bucket name Cloud Storage accepts (gs://bucket/prefix)',
+      });
+    else if (store && c.backend !== (gs ? 'gce' : 'local'))
+      out.push({
+        path: ['commit', 'artifact_store'],
+        message: gs
+          ? 'is a gs:// bucket, which this version writes from gce VMs only: use a folder on the local backend'
+          : "is a folder, which only the local backend's jobs can write: use gs://bucket/prefix on gce",
+      });
     if (!isSeconds(c.commit.max_duration))
       out.push({ path: ['commit', 'max_duration'], message: 'must be a finite number of seconds' });
   }

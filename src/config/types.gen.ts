@@ -61,6 +61,21 @@ export interface MymlopsConfigFile {
      */
     log_max_bytes?: number;
     /**
+     * Where artifact files too large for git go: a folder path or file:// URL (local backend), gs://bucket/prefix (gce; the VM's service account writes it). Files under artifacts/ over min_mb are stored under <id>/artifacts/… there, and the output folder gets stored-artifacts.json (name, size, sha256, location) instead. A string is the url with the default min_mb.
+     */
+    artifact_store?:
+      | string
+      | {
+          /**
+           * A folder path or file:// URL (local backend), gs://bucket/prefix (gce).
+           */
+          url: string;
+          /**
+           * Artifact files bigger than this (MB) go to the store; smaller ones stay in the output repository. The default stays under GitHub's 50 MB warning.
+           */
+          min_mb?: number;
+        };
+    /**
      * `mymlops prune` removes snapshot refs and launch records of finished, published commits older than this many days.
      */
     prune_after_days?: number;

@@ -35,6 +35,12 @@ export type IdleShutdown = Required<Omit<IdleFile, 'timeout' | 'jupyter_port' | 
   jupyter_port: number | null;
 };
 
+/** url: file:///abs/folder or gs://bucket/prefix, no trailing slash. */
+export interface ArtifactStore {
+  url: string;
+  min_mb: number;
+}
+
 export interface CommitConfig {
   command: string;
   instance: Instance | null;
@@ -45,6 +51,8 @@ export interface CommitConfig {
   /** USD per commit; null = no cap. */
   max_cost_usd?: number | null;
   log_max_bytes: number;
+  /** Where artifact files over min_mb go instead of git; null = none (they are pushed, up to git's limit). */
+  artifact_store?: ArtifactStore | null;
   retry: { preempted: number };
   prune_after_days: number;
   snapshot: SnapshotConfig;

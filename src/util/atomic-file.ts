@@ -8,8 +8,18 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 let counter = 0;
 
+/** A temporary name next to `path`, unique to this call (for content written as a stream). */
+export function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.${++counter}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** Puts a finished temporary file (tempPathFor) in place of `path`. */
+export function moveIntoPlace(tmp: string, path: string): void {
+  renameSync(tmp, path);
+}
+
 export function writeFileAtomic(path: string, data: string, opts: { mode?: number } = {}): void {
-  const tmp = `${path}.${process.pid}.${++counter}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, data, opts.mode === undefined ? {} : { mode: opts.mode });
     renameSync(tmp, path);

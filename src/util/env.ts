@@ -95,6 +95,11 @@ export const ENV_VARS = [
     meaning: "the IAM API base URL, used by `doctor` (gcloud's variable)",
   },
   {
+    name: 'CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE',
+    default: '`https://storage.googleapis.com/storage/v1/`',
+    meaning: "the Cloud Storage JSON API base URL, for `commit.artifact_store: gs://…` (gcloud's variable)",
+  },
+  {
     name: 'MYMLOPS_BILLING_ENDPOINT',
     default: '`CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING`, else `https://cloudbilling.googleapis.com/v1/`',
     meaning: 'the Cloud Billing catalog base URL (prices)',

@@ -6,6 +6,7 @@
 // metadata), and only scanned for error outputs, not parsed (see core/status/notebook-scan.ts).
 // The mirror holds trees only until a file is asked for: each phase first fetches the blobs it is
 // about to read, all in one request (Mirror.fetchObjects).
+import { MANIFEST_NAME, parseManifest } from '../../core/artifacts/manifest.js';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
@@ -357,17 +358,28 @@ async function readFolders(
   const results = recs.filter((r) => r.notebook !== undefined);
   await fetchObjects(
     results.flatMap(({ list }) =>
-      list.filter((b) => b.path === 'metadata.json' || b.path === 'artifacts/metrics.json').map((b) => b.id),
+      list
+        .filter(
+          (b) =>
+            b.path === 'metadata.json' || b.path === 'artifacts/metrics.json' || b.path === MANIFEST_NAME,
+        )
+        .map((b) => b.id),
     ),
   );
   await Promise.all(
     results.map(async ({ rec, list }) => {
       const meta = list.find((b) => b.path === 'metadata.json');
       const metrics = list.find((b) => b.path === 'artifacts/metrics.json');
-      const [m, mx] = await Promise.all([
+      const stored = list.find((b) => b.path === MANIFEST_NAME);
+      const [m, mx, st] = await Promise.all([
         meta ? batch.read(meta.id) : null,
         metrics ? batch.read(metrics.id) : null,
+        stored ? batch.read(stored.id) : null,
       ]);
+      // Files kept in the artifact store are the folder's artifacts too (downloads read the store).
+      for (const e of st ? parseManifest(st.data.toString('utf8')) : [])
+        if (e.name.startsWith('artifacts/') && rec.artifacts.length < MAX_ARTIFACT_FILES)
+          rec.artifacts.push(e.name.slice(10));
       if (!meta) rec.problems.push('no metadata.json');
       else {
         try {

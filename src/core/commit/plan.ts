@@ -97,6 +97,7 @@ export function planCommit(input: PlanInput): CommitPlan {
     max_cost_usd: c.max_cost_usd ?? null,
     parameters: input.request.parameters ?? null,
     log_max_bytes: c.log_max_bytes,
+    artifact_store: c.artifact_store ?? null,
     keep_workdir: input.request.keepMachine,
     ssh_options: input.sshOptions ?? [],
     git_user: { name: 'mymlops', email: 'mymlops@localhost' },

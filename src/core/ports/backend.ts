@@ -5,7 +5,7 @@ import type { Baker } from './baker.js';
 import type { Result } from '../../errors.js';
 import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
 import type { UrlCredentials } from '../snapshot/url.js';
-import type { CommitJobJson, StartJobJson } from './job-json.js';
+import type { ArtifactStoreSetting, CommitJobJson, StartJobJson } from './job-json.js';
 
 interface PlanBase {
   /** Instance / job name, e.g. mymlops-20241107-035340 (attempt n > 1: …-a<n>). */
@@ -138,12 +138,13 @@ export interface ComputeBackend {
   /**
    * Optional: push a result the job kept because publishing failed (job.sh's publish mode),
    * waiting for the outcome. A backend without it publishes kept results otherwise (gce: at the
-   * next boot of the stopped VM).
+   * next boot of the stopped VM). `store`: the artifact store configured now (a result kept for a
+   * file too large for git is published once one is set).
    */
-  publish?(machineName: string): Promise<PublishOutcome>;
+  publish?(machineName: string, store?: ArtifactStoreSetting | null): Promise<PublishOutcome>;
   /**
    * Optional: start a stopped machine again (gce: instances.start). A commit VM that kept its
    * result unpublished publishes it at that boot, then deletes itself. zone null: no such machine.
    */
-  resume?(machineName: string): Promise<{ zone: string | null }>;
+  resume?(machineName: string, store?: ArtifactStoreSetting | null): Promise<{ zone: string | null }>;
 }

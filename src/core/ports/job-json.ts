@@ -47,6 +47,8 @@ export interface CommitJobJson {
   /** Injected papermill-style after checkout (helper.py inject); null = the notebook as committed. */
   parameters: RunParameters | null;
   log_max_bytes: number;
+  /** Artifact files over min_mb go here (`<url>/<id>/artifacts/…`) with a manifest in the folder; null = none. */
+  artifact_store?: ArtifactStoreSetting | null;
   keep_workdir: boolean;
   /** Seconds after a shutdown's SIGTERM within which the partial push ends (default 20). */
   shutdown_grace?: number;
@@ -65,6 +67,12 @@ export interface CommitJobJson {
     machine_type: string | null;
     hourly_usd: number | null;
   };
+}
+
+/** An artifact store: url file:///folder (or gs://bucket/prefix), files over min_mb MB go there. */
+export interface ArtifactStoreSetting {
+  url: string;
+  min_mb: number;
 }
 
 /** job.json of a dev machine (the dev script, assets/devvm/start.sh). */

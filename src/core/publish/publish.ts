@@ -4,6 +4,7 @@
 // at boot, and the VM deletes itself afterwards. Publishing is idempotent on the job's side (a tree
 // equal to the tip's is not pushed again), so a second call never makes a second folder.
 import type { ComputeBackend, PublishOutcome } from '../ports/backend.js';
+import type { ArtifactStoreSetting } from '../ports/job-json.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { LiveMachine } from '../model.js';
 
@@ -23,7 +24,11 @@ export function holdsKeptResult(m: LiveMachine | undefined): boolean {
   return Boolean(m && (m.state === 'gone' || m.state === 'stopped') && m.metadata['published'] === 'false');
 }
 
-export async function publishKept(rec: LaunchRecord, backend: ComputeBackend): Promise<PublishAnswer> {
+export async function publishKept(
+  rec: LaunchRecord,
+  backend: ComputeBackend,
+  store: ArtifactStoreSetting | null = null,
+): Promise<PublishAnswer> {
   const m = (await backend.list()).find((x) => x.name === rec.machine);
   if (m && (m.state === 'running' || m.state === 'provisioning' || m.state === 'stopping'))
     return { kind: 'running' };
@@ -32,9 +37,9 @@ export async function publishKept(rec: LaunchRecord, backend: ComputeBackend): P
       kind: 'nothing',
       reason: m ? 'its result was published (or its job never reached the push)' : 'its machine is gone',
     };
-  if (backend.publish) return fromOutcome(await backend.publish(rec.machine));
+  if (backend.publish) return fromOutcome(await backend.publish(rec.machine, store));
   if (backend.resume) {
-    const { zone } = await backend.resume(rec.machine);
+    const { zone } = await backend.resume(rec.machine, store);
     return zone === null
       ? { kind: 'nothing', reason: 'its machine is gone' }
       : { kind: 'booting', machine: rec.machine, zone };

@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { isCommitId } from '../../core/commit/ids.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
+import type { StoredRead } from '../../app/stored-artifact.js';
+import { createReadStream } from 'node:fs';
 import type { CommitRow } from '../../core/status/types.js';
 import { apiStatus } from './api.js';
 import { type CompareFn, compareRoute } from './compare-route.js';
@@ -23,6 +25,8 @@ export interface DashboardDeps {
   readCommitFile(id: string, name: string): Promise<Buffer | null>;
   /** A file of a commit's code snapshot (images a notebook names by a relative path). */
   readSnapshotFile?: SnapshotImageDeps['readSnapshotFile'];
+  /** An artifact kept in the artifact store (listed in stored-artifacts.json), read and verified. */
+  readStoredArtifact?(id: string, name: string): Promise<StoredRead>;
   /** Commits compared for GET /api/compare (absent: the route answers 404). */
   compare?: CompareFn;
   links: Record<string, string>;
@@ -162,8 +166,30 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     if (!path.includes('/') && `${commit.id}/${path}` !== commit.output_path)
       return sendJson(res, 404, { error: `no ${path} in ${commit.id}` });
     const buf = await deps.readCommitFile(commit.id, path);
-    if (!buf) return sendJson(res, 404, { error: `no ${path} in ${commit.id} in the output repository` });
     const { type, text } = downloadType(path);
+    if (!buf && path.includes('/') && deps.readStoredArtifact) {
+      const s = await deps.readStoredArtifact(commit.id, path);
+      if (s.kind === 'error') return sendJson(res, 502, { error: s.error });
+      if (s.kind === 'file') {
+        // The store's verified bytes as they are: large files are streamed, not redacted in memory.
+        res.writeHead(200, {
+          'Content-Type': type,
+          'Content-Length': String(s.size),
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'no-referrer',
+          'Cross-Origin-Resource-Policy': 'same-origin',
+          'X-Frame-Options': 'DENY',
+          'Content-Disposition': contentDisposition(path),
+          'Content-Security-Policy': "sandbox; default-src 'none'",
+        });
+        createReadStream(s.path)
+          .on('error', () => res.destroy())
+          .pipe(res);
+        return;
+      }
+    }
+    if (!buf) return sendJson(res, 404, { error: `no ${path} in ${commit.id} in the output repository` });
     return send(res, 200, type, text ? redact(buf.toString('utf8')) : buf, {
       'Content-Disposition': contentDisposition(path),
       // Opened directly rather than saved, an artifact's HTML or SVG still runs nothing here.

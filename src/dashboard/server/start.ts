@@ -7,6 +7,7 @@ import { outputRepoIndex, statusSources } from '../../adapters/output-repo/statu
 import { dirname } from 'node:path';
 import type { AutodownDeps } from '../../app/dev-autodown.js';
 import { comparePorts } from '../../app/compare.js';
+import { storedArtifacts } from '../../app/stored-artifact.js';
 import { reconciler } from '../../app/reconcile.js';
 import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
 import { snapshotFile } from '../../adapters/git/code-diff.js';
@@ -82,6 +83,7 @@ export async function startDashboard(
   const dash = await createDashboard({
     snapshot: () => service.snapshot(),
     readCommitFile: (id, name) => index.readFile(id, name),
+    readStoredArtifact: storedArtifacts(ctx.home, (id, name) => index.readFile(id, name)),
     ...(cfg.commit?.repository
       ? {
           readSnapshotFile: async (snap: { id: string; snapshot: string | null }, path: string) => {

@@ -83,8 +83,7 @@ test('a file over the server limit stops the publish with one line; the result i
   };
   const run = spawnSync('bash', [JOB_SCRIPT_ASSET], { encoding: 'utf8', env, timeout: 60_000 });
   assert.equal(run.status, 4, run.stdout + run.stderr);
-  const line =
-    'artifacts/model.bin is 2 MB, over the 1 MB a git host accepts: leave it out of artifacts/ (or commit without -a)';
+  const line = `artifacts/model.bin is 2 MB; a git host accepts files up to 1 MB: set commit.artifact_store or leave it out of artifacts/`;
   assert.ok(run.stdout.includes(`mymlops: could not publish: ${line}\n`), run.stdout);
   const result = JSON.parse(readFileSync(join(J, 'result.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(result['published'], false);

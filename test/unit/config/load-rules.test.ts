@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { ConfigError, findConfig, loadConfigReport } from '../../../src/config/load.js';
 import { redact } from '../../../src/util/log.js';
@@ -311,4 +312,38 @@ describe('config: the boot source is instance.snapshot or instance.image, exactl
   ];
   for (const [what, line, message] of refused)
     it(`refuses ${what}`, () => assert.match(problems(withCommitInstance(line)).message, message));
+});
+
+describe('config: commit.artifact_store', () => {
+  it('a folder path (relative to the config) or a file:// URL becomes a file URL; min_mb defaults to 45', () => {
+    const dir = write(local('  artifact_store: stores/a/\n'), '');
+    const c = loadConfigReport(join(dir, 'mymlops.yml'), { cwd: dir, env: {} }).config;
+    assert.deepEqual(c.commit?.artifact_store, {
+      url: pathToFileURL(join(dir, 'stores', 'a')).href,
+      min_mb: 45,
+    });
+    const u = load(local('  artifact_store: {url: "file:///srv/my%20store", min_mb: 1.5}\n'), '').config;
+    assert.deepEqual(u.commit?.artifact_store, { url: 'file:///srv/my%20store', min_mb: 1.5 });
+  });
+
+  it('a folder on gce, gs:// on local and other URLs are refused, naming the key', () => {
+    const ok = load(base.replace('commit:\n', 'commit:\n  artifact_store: gs://my-bucket/runs/\n')).config;
+    assert.deepEqual(ok.commit?.artifact_store, { url: 'gs://my-bucket/runs', min_mb: 45 });
+    const s3 = problems(local('  artifact_store: s3://bucket/prefix\n'), '');
+    assert.match(
+      s3.problems[0]!,
+      /commit\.artifact_store must be a folder path, a file:\/\/ URL \(local backend\) or gs:\/\/bucket\/prefix \(gce\)/,
+    );
+    const e = problems(local('  artifact_store: gs://bucket/prefix\n'), '');
+    assert.equal(e.problems.length, 1);
+    assert.match(
+      e.problems[0]!,
+      /commit\.artifact_store is a gs:\/\/ bucket, which this version writes from gce VMs only/,
+    );
+    const g = problems(base.replace('commit:\n', 'commit:\n  artifact_store: /srv/store\n'));
+    assert.ok(
+      g.problems.some((p) => /commit\.artifact_store .*only the local backend/.test(p)),
+      g.problems.join('\n'),
+    );
+  });
 });

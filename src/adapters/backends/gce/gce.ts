@@ -12,6 +12,7 @@ import { imagePath } from '../../../core/boot-image.js';
 import type { Baker } from '../../../core/ports/baker.js';
 import { GceBaker } from './image-bake.js';
 import { err, ok, type Result } from '../../../errors.js';
+import type { ArtifactStoreSetting } from '../../../core/ports/job-json.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
@@ -162,7 +163,7 @@ export class GceBackend implements ComputeBackend {
         const choice = await this.chooseZones({ instance, avoidZones: [] });
         return choice.zones.map((z) => z.zone);
       },
-      Number(this.env['MYMLOPS_GCE_LOG_POLL_MS'] ?? 1000),
+      Number(envValue('MYMLOPS_GCE_LOG_POLL_MS', this.env) ?? 1000),
     );
   }
 
@@ -267,11 +268,25 @@ export class GceBackend implements ComputeBackend {
     await deleteDevVm(c, zone, name);
   }
 
-  /** Starts a stopped VM again: a commit VM that kept its result unpublished publishes it at boot. */
-  async resume(machineName: string): Promise<{ zone: string | null }> {
+  /**
+   * Starts a stopped VM again: a commit VM that kept its result unpublished publishes it at boot,
+   * with `store` (the artifact store configured now) from its metadata when one is given.
+   */
+  async resume(
+    machineName: string,
+    store: ArtifactStoreSetting | null = null,
+  ): Promise<{ zone: string | null }> {
     const zone = await this.zoneOf(machineName);
     if (!zone) return { zone: null };
     const c = await this.clientFor(machineName);
+    if (store)
+      await c.waitOperation(
+        zone,
+        await c.setMetadata(zone, machineName, {
+          'mymlops-artifact-store': store.url,
+          'mymlops-artifact-store-min-mb': String(store.min_mb),
+        }),
+      );
     await c.waitOperation(zone, await c.startInstance(zone, machineName));
     return { zone };
   }

@@ -28,6 +28,7 @@ import type {
   Launched,
   PublishOutcome,
 } from '../../../core/ports/backend.js';
+import type { ArtifactStoreSetting } from '../../../core/ports/job-json.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { LocalDevMachines } from './devvm.js';
 
@@ -213,7 +214,7 @@ export class LocalBackend implements ComputeBackend {
    * Publishes a result the job kept because its push failed: job.sh in publish mode in the job
    * folder (idempotent: nothing is pushed when the output branch already holds that folder).
    */
-  async publish(machineName: string): Promise<PublishOutcome> {
+  async publish(machineName: string, store: ArtifactStoreSetting | null = null): Promise<PublishOutcome> {
     const rec = this.resolve(machineName);
     const dir = jobDir(rec.commit, this.home);
     if (this.isRunning(rec.commit))
@@ -222,7 +223,13 @@ export class LocalBackend implements ComputeBackend {
       const child = spawn('bash', [join(dir, 'job.sh')], {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...jobEnv(dir), MYMLOPS_JOB_MODE: 'publish' },
+        env: {
+          ...jobEnv(dir),
+          MYMLOPS_JOB_MODE: 'publish',
+          ...(store
+            ? { MYMLOPS_ARTIFACT_STORE: store.url, MYMLOPS_ARTIFACT_STORE_MIN_MB: String(store.min_mb) }
+            : {}),
+        },
       });
       let log = '';
       const keep = (d: Buffer) => {
