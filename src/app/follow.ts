@@ -3,6 +3,7 @@
 // stdout (`mymlops commit … | head -0`), which exits 0 like any read command whose reader left.
 // The log is shown through a LogView (no result line, no repeated progress); on a terminal one
 // status line under it says the phase, the time so far and how long the notebook usually takes.
+import { diskIsFull } from '../util/disk.js';
 import {
   finalLine,
   followLog,
@@ -153,7 +154,10 @@ export async function followAndReport(r: FollowReport): Promise<void> {
   rememberOutcome(r.home ?? mymlopsHome(), r.commitId, outcome);
   if (r.json)
     process.stdout.write(`${JSON.stringify({ ...r.json, ...(outcome ?? { status: 'stopped' }) })}\n`);
-  const line = finalLine(r.commitId, outcome, r.facts);
+  const home = r.home ?? mymlopsHome();
+  // No result at all: a job on a full disk could not write one (not a kill).
+  const facts = !outcome && diskIsFull(home) ? { ...r.facts, fullDisk: home } : r.facts;
+  const line = finalLine(r.commitId, outcome, facts);
   if (outcome?.status === 'succeeded') {
     if (!r.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
     return;

@@ -96,7 +96,9 @@ export async function followLog(
 }
 
 /** One line describing how a job ended, for the CLI. */
-export function outcomeLine(commitId: string, o: JobOutcome | null): string {
+export function outcomeLine(commitId: string, o: JobOutcome | null, facts: RunFacts = {}): string {
+  if (!o && facts.fullDisk)
+    return `commit ${commitId} stopped: the job ended without a result — the disk holding ${facts.fullDisk} is full (it could not write its notebook or log); free space there, then \`mymlops retry ${commitId}\``;
   if (!o) return `commit ${commitId} stopped: the job ended without a result (killed?)`;
   if (o.status === 'succeeded') return `commit ${commitId} succeeded`;
   if (o.status === 'stopped') return stoppedLine(commitId, o);
@@ -118,6 +120,8 @@ function reasonOf(o: JobOutcome): string {
 /** What the follower knows of the machine beyond the job's result (spot comes from the config). */
 export interface RunFacts {
   spot?: boolean | null;
+  /** The job's folder is on a disk with no space left (this path): why a job may end without a result. */
+  fullDisk?: string | null;
 }
 
 /**
@@ -126,7 +130,7 @@ export interface RunFacts {
  * error (and, when it failed, where its log is). Without a duration (an older job) it is `outcomeLine`'s.
  */
 export function finalLine(commitId: string, o: JobOutcome | null, facts: RunFacts = {}): string {
-  if (!o || o.status === 'stopped' || o.durationSeconds == null) return outcomeLine(commitId, o);
+  if (!o || o.status === 'stopped' || o.durationSeconds == null) return outcomeLine(commitId, o, facts);
   const cost = o.costUsd != null ? ` · ~${o.costUsd < 0.01 ? '<$0.01' : `$${o.costUsd.toFixed(2)}`}` : '';
   const type = o.machineType ? `${o.machineType}${facts.spot ? ' spot' : ''}` : null;
   const where = [type, o.zone].filter(Boolean).join(', ');

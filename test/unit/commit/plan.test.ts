@@ -14,7 +14,8 @@ import {
   machineNameFor,
   snapshotRef,
 } from '../../../src/core/commit/ids.js';
-import { OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
+import { finalLine, OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
+import { diskIsFull } from '../../../src/util/disk.js';
 import { planCommit } from '../../../src/core/commit/plan.js';
 import { testConfig as config } from '../../helpers/plans.js';
 import { readJobScript } from '../../../src/adapters/assets.js';
@@ -194,6 +195,21 @@ describe('planCommit', () => {
 });
 
 describe('OutcomeScanner / outcomeLine', () => {
+  it('a job that left no result on a full disk is said to be that, not a kill', () => {
+    assert.equal(
+      outcomeLine('20241107_035340', null),
+      'commit 20241107_035340 stopped: the job ended without a result (killed?)',
+    );
+    assert.match(
+      finalLine('20241107_035340', null, { fullDisk: '/home/u/.mymlops' }),
+      /^commit 20241107_035340 stopped: the job ended without a result — the disk holding \/home\/u\/\.mymlops is full .*then `mymlops retry 20241107_035340`$/,
+    );
+    const fs = (bavail: number) => () => ({ bavail, bsize: 4096 });
+    assert.equal(diskIsFull('/x', fs(0)), true);
+    assert.equal(diskIsFull('/x', fs(10)), true, 'under 1 MB left');
+    assert.equal(diskIsFull('/x', fs(1_000_000)), false);
+    assert.equal(diskIsFull('/no/such/folder/at/all'), false, 'unknown is not full');
+  });
   it('reads the result line even when split across chunks', () => {
     const s = new OutcomeScanner();
     const text =
