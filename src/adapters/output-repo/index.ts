@@ -7,7 +7,7 @@
 // The mirror holds trees only until a file is asked for: each phase first fetches the blobs it is
 // about to read, all in one request (Mirror.fetchObjects).
 import { MANIFEST_NAME, parseManifest } from '../../core/artifacts/manifest.js';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { extractMetrics } from '../../core/status/metrics.js';
@@ -108,6 +108,13 @@ export class OutputRepoIndex {
   }
 
   private async doRefresh(opts: RefreshOptions): Promise<IndexSnapshot> {
+    // Cleaned away under us: rebuilt (refresh), never read as a stale list or a crash.
+    if (
+      existsSync(this.mirror.cacheDir) &&
+      existsSync(join(this.mirror.cacheDir, 'partial')) &&
+      !this.mirror.whole()
+    )
+      throw new MirrorDamaged(`${this.mirror.gitDir} has lost its objects`);
     let fetch: FetchOutcome | null = null;
     if (opts.fetchMinIntervalMs !== undefined) fetch = await this.mirror.fetch(opts.fetchMinIntervalMs);
     else await this.mirror.ensure();

@@ -16,7 +16,7 @@
 // the job writes the folder's metadata.json into the commit message too), and local ones the
 // server no longer has are dropped.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { splitUrlCredentials } from '../../core/snapshot/url.js';
@@ -66,9 +66,26 @@ export class Mirror {
     this.stamp = join(cacheDir, 'fetched-at');
   }
 
+  /** The mirror's git folder has what git needs to read it (not cleaned away under us). */
+  whole(): boolean {
+    return existsSync(join(this.gitDir, 'HEAD')) && existsSync(join(this.gitDir, 'objects'));
+  }
+
   async ensure(): Promise<void> {
-    // `partial` marks a mirror with its `origin` remote (mirrors made before fetched by URL).
-    if (existsSync(join(this.cacheDir, 'partial'))) return;
+    // `partial` marks a mirror with its `origin` remote (mirrors made before fetched by URL). A
+    // mirror whose git folder lost its objects or HEAD (a disk clean-up) is made again, fetched anew.
+    const whole = this.whole();
+    if (existsSync(join(this.cacheDir, 'partial')) && whole) return;
+    if (!whole) {
+      debug(`the output repository's mirror ${this.gitDir} is damaged: fetching it again`);
+      for (const f of [
+        this.gitDir,
+        join(this.cacheDir, 'partial'),
+        this.stamp,
+        join(this.cacheDir, 'index.json'),
+      ])
+        rmSync(f, { recursive: true, force: true });
+    }
     mkdirPrivate(this.cacheDir);
     if (!existsSync(join(this.gitDir, 'HEAD'))) await git(['init', '--quiet', '--bare', this.gitDir]);
     const { url } = splitUrlCredentials(this.spec.url);
