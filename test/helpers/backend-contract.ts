@@ -1,0 +1,151 @@
+// The contract every ComputeBackend keeps, as node:test cases any backend's test file registers:
+// only what the port (src/core/ports/backend.ts) promises to core, whatever runs the machines.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { recordLaunch } from '../../src/adapters/store/jobs.js';
+import type { CommitPlan, ComputeBackend } from '../../src/core/ports/backend.js';
+import { waitFor } from './wait.js';
+
+export interface ContractSubject {
+  backend: ComputeBackend;
+  /** Its MYMLOPS_HOME: core records every launch there before it sends it. */
+  home: string;
+  close(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** A backend with its own home under `tmp`. */
+  setup(tmp: string): Promise<ContractSubject>;
+  /** A commit plan of `commitId` running `jobScript`, shaped for this backend. */
+  plan(commitId: string, jobScript: string): CommitPlan;
+  /** What readLog of a name it never launched does today (the port does not say). */
+  unknownLog: 'throws' | 'empty-done';
+}
+
+export function backendContract(name: string, o: ContractOptions): void {
+  describe(`ComputeBackend contract: ${name}`, () => {
+    const tmp = mkdtempSync(join(tmpdir(), `mymlops-contract-${name}-`));
+    let subject: ContractSubject;
+    let n = 0;
+    before(async () => {
+      subject = await o.setup(tmp);
+    });
+    after(async () => {
+      await subject.close();
+      rmSync(tmp, { recursive: true, force: true });
+    });
+
+    // A job that says it started, then waits (bounded) until the test releases it.
+    const release = (id: string) => join(tmp, `release-${id}`);
+    const job = (id: string) => `#!/bin/bash
+echo "job: started"
+for i in $(seq 1 600); do [ -e '${release(id)}' ] && break; sleep 0.1; done
+echo "job: released"
+echo 'mymlops: result {"status":"succeeded","exit_code":0,"error":null,"message":null,"published":true}'
+echo 'mymlops: job finished status=succeeded'
+`;
+
+    /** Records and launches a fresh commit, as core's commit does. */
+    async function launch(): Promise<CommitPlan> {
+      n++;
+      const id = `20250303_00000${n}`;
+      const plan = o.plan(id, job(id));
+      recordLaunch(
+        {
+          commit: id,
+          backend: subject.backend.kind,
+          machine: plan.machineName,
+          zone: null,
+          notebook: 'nb/a.ipynb',
+          notes: null,
+          repository: { url: 'git@github.com:me/repo.git', branch: 'main' },
+          output_repository: { url: 'git@github.com:me/out.git', branch: 'master' },
+          source_commit: 'a'.repeat(40),
+          attempt: 1,
+          created_at: new Date().toISOString(),
+        },
+        subject.home,
+      );
+      const r = await subject.backend.launch(plan);
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.value.machine.name, plan.machineName);
+      return plan;
+    }
+
+    const listed = async (machine: string) => (await subject.backend.list()).find((m) => m.name === machine);
+
+    /** The log's first chunk once the job has started. */
+    const started = (machine: string) =>
+      waitFor(
+        async () => {
+          const c = await subject.backend.readLog(machine, 0);
+          return c.text.includes('job: started\n') ? c : null;
+        },
+        { what: `${machine} to start its job` },
+      );
+
+    it('launches a commit plan, lists its machine while it runs, streams its log, ends done', async () => {
+      const plan = await launch();
+      const m = await waitFor(
+        async () => {
+          const x = await listed(plan.machineName);
+          return x?.state === 'running' ? x : null;
+        },
+        { what: 'the machine listed running' },
+      );
+      assert.equal(m.kind, 'commit');
+      assert.equal(m.commitId, plan.commitId);
+
+      const first = await started(plan.machineName);
+      assert.ok(first.next > 0, JSON.stringify(first));
+      assert.equal(first.done, false);
+      // Nothing new yet: reading from `next` gives no text already read.
+      const again = await subject.backend.readLog(plan.machineName, first.next);
+      assert.ok(again.next >= first.next);
+      assert.doesNotMatch(again.text, /job: started/);
+
+      writeFileSync(release(plan.commitId), '');
+      let rest = '';
+      let from = first.next;
+      const last = await waitFor(
+        async () => {
+          const c = await subject.backend.readLog(plan.machineName, from);
+          assert.ok(c.next >= from, `next went back: ${from} -> ${c.next}`);
+          rest += c.text;
+          from = c.next;
+          return c.done ? c : null;
+        },
+        { what: 'the log to end', detail: () => rest },
+      );
+      assert.equal(last.done, true);
+      assert.match(rest, /job: released\n/);
+      assert.doesNotMatch(rest, /job: started/, 'text before `next` came again');
+      assert.match(rest, /mymlops: job finished status=succeeded/);
+    });
+
+    it('cancel stops a running job: no longer listed running, its log ends', async () => {
+      const plan = await launch();
+      await started(plan.machineName);
+      await subject.backend.cancel(plan.machineName);
+      const m = await listed(plan.machineName);
+      assert.ok(m === undefined || m.state !== 'running', JSON.stringify(m));
+      const end = await waitFor(
+        async () => {
+          const c = await subject.backend.readLog(plan.machineName, 0);
+          return c.done ? c : null;
+        },
+        { what: 'the cancelled log to end' },
+      );
+      assert.doesNotMatch(end.text, /job: released/, 'the job ran on after cancel');
+    });
+
+    it(`readLog of a machine it never launched ${o.unknownLog === 'throws' ? 'throws' : 'is empty and done'}`, async () => {
+      const read = subject.backend.readLog('mymlops-20250303-999999', 0);
+      if (o.unknownLog === 'throws') await assert.rejects(read, /mymlops-20250303-999999/);
+      else assert.deepEqual(await read, { text: '', next: 0, done: true });
+    });
+  });
+}
