@@ -1,5 +1,5 @@
 // GET routes only read: while a dev machine is past start.idle_shutdown.delete_after, polling every
-// GET route of the dashboard (page, assets, status, compare, notebook, log, outputs, downloads)
+// GET route of the dashboard (every GET entry of its route table, checked against the samples below)
 // deletes nothing; the reconciler pass (the dashboard's own timer, here called explicitly) then
 // deletes it once, says so and logs it.
 import assert from 'node:assert/strict';
@@ -20,10 +20,13 @@ import { appContext } from '../../src/app/context.js';
 import { withDevVms } from '../../src/app/devvm-status.js';
 import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
+import { snapshotRef } from '../../src/core/commit/ids.js';
 import type { LiveMachine } from '../../src/core/model.js';
 import type { ComputeBackend } from '../../src/core/ports/backend.js';
+import { getRoutePatterns } from '../../src/dashboard/server/routes.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { ensureBuilt } from '../helpers/cli.js';
+import { bareRepo, git } from '../helpers/git-repo.js';
 import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
 const ID = '20250401_100000';
@@ -65,6 +68,14 @@ before(async () => {
   home = join(dir, 'home');
   // A dev machine this computer started (its folder in the home), stopped two days ago.
   mkdirSync(join(home, 'dev', 'olddev'), { recursive: true });
+  // The code repository holding the commit's snapshot, for the image route.
+  const work = join(dir, 'work');
+  mkdirSync(work);
+  writeFileSync(join(work, 'x.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  git(work, 'init', '-q', '--initial-branch=master');
+  git(work, 'add', '-A');
+  git(work, 'commit', '-q', '-m', 'snapshot');
+  git(work, 'push', '-q', bareRepo(join(dir, 'repo.git')), `HEAD:${snapshotRef(ID)}`);
   machines = [
     {
       kind: 'start',
@@ -122,18 +133,31 @@ after(async () => {
 });
 
 test('polling every GET route deletes nothing; the reconciler pass deletes the due machine once', async () => {
-  const assets = readdirSync(assetsDir()).map((f) => `/${f}`);
-  const paths = [
+  // A sample path for each GET route of the server's table: a new GET route needs one here.
+  const samples = [
     '/',
-    ...assets,
+    ...readdirSync(assetsDir()).map((f) => `/${f}`),
     '/api/status',
-    `/api/compare?a=${ID}&b=${OTHER}`,
+    '/api/doctor',
+    `/api/compare?ids=${ID},${OTHER}`,
     `/api/commits/${ID}/notebook`,
     `/api/commits/${ID}/log`,
     `/api/commits/${ID}/outputs/0/0`,
     `/api/commits/${ID}/files/exp.ipynb`,
-    '/no/such/route',
+    `/api/commits/${ID}/code?path=x.png`,
   ];
+  const patterns = getRoutePatterns();
+  for (const pattern of patterns)
+    assert.ok(
+      samples.some((p) => pattern.test(new URL(p, 'http://x').pathname)),
+      `GET route ${pattern} has no sample path in this test`,
+    );
+  for (const p of samples)
+    assert.ok(
+      patterns.some((r) => r.test(new URL(p, 'http://x').pathname)),
+      `${p} is no GET route of the table`,
+    );
+  const paths = [...samples, '/no/such/route'];
   for (let round = 0; round < 3; round++)
     for (const p of paths) {
       const r = await fetch(new URL(p, dash.url), { headers: { 'if-none-match': '"x"' } });
