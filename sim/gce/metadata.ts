@@ -65,10 +65,20 @@ export function metadataChanged(inst: SimInstance): void {
  */
 export const newFingerprint = () => randomBytes(8).toString('base64');
 
+/**
+ * A fingerprint is a bytes field: clients send it back in either base64 alphabet (gcloud's apitools
+ * re-encodes bytes URL-safe, `-`/`_` for `+`/`/`), and the same bytes are the same fingerprint.
+ */
+export function sameFingerprint(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  const bytes = (f: string) => Buffer.from(f.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes(a).equals(bytes(b));
+}
+
 export function setMetadata(ctx: SimContext, project: string, inst: SimInstance, req: Metadata): Reply {
   inst.body.metadata ??= {};
   const md = inst.body.metadata;
-  if (req.fingerprint !== md.fingerprint)
+  if (!sameFingerprint(req.fingerprint, md.fingerprint))
     return fail(
       apiError(412, 'conditionNotMet', 'Supplied fingerprint does not match current metadata fingerprint.'),
     );
