@@ -8,8 +8,10 @@
 # Simulator hooks: see prelude.sh.
 # shellcheck source=prelude.sh
 . "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
-NAME="$(md instance/name)"; ZONE="$(md instance/zone)"; ZONE="${ZONE##*/}"
-# PROJECT is read by the prelude's API helpers (scrub_keys).
+# NAME, ZONE and PROJECT are read by the prelude's API helpers (scrub_keys).
+# shellcheck disable=SC2034
+NAME="$(md instance/name)"
+ZONE="$(md instance/zone)"; ZONE="${ZONE##*/}"
 # shellcheck disable=SC2034
 PROJECT="$(md project/project-id)"
 DONE="$J/image-setup.done"
