@@ -17,7 +17,7 @@ export interface ReconcileParts {
   autodown: AutodownDeps | null;
   tunnels: DevTunnels | null;
   /** Sweeps whose scheduler is gone get a new one (src/app/sweep-resume.ts); null: not here. */
-  resumeSweeps: ((machines: readonly LiveMachine[]) => Promise<unknown>) | null;
+  resumeSweeps: ((listed: () => Promise<readonly LiveMachine[]>) => Promise<unknown>) | null;
   /** Relaunches of preempted commits; null when commit.retry.preempted is 0. */
   retries: PreemptionWatcher | null;
   /** The status as the views read it; the retries decide from its commit rows. */
@@ -32,23 +32,32 @@ export function reconciler(p: ReconcileParts): Reconcile {
   const deleteDue = p.autodown ? autodown(p.autodown) : null;
   let inFlight: Promise<StatusSnapshot> | null = null;
   const pass = async (): Promise<StatusSnapshot> => {
-    if (deleteDue || p.tunnels || p.resumeSweeps) {
-      let machines: LiveMachine[] | null = null;
+    // The listing is asked for only by an action that needs it: `status` with nothing due lists
+    // once (its snapshot), not twice. A failed listing acts on nothing; the snapshot says why.
+    let left: LiveMachine[] | null = null;
+    let listFailed = false;
+    const listed = async (): Promise<LiveMachine[]> => {
       try {
-        machines = await p.listMachines();
-      } catch {
-        // The snapshot below lists again and shows why as a warning; nothing is acted on blind.
+        left ??= await p.listMachines();
+      } catch (e) {
+        listFailed = true;
+        throw e;
       }
-      if (machines) {
-        const left = deleteDue ? await deleteDue(machines) : machines;
+      return left;
+    };
+    if (deleteDue || p.tunnels) {
+      try {
+        const machines = await listed();
+        left = deleteDue ? await deleteDue(machines) : machines;
         p.tunnels?.sync(left);
-        try {
-          await p.resumeSweeps?.(left);
-        } catch (e) {
-          p.notify(`mymlops: could not resume a sweep: ${(e as Error).message}`);
-        }
-      }
+      } catch {}
     }
+    if (!listFailed)
+      try {
+        await p.resumeSweeps?.(listed);
+      } catch (e) {
+        if (!listFailed) p.notify(`mymlops: could not resume a sweep: ${(e as Error).message}`);
+      }
     const snap = await p.snapshot();
     try {
       p.retries?.consider(snap.commits);

@@ -12,11 +12,15 @@ export interface ResumeDeps {
 }
 
 /** Returns the groups resumed. */
-export async function resumeSweeps(d: ResumeDeps, machines: readonly LiveMachine[]): Promise<string[]> {
-  const listed = new Set(machines.map((m) => m.name));
+export async function resumeSweeps(
+  d: ResumeDeps,
+  machines: () => Promise<readonly LiveMachine[]>,
+): Promise<string[]> {
   const resumed: string[] = [];
   for (const g of listGroups(d.home)) {
     if (!waitsForScheduler(g) || schedulerAlive(g.group, d.home)) continue;
+    // Only a group that lost its scheduler needs the backend's listing.
+    const listed = new Set((await machines()).map((m) => m.name));
     const waiting = await updateGroup(g.group, (x) => prepareResume(x, listed), d.home);
     if (!waiting) continue;
     await d.spawn(g.group, d.home);

@@ -38,7 +38,7 @@ export interface StartOptions {
   /** The dashboard's tunnels to dev VMs, kept in step with the listing by the reconciler. */
   tunnels?: DevTunnels | null;
   /** Sweeps whose scheduler is gone get a new one. */
-  resumeSweeps?: ((machines: readonly LiveMachine[]) => Promise<unknown>) | null;
+  resumeSweeps?: ((listed: () => Promise<readonly LiveMachine[]>) => Promise<unknown>) | null;
   /** How often the reconciler runs (ms). */
   reconcileMs?: number;
 }
