@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { extractMetrics } from '../../core/status/metrics.js';
 import { firstCellError, hasErrorOutput } from '../../core/status/notebook-scan.js';
-import type { OutputRecord } from '../../core/status/types.js';
+import { blankRecord, type OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
 import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
@@ -337,18 +337,7 @@ async function readFolders(
     folders.length > 200,
   );
   const recs = folders.map((f) => {
-    const rec: OutputRecord = {
-      id: f.name,
-      tree: f.id,
-      notebook: null,
-      metadata: null,
-      hasErrorOutput: false,
-      firstError: null,
-      artifacts: [],
-      metrics: {},
-      hasLog: false,
-      problems: [],
-    };
+    const rec = blankRecord(f.name, f.id);
     const list = files.get(f.name) ?? [];
     const notebooks = list
       .filter((b) => !b.path.includes('/') && b.path.endsWith('.ipynb'))

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
 import { PROGRESS_PREFIX } from '../../core/status/progress.js';
-import type { OutputRecord } from '../../core/status/types.js';
+import { blankRecord, type OutputRecord } from '../../core/status/types.js';
 import type { CommitMetadata } from '../../core/model.js';
 import { type CatFileBatch, parseTree } from './cat-file.js';
 
@@ -75,18 +75,7 @@ async function readOne(batch: CatFileBatch, id: string, commit: string): Promise
   const files = folder ? await batch.read(folder.id) : null;
   if (!files) return null;
   const entries = parseTree(files.data, idBytes);
-  const rec: OutputRecord = {
-    id,
-    tree: commit,
-    notebook: null,
-    metadata: null,
-    hasErrorOutput: false,
-    firstError: null,
-    artifacts: [],
-    metrics: {},
-    hasLog: entries.some((e) => e.name === 'job.log' && !e.isTree),
-    problems: [],
-  };
+  const rec = { ...blankRecord(id, commit), hasLog: entries.some((e) => e.name === 'job.log' && !e.isTree) };
   const body = text.slice(text.indexOf('\n\n') + 2);
   try {
     const m = JSON.parse(body.slice(body.indexOf('\n\n') + 2));

@@ -33,6 +33,22 @@ export interface OutputRecord {
   problems: string[];
 }
 
+/** A folder's record before anything in it is read: what both the branch and a progress ref start from. */
+export function blankRecord(id: string, tree: string): OutputRecord {
+  return {
+    id,
+    tree,
+    notebook: null,
+    metadata: null,
+    hasErrorOutput: false,
+    firstError: null,
+    artifacts: [],
+    metrics: {},
+    hasLog: false,
+    problems: [],
+  };
+}
+
 /** One commit as every view shows it. Field names are the stable `status --json` contract. */
 export interface CommitRow {
   id: string;
