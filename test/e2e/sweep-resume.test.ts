@@ -89,12 +89,20 @@ test('kill -9 of the scheduler: status resumes the sweep, every run ends once', 
       1,
       `${id} launched once`,
     );
-  const st = runCli(['status', '--json'], { cwd: repo, env });
-  const rows = (JSON.parse(st.stdout).commits as { id: string; status: string }[]).filter((c) =>
-    commits.includes(c.id),
-  );
-  assert.deepEqual(
-    rows.map((c) => c.status),
-    ['succeeded', 'succeeded', 'succeeded'],
-  );
+  // The last run's folder is published a moment before its job exits: status says succeeded for
+  // all three once the jobs are done.
+  const statuses = () =>
+    (
+      JSON.parse(runCli(['status', '--json'], { cwd: repo, env }).stdout).commits as {
+        id: string;
+        status: string;
+      }[]
+    )
+      .filter((c) => commits.includes(c.id))
+      .map((c) => c.status);
+  await waitFor(() => statuses().every((x) => x === 'succeeded'), {
+    what: 'status to show every run succeeded',
+    detail: () => statuses().join(' '),
+  });
+  assert.deepEqual(statuses(), ['succeeded', 'succeeded', 'succeeded']);
 });
