@@ -1,5 +1,5 @@
 // Runs the REAL watchdog script (assets/devvm/watchdog.sh) with short timeouts and injected readings.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -141,25 +141,33 @@ describe('idle watchdog script', { concurrency: true }, () => {
   });
 
   test('a busy CPU keeps it up', async () => {
-    const run = runWatchdog();
-    let busy = 100;
-    const t = setInterval(() => {
-      busy += 50; // 50 busy ticks per 100 ms tick against 10 idle: ~83 % busy
-      writeFileSync(join(run.dir, 'stat'), `cpu ${busy} 0 100 ${1000 + busy / 5} 0 0 0 0 0 0\n`);
-    }, 100);
+    // /proc/stat as a named pipe: every read the watchdog makes gets counters 50 busy and 10 idle
+    // ticks past the previous read (83.3 % busy), however late the watchdog or this process runs. A
+    // line written while the previous reader is closing is lost (EPIPE, ignored): the ratio stays.
+    let writer: ChildProcess | null = null;
+    const run = runWatchdog({}, (dir) => {
+      const fifo = join(dir, 'stat');
+      rmSync(fifo);
+      execFileSync('mkfifo', [fifo]);
+      writer = spawn(
+        'bash',
+        [
+          '-c',
+          'trap "" PIPE; b=100; i=1000; while :; do b=$((b + 50)); i=$((i + 10)); printf "cpu %s 0 100 %s 0 0 0 0 0 0\\n" "$b" "$i" > "$0"; done',
+          fifo,
+        ],
+        { stdio: 'ignore' },
+      );
+      children.push(writer);
+    });
     try {
-      // The readings the watchdog started from predate the writer: judge the polls after it saw one.
-      await waitFor(() => polls(run).some((l) => /watchdog: busy/.test(l)), {
-        what: 'the watchdog to see the busy CPU',
-        detail: run.log,
-      });
-      allBusy(await nextPolls(run), /cpu=/);
+      allBusy(await nextPolls(run), /cpu=83\.3%/);
     } finally {
-      clearInterval(t);
       run.stop();
+      (writer as ChildProcess | null)?.kill('SIGKILL');
     }
     assert.equal(run.actions(), 0);
-    assert.match(run.state()!.reasons, /cpu=8\d\.\d%/);
+    assert.match(run.state()!.reasons, /cpu=83\.3%/);
   });
 
   test('a failing nvidia-smi counts as idle GPUs (no process can use them) and says so', async () => {
