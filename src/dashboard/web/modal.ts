@@ -27,7 +27,8 @@ export interface Modal {
 }
 
 /** Open dialogs, oldest first. */
-const open: Modal[] = [];
+const stack: Modal[] = [];
+let listening = false;
 
 const classes = (base: string, extra: string | undefined) => (extra ? `${base} ${extra}` : base);
 
@@ -51,9 +52,6 @@ export function openModal(o: ModalOptions): Modal {
     { class: 'overlay', onclick: (e: Event) => e.target === overlay && modal.close() },
     panel,
   );
-  const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && open[open.length - 1] === modal) modal.close();
-  };
   let closed = false;
   const modal: Modal = {
     title,
@@ -61,16 +59,20 @@ export function openModal(o: ModalOptions): Modal {
     close() {
       if (closed) return;
       closed = true;
-      removeEventListener('keydown', onKey);
-      open.splice(open.indexOf(modal), 1);
+      stack.splice(stack.indexOf(modal), 1);
       overlay.remove();
       if (opener instanceof HTMLElement && opener.isConnected) opener.focus({ preventScroll: true });
       o.onClose();
     },
   };
   document.body.appendChild(overlay);
-  open.push(modal);
-  addEventListener('keydown', onKey);
+  stack.push(modal);
+  if (!listening) {
+    listening = true;
+    addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') stack[stack.length - 1]?.close();
+    });
+  }
   body.focus({ preventScroll: true });
   return modal;
 }
