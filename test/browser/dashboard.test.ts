@@ -351,6 +351,17 @@ test('API responses hold no secret; a foreign Host header is refused', async () 
   }
 });
 
+test('a request no route takes: 404 for an unknown path, 405 naming GET and HEAD for another method', async () => {
+  const at = (path: string) => new URL(path, dash.url);
+  assert.equal((await fetch(at('/api/nothing-here'))).status, 404);
+  assert.equal((await fetch(at('/nothing-here.js'))).status, 404);
+  assert.equal((await fetch(at('/api/status'), { method: 'HEAD' })).status, 200);
+  const del = await fetch(at('/api/status'), { method: 'DELETE' });
+  assert.equal(del.status, 405);
+  assert.equal(del.headers.get('allow'), 'GET, HEAD');
+  assert.equal(await del.text(), 'method not allowed\n');
+});
+
 test('polling pauses while the tab is hidden', async () => {
   // The page's timers run on a clock the test moves: a minute passes in an instant, and the same
   // clock that shows no poll while hidden shows one while visible.

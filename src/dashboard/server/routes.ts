@@ -1,5 +1,6 @@
 // The dashboard's route table: every request the server answers, one entry each, dispatched in order
-// by `dispatch`. GET routes only read (a test polls each one); the POST route is the dev-machine buttons.
+// by `dispatch`, which also answers what no route takes (405, 404): the server itself only checks
+// the Host. GET routes only read (a test polls each one); the POST route is the dev-machine buttons.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { CommitRow } from '../../core/status/types.js';
@@ -68,21 +69,23 @@ export function getRoutePatterns(): RegExp[] {
   return ROUTES.filter((r) => r.method === 'GET').map((r) => r.pattern);
 }
 
-/** Answers with the first route of the request's method whose pattern matches; false when none does. */
-export async function dispatch(s: ServerState, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/**
+ * Answers with the first route of the request's method whose pattern matches; a request no route
+ * takes gets 405 (a method other than GET or HEAD) or 404.
+ */
+export async function dispatch(s: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const url = new URL(req.url ?? '/', 'http://x');
   for (const r of ROUTES) {
     const m = r.method === method ? r.pattern.exec(url.pathname) : null;
-    if (m) {
-      await r.handler({ s, req, res, m, url });
-      return true;
-    }
+    if (m) return r.handler({ s, req, res, m, url });
   }
-  return false;
+  if (method !== 'GET')
+    send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
+  else notFound(res);
 }
 
-export function notFound(res: ServerResponse): void {
+function notFound(res: ServerResponse): void {
   send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
 }
 

@@ -12,7 +12,7 @@ import { type CompareFn, compareRoute } from './compare-route.js';
 import { type DevAction, devActions } from './dev-actions.js';
 import { allowedHosts, hostAllowed } from './host-check.js';
 import { send, sendJson } from './http.js';
-import { dispatch, notFound, type ServerState } from './routes.js';
+import { dispatch, type ServerState } from './routes.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 export interface DashboardDeps {
@@ -74,12 +74,7 @@ export function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host header\n');
       return;
     }
-    if (await dispatch(state, req, res)) return;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
-      return;
-    }
-    notFound(res);
+    await dispatch(state, req, res);
   }
 
   const server = createServer((req, res) => {

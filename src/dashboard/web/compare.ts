@@ -9,6 +9,7 @@ import { codeDiffView, notebookDiffView } from './compare-diff.js';
 import { append, h } from './dom.js';
 import { duration, localTime, metric, money } from './format.js';
 import { linkStyle } from './link-style.js';
+import { openModal } from './modal.js';
 import type { Json } from './outputs.js';
 
 export interface CompareView {
@@ -111,26 +112,14 @@ export function openCompare(
 ): CompareView {
   linkStyle('/viewer.css');
   linkStyle('/compare.css');
-  const body = h('div', { class: 'viewer-body cmp-body' }, h('p', { class: 'muted' }, 'Comparing…'));
-  const panel = h(
-    'div',
-    { class: 'viewer compare', role: 'dialog', 'aria-label': `compare ${commits.length} commits` },
-    h(
-      'div',
-      { class: 'viewer-head' },
-      h('div', { class: 'viewer-title' }, h('strong', {}, `Compare ${commits.length} commits`)),
-      h('button', { class: 'close', type: 'button', onclick: () => close() }, 'Close ✕'),
-    ),
-    body,
-  );
-  const overlay: HTMLDivElement = h(
-    'div',
-    { class: 'overlay', onclick: (e: Event) => e.target === overlay && close() },
-    panel,
-  );
-  document.body.appendChild(overlay);
-  const esc = (e: KeyboardEvent) => e.key === 'Escape' && close();
-  addEventListener('keydown', esc);
+  const { title, body, close } = openModal({
+    label: `compare ${commits.length} commits`,
+    panelClass: 'compare',
+    bodyClass: 'cmp-body',
+    onClose,
+  });
+  title.append(h('strong', {}, `Compare ${commits.length} commits`));
+  body.append(h('p', { class: 'muted' }, 'Comparing…'));
   const ids = commits.map((c) => c.id);
   let ticket = 0;
 
@@ -188,12 +177,6 @@ export function openCompare(
     a.addEventListener('change', go);
     b.addEventListener('change', go);
     return h('p', { class: 'cmp-pair' }, 'Diff ', a, ' → ', b);
-  }
-
-  function close(): void {
-    removeEventListener('keydown', esc);
-    overlay.remove();
-    onClose();
   }
 
   void load(ids[0]!, ids[ids.length - 1]!);

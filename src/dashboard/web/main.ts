@@ -33,18 +33,18 @@ const savedSort = (() => {
   }
 })();
 const columnChoice = new ColumnChoice(() => table.refreshColumns());
-const table = new CommitsTable(
-  savedSort ?? { key: 'time', dir: -1 },
-  (c) => void openCommit(c),
-  (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
-  (c) => columnChoice.shown(c),
-  (ids) => {
+const table = new CommitsTable({
+  sort: savedSort ?? { key: 'time', dir: -1 },
+  open: (c) => void openCommit(c),
+  sorted: (s) => localStorage.setItem('mymlops.sort', JSON.stringify(s)),
+  shown: (c) => columnChoice.shown(c),
+  selected: (ids) => {
     const b = $('compare') as HTMLButtonElement;
     b.hidden = ids.length < 2;
     b.textContent = `Compare ${ids.length} commits`;
   },
-  (group, runs) => void compareGroup(group, runs),
-);
+  compareGroup: (group, runs) => void compareGroup(group, runs),
+});
 
 /**
  * The viewer is its own script (marked, KaTeX, highlight.js), built as a separate entry: imported

@@ -15,6 +15,21 @@ export interface SortState {
   dir: 1 | -1;
 }
 
+/** What the table is given: its first sort and what it tells (or asks) the page. */
+export interface TableOptions {
+  sort: SortState;
+  /** A commit's notebook was asked for. */
+  open(c: ApiCommit): void;
+  /** The user changed the sort (to keep it for the next visit). */
+  sorted(s: SortState): void;
+  /** Whether a column is shown now; default all. */
+  shown?(c: Column): boolean;
+  /** The ticked commits changed. */
+  selected?(ids: readonly string[]): void;
+  /** "Compare group" was pressed on a sweep's header row. */
+  compareGroup?(group: string, runs: ApiCommit[]): void;
+}
+
 export class CommitsTable {
   readonly el: HTMLElement;
   private readonly head: HTMLElement;
@@ -36,14 +51,18 @@ export class CommitsTable {
   /** Ids ticked for comparing (kept across polls and filters). */
   private readonly selected = new Set<string>();
 
-  constructor(
-    private sort: SortState,
-    private readonly open: (c: ApiCommit) => void,
-    private readonly onSort: (s: SortState) => void,
-    private readonly shown: (c: Column) => boolean = () => true,
-    private readonly onSelect: (ids: readonly string[]) => void = () => {},
-    private readonly onCompareGroup: (group: string, runs: ApiCommit[]) => void = () => {},
-  ) {
+  private sort: SortState;
+  private readonly on: Required<Omit<TableOptions, 'sort'>>;
+
+  constructor(o: TableOptions) {
+    this.sort = o.sort;
+    this.on = {
+      open: o.open,
+      sorted: o.sorted,
+      shown: o.shown ?? (() => true),
+      selected: o.selected ?? (() => {}),
+      compareGroup: o.compareGroup ?? (() => {}),
+    };
     this.head = h('div', { class: 'thead', role: 'row' });
     this.body = h('div', { class: 'rows' });
     this.spacer = h('div', { class: 'spacer' }, this.body);
@@ -86,7 +105,7 @@ export class CommitsTable {
   }
 
   private applyColumns(): void {
-    this.cols = this.allCols.filter((c) => this.shown(c));
+    this.cols = this.allCols.filter((c) => this.on.shown(c));
     this.renderHead();
   }
 
@@ -113,14 +132,14 @@ export class CommitsTable {
 
   clearSelection(): void {
     this.selected.clear();
-    this.onSelect([]);
+    this.on.selected([]);
     this.render();
   }
 
   private toggle(id: string, on: boolean): void {
     if (on) this.selected.add(id);
     else this.selected.delete(id);
-    this.onSelect([...this.selected]);
+    this.on.selected([...this.selected]);
   }
 
   private renderHead(): void {
@@ -153,7 +172,7 @@ export class CommitsTable {
                       ? -1
                       : 1,
               };
-              this.onSort(this.sort);
+              this.on.sorted(this.sort);
               this.renderHead();
               this.refilter();
             },
@@ -230,7 +249,7 @@ export class CommitsTable {
         ),
       );
       for (const col of this.cols)
-        row.appendChild(h('div', { class: `td c-${col.cls}`, role: 'cell' }, col.cell(c, now, this.open)));
+        row.appendChild(h('div', { class: `td c-${col.cls}`, role: 'cell' }, col.cell(c, now, this.on.open)));
       frag.appendChild(row);
     }
     this.body.replaceChildren(frag);
@@ -246,8 +265,8 @@ export class CommitsTable {
         this.spacer.style.height = `${this.items.length * ROW_HEIGHT}px`;
         this.render();
       },
-      compare: this.onCompareGroup,
-      open: this.open,
+      compare: this.on.compareGroup,
+      open: this.on.open,
     });
   }
 }

@@ -5,6 +5,7 @@
 import type { ApiCommit } from '../server/api.js';
 import { append, h } from './dom.js';
 import { linkStyle } from './link-style.js';
+import { openModal } from './modal.js';
 import { type RenderedNotebook, renderNotebook } from './notebook-view.js';
 import type { Json } from './outputs.js';
 
@@ -56,32 +57,20 @@ export interface ViewerState {
 export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState {
   // The viewer's styles: KaTeX with its fonts, the highlight.js theme.
   linkStyle('/viewer.css');
-  const body = h('div', { class: 'viewer-body' }, h('p', { class: 'muted' }, 'Loading notebook…'));
-  const title = h('div', { class: 'viewer-title' });
-  const panel = h(
-    'div',
-    { class: 'viewer', role: 'dialog', 'aria-label': `notebook ${commit.id}` },
-    h(
-      'div',
-      { class: 'viewer-head' },
-      title,
-      h('button', { class: 'close', type: 'button', onclick: () => close() }, 'Close ✕'),
-    ),
-    body,
-  );
-  const overlay: HTMLDivElement = h(
-    'div',
-    { class: 'overlay', onclick: (e: Event) => e.target === overlay && close() },
-    panel,
-  );
-  document.body.appendChild(overlay);
+  const { title, body, close } = openModal({
+    label: `notebook ${commit.id}`,
+    onClose: () => {
+      pending?.stop();
+      shown?.stop();
+      onClose();
+    },
+  });
+  body.append(h('p', { class: 'muted' }, 'Loading notebook…'));
   let current = commit;
   let loadedFor = '';
   let shown: RenderedNotebook | null = null;
   let lastRunning: number | null = null;
   let pending: RenderedNotebook | null = null;
-  const esc = (e: KeyboardEvent) => e.key === 'Escape' && close();
-  addEventListener('keydown', esc);
 
   function errorCell(): number | null {
     if (current.status !== 'failed' || !shown) return null;
@@ -197,14 +186,6 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
         h('p', { class: 'error-text' }, `Could not load the notebook: ${(e as Error).message}`),
       );
     }
-  }
-
-  function close(): void {
-    pending?.stop();
-    shown?.stop();
-    removeEventListener('keydown', esc);
-    overlay.remove();
-    onClose();
   }
 
   head(current);
