@@ -163,17 +163,34 @@ export function tokenSource(env: NodeJS.ProcessEnv = process.env): TokenSource {
   return new GcloudToken(env);
 }
 
-/** Project: config, then the variables gcloud and the client libraries honour, then gcloud's default. */
+/**
+ * Where the project comes from after `gcp.project`, in order: gcloud's own variable (which gcloud
+ * itself honours), then the client libraries' two, which gcloud ignores (google-auth-library reads
+ * both but prefers GCLOUD_PROJECT: only both set to different projects tells the orders apart).
+ * The first one set wins even when empty, as gcloud refuses an empty CLOUDSDK_CORE_PROJECT.
+ */
+const PROJECT_VARIABLES = ['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
+
+/** The project named without asking gcloud: `gcp.project`, else the first variable set; null when none. */
+export function configuredProject(configured: string | null, env: NodeJS.ProcessEnv): string | null {
+  if (configured !== null && configured !== undefined) return configured;
+  for (const name of PROJECT_VARIABLES) {
+    const v = envValue(name, env);
+    if (v !== undefined) return v;
+  }
+  return null;
+}
+
+/** The project every Compute Engine call uses: `configuredProject`, else gcloud's active configuration. */
 export async function resolveProject(
   configured: string | null,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
-  const fromEnv =
-    configured ??
-    envValue('CLOUDSDK_CORE_PROJECT', env) ??
-    envValue('GOOGLE_CLOUD_PROJECT', env) ??
-    envValue('GCLOUD_PROJECT', env);
-  if (fromEnv) return fromEnv;
+  const named = configuredProject(configured, env);
+  if (named) return named;
+  // gcloud reads its active configuration (CLOUDSDK_ACTIVE_CONFIG_NAME, else the one `gcloud config
+  // configurations activate` chose) under CLOUDSDK_CONFIG; offline, and an empty
+  // CLOUDSDK_CORE_PROJECT makes it fail as it should.
   const r = await exec('gcloud', ['config', 'get-value', 'project'], {
     env,
     allowFail: true,

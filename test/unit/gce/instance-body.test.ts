@@ -11,7 +11,8 @@ import {
   networkInterface,
   schedulingOf,
 } from '../../../src/adapters/backends/gce/instance-body.js';
-import { machineState, toMachine } from '../../../src/adapters/backends/gce/machines.js';
+import { toMachine } from '../../../src/adapters/backends/gce/machines.js';
+import { machineState } from '../../../src/adapters/gce/vm-status.js';
 import { devStartupScript } from '../../../src/adapters/backends/gce/dev-startup-script.js';
 import { startupScript, VM_DONE_MARKER } from '../../../src/adapters/backends/gce/startup-script.js';
 import type { LaunchPlan } from '../../../src/core/ports/backend.js';

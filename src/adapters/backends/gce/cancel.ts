@@ -3,6 +3,7 @@
 // once when it is stopped, or after graceMs when the job does not end).
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
+import { vmStatus } from '../../gce/vm-status.js';
 import { sleep } from './serial-log.js';
 import { VM_DONE_MARKER } from './startup-script.js';
 
@@ -18,7 +19,7 @@ export async function cancelVm(
     const inst = await c.getInstance(zone, machineName);
     // Only a mymlops job reads mymlops-cancel; a VM of the original tool is deleted at once.
     const runsOurJob = (inst.metadata?.items ?? []).some((it) => it.key === 'mymlops-job-script');
-    if (inst.status === 'RUNNING' && runsOurJob) {
+    if (vmStatus(inst.status).guestUp && runsOurJob) {
       await c.setMetadata(zone, machineName, { 'mymlops-cancel': 'requested' });
       let from = -64 * 1024;
       const deadline = Date.now() + graceMs;

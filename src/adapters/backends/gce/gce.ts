@@ -16,7 +16,7 @@ import type { ArtifactStoreSetting } from '../../../core/ports/job-json.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
-import { resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
+import { configuredProject, resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
 import { computeBase, GceClient } from '../../gce/client.js';
 import { retryPolicy } from '../../gce/retry.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
@@ -139,11 +139,7 @@ export class GceBackend implements ComputeBackend {
 
   describeLaunch(plan: LaunchPlan): Record<string, unknown> {
     const keys = keyContents(plan, null);
-    const project =
-      this.gcp.project ??
-      envValue('CLOUDSDK_CORE_PROJECT', this.env) ??
-      envValue('GOOGLE_CLOUD_PROJECT', this.env) ??
-      '<project>';
+    const project = configuredProject(this.gcp.project, this.env) ?? '<project>';
     const body = instanceBody({
       plan,
       project,

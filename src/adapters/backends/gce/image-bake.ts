@@ -10,6 +10,7 @@ import type { Baker, BakeRequest, BakeVm } from '../../../core/ports/baker.js';
 import type { Instance } from '../../gce/api-types.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceApiError } from '../../gce/errors.js';
+import { isDown, vmStatus } from '../../gce/vm-status.js';
 import { DLVM_DRIVER_KEY } from './boot-source.js';
 import { labelValue, networkInterface, SCOPES } from './instance-body.js';
 import { gceStartupScript } from './vm-prelude.js';
@@ -122,9 +123,9 @@ export class GceBaker implements Baker {
     say('booting');
     while (!signal.aborted) {
       const inst = await this.c.getInstance(vm.zone, vm.name);
-      if (inst.status === 'TERMINATED' || inst.status === 'STOPPING')
+      if (isDown(inst.status))
         throw new Error(`the VM ${vm.name} stopped before its setup finished (${inst.status})`);
-      if (inst.status === 'RUNNING') {
+      if (vmStatus(inst.status).guestUp) {
         const chunk = await this.c.serialPort(vm.zone, vm.name, next);
         text += chunk.contents;
         next = chunk.next;

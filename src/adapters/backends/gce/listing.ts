@@ -3,6 +3,7 @@
 import type { LiveMachine } from '../../../core/model.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { type GuestCache, withIdleStates } from './dev-idle.js';
+import { isDown } from '../../gce/vm-status.js';
 import { toMachine } from './machines.js';
 
 /** Lists the VMs; `seen` is told each VM's zone (so later calls need no look-up); `cache` shares guest-attribute readings. */
@@ -13,7 +14,8 @@ export async function listMachines(
 ): Promise<LiveMachine[]> {
   const all = await c.instances('labels.mymlops:*');
   const preempted = new Set<string>();
-  if (all.some(({ item }) => !['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status))) {
+  // Only a stopping or stopped VM can be a preempted one.
+  if (all.some(({ item }) => isDown(item.status))) {
     const ops = await c.aggregatedOperations('operationType = "compute.instances.preempted"');
     for (const { zone, item } of ops) preempted.add(`${zone}/${lastSegment(item.targetLink)}`);
   }

@@ -1,25 +1,10 @@
 // Instances → LiveMachine (pure): the shared status model's view of a GCE VM.
-import type { LiveMachine, MachineState } from '../../../core/model.js';
+import type { LiveMachine } from '../../../core/model.js';
 import { type InstanceResource, lastSegment } from '../../gce/client.js';
+import { vmStatus } from '../../gce/vm-status.js';
 import { isCommitId } from '../../../core/commit/ids.js';
 import { commitOfMachine } from '../../../core/logs/text.js';
 import { RESERVED_KEYS } from './startup-script.js';
-
-export function machineState(status: string): MachineState {
-  switch (status) {
-    case 'PROVISIONING':
-    case 'STAGING':
-      return 'provisioning';
-    case 'RUNNING':
-    case 'REPAIRING':
-      return 'running';
-    case 'STOPPING':
-    case 'SUSPENDING':
-      return 'stopping';
-    default: // TERMINATED, STOPPED, SUSPENDED
-      return 'stopped';
-  }
-}
 
 /** The original's `mymlops-<key>` metadata, without the job payload and keys. */
 export function commitMetadata(inst: InstanceResource): Record<string, string> {
@@ -35,7 +20,8 @@ export function commitMetadata(inst: InstanceResource): Record<string, string> {
 
 /** `preempted` holds `zone/name` of VMs with a compute.instances.preempted operation. */
 export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): LiveMachine {
-  const state = machineState(inst.status);
+  const status = vmStatus(inst.status);
+  const state = status.state;
   const labels = inst.labels ?? {};
   const md = commitMetadata(inst);
   let reason: string | null = null;
@@ -44,9 +30,7 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
       ? 'preempted'
       : md['stopped-by'] === 'you'
         ? 'by_you'
-        : inst.status === 'SUSPENDED'
-          ? 'suspended'
-          : 'stopped';
+        : status.reason;
   }
   const natIP = inst.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? null;
   return {

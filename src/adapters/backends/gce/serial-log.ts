@@ -3,6 +3,7 @@
 import type { LogChunk } from '../../../core/model.js';
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
+import { vmStatus } from '../../gce/vm-status.js';
 import { VM_DONE_MARKER } from './startup-script.js';
 
 export interface SerialLogState {
@@ -34,11 +35,6 @@ export async function readSerialLog(
   }
 }
 
-/** Machine states that write no more output (until started again). A STOPPING VM still does: its
- * job pushes what it has during the shutdown grace and prints how it ended. */
-const STOPPED = ['TERMINATED', 'STOPPED', 'SUSPENDED'];
-const GOING_DOWN = ['STOPPING', 'SUSPENDING'];
-
 async function readOnce(
   st: SerialLogState,
   c: GceClient,
@@ -59,8 +55,9 @@ async function readOnce(
     // The serial port answers 503 while a VM is stopping: a stopped VM has nothing more to say.
     if (!(e instanceof GceUnavailable)) throw e;
     const inst = await instance();
-    if (!inst || STOPPED.includes(inst.status)) return { text: '', next: from, done: true };
-    if (GOING_DOWN.includes(inst.status)) return { text: '', next: from, done: false };
+    const status = inst && vmStatus(inst.status);
+    if (!status?.writesOutput) return { text: '', next: from, done: true };
+    if (status.state === 'stopping') return { text: '', next: from, done: false };
     throw e;
   }
   let text = r.contents;
@@ -71,7 +68,7 @@ async function readOnce(
   if (!done && !text) {
     // No output: a stopped (e.g. preempted) VM will not write more.
     const inst = await instance();
-    done = !inst || STOPPED.includes(inst.status);
+    done = !inst || !vmStatus(inst.status).writesOutput;
   }
   return { text, next: r.next, done };
 }

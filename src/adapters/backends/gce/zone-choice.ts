@@ -8,6 +8,7 @@ import type { TokenSource } from '../../gce/auth.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 import { computePrices } from '../../gce/prices.js';
+import { vmStatus } from '../../gce/vm-status.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 
 export interface ZoneChoice {
@@ -75,7 +76,7 @@ export async function chooseZones(
   };
   const load: Record<string, number> = {};
   for (const { zone, item } of live) {
-    if (!['PROVISIONING', 'STAGING', 'RUNNING'].includes(item.status)) continue;
+    if (!vmStatus(item.status).usingZone) continue;
     const acc = item.guestAccelerators?.[0] ? lastSegment(item.guestAccelerators[0].acceleratorType) : null;
     if (inst.accelerator && acc !== inst.accelerator) continue;
     load[regionOf(zone)] = (load[regionOf(zone)] ?? 0) + 1;
