@@ -10,13 +10,6 @@ import { followLog, type JobOutcome } from '../commit/follow.js';
 import type { CommitRow } from '../status/types.js';
 import { type AutoRetryDeps, retryCommit } from './retry.js';
 
-/** Backends that can tell a preemption from other stops (gce). */
-interface PreemptionAware {
-  wasPreempted(machineName: string): Promise<boolean>;
-}
-const canTell = (b: ComputeBackend): b is ComputeBackend & PreemptionAware =>
-  typeof (b as Partial<PreemptionAware>).wasPreempted === 'function';
-
 export interface RetryCandidate {
   commitId: string;
   /** The preempted machine (the launch record's current one). */
@@ -78,9 +71,10 @@ export async function followWithRetry(
     // A preempted job ends with its own `stopped` result (it pushed what it had), or with none
     // when the power went off first: either may be relaunched; any other result is final.
     const final = res.outcome !== null && res.outcome.status !== 'stopped';
-    if (final || o.signal?.aborted || max <= 0 || !canTell(o.backend))
-      return { ...res, machineName, retries };
-    if (!(await o.backend.wasPreempted(machineName))) return { ...res, machineName, retries };
+    // Only a backend that can tell a preemption from other stops relaunches (gce).
+    const check = o.backend.capabilities.preemptionCheck;
+    if (final || o.signal?.aborted || max <= 0 || !check) return { ...res, machineName, retries };
+    if (!(await check.wasPreempted(machineName))) return { ...res, machineName, retries };
     const claims = o.deps.retryClaims(o.commitId);
     const mine = !claims.includes(machineName) && claims.length < max;
     if (mine && o.deps.claimRetry(o.commitId, machineName)) {
