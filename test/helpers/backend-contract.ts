@@ -169,7 +169,7 @@ echo 'mymlops: job finished status=succeeded'
           const s = await stateOf(machine);
           return ok(s) ? s : null;
         },
-        { what: `${machine} ${what}`, detail: () => '' },
+        { what: `${machine} ${what}` },
       );
 
     it('devMachines: a dev machine runs, stops keeping its disk, resumes, is deleted', async (t) => {
