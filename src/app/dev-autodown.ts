@@ -31,9 +31,9 @@ export function deletedLogFile(home: string): string {
 export function autodown(d: AutodownDeps): (machines: LiveMachine[]) => Promise<LiveMachine[]> {
   const inFlight = new Map<string, Promise<boolean>>();
   return async (machines) => {
-    if (!d.deleteAfter || !d.backend.deleteDev) return machines;
+    const dev = d.backend.capabilities.devMachines;
+    if (!d.deleteAfter || !dev) return machines;
     const deleteAfter = d.deleteAfter;
-    const deleteDev = d.backend.deleteDev.bind(d.backend);
     const now = d.now?.() ?? new Date();
     const plan = planAutodown({ machines, deleteAfter, mine: new Set(knownDevNames(d.home)), now });
     const kept = await Promise.all(
@@ -42,7 +42,7 @@ export function autodown(d: AutodownDeps): (machines: LiveMachine[]) => Promise<
         if (!p) {
           p = (async () => {
             try {
-              await deleteDev(due.name);
+              await dev.deleteDev(due.name);
             } catch (e) {
               d.notify(
                 `mymlops: warning: could not delete dev machine ${due.name} (${DELETE_AFTER_KEY}): ${(e as Error).message}`,

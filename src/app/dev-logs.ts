@@ -4,9 +4,10 @@
 // original tool: its serial console, as the original's `startup_logs` read it).
 import { findDevMachine } from '../adapters/backends/local/devvm.js';
 import { followLog, OutcomeScanner } from '../core/commit/follow.js';
+import { outcomeExitCode } from '../core/commit/outcome.js';
 import { tailLines } from '../core/logs/text.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
-import { ExitCode } from '../errors.js';
+import { EXIT, ExitCode } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
 import { redact, StreamRedactor } from '../util/redact.js';
 import { backendFor } from './context.js';
@@ -62,5 +63,7 @@ export async function machineLog(
     if (abort.signal.aborted) throw new ExitCode(130);
   }
   scan.end();
-  if (scan.outcome && scan.outcome.status !== 'succeeded') throw new ExitCode(1);
+  // No result line: not a mymlops job's log (a dev machine's), nothing to judge.
+  const code = scan.outcome ? outcomeExitCode(scan.outcome) : EXIT.ok;
+  if (code !== EXIT.ok) throw new ExitCode(code);
 }

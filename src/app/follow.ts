@@ -4,13 +4,8 @@
 // The log is shown through a LogView (no result line, no repeated progress); on a terminal one
 // status line under it says the phase, the time so far and how long the notebook usually takes.
 import { diskIsFull } from '../util/disk.js';
-import {
-  finalLine,
-  followLog,
-  type JobOutcome,
-  OutcomeScanner,
-  type RunFacts,
-} from '../core/commit/follow.js';
+import { followLog, OutcomeScanner } from '../core/commit/follow.js';
+import { type JobOutcome, jobVerdict, publishedOutcome, type RunFacts } from '../core/commit/outcome.js';
 import {
   type CommitPhase,
   commitPhase,
@@ -20,12 +15,11 @@ import {
   statusText,
 } from '../core/commit/progress-line.js';
 import { unprintedPart } from '../core/logs/text.js';
-import { ExitCode } from '../errors.js';
+import { EXIT, ExitCode } from '../errors.js';
 import { colorErr } from '../util/log.js';
 import { StreamRedactor } from '../util/redact.js';
 import { setClosedStdoutHandler } from '../util/output.js';
 import { mymlopsHome } from '../util/paths.js';
-import type { PublishedLog } from '../adapters/output-repo/job-log.js';
 import type { LogSource } from './job-target.js';
 import { rememberOutcome } from './run-estimate.js';
 import { StatusLine } from './status-line.js';
@@ -152,18 +146,18 @@ export async function followAndReport(r: FollowReport): Promise<void> {
   }
   setClosedStdoutHandler(null);
   rememberOutcome(r.home ?? mymlopsHome(), r.commitId, outcome);
-  if (r.json)
-    process.stdout.write(`${JSON.stringify({ ...r.json, ...(outcome ?? { status: 'stopped' }) })}\n`);
   const home = r.home ?? mymlopsHome();
   // No result at all: a job on a full disk could not write one (not a kill).
   const facts = !outcome && diskIsFull(home) ? { ...r.facts, fullDisk: home } : r.facts;
-  const line = finalLine(r.commitId, outcome, facts);
-  if (outcome?.status === 'succeeded') {
-    if (!r.json) process.stderr.write(`${colorErr.green(`mymlops: ${line}`)}\n`);
+  const v = jobVerdict(r.commitId, outcome, facts);
+  if (r.json)
+    process.stdout.write(`${JSON.stringify({ ...r.json, ...(outcome ?? { status: v.status }) })}\n`);
+  if (v.exitCode === EXIT.ok) {
+    if (!r.json) process.stderr.write(`${colorErr.green(`mymlops: ${v.line}`)}\n`);
     return;
   }
-  process.stderr.write(`${colorErr.red(`mymlops: ${line}`)}\n`);
-  throw new ExitCode(1);
+  process.stderr.write(`${colorErr.red(`mymlops: ${v.line}`)}\n`);
+  throw new ExitCode(v.exitCode);
 }
 
 /**
@@ -187,7 +181,7 @@ export async function followWithFallback(o: {
     return s.outcome;
   };
   const live = o.source.live;
-  if (!live) return { outcome: publishedOutcome(await o.source.published()) };
+  if (!live) return { outcome: publishedOutcome((await o.source.published())?.metadata) };
   o.write(o.firstWrite);
   let printed = o.printed;
   const r = await followLog(live.backend, live.rec.machine, {
@@ -208,22 +202,5 @@ export async function followWithFallback(o: {
       `${colorErr.dim('mymlops: the machine is gone; its published job.log follows in full')}\n`,
     );
   o.write(rest.text);
-  return { outcome: scan(published.log) ?? publishedOutcome(published) };
-}
-
-/** How the job ended, from the published metadata.json (null while it is a progress push). */
-function publishedOutcome(p: PublishedLog | null): JobOutcome | null {
-  const m = p?.metadata;
-  if (!m?.status || m.status === 'processing' || m.status === 'provisioning') return null;
-  return {
-    status: m.status,
-    exitCode: m.exit_code ?? null,
-    error: m.error ?? null,
-    message: m.message ?? null,
-    published: true,
-    durationSeconds: m.duration_seconds ?? null,
-    costUsd: m.cost?.amount_usd ?? null,
-    machineType: m.machine_type ?? null,
-    zone: m.zone ?? null,
-  };
+  return { outcome: scan(published.log) ?? publishedOutcome(published.metadata) };
 }

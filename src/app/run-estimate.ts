@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobDir, listLaunches, readJson, writeJson } from '../adapters/store/jobs.js';
-import type { JobOutcome } from '../core/commit/follow.js';
+import type { JobOutcome } from '../core/commit/outcome.js';
 import { type PastRun, usualDuration } from '../core/commit/progress-line.js';
 
 const OUTCOME = 'outcome.json';

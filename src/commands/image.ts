@@ -32,13 +32,13 @@ export function register(program: Command): void {
         ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
-      const backend = ctx.backend();
-      if (!backend.baker)
+      const images = ctx.backend().capabilities.images;
+      if (!images)
         throw new UserError(
           `mymlops image create needs the gce backend (this config uses ${cfg.backend})`,
           'set backend: gce in mymlops.yml',
         );
-      const baker = await backend.baker();
+      const baker = await images.baker();
       // The first Ctrl-C stops the bake and deletes the VM; a second one leaves at once (the line
       // saying how to delete the VM is printed by the clean-up when it cannot finish).
       const abort = new AbortController();

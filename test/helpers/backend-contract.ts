@@ -1,12 +1,18 @@
 // The contract every ComputeBackend keeps, as node:test cases any backend's test file registers:
-// only what the port (src/core/ports/backend.ts) promises to core, whatever runs the machines.
+// only what the port (src/core/ports/backend.ts) promises to core, whatever runs the machines —
+// and each capability the backend declares (a capability it does not declare is skipped).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { recordLaunch } from '../../src/adapters/store/jobs.js';
-import type { CommitPlan, ComputeBackend } from '../../src/core/ports/backend.js';
+import type {
+  BackendCapabilities,
+  CommitPlan,
+  ComputeBackend,
+  StartPlan,
+} from '../../src/core/ports/backend.js';
 import { waitFor } from './wait.js';
 
 export interface ContractSubject {
@@ -23,6 +29,10 @@ export interface ContractOptions {
   plan(commitId: string, jobScript: string): CommitPlan;
   /** What readLog of a name it never launched does today (the port does not say). */
   unknownLog: 'throws' | 'empty-done';
+  /** A dev machine plan named `name` running `jobScript`, shaped for this backend (devMachines). */
+  startPlan(name: string, jobScript: string): StartPlan;
+  /** Stops a running machine as a preemption does (preemptionCheck, restart). */
+  preempt?(machine: string): Promise<void>;
 }
 
 export function backendContract(name: string, o: ContractOptions): void {
@@ -140,6 +150,105 @@ echo 'mymlops: job finished status=succeeded'
         { what: 'the cancelled log to end' },
       );
       assert.doesNotMatch(end.text, /job: released/, 'the job ran on after cancel');
+    });
+
+    /** The capability, or null after marking the test skipped (the backend does not declare it). */
+    function capability<K extends keyof BackendCapabilities>(
+      t: { skip(message: string): void },
+      k: K,
+    ): NonNullable<BackendCapabilities[K]> | null {
+      const c = subject.backend.capabilities[k];
+      if (!c) t.skip(`${name} does not declare ${k}`);
+      return c ?? null;
+    }
+
+    const stateOf = async (machine: string) => (await listed(machine))?.state ?? 'not listed';
+    const until = (machine: string, ok: (s: string) => boolean, what: string) =>
+      waitFor(
+        async () => {
+          const s = await stateOf(machine);
+          return ok(s) ? s : null;
+        },
+        { what: `${machine} ${what}` },
+      );
+
+    it('devMachines: a dev machine runs, stops keeping its disk, resumes, is deleted', async (t) => {
+      const dev = capability(t, 'devMachines');
+      if (!dev) return;
+      const machine = `contract-dev-${name}`;
+      const r = await subject.backend.launch(
+        o.startPlan(machine, `#!/bin/bash\necho "dev: up"\nfor i in $(seq 1 600); do sleep 0.1; done\n`),
+      );
+      assert.ok(r.ok, JSON.stringify(r));
+      await until(machine, (s) => s === 'running', 'listed running');
+      assert.equal((await listed(machine))?.kind, 'start');
+      await dev.stopDev(machine);
+      await until(machine, (s) => s === 'stopped', 'listed stopped');
+      const resumed = await dev.resumeDev(machine);
+      assert.ok(resumed.ok, JSON.stringify(resumed));
+      assert.equal(resumed.value.name, machine);
+      await until(machine, (s) => s === 'running', 'listed running again');
+      await dev.deleteDev(machine);
+      await until(machine, (s) => s === 'not listed' || s === 'gone', 'gone');
+    });
+
+    it('publishKept: a running job has nothing kept to publish yet', async (t) => {
+      const kept = capability(t, 'publishKept');
+      if (!kept) return;
+      const plan = await launch();
+      await started(plan.machineName);
+      const out = await kept.publish(plan.machineName);
+      assert.equal(out.code, 'running', JSON.stringify(out));
+      assert.equal(out.published, false);
+      writeFileSync(release(plan.commitId), '');
+      await until(plan.machineName, (s) => s !== 'running', 'ended');
+    });
+
+    it('preemptionCheck and restart: a preempted machine says so and starts again in its zone', async (t) => {
+      const check = subject.backend.capabilities.preemptionCheck;
+      const restart = subject.backend.capabilities.restart;
+      if (!check && !restart) return t.skip(`${name} declares neither preemptionCheck nor restart`);
+      assert.ok(o.preempt, 'a backend with these capabilities needs the preempt hook');
+      assert.deepEqual(
+        await restart?.resume('mymlops-20250303-999999'),
+        restart ? { zone: null } : undefined,
+      );
+      const plan = await launch();
+      await started(plan.machineName);
+      if (check) assert.equal(await check.wasPreempted(plan.machineName), false, 'running, not preempted');
+      await o.preempt(plan.machineName);
+      await until(plan.machineName, (s) => s === 'stopped', 'listed stopped');
+      if (check) assert.equal(await check.wasPreempted(plan.machineName), true);
+      if (restart) {
+        const zone = (await listed(plan.machineName))?.zone ?? null;
+        assert.deepEqual(await restart.resume(plan.machineName), { zone });
+        await until(plan.machineName, (s) => s !== 'stopped', 'started again');
+      }
+      writeFileSync(release(plan.commitId), '');
+      await subject.backend.cancel(plan.machineName);
+    });
+
+    it('images: a baker for `mymlops image create`', async (t) => {
+      const images = capability(t, 'images');
+      if (!images) return;
+      const baker = await images.baker();
+      for (const m of ['create', 'waitSetup', 'stop', 'snapshot', 'deleteVm'] as const)
+        assert.equal(typeof baker[m], 'function', m);
+    });
+
+    it('launchPreview: the request a launch would send, without key contents; the boot image', async (t) => {
+      const preview = capability(t, 'launchPreview');
+      if (!preview) return;
+      const key = join(tmp, 'preview-key');
+      writeFileSync(key, 'SECRET-KEY-CONTENTS\n');
+      const plan = { ...o.plan('20250303_000099', '#!/bin/bash\n'), keys: { repository: key } };
+      const shown = JSON.stringify(preview.describeLaunch(plan));
+      assert.match(shown, new RegExp(plan.machineName));
+      assert.doesNotMatch(shown, /SECRET-KEY-CONTENTS/);
+      assert.ok(plan.instance, 'a backend that previews boots has an instance in its plans');
+      assert.equal(await preview.describeBoot({ ...plan.instance, image: null }), null, 'a snapshot boot');
+      const image = await preview.describeBoot({ ...plan.instance, image: 'debian-cloud/debian-12' });
+      assert.match(image ?? '', /debian-12/);
     });
 
     it(`readLog of a machine it never launched ${o.unknownLog === 'throws' ? 'throws' : 'is empty and done'}`, async () => {

@@ -6,7 +6,45 @@ import { LocalBackend } from '../../src/adapters/backends/local/local.js';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
 import { backendContract } from '../helpers/backend-contract.js';
 import { startSim } from '../helpers/gce-sim.js';
-import { testCommitPlan } from '../helpers/plans.js';
+import { GCE_INSTANCE, testCommitPlan, testConfig } from '../helpers/plans.js';
+import type { Instance } from '../../src/config/types.js';
+import { planStart } from '../../src/core/devvm/plan.js';
+import type { StartPlan } from '../../src/core/ports/backend.js';
+
+/** A dev machine plan: no watchdog (timeout 0), the test's own script as the dev script. */
+function startPlan(
+  backend: 'local' | 'gce',
+  name: string,
+  jobScript: string,
+  instance: Instance | null,
+): StartPlan {
+  const config = {
+    ...testConfig(backend),
+    start: {
+      command: 'true',
+      instance,
+      repository: { url: 'git@github.com:me/repo.git', branch: 'main', deploy_key: undefined },
+      idle_shutdown: {
+        timeout: 0,
+        delete_after: null,
+        cpu_threshold: 5,
+        gpu_threshold: 5,
+        interval: 10,
+        action: 'stop' as const,
+        jupyter_port: null,
+        count_ssh_sessions: 'all' as const,
+      },
+    },
+  };
+  return planStart({ config, name, jobScript });
+}
+const GCE_SIM_INSTANCE: Instance = {
+  ...GCE_INSTANCE,
+  machine_type: 'n1-standard-4',
+  snapshot: 'mymlops-image',
+  accelerator: null,
+};
+let sim: Awaited<ReturnType<typeof startSim>> | null = null;
 
 backendContract('local', {
   setup: async (tmp) => {
@@ -16,11 +54,13 @@ backendContract('local', {
   },
   plan: (id, jobScript) => testCommitPlan(id, { jobScript, keys: {} }, { backend: 'local' }),
   unknownLog: 'throws',
+  startPlan: (name, jobScript) => startPlan('local', name, jobScript, null),
 });
 
 backendContract('gce', {
   setup: async (tmp) => {
     const s = await startSim(tmp);
+    sim = s;
     const env = { ...process.env, ...s.env, MYMLOPS_GCE_CANCEL_GRACE_MS: '10000' };
     return {
       backend: new GceBackend({ env, home: s.home, notify: () => {} }),
@@ -46,4 +86,6 @@ backendContract('gce', {
       maxDurationSeconds: 3600,
     }),
   unknownLog: 'empty-done',
+  startPlan: (name, jobScript) => startPlan('gce', name, jobScript, GCE_SIM_INSTANCE),
+  preempt: (machine) => sim!.preempt(machine),
 });

@@ -22,7 +22,7 @@ import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
 import { snapshotRef } from '../../src/core/commit/ids.js';
 import type { LiveMachine } from '../../src/core/model.js';
-import type { ComputeBackend } from '../../src/core/ports/backend.js';
+import { type ComputeBackend, NO_CAPABILITIES, type WithDevMachines } from '../../src/core/ports/backend.js';
 import { getRoutePatterns } from '../../src/dashboard/server/routes.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { ensureBuilt } from '../helpers/cli.js';
@@ -106,12 +106,15 @@ start:
 `,
   );
   const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  const backend = {
-    kind: 'local',
+  const devMachines = {
     async deleteDev(name: string) {
       deleted.push(name);
       machines = machines.filter((m) => m.name !== name);
     },
+  } as unknown as WithDevMachines;
+  const backend = {
+    kind: 'local',
+    capabilities: { ...NO_CAPABILITIES, devMachines },
   } as unknown as ComputeBackend;
   dash = await startDashboard(appContext(cfg, { home }), {
     host: '127.0.0.1',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LiveMachine } from '../../src/core/model.js';
-import type { ComputeBackend, LaunchPlan } from '../../src/core/ports/backend.js';
+import { type ComputeBackend, type LaunchPlan, NO_CAPABILITIES } from '../../src/core/ports/backend.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
 import { type RetryDeps, retryCommit } from '../../src/core/retry/retry.js';
 import { UserError } from '../../src/errors.js';
@@ -53,6 +53,7 @@ function fakes(rec: LaunchRecord | null, machines: LiveMachine[]) {
     async cancel(name) {
       cancelled.push(name);
     },
+    capabilities: NO_CAPABILITIES,
   };
   const deps: RetryDeps = {
     readLaunch: (id) => (id === rec?.commit ? rec : null),

@@ -172,7 +172,7 @@ export interface DryRun {
 
 export async function dryRunCommit(config: Config, o: CommitOptions, deps: CommitDeps): Promise<DryRun> {
   const p = await prepare(config, o, deps);
-  const backend = deps.backend();
+  const preview = deps.backend().capabilities.launchPreview;
   const commitId = commitIdAt(deps.now());
   const input = {
     config: p.config,
@@ -193,8 +193,8 @@ export async function dryRunCommit(config: Config, o: CommitOptions, deps: Commi
     snapshot: p.snapshot,
     plan: previewPlan(plan),
     metadata: metadataBase(input),
-    request: backend.describeLaunch?.(plan) ?? null,
-    bootImage: plan.instance ? ((await backend.describeBoot?.(plan.instance)) ?? null) : null,
+    request: preview?.describeLaunch(plan) ?? null,
+    bootImage: preview && plan.instance ? await preview.describeBoot(plan.instance) : null,
   };
 }
 

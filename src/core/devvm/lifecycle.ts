@@ -49,8 +49,9 @@ export async function stopDev(name: string, t: DevTarget): Promise<LiveMachine> 
       `dev machine ${name} is already ${devStateLabel(m)}`,
       `start it again with \`mymlops start --name ${name}\``,
     );
-  if (!t.backend.stopDev) throw unsupported('stop', t.backend);
-  await t.backend.stopDev(name);
+  const dev = t.backend.capabilities.devMachines;
+  if (!dev) throw unsupported('stop', t.backend);
+  await dev.stopDev(name);
   return { ...m, state: 'stopped', reason: 'by_you', idle: null };
 }
 
@@ -82,8 +83,9 @@ export async function deleteDev(
     if (!(await confirm.ask(`delete dev machine ${name}${where} (${devStateLabel(m)}) and its disk? [y/N] `)))
       return null;
   }
-  if (!t.backend.deleteDev) throw unsupported('delete', t.backend);
-  await t.backend.deleteDev(name);
+  const dev = t.backend.capabilities.devMachines;
+  if (!dev) throw unsupported('delete', t.backend);
+  await dev.deleteDev(name);
   return m;
 }
 

@@ -59,8 +59,9 @@ export async function resumeDev(m: LiveMachine, backend: ComputeBackend): Promis
         ? `stop it with \`mymlops stop ${m.name}\`, or pick another --name`
         : 'pick another --name',
     );
-  if (!backend.resumeDev) throw unsupported('resume', backend);
-  const r = await backend.resumeDev(m.name);
+  const dev = backend.capabilities.devMachines;
+  if (!dev) throw unsupported('resume', backend);
+  const r = await dev.resumeDev(m.name);
   if (!r.ok) throw launchFailureError({ kind: 'start', name: m.name }, r.error);
   return r.value;
 }

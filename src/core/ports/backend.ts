@@ -99,6 +99,83 @@ export interface PublishOutcome {
   status?: string;
 }
 
+/**
+ * What a backend can do beyond the port's required methods, each a named capability (as dstack's
+ * `ComputeWith*`): a backend class `implements` the ones it has and lists them in `capabilities`,
+ * the one place callers ask. A capability is the object to call or null, so TypeScript refuses a
+ * call that did not first check the backend has it.
+ */
+export interface BackendCapabilities {
+  devMachines: WithDevMachines | null;
+  publishKept: WithPublishKept | null;
+  restart: WithRestart | null;
+  images: WithImages | null;
+  launchPreview: WithLaunchPreview | null;
+  preemptionCheck: WithPreemptionCheck | null;
+}
+
+/** A backend with none: spread it and name the capabilities a backend has. */
+export const NO_CAPABILITIES: BackendCapabilities = {
+  devMachines: null,
+  publishKept: null,
+  restart: null,
+  images: null,
+  launchPreview: null,
+  preemptionCheck: null,
+};
+
+/** Dev machines (`mymlops start`): stop, start again, delete. */
+export interface WithDevMachines {
+  /** Stop it and keep its disk, marked as stopped by the user. */
+  stopDev(name: string): Promise<void>;
+  /** Start a stopped one again (its dev script runs again, the clone is kept). */
+  resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>>;
+  /** Delete the machine and its disk. */
+  deleteDev(name: string): Promise<void>;
+}
+
+/**
+ * Push a result the job kept because publishing failed (job.sh's publish mode), waiting for the
+ * outcome (local). `store`: the artifact store configured now (a result kept for a file too large
+ * for git is published once one is set).
+ */
+export interface WithPublishKept {
+  publish(machineName: string, store?: ArtifactStoreSetting | null): Promise<PublishOutcome>;
+}
+
+/**
+ * Start a stopped machine again (gce: instances.start). A commit VM that kept its result
+ * unpublished publishes it at that boot, then deletes itself: how such a backend publishes kept
+ * results. zone null: no such machine.
+ */
+export interface WithRestart {
+  resume(machineName: string, store?: ArtifactStoreSetting | null): Promise<{ zone: string | null }>;
+}
+
+/** What `mymlops image create` needs (gce). */
+export interface WithImages {
+  baker(): Promise<Baker>;
+}
+
+/** The `--dry-run` preview of a launch. */
+export interface WithLaunchPreview {
+  /**
+   * Pure (no network): the machine request `launch` would send. Secrets (deploy key contents) are
+   * replaced by placeholders.
+   */
+  describeLaunch(plan: LaunchPlan): Record<string, unknown>;
+  /**
+   * The image the machine would boot from, resolved (a family's newest image), or a line saying
+   * why it could not be; null when it boots from a snapshot.
+   */
+  describeBoot(instance: Instance): Promise<string | null>;
+}
+
+/** Tells a preemption from other stops of a machine (gce), for automatic retries. */
+export interface WithPreemptionCheck {
+  wasPreempted(machineName: string): Promise<boolean>;
+}
+
 export interface ComputeBackend {
   readonly kind: BackendKind;
   /**
@@ -106,18 +183,6 @@ export interface ComputeBackend {
    * while the caller is still busy (pushing the snapshot); `launch` then reuses them.
    */
   prepare?(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void;
-  /**
-   * Optional, pure (no network): the machine request `launch` would send, for `--dry-run`.
-   * Secrets (deploy key contents) are replaced by placeholders.
-   */
-  describeLaunch?(plan: LaunchPlan): Record<string, unknown>;
-  /**
-   * Optional, for `--dry-run`: the image the machine would boot from, resolved (a family's newest
-   * image), or a line saying why it could not be; null when it boots from a snapshot.
-   */
-  describeBoot?(instance: Instance): Promise<string | null>;
-  /** Optional: what `mymlops image create` needs (GCE only). */
-  baker?(): Promise<Baker>;
   /**
    * Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE).
    * A failure as a value means no machine was created; a throw after `onAttempt` means one may exist.
@@ -129,22 +194,6 @@ export interface ComputeBackend {
   readLog(machineName: string, from: number): Promise<LogChunk>;
   /** Stop and remove a commit machine (its job is killed). */
   cancel(machineName: string): Promise<void>;
-  /** Dev machines: stop it and keep its disk, marked as stopped by the user. */
-  stopDev?(name: string): Promise<void>;
-  /** Dev machines: start a stopped one again (its dev script runs again, the clone is kept). */
-  resumeDev?(name: string): Promise<Result<LiveMachine, LaunchFailure>>;
-  /** Dev machines: delete the machine and its disk. */
-  deleteDev?(name: string): Promise<void>;
-  /**
-   * Optional: push a result the job kept because publishing failed (job.sh's publish mode),
-   * waiting for the outcome. A backend without it publishes kept results otherwise (gce: at the
-   * next boot of the stopped VM). `store`: the artifact store configured now (a result kept for a
-   * file too large for git is published once one is set).
-   */
-  publish?(machineName: string, store?: ArtifactStoreSetting | null): Promise<PublishOutcome>;
-  /**
-   * Optional: start a stopped machine again (gce: instances.start). A commit VM that kept its
-   * result unpublished publishes it at that boot, then deletes itself. zone null: no such machine.
-   */
-  resume?(machineName: string, store?: ArtifactStoreSetting | null): Promise<{ zone: string | null }>;
+  /** What it can do beyond the methods above. */
+  readonly capabilities: BackendCapabilities;
 }

@@ -37,9 +37,10 @@ export async function publishKept(
       kind: 'nothing',
       reason: m ? 'its result was published (or its job never reached the push)' : 'its machine is gone',
     };
-  if (backend.publish) return fromOutcome(await backend.publish(rec.machine, store));
-  if (backend.resume) {
-    const { zone } = await backend.resume(rec.machine, store);
+  const { publishKept, restart } = backend.capabilities;
+  if (publishKept) return fromOutcome(await publishKept.publish(rec.machine, store));
+  if (restart) {
+    const { zone } = await restart.resume(rec.machine, store);
     return zone === null
       ? { kind: 'nothing', reason: 'its machine is gone' }
       : { kind: 'booting', machine: rec.machine, zone };

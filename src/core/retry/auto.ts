@@ -6,16 +6,10 @@
 import type { ComputeBackend } from '../ports/backend.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
-import { followLog, type JobOutcome } from '../commit/follow.js';
+import { followLog } from '../commit/follow.js';
+import { endedByShutdown, type JobOutcome } from '../commit/outcome.js';
 import type { CommitRow } from '../status/types.js';
 import { type AutoRetryDeps, retryCommit } from './retry.js';
-
-/** Backends that can tell a preemption from other stops (gce). */
-interface PreemptionAware {
-  wasPreempted(machineName: string): Promise<boolean>;
-}
-const canTell = (b: ComputeBackend): b is ComputeBackend & PreemptionAware =>
-  typeof (b as Partial<PreemptionAware>).wasPreempted === 'function';
 
 export interface RetryCandidate {
   commitId: string;
@@ -75,12 +69,12 @@ export async function followWithRetry(
       write: o.write,
       ...(o.signal ? { signal: o.signal } : {}),
     });
-    // A preempted job ends with its own `stopped` result (it pushed what it had), or with none
-    // when the power went off first: either may be relaunched; any other result is final.
-    const final = res.outcome !== null && res.outcome.status !== 'stopped';
-    if (final || o.signal?.aborted || max <= 0 || !canTell(o.backend))
-      return { ...res, machineName, retries };
-    if (!(await o.backend.wasPreempted(machineName))) return { ...res, machineName, retries };
+    // Only a job a shutdown may have ended may be relaunched; any other result is final.
+    const final = !endedByShutdown(res.outcome);
+    // Only a backend that can tell a preemption from other stops relaunches (gce).
+    const check = o.backend.capabilities.preemptionCheck;
+    if (final || o.signal?.aborted || max <= 0 || !check) return { ...res, machineName, retries };
+    if (!(await check.wasPreempted(machineName))) return { ...res, machineName, retries };
     const claims = o.deps.retryClaims(o.commitId);
     const mine = !claims.includes(machineName) && claims.length < max;
     if (mine && o.deps.claimRetry(o.commitId, machineName)) {

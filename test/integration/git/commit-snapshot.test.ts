@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ComputeBackend, LaunchPlan } from '../../../src/core/ports/backend.js';
+import { type ComputeBackend, type LaunchPlan, NO_CAPABILITIES } from '../../../src/core/ports/backend.js';
 import { appContext } from '../../../src/app/context.js';
 import { commitDeps } from '../../../src/app/commit-deps.js';
 import { loadConfigFile } from '../../../src/config/load.js';
@@ -71,6 +71,7 @@ function setup(extraYaml = '', files: Record<string, string> = {}, outputUrl?: s
     list: async () => [],
     readLog: async () => ({ text: '', next: 0, done: true }) as never,
     cancel: async () => {},
+    capabilities: NO_CAPABILITIES,
   };
   const warnings: string[] = [];
   const config = () => loadConfigFile(join(repo, 'mymlops.yml'));

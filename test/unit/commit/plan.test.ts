@@ -14,7 +14,8 @@ import {
   machineNameFor,
   snapshotRef,
 } from '../../../src/core/commit/ids.js';
-import { finalLine, OutcomeScanner, outcomeLine } from '../../../src/core/commit/follow.js';
+import { OutcomeScanner } from '../../../src/core/commit/follow.js';
+import { finalLine, outcomeLine } from '../../../src/core/commit/outcome.js';
 import { diskIsFull } from '../../../src/util/disk.js';
 import { planCommit } from '../../../src/core/commit/plan.js';
 import { testConfig as config } from '../../helpers/plans.js';

@@ -2,7 +2,8 @@
 // sees it (no result line, no repeated progress), and the last line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finalLine, type JobOutcome, OutcomeScanner } from '../../../src/core/commit/follow.js';
+import { OutcomeScanner } from '../../../src/core/commit/follow.js';
+import { finalLine, type JobOutcome } from '../../../src/core/commit/outcome.js';
 import {
   type CommitPhase,
   commitPhase,

@@ -21,11 +21,17 @@ import { computeBase, GceClient } from '../../gce/client.js';
 import { retryPolicy } from '../../gce/retry.js';
 import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
 import type {
+  BackendCapabilities,
   ComputeBackend,
   LaunchFailure,
   LaunchHooks,
   LaunchPlan,
   Launched,
+  WithDevMachines,
+  WithImages,
+  WithLaunchPreview,
+  WithPreemptionCheck,
+  WithRestart,
 } from '../../../core/ports/backend.js';
 import { cancelVm } from './cancel.js';
 import { deleteDevVm, startDevVm, stopDevVm } from './dev-ops.js';
@@ -53,8 +59,19 @@ const DEFAULT_GCP: GcpConfig = {
   service_account: 'default',
 };
 
-export class GceBackend implements ComputeBackend {
+export class GceBackend
+  implements ComputeBackend, WithDevMachines, WithRestart, WithImages, WithLaunchPreview, WithPreemptionCheck
+{
   readonly kind = 'gce' as const;
+  /** Kept results are published by starting the stopped VM again (restart), not in place. */
+  readonly capabilities: BackendCapabilities = {
+    devMachines: this,
+    publishKept: null,
+    restart: this,
+    images: this,
+    launchPreview: this,
+    preemptionCheck: this,
+  };
   private clientP: Promise<GceClient> | null = null;
   private readonly gcp: GcpConfig;
   private readonly home: string;

@@ -20,13 +20,17 @@ import {
   readResult,
   writeJson,
 } from '../../store/jobs.js';
-import type {
-  ComputeBackend,
-  LaunchFailure,
-  LaunchHooks,
-  LaunchPlan,
-  Launched,
-  PublishOutcome,
+import {
+  type BackendCapabilities,
+  type ComputeBackend,
+  type LaunchFailure,
+  type LaunchHooks,
+  type LaunchPlan,
+  type Launched,
+  NO_CAPABILITIES,
+  type PublishOutcome,
+  type WithDevMachines,
+  type WithPublishKept,
 } from '../../../core/ports/backend.js';
 import type { ArtifactStoreSetting } from '../../../core/ports/job-json.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
@@ -40,8 +44,10 @@ export interface CancelRecord {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class LocalBackend implements ComputeBackend {
+export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublishKept {
   readonly kind = 'local' as const;
+  /** Dev machines, and kept results published in place (no machine to start again). */
+  readonly capabilities: BackendCapabilities = { ...NO_CAPABILITIES, devMachines: this, publishKept: this };
   /** Dev machines (`mymlops start`): <home>/dev/<name>/. */
   readonly dev: LocalDevMachines;
   constructor(readonly home: string) {
