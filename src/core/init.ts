@@ -2,7 +2,7 @@
 // repo under MYMLOPS_HOME. This is the plan (names, URLs, the file's text); src/app/init.ts asks git,
 // makes the bare repositories and writes the files.
 import { basename, join } from 'node:path';
-import { splitUrlCredentials } from './snapshot/url.js';
+import { splitUrlCredentials } from '../util/url.js';
 import { CONFIG_NAME } from '../config/load.js';
 
 /** The copy of the schema `init` writes next to mymlops.yml (for editors; `validate` needs none). */

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
-import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { splitUrlCredentials } from '../../util/url.js';
 import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import { git } from '../git/git.js';
 import { debug } from '../../util/log.js';

@@ -1,0 +1,15 @@
+// Rules with one home in src/ (see test/helpers/one-home.ts): URL credentials, the MYMLOPS_HOME
+// layout, the assembly of StatusService.
+import { test } from 'node:test';
+import { assertOneHome, type HomeRule } from '../../helpers/one-home.js';
+
+const RULES: HomeRule[] = [
+  {
+    // Where a URL's userinfo ends: an `@` looked up, or a pattern after `://` that stops at one.
+    rule: 'which part of a URL is a credential (as git reads it)',
+    pattern: /indexOf\('@'\)|:\\\/\\\/\)?\(?\[\^[^\]]*@/,
+    homes: ['src/util/url.ts'],
+  },
+];
+
+for (const r of RULES) test(r.rule, () => assertOneHome(r));
