@@ -10,6 +10,11 @@ const RULES: HomeRule[] = [
     pattern: /indexOf\('@'\)|:\\\/\\\/\)?\(?\[\^[^\]]*@/,
     homes: ['src/util/url.ts'],
   },
+  {
+    rule: 'a StatusService built from a command context (sources, index, options for what differs)',
+    pattern: /new StatusService\(/,
+    homes: ['src/app/status-service.ts'],
+  },
 ];
 
 for (const r of RULES) test(r.rule, () => assertOneHome(r));
