@@ -15,6 +15,14 @@ const RULES: HomeRule[] = [
     pattern: /new StatusService\(/,
     homes: ['src/app/status-service.ts'],
   },
+  {
+    // A path under MYMLOPS_HOME spelled out: a join off the home, a top-level folder, a file the
+    // home's readers share.
+    rule: 'the MYMLOPS_HOME layout (which file lives where under the home)',
+    pattern:
+      /\bjoin\((?:\w+\.)*home\b\s*,|'(?:jobs|groups|repos|tmp|cache)'|\.private-|'(?:launch|result|outcome|machine|tunnels|gce-prices|gcloud-token)\.json'|'commit-ids'|'deleted\.log'|retried-/,
+    homes: ['src/util/home-layout.ts'],
+  },
 ];
 
 for (const r of RULES) test(r.rule, () => assertOneHome(r));
