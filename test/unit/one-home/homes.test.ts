@@ -20,7 +20,7 @@ const RULES: HomeRule[] = [
     // home's readers share.
     rule: 'the MYMLOPS_HOME layout (which file lives where under the home)',
     pattern:
-      /\bjoin\((?:\w+\.)*home\b\s*,|'(?:jobs|groups|repos|tmp|cache)'|\.private-|'(?:launch|result|outcome|machine|tunnels|gce-prices|gcloud-token)\.json'|'commit-ids'|'deleted\.log'|retried-/,
+      /\bjoin\((?:\w+\.)*home\b\s*,|\$\{(?:\w+\.)*home\}\/|'(?:jobs|groups|repos|tmp|cache)'|\.private-|'(?:launch|result|outcome|machine|tunnels|gce-prices|gcloud-token)\.json'|'commit-ids'|'deleted\.log'|retried-/,
     homes: ['src/util/home-layout.ts'],
   },
 ];
