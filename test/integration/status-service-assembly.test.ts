@@ -39,6 +39,8 @@ function context(name: string, outputUrl: string) {
 }
 
 const machine = { name: 'mymlops-dev-x', state: 'RUNNING' } as unknown as LiveMachine;
+/** What the wrap saw: the service lists machines through it. */
+const wrapped: string[] = [];
 
 interface Row {
   caller: string;
@@ -71,7 +73,13 @@ const ROWS: Row[] = [
     opts: {
       failWhenUnreachable: false,
       overrides: { listMachines: async () => [machine] },
-      wrap: (s) => ({ ...s, listMachines: async () => [...(await s.listMachines()), machine] }),
+      wrap: (s) => ({
+        ...s,
+        listMachines: async () => {
+          wrapped.push('listed');
+          return s.listMachines();
+        },
+      }),
     },
     reachable: true,
     want: { ids: [ID], machines: 1 },
@@ -99,6 +107,10 @@ describe('statusService: one assembly, options for what differs', () => {
           String(snap.warnings),
         );
       // `sources` is what the reconciler lists with: the overrides, never the wrap.
-      if (r.want.machines !== undefined) assert.equal((await sources.listMachines()).length, r.want.machines);
+      if (r.want.machines !== undefined) {
+        assert.deepEqual(wrapped, ['listed']);
+        assert.equal((await sources.listMachines()).length, r.want.machines);
+        assert.deepEqual(wrapped, ['listed']);
+      }
     });
 });
