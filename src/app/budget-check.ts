@@ -5,13 +5,11 @@ import type { AppContext } from './context.js';
 export async function checkBudget(ctx: AppContext): Promise<void> {
   const monthly = ctx.config.budget?.monthly_usd ?? null;
   if (monthly === null) return;
-  const [{ statusSources }, { StatusService }, { budgetRefusal }] = await Promise.all([
-    import('../adapters/output-repo/status-sources.js'),
-    import('../core/status/service.js'),
+  const [{ statusService }, { budgetRefusal }] = await Promise.all([
+    import('./status-service.js'),
     import('../core/budget/budget.js'),
   ]);
-  const sources = statusSources(ctx.config, ctx.home, ctx.backend(), { failWhenUnreachable: true });
-  const snap = await new StatusService(sources).snapshot();
+  const snap = await statusService(ctx, { failWhenUnreachable: true }).service.snapshot();
   const refusal = budgetRefusal(snap.commits, ctx.now(), monthly);
   if (refusal) throw refusal;
 }

@@ -3,10 +3,9 @@
 // commit.repository.deploy_key).
 import { dirname } from 'node:path';
 import { snapshotDiff } from '../adapters/git/code-diff.js';
-import { outputRepoIndex, statusSources } from '../adapters/output-repo/status-sources.js';
+import { statusService } from './status-service.js';
 import { UserError } from '../errors.js';
 import { isCommitId } from '../core/commit/ids.js';
-import { StatusService } from '../core/status/service.js';
 import type { CommitRow } from '../core/status/types.js';
 import type { ComparePorts } from '../core/compare/compare.js';
 import type { AppContext } from './context.js';
@@ -47,10 +46,8 @@ export async function loadCommits(
         `${id} is not a commit id`,
         'pass ids as `mymlops status` lists them (YYYYmmdd_HHMMSS)',
       );
-  const index = outputRepoIndex(ctx.config, ctx.home);
-  const snap = await new StatusService(
-    statusSources(ctx.config, ctx.home, ctx.backend(), { failWhenUnreachable: true, index }),
-  ).snapshot();
+  const { service, index } = statusService(ctx, { failWhenUnreachable: true });
+  const snap = await service.snapshot();
   const byId = new Map(snap.commits.map((c) => [c.id, c]));
   const rows = ids.map((id) => {
     const r = byId.get(id);

@@ -2,12 +2,12 @@
 // are deleted through the backend's deleteDev, said, and logged to <home>/dev/deleted.log; the
 // listing comes back without them and with `deletesAt` on the stopped ones still waiting.
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { devRoot, forgetDevMachine } from '../adapters/backends/local/devvm.js';
+import { forgetDevMachine } from '../adapters/backends/local/devvm.js';
 import { DELETE_AFTER_KEY, deletedLine, planAutodown } from '../core/devvm/autodown.js';
 import { knownDevNames } from '../adapters/store/known-ids.js';
 import type { LiveMachine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
+import { HOME } from '../util/home-layout.js';
 
 export interface AutodownDeps {
   backend: ComputeBackend;
@@ -20,7 +20,7 @@ export interface AutodownDeps {
 }
 
 export function deletedLogFile(home: string): string {
-  return join(devRoot(home), 'deleted.log');
+  return HOME.devDeletedLog(home);
 }
 
 /**
@@ -51,7 +51,7 @@ export function autodown(d: AutodownDeps): (machines: LiveMachine[]) => Promise<
             }
             forgetDevMachine(d.home, due.name);
             const line = deletedLine(due, deleteAfter);
-            mkdirSync(devRoot(d.home), { recursive: true });
+            mkdirSync(HOME.dev(d.home), { recursive: true });
             appendFileSync(deletedLogFile(d.home), `${now.toISOString()} ${line}\n`);
             d.notify(line);
             return true;

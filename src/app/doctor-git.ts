@@ -5,7 +5,7 @@
 // access fails, and nothing is sent or changed).
 import type { Config } from '../config/types.js';
 import type { CheckResult } from '../core/doctor/checks.js';
-import { splitUrlCredentials } from '../core/snapshot/url.js';
+import { splitUrlCredentials } from '../util/url.js';
 import { gitErrorLine } from '../adapters/git/errors.js';
 import { git, type GitAuth } from '../adapters/git/git.js';
 import { attempts, isSshUrl } from '../adapters/git/push.js';

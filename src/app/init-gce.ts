@@ -6,7 +6,7 @@ import { CONFIG_NAME } from '../config/load.js';
 import { GCE_DEFAULTS, gceConfigText } from '../core/init-gce.js';
 import { SCHEMA_COPY } from '../core/init.js';
 import { schemaPath } from './init.js';
-import { splitUrlCredentials } from '../core/snapshot/url.js';
+import { splitUrlCredentials } from '../util/url.js';
 import { UserError } from '../errors.js';
 import { resolveProject } from '../adapters/gce/auth.js';
 import { git } from '../adapters/git/git.js';

@@ -15,12 +15,13 @@ import type { LiveMachine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
+import { HOME } from '../util/home-layout.js';
 import { backendFor } from './context.js';
 import { config } from './options.js';
 
 function notLaunchedHere(id: string, home: string, more = ''): UserError {
   return new UserError(
-    `no job ${id} was launched from this machine (${home}/jobs)${more}`,
+    `no job ${id} was launched from this machine (${HOME.jobs(home)})${more}`,
     'pass a commit id shown by `mymlops commit` or `mymlops status`',
   );
 }

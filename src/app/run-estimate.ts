@@ -2,12 +2,10 @@
 // records only (no network on the launch path). A follower that saw a job end leaves
 // `<home>/jobs/<id>/outcome.json`; a local job's own result.json says the same.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jobDir, listLaunches, readJson, writeJson } from '../adapters/store/jobs.js';
 import type { JobOutcome } from '../core/commit/outcome.js';
 import { type PastRun, usualDuration } from '../core/commit/progress-line.js';
-
-const OUTCOME = 'outcome.json';
+import { HOME } from '../util/home-layout.js';
 
 interface SeenOutcome {
   status?: unknown;
@@ -19,8 +17,9 @@ export function estimateFor(home: string, notebook: string, except: string): num
   const runs: PastRun[] = [];
   for (const rec of listLaunches(home)) {
     if (rec.commit === except || rec.notebook !== notebook) continue;
-    const dir = jobDir(rec.commit, home);
-    const seen = readJson<SeenOutcome>(join(dir, OUTCOME)) ?? readJson<SeenOutcome>(join(dir, 'result.json'));
+    const seen =
+      readJson<SeenOutcome>(HOME.jobOutcome(home, rec.commit)) ??
+      readJson<SeenOutcome>(HOME.jobResult(home, rec.commit));
     if (!seen) continue;
     runs.push({
       notebook: rec.notebook,
@@ -39,6 +38,9 @@ export function rememberOutcome(home: string, commitId: string, o: JobOutcome | 
   const dir = jobDir(commitId, home);
   if (!o || !existsSync(dir)) return;
   try {
-    writeJson(join(dir, OUTCOME), { status: o.status, duration_seconds: o.durationSeconds ?? null });
+    writeJson(HOME.jobOutcome(home, commitId), {
+      status: o.status,
+      duration_seconds: o.durationSeconds ?? null,
+    });
   } catch {}
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { completionScript, completeWords, SHELLS, type Shell } from '../core/completion.js';
-import { join } from 'node:path';
 import { type IdScope, knownCommitIds, knownDevNames } from '../adapters/store/known-ids.js';
 import { mymlopsHome } from '../util/paths.js';
 
@@ -19,17 +18,18 @@ export function clickCompletionSource(value: string): string | null {
 
 /** The project of the config here (its commits only on Tab); null without a loadable one. */
 async function projectScope(cmd: Command): Promise<IdScope | null> {
-  const [{ config }, { projectKeyOf }, { repoCacheDir }] = await Promise.all([
+  const [{ config }, { projectKeyOf }, { repoCacheKey }, { HOME }] = await Promise.all([
     import('../app/options.js'),
     import('../core/project-scope.js'),
     import('../adapters/output-repo/mirror.js'),
+    import('../util/home-layout.js'),
   ]);
   try {
     const out = config(cmd).commit?.output_repository;
     if (!out) return null;
     return {
       project: projectKeyOf(out),
-      idsFile: join(repoCacheDir(mymlopsHome(), { url: out.url, branch: out.branch }), 'commit-ids'),
+      idsFile: HOME.outputRepoIds(mymlopsHome(), repoCacheKey(out)),
     };
   } catch {
     return null;

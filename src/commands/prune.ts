@@ -15,23 +15,15 @@ export function register(program: Command): void {
     .option('--dry-run', 'list what would be removed and change nothing')
     .option('--json', 'print what was (or would be) removed as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
-      const [
-        { outputRepoIndex, statusSources },
-        { StatusService },
-        { appContext },
-        push,
-        { choosePrune, SNAPSHOT_PREFIX },
-        jobs,
-        fs,
-      ] = await Promise.all([
-        import('../adapters/output-repo/status-sources.js'),
-        import('../core/status/service.js'),
-        import('../app/context.js'),
-        import('../adapters/git/push.js'),
-        import('../core/prune/prune.js'),
-        import('../adapters/store/jobs.js'),
-        import('node:fs'),
-      ]);
+      const [{ statusService }, { appContext }, push, { choosePrune, SNAPSHOT_PREFIX }, jobs, fs] =
+        await Promise.all([
+          import('../app/status-service.js'),
+          import('../app/context.js'),
+          import('../adapters/git/push.js'),
+          import('../core/prune/prune.js'),
+          import('../adapters/store/jobs.js'),
+          import('node:fs'),
+        ]);
       const cfg = config(cmd);
       if (!cfg.commit)
         throw new UserError(
@@ -41,11 +33,9 @@ export function register(program: Command): void {
       const ctx = appContext(cfg);
       const repo = cfg.commit.repository;
       const auth = { deployKey: repo.deploy_key, sshOptions: ctx.sshOptions };
-      const index = outputRepoIndex(cfg, ctx.home);
+      const { service, index } = statusService(ctx, { failWhenUnreachable: true });
       const [snap, refs] = await Promise.all([
-        new StatusService(
-          statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true, index }),
-        ).snapshot(),
+        service.snapshot(),
         push.listRemoteRefs({ root: cfg.dir, url: repo.url, prefix: SNAPSHOT_PREFIX, auth }),
       ]);
       if (!refs.ok)

@@ -29,13 +29,8 @@ export function register(program: Command): void {
         force: Boolean(opts.force),
         // What `mymlops status` would say: the one judgement of the three sources.
         lastStatus: async () => {
-          const [{ statusSources }, { StatusService }] = await Promise.all([
-            import('../adapters/output-repo/status-sources.js'),
-            import('../core/status/service.js'),
-          ]);
-          const snap = await new StatusService(
-            statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: false }),
-          ).snapshot();
+          const { statusService } = await import('../app/status-service.js');
+          const snap = await statusService(ctx, { failWhenUnreachable: false }).service.snapshot();
           return snap.commits.find((c) => c.id === id)?.status ?? null;
         },
       });

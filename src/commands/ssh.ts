@@ -2,6 +2,7 @@
 // dev machine, or any machine the backend lists by name or commit id (a commit VM, launched from
 // this computer or not): on gce `gcloud compute ssh` as root in the clone.
 import type { Command } from 'commander';
+import { HOME } from '../util/home-layout.js';
 import { ExitCode } from '../errors.js';
 import { envValue } from '../util/env.js';
 
@@ -17,15 +18,11 @@ export function register(program: Command): void {
         { devTarget },
         { findDev, shellPlan },
         { machineByNameOrCommit, commitOfListed },
-        { devDir },
-        { jobDir },
         { execInteractive },
       ] = await Promise.all([
         import('../app/dev-target.js'),
         import('../core/devvm/lifecycle.js'),
         import('../core/machine-match.js'),
-        import('../adapters/backends/local/devvm.js'),
-        import('../adapters/store/jobs.js'),
         import('../util/exec.js'),
       ]);
       const t = devTarget(cmd, name);
@@ -34,7 +31,7 @@ export function register(program: Command): void {
       const m = listed ?? (await findDev(name, t));
       const commit = commitOfListed(m);
       const plan = shellPlan(m, {
-        repoDir: commit ? `${jobDir(commit, t.home)}/work/repo` : `${devDir(t.home, m.name)}/repo`,
+        repoDir: commit ? HOME.jobRepo(t.home, commit) : HOME.devRepo(t.home, m.name),
         project: t.config?.gcp.project ?? null,
         shell: envValue('SHELL'),
       });

@@ -2,6 +2,7 @@
 // start.command running, stopped by its idle watchdog.
 // Heavy modules are imported inside the action so that other commands and Tab stay fast.
 import type { Command } from 'commander';
+import { HOME } from '../util/home-layout.js';
 import { color } from '../util/log.js';
 import { config } from '../app/options.js';
 
@@ -23,7 +24,7 @@ export function register(program: Command): void {
     .option('--json', 'print machine-readable JSON')
     .action(async (opts: Opts, cmd: Command) => {
       const [
-        { devDir, recordDevMachine },
+        { recordDevMachine },
         { logCommand, portLinks, sshCommand },
         { startDevMachine },
         { checkKey },
@@ -73,7 +74,7 @@ export function register(program: Command): void {
           zone: m.zone,
           created_at: new Date().toISOString(),
         });
-      const repoDir = cfg.backend === 'local' ? `${devDir(home, m.name)}/repo` : undefined;
+      const repoDir = cfg.backend === 'local' ? HOME.devRepo(home, m.name) : undefined;
       const ports = cfg.dashboard.tunnel?.remote_ports ?? [];
       const links = cfg.backend === 'local' ? portLinks(ports, null) : [];
       if (opts.json)

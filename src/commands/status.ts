@@ -35,8 +35,7 @@ export function register(program: Command): void {
       );
     const limit = parseLimit(opts.limit);
     const [
-      { statusSources },
-      { StatusService },
+      { statusService },
       { attentionHint, renderTable },
       { withDevVms },
       { renderDevVms },
@@ -45,8 +44,7 @@ export function register(program: Command): void {
       { resumeSweeps },
       { spawnScheduler },
     ] = await Promise.all([
-      import('../adapters/output-repo/status-sources.js'),
-      import('../core/status/service.js'),
+      import('../app/status-service.js'),
       import('../core/status/table.js'),
       import('../app/devvm-status.js'),
       import('../core/devvm/rows.js'),
@@ -58,8 +56,10 @@ export function register(program: Command): void {
     const cfg = config(c);
     const ctx = appContext(cfg);
     const notify = (l: string) => process.stderr.write(`${escapeControl(l)}\n`);
-    const base = statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: true });
-    const service = new StatusService(withDevVms(base, cfg, ctx.home));
+    const { service, sources: base } = statusService(ctx, {
+      failWhenUnreachable: true,
+      wrap: (s) => withDevVms(s, cfg, ctx.home),
+    });
     // The one reconcile pass of this command, said on stderr: dev machines past
     // start.idle_shutdown.delete_after are deleted before the status is read.
     const deleteAfter = cfg.start?.idle_shutdown.delete_after ?? null;

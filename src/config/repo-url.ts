@@ -2,6 +2,7 @@
 // `git@host:owner/repo.git`, `ssh://git@host:22/owner/repo`, `https://user:token@host/owner/repo/`,
 // `file:///srv/repo.git` and `/srv/repo` all reduce to one key.
 import { resolve } from 'node:path';
+import { urlWithoutUserinfo } from '../util/url.js';
 
 const DEFAULT_PORT: Record<string, string> = { ssh: '22', https: '443', http: '80', git: '9418' };
 
@@ -21,11 +22,10 @@ export function repositoryKey(url: string, dir: string): string {
   const scheme = m[1]!.toLowerCase();
   if (scheme === 'file')
     return `file:${trimPath(resolve(dir, decodeURIComponent(m[2]!.replace(/^[^/]*/, ''))))}`;
-  const rest = m[2]!;
+  const rest = urlWithoutUserinfo(url);
   const slash = rest.indexOf('/');
-  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const hostPort = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
   const path = slash < 0 ? '' : rest.slice(slash + 1);
-  const hostPort = authority.slice(authority.lastIndexOf('@') + 1).toLowerCase();
   const [host, port] = hostPort.split(':') as [string, string | undefined];
   const keepPort = port && port !== DEFAULT_PORT[scheme] ? `:${port}` : '';
   return `${host}${keepPort}/${trimPath(path.replace(/^~?\/*/, ''))}`;

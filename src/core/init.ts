@@ -2,7 +2,8 @@
 // repo under MYMLOPS_HOME. This is the plan (names, URLs, the file's text); src/app/init.ts asks git,
 // makes the bare repositories and writes the files.
 import { basename, join } from 'node:path';
-import { splitUrlCredentials } from './snapshot/url.js';
+import { splitUrlCredentials } from '../util/url.js';
+import { HOME } from '../util/home-layout.js';
 import { CONFIG_NAME } from '../config/load.js';
 
 /** The copy of the schema `init` writes next to mymlops.yml (for editors; `validate` needs none). */
@@ -35,8 +36,8 @@ export function planInit(i: InitInput): InitPlan {
   const branch = i.branch ?? 'master';
   // A token in the clone's URL must never land in a file that is committed (and pushed by snapshots).
   const split = i.origin === null ? null : splitUrlCredentials(i.origin);
-  const sourceUrl = split?.url ?? join(i.home, 'repos', `${name}.git`);
-  const outputRepo = join(i.home, 'repos', `${name}-output.git`);
+  const sourceUrl = split?.url ?? HOME.bareRepo(i.home, name);
+  const outputRepo = HOME.bareRepo(i.home, `${name}-output`);
   const bare = [...(i.origin ? [] : [{ path: sourceUrl, branch }]), { path: outputRepo, branch: 'master' }];
   const text = `# yaml-language-server: $schema=./${SCHEMA_COPY}
 # mymlops.yml — written by \`mymlops init\`. Reference: the README's "Config" section.

@@ -4,7 +4,7 @@
 // commit recorded here for another project.
 import type { LiveMachine } from './model.js';
 import type { LaunchRecord } from './ports/launch-record.js';
-import { stripUrlCredentials } from './snapshot/url.js';
+import { stripUrlCredentials } from '../util/url.js';
 
 export interface ProjectKey {
   url: string;

@@ -4,6 +4,7 @@
 // a file is made, and `tightenHome` fixes homes made by an earlier version, once per version.
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOME } from './home-layout.js';
 
 export const PRIVATE_DIR = 0o700;
 export const PRIVATE_FILE = 0o600;
@@ -61,7 +62,7 @@ export function tightenTree(root: string): number {
  * earlier version, or before umask was set, is made private.
  */
 export function tightenHome(home: string, version: string): void {
-  const stamp = join(home, `.private-${version}`);
+  const stamp = HOME.privateStamp(home, version);
   if (existsSync(stamp) || !existsSync(home)) return;
   tightenTree(home);
   try {

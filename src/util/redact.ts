@@ -5,7 +5,7 @@
 // as written, JSON-escaped (also with non-ASCII as \uXXXX, as Python prints it) and URL-encoded
 // (also with `+` for spaces). Text that arrives in pieces (a followed log) goes through
 // StreamRedactor, which holds back a piece that could be the start of a secret.
-import { redactUrlCredentials } from './url.js';
+import { redactUrlCredentials, urlTailAwaitingCredentials } from './url.js';
 
 const secrets = new Set<string>();
 /** Every form of every secret, longest first (a form inside a longer one is replaced after it). */
@@ -58,14 +58,13 @@ export function redact(text: string): string {
   return out;
 }
 
-// The end of a URL that may still get credentials (`https://user:to` before `ken@host`), or the
-// start of a scheme (`htt`), also waits: redactUrlCredentials needs the `@` to see them.
-const URL_TAIL = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*$/i;
+// The end of a URL that may still get credentials (urlTailAwaitingCredentials), or the start of a
+// scheme (`htt`), also waits: redactUrlCredentials needs the `@` to see them.
 const SCHEME_STARTS = ['https://', 'http://', 'ssh://'];
 
 function urlHeld(text: string): number {
-  const url = URL_TAIL.exec(text);
-  if (url) return url[0].length;
+  const url = urlTailAwaitingCredentials(text);
+  if (url) return url;
   const word = /\S*$/.exec(text)?.[0].toLowerCase() ?? '';
   for (let k = Math.min(word.length, 7); k > 0; k--)
     if (SCHEME_STARTS.some((s) => s.startsWith(word.slice(-k)) && k < s.length)) return k;

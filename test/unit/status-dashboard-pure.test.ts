@@ -1,7 +1,8 @@
 // Pure parts of the dashboard: ANSI and Markdown parsing (no DOM), the Host check, the API shape.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiStatus, stripCredentials } from '../../src/dashboard/server/api.js';
+import { apiStatus } from '../../src/dashboard/server/api.js';
+import { stripUrlCredentials as stripCredentials } from '../../src/util/url.js';
 import { allowedHosts, hostAllowed, isLoopback } from '../../src/dashboard/server/host-check.js';
 import { contentDisposition, downloadPath, downloadType } from '../../src/dashboard/server/files.js';
 import { htmlOutput } from '../../src/dashboard/server/notebook-output.js';

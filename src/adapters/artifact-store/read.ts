@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { StoredArtifact } from '../../core/artifacts/manifest.js';
 import { err, ok, type Result } from '../../errors.js';
+import { HOME } from '../../util/home-layout.js';
 
 /** How gs:// locations are read: the user's token and the JSON API's base URL. */
 export interface GcsAccess {
@@ -61,7 +62,7 @@ export async function verifiedCopy(
   home: string,
   gcs: (() => GcsAccess) | null = null,
 ): Promise<Result<string, string>> {
-  const dir = join(home, 'cache', 'artifacts');
+  const dir = HOME.artifacts(home);
   const dest = join(dir, a.sha256);
   if (existsSync(dest) && statSync(dest).size === a.size) return ok(dest);
   const src = await source(a, gcs);

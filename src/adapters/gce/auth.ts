@@ -12,6 +12,7 @@ import { exec } from '../../util/exec.js';
 import { addSecret, debug } from '../../util/log.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { envValue } from '../../util/env.js';
+import { HOME } from '../../util/home-layout.js';
 
 export const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 // gcloud refreshes a token that is about to expire before printing it; assume a few minutes of life.
@@ -106,7 +107,7 @@ class GcloudToken implements TokenSource {
   private cacheFile: string;
   private mem: { token: string; expires: number } | null = null;
   constructor(private env: NodeJS.ProcessEnv) {
-    this.cacheFile = join(mymlopsHome(env), 'cache', 'gcloud-token.json');
+    this.cacheFile = HOME.gcloudToken(mymlopsHome(env));
   }
   async token(): Promise<string> {
     const now = Date.now();

@@ -5,7 +5,7 @@
 // A failed fetch is remembered for a day so an offline laptop or a project without the billing API
 // does not pay for it on every commit.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { addSkus, emptyTable, type PriceTable, type Sku } from '../../core/zones/prices.js';
 import { debug } from '../../util/log.js';
 import { mymlopsHome } from '../../util/paths.js';
@@ -14,6 +14,7 @@ import { errorReasons, isRateLimited } from './errors.js';
 import { backoff, type Clock, type RetryPolicy, realClock, retryPolicy } from './retry.js';
 import { envValue } from '../../util/env.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { HOME } from '../../util/home-layout.js';
 
 export const COMPUTE_SERVICE_ID = '6F81-5844-456A';
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -39,7 +40,7 @@ export function billingBase(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(mymlopsHome(env), 'cache', 'gce-prices.json');
+  return HOME.gcePrices(mymlopsHome(env));
 }
 
 export async function fetchPriceTable(

@@ -12,6 +12,7 @@ import { gitErrorLine } from './errors.js';
 import { git, type GitAuth } from './git.js';
 import { firstThatWorks } from './push.js';
 import { CatFileBatch } from '../output-repo/cat-file.js';
+import { HOME } from '../../util/home-layout.js';
 
 export interface CodeRepoSpec {
   url: string;
@@ -32,7 +33,7 @@ export const MAX_DIFF_CHARS = 2_000_000;
 
 export function codeRepoDir(home: string, url: string): string {
   const key = createHash('sha256').update(url).digest('hex').slice(0, 16);
-  return join(home, 'cache', 'code-repo', `${key}.git`);
+  return HOME.codeRepoMirror(home, key);
 }
 
 async function ensureMirror(dir: string): Promise<void> {

@@ -16,7 +16,7 @@
 // files itself; on GCE they travel as instance metadata `mymlops-key-repository-cred` /
 // `mymlops-key-output-cred` and the startup script writes them, then scrubs them, like deploy keys.
 import type { CommitPlan } from '../../core/ports/backend.js';
-import type { UrlCredentials } from '../../core/snapshot/url.js';
+import type { UrlCredentials } from '../../util/url.js';
 import { UserError } from '../../errors.js';
 
 /** The text of keys/<name>.cred. Values with a newline cannot be expressed and are refused. */

@@ -4,7 +4,7 @@
 // for users whose own credentials cannot push. Credentials in an https URL go through the
 // environment (credentialArgs in git.ts) with the URL stripped in argv.
 import { err, ok, type Result } from '../../errors.js';
-import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { splitUrlCredentials } from '../../util/url.js';
 import { gitErrorLine } from './errors.js';
 import type { ClaimFailure } from '../../core/ports/git.js';
 import { git, type GitAuth } from './git.js';

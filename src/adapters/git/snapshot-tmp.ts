@@ -6,6 +6,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
+import { HOME } from '../../util/home-layout.js';
 
 const PREFIX = 'snapshot-';
 
@@ -34,7 +35,7 @@ export function sweepSnapshotTemp(dir: string): void {
 
 /** The prefix for mkdtemp: `<home>/tmp/snapshot-<pid>-`, after sweeping dead ones. */
 export function snapshotTempDir(home: string = mymlopsHome()): string {
-  const dir = join(home, 'tmp');
+  const dir = HOME.tmp(home);
   mkdirPrivate(dir);
   sweepSnapshotTemp(dir);
   return join(dir, `${PREFIX}${process.pid}-`);

@@ -19,7 +19,8 @@ import { exec } from '../../util/exec.js';
 import { debug } from '../../util/log.js';
 import { withProgress } from '../../core/status/progress.js';
 import { CatFileBatch, parseTree, type TreeEntry } from './cat-file.js';
-import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir } from './mirror.js';
+import { type FetchOutcome, Mirror, type OutputRepoSpec, repoCacheDir, repoCacheKey } from './mirror.js';
+import { HOME } from '../../util/home-layout.js';
 import { type ProgressEntry, readProgress, sameRefs } from './progress.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 
@@ -220,7 +221,7 @@ export class OutputRepoIndex {
     writeFileAtomic(this.indexPath, JSON.stringify(f));
     // Shell completion reads this list without running git (src/adapters/store/known-ids.ts); one per
     // output repository, so a project's Tab never offers another's commits.
-    const ids = join(this.mirror.cacheDir, 'commit-ids');
+    const ids = HOME.outputRepoIds(this.home, repoCacheKey(this.spec));
     writeFileAtomic(
       ids,
       f.records

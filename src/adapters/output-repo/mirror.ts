@@ -19,12 +19,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCommitId } from '../../core/commit/ids.js';
-import { splitUrlCredentials } from '../../core/snapshot/url.js';
+import { splitUrlCredentials } from '../../util/url.js';
 import { PROGRESS_PREFIX } from '../../core/status/progress.js';
 import { git } from '../git/git.js';
 import { debug } from '../../util/log.js';
 import { mkdirPrivate } from '../../util/private-fs.js';
 import { localProgressRefs } from './progress.js';
+import { HOME } from '../../util/home-layout.js';
 
 export interface OutputRepoSpec {
   url: string;
@@ -34,9 +35,13 @@ export interface OutputRepoSpec {
 
 export const MIRROR_REF = 'refs/heads/mymlops-output';
 
+/** The name of an output repository's cache folder (one per URL and branch). */
+export function repoCacheKey(spec: Pick<OutputRepoSpec, 'url' | 'branch'>): string {
+  return createHash('sha256').update(`${spec.url}\n${spec.branch}`).digest('hex').slice(0, 16);
+}
+
 export function repoCacheDir(home: string, spec: OutputRepoSpec): string {
-  const key = createHash('sha256').update(`${spec.url}\n${spec.branch}`).digest('hex').slice(0, 16);
-  return join(home, 'cache', 'output-repo', key);
+  return HOME.outputRepoCache(home, repoCacheKey(spec));
 }
 
 export type FetchOutcome =

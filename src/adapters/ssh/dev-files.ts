@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComputeBackend } from '../../core/ports/backend.js';
-import { devDir } from '../backends/local/devvm.js';
 import { GCE_REPO_DIR } from '../../core/devvm/plan.js';
 import { shQuote } from '../../core/devvm/watchdog.js';
 import { UserError } from '../../errors.js';
 import { exec } from '../../util/exec.js';
+import { HOME } from '../../util/home-layout.js';
 
 export interface DevFileOptions {
   backend: ComputeBackend;
@@ -38,7 +38,7 @@ export async function readDevFile(instance: string, rel: string, o: DevFileOptio
         : 'start a new one with `mymlops start`',
     );
   if (m.backend === 'local') {
-    const file = join(devDir(o.home, instance), 'repo', rel);
+    const file = join(HOME.devRepo(o.home, instance), rel);
     try {
       return readFileSync(file, 'utf8');
     } catch (e) {

@@ -2,8 +2,9 @@
 // disappearing never renumbers another VM's ports (the user keeps browser tabs open on them).
 // Persisted in <home>/cache/tunnels.json so restarts of the dashboard keep the same ports.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { HOME } from '../../util/home-layout.js';
 
 /** VM name → remote port (as string key) → local port. */
 export type PortAssignments = Record<string, Record<string, number>>;
@@ -53,7 +54,7 @@ export function assignPorts(
 }
 
 export function tunnelsFile(home: string): string {
-  return join(home, 'cache', 'tunnels.json');
+  return HOME.tunnels(home);
 }
 
 export function loadAssignments(home: string): PortAssignments {

@@ -13,18 +13,19 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
 import type { GroupFile, GroupRun, RunState } from '../../core/sweep/group.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { writeJson } from './jobs.js';
+import { HOME, placeArgs } from '../../util/home-layout.js';
+import { join } from 'node:path';
 
 export type { GroupFile, GroupRun, RunState };
 
 export function groupsDir(home: string = mymlopsHome()): string {
-  return join(home, 'groups');
+  return HOME.groups(home);
 }
 
-const groupPath = (group: string, home: string) => join(groupsDir(home), `${group}.json`);
+const groupPath = (group: string, home: string) => HOME.group(home, group);
 
 /** Claim `<group>.json` atomically (O_EXCL) at the first free id from `candidates`. */
 export function reserveGroup(candidates: Iterable<string>, home: string = mymlopsHome()): string {
@@ -61,7 +62,7 @@ export async function updateGroup<T>(
   fn: (g: GroupFile) => T,
   home: string = mymlopsHome(),
 ): Promise<T | null> {
-  const lock = join(groupsDir(home), `${group}.lock`);
+  const lock = HOME.groupLock(home, group);
   for (let i = 0; ; i++) {
     try {
       mkdirSync(lock);
@@ -88,7 +89,7 @@ export async function updateGroup<T>(
 }
 
 export function groupLogPath(group: string, home: string = mymlopsHome()): string {
-  return join(groupsDir(home), `${group}.log`);
+  return HOME.groupLog(home, group);
 }
 
 export function appendGroupLog(group: string, line: string, home: string = mymlopsHome()): void {
@@ -99,16 +100,17 @@ export function appendGroupLog(group: string, line: string, home: string = mymlo
 export function listGroups(home: string = mymlopsHome()): GroupFile[] {
   let names: string[] = [];
   try {
-    names = readdirSync(groupsDir(home)).filter((f) => f.endsWith('.json'));
+    names = readdirSync(groupsDir(home));
   } catch {
     return [];
   }
   return names
-    .map((f) => readGroup(f.slice(0, -'.json'.length), home))
+    .map((f) => placeArgs(HOME.group, home, join(groupsDir(home), f))?.[0])
+    .map((group) => (group === undefined ? null : readGroup(group, home)))
     .filter((g): g is GroupFile => g !== null);
 }
 
-const pidPath = (group: string, home: string) => join(groupsDir(home), `${group}.pid`);
+const pidPath = (group: string, home: string) => HOME.groupPid(home, group);
 
 /**
  * The scheduler claims its group (its pid, created exclusively): false when another live scheduler

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 import { readJson, writeJson } from './jobs.js';
+import { HOME } from '../../util/home-layout.js';
 
 export const GUEST_READ_WINDOW_MS = 30_000;
 
@@ -31,7 +32,7 @@ export async function cachedGuestReading(
   now: () => number = Date.now,
   windowMs = GUEST_READ_WINDOW_MS,
 ): Promise<string | null> {
-  const dir = join(home, 'cache', 'guest-attributes');
+  const dir = HOME.guestAttributes(home);
   const file = join(dir, `${safe(key)}.json`);
   const cached = readJson<GuestReading>(file);
   const t = now();

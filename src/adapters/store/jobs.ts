@@ -2,22 +2,23 @@
 // here (status derives `lost`/`stopped` from it); the local backend also keeps its job files here.
 // Ids are reserved atomically with mkdir, so concurrent CLIs never share one.
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { commitIdCandidates, isCommitId } from '../../core/commit/ids.js';
 import { type LaunchRecord, parseLaunchRecord, recordFromJobJson } from '../../core/ports/launch-record.js';
 import { inProject, type ProjectKey } from '../../core/project-scope.js';
 import { mymlopsHome } from '../../util/paths.js';
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from '../../util/private-fs.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { HOME, placeArgs } from '../../util/home-layout.js';
+import { join } from 'node:path';
 
 export type { LaunchRecord };
 
 export function jobsRoot(home: string = mymlopsHome()): string {
-  return join(home, 'jobs');
+  return HOME.jobs(home);
 }
 
 export function jobDir(commitId: string, home: string = mymlopsHome()): string {
-  return join(jobsRoot(home), commitId);
+  return HOME.job(home, commitId);
 }
 
 /** Reserve the first free id at or after `now` by creating its job folder; returns the id. */
@@ -55,17 +56,16 @@ export function readJson<T>(path: string): T | null {
 
 export function recordLaunch(rec: LaunchRecord, home: string = mymlopsHome()): void {
   mkdirPrivate(jobDir(rec.commit, home));
-  writeJson(join(jobDir(rec.commit, home), 'launch.json'), rec);
+  writeJson(HOME.launchRecord(home, rec.commit), rec);
 }
 
 export function readLaunch(commitId: string, home: string = mymlopsHome()): LaunchRecord | null {
   if (!isCommitId(commitId)) return null;
-  const dir = jobDir(commitId, home);
-  const rec = parseLaunchRecord(readJson<unknown>(join(dir, 'launch.json')));
+  const rec = parseLaunchRecord(readJson<unknown>(HOME.launchRecord(home, commitId)));
   if (rec) return !rec.output_repository.url ? migrateOutputRepository(rec, home) : rec;
   // A damaged launch.json must not hide a local job that may still run: its job.json says enough.
   try {
-    const job = join(dir, 'job.json');
+    const job = HOME.jobConfig(home, commitId);
     const back = recordFromJobJson(readJson<unknown>(job), statSync(job).mtime.toISOString());
     return back?.commit === commitId ? back : null;
   } catch {
@@ -79,7 +79,7 @@ export function readLaunch(commitId: string, home: string = mymlopsHome()): Laun
  */
 function migrateOutputRepository(rec: LaunchRecord, home: string): LaunchRecord {
   const job = readJson<{ output_repository?: { url?: unknown; branch?: unknown } }>(
-    join(jobDir(rec.commit, home), 'job.json'),
+    HOME.jobConfig(home, rec.commit),
   );
   const o = job?.output_repository;
   if (typeof o?.url !== 'string' || !o.url || typeof o.branch !== 'string') return rec;
@@ -99,7 +99,7 @@ export function claimRetry(commitId: string, machine: string, home: string = mym
   if (!isCommitId(commitId) || !/^[a-z0-9-]+$/.test(machine)) return false;
   try {
     writeFileSync(
-      join(jobDir(commitId, home), `retried-${machine}.json`),
+      HOME.retryClaim(home, commitId, machine),
       `${JSON.stringify({ machine, at: new Date().toISOString(), pid: process.pid })}\n`,
       { flag: 'wx', mode: PRIVATE_FILE },
     );
@@ -116,8 +116,8 @@ export function retryClaims(commitId: string, home: string = mymlopsHome()): str
   if (!isCommitId(commitId)) return [];
   try {
     return readdirSync(jobDir(commitId, home))
-      .map((f) => /^retried-([a-z0-9-]+)\.json$/.exec(f)?.[1])
-      .filter((m): m is string => m !== undefined);
+      .map((f) => placeArgs(HOME.retryClaim, home, join(HOME.job(home, commitId), f))?.[1])
+      .filter((m): m is string => m !== undefined && /^[a-z0-9-]+$/.test(m));
   } catch {
     return [];
   }
@@ -180,5 +180,5 @@ export interface JobResult {
 }
 
 export function readResult(commitId: string, home: string = mymlopsHome()): JobResult | null {
-  return readJson<JobResult>(join(jobDir(commitId, home), 'result.json'));
+  return readJson<JobResult>(HOME.jobResult(home, commitId));
 }

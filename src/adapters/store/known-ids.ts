@@ -2,9 +2,9 @@
 // no git): jobs under <home>/jobs/<id>/ and the ids the status index last saw for the project's
 // output repository (its cache folder's `commit-ids`). Which names count: src/core/known-ids.ts.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { commitIdsFrom, devNamesFrom } from '../../core/known-ids.js';
 import type { ProjectKey } from '../../core/project-scope.js';
+import { HOME } from '../../util/home-layout.js';
 
 export interface IdScope {
   project: ProjectKey;
@@ -30,7 +30,7 @@ function text(file: string): string {
 
 function launchOf(home: string, id: string): unknown {
   try {
-    return JSON.parse(readFileSync(join(home, 'jobs', id, 'launch.json'), 'utf8'));
+    return JSON.parse(readFileSync(HOME.launchRecord(home, id), 'utf8'));
   } catch {
     return null;
   }
@@ -38,15 +38,15 @@ function launchOf(home: string, id: string): unknown {
 
 export function knownCommitIds(home: string, scope: IdScope | null = null): string[] {
   return commitIdsFrom({
-    jobFolders: folders(join(home, 'jobs')),
+    jobFolders: folders(HOME.jobs(home)),
     launchOf: (id) => launchOf(home, id),
     // Without a project (Tab outside one): the list an older version kept for the whole home.
-    listed: text(scope?.idsFile ?? join(home, 'cache', 'commit-ids')),
+    listed: text(scope?.idsFile ?? HOME.homeIds(home)),
     project: scope?.project ?? null,
   });
 }
 
 /** Dev machine names started from this computer (<home>/dev/<name>/, local or GCE). */
 export function knownDevNames(home: string): string[] {
-  return devNamesFrom(folders(join(home, 'dev')));
+  return devNamesFrom(folders(HOME.dev(home)));
 }

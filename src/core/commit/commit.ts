@@ -13,7 +13,7 @@ import type { LiveMachine } from '../model.js';
 import { canInject, kernelLanguage } from '../params/python.js';
 import { neverInSnapshot } from '../snapshot/never.js';
 import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
-import { stripUrlCredentials } from '../snapshot/url.js';
+import { stripUrlCredentials } from '../../util/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, MAX_ID_CLAIMS, secondAfter, snapshotRef } from './ids.js';

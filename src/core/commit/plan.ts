@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import type { Config } from '../../config/types.js';
 import type { CommitPlan } from '../ports/backend.js';
 import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
-import { splitUrlCredentials } from '../snapshot/url.js';
+import { splitUrlCredentials } from '../../util/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { machineNameFor, snapshotRef } from './ids.js';
 

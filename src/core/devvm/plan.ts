@@ -4,7 +4,7 @@ import type { StartJobJson } from '../ports/job-json.js';
 import type { Config, StartConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { commitIdAt } from '../commit/ids.js';
-import { splitUrlCredentials } from '../snapshot/url.js';
+import { splitUrlCredentials } from '../../util/url.js';
 import type { BackendKind } from '../model.js';
 import { watchdogEnv } from './watchdog.js';
 

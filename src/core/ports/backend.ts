@@ -4,7 +4,7 @@ import type { Instance } from '../../config/types.js';
 import type { Baker } from './baker.js';
 import type { Result } from '../../errors.js';
 import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
-import type { UrlCredentials } from '../snapshot/url.js';
+import type { UrlCredentials } from '../../util/url.js';
 import type { ArtifactStoreSetting, CommitJobJson, StartJobJson } from './job-json.js';
 
 interface PlanBase {

@@ -1,6 +1,6 @@
 // What core needs from git, implemented by src/adapters/git/.
 import type { ExecResult } from '../../util/exec.js';
-import type { UrlCredentials } from '../snapshot/url.js';
+import type { UrlCredentials } from '../../util/url.js';
 
 /** How git reaches a remote: a deploy key or the user's own ssh, extra ssh arguments, URL credentials. */
 export interface GitAuth {

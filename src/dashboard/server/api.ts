@@ -7,6 +7,7 @@ import { parameterNames } from '../../core/status/table.js';
 import type { CommitRow } from '../../core/status/types.js';
 import { webFileUrl } from '../../core/status/web-link.js';
 import { MAX_COMPARED } from './compare-route.js';
+import { stripUrlCredentials } from '../../util/url.js';
 
 export interface ApiCommit extends CommitRow {
   /** The notebook on the output repository's web host (GitHub/GitLab), else null. */
@@ -28,19 +29,13 @@ export interface ApiStatus {
   warnings: string[];
 }
 
-/** `https://user:token@host/x` → `https://host/x`; scp-like `git@host:x` stays (no secret in it). */
-export function stripCredentials(url: string | null): string | null {
-  if (!url) return url;
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
-}
-
 export function apiStatus(
   snap: StatusSnapshot,
   opts: { links: Record<string, string>; outputRepo: { url: string; branch: string } | null },
 ): ApiStatus {
   const commits = snap.commits.map((c) => ({
     ...c,
-    repository: stripCredentials(c.repository),
+    repository: c.repository && stripUrlCredentials(c.repository),
     web_url:
       opts.outputRepo && c.output_path
         ? webFileUrl(opts.outputRepo.url, opts.outputRepo.branch, c.output_path)

@@ -3,7 +3,7 @@
 // GET routes only read the StatusService; what acts on machines (auto-delete of long-stopped dev
 // machines, tunnels, automatic retries) is the reconciler, run on this server's own timer.
 import type { AppContext } from '../../app/context.js';
-import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import { statusService } from '../../app/status-service.js';
 import { dirname } from 'node:path';
 import type { AutodownDeps } from '../../app/dev-autodown.js';
 import { comparePorts } from '../../app/compare.js';
@@ -14,7 +14,7 @@ import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
 import type { LiveMachine } from '../../core/model.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
-import { StatusService, type StatusSnapshot, type StatusSources } from '../../core/status/service.js';
+import type { StatusService, StatusSnapshot, StatusSources } from '../../core/status/service.js';
 import { knownDevNames } from '../../adapters/store/known-ids.js';
 import { backendDevAction } from './dev-actions.js';
 import { createDashboard, type Dashboard } from './server.js';
@@ -55,13 +55,15 @@ export async function startDashboard(
   }
 > {
   const cfg = ctx.config;
-  const index = outputRepoIndex(cfg, ctx.home);
-  const base: StatusSources = {
-    ...statusSources(cfg, ctx.home, ctx.backend(), { failWhenUnreachable: false, index }),
-    ...opts.overrides,
-  };
-  const sources = opts.wrapSources ? opts.wrapSources(base) : base;
-  const service = new StatusService(sources);
+  const {
+    service,
+    sources: base,
+    index,
+  } = statusService(ctx, {
+    failWhenUnreachable: false,
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.wrapSources ? { wrap: opts.wrapSources } : {}),
+  });
   const out = cfg.commit?.output_repository;
   const notify = opts.notify ?? ((l: string) => process.stderr.write(`${l}\n`));
   // commit.retry.preempted: a pass may relaunch a preempted commit; the claim in its job folder

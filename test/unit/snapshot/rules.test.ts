@@ -10,7 +10,7 @@ import {
   type SnapshotEntry,
 } from '../../../src/core/snapshot/rules.js';
 import { readsContent, secretByContent, secretByName } from '../../../src/core/snapshot/secrets.js';
-import { splitUrlCredentials, stripUrlCredentials } from '../../../src/core/snapshot/url.js';
+import { splitUrlCredentials, stripUrlCredentials } from '../../../src/util/url.js';
 
 const MB = 1024 * 1024;
 const file = (path: string, o: Partial<SnapshotEntry> = {}): SnapshotEntry => ({

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { GcpConfig } from '../../../config/types.js';
 import { hasGpus, imagePath, installsDriver } from '../../../core/boot-image.js';
 import type { BakeStep } from '../../../core/image/bake.js';
-import { splitUrlCredentials } from '../../../core/snapshot/url.js';
+import { splitUrlCredentials } from '../../../util/url.js';
 import type { Baker, BakeRequest, BakeVm } from '../../../core/ports/baker.js';
 import type { Instance } from '../../gce/api-types.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';

@@ -14,13 +14,14 @@ import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/bac
 import { credentialKeyFiles } from '../../git/job-credentials.js';
 import { readLogFile } from './log-file.js';
 import { envWithPrefix } from '../../../util/env.js';
+import { HOME } from '../../../util/home-layout.js';
 
 export function devRoot(home: string): string {
-  return join(home, 'dev');
+  return HOME.dev(home);
 }
 
 export function devDir(home: string, name: string): string {
-  return join(devRoot(home), name);
+  return HOME.devMachine(home, name);
 }
 
 export class LocalDevMachines {
@@ -191,11 +192,11 @@ export class LocalDevMachines {
 
   /** The clone of a dev machine (for `commit --instance` on the local backend). */
   repoDir(name: string): string {
-    return join(devDir(this.home, name), 'repo');
+    return HOME.devRepo(this.home, name);
   }
 
   private readLogTail(name: string): string {
-    const file = join(devDir(this.home, name), 'job.log');
+    const file = HOME.devLog(this.home, name);
     let size = 0;
     try {
       size = statSync(file).size;
@@ -205,7 +206,7 @@ export class LocalDevMachines {
 
   readLog(name: string, from: number): LogChunk {
     const done = !this.running(name);
-    return readLogFile(join(devDir(this.home, name), 'job.log'), from, done);
+    return readLogFile(HOME.devLog(this.home, name), from, done);
   }
 
   /** Stops the dev script and its command (SIGTERM to the groups, then SIGKILL). */
@@ -243,13 +244,13 @@ export interface DevRecord {
 
 export function recordDevMachine(home: string, rec: DevRecord): void {
   mkdirSync(devDir(home, rec.name), { recursive: true });
-  writeFileSync(join(devDir(home, rec.name), 'machine.json'), `${JSON.stringify(rec, null, 2)}\n`);
+  writeFileSync(HOME.devRecord(home, rec.name), `${JSON.stringify(rec, null, 2)}\n`);
 }
 
 export function findDevMachine(home: string, name: string): DevRecord | null {
   if (!isDevFolderName(name)) return null;
   try {
-    return JSON.parse(readFileSync(join(devDir(home, name), 'machine.json'), 'utf8')) as DevRecord;
+    return JSON.parse(readFileSync(HOME.devRecord(home, name), 'utf8')) as DevRecord;
   } catch {
     return null;
   }

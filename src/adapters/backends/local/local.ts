@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { EXIT, err, ok, type Result, UserError } from '../../../errors.js';
 import type { LiveMachine, LogChunk } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
+import { HOME } from '../../../util/home-layout.js';
 import {
   findLaunch,
   jobDir,
@@ -165,7 +166,7 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     if (rec?.backend !== 'local')
       // Its folder was removed under it (by hand, a cleanup): the job may have run on; say so.
       throw new UserError(
-        `the local job ${machineName} is gone: its folder under ${join(this.home, 'jobs')} was removed`,
+        `the local job ${machineName} is gone: its folder under ${HOME.jobs(this.home)} was removed`,
         'if it published its result, `mymlops status` shows it; else run the commit again',
         { exitCode: EXIT.failed },
       );
@@ -177,7 +178,7 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     const rec = this.resolve(machineName);
     // Decide "done" before reading so the last bytes written before exit are never missed.
     const done = !this.isRunning(rec.commit);
-    return readLogFile(join(jobDir(rec.commit, this.home), 'job.log'), from, done);
+    return readLogFile(HOME.jobLog(this.home, rec.commit), from, done);
   }
 
   async cancel(machineName: string, graceMs = 20_000): Promise<void> {
