@@ -1,5 +1,5 @@
-// Instances → LiveMachine (pure): the shared status model's view of a GCE VM.
-import type { LiveMachine, MachineState } from '../../../core/model.js';
+// Instances → Machine (pure): the shared status model's view of a GCE VM.
+import type { JobEnd, Machine, MachineState } from '../../../core/model.js';
 import { type InstanceResource, lastSegment } from '../../gce/client.js';
 import { isCommitId } from '../../../core/commit/ids.js';
 import { commitOfMachine } from '../../../core/logs/text.js';
@@ -33,8 +33,18 @@ export function commitMetadata(inst: InstanceResource): Record<string, string> {
   return out;
 }
 
+/**
+ * What the VM's metadata says of its job's end: the startup script sets `published` false (and
+ * `publish_error`) when it stops the VM to keep a result it could not push, the job's status then
+ * being failed (job.sh's "not published" contract); nothing else of the outcome lives on the VM.
+ */
+function keptResult(md: Record<string, string>): JobEnd | null {
+  if (md['published'] !== 'false') return null;
+  return { status: 'failed', published: false, publishError: md['publish_error'] ?? null };
+}
+
 /** `preempted` holds `zone/name` of VMs with a compute.instances.preempted operation. */
-export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): LiveMachine {
+export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): Machine {
   const state = machineState(inst.status);
   const labels = inst.labels ?? {};
   const md = commitMetadata(inst);
@@ -49,9 +59,31 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
           : 'stopped';
   }
   const natIP = inst.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? null;
-  return {
-    kind: labels['mymlops'] === 'start' ? 'start' : 'commit',
+  const base = {
     name: inst.name,
+    backend: 'gce' as const,
+    zone,
+    state,
+    reason,
+    createdAt: inst.creationTimestamp ? new Date(inst.creationTimestamp).toISOString() : null,
+    machineType: lastSegment(inst.machineType) || null,
+    accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
+    metadata: md,
+  };
+  if (labels['mymlops'] === 'start')
+    return {
+      ...base,
+      kind: 'start',
+      idle: null,
+      dev: null,
+      stoppedAt:
+        state === 'stopped' && inst.lastStopTimestamp ? new Date(inst.lastStopTimestamp).toISOString() : null,
+      deletesAt: null,
+      sshTarget: natIP,
+    };
+  return {
+    ...base,
+    kind: 'commit',
     // The original's VMs name their commit id only in the VM name when their metadata says otherwise.
     commitId:
       [md['commit'], labels['mymlops-commit'], commitOfMachine(inst.name)].find(
@@ -60,16 +92,6 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
       md['commit'] ??
       labels['mymlops-commit'] ??
       null,
-    backend: 'gce',
-    zone,
-    state,
-    reason,
-    createdAt: inst.creationTimestamp ? new Date(inst.creationTimestamp).toISOString() : null,
-    machineType: lastSegment(inst.machineType) || null,
-    accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
-    metadata: md,
-    stoppedAt:
-      state === 'stopped' && inst.lastStopTimestamp ? new Date(inst.lastStopTimestamp).toISOString() : null,
-    sshTarget: natIP,
+    ended: keptResult(md),
   };
 }
