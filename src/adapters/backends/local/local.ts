@@ -135,7 +135,7 @@ export class LocalBackend implements ComputeBackend {
         ? {
             status: result.status,
             published: result.published !== false,
-            publishError: result.publish_error ?? null,
+            publishError: result.publish_error || null,
           }
         : null,
     };
