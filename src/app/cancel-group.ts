@@ -3,6 +3,7 @@
 import { readGroup, updateGroup } from '../adapters/store/groups.js';
 import { readLaunch, releaseCommitId } from '../adapters/store/jobs.js';
 import { appContext } from './context.js';
+import { isUp } from '../core/machine-state.js';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -34,7 +35,7 @@ export async function cancelGroup(group: string, json: boolean, home: string = m
   for (const r of g0.runs) {
     const machine = readLaunch(r.commit, home)?.machine ?? r.record.machine;
     const m = live.get(machine);
-    if (m && (m.state === 'running' || m.state === 'provisioning')) {
+    if (m && isUp(m)) {
       await backend.cancel(machine);
       cancelled.push(r.commit);
     }

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { forgetDevMachine } from '../adapters/backends/local/devvm.js';
 import { DELETE_AFTER_KEY, deletedLine, planAutodown } from '../core/devvm/autodown.js';
 import { knownDevNames } from '../adapters/store/known-ids.js';
-import type { LiveMachine } from '../core/model.js';
+import type { Machine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { HOME } from '../util/home-layout.js';
 
@@ -28,7 +28,7 @@ export function deletedLogFile(home: string): string {
  * overlap within this process (several dashboard tabs refresh at once): a deletion in flight is
  * awaited, not started again.
  */
-export function autodown(d: AutodownDeps): (machines: LiveMachine[]) => Promise<LiveMachine[]> {
+export function autodown(d: AutodownDeps): (machines: Machine[]) => Promise<Machine[]> {
   const inFlight = new Map<string, Promise<boolean>>();
   return async (machines) => {
     const dev = d.backend.capabilities.devMachines;
@@ -61,6 +61,6 @@ export function autodown(d: AutodownDeps): (machines: LiveMachine[]) => Promise<
         return p.then((deleted) => (deleted ? null : machines.find((m) => m.name === due.name)!));
       }),
     );
-    return [...plan.machines, ...kept.filter((m): m is LiveMachine => m !== null)];
+    return [...plan.machines, ...kept.filter((m): m is Machine => m !== null)];
   };
 }

@@ -11,7 +11,7 @@ import type { Config } from '../config/types.js';
 import { isCommitId } from '../core/commit/ids.js';
 import { commitOfMachine } from '../core/logs/text.js';
 import { commitOfListed, machineByNameOrCommit } from '../core/machine-match.js';
-import type { LiveMachine } from '../core/model.js';
+import type { Machine } from '../core/model.js';
 import type { ComputeBackend } from '../core/ports/backend.js';
 import { UserError } from '../errors.js';
 import { mymlopsHome } from '../util/paths.js';
@@ -49,7 +49,7 @@ export function launchedHere(id: string, home: string = mymlopsHome()): boolean 
 }
 
 export interface ListedMachine {
-  machine: LiveMachine;
+  machine: Machine;
   backend: ComputeBackend;
 }
 
@@ -82,7 +82,7 @@ export async function cancelTarget(
   id: string,
   cmd: Command,
   home: string = mymlopsHome(),
-): Promise<{ commit: string; machine: LiveMachine | undefined; backend: ComputeBackend }> {
+): Promise<{ commit: string; machine: Machine | undefined; backend: ComputeBackend }> {
   if (!launchedHere(id, home)) {
     const listed = await listedMachine(id, cmd, home);
     if (listed?.machine.kind === 'start')
@@ -103,7 +103,7 @@ export async function cancelTarget(
 }
 
 /** The commit's machine among `machines`: the recorded one, else its newest labelled one. */
-export function machineOf(rec: LaunchRecord, machines: LiveMachine[]): LiveMachine | undefined {
+export function machineOf(rec: LaunchRecord, machines: Machine[]): Machine | undefined {
   const named = machines.find((m) => m.name === rec.machine);
   if (named) return named;
   const own = machines.filter((m) => m.kind === 'commit' && m.commitId === rec.commit);

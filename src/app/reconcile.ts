@@ -5,19 +5,19 @@
 // timer and `mymlops status` runs one explicitly before it reads. Every action is said via notify.
 // Sweeps whose scheduler died are resumed here too.
 import type { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
-import type { LiveMachine } from '../core/model.js';
+import type { Machine } from '../core/model.js';
 import type { PreemptionWatcher } from '../core/retry/auto.js';
 import type { StatusSnapshot } from '../core/status/service.js';
 import { type AutodownDeps, autodown } from './dev-autodown.js';
 
 export interface ReconcileParts {
   /** The backend's listing, for the machine-level actions (auto-delete, tunnels). */
-  listMachines(): Promise<LiveMachine[]>;
+  listMachines(): Promise<Machine[]>;
   /** start.idle_shutdown.delete_after; null when not configured. */
   autodown: AutodownDeps | null;
   tunnels: DevTunnels | null;
   /** Sweeps whose scheduler is gone get a new one (src/app/sweep-resume.ts); null: not here. */
-  resumeSweeps: ((listed: () => Promise<readonly LiveMachine[]>) => Promise<unknown>) | null;
+  resumeSweeps: ((listed: () => Promise<readonly Machine[]>) => Promise<unknown>) | null;
   /** Relaunches of preempted commits; null when commit.retry.preempted is 0. */
   retries: PreemptionWatcher | null;
   /** The status as the views read it; the retries decide from its commit rows. */
@@ -34,9 +34,9 @@ export function reconciler(p: ReconcileParts): Reconcile {
   const pass = async (): Promise<StatusSnapshot> => {
     // The listing is asked for only by an action that needs it: `status` with nothing due lists
     // once (its snapshot), not twice. A failed listing acts on nothing; the snapshot says why.
-    let left: LiveMachine[] | null = null;
+    let left: Machine[] | null = null;
     let listFailed = false;
-    const listed = async (): Promise<LiveMachine[]> => {
+    const listed = async (): Promise<Machine[]> => {
       try {
         left ??= await p.listMachines();
       } catch (e) {

@@ -2,7 +2,7 @@
 // whose runs still wait while no scheduler process runs for them, puts runs caught mid-launch back
 // (core/sweep/resume.ts) and starts a new scheduler, said in one line and in the group's log.
 import { appendGroupLog, listGroups, schedulerAlive, updateGroup } from '../adapters/store/groups.js';
-import type { LiveMachine } from '../core/model.js';
+import type { Machine } from '../core/model.js';
 import { prepareResume, waitsForScheduler } from '../core/sweep/resume.js';
 
 export interface ResumeDeps {
@@ -14,7 +14,7 @@ export interface ResumeDeps {
 /** Returns the groups resumed. */
 export async function resumeSweeps(
   d: ResumeDeps,
-  machines: () => Promise<readonly LiveMachine[]>,
+  machines: () => Promise<readonly Machine[]>,
 ): Promise<string[]> {
   const resumed: string[] = [];
   for (const g of listGroups(d.home)) {

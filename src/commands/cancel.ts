@@ -3,6 +3,7 @@
 // name or commit id (launched from another computer, or by the original tool).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { isUp } from '../core/machine-state.js';
 
 export function register(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       if (isGroupId(id)) return (await import('../app/cancel-group.js')).cancelGroup(id, Boolean(opts.json));
       const { cancelTarget } = await import('../app/job-target.js');
       const { commit, machine, backend } = await cancelTarget(id, cmd);
-      if (!machine || (machine.state !== 'running' && machine.state !== 'provisioning'))
+      if (!machine || !isUp(machine))
         throw new UserError(
           `commit ${commit} is not running (${machine ? `${machine.state}${machine.reason ? `: ${machine.reason}` : ''}` : 'gone'})`,
           'see its result with `mymlops status`',

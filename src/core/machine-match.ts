@@ -3,21 +3,19 @@
 // name, else the machine running that commit (its commit label or metadata, or the commit id in
 // its name) — a live one first, then the newest.
 import { commitOfMachine } from './logs/text.js';
-import type { LiveMachine } from './model.js';
+import type { Machine } from './model.js';
+import { isPresent, liveRank } from './machine-state.js';
 
-const liveness = (m: LiveMachine): number =>
-  m.state === 'running' ? 3 : m.state === 'provisioning' ? 2 : m.state === 'stopping' ? 1 : 0;
-
-export function machineByNameOrCommit(id: string, machines: readonly LiveMachine[]): LiveMachine | undefined {
-  const present = machines.filter((m) => m.state !== 'gone');
+export function machineByNameOrCommit(id: string, machines: readonly Machine[]): Machine | undefined {
+  const present = machines.filter(isPresent);
   const named = present.find((m) => m.name === id);
   if (named) return named;
   return present
     .filter((m) => m.kind === 'commit' && (m.commitId === id || commitOfMachine(m.name) === id))
-    .sort((a, b) => liveness(b) - liveness(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
+    .sort((a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
 }
 
 /** The commit a listed machine runs: its recorded commit id, else the one in its name. */
-export function commitOfListed(m: LiveMachine): string | null {
+export function commitOfListed(m: Machine): string | null {
   return m.kind === 'commit' ? (m.commitId ?? commitOfMachine(m.name)) : null;
 }

@@ -96,13 +96,10 @@ export interface AttemptRecord {
 /** Machine state as a backend sees it, before it is merged with the output repository. */
 export type MachineState = 'provisioning' | 'running' | 'stopping' | 'stopped' | 'gone';
 
-/** A machine (GCE VM or local process group) that a backend knows about. */
-export interface LiveMachine {
-  kind: 'commit' | 'start';
+/** What every machine a backend lists carries, commit machine or dev machine. */
+interface MachineBase {
   /** Instance name (GCE) or job name (local). */
   name: string;
-  /** The commit this machine runs (commit machines only). */
-  commitId: string | null;
   backend: BackendKind;
   zone: string | null;
   state: MachineState;
@@ -113,26 +110,62 @@ export interface LiveMachine {
   accelerator: string | null;
   /** The original's `mymlops-<key>` instance metadata, keys without the prefix. */
   metadata: Record<string, string>;
-  /** Dev machines: the idle watchdog's last report. */
-  idle?: {
-    idle_seconds: number;
-    stops_in_seconds: number | null;
-    updated_at: string;
-    /** busy | idle | acting | stopped (the idle watchdog's state). */
-    state?: string;
-    /** Why it is busy, e.g. "cpu=37.5% ssh_sessions=1". */
-    reasons?: string;
-    action?: string;
-  } | null;
-  /** Dev machines: what the dev script last said about its start command (dev-state.ts). */
-  dev?: DevCommandState | null;
-  /** Dev machines: since when a stopped machine has been stopped (what delete_after counts from). */
-  stoppedAt?: string | null;
-  /** Dev machines: when a stopped machine is deleted by start.idle_shutdown.delete_after. */
-  deletesAt?: string | null;
-  /** Dev machines: how to reach them (host for ssh, ports served directly on the local backend). */
-  sshTarget?: string | null;
 }
+
+/**
+ * How a commit machine's job ended, as its backend knows it (local: the job's result.json; gce: the
+ * instance metadata the startup script sets when it keeps a result it could not publish). It says
+ * something only once the machine is down (src/core/machine-state.ts).
+ */
+export interface JobEnd {
+  status: CommitStatus;
+  /** False: the final push failed and the machine keeps the result (`mymlops publish ID`). */
+  published: boolean;
+  /** Why the push failed (published false). */
+  publishError: string | null;
+}
+
+/** A machine running one commit (GCE VM or local job). */
+export interface CommitMachine extends MachineBase {
+  kind: 'commit';
+  /**
+   * The commit it runs. null: a VM labelled as a commit whose metadata, labels and name name no
+   * commit (the original tool's VMs carry it in their name, so only a hand-made one).
+   */
+  commitId: string | null;
+  /** The job's own outcome, null while it runs or when the backend cannot tell. */
+  ended: JobEnd | null;
+}
+
+/** The idle watchdog's last report on a running dev machine. */
+export interface IdleReport {
+  idle_seconds: number;
+  stops_in_seconds: number | null;
+  updated_at: string;
+  /** busy | idle | acting | stopped (the idle watchdog's state). */
+  state?: string;
+  /** Why it is busy, e.g. "cpu=37.5% ssh_sessions=1". */
+  reasons?: string;
+  action?: string;
+}
+
+/** A dev machine (`mymlops start`): runs the dev script at every boot until deleted. */
+export interface DevMachine extends MachineBase {
+  kind: 'start';
+  /** The idle watchdog's last report (running machines only). */
+  idle: IdleReport | null;
+  /** What the dev script last said about its start command (dev-state.ts). */
+  dev: DevCommandState | null;
+  /** Since when a stopped machine has been stopped (what delete_after counts from). */
+  stoppedAt: string | null;
+  /** When a stopped machine is deleted by start.idle_shutdown.delete_after. */
+  deletesAt: string | null;
+  /** How to reach it (host for ssh; null on the local backend, which serves ports directly). */
+  sshTarget: string | null;
+}
+
+/** A machine (GCE VM or local process group) that a backend knows about; narrow on `kind`. */
+export type Machine = CommitMachine | DevMachine;
 
 export interface LogChunk {
   text: string;

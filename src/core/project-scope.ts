@@ -2,7 +2,7 @@
 // repository (URL without credentials, and branch), which every launch record names. A project's
 // status, dashboard, prune and completion see only its own launch records, and no machine of a
 // commit recorded here for another project.
-import type { LiveMachine } from './model.js';
+import type { Machine } from './model.js';
 import type { LaunchRecord } from './ports/launch-record.js';
 import { stripUrlCredentials } from '../util/url.js';
 
@@ -24,10 +24,10 @@ export function inProject(rec: Pick<LaunchRecord, 'output_repository'>, p: Proje
 
 /** The machines a project shows: all but those running a commit recorded here for another project. */
 export function projectMachines(
-  machines: LiveMachine[],
+  machines: Machine[],
   launches: readonly LaunchRecord[],
   p: ProjectKey,
-): LiveMachine[] {
+): Machine[] {
   const others = new Set(launches.filter((r) => !inProject(r, p)).map((r) => r.commit));
   return machines.filter((m) => !(m.kind === 'commit' && m.commitId && others.has(m.commitId)));
 }

@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { appContext } from '../../src/app/context.js';
 import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { CommitMachine, Machine, MachineState } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { ensureBuilt } from '../helpers/cli.js';
@@ -32,22 +33,10 @@ let repo: TestOutputRepo;
 let dir: string;
 let browser: Browser;
 let dash: Awaited<ReturnType<typeof startDashboard>>;
-const machines: LiveMachine[] = [];
+const machines: Machine[] = [];
 
-function machine(commitId: string, state: LiveMachine['state']): LiveMachine {
-  return {
-    kind: 'commit',
-    name: `job-${commitId}`,
-    commitId,
-    backend: 'local',
-    zone: null,
-    state,
-    reason: null,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-  };
+function machine(commitId: string, state: MachineState): CommitMachine {
+  return commitMachine({ name: `job-${commitId}`, commitId, state });
 }
 
 before(async () => {
@@ -395,15 +384,14 @@ test('polling pauses while the tab is hidden', async () => {
 
 test('dev VMs appear with idle countdown, port links and copyable commands', async () => {
   const { page } = await openPage();
-  machines.push({
-    ...machine(RUNNING, 'running'),
-    kind: 'start',
-    name: 'mymlops-dev-1',
-    commitId: null,
-    zone: 'us-central1-a',
-    sshTarget: 'root@127.0.0.1',
-    idle: { idle_seconds: 600, stops_in_seconds: 3000, updated_at: new Date().toISOString() },
-  });
+  machines.push(
+    devMachine({
+      name: 'mymlops-dev-1',
+      zone: 'us-central1-a',
+      sshTarget: 'root@127.0.0.1',
+      idle: { idle_seconds: 600, stops_in_seconds: 3000, updated_at: new Date().toISOString() },
+    }),
+  );
   const row = page.locator('tr[data-vm="mymlops-dev-1"]');
   await row.waitFor({ timeout: 20_000 });
   const text = await row.innerText();

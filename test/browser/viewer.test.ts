@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { appContext } from '../../src/app/context.js';
 import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { CommitMachine } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { ensureBuilt } from '../helpers/cli.js';
@@ -32,20 +33,8 @@ let dir: string;
 let browser: Browser;
 let dash: Awaited<ReturnType<typeof startDashboard>>;
 
-const machine = (over: Partial<LiveMachine>): LiveMachine => ({
-  kind: 'commit',
-  name: `job-${RUN}`,
-  commitId: RUN,
-  backend: 'local',
-  zone: null,
-  state: 'running',
-  reason: null,
-  createdAt: null,
-  machineType: null,
-  accelerator: null,
-  metadata: {},
-  ...over,
-});
+const machine = (over: Partial<CommitMachine>): CommitMachine =>
+  commitMachine({ name: `job-${RUN}`, commitId: RUN, ...over });
 
 before(async () => {
   ensureBuilt();
@@ -83,10 +72,8 @@ before(async () => {
     overrides: {
       listMachines: async () => [
         machine({}),
-        machine({
-          kind: 'start',
+        devMachine({
           name: 'mymlops-dev-a-rather-long-machine-name',
-          commitId: null,
           zone: 'europe-west4-a',
           sshTarget: 'root@127.0.0.1',
           idle: { idle_seconds: 600, stops_in_seconds: 3000, updated_at: new Date().toISOString() },

@@ -21,7 +21,8 @@ import { withDevVms } from '../../src/app/devvm-status.js';
 import { assetsDir } from '../../src/app/serve-dashboard.js';
 import { loadConfig } from '../../src/config/load.js';
 import { snapshotRef } from '../../src/core/commit/ids.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { Machine } from '../../src/core/model.js';
+import { devMachine } from '../helpers/machines.js';
 import { type ComputeBackend, NO_CAPABILITIES, type WithDevMachines } from '../../src/core/ports/backend.js';
 import { getRoutePatterns } from '../../src/dashboard/server/routes.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
@@ -51,7 +52,7 @@ let dir: string;
 let home: string;
 const deleted: string[] = [];
 const said: string[] = [];
-let machines: LiveMachine[];
+let machines: Machine[];
 let dash: Awaited<ReturnType<typeof startDashboard>>;
 
 before(async () => {
@@ -77,20 +78,12 @@ before(async () => {
   git(work, 'commit', '-q', '-m', 'snapshot');
   git(work, 'push', '-q', bareRepo(join(dir, 'repo.git')), `HEAD:${snapshotRef(ID)}`);
   machines = [
-    {
-      kind: 'start',
+    devMachine({
       name: 'olddev',
-      commitId: null,
-      backend: 'local',
-      zone: null,
       state: 'stopped',
       reason: 'idle',
-      createdAt: null,
-      machineType: null,
-      accelerator: null,
-      metadata: {},
       stoppedAt: new Date(Date.now() - 2 * 86400_000).toISOString(),
-    },
+    }),
   ];
   writeFileSync(
     join(dir, 'mymlops.yml'),

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { appContext } from '../../src/app/context.js';
 import { type StatusServiceOptions, statusService } from '../../src/app/status-service.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import { devMachine } from '../helpers/machines.js';
 import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
 const ID = '20250401_100000';
@@ -38,7 +38,7 @@ function context(name: string, outputUrl: string) {
   return appContext(loadConfig({ file, cwd: dir, env: {} }), { home: join(dir, `home-${name}`) });
 }
 
-const machine = { name: 'mymlops-dev-x', state: 'RUNNING' } as unknown as LiveMachine;
+const machine = devMachine({ name: 'mymlops-dev-x' });
 /** What the wrap saw: the service lists machines through it. */
 const wrapped: string[] = [];
 

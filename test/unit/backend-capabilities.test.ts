@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBackend } from '../../src/adapters/backends/index.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { Machine } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 import {
   type BackendCapabilities,
   type ComputeBackend,
@@ -56,23 +57,7 @@ describe('backend kind → capabilities', () => {
     });
 });
 
-const machine = (name: string, over: Partial<LiveMachine>): LiveMachine =>
-  ({
-    kind: 'start',
-    name,
-    commitId: null,
-    backend: 'local',
-    zone: null,
-    state: 'running',
-    reason: null,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-    ...over,
-  }) as LiveMachine;
-
-function fake(machines: LiveMachine[], capabilities: Partial<BackendCapabilities> = {}): ComputeBackend {
+function fake(machines: Machine[], capabilities: Partial<BackendCapabilities> = {}): ComputeBackend {
   return {
     kind: 'local',
     launch: async () => assert.fail('no launch expected'),
@@ -96,11 +81,11 @@ const record: LaunchRecord = {
   attempt: 1,
   created_at: '2025-01-01T00:00:01Z',
 };
-const kept = machine(record.machine, {
-  kind: 'commit',
+const kept = commitMachine({
+  name: record.machine,
   commitId: record.commit,
   state: 'stopped',
-  metadata: { published: 'false' },
+  ended: { status: 'failed', published: false, publishError: null },
 });
 
 const noDeps = new Proxy({} as AutoRetryDeps, {
@@ -108,8 +93,8 @@ const noDeps = new Proxy({} as AutoRetryDeps, {
 });
 
 describe('a backend without a capability: the same messages as before', () => {
-  const running = machine('dev1', {});
-  const stopped = machine('dev1', { state: 'stopped' });
+  const running = devMachine({ name: 'dev1' });
+  const stopped = devMachine({ name: 'dev1', state: 'stopped' });
   const cases: { name: string; run: () => Promise<unknown>; message: string }[] = [
     {
       name: 'stop',
@@ -166,12 +151,12 @@ describe('a backend with a capability: callers use it', () => {
       deleteDev: async (n: string) => void calls.push(`delete ${n}`),
       resumeDev: async (n: string) => {
         calls.push(`resume ${n}`);
-        return { ok: true as const, value: machine(n, {}) };
+        return { ok: true as const, value: devMachine({ name: n }) };
       },
     };
-    const b = (m: LiveMachine) => fake([m], { devMachines });
-    const running = machine('dev1', {});
-    const stopped = machine('dev1', { state: 'stopped' });
+    const b = (m: Machine) => fake([m], { devMachines });
+    const running = devMachine({ name: 'dev1' });
+    const stopped = devMachine({ name: 'dev1', state: 'stopped' });
     assert.equal((await stopDev('dev1', { backend: b(running), known: [] })).state, 'stopped');
     assert.equal(await deleteDev('dev1', { backend: b(running), known: [] }, { yes: true }), running);
     assert.equal((await resumeDev(stopped, b(stopped))).state, 'running');

@@ -2,23 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commitOfListed, machineByNameOrCommit } from '../../src/core/machine-match.js';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { CommitMachine } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 
-function m(name: string, o: Partial<LiveMachine> = {}): LiveMachine {
-  return {
-    kind: 'commit',
-    name,
-    commitId: null,
-    backend: 'gce',
-    zone: 'us-east1-c',
-    state: 'running',
-    reason: null,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-    ...o,
-  };
+function m(name: string, o: Partial<CommitMachine> = {}): CommitMachine {
+  return commitMachine({ name, backend: 'gce', zone: 'us-east1-c', ...o });
 }
 
 const machines = [
@@ -31,7 +19,7 @@ const machines = [
     createdAt: '2026-12-04T18:00:00Z',
   }),
   m('mymlops-20261204-180000-a2', { commitId: '20261204_180000', createdAt: '2026-12-04T18:20:00Z' }),
-  m('notebook-box', { kind: 'start' }),
+  devMachine({ name: 'notebook-box', backend: 'gce', zone: 'us-east1-c' }),
   m('mymlops-20261204-190000', { commitId: '20261204_190000', state: 'gone' }),
 ];
 

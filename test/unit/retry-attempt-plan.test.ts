@@ -2,7 +2,8 @@
 // avoid), the record moves on, the stopped machine goes; what blocks a relaunch is a UserError.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { Machine, MachineState } from '../../src/core/model.js';
+import { commitMachine } from '../helpers/machines.js';
 import { type ComputeBackend, type LaunchPlan, NO_CAPABILITIES } from '../../src/core/ports/backend.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
 import { type RetryDeps, retryCommit } from '../../src/core/retry/retry.js';
@@ -24,21 +25,9 @@ const record = (over: Partial<LaunchRecord> = {}): LaunchRecord => ({
   created_at: '2025-01-01T00:00:01Z',
   ...over,
 });
-const machine = (name: string, state: LiveMachine['state']): LiveMachine => ({
-  kind: 'commit',
-  name,
-  commitId: ID,
-  backend: 'local',
-  zone: null,
-  state,
-  reason: null,
-  createdAt: null,
-  machineType: null,
-  accelerator: null,
-  metadata: {},
-});
+const machine = (name: string, state: MachineState): Machine => commitMachine({ name, commitId: ID, state });
 
-function fakes(rec: LaunchRecord | null, machines: LiveMachine[]) {
+function fakes(rec: LaunchRecord | null, machines: Machine[]) {
   const launched: LaunchPlan[] = [];
   const cancelled: string[] = [];
   const recorded: LaunchRecord[] = [];
@@ -106,7 +95,7 @@ describe('retryCommit', () => {
     assert.deepEqual(f.launched[0]!.avoidZones, []);
     assert.deepEqual(f.cancelled, [], 'no old machine to remove');
   });
-  const refusals: [string, LaunchRecord | null, LiveMachine[], RegExp][] = [
+  const refusals: [string, LaunchRecord | null, Machine[], RegExp][] = [
     ['unknown commit', null, [], /no commit 20250101_000001 was launched from this machine/],
     ['another backend', record({ backend: 'gce' }), [], /ran on the gce backend but mymlops.yml says local/],
     [

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
 import { retryCommit } from '../../src/core/retry/retry.js';
 import { testConfig } from '../helpers/plans.js';
+import { commitMachine } from '../helpers/machines.js';
 
 // The dependency types, named through retryCommit itself so this file follows where they live.
 type Deps = Parameters<typeof retryCommit>[2];
@@ -36,19 +37,14 @@ function record(over: Partial<Record> = {}): Record {
 }
 
 function machine(name: string, state: Machine['state'], zone = 'us-east1-c'): Machine {
-  return {
-    kind: 'commit',
+  return commitMachine({
     name,
     commitId: ID,
     backend: 'gce',
     zone,
     state,
     reason: state === 'stopped' ? 'preempted' : null,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-  };
+  });
 }
 
 /**

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { devVmRows, idTimestamp, mergeStatus, runningCount } from '../../src/core/status/merge.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
 import type { OutputRecord } from '../../src/core/status/types.js';
-import type { CommitMetadata, LiveMachine } from '../../src/core/model.js';
+import type { CommitMachine, CommitMetadata, JobEnd, Machine, MachineState } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 
 const NOW = new Date('2024-11-07T12:00:00Z');
 
@@ -39,23 +40,20 @@ const ORIG: Partial<CommitMetadata> = {
 };
 function machine(
   commitId: string,
-  state: LiveMachine['state'],
+  state: MachineState,
   reason: string | null = null,
   metadata: Record<string, string> = {},
-): LiveMachine {
-  return {
-    kind: 'commit',
+  ended: JobEnd | null = null,
+): CommitMachine {
+  return commitMachine({
     name: `mymlops-${commitId.replace('_', '-')}`,
     commitId,
-    backend: 'local',
-    zone: null,
     state,
     reason,
     createdAt: '2024-11-07T11:00:00Z',
-    machineType: null,
-    accelerator: null,
     metadata,
-  };
+    ended,
+  });
 }
 function launch(commitId: string, launchedAt: string): LaunchRecord {
   return {
@@ -78,7 +76,7 @@ const ID = '20241107_100000';
 const cases: {
   name: string;
   records?: OutputRecord[];
-  machines?: LiveMachine[] | null;
+  machines?: Machine[] | null;
   launches?: LaunchRecord[];
   status: string;
   reason?: RegExp | null;
@@ -215,11 +213,13 @@ const cases: {
   {
     name: 'local job whose push failed (result.json published false) → failed (not published: why)',
     machines: [
-      machine(ID, 'gone', 'finished', {
-        status: 'failed',
-        published: 'false',
-        publish_error: 'output repository x unreachable',
-      }),
+      machine(
+        ID,
+        'gone',
+        'finished',
+        {},
+        { status: 'failed', published: false, publishError: 'output repository x unreachable' },
+      ),
     ],
     status: 'failed',
     reason: /^not published: output repository x unreachable$/,
@@ -227,7 +227,15 @@ const cases: {
   {
     name: 'gce VM stopped with its kept result (metadata published false) → failed (not published)',
     records: [rec(ID, { ...ORIG, status: 'processing', backend: 'local' })],
-    machines: [machine(ID, 'stopped', 'stopped', { published: 'false', publish_error: 'push rejected' })],
+    machines: [
+      machine(
+        ID,
+        'stopped',
+        'stopped',
+        {},
+        { status: 'failed', published: false, publishError: 'push rejected' },
+      ),
+    ],
     status: 'failed',
     reason: /^not published: push rejected$/,
   },
@@ -235,7 +243,7 @@ const cases: {
     name: 'local job stopped by a shutdown (result status stopped) → stopped with its reason',
     records: [rec(ID, { ...ORIG, status: 'processing', interrupted: 'stopped' })],
     machines: [
-      machine(ID, 'stopped', 'stopped', { status: 'stopped', message: 'the machine was shut down: …' }),
+      machine(ID, 'stopped', 'stopped', {}, { status: 'stopped', published: true, publishError: null }),
     ],
     status: 'stopped',
     reason: /^stopped$/,
@@ -358,13 +366,11 @@ test('idTimestamp parses ids as UTC and rejects others', () => {
 });
 
 test('devVmRows lists start machines with copyable commands', () => {
-  const vm: LiveMachine = {
-    ...machine('20241107_100000', 'running'),
-    kind: 'start',
+  const vm = devMachine({
     name: 'mymlops-dev',
-    commitId: null,
+    createdAt: '2024-11-07T11:00:00Z',
     sshTarget: 'root@10.0.0.2',
-  };
+  });
   const rows = devVmRows([vm, machine('20241107_100000', 'running'), { ...vm, name: 'old', state: 'gone' }]);
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.name, 'mymlops-dev');
@@ -377,7 +383,7 @@ test('devVmRows lists start machines with copyable commands', () => {
 });
 
 test('merge: a finished local job whose final push is not fetched yet takes the job result', () => {
-  const m = { ...machine(ID, 'gone', 'finished'), metadata: { status: 'failed' } };
+  const m = machine(ID, 'gone', 'finished', {}, { status: 'failed', published: true, publishError: null });
   const rows = mergeStatus({
     records: [rec(ID, { ...ORIG, status: 'processing' })],
     machines: [m],

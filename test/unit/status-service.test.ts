@@ -2,7 +2,8 @@
 // gone, when the version changes (and when the same snapshot object comes back), source failures.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LiveMachine } from '../../src/core/model.js';
+import type { Machine, MachineState } from '../../src/core/model.js';
+import { commitMachine, devMachine } from '../helpers/machines.js';
 import { StatusService, type StatusSources } from '../../src/core/status/service.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
 import type { OutputRecord } from '../../src/core/status/types.js';
@@ -24,26 +25,16 @@ function record(status: 'processing' | 'succeeded', tree = `tree-${status}`): Ou
   };
 }
 
-function machine(state: LiveMachine['state'], kind: LiveMachine['kind'] = 'commit'): LiveMachine {
-  return {
-    kind,
-    name: kind === 'commit' ? 'job-1' : 'dev-1',
-    commitId: kind === 'commit' ? ID : null,
-    backend: 'local',
-    zone: null,
-    state,
-    reason: null,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-  };
+function machine(state: MachineState, kind: Machine['kind'] = 'commit'): Machine {
+  return kind === 'commit'
+    ? commitMachine({ name: 'job-1', commitId: ID, state })
+    : devMachine({ name: 'dev-1', state });
 }
 
 /** Sources whose answers a test sets between snapshots; every call is recorded. */
 function fakeSources(over: Partial<StatusSources> = {}) {
   const state = {
-    machines: [] as LiveMachine[],
+    machines: [] as Machine[],
     records: [] as OutputRecord[],
     launches: [] as LaunchRecord[],
     now: new Date('2025-01-01T12:05:00Z'),

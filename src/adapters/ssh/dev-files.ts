@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComputeBackend } from '../../core/ports/backend.js';
+import { isRunning } from '../../core/machine-state.js';
 import { GCE_REPO_DIR } from '../../core/devvm/plan.js';
 import { shQuote } from '../../core/devvm/watchdog.js';
 import { UserError } from '../../errors.js';
@@ -30,7 +31,7 @@ export async function readDevFile(instance: string, rel: string, o: DevFileOptio
       `no dev machine named ${instance}`,
       'see `mymlops status` for your dev machines, or start one with `mymlops start`',
     );
-  if (m.state !== 'running')
+  if (!isRunning(m))
     throw new UserError(
       `dev machine ${instance} is ${m.state}${m.reason ? ` (${m.reason})` : ''}`,
       m.backend === 'gce'

@@ -1,7 +1,8 @@
 // The dashboard's tunnels to dev VMs: one TunnelManager kept in sync with the machines the
 // backend lists (GCE dev VMs only: local dev machines serve their ports on this computer).
 import type { Config } from '../../config/types.js';
-import type { LiveMachine } from '../../core/model.js';
+import type { Machine } from '../../core/model.js';
+import { isPresent, isRunning } from '../../core/machine-state.js';
 import { TunnelManager } from './tunnel-manager.js';
 import { gcloudTunnelArgv, type TunnelOptions } from './tunnels.js';
 
@@ -20,10 +21,10 @@ export class DevTunnels {
   }
 
   /** Start tunnels for running GCE dev VMs, close the others. */
-  sync(machines: readonly LiveMachine[]): void {
+  sync(machines: readonly Machine[]): void {
     if (!this.manager) return;
-    const dev = machines.filter((m) => m.kind === 'start' && m.backend === 'gce' && m.state !== 'gone');
-    const running = dev.filter((m) => m.state === 'running' && m.zone);
+    const dev = machines.filter((m) => m.kind === 'start' && m.backend === 'gce' && isPresent(m));
+    const running = dev.filter((m) => isRunning(m) && m.zone);
     this.manager.sync(
       dev.map((m) => m.name),
       running.map((m) => ({

@@ -9,7 +9,7 @@ import type { Notebook } from '../ports/notebook.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { EXIT, type Result, UserError } from '../../errors.js';
-import type { LiveMachine } from '../model.js';
+import type { Machine } from '../model.js';
 import { canInject, kernelLanguage } from '../params/python.js';
 import { neverInSnapshot } from '../snapshot/never.js';
 import { excludedLine, planSnapshot, type SnapshotInspection, type SnapshotPlan } from '../snapshot/rules.js';
@@ -203,7 +203,7 @@ export interface Started {
   sourceCommit: string;
   ref: string;
   plan: CommitPlan;
-  machine: LiveMachine;
+  machine: Machine;
   backend: ComputeBackend;
 }
 
@@ -270,7 +270,7 @@ async function launchOrRollBack(
   deps: CommitDeps,
   backend: ComputeBackend,
   reserved: string,
-): Promise<{ commitId: string; snap: { sha: string }; plan: CommitPlan; machine: LiveMachine }> {
+): Promise<{ commitId: string; snap: { sha: string }; plan: CommitPlan; machine: Machine }> {
   const url = p.config.commit.repository.url;
   let commitId = reserved;
   let pushed = false;

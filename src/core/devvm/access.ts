@@ -1,5 +1,5 @@
 // How the user reaches a dev machine: the copyable ssh / log commands and the port links. Pure.
-import type { LiveMachine } from '../model.js';
+import type { Machine } from '../model.js';
 import { GCE_REPO_DIR } from './plan.js';
 import { shQuote } from './watchdog.js';
 
@@ -12,7 +12,7 @@ export const ROOT_SHELL = `sudo -i bash -c ${shQuote(`cd ${GCE_REPO_DIR} && exec
 
 /** ssh into the repository folder as the original (root's clone, login shell). */
 export function sshCommand(
-  m: Pick<LiveMachine, 'name' | 'zone' | 'backend'>,
+  m: Pick<Machine, 'name' | 'zone' | 'backend'>,
   opts: { repoDir?: string; project?: string | null } = {},
 ): string {
   if (m.backend === 'local') return `cd ${shQuote(opts.repoDir ?? '.')}`;

@@ -1,12 +1,13 @@
 // start.idle_shutdown.delete_after: which stopped dev machines are due for deletion, when the others
 // will be, and how both read. Pure: the listing, the setting, the names this computer started and
 // the time come in; the deletion itself is the backend's deleteDev (src/app/dev-autodown.ts).
-import type { LiveMachine } from '../model.js';
+import type { DevMachine, Machine } from '../model.js';
+import { isStopped } from '../machine-state.js';
 
 export const DELETE_AFTER_KEY = 'start.idle_shutdown.delete_after';
 
 export interface AutodownInput {
-  machines: readonly LiveMachine[];
+  machines: readonly Machine[];
   /** Seconds; null = never. */
   deleteAfter: number | null;
   /**
@@ -26,16 +27,12 @@ export interface AutodownPlan {
   /** Machines to delete now. */
   due: AutodownDue[];
   /** The listing without the due machines, with `deletesAt` on the stopped ones still waiting. */
-  machines: LiveMachine[];
+  machines: Machine[];
 }
 
 /** When `m` is deleted, or null when it never is (running, not ours, stop time unknown). */
-export function deletesAt(
-  m: LiveMachine,
-  deleteAfter: number | null,
-  mine: ReadonlySet<string>,
-): Date | null {
-  if (!deleteAfter || m.kind !== 'start' || m.state !== 'stopped' || !mine.has(m.name)) return null;
+export function deletesAt(m: DevMachine, deleteAfter: number | null, mine: ReadonlySet<string>): Date | null {
+  if (!deleteAfter || !isStopped(m) || !mine.has(m.name)) return null;
   const since = m.stoppedAt ? Date.parse(m.stoppedAt) : Number.NaN;
   if (Number.isNaN(since)) return null;
   return new Date(since + deleteAfter * 1000);
@@ -43,24 +40,25 @@ export function deletesAt(
 
 export function planAutodown(i: AutodownInput): AutodownPlan {
   const due: AutodownDue[] = [];
-  const machines: LiveMachine[] = [];
+  const machines: Machine[] = [];
   for (const m of i.machines) {
-    const at = deletesAt(m, i.deleteAfter, i.mine);
-    if (at && at.getTime() <= i.now.getTime()) due.push({ name: m.name, stoppedAt: m.stoppedAt! });
-    else machines.push(at ? { ...m, deletesAt: at.toISOString() } : m);
+    const at = m.kind === 'start' ? deletesAt(m, i.deleteAfter, i.mine) : null;
+    if (m.kind !== 'start' || !at) machines.push(m);
+    else if (at.getTime() <= i.now.getTime()) due.push({ name: m.name, stoppedAt: m.stoppedAt! });
+    else machines.push({ ...m, deletesAt: at.toISOString() });
   }
   return { due, machines };
 }
 
 /** The listing as shown: every machine that will be deleted carries `deletesAt` (past when due). */
 export function markDeletesAt(
-  machines: readonly LiveMachine[],
+  machines: readonly Machine[],
   deleteAfter: number | null,
   mine: ReadonlySet<string>,
-): LiveMachine[] {
+): Machine[] {
   return machines.map((m) => {
-    const at = deletesAt(m, deleteAfter, mine);
-    return at ? { ...m, deletesAt: at.toISOString() } : m;
+    const at = m.kind === 'start' ? deletesAt(m, deleteAfter, mine) : null;
+    return m.kind !== 'start' || !at ? m : { ...m, deletesAt: at.toISOString() };
   });
 }
 

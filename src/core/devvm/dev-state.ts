@@ -1,17 +1,20 @@
 // What the dev script reports about its start command ($J/dev-state.json; on GCE also the guest
 // attribute mymlops/dev) and how a dev machine's state reads in `status` and the dashboard. Pure.
-import type { DevCommandState, LiveMachine } from '../model.js';
+import type { DevCommandState, MachineState } from '../model.js';
+import { isRunning, isStopped } from '../machine-state.js';
 
 export const DEV_GUEST_ATTRIBUTE = 'mymlops/dev';
 
 /** How many log lines `status` shows under a machine whose command exited or failed. */
 export const LOG_TAIL_LINES = 5;
 
+const COMMAND_STATES: readonly DevCommandState['state'][] = ['running', 'exited', 'failed'];
+
 export function parseDevState(text: string | null | undefined): DevCommandState | null {
   if (!text) return null;
   try {
     const j = JSON.parse(text) as Partial<DevCommandState>;
-    if (j.state !== 'running' && j.state !== 'exited' && j.state !== 'failed') return null;
+    if (!j.state || !COMMAND_STATES.includes(j.state)) return null;
     return {
       state: j.state,
       code: typeof j.code === 'number' ? j.code : null,
@@ -41,14 +44,18 @@ export function commandEnded(dev: DevCommandState | null | undefined): boolean {
  * "running", "stopped (idle)", "stopped (by you)", "stopped (preempted)", "exited (code 3)",
  * "running, command exited (code 3)" (a GCE VM stays up after its command ends)…
  */
-export function devStateLabel(m: Pick<LiveMachine, 'state' | 'reason' | 'dev'>): string {
+export function devStateLabel(m: {
+  state: MachineState;
+  reason: string | null;
+  dev?: DevCommandState | null;
+}): string {
   const ended =
     m.dev?.state === 'exited'
       ? `exited (code ${m.dev.code ?? '?'})`
       : m.dev?.state === 'failed'
         ? `failed (${m.dev.message ?? 'startup failed'})`
         : null;
-  if (m.state === 'stopped') {
+  if (isStopped(m)) {
     switch (m.reason) {
       case 'idle':
         return 'stopped (idle)';
@@ -60,6 +67,6 @@ export function devStateLabel(m: Pick<LiveMachine, 'state' | 'reason' | 'dev'>):
         return ended ?? 'exited';
     }
   }
-  if (m.state === 'running' && ended) return `running, command ${ended}`;
+  if (isRunning(m) && ended) return `running, command ${ended}`;
   return m.state;
 }

@@ -2,7 +2,8 @@
 // dev-machine operations. The backend does the work; this decides whether it may.
 import type { ComputeBackend } from '../ports/backend.js';
 import { UserError } from '../../errors.js';
-import type { LiveMachine } from '../model.js';
+import type { DevMachine, Machine } from '../model.js';
+import { isHalted, isPresent, isRunning } from '../machine-state.js';
 import { devStateLabel } from './dev-state.js';
 import { unsupported } from './start.js';
 import { ROOT_SHELL } from './access.js';
@@ -23,7 +24,7 @@ export function unknownDev(name: string, known: readonly string[]): UserError {
 }
 
 /** The dev machine `name` as the backend sees it now. */
-export async function findDev(name: string, t: DevTarget): Promise<LiveMachine> {
+export async function findDev(name: string, t: DevTarget): Promise<DevMachine> {
   const { m, all } = await listedDev(name, t);
   if (!m && t.known.includes(name))
     throw new UserError(
@@ -37,14 +38,14 @@ export async function findDev(name: string, t: DevTarget): Promise<LiveMachine> 
 async function listedDev(
   name: string,
   t: DevTarget,
-): Promise<{ m: LiveMachine | undefined; all: LiveMachine[] }> {
-  const all = (await t.backend.list()).filter((x) => x.kind === 'start' && x.state !== 'gone');
+): Promise<{ m: DevMachine | undefined; all: DevMachine[] }> {
+  const all = (await t.backend.list()).filter((x): x is DevMachine => x.kind === 'start' && isPresent(x));
   return { m: all.find((x) => x.name === name), all };
 }
 
-export async function stopDev(name: string, t: DevTarget): Promise<LiveMachine> {
+export async function stopDev(name: string, t: DevTarget): Promise<DevMachine> {
   const m = await findDev(name, t);
-  if (m.state === 'stopped' || m.state === 'stopping')
+  if (isHalted(m))
     throw new UserError(
       `dev machine ${name} is already ${devStateLabel(m)}`,
       `start it again with \`mymlops start --name ${name}\``,
@@ -67,7 +68,7 @@ export async function deleteDev(
   name: string,
   t: DevTarget,
   confirm: Confirm,
-): Promise<LiveMachine | 'already-gone' | null> {
+): Promise<DevMachine | 'already-gone' | null> {
   const { m, all } = await listedDev(name, t);
   if (!m) {
     if (t.known.includes(name)) return 'already-gone';
@@ -100,10 +101,10 @@ export interface ShellPlan {
 const COMMIT_VM_CD = `cd /var/lib/mymlops/job/work/repo 2>/dev/null || cd ${GCE_REPO_DIR} 2>/dev/null; exec bash -l`;
 
 export function shellPlan(
-  m: Pick<LiveMachine, 'name' | 'zone' | 'backend' | 'state'> & Partial<Pick<LiveMachine, 'kind'>>,
+  m: Pick<Machine, 'name' | 'zone' | 'backend' | 'state'> & Partial<Pick<Machine, 'kind'>>,
   o: { repoDir: string; project: string | null; shell: string | undefined },
 ): ShellPlan {
-  if (m.state !== 'running')
+  if (!isRunning(m))
     throw m.kind === 'commit'
       ? new UserError(
           `commit machine ${m.name} is not running (${m.state})`,

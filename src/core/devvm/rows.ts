@@ -7,6 +7,7 @@ import { logCommand, sshCommand } from './access.js';
 import { deletesInText } from './autodown.js';
 import { commandEnded, devStateLabel } from './dev-state.js';
 import { describeIdle, type WatchdogState } from './watchdog.js';
+import { isRunning, isStopped } from '../machine-state.js';
 
 export interface TunnelView {
   /** Remote port → local port assigned to a VM. */
@@ -27,9 +28,9 @@ export function idleText(
   row: Pick<DevVmRow, 'idle' | 'state' | 'reason' | 'deletes_at'>,
   now: Date = new Date(),
 ): string | null {
-  if (row.state === 'stopped' && row.deletes_at) return deletesInText(row.deletes_at, now);
-  if (row.state === 'stopped' && row.reason === 'idle') return 'stopped (idle)';
-  if (row.state !== 'running' || !row.idle) return null;
+  if (isStopped(row) && row.deletes_at) return deletesInText(row.deletes_at, now);
+  if (isStopped(row) && row.reason === 'idle') return 'stopped (idle)';
+  if (!isRunning(row) || !row.idle) return null;
   const i = row.idle;
   const st = (i.state ?? 'idle') as WatchdogState['state'];
   return describeIdle({
@@ -46,7 +47,7 @@ export function idleText(
 export function decorateDevVmRows(rows: DevVmRow[], ctx: DecorateContext): DevVmRow[] {
   const remote = ctx.config.dashboard.tunnel?.remote_ports ?? [];
   return rows.map((row) => {
-    const running = row.state === 'running';
+    const running = isRunning(row);
     let ports: DevVmRow['ports'];
     if (row.backend === 'local') {
       ports = remote.map((p) => ({

@@ -3,7 +3,8 @@ import { launchFailureError } from '../launch-failure.js';
 import type { ComputeBackend, StartPlan } from '../ports/backend.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import type { LiveMachine } from '../model.js';
+import type { DevMachine, Machine } from '../model.js';
+import { isPresent, isStopped } from '../machine-state.js';
 import { devStateLabel } from './dev-state.js';
 import { checkDevName, defaultDevName, planStart, startSection } from './plan.js';
 
@@ -25,7 +26,7 @@ export interface StartOptions {
 export interface StartOutcome {
   /** The plan with its credentials as placeholders (previewStartPlan). */
   plan: StartPlan;
-  machine: LiveMachine | null;
+  machine: Machine | null;
   /** True when an existing stopped machine was started again. */
   resumed: boolean;
 }
@@ -43,7 +44,7 @@ export async function startDevMachine(
   const shown = previewStartPlan(plan);
   const backend = deps.backend();
   if (o.dryRun) return { plan: shown, machine: null, resumed: false };
-  const same = (await backend.list()).find((m) => m.name === name && m.state !== 'gone');
+  const same = (await backend.list()).find((m) => m.name === name && isPresent(m));
   if (same) return { plan: shown, machine: await resumeDev(same, backend), resumed: true };
   const r = await backend.launch(plan);
   if (!r.ok) throw launchFailureError({ kind: 'start', name }, r.error);
@@ -51,8 +52,8 @@ export async function startDevMachine(
 }
 
 /** `start --name NAME` on an existing machine: resumes a stopped one, refuses a running one. */
-export async function resumeDev(m: LiveMachine, backend: ComputeBackend): Promise<LiveMachine> {
-  if (m.kind !== 'start' || m.state !== 'stopped')
+export async function resumeDev(m: Machine, backend: ComputeBackend): Promise<DevMachine> {
+  if (m.kind !== 'start' || !isStopped(m))
     throw new UserError(
       `a ${m.kind === 'start' ? 'dev machine' : 'commit machine'} named ${m.name} already exists (${devStateLabel(m)}${m.zone ? ` in ${m.zone}` : ''})`,
       m.kind === 'start'

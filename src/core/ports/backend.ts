@@ -3,7 +3,7 @@
 import type { Instance } from '../../config/types.js';
 import type { Baker } from './baker.js';
 import type { Result } from '../../errors.js';
-import type { BackendKind, LiveMachine, LogChunk, ZoneAttempt } from '../model.js';
+import type { BackendKind, DevMachine, LogChunk, Machine, ZoneAttempt } from '../model.js';
 import type { UrlCredentials } from '../../util/url.js';
 import type { ArtifactStoreSetting, CommitJobJson, StartJobJson } from './job-json.js';
 
@@ -85,7 +85,7 @@ export interface LaunchHooks {
 }
 
 export interface Launched {
-  machine: LiveMachine;
+  machine: Machine;
   zonesTried: ZoneAttempt[];
 }
 
@@ -129,7 +129,7 @@ export interface WithDevMachines {
   /** Stop it and keep its disk, marked as stopped by the user. */
   stopDev(name: string): Promise<void>;
   /** Start a stopped one again (its dev script runs again, the clone is kept). */
-  resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>>;
+  resumeDev(name: string): Promise<Result<DevMachine, LaunchFailure>>;
   /** Delete the machine and its disk. */
   deleteDev(name: string): Promise<void>;
 }
@@ -189,7 +189,7 @@ export interface ComputeBackend {
    */
   launch(plan: LaunchPlan, hooks?: LaunchHooks): Promise<Result<Launched, LaunchFailure>>;
   /** Every mymlops machine this backend knows about (commit and start). */
-  list(): Promise<LiveMachine[]>;
+  list(): Promise<Machine[]>;
   /** Job output from byte offset `from` (local: the log file; gce: serial port 1). */
   readLog(machineName: string, from: number): Promise<LogChunk>;
   /** Stop and remove a commit machine (its job is killed). */

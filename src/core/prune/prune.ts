@@ -9,6 +9,7 @@
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import { PROGRESS_PREFIX } from '../status/progress.js';
 import type { CommitRow } from '../status/types.js';
+import { isPresent } from '../machine-state.js';
 
 export const SNAPSHOT_PREFIX = 'refs/mymlops/snapshots/';
 
@@ -44,7 +45,7 @@ const RUNNING = new Set(['processing', 'provisioning', 'queued']);
 
 function finishedAndPublished(r: CommitRow): boolean {
   const kept = r.status === 'failed' && (r.reason ?? '').startsWith('not published:');
-  const machineUp = r.machine !== null && r.machine.state !== 'gone';
+  const machineUp = r.machine !== null && isPresent(r.machine);
   return DONE.has(r.status) && r.output_path !== null && !kept && !machineUp;
 }
 

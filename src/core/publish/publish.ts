@@ -6,7 +6,7 @@
 import type { ComputeBackend, PublishOutcome } from '../ports/backend.js';
 import type { ArtifactStoreSetting } from '../ports/job-json.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
-import type { LiveMachine } from '../model.js';
+import { isLive, keepsUnpublished } from '../machine-state.js';
 
 export type PublishAnswer =
   /** Nothing kept: published already, never failed to publish, or the machine is gone. */
@@ -19,20 +19,14 @@ export type PublishAnswer =
   /** GCE: the VM was started; it publishes at boot and deletes itself. */
   | { kind: 'booting'; machine: string; zone: string | null };
 
-/** Whether `m` holds a result kept unpublished (pure: from what the backend listed). */
-export function holdsKeptResult(m: LiveMachine | undefined): boolean {
-  return Boolean(m && (m.state === 'gone' || m.state === 'stopped') && m.metadata['published'] === 'false');
-}
-
 export async function publishKept(
   rec: LaunchRecord,
   backend: ComputeBackend,
   store: ArtifactStoreSetting | null = null,
 ): Promise<PublishAnswer> {
   const m = (await backend.list()).find((x) => x.name === rec.machine);
-  if (m && (m.state === 'running' || m.state === 'provisioning' || m.state === 'stopping'))
-    return { kind: 'running' };
-  if (!holdsKeptResult(m))
+  if (m && isLive(m)) return { kind: 'running' };
+  if (!keepsUnpublished(m))
     return {
       kind: 'nothing',
       reason: m ? 'its result was published (or its job never reached the push)' : 'its machine is gone',

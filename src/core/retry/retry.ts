@@ -9,7 +9,8 @@ import { UserError } from '../../errors.js';
 import { type LaunchProgress, launchRecorded } from '../commit/launch-record.js';
 import { planCommit } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
-import type { CommitStatus, LiveMachine } from '../model.js';
+import type { CommitStatus, Machine } from '../model.js';
+import { isLive, isStopping } from '../machine-state.js';
 
 /** Statuses that say the job has its final result (its machine may still be going down). */
 const ENDED: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
@@ -35,7 +36,7 @@ export interface Retried {
   commitId: string;
   attempt: number;
   plan: CommitPlan;
-  machine: LiveMachine;
+  machine: Machine;
   previous: LaunchRecord;
 }
 
@@ -86,13 +87,13 @@ export async function retryCommit(
   // it is deleting or stopping itself, so it is no reason to refuse (and is deleted below).
   const over = last !== null && ENDED.includes(last);
   // A preempted VM is STOPPING for up to ~30 s before it is TERMINATED: wait for it (bounded).
-  for (let i = 0; !over && old?.state === 'stopping' && i < (opts.stoppingPolls ?? 45); i++) {
+  for (let i = 0; !over && old && isStopping(old) && i < (opts.stoppingPolls ?? 45); i++) {
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
     old = (await backend.list()).find((m) => m.name === rec.machine);
   }
-  if (!over && old && (old.state === 'running' || old.state === 'provisioning' || old.state === 'stopping'))
+  if (!over && old && isLive(old))
     throw new UserError(
-      `commit ${rec.commit} is still ${old.state === 'running' ? 'running' : old.state} on ${rec.machine}`,
+      `commit ${rec.commit} is still ${old.state} on ${rec.machine}`,
       `follow it with \`mymlops logs ${rec.commit} -f\`, or stop it with \`mymlops cancel ${rec.commit}\` first`,
     );
   const attempt = rec.attempt + 1;

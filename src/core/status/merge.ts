@@ -1,7 +1,24 @@
 // Merges the three sources of truth into one list of commit rows, newest first:
 // the output repository (final or progress pushes, or folders of the original tool), the backend's
 // live machines, and the launch records kept under <home>/jobs. Pure: the caller fetches all three.
-import type { BackendKind, CellError, CommitMetadata, CommitStatus, LiveMachine } from '../model.js';
+import type {
+  BackendKind,
+  CellError,
+  CommitMachine,
+  CommitMetadata,
+  CommitStatus,
+  DevMachine,
+  Machine,
+} from '../model.js';
+import {
+  isLive,
+  isPresent,
+  isProvisioning,
+  isRunning,
+  isStopping,
+  jobEnd,
+  liveRank,
+} from '../machine-state.js';
 import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
@@ -16,7 +33,7 @@ export function idTimestamp(id: string): string | null {
 export interface MergeInput {
   records: OutputRecord[];
   /** null when the backend could not be listed: machine-dependent statuses are then not judged. */
-  machines: LiveMachine[] | null;
+  machines: Machine[] | null;
   launches: LaunchRecord[];
   /** Kind of the configured backend: its machine list is authoritative only for its own commits. */
   backend: BackendKind;
@@ -38,12 +55,10 @@ export function vanishedWarning(ids: string[]): string | null {
 
 const FINAL: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped', 'lost'];
 
-function pickMachine(list: LiveMachine[]): LiveMachine | undefined {
+function pickMachine(list: CommitMachine[]): CommitMachine | undefined {
   // Several machines for one commit happen after a retry: the live one wins, then the newest.
-  const rank = (m: LiveMachine) =>
-    m.state === 'running' ? 3 : m.state === 'provisioning' ? 2 : m.state === 'stopping' ? 1 : 0;
   return [...list].sort(
-    (a, b) => rank(b) - rank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+    (a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
   )[0];
 }
 
@@ -53,7 +68,7 @@ function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reas
 }
 
 /** The attempt a machine runs (gce: its `mymlops-attempt` metadata, absent for the first). */
-function machineAttempt(m: LiveMachine): number {
+function machineAttempt(m: CommitMachine): number {
   const n = Number(m.metadata['attempt'] ?? 1);
   return Number.isInteger(n) && n > 0 ? n : 1;
 }
@@ -66,7 +81,7 @@ interface Judged {
 function judge(
   rec: OutputRecord | undefined,
   meta: Partial<CommitMetadata> | null,
-  machine: LiveMachine | undefined,
+  machine: CommitMachine | undefined,
   launch: LaunchRecord | undefined,
   machinesKnown: boolean,
   input: MergeInput,
@@ -74,9 +89,7 @@ function judge(
 ): Judged {
   // A result seen before and gone now: say so, never an empty `succeeded` (a live machine of a new
   // attempt still decides: it will push again).
-  const live =
-    machine &&
-    (machine.state === 'running' || machine.state === 'provisioning' || machine.state === 'stopping');
+  const live = machine && isLive(machine);
   if (!rec && !live && input.vanished?.includes(id)) return { status: 'lost', reason: VANISHED_REASON };
   if (rec && meta?.status === undefined) {
     // Written by the original tool: it only pushed finished notebooks.
@@ -101,25 +114,20 @@ function judge(
   if (machine) {
     // The job's own verdict (the local backend reads it from the job folder) beats guessing while
     // the final push is not fetched yet.
-    const own = machine.metadata['status'] as CommitStatus | undefined;
-    const ended = machine.state === 'gone' || machine.state === 'stopped';
-    if (ended && machine.metadata['published'] === 'false')
+    const end = jobEnd(machine);
+    if (end && !end.published)
       return {
         status: 'failed',
-        reason: `not published: ${machine.metadata['publish_error'] ?? 'the push of the result failed'}`,
+        reason: `not published: ${end.publishError ?? 'the push of the result failed'}`,
       };
-    if (ended && own === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
-    if (ended && own && FINAL.includes(own))
-      return {
-        status: own,
-        reason: machine.metadata['message'] ?? (own === 'succeeded' ? null : (machine.reason ?? null)),
-      };
-    if (machine.state === 'running') return { status: 'processing', reason: null };
-    if (machine.state === 'provisioning')
-      return { status: rec ? 'processing' : 'provisioning', reason: null };
+    if (end?.status === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
+    if (end && FINAL.includes(end.status))
+      return { status: end.status, reason: end.status === 'succeeded' ? null : machine.reason };
+    if (isRunning(machine)) return { status: 'processing', reason: null };
+    if (isProvisioning(machine)) return { status: rec ? 'processing' : 'provisioning', reason: null };
     // A machine going down is still running the job's shutdown push (the partly executed notebook):
     // it is stopped once it is down, so that `stopped` always comes with what the job pushed.
-    if (machine.state === 'stopping')
+    if (isStopping(machine))
       return {
         status: 'processing',
         reason: machine.reason === 'preempted' ? 'stopping: preempted' : 'stopping',
@@ -145,7 +153,7 @@ function judge(
   return { status: 'lost', reason: 'no machine and no result' };
 }
 
-function superseded(meta: Partial<CommitMetadata> | null, m: LiveMachine): boolean {
+function superseded(meta: Partial<CommitMetadata> | null, m: CommitMachine): boolean {
   return machineAttempt(m) > (meta?.attempt ?? 1);
 }
 
@@ -174,7 +182,7 @@ function firstOf(...vals: unknown[]): string | null {
 export function mergeStatus(input: MergeInput): CommitRow[] {
   const records = new Map(input.records.filter((r) => isCommitId(r.id)).map((r) => [r.id, r]));
   const launches = new Map(input.launches.filter((l) => isCommitId(l.commit)).map((l) => [l.commit, l]));
-  const byCommit = new Map<string, LiveMachine[]>();
+  const byCommit = new Map<string, CommitMachine[]>();
   for (const m of input.machines ?? []) {
     if (m.kind !== 'commit' || !m.commitId || !isCommitId(m.commitId)) continue;
     const list = byCommit.get(m.commitId) ?? [];
@@ -263,9 +271,9 @@ export function runningCount(rows: CommitRow[]): number {
 }
 
 /** Dev VMs (machines of kind `start`); ports and commands are filled by the tunnels module when present. */
-export function devVmRows(machines: LiveMachine[] | null): DevVmRow[] {
+export function devVmRows(machines: Machine[] | null): DevVmRow[] {
   return (machines ?? [])
-    .filter((m) => m.kind === 'start' && m.state !== 'gone')
+    .filter((m): m is DevMachine => m.kind === 'start' && isPresent(m))
     .map((m) => ({
       name: m.name,
       backend: m.backend,
@@ -275,9 +283,9 @@ export function devVmRows(machines: LiveMachine[] | null): DevVmRow[] {
       machine_type: m.machineType,
       accelerator: m.accelerator,
       created_at: m.createdAt,
-      idle: m.idle ?? null,
-      dev: m.dev ?? null,
-      deletes_at: m.deletesAt ?? null,
+      idle: m.idle,
+      dev: m.dev,
+      deletes_at: m.deletesAt,
       ports: [],
       ssh_command: m.sshTarget ? `ssh -t ${m.sshTarget} ${shQuote(ROOT_SHELL)}` : null,
       logs_command: `mymlops logs ${m.name}`,

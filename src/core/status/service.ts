@@ -2,7 +2,8 @@
 // by the caller (the output repository index, the backend, the launch records), so this file stays
 // free of processes and I/O of its own.
 import { createHash } from 'node:crypto';
-import type { BackendKind, LiveMachine } from '../model.js';
+import type { BackendKind, Machine } from '../model.js';
+import { isUp } from '../machine-state.js';
 import { devVmRows, mergeStatus, runningCount, vanishedWarning } from './merge.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { CommitRow, DevVmRow, OutputRecord } from './types.js';
@@ -19,7 +20,7 @@ export interface StatusSources {
   backend: BackendKind;
   /** `force` bypasses the fetch throttle (a machine just went away: its final push is due). */
   refreshRepo(force: boolean): Promise<RepoRefresh>;
-  listMachines(): Promise<LiveMachine[]>;
+  listMachines(): Promise<Machine[]>;
   listLaunches(): Promise<LaunchRecord[]>;
   /** Dev-VM ports/tunnels; rows pass through unchanged when absent. */
   decorateDevVms?(rows: DevVmRow[]): DevVmRow[];
@@ -47,16 +48,14 @@ export class StatusService {
     const warnings: string[] = [];
     // Machines first: a machine that is gone now pushed its result before it went, so the fetch
     // that follows sees it.
-    let machines: LiveMachine[] | null;
+    let machines: Machine[] | null;
     try {
       machines = await this.sources.listMachines();
     } catch (e) {
       machines = null;
       warnings.push(`could not list ${this.sources.backend} machines: ${(e as Error).message}`);
     }
-    const live = new Set(
-      (machines ?? []).filter((m) => m.state === 'running' || m.state === 'provisioning').map((m) => m.name),
-    );
+    const live = new Set((machines ?? []).filter(isUp).map((m) => m.name));
     const vanished = [...this.liveBefore].some((n) => !live.has(n));
     this.liveBefore = live;
     const repo = await this.sources.refreshRepo(vanished);

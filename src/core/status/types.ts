@@ -6,7 +6,8 @@ import type {
   CellError,
   CommitMetadata,
   CommitStatus,
-  LiveMachine,
+  DevCommandState,
+  IdleReport,
   MachineState,
   Progress,
 } from '../model.js';
@@ -98,13 +99,13 @@ export interface DevVmRow {
   machine_type: string | null;
   accelerator: string | null;
   created_at: string | null;
-  idle: LiveMachine['idle'] | null;
+  idle: IdleReport | null;
   /** "idle 23 min, stops in 37 min" / "busy (cpu=40.0%)" / "stopped (idle)". */
   idle_text?: string | null;
   /** "running", "stopped (idle)", … */
   state_label?: string;
   /** The start command's state (exited with its code, failed) and the log's last lines. */
-  dev?: LiveMachine['dev'] | null;
+  dev?: DevCommandState | null;
   /** start.idle_shutdown.delete_after: when this stopped machine is deleted. */
   deletes_at?: string | null;
   /** Tunnelled / served ports: open `url` in the browser. */

@@ -5,27 +5,26 @@ import type { LaunchFailure, Launched, LaunchPlan } from '../ports/backend.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { GroupFile, GroupRun } from './group.js';
 import type { Result } from '../../errors.js';
-import type { LiveMachine } from '../model.js';
+import type { Machine } from '../model.js';
+import { isLive } from '../machine-state.js';
 
 /** A launched run the backend does not list yet still holds its slot this long (listing lag). */
 const LIST_GRACE_MS = 60_000;
 
-const ACTIVE: readonly LiveMachine['state'][] = ['provisioning', 'running', 'stopping'];
-
 /** Runs holding a slot: being launched, or launched with a live (or not yet listed) machine. */
-export function activeCount(g: GroupFile, machines: LiveMachine[], now: Date): number {
+export function activeCount(g: GroupFile, machines: Machine[], now: Date): number {
   const byName = new Map(machines.map((m) => [m.name, m]));
   return g.runs.filter((r) => {
     if (r.state === 'launching') return true;
     if (r.state !== 'launched') return false;
     const m = byName.get(r.record.machine);
-    if (m) return ACTIVE.includes(m.state);
+    if (m) return isLive(m);
     return !r.seen && now.getTime() - Date.parse(r.record.created_at) < LIST_GRACE_MS;
   }).length;
 }
 
 /** Marks the launched runs whose machine the backend lists now (see GroupRun.seen). */
-export function markSeen(g: GroupFile, machines: LiveMachine[]): void {
+export function markSeen(g: GroupFile, machines: Machine[]): void {
   const listed = new Set(machines.map((m) => m.name));
   for (const r of g.runs) if (r.state === 'launched' && listed.has(r.record.machine)) r.seen = true;
 }
@@ -39,7 +38,7 @@ export function nextRuns(g: GroupFile, active: number): GroupRun[] {
 
 export interface SchedulerDeps {
   update<T>(fn: (g: GroupFile) => T): Promise<T | null>;
-  list(): Promise<LiveMachine[]>;
+  list(): Promise<Machine[]>;
   launch(plan: LaunchPlan): Promise<Result<Launched, LaunchFailure>>;
   cancel(machineName: string): Promise<void>;
   recordLaunch(rec: LaunchRecord): void;
@@ -53,7 +52,7 @@ export interface SchedulerDeps {
 
 export async function runScheduler(deps: SchedulerDeps): Promise<void> {
   for (;;) {
-    let machines: LiveMachine[];
+    let machines: Machine[];
     try {
       machines = await deps.list();
     } catch (e) {

@@ -12,7 +12,7 @@ import { reconciler } from '../../app/reconcile.js';
 import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
 import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
-import type { LiveMachine } from '../../core/model.js';
+import type { Machine } from '../../core/model.js';
 import { PreemptionWatcher } from '../../core/retry/auto.js';
 import type { StatusService, StatusSnapshot, StatusSources } from '../../core/status/service.js';
 import { knownDevNames } from '../../adapters/store/known-ids.js';
@@ -38,7 +38,7 @@ export interface StartOptions {
   /** The dashboard's tunnels to dev VMs, kept in step with the listing by the reconciler. */
   tunnels?: DevTunnels | null;
   /** Sweeps whose scheduler is gone get a new one. */
-  resumeSweeps?: ((listed: () => Promise<readonly LiveMachine[]>) => Promise<unknown>) | null;
+  resumeSweeps?: ((listed: () => Promise<readonly Machine[]>) => Promise<unknown>) | null;
   /** How often the reconciler runs (ms). */
   reconcileMs?: number;
 }

@@ -1,6 +1,7 @@
 // The dev-VM section: started machines, their idle countdown, tunnelled ports, copyable commands,
 // and buttons to stop / resume each (POST /api/dev/NAME/stop|start, see server/dev-actions.ts).
 import type { ApiStatus } from '../server/api.js';
+import { isRunning, isStopped } from '../../core/machine-state.js';
 import { h, safeHref } from './dom.js';
 import { duration } from './format.js';
 
@@ -30,7 +31,7 @@ function token(): string {
 }
 
 function actionButton(vm: DevVm): HTMLElement | string {
-  const action = vm.state === 'running' ? 'stop' : vm.state === 'stopped' ? 'start' : null;
+  const action = isRunning(vm) ? 'stop' : isStopped(vm) ? 'start' : null;
   if (!action) return '';
   const label = action === 'stop' ? 'stop' : 'resume';
   const b = h('button', { type: 'button', class: 'dev-action', 'data-action': action }, label);

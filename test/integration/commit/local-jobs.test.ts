@@ -26,6 +26,7 @@ import {
   writeConfig,
   type LocalConfig,
 } from '../../helpers/git-repo.js';
+import { machineOfCommit } from '../../helpers/machines.js';
 import { waitFor } from '../../helpers/wait.js';
 
 // The job's retry window for a failed push (job.sh's publish_retry), short here; jobs inherit it.
@@ -149,7 +150,7 @@ describe('local backend jobs', () => {
       timeoutMs: 90_000,
     });
     const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
-    assert.equal((await backend.list()).find((m) => m.commitId === s.commitId)?.state, 'running');
+    assert.equal(machineOfCommit(await backend.list(), s.commitId)?.state, 'running');
     process.kill(-pid, 'SIGKILL');
     const machine = await waitFor(
       () => {
@@ -161,7 +162,7 @@ describe('local backend jobs', () => {
         }
       },
       { what: 'the machine to stop', timeoutMs: 90_000 },
-    ).then(async () => (await backend.list()).find((x) => x.commitId === s.commitId));
+    ).then(async () => machineOfCommit(await backend.list(), s.commitId));
     assert.equal(machine?.state, 'stopped');
     assert.equal(machine?.reason, 'killed');
     assert.equal(readResult(s.commitId, home), null);
@@ -184,7 +185,7 @@ describe('local backend jobs', () => {
       message: string;
     };
     assert.equal(meta.status, 'cancelled');
-    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    const m = machineOfCommit(await backend.list(), s.commitId);
     assert.equal(m?.reason, 'cancelled');
     assert.match(logOf(s.commitId), /job finished status=cancelled\n$/);
     assert.ok(existsSync(join(home, 'jobs', s.commitId, 'cancel-requested')), 'the marker told the job');
@@ -199,7 +200,7 @@ describe('local backend jobs', () => {
     assert.equal(r.status, 'stopped');
     assert.equal(r.reason, 'stopped');
     await waitFor(() => !backend.isRunning(s.commitId), { what: 'the job to exit' });
-    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
+    const m = machineOfCommit(await backend.list(), s.commitId);
     assert.equal(m?.state, 'stopped');
     assert.equal(m?.reason, 'stopped');
     assert.equal(JSON.parse(outputFile(s.out, `${s.commitId}/metadata.json`)).status, 'processing');
@@ -240,9 +241,9 @@ describe('local backend jobs', () => {
     );
     assert.match(logOf(s.commitId), /job finished status=failed/);
     await waitFor(() => !backend.isRunning(s.commitId), { what: 'the job to exit' });
-    const m = (await backend.list()).find((x) => x.commitId === s.commitId);
-    assert.equal(m?.metadata['published'], 'false');
-    assert.match(String(m?.metadata['publish_error']), /unreachable/);
+    const m = machineOfCommit(await backend.list(), s.commitId);
+    assert.equal(m?.ended?.published, false);
+    assert.match(String(m?.ended?.publishError), /unreachable/);
     assert.ok(existsSync(join(home, 'jobs', s.commitId, 'unpublished', s.commitId, 'quick.ipynb')));
 
     bareRepo(output);
@@ -254,10 +255,7 @@ describe('local backend jobs', () => {
     const head = git(output, 'rev-parse', 'master');
     assert.equal((await backend.publish(s.machine.name)).code, 'published');
     assert.equal(git(output, 'rev-parse', 'master'), head, 'publishing twice changes nothing');
-    assert.equal(
-      (await backend.list()).find((x) => x.commitId === s.commitId)?.metadata['published'],
-      undefined,
-    );
+    assert.equal(machineOfCommit(await backend.list(), s.commitId)?.ended?.published, true);
   });
 
   it('a launch record that cannot be written after the launch keeps the job, its folder and its ref', async () => {

@@ -142,7 +142,7 @@ describe('sweeps on the local backend', () => {
     await waitFor(
       async () => {
         const running = (await backend.list()).filter(
-          (m) => m.commitId && ours.has(m.commitId) && m.state === 'running',
+          (m) => m.kind === 'commit' && m.commitId && ours.has(m.commitId) && m.state === 'running',
         );
         most = Math.max(most, running.length);
         return commits.every(finished);
@@ -198,7 +198,10 @@ describe('sweeps on the local backend', () => {
     assert.equal(r.status, 0, r.stderr);
     const { group, commits } = JSON.parse(r.stdout) as { group: string; commits: string[] };
     await waitFor(
-      async () => (await backend.list()).some((m) => m.commitId === commits[0] && m.state === 'running'),
+      async () =>
+        (await backend.list()).some(
+          (m) => m.kind === 'commit' && m.commitId === commits[0] && m.state === 'running',
+        ),
       {
         what: 'the first run to run',
       },
@@ -226,7 +229,10 @@ describe('sweeps on the local backend', () => {
     assert.equal(r.status, 0, r.stderr);
     const { group, commits } = JSON.parse(r.stdout) as { group: string; commits: string[] };
     await waitFor(
-      async () => (await backend.list()).some((m) => m.commitId === commits[0] && m.state === 'running'),
+      async () =>
+        (await backend.list()).some(
+          (m) => m.kind === 'commit' && m.commitId === commits[0] && m.state === 'running',
+        ),
       { what: 'the first run to run' },
     );
     // The queued run was started by hand (as `retry` once could): its record is no longer queued.

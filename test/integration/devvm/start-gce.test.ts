@@ -29,6 +29,7 @@ import { devVmRows } from '../../../src/core/status/merge.js';
 import { ROOT, runCliAsync } from '../../helpers/cli.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
+import { devNamed } from '../../helpers/machines.js';
 import { bareRepo, git } from '../../helpers/git-repo.js';
 import { freePort, type Sshd, startSshd } from '../../helpers/sshd.js';
 import { readStartScript } from '../../../src/adapters/assets.js';
@@ -189,7 +190,7 @@ describe('mymlops start on the GCE simulator', () => {
       // Busy kernel: the watchdog publishes its countdown but keeps the VM up.
       const busy = await waitFor(
         async () => {
-          const m = (await backend.list()).find((x) => x.name === 'dev-a');
+          const m = devNamed(await backend.list(), 'dev-a');
           return m?.idle?.state === 'busy' ? m : null;
         },
         { what: 'the watchdog to publish busy', timeoutMs: 15_000 },

@@ -128,7 +128,7 @@ describe('GCE backend on the simulator', () => {
     const m = (await backend.list()).find((x) => x.name === p.machineName);
     assert.ok(m);
     assert.equal(m.state, 'running');
-    assert.equal(m.commitId, p.commitId);
+    assert.equal(m.kind === 'commit' ? m.commitId : null, p.commitId);
     assert.equal(m.accelerator, 'nvidia-tesla-t4');
     assert.equal(m.machineType, 'n1-standard-4');
     assert.equal(m.metadata['notes'], 'hello');

@@ -9,33 +9,33 @@ import {
   waitText,
 } from '../../../src/core/devvm/autodown.js';
 import { idleText, renderDevVms } from '../../../src/core/devvm/rows.js';
-import type { LiveMachine } from '../../../src/core/model.js';
+import type { DevMachine, Machine } from '../../../src/core/model.js';
+import { commitMachine, devMachine } from '../../helpers/machines.js';
 import type { DevVmRow } from '../../../src/core/status/types.js';
 
 const NOW = new Date('2024-05-10T12:00:00.000Z');
 const DAY = 86400;
 
-function machine(over: Partial<LiveMachine>): LiveMachine {
-  return {
-    kind: 'start',
+type Over = Partial<Omit<DevMachine, 'kind'>> & { kind?: Machine['kind'] };
+
+function machine({ kind, ...over }: Over): Machine {
+  const dev = devMachine({
     name: 'dev',
-    commitId: null,
-    backend: 'local',
-    zone: null,
     state: 'stopped',
     reason: 'by_you',
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
     stoppedAt: '2024-05-01T12:00:00.000Z',
     ...over,
-  };
+  });
+  if (kind !== 'commit') return dev;
+  const { kind: _dev, idle, dev: _, stoppedAt, deletesAt, sshTarget, ...base } = dev;
+  return commitMachine(base);
 }
+
+const deletesOf = (m: Machine | undefined): string | null => (m?.kind === 'start' ? m.deletesAt : null);
 
 const cases: {
   what: string;
-  m: Partial<LiveMachine>;
+  m: Over;
   deleteAfter?: number | null;
   mine?: string[];
   due: boolean;
@@ -82,11 +82,11 @@ for (const c of cases)
     });
     assert.deepEqual(
       plan.due,
-      c.due ? [{ name: 'dev', stoppedAt: m.stoppedAt }] : [],
+      c.due ? [{ name: 'dev', stoppedAt: m.kind === 'start' ? m.stoppedAt : null }] : [],
       'due for deletion now',
     );
     if (c.due) assert.deepEqual(plan.machines, [], 'a due machine leaves the listing');
-    else assert.equal(plan.machines[0]?.deletesAt ?? null, c.deletesAt);
+    else assert.equal(deletesOf(plan.machines[0]), c.deletesAt);
     // The read path (status rows) marks the same machines, due ones with a past time, and deletes none.
     const shown = markDeletesAt(
       [m],
@@ -94,7 +94,7 @@ for (const c of cases)
       new Set(c.mine ?? ['dev']),
     );
     assert.equal(shown.length, 1);
-    const at = shown[0]!.deletesAt ?? null;
+    const at = deletesOf(shown[0]);
     if (c.due) assert.ok(at && Date.parse(at) <= NOW.getTime(), 'due: a time already passed');
     else assert.equal(at, c.deletesAt);
   });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { withIdle } from '../../../src/adapters/backends/gce/dev-idle.js';
 import { devStateLabel, logTail, parseDevState } from '../../../src/core/devvm/dev-state.js';
 import { shellPlan } from '../../../src/core/devvm/lifecycle.js';
-import type { LiveMachine } from '../../../src/core/model.js';
+import { devMachine } from '../../helpers/machines.js';
 
 const exited = { state: 'exited' as const, code: 3, message: null, updated_at: null };
 const failed = { state: 'failed' as const, code: null, message: 'git clone failed', updated_at: null };
@@ -40,19 +40,8 @@ test('parseDevState and logTail', () => {
 });
 
 test('on GCE a preemption or the user stop wins over the watchdog last word', () => {
-  const m = (reason: string): LiveMachine => ({
-    kind: 'start',
-    name: 'd',
-    commitId: null,
-    backend: 'gce',
-    zone: 'z',
-    state: 'stopped',
-    reason,
-    createdAt: null,
-    machineType: null,
-    accelerator: null,
-    metadata: {},
-  });
+  const m = (reason: string) =>
+    devMachine({ name: 'd', backend: 'gce', zone: 'z', state: 'stopped', reason });
   const wd = {
     state: 'stopped' as const,
     idle_seconds: 9,

@@ -310,13 +310,17 @@ test('instance status → machine state and reason', () => {
     guestAccelerators: [{ acceleratorType: 'https://x/acceleratorTypes/nvidia-l4', acceleratorCount: 1 }],
   };
   const m = toMachine('us-east1-c', inst, new Set(['us-east1-c/mymlops-a']));
+  assert.ok(m.kind === 'commit');
   assert.equal(m.state, 'stopped');
   assert.equal(m.reason, 'preempted');
   assert.equal(m.commitId, '20241107_115340');
   assert.equal(m.accelerator, 'nvidia-l4');
   assert.equal(m.createdAt, '2024-11-07T11:53:40.000Z');
-  assert.equal(m.stoppedAt, '2024-11-07T13:00:00.000Z', 'delete_after counts from lastStopTimestamp');
-  assert.equal(toMachine('us-east1-c', { ...inst, status: 'RUNNING' }, new Set()).stoppedAt, null);
+  const dev = toMachine('us-east1-c', { ...inst, labels: { mymlops: 'start' } }, new Set());
+  assert.ok(dev.kind === 'start');
+  assert.equal(dev.stoppedAt, '2024-11-07T13:00:00.000Z', 'delete_after counts from lastStopTimestamp');
+  const up = toMachine('us-east1-c', { ...inst, status: 'RUNNING', labels: { mymlops: 'start' } }, new Set());
+  assert.equal(up.kind === 'start' ? up.stoppedAt : 'not a dev machine', null);
   assert.deepEqual(m.metadata, { notes: 'x' });
   assert.equal(toMachine('us-east1-c', inst, new Set()).reason, 'stopped');
 });
@@ -328,9 +332,13 @@ test("an original tool's VM: its commit id from its name when mymlops-commit hol
     labels: { mymlops: 'commit' },
     metadata: { items: [{ key: 'mymlops-commit', value: 'a1b2c3d' }] },
   } as unknown as InstanceResource;
-  assert.equal(toMachine('us-east1-c', inst, new Set()).commitId, '20241107_035340');
+  const commitOf = (i: InstanceResource) => {
+    const m = toMachine('us-east1-c', i, new Set());
+    return m.kind === 'commit' ? m.commitId : 'not a commit machine';
+  };
+  assert.equal(commitOf(inst), '20241107_035340');
   const ours = { ...inst, metadata: { items: [{ key: 'mymlops-commit', value: '20241107_035341' }] } };
-  assert.equal(toMachine('us-east1-c', ours, new Set()).commitId, '20241107_035341');
+  assert.equal(commitOf(ours), '20241107_035341');
 });
 
 test('URL credentials travel as mymlops-key-*-cred items, placeholders in the preview', () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GroupFile, GroupRun, RunState } from '../../../src/adapters/store/groups.js';
-import type { LiveMachine } from '../../../src/core/model.js';
+import type { Machine, MachineState } from '../../../src/core/model.js';
+import { commitMachine } from '../../helpers/machines.js';
 import { costEstimate } from '../../../src/core/sweep/confirm.js';
 import { activeCount, markSeen, nextRuns } from '../../../src/core/sweep/scheduler.js';
 
@@ -23,22 +24,11 @@ const group = (runs: GroupRun[], max = 2, cancelled = false): GroupFile => ({
   created_at: '',
   runs,
 });
-const machine = (commit: string, state: LiveMachine['state']): LiveMachine => ({
-  kind: 'commit',
-  name: `m-${commit}`,
-  commitId: commit,
-  backend: 'local',
-  zone: null,
-  state,
-  reason: null,
-  createdAt: null,
-  machineType: null,
-  accelerator: null,
-  metadata: {},
-});
+const machine = (commit: string, state: MachineState): Machine =>
+  commitMachine({ name: `m-${commit}`, commitId: commit, state });
 
 describe('activeCount', () => {
-  const table: [string, GroupRun[], LiveMachine[], number][] = [
+  const table: [string, GroupRun[], Machine[], number][] = [
     [
       'running and provisioning hold slots',
       [run('a', 'launched'), run('b', 'launched')],

@@ -6,7 +6,8 @@
 // any number of tabs and processes stays within GCE's 10 guest-attribute queries a minute per VM.
 import { DEV_GUEST_ATTRIBUTE, commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState, type WatchdogState } from '../../../core/devvm/watchdog.js';
-import type { DevCommandState, LiveMachine } from '../../../core/model.js';
+import type { DevCommandState, DevMachine, Machine } from '../../../core/model.js';
+import { isHalted, isRunning } from '../../../core/machine-state.js';
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError } from '../../gce/errors.js';
 import { cachedGuestReading } from '../../store/guest-cache.js';
@@ -74,27 +75,27 @@ export async function readGuestStates(
 
 /** The machine with its watchdog and command state (pure). */
 export function withIdle(
-  m: LiveMachine,
-  s: WatchdogState | null,
+  m: DevMachine,
+  idle: WatchdogState | null,
   dev: DevCommandState | null = null,
-): LiveMachine {
-  const stopped = m.state === 'stopped' || m.state === 'stopping';
+): DevMachine {
+  const stopped = isHalted(m);
   // A preemption or the user's stop says more than the watchdog's last word.
   const stoppedByWatchdog =
-    stopped && m.reason === 'stopped' && (s?.state === 'acting' || s?.state === 'stopped');
+    stopped && m.reason === 'stopped' && (idle?.state === 'acting' || idle?.state === 'stopped');
   return {
     ...m,
     reason: stoppedByWatchdog ? 'idle' : m.reason,
     ...(dev ? { dev } : {}),
     idle:
-      s && m.state === 'running'
+      idle && isRunning(m)
         ? {
-            idle_seconds: s.idle_seconds,
-            stops_in_seconds: s.stops_in_seconds,
-            updated_at: s.updated_at,
-            state: s.state,
-            reasons: s.reasons,
-            action: s.action,
+            idle_seconds: idle.idle_seconds,
+            stops_in_seconds: idle.stops_in_seconds,
+            updated_at: idle.updated_at,
+            state: idle.state,
+            reasons: idle.reasons,
+            action: idle.action,
           }
         : null,
   };
@@ -111,22 +112,16 @@ async function consoleTail(c: GceClient, zone: string, name: string): Promise<st
 /** Adds guest states to every dev VM of a list (at most one API call per dev VM and window). */
 export async function withIdleStates(
   c: GceClient,
-  machines: LiveMachine[],
+  machines: Machine[],
   cache: GuestCache,
-): Promise<LiveMachine[]> {
+): Promise<Machine[]> {
   return Promise.all(
     machines.map(async (m) => {
-      if (
-        m.kind !== 'start' ||
-        !m.zone ||
-        (m.state !== 'running' && m.state !== 'stopped' && m.state !== 'stopping')
-      )
-        return m;
+      if (m.kind !== 'start' || !m.zone || !(isRunning(m) || isHalted(m))) return m;
       const g = await readGuestStates(c, m.zone, m.name, cache);
       // The console's last lines only for a running VM whose command has ended (one more call).
-      if (g.dev && commandEnded(g.dev) && m.state === 'running')
-        g.dev.log_tail = await consoleTail(c, m.zone, m.name);
-      return withIdle(m, g.idle, m.state === 'running' ? g.dev : null);
+      if (g.dev && commandEnded(g.dev) && isRunning(m)) g.dev.log_tail = await consoleTail(c, m.zone, m.name);
+      return withIdle(m, g.idle, isRunning(m) ? g.dev : null);
     }),
   );
 }

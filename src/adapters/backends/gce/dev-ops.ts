@@ -5,7 +5,7 @@ import type { Operation } from '../../gce/client.js';
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 
-/** Instance metadata key (without the mymlops- prefix in LiveMachine.metadata). */
+/** Instance metadata key (without the mymlops- prefix in Machine.metadata). */
 export const STOPPED_BY_KEY = 'mymlops-stopped-by';
 
 const WAIT_MS = 5 * 60_000;

@@ -13,7 +13,7 @@ import type { Baker } from '../../../core/ports/baker.js';
 import { GceBaker } from './image-bake.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { ArtifactStoreSetting } from '../../../core/ports/job-json.js';
-import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import type { DevMachine, LogChunk, Machine } from '../../../core/model.js';
 import { colorErr } from '../../../util/log.js';
 import { mymlopsHome } from '../../../util/paths.js';
 import { configuredProject, resolveProject, type TokenSource, tokenSource } from '../../gce/auth.js';
@@ -221,7 +221,7 @@ export class GceBackend
 
   // ---------- list / logs / cancel ----------
 
-  async list(): Promise<LiveMachine[]> {
+  async list(): Promise<Machine[]> {
     const c = await this.client();
     const windowMs = Number(envValue('MYMLOPS_GCE_GUEST_READ_MS', this.env)) || undefined;
     return listMachines(c, (name, zone) => this.zones.set(name, zone), { home: this.home, windowMs });
@@ -268,10 +268,10 @@ export class GceBackend
     await stopDevVm(c, zone, name);
   }
 
-  async resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+  async resumeDev(name: string): Promise<Result<DevMachine, LaunchFailure>> {
     const { c, zone } = await this.devVm(name);
     await startDevVm(c, zone, name);
-    const m = (await this.list()).find((x) => x.name === name);
+    const m = (await this.list()).find((x): x is DevMachine => x.name === name && x.kind === 'start');
     if (!m) return err({ code: 'other', message: `dev VM ${name} vanished while starting`, zonesTried: [] });
     return ok(m);
   }

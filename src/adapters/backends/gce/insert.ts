@@ -2,7 +2,7 @@
 // with the same one, so GCE ignores a repeat of a request it completed), a 409 for a VM this launch
 // made is that VM (adopted, not a reason to try another zone), and when no answer came at all the
 // VM is looked up by name before anything else — the caller never tries another zone meanwhile.
-import type { LiveMachine } from '../../../core/model.js';
+import type { Machine } from '../../../core/model.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 import type { GceClient, InstanceResource, Operation } from '../../gce/client.js';
 import type { Instance } from '../../gce/api-types.js';
@@ -17,7 +17,7 @@ export class NameTaken extends Error {
   }
 }
 
-export type Inserted = { op: Operation; adopted: null } | { op: null; adopted: LiveMachine };
+export type Inserted = { op: Operation; adopted: null } | { op: null; adopted: Machine };
 
 /**
  * Whether an existing instance is the one this launch creates: a commit VM carries its commit id

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig } from '../../../config/types.js';
 import { err, ok, type Result } from '../../../errors.js';
-import type { LiveMachine, ZoneAttempt } from '../../../core/model.js';
+import type { Machine, ZoneAttempt } from '../../../core/model.js';
 import { creatingNotice } from '../../../core/commit/progress-line.js';
 import { placePlan } from '../../../core/zones/placement.js';
 import type { RankedZone } from '../../../core/zones/rank.js';
@@ -124,18 +124,19 @@ export async function launchInZones(
   });
 }
 
-function launchedMachine(plan: LaunchPlan, zone: string): LiveMachine {
-  return {
-    kind: plan.kind,
+function launchedMachine(plan: LaunchPlan, zone: string): Machine {
+  const base = {
     name: plan.machineName,
-    commitId: plan.commitId,
-    backend: 'gce',
+    backend: 'gce' as const,
     zone,
-    state: 'running',
+    state: 'running' as const,
     reason: null,
     createdAt: new Date().toISOString(),
     machineType: plan.instance?.machine_type ?? null,
     accelerator: plan.instance?.accelerator ?? null,
     metadata: plan.metadata,
   };
+  return plan.kind === 'commit'
+    ? { ...base, kind: 'commit', commitId: plan.commitId, ended: null }
+    : { ...base, kind: 'start', idle: null, dev: null, stoppedAt: null, deletesAt: null, sshTarget: null };
 }

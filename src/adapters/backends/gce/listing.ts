@@ -1,6 +1,6 @@
-// What runs now: our labelled VMs as LiveMachines (preempted ones told apart through their
+// What runs now: our labelled VMs as Machines (preempted ones told apart through their
 // compute.instances.preempted operations, dev VMs with their idle countdown).
-import type { LiveMachine } from '../../../core/model.js';
+import type { Machine } from '../../../core/model.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { type GuestCache, withIdleStates } from './dev-idle.js';
 import { isDown } from '../../gce/vm-status.js';
@@ -11,7 +11,7 @@ export async function listMachines(
   c: GceClient,
   seen: (name: string, zone: string) => void,
   cache: GuestCache,
-): Promise<LiveMachine[]> {
+): Promise<Machine[]> {
   const all = await c.instances('labels.mymlops:*');
   const preempted = new Set<string>();
   // Only a stopping or stopped VM can be a preempted one.

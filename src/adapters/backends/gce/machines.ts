@@ -1,5 +1,5 @@
-// Instances → LiveMachine (pure): the shared status model's view of a GCE VM.
-import type { LiveMachine } from '../../../core/model.js';
+// Instances → Machine (pure): the shared status model's view of a GCE VM.
+import type { JobEnd, Machine } from '../../../core/model.js';
 import { type InstanceResource, lastSegment } from '../../gce/client.js';
 import { vmStatus } from '../../gce/vm-status.js';
 import { isCommitId } from '../../../core/commit/ids.js';
@@ -18,8 +18,18 @@ export function commitMetadata(inst: InstanceResource): Record<string, string> {
   return out;
 }
 
+/**
+ * What the VM's metadata says of its job's end: the startup script sets `published` false (and
+ * `publish_error`) when it stops the VM to keep a result it could not push, the job's status then
+ * being failed (job.sh's "not published" contract); nothing else of the outcome lives on the VM.
+ */
+function keptResult(md: Record<string, string>): JobEnd | null {
+  if (md['published'] !== 'false') return null;
+  return { status: 'failed', published: false, publishError: md['publish_error'] ?? null };
+}
+
 /** `preempted` holds `zone/name` of VMs with a compute.instances.preempted operation. */
-export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): LiveMachine {
+export function toMachine(zone: string, inst: InstanceResource, preempted: Set<string>): Machine {
   const status = vmStatus(inst.status);
   const state = status.state;
   const labels = inst.labels ?? {};
@@ -33,9 +43,31 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
         : status.reason;
   }
   const natIP = inst.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP ?? null;
-  return {
-    kind: labels['mymlops'] === 'start' ? 'start' : 'commit',
+  const base = {
     name: inst.name,
+    backend: 'gce' as const,
+    zone,
+    state,
+    reason,
+    createdAt: inst.creationTimestamp ? new Date(inst.creationTimestamp).toISOString() : null,
+    machineType: lastSegment(inst.machineType) || null,
+    accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
+    metadata: md,
+  };
+  if (labels['mymlops'] === 'start')
+    return {
+      ...base,
+      kind: 'start',
+      idle: null,
+      dev: null,
+      stoppedAt:
+        state === 'stopped' && inst.lastStopTimestamp ? new Date(inst.lastStopTimestamp).toISOString() : null,
+      deletesAt: null,
+      sshTarget: natIP,
+    };
+  return {
+    ...base,
+    kind: 'commit',
     // The original's VMs name their commit id only in the VM name when their metadata says otherwise.
     commitId:
       [md['commit'], labels['mymlops-commit'], commitOfMachine(inst.name)].find(
@@ -44,16 +76,6 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
       md['commit'] ??
       labels['mymlops-commit'] ??
       null,
-    backend: 'gce',
-    zone,
-    state,
-    reason,
-    createdAt: inst.creationTimestamp ? new Date(inst.creationTimestamp).toISOString() : null,
-    machineType: lastSegment(inst.machineType) || null,
-    accelerator: inst.guestAccelerators?.[0] ? lastSegment(inst.guestAccelerators[0].acceleratorType) : null,
-    metadata: md,
-    stoppedAt:
-      state === 'stopped' && inst.lastStopTimestamp ? new Date(inst.lastStopTimestamp).toISOString() : null,
-    sshTarget: natIP,
+    ended: keptResult(md),
   };
 }

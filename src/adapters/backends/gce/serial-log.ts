@@ -1,5 +1,6 @@
 // Job logs of a GCE VM: serial port 1, read at most once per poll interval per VM (API read quota),
 // done when the job's end marker appears or the VM is gone or stopped.
+import { isStopping } from '../../../core/machine-state.js';
 import type { LogChunk } from '../../../core/model.js';
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
@@ -57,7 +58,7 @@ async function readOnce(
     const inst = await instance();
     const status = inst && vmStatus(inst.status);
     if (!status?.writesOutput) return { text: '', next: from, done: true };
-    if (status.state === 'stopping') return { text: '', next: from, done: false };
+    if (isStopping(status)) return { text: '', next: from, done: false };
     throw e;
   }
   let text = r.contents;

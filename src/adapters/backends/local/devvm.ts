@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
 import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import { isDevFolderName } from '../../../core/known-ids.js';
-import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import type { DevMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
 import type { LaunchFailure, Launched, StartPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
@@ -81,7 +81,7 @@ export class LocalDevMachines {
   }
 
   /** Runs a stopped machine's dev script again (no new clone: the flag in .git says it is there). */
-  async resume(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+  async resume(name: string): Promise<Result<DevMachine, LaunchFailure>> {
     const dir = devDir(this.home, name);
     for (const f of ['stopped.json', 'dev-state.json', 'idle.json']) rmSync(join(dir, f), { force: true });
     const started = await this.spawn(dir);
@@ -95,7 +95,7 @@ export class LocalDevMachines {
     rmSync(devDir(this.home, name), { recursive: true, force: true });
   }
 
-  machine(name: string): LiveMachine {
+  machine(name: string): DevMachine {
     const dir = devDir(this.home, name);
     const running = this.running(name);
     let idle = null;
@@ -128,7 +128,6 @@ export class LocalDevMachines {
         : this.stoppedAt(dir, reason, idle?.updated_at ?? null, dev?.updated_at ?? null),
       kind: 'start',
       name,
-      commitId: null,
       backend: 'local',
       zone: null,
       state: running ? 'running' : 'stopped',
@@ -149,6 +148,7 @@ export class LocalDevMachines {
               action: idle.action,
             }
           : null,
+      deletesAt: null,
       sshTarget: null,
     };
   }
@@ -180,7 +180,7 @@ export class LocalDevMachines {
     }
   }
 
-  list(): LiveMachine[] {
+  list(): DevMachine[] {
     let names: string[] = [];
     try {
       names = readdirSync(devRoot(this.home));

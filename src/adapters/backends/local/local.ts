@@ -9,7 +9,7 @@ import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, err, ok, type Result, UserError } from '../../../errors.js';
-import type { LiveMachine, LogChunk } from '../../../core/model.js';
+import type { CommitMachine, DevMachine, LogChunk, Machine } from '../../../core/model.js';
 import { readLogFile } from './log-file.js';
 import { HOME } from '../../../util/home-layout.js';
 import {
@@ -93,12 +93,12 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     name: string,
     createdAt: string | null,
     rec?: LaunchRecord,
-  ): LiveMachine {
+  ): CommitMachine {
     const dir = jobDir(commitId, this.home);
     const running = this.isRunning(commitId);
     const result = readResult(commitId, this.home);
     const cancelled = readJson<CancelRecord>(join(dir, 'cancelled.json'));
-    let state: LiveMachine['state'] = 'running';
+    let state: CommitMachine['state'] = 'running';
     let reason: string | null = null;
     if (!running) {
       if (result?.status === 'stopped') {
@@ -135,12 +135,16 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
             notes: rec.notes ?? '',
             source_commit: rec.source_commit,
             attempt: String(rec.attempt),
-            ...(result ? { status: result.status } : {}),
-            ...(result?.published === false ? { published: 'false' } : {}),
-            ...(result?.publish_error ? { publish_error: result.publish_error } : {}),
           }
         : {},
-      sshTarget: null,
+      // The job's own result.json, read at every listing (before its final push is fetched).
+      ended: result
+        ? {
+            status: result.status,
+            published: result.published !== false,
+            publishError: result.publish_error || null,
+          }
+        : null,
     };
   }
 
@@ -154,10 +158,10 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     return existsSync(join(dir, 'pid')) || readResult(commitId, this.home) !== null;
   }
 
-  async list(): Promise<LiveMachine[]> {
+  async list(): Promise<Machine[]> {
     return listLaunches(this.home)
       .filter((r) => r.backend === 'local' && !r.queued && this.started(r.commit))
-      .map((r) => this.machineFor(r.commit, r.machine, r.created_at, r))
+      .map((r): Machine => this.machineFor(r.commit, r.machine, r.created_at, r))
       .concat(this.dev.list());
   }
 
@@ -209,7 +213,7 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     return this.dev.stop(name);
   }
 
-  resumeDev(name: string): Promise<Result<LiveMachine, LaunchFailure>> {
+  resumeDev(name: string): Promise<Result<DevMachine, LaunchFailure>> {
     return this.dev.resume(name);
   }
 
