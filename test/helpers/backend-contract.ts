@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { recordLaunch } from '../../src/adapters/store/jobs.js';
 import type { CommitPlan, ComputeBackend } from '../../src/core/ports/backend.js';
 import { waitFor } from './wait.js';
+import { launchWithFailover } from '../../src/core/launch/failover.js';
 
 export interface ContractSubject {
   backend: ComputeBackend;
@@ -69,7 +70,7 @@ echo 'mymlops: job finished status=succeeded'
         },
         subject.home,
       );
-      const r = await subject.backend.launch(plan);
+      const r = await launchWithFailover(subject.backend, plan);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.machine.name, plan.machineName);
       return plan;
