@@ -49,9 +49,10 @@ export async function launchRecorded(o: {
     o.write(rec, sent);
     record = rec;
   };
+  let r: Result<Launched, LaunchFailure>;
   try {
     write({ ...o.rec, state: 'launching', machine: o.plan.machineName, zone: null, request_id: null });
-    const r = await launchWithFailover(o.backend, o.plan, {
+    r = await launchWithFailover(o.backend, o.plan, {
       ...(o.placements ? { placements: o.placements } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       onAttempt: (a) => {
@@ -60,11 +61,6 @@ export async function launchRecorded(o: {
         o.onStep?.({ step: 'insert', machine: a.machine, zone: a.zone, requestId: a.requestId });
       },
     });
-    if (!r.ok) return { sent, outcome: { result: r } };
-    sent = true; // the machine exists, whatever the backend told before
-    write({ ...record, state: 'launched', zone: r.value.machine.zone, request_id: null });
-    o.onStep?.({ step: 'launched', machine: r.value.machine.name, zone: r.value.machine.zone });
-    return { sent, outcome: { result: r } };
   } catch (e) {
     if (!sent || !(e instanceof UserError)) return { sent, outcome: { thrown: e } };
     const thrown = new UserError(
@@ -74,4 +70,13 @@ export async function launchRecorded(o: {
     );
     return { sent, outcome: { thrown } };
   }
+  if (!r.ok) return { sent, outcome: { result: r } };
+  sent = true; // the machine exists, whatever the backend told before
+  try {
+    write({ ...record, state: 'launched', zone: r.value.machine.zone, request_id: null });
+  } catch (e) {
+    return { sent, outcome: { thrown: e } };
+  }
+  o.onStep?.({ step: 'launched', machine: r.value.machine.name, zone: r.value.machine.zone });
+  return { sent, outcome: { result: r } };
 }
