@@ -49,8 +49,8 @@ echo 'mymlops: result {"status":"succeeded","exit_code":0,"error":null,"message"
 echo 'mymlops: job finished status=succeeded'
 `;
 
-    /** Records and launches a fresh commit, as core's commit does. */
-    async function launch(): Promise<CommitPlan> {
+    /** A fresh commit plan, its launch recorded as core's commit records it before any request. */
+    function recorded(): CommitPlan {
       n++;
       const id = `20250303_00000${n}`;
       const plan = o.plan(id, job(id));
@@ -70,6 +70,12 @@ echo 'mymlops: job finished status=succeeded'
         },
         subject.home,
       );
+      return plan;
+    }
+
+    /** Records and launches a fresh commit, as core's commit does. */
+    async function launch(): Promise<CommitPlan> {
+      const plan = recorded();
       const r = await launchWithFailover(subject.backend, plan);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.machine.name, plan.machineName);
@@ -125,6 +131,26 @@ echo 'mymlops: job finished status=succeeded'
       assert.match(rest, /job: released\n/);
       assert.doesNotMatch(rest, /job: started/, 'text before `next` came again');
       assert.match(rest, /mymlops: job finished status=succeeded/);
+    });
+
+    it('launches in steps: placements, an attempt built without running anything, one try in its place', async () => {
+      const plan = recorded();
+      const placements = await subject.backend.placements(plan);
+      assert.ok(placements.length >= 1, 'somewhere to try');
+      const at = placements[0]!;
+      const attempt = await subject.backend.prepareAttempt(plan, at);
+      assert.equal(attempt.machine, plan.machineName);
+      assert.equal(attempt.zone, at.zone);
+      assert.notEqual((await listed(plan.machineName))?.state, 'running', 'nothing runs before the try');
+      const r = await subject.backend.tryPlacement(plan, attempt);
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.value.name, plan.machineName);
+      assert.equal(r.value.zone, at.zone);
+      await started(plan.machineName);
+      writeFileSync(release(plan.commitId), '');
+      await waitFor(async () => ((await subject.backend.readLog(plan.machineName, 0)).done ? true : null), {
+        what: 'the job to end',
+      });
     });
 
     it('cancel stops a running job: no longer listed running, its log ends', async () => {
