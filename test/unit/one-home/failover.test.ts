@@ -9,6 +9,11 @@ const RULES: HomeRule[] = [
       /ZONE_RESOURCE_POOL|insufficientCapacity|resourcePoolExhausted|QUOTA_EXCEEDED|quotaExceeded|rateLimitExceeded/,
     homes: ['src/adapters/gce/errors.ts'],
   },
+  {
+    rule: 'the failover over placements (what a failure rules out, when to stop)',
+    pattern: /skipping region|no zone could take|blockedRegions/,
+    homes: ['src/core/launch/failover.ts'],
+  },
 ];
 
 for (const r of RULES) test(r.rule, () => assertOneHome(r));
