@@ -2,7 +2,8 @@
 // price, failing over per SkyPilot's table), running the shared job script from its startup script
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
 // This class holds the per-process state (clients, known zones, log throttling) and delegates:
-// zone-choice.ts (ranking), launch.ts (one zone's try; the failover loop is core's), listing.ts, serial-log.ts, cancel.ts.
+// zone-choice.ts (ranking), launch.ts (one zone's try; the failover loop is core's), listing.ts,
+// serial-log.ts, cancel.ts.
 import { instanceBody, keyContents } from './instance-body.js';
 import { sayOnce } from '../../store/notes.js';
 import { randomUUID } from 'node:crypto';
