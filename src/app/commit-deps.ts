@@ -33,9 +33,14 @@ export function checkKey(path: string, what: string): void {
   }
 }
 
-export function commitDeps(ctx: AppContext): CommitDeps {
+/**
+ * The commit deps, built once with what the caller wants told (`warn`, `onStep`): nothing patches
+ * them afterwards.
+ */
+export function commitDeps(ctx: AppContext, say: Pick<CommitDeps, 'warn' | 'onStep'> = {}): CommitDeps {
   const home = ctx.home;
   return {
+    ...say,
     now: ctx.now,
     cwd: process.cwd(),
     readNotebook,

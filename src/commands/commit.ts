@@ -88,9 +88,8 @@ export function register(program: Command): void {
         sshOptions: ctx.sshOptions,
         parameters: axes.length > 0 ? runs[0] : null,
       };
-      const deps = commitDeps(ctx);
       if (opts.dryRun) {
-        const d = await dryRunCommit(cfg, options, deps);
+        const d = await dryRunCommit(cfg, options, commitDeps(ctx));
         const sweep = runs.length > 1 ? runs.map((r) => r.values) : null;
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(sweep ? { ...d, sweep } : d, null, 2)}\n`);
@@ -128,15 +127,17 @@ export function register(program: Command): void {
       await (await import('../app/budget-check.js')).checkBudget(ctx);
       // From the snapshot on, one status line (a terminal) and the job's log as the user sees it.
       const view = followView({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(opts.json) });
-      deps.warn = (line) => process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`);
       let started: Awaited<ReturnType<typeof startCommit>>;
       // Ctrl-C / SIGTERM while launching: undone before a VM was asked for, reported after.
       const guard = launchGuard();
-      deps.onStep = (s) => {
-        guard.onStep(s);
-        const phase = phaseOfStep(s);
-        if (phase) view.phase(phase);
-      };
+      const deps = commitDeps(ctx, {
+        warn: (line) => process.stderr.write(`${colorErr.yellow(`mymlops: ${line}`)}\n`),
+        onStep: (s) => {
+          guard.onStep(s);
+          const phase = phaseOfStep(s);
+          if (phase) view.phase(phase);
+        },
+      });
       try {
         started = await startCommit(cfg, { ...options, signal: guard.signal }, deps);
       } catch (e) {

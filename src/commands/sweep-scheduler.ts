@@ -9,13 +9,15 @@ export function register(program: Command): void {
     .command('__sweep-scheduler', { hidden: true })
     .argument('<group>')
     .action(async (group: string) => {
-      const [{ appContext }, groups, jobs, { loadConfig }, { runScheduler }] = await Promise.all([
-        import('../app/context.js'),
-        import('../adapters/store/groups.js'),
-        import('../adapters/store/jobs.js'),
-        import('../config/load.js'),
-        import('../core/sweep/scheduler.js'),
-      ]);
+      const [{ appContext }, groups, jobs, { loadConfig }, { runScheduler }, { launchWithFailover }] =
+        await Promise.all([
+          import('../app/context.js'),
+          import('../adapters/store/groups.js'),
+          import('../adapters/store/jobs.js'),
+          import('../config/load.js'),
+          import('../core/sweep/scheduler.js'),
+          import('../core/launch/failover.js'),
+        ]);
       const home = mymlopsHome();
       const g = groups.readGroup(group, home);
       if (!g) throw new Error(`no sweep group ${group} under ${home}`);
@@ -28,7 +30,7 @@ export function register(program: Command): void {
       await runScheduler({
         update: (fn) => groups.updateGroup(group, fn, home),
         list: () => backend.list(),
-        launch: (plan) => backend.launch(plan),
+        launch: (plan) => launchWithFailover(backend, plan),
         cancel: (name) => backend.cancel(name),
         recordLaunch: (rec) => jobs.recordLaunch(rec, home),
         release: (id) => jobs.releaseCommitId(id, home),

@@ -14,6 +14,7 @@ import type {
   StartPlan,
 } from '../../src/core/ports/backend.js';
 import { waitFor } from './wait.js';
+import { launchWithFailover } from '../../src/core/launch/failover.js';
 
 export interface ContractSubject {
   backend: ComputeBackend;
@@ -58,8 +59,8 @@ echo 'mymlops: result {"status":"succeeded","exit_code":0,"error":null,"message"
 echo 'mymlops: job finished status=succeeded'
 `;
 
-    /** Records and launches a fresh commit, as core's commit does. */
-    async function launch(): Promise<CommitPlan> {
+    /** A fresh commit plan, its launch recorded as core's commit records it before any request. */
+    function recorded(): CommitPlan {
       n++;
       const id = `20250303_00000${n}`;
       const plan = o.plan(id, job(id));
@@ -79,7 +80,13 @@ echo 'mymlops: job finished status=succeeded'
         },
         subject.home,
       );
-      const r = await subject.backend.launch(plan);
+      return plan;
+    }
+
+    /** Records and launches a fresh commit, as core's commit does. */
+    async function launch(): Promise<CommitPlan> {
+      const plan = recorded();
+      const r = await launchWithFailover(subject.backend, plan);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.machine.name, plan.machineName);
       return plan;
@@ -136,6 +143,26 @@ echo 'mymlops: job finished status=succeeded'
       assert.match(rest, /mymlops: job finished status=succeeded/);
     });
 
+    it('launches in steps: placements, an attempt built without running anything, one try in its place', async () => {
+      const plan = recorded();
+      const placements = await subject.backend.placements(plan);
+      assert.ok(placements.length >= 1, 'somewhere to try');
+      const at = placements[0]!;
+      const attempt = await subject.backend.prepareAttempt(plan, at);
+      assert.equal(attempt.machine, plan.machineName);
+      assert.equal(attempt.zone, at.zone);
+      assert.notEqual((await listed(plan.machineName))?.state, 'running', 'nothing runs before the try');
+      const r = await subject.backend.tryPlacement(plan, attempt);
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.value.name, plan.machineName);
+      assert.equal(r.value.zone, at.zone);
+      await started(plan.machineName);
+      writeFileSync(release(plan.commitId), '');
+      await waitFor(async () => ((await subject.backend.readLog(plan.machineName, 0)).done ? true : null), {
+        what: 'the job to end',
+      });
+    });
+
     it('cancel stops a running job: no longer listed running, its log ends', async () => {
       const plan = await launch();
       await started(plan.machineName);
@@ -176,7 +203,8 @@ echo 'mymlops: job finished status=succeeded'
       const dev = capability(t, 'devMachines');
       if (!dev) return;
       const machine = `contract-dev-${name}`;
-      const r = await subject.backend.launch(
+      const r = await launchWithFailover(
+        subject.backend,
         o.startPlan(machine, `#!/bin/bash\necho "dev: up"\nfor i in $(seq 1 600); do sleep 0.1; done\n`),
       );
       assert.ok(r.ok, JSON.stringify(r));

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { createBackend } from '../../src/adapters/backends/index.js';
 import type { Machine } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
+import { onePlacement } from '../helpers/fake-launch.js';
 import {
   type BackendCapabilities,
   type ComputeBackend,
@@ -60,7 +61,7 @@ describe('backend kind → capabilities', () => {
 function fake(machines: Machine[], capabilities: Partial<BackendCapabilities> = {}): ComputeBackend {
   return {
     kind: 'local',
-    launch: async () => assert.fail('no launch expected'),
+    ...onePlacement(async () => assert.fail('no launch expected')),
     list: async () => machines,
     readLog: async () => ({ text: '', next: 0, done: true }),
     cancel: async () => assert.fail('no cancel expected'),

@@ -8,6 +8,7 @@ import { type ComputeBackend, type LaunchPlan, NO_CAPABILITIES } from '../../src
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
 import { type RetryDeps, retryCommit } from '../../src/core/retry/retry.js';
 import { UserError } from '../../src/errors.js';
+import { onePlacement } from '../helpers/fake-launch.js';
 import { testConfig } from '../helpers/plans.js';
 
 const ID = '20250101_000001';
@@ -33,10 +34,10 @@ function fakes(rec: LaunchRecord | null, machines: Machine[]) {
   const recorded: LaunchRecord[] = [];
   const backend: ComputeBackend = {
     kind: 'local',
-    async launch(plan) {
+    ...onePlacement(async (plan) => {
       launched.push(plan);
-      return { ok: true, value: { machine: machine(plan.machineName, 'running'), zonesTried: [] } };
-    },
+      return { ok: true, value: machine(plan.machineName, 'running') };
+    }),
     list: async () => machines,
     readLog: async () => ({ text: '', next: 0, done: true }),
     async cancel(name) {
@@ -83,6 +84,7 @@ describe('retryCommit', () => {
         created_at: '2025-01-01T01:00:00.000Z',
       };
       assert.deepEqual(f.recorded, [
+        { ...next, state: 'launching', request_id: null },
         { ...next, state: 'launching', request_id: null },
         { ...next, state: 'launched', request_id: null },
       ]);

@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
 import { retryCommit } from '../../src/core/retry/retry.js';
+import { onePlacement, stopWith } from '../helpers/fake-launch.js';
 import { testConfig } from '../helpers/plans.js';
 import { commitMachine } from '../helpers/machines.js';
 
 // The dependency types, named through retryCommit itself so this file follows where they live.
 type Deps = Parameters<typeof retryCommit>[2];
 type Backend = ReturnType<Deps['backend']>;
-type Plan = Parameters<Backend['launch']>[0];
+type Plan = Parameters<Backend['tryPlacement']>[0];
 type Record = NonNullable<ReturnType<Deps['readLaunch']>>;
 type Machine = Awaited<ReturnType<Backend['list']>>[number];
 
@@ -65,15 +66,12 @@ function fake(
       calls.push('list');
       return listings[Math.min(listed++, listings.length - 1)]!;
     },
-    launch: async (plan: Plan) => {
+    ...onePlacement(async (plan: Plan) => {
       calls.push(`launch ${plan.machineName}`);
       plans.push(plan);
-      if (opts.fail) return { ok: false, error: { code: 'no_capacity', message: opts.fail, zonesTried: [] } };
-      return {
-        ok: true,
-        value: { machine: machine(plan.machineName, 'provisioning', 'us-west1-a'), zonesTried: [] },
-      };
-    },
+      if (opts.fail) return { ok: false, error: stopWith(opts.fail) };
+      return { ok: true, value: machine(plan.machineName, 'provisioning', 'us-west1-a') };
+    }),
     readLog: async () => ({ text: '', next: 0, done: false }),
     cancel: async (name: string) => {
       calls.push(`cancel ${name}`);
@@ -104,9 +102,11 @@ describe('retryCommit', () => {
     assert.equal(plan.machineName, 'mymlops-20250101-120000-a2');
     assert.equal(plan.metadata['attempt'], '2');
     assert.deepEqual(plan.avoidZones, ['us-east1-c']);
-    // Recorded as launching before the machine is asked for, then as launched where it landed.
+    // Recorded as launching before the machine is asked for (again with the attempt's zone and
+    // request id: none here), then as launched where it landed.
     assert.deepEqual(f.calls, [
       'list',
+      'record',
       'record',
       'launch mymlops-20250101-120000-a2',
       'record',
@@ -119,6 +119,7 @@ describe('retryCommit', () => {
       created_at: NOW.toISOString(),
     };
     assert.deepEqual(f.recorded, [
+      { ...next, state: 'launching', zone: null, request_id: null },
       { ...next, state: 'launching', zone: null, request_id: null },
       { ...next, state: 'launched', zone: 'us-west1-a', request_id: null },
     ]);
@@ -157,7 +158,7 @@ describe('retryCommit', () => {
       listings: [[machine(name, 'stopping')], [machine(name, 'stopping')], [machine(name, 'stopped')]],
     });
     await retryCommit(config(), ID, f.deps, fast);
-    assert.deepEqual(f.calls.slice(0, 5), ['list', 'list', 'list', 'record', `launch ${name}-a2`]);
+    assert.deepEqual(f.calls.slice(0, 6), ['list', 'list', 'list', 'record', 'record', `launch ${name}-a2`]);
   });
 
   const refusals: {
@@ -211,9 +212,10 @@ describe('retryCommit', () => {
       retryCommit(config(), ID, f.deps, fast),
       /could not relaunch commit .*: no T4 left anywhere/,
     );
-    assert.equal(f.recorded.length, 2);
+    assert.equal(f.recorded.length, 3);
     assert.equal(f.recorded[0]!.state, 'launching');
-    assert.deepEqual(f.recorded[1], record());
+    assert.equal(f.recorded[1]!.state, 'launching', 'the attempt, recorded before it is sent');
+    assert.deepEqual(f.recorded[2], record());
     assert.ok(!f.calls.some((x) => x.startsWith('cancel')), f.calls.join(', '));
   });
   for (const c of refusals)

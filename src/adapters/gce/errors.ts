@@ -69,15 +69,6 @@ export class GceUnavailable extends UserError {
   }
 }
 
-/**
- * Reasons of an answer refused over a rate limit. Compute Engine's rate quotas page
- * (https://cloud.google.com/compute/api-quota): "If your project exceeds a rate quota, you receive a
- * 403 error with the reason rateLimitExceeded. To resolve this error, wait a minute then try your
- * request again". Per-user limits say userRateLimitExceeded; a per-minute quota may also come as a
- * 429 "Quota exceeded for quota metric …" (https://cloud.google.com/docs/quotas/troubleshoot).
- */
-const RATE_LIMIT = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
-
 /** The `reason`s of a Google API error body (none when it is not one). */
 export function errorReasons(text: string): string[] {
   try {
@@ -126,18 +117,77 @@ export interface FailureInput {
   message: string;
 }
 
-const ZONE_CAPACITY = new Set([
-  'ZONE_RESOURCE_POOL_EXHAUSTED',
-  'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS',
-  'insufficientCapacity',
-  'resourcePoolExhausted',
-]);
-// Transient or zone-local: try the next zone (SkyPilot blocks the zone for these).
-const ZONE_OTHER = new Set([
-  'UNSUPPORTED_OPERATION',
-  'RESOURCE_NOT_READY',
-  'RESOURCE_OPERATION_RATE_EXCEEDED',
-]);
+/**
+ * The one table of Compute Engine failure codes the failover acts on: operation `code`s and HTTP
+ * `reason`s, what each is, and what it blocks (the zone: try the next one; the region: skip its
+ * zones; global: stop). Each row names where Google (or, where Google says nothing, SkyPilot's
+ * handler in shared/gce-notes.md) says so; test/unit/gce/error-codes.test.ts holds the table to
+ * the documented ones. Codes not listed here fall to the rules in `classify`.
+ */
+export const ERROR_CODES: Readonly<
+  Record<string, { kind: FailureKind; scope: FailureScope; source: string }>
+> = {
+  // "a zone doesn't have enough available capacity … a quota increase doesn't resolve them";
+  // "try your request in a different zone".
+  ZONE_RESOURCE_POOL_EXHAUSTED: {
+    kind: 'capacity',
+    scope: 'zone',
+    source: 'https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-resource-availability',
+  },
+  ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS: {
+    kind: 'capacity',
+    scope: 'zone',
+    source: 'https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-resource-availability',
+  },
+  // HTTP 503 "insufficientCapacity": "the region or zone … has insufficient capacity"; "create VMs
+  // in a different zone".
+  insufficientCapacity: {
+    kind: 'capacity',
+    scope: 'zone',
+    source: 'https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-bulk-vm-creation',
+  },
+  // The HTTP reason of a zone's exhausted pool; no Google page lists it, SkyPilot's handler treats
+  // the whole family as a zone stockout.
+  resourcePoolExhausted: { kind: 'capacity', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
+  // "If you exceed a quota for Compute Engine, Google Cloud typically returns an HTTP 403
+  // QUOTA_EXCEEDED"; allocation quotas are per region (a GPUS_ALL_REGIONS one is global: `classify`).
+  QUOTA_EXCEEDED: {
+    kind: 'quota',
+    scope: 'region',
+    source: 'https://cloud.google.com/docs/quotas/troubleshoot',
+  },
+  // HTTP 403 "quotaExceeded": "you reached a quota limit for a resource".
+  quotaExceeded: {
+    kind: 'quota',
+    scope: 'region',
+    source: 'https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-bulk-vm-creation',
+  },
+  // "If your project exceeds a rate quota, you receive a 403 error with the reason
+  // rateLimitExceeded … wait a minute then try your request again": never a quota or a permission.
+  rateLimitExceeded: { kind: 'rate', scope: 'global', source: 'https://cloud.google.com/compute/api-quota' },
+  // Google APIs' reason for a per-user rate limit (no Compute Engine page lists it).
+  userRateLimitExceeded: { kind: 'rate', scope: 'global', source: 'Google APIs (per-user rate limit)' },
+  // "If the quota is a rate quota, then 403 RATE_LIMIT_EXCEEDED is returned."
+  RATE_LIMIT_EXCEEDED: {
+    kind: 'rate',
+    scope: 'global',
+    source: 'https://cloud.google.com/docs/quotas/troubleshoot',
+  },
+  // Transient or zone-local: SkyPilot blocks the zone for these.
+  UNSUPPORTED_OPERATION: { kind: 'other', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
+  RESOURCE_NOT_READY: { kind: 'other', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
+  RESOURCE_OPERATION_RATE_EXCEEDED: {
+    kind: 'other',
+    scope: 'zone',
+    source: 'shared/gce-notes.md (SkyPilot)',
+  },
+};
+
+const codesOf = (kind: FailureKind) =>
+  new Set(Object.keys(ERROR_CODES).filter((c) => ERROR_CODES[c]!.kind === kind));
+const ZONE_CAPACITY = codesOf('capacity');
+const RATE_LIMIT = codesOf('rate');
+const QUOTA = codesOf('quota');
 
 export function classify(f: FailureInput): Classified {
   const msg = f.message;
@@ -160,14 +210,14 @@ export function classify(f: FailureInput): Classified {
   // A rate limit (even one worded "Quota exceeded for quota metric …") is neither a regional quota
   // nor a permission: the same request goes through a minute later.
   if (isRateLimited(f.status, codes)) return out('rate', 'global');
-  if (has('QUOTA_EXCEEDED') || has('quotaExceeded')) {
+  if (codes.some((c) => QUOTA.has(c))) {
     if (/GPUS_ALL_REGIONS|globally/i.test(msg)) return out('quota', 'global');
     return out('quota', 'region');
   }
   if (has('VPC_NOT_FOUND')) return out('config', 'global');
   if (has('IAM_PERMISSION_DENIED') || has('forbidden') || has('accessNotConfigured') || f.status === 401)
     return out('permission', 'global');
-  if (codes.some((c) => ZONE_OTHER.has(c))) return out('other', 'zone');
+  if (codes.some((c) => ERROR_CODES[c]?.kind === 'other')) return out('other', 'zone');
   if (has('RESOURCE_NOT_FOUND') || has('notFound') || f.status === 404) {
     // A missing snapshot or network is missing everywhere; anything else may be zone-local.
     if (

@@ -3,7 +3,7 @@
 // through CommitDeps; nothing here spawns a process itself.
 import { snapshotPushFix } from './push-failure.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { CommitPlan, ComputeBackend, LaunchFailure, LaunchPlan, Launched } from '../ports/backend.js';
+import type { CommitPlan, ComputeBackend, LaunchPlan } from '../ports/backend.js';
 import type { ClaimFailure, GitAuth } from '../ports/git.js';
 import type { Notebook } from '../ports/notebook.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
@@ -17,7 +17,7 @@ import { stripUrlCredentials } from '../../util/url.js';
 import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, MAX_ID_CLAIMS, secondAfter, snapshotRef } from './ids.js';
-import { type LaunchProgress, type LaunchStep, launchRecorded } from './launch-record.js';
+import { type LaunchStep, launchRecorded } from './launch-record.js';
 import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
 
 export interface CommitDeps {
@@ -274,9 +274,9 @@ async function launchOrRollBack(
   const url = p.config.commit.repository.url;
   let commitId = reserved;
   let pushed = false;
-  let state: LaunchProgress = {
-    sent: false,
-    record: launchingRecord(p, o, backend, commitId, '', deps.now()),
+  const rollBack = async () => {
+    if (pushed) await deps.deleteRef({ root: p.root, url, ref: snapshotRef(commitId), auth: p.auth });
+    deps.releaseCommitId(commitId);
   };
   const stopIfInterrupted = () => {
     if (o.signal?.aborted)
@@ -285,10 +285,10 @@ async function launchOrRollBack(
       });
   };
   // Zone choice and prices are looked up while the snapshot is built and pushed.
-  backend.prepare?.({ instance: p.config.commit.instance, avoidZones: [] });
+  const placements = backend.placements({ instance: p.config.commit.instance, avoidZones: [] });
+  placements.catch(() => {}); // the launch reports it; a launch that never comes must not crash the process
   let snap: { sha: string };
   let plan: CommitPlan;
-  let launched: Result<Launched, LaunchFailure>;
   try {
     snap = await claimIdAndPush(p, o, deps, commitId, stopIfInterrupted, (id) => {
       commitId = id;
@@ -304,28 +304,32 @@ async function launchOrRollBack(
       jobScript: deps.jobScript(),
     });
     deps.onStep?.({ step: 'launch', commitId });
-    state = { sent: false, record: launchingRecord(p, o, backend, commitId, snap.sha, deps.now()) };
-    launched = await launchRecorded({
-      backend,
-      plan,
-      rec: state.record,
-      write: (rec) => writeRecord(deps, rec, state.sent),
-      progress: state,
-      signal: o.signal,
-      onStep: deps.onStep,
-    });
+  } catch (e) {
+    await rollBack();
+    throw e;
+  }
+  const { sent, outcome } = await launchRecorded({
+    backend,
+    plan,
+    rec: launchingRecord(p, o, backend, commitId, snap.sha, deps.now()),
+    write: (rec, sentBefore) => writeRecord(deps, rec, sentBefore),
+    placements,
+    signal: o.signal,
+    onStep: deps.onStep,
+  });
+  // Undone only while no create request was sent: once one was, a machine may exist and needs the ref.
+  try {
+    if ('thrown' in outcome) throw outcome.thrown;
+    const launched = outcome.result;
     if (!launched.ok) {
       if (launched.error.code === 'interrupted') stopIfInterrupted();
       throw launchFailureError({ kind: 'commit' }, launched.error);
     }
+    return { commitId, snap, plan, machine: launched.value.machine };
   } catch (e) {
-    if (!state.sent) {
-      if (pushed) await deps.deleteRef({ root: p.root, url, ref: snapshotRef(commitId), auth: p.auth });
-      deps.releaseCommitId(commitId);
-    }
+    if (!sent) await rollBack();
     throw e;
   }
-  return { commitId, snap, plan, machine: launched.value.machine };
 }
 
 /**

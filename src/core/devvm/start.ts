@@ -1,5 +1,6 @@
 // The `mymlops start` use case: plan, refuse a name that is taken, launch through the backend.
 import { launchFailureError } from '../launch-failure.js';
+import { launchWithFailover } from '../launch/failover.js';
 import type { ComputeBackend, StartPlan } from '../ports/backend.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
@@ -46,7 +47,7 @@ export async function startDevMachine(
   if (o.dryRun) return { plan: shown, machine: null, resumed: false };
   const same = (await backend.list()).find((m) => m.name === name && isPresent(m));
   if (same) return { plan: shown, machine: await resumeDev(same, backend), resumed: true };
-  const r = await backend.launch(plan);
+  const r = await launchWithFailover(backend, plan);
   if (!r.ok) throw launchFailureError({ kind: 'start', name }, r.error);
   return { plan: shown, machine: r.value.machine, resumed: false };
 }

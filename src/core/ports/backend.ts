@@ -89,6 +89,31 @@ export interface Launched {
   zonesTried: ZoneAttempt[];
 }
 
+/**
+ * One place a launch can try (gce: a zone, with the machine's price there). A backend without
+ * zones has one placement, zone null.
+ */
+export interface Placement {
+  zone: string | null;
+  /** The zone's region: what a region-wide failure (a regional quota) rules out; null: none. */
+  region: string | null;
+  /** The machine's price here, USD per hour (spot or on-demand, as it will run); null when unknown. */
+  hourlyUsd: number | null;
+}
+
+/** Why one create request failed, classified by the backend that sent it: no machine came of it. */
+export interface PlacementFailure {
+  kind: 'capacity' | 'quota' | 'permission' | 'config' | 'exists' | 'other';
+  /** What it rules out: this placement, every placement of its region, or every placement. */
+  scope: 'zone' | 'region' | 'global';
+  /** The cloud's own code (what zones_tried records). */
+  code: string;
+  /** The cloud's message (what zones_tried records). */
+  message: string;
+  /** The line for the user when this failure ends the launch. */
+  explained: string;
+}
+
 /** How `publish` of a kept (unpublished) result ended. */
 export interface PublishOutcome {
   /** published: pushed now or already there; running: the job has not ended; failed: the push failed again. */
@@ -179,15 +204,23 @@ export interface WithPreemptionCheck {
 export interface ComputeBackend {
   readonly kind: BackendKind;
   /**
-   * Optional: start the look-ups a launch of this shape will need (zones, prices, live machines)
-   * while the caller is still busy (pushing the snapshot); `launch` then reuses them.
+   * Where a launch of this shape would try, best first (gce: the ranked zones; local: one placement).
+   * A caller may start it early (while it pushes the snapshot) and hand the promise to the launch.
    */
-  prepare?(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void;
+  placements(shape: Pick<LaunchPlan, 'instance' | 'avoidZones'>): Promise<Placement[]>;
   /**
-   * Resolves once the machine has accepted the job (local: spawned; gce: insert operation DONE).
-   * A failure as a value means no machine was created; a throw after `onAttempt` means one may exist.
+   * Everything before the create request for `plan` (already placed) at `at`: builds and checks the
+   * request (a throw says what is wrong with the plan) and names it. Nothing can run yet.
    */
-  launch(plan: LaunchPlan, hooks?: LaunchHooks): Promise<Result<Launched, LaunchFailure>>;
+  prepareAttempt(plan: LaunchPlan, at: Placement): Promise<LaunchAttempt>;
+  /**
+   * Sends the one create request `attempt` names and resolves once the machine has accepted the job
+   * (local: spawned; gce: insert operation DONE). A failure as a value: no machine came of it. A
+   * throw: one may exist (the outcome is unknown), so no other placement may be tried.
+   */
+  tryPlacement(plan: LaunchPlan, attempt: LaunchAttempt): Promise<Result<Machine, PlacementFailure>>;
+  /** A launch's progress lines for the user (which zone is tried, why one failed). */
+  notify(line: string): void;
   /** Every mymlops machine this backend knows about (commit and start). */
   list(): Promise<Machine[]>;
   /** Job output from byte offset `from` (local: the log file; gce: serial port 1). */

@@ -6,7 +6,7 @@ import type { CommitPlan, ComputeBackend } from '../ports/backend.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import { type LaunchProgress, launchRecorded } from '../commit/launch-record.js';
+import { launchRecorded } from '../commit/launch-record.js';
 import { planCommit } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
 import type { CommitStatus, Machine } from '../model.js';
@@ -115,20 +115,17 @@ export async function retryCommit(
     jobScript: deps.jobScript(),
   });
   // Recorded before the insert, so an interrupted relaunch is found like an interrupted commit.
-  const progress: LaunchProgress = { sent: false, record: rec };
-  let launched: Awaited<ReturnType<ComputeBackend['launch']>>;
-  try {
-    launched = await launchRecorded({
-      backend,
-      plan,
-      rec: { ...rec, attempt, created_at: deps.now().toISOString() },
-      write: deps.recordLaunch,
-      progress,
-    });
-  } catch (e) {
-    if (!progress.sent) deps.recordLaunch(rec);
-    throw e;
+  const { sent, outcome } = await launchRecorded({
+    backend,
+    plan,
+    rec: { ...rec, attempt, created_at: deps.now().toISOString() },
+    write: (r) => deps.recordLaunch(r),
+  });
+  if ('thrown' in outcome) {
+    if (!sent) deps.recordLaunch(rec);
+    throw outcome.thrown;
   }
+  const launched = outcome.result;
   if (!launched.ok) {
     // Nothing was created: the commit is where it was.
     deps.recordLaunch(rec);

@@ -161,9 +161,9 @@ describe('commit.max_cost_usd', () => {
     const real = deps.backend();
     // The local backend has no price: this one charges $3600 an hour, so $2 lasts 2 s.
     const priced = Object.assign(Object.create(real) as typeof real, {
-      launch: (plan: Parameters<typeof real.launch>[0]) => {
+      prepareAttempt: (...[plan, at]: Parameters<typeof real.prepareAttempt>) => {
         if (plan.kind === 'commit') plan.jobConfig.machine.hourly_usd = 3600;
-        return real.launch(plan);
+        return real.prepareAttempt(plan, at);
       },
     });
     const s = await startCommit(

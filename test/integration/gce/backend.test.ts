@@ -11,6 +11,7 @@ import type { CommitPlan } from '../../../src/core/ports/backend.js';
 import { testCommitPlan } from '../../helpers/plans.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
+import { launchWithFailover } from '../../../src/core/launch/failover.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-backend-'));
 let s: SimEnv;
@@ -86,7 +87,7 @@ const instanceNames = () => s.sim.compute.world.instances;
 describe('GCE backend on the simulator', () => {
   it('launches in the cheapest zone, runs the job once, streams the serial port, deletes itself', async () => {
     const p = plan();
-    const r = await backend.launch(p);
+    const r = await launchWithFailover(backend, p);
     assert.ok(r.ok, JSON.stringify(r));
     // us-east1 is the cheapest region for n1-standard-4 + T4 in the default fixture
     assert.equal(r.value.machine.zone, 'us-east1-c');
@@ -110,7 +111,7 @@ describe('GCE backend on the simulator', () => {
 
   it('keeps the VM with keepMachine; list() maps it; the key is gone from its metadata; cancel deletes it', async () => {
     const p = plan({ keepMachine: true });
-    const r = await backend.launch(p);
+    const r = await launchWithFailover(backend, p);
     assert.ok(r.ok);
     const log = await follow(p.machineName);
     assert.match(log, /keeping this VM/);
@@ -143,7 +144,7 @@ describe('GCE backend on the simulator', () => {
     await s.fault('us-central1-a', 'QUOTA_EXCEEDED');
     try {
       const p = plan();
-      const r = await backend.launch(p);
+      const r = await launchWithFailover(backend, p);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.machine.zone, 'us-west1-a');
       assert.deepEqual(
@@ -166,7 +167,7 @@ describe('GCE backend on the simulator', () => {
       const before = s.sim.compute.world.requests.filter(
         (q) => q.method === 'POST' && q.path.endsWith('/instances'),
       ).length;
-      const r = await backend.launch(plan());
+      const r = await launchWithFailover(backend, plan());
       assert.ok(!r.ok);
       assert.equal(r.error.code, 'quota');
       assert.match(r.error.message, /GPUS_ALL_REGIONS.*globally.*quota/);
@@ -182,7 +183,7 @@ describe('GCE backend on the simulator', () => {
 
   it('a preempted VM is listed stopped (preempted) and its log ends', async () => {
     const p = plan({ jobScript: JOB.replace('${JOB_SLEEP:-0.2}', '30') });
-    const r = await backend.launch(p);
+    const r = await launchWithFailover(backend, p);
     assert.ok(r.ok);
     await waitFor(async () => (await backend.readLog(p.machineName, 0)).text.includes('job: dir='), {
       what: 'job start',
@@ -204,6 +205,6 @@ describe('GCE backend on the simulator', () => {
 
   it('rejects metadata that is too large with a clear message', async () => {
     const big = plan({ metadata: { commit: 'x', notes: 'n'.repeat(300 * 1024) } });
-    await assert.rejects(backend.launch(big), /notes \(-n\) is 300 KiB, over the 256 KiB limit/);
+    await assert.rejects(launchWithFailover(backend, big), /notes \(-n\) is 300 KiB, over the 256 KiB limit/);
   });
 });

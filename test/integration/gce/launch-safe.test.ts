@@ -12,6 +12,7 @@ import type { LaunchAttempt } from '../../../src/core/ports/backend.js';
 import { testCommitPlan } from '../../helpers/plans.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
+import { launchWithFailover } from '../../../src/core/launch/failover.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-launch-safe-'));
 let s: SimEnv;
@@ -66,7 +67,7 @@ describe('GCE launch when answers are lost or names are taken', () => {
     const p = plan();
     const attempts: LaunchAttempt[] = [];
     const before = inserts();
-    const r = await backend(5000).launch(p, { onAttempt: (a) => attempts.push(a) });
+    const r = await launchWithFailover(backend(5000), p, { onAttempt: (a) => attempts.push(a) });
     assert.ok(r.ok, JSON.stringify(r));
     assert.equal(vmsNamed(p.machineName).length, 1);
     assert.equal(attempts.length, 1, 'one zone tried');
@@ -80,7 +81,7 @@ describe('GCE launch when answers are lost or names are taken', () => {
     await s.fault(null, 'RESPONSE_LOST', { times: 1000 });
     const p = plan();
     const attempts: LaunchAttempt[] = [];
-    const r = await backend().launch(p, { onAttempt: (a) => attempts.push(a) });
+    const r = await launchWithFailover(backend(), p, { onAttempt: (a) => attempts.push(a) });
     assert.ok(r.ok, JSON.stringify(r));
     const vms = vmsNamed(p.machineName);
     assert.equal(vms.length, 1, 'exactly one VM');
@@ -96,11 +97,11 @@ describe('GCE launch when answers are lost or names are taken', () => {
 
   it('a 409 for this commit’s own VM adopts it instead of creating another elsewhere', async () => {
     const p = plan();
-    const first = await backend().launch(p);
+    const first = await launchWithFailover(backend(), p);
     assert.ok(first.ok);
     // The same launch again, its VM's zone ranked first (every other one avoided): 409 "already exists".
     const zone = first.value.machine.zone!;
-    const again = await backend().launch({ ...p, avoidZones: ZONES.filter((z) => z !== zone) });
+    const again = await launchWithFailover(backend(), { ...p, avoidZones: ZONES.filter((z) => z !== zone) });
     assert.ok(again.ok, JSON.stringify(again));
     assert.equal(again.value.machine.zone, first.value.machine.zone);
     assert.equal(again.value.zonesTried.length, 0);
@@ -109,7 +110,7 @@ describe('GCE launch when answers are lost or names are taken', () => {
 
   it('a 409 for a VM of another commit stops the launch (exists) without trying other zones', async () => {
     const mine = plan();
-    assert.ok((await backend().launch(mine)).ok);
+    assert.ok((await launchWithFailover(backend(), mine)).ok);
     const zone = (await backend().list()).find((m) => m.name === mine.machineName)!.zone!;
     const stranger = {
       ...plan(),
@@ -117,7 +118,7 @@ describe('GCE launch when answers are lost or names are taken', () => {
       avoidZones: ZONES.filter((z) => z !== zone),
     };
     const attempts: LaunchAttempt[] = [];
-    const r = await backend().launch(stranger, { onAttempt: (a) => attempts.push(a) });
+    const r = await launchWithFailover(backend(), stranger, { onAttempt: (a) => attempts.push(a) });
     assert.ok(!r.ok);
     assert.equal(r.error.code, 'exists');
     assert.match(r.error.message, /already exists .* not this launch's/);
@@ -130,7 +131,10 @@ describe('GCE launch when answers are lost or names are taken', () => {
     ac.abort();
     const before = inserts();
     const attempts: LaunchAttempt[] = [];
-    const r = await backend().launch(plan(), { signal: ac.signal, onAttempt: (a) => attempts.push(a) });
+    const r = await launchWithFailover(backend(), plan(), {
+      signal: ac.signal,
+      onAttempt: (a) => attempts.push(a),
+    });
     assert.ok(!r.ok);
     assert.equal(r.error.code, 'interrupted');
     assert.equal(attempts.length, 0);
@@ -142,7 +146,7 @@ describe('GCE launch when answers are lost or names are taken', () => {
     try {
       const ac = new AbortController();
       const before = inserts();
-      const launching = backend().launch(plan(), { signal: ac.signal });
+      const launching = launchWithFailover(backend(), plan(), { signal: ac.signal });
       await waitFor(() => s.held() > 0, { what: 'the zone choice to be held' });
       ac.abort();
       const r = await launching;

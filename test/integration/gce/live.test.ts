@@ -12,6 +12,7 @@ import { hourlyPrice } from '../../../src/core/zones/prices.js';
 import { computePrices } from '../../../src/adapters/gce/prices.js';
 import { tokenSource } from '../../../src/adapters/gce/auth.js';
 import { testCommitPlan } from '../../helpers/plans.js';
+import { launchWithFailover } from '../../../src/core/launch/failover.js';
 
 const live = process.env['MYMLOPS_LIVE_GCE'] === '1';
 const snapshot = process.env['MYMLOPS_LIVE_GCE_SNAPSHOT'];
@@ -48,7 +49,8 @@ describe('live Compute Engine (MYMLOPS_LIVE_GCE=1)', {
     const b = new GceBackend({ env, home: tmp });
     const name = `mymlops-live-${Date.now().toString(36)}`;
     // A commit id with no job folder here: nothing is recorded under MYMLOPS_HOME.
-    const r = await b.launch(
+    const r = await launchWithFailover(
+      b,
       testCommitPlan('20000101_000000', {
         machineName: name,
         jobScript:

@@ -15,6 +15,7 @@ import { followLog } from '../../../src/core/commit/follow.js';
 import { handleError } from '../../../src/program.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { launchWithFailover } from '../../../src/core/launch/failover.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-transient-'));
 let s: SimEnv;
@@ -71,7 +72,7 @@ const follower = () =>
 describe('following through a failing network', () => {
   it('rides out a burst of 502 pages, 503s, resets and refused connections', async () => {
     const p = plan(1);
-    const r = await launcher.launch(p);
+    const r = await launchWithFailover(launcher, p);
     assert.ok(r.ok, JSON.stringify(r));
     let log = '';
     let burst: 'before' | 'on' | 'over' = 'before';
@@ -102,7 +103,7 @@ describe('following through a failing network', () => {
 
   it('a lasting outage ends the follower with one line and exit 75, never a stack', async () => {
     const p = plan(2);
-    const r = await launcher.launch(p);
+    const r = await launchWithFailover(launcher, p);
     assert.ok(r.ok, JSON.stringify(r));
     process.env['MYMLOPS_GCE_RETRY_BUDGET_MS'] = '1500';
     let failure: unknown;

@@ -21,6 +21,7 @@ import { commitDeps } from '../../../src/app/commit-deps.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { dryRunCommit, startCommit } from '../../../src/core/commit/commit.js';
 import { UserError } from '../../../src/errors.js';
+import { onePlacement } from '../../helpers/fake-launch.js';
 import { bareRepo, git, snapshotRefs } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-commit-snapshot-'));
@@ -58,16 +59,10 @@ function setup(extraYaml = '', files: Record<string, string> = {}, outputUrl?: s
   const plans: LaunchPlan[] = [];
   const backend: ComputeBackend = {
     kind: 'local',
-    launch: async (plan) => {
+    ...onePlacement(async (plan) => {
       plans.push(plan);
-      return {
-        ok: true,
-        value: {
-          machine: { name: plan.machineName, zone: null } as never,
-          zonesTried: [],
-        },
-      };
-    },
+      return { ok: true, value: { name: plan.machineName, zone: null } as never };
+    }),
     list: async () => [],
     readLog: async () => ({ text: '', next: 0, done: true }) as never,
     cancel: async () => {},

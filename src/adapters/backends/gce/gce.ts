@@ -2,9 +2,11 @@
 // price, failing over per SkyPilot's table), running the shared job script from its startup script
 // and deleting itself at the end. Logs come from serial port 1; status from labelled instances.
 // This class holds the per-process state (clients, known zones, log throttling) and delegates:
-// zone-choice.ts (ranking), launch.ts (failover loop), listing.ts, serial-log.ts, cancel.ts.
+// zone-choice.ts (ranking), launch.ts (one zone's try; the failover loop is core's), listing.ts,
+// serial-log.ts, cancel.ts.
 import { instanceBody, keyContents } from './instance-body.js';
 import { sayOnce } from '../../store/notes.js';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GcpConfig, Instance } from '../../../config/types.js';
@@ -23,19 +25,20 @@ import { findLaunch, jobDir, readJson } from '../../store/jobs.js';
 import type {
   BackendCapabilities,
   ComputeBackend,
+  LaunchAttempt,
   LaunchFailure,
-  LaunchHooks,
   LaunchPlan,
-  Launched,
   WithDevMachines,
   WithImages,
   WithLaunchPreview,
   WithPreemptionCheck,
   WithRestart,
+  Placement,
+  PlacementFailure,
 } from '../../../core/ports/backend.js';
 import { cancelVm } from './cancel.js';
 import { deleteDevVm, startDevVm, stopDevVm } from './dev-ops.js';
-import { launchInZones } from './launch.js';
+import { tryZone, zoneRequest, type ZoneTryContext } from './launch.js';
 import { listMachines, wasPreemptedIn } from './listing.js';
 import { readSerialLog, type SerialLogState } from './serial-log.js';
 import { chooseZones, type ZoneChoice } from './zone-choice.js';
@@ -76,7 +79,8 @@ export class GceBackend
   private readonly gcp: GcpConfig;
   private readonly home: string;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly notify: (line: string) => void;
+  /** A launch's progress lines (the port's notify): the notify option, or dim lines on stderr. */
+  readonly notify: (line: string) => void;
   private readonly zones = new Map<string, string>();
   /** Serial-port log reading: VMs seen ending, last read per VM, poll interval. */
   private readonly logState: SerialLogState;
@@ -95,8 +99,6 @@ export class GceBackend
       logPollMs: o.logPollMs ?? Number(envValue('MYMLOPS_GCE_LOG_POLL_MS', this.env) ?? 1000),
     };
   }
-
-  private prepared: { key: string; zones: ReturnType<GceBackend['chooseZones']> } | null = null;
 
   client(): Promise<GceClient> {
     this.clientP ??= (async () => {
@@ -147,11 +149,34 @@ export class GceBackend
     return chooseZones(deps, plan);
   }
 
-  prepare(plan: Pick<LaunchPlan, 'instance' | 'avoidZones'>): void {
-    const key = JSON.stringify([plan.instance, plan.avoidZones]);
-    const zones = this.chooseZones(plan);
-    zones.catch(() => {}); // launch() reports it; a launch that never comes must not crash the process.
-    this.prepared = { key, zones };
+  /** The ranked zones as placements; "ranking by load alone" is said once, not at every commit. */
+  async placements(shape: Pick<LaunchPlan, 'instance' | 'avoidZones'>): Promise<Placement[]> {
+    const { zones, note } = await this.chooseZones(shape);
+    sayOnce(this.home, 'gce-prices', note, (n) => this.notify(`mymlops: ${n}`));
+    return zones.map((z) => ({ zone: z.zone, region: z.region, hourlyUsd: z.hourly }));
+  }
+
+  private async zoneTry(plan: LaunchPlan): Promise<ZoneTryContext> {
+    return {
+      client: await this.client(),
+      gcp: this.gcp,
+      home: this.home,
+      notify: this.notify,
+      keys: keyContents(plan, (file) => readFileSync(file, 'utf8')),
+    };
+  }
+
+  /** Builds the insert body (a plan the API would refuse throws here) and a new requestId. */
+  async prepareAttempt(plan: LaunchPlan, at: Placement): Promise<LaunchAttempt> {
+    if (at.zone === null) throw new Error('a GCE placement has a zone');
+    zoneRequest(await this.zoneTry(plan), plan, at.zone);
+    return { machine: plan.machineName, zone: at.zone, requestId: randomUUID() };
+  }
+
+  async tryPlacement(plan: LaunchPlan, attempt: LaunchAttempt): Promise<Result<Machine, PlacementFailure>> {
+    const r = await tryZone(await this.zoneTry(plan), plan, attempt);
+    if (r.ok && r.value.zone) this.zones.set(plan.machineName, r.value.zone);
+    return r;
   }
 
   describeLaunch(plan: LaunchPlan): Record<string, unknown> {
@@ -190,33 +215,6 @@ export class GceBackend
     } catch (e) {
       return `${path} (not resolved: ${e instanceof Error ? e.message : String(e)})`;
     }
-  }
-
-  async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {
-    const key = JSON.stringify([plan.instance, plan.avoidZones]);
-    const prepared = this.prepared?.key === key ? this.prepared.zones : null;
-    this.prepared = null;
-    const choice = await untilAborted(prepared ?? this.chooseZones(plan), hooks.signal);
-    if (!choice)
-      return err({ code: 'interrupted', message: 'interrupted while choosing a zone', zonesTried: [] });
-    const { zones, note } = choice;
-    // "Ranking by load alone: no prices" is said once, not at every commit, until prices are back.
-    sayOnce(this.home, 'gce-prices', note, (n) => this.notify(`mymlops: ${n}`));
-    const c = await this.client();
-    const keys = keyContents(plan, (file) => readFileSync(file, 'utf8'));
-    return launchInZones(
-      {
-        client: c,
-        gcp: this.gcp,
-        home: this.home,
-        notify: this.notify,
-        keys,
-        onLaunched: (name, zone) => this.zones.set(name, zone),
-      },
-      plan,
-      zones,
-      hooks,
-    );
   }
 
   // ---------- list / logs / cancel ----------
@@ -311,15 +309,4 @@ export class GceBackend
     const c = await this.clientFor(machineName);
     return wasPreemptedIn(c, zone, machineName);
   }
-}
-
-/** `p`'s value, or null as soon as `signal` is aborted (the look-up itself goes on, unused). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise<T | null>((resolve, reject) => {
-    const onAbort = () => resolve(null);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -24,11 +24,12 @@ import {
 import {
   type BackendCapabilities,
   type ComputeBackend,
+  type LaunchAttempt,
   type LaunchFailure,
-  type LaunchHooks,
   type LaunchPlan,
-  type Launched,
   NO_CAPABILITIES,
+  type Placement,
+  type PlacementFailure,
   type PublishOutcome,
   type WithDevMachines,
   type WithPublishKept,
@@ -64,28 +65,53 @@ export class LocalBackend implements ComputeBackend, WithDevMachines, WithPublis
     return pid !== null && jobAlive(pid, jobDir(commitId, this.home));
   }
 
-  async launch(plan: LaunchPlan, hooks: LaunchHooks = {}): Promise<Result<Launched, LaunchFailure>> {
-    if (plan.kind === 'start') return this.dev.launch(plan);
-    if (hooks.signal?.aborted)
-      return err({ code: 'interrupted', message: 'interrupted before the job started', zonesTried: [] });
-    const dir = jobDir(plan.commitId, this.home);
-    mkdirSync(dir, { recursive: true });
-    const script = join(dir, 'job.sh');
-    writeFileSync(script, plan.jobScript, { mode: 0o700 });
-    writeJson(join(dir, 'job.json'), plan.jobConfig, 0o600);
-    const keys: Record<string, string | Buffer> = credentialKeyFiles(plan.credentials);
-    for (const [name, src] of Object.entries(plan.keys)) if (src) keys[name] = readFileSync(src);
-    for (const [name, content] of Object.entries(keys)) {
-      mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(dir, 'keys', name), content, { mode: 0o600 });
+  /** One placement: this machine. */
+  async placements(): Promise<Placement[]> {
+    return [{ zone: null, region: null, hourlyUsd: null }];
+  }
+
+  /** A commit's job folder (job.sh, job.json, keys/) is written before the job is started. */
+  async prepareAttempt(plan: LaunchPlan): Promise<LaunchAttempt> {
+    if (plan.kind === 'commit') {
+      const dir = jobDir(plan.commitId, this.home);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'job.sh'), plan.jobScript, { mode: 0o700 });
+      writeJson(join(dir, 'job.json'), plan.jobConfig, 0o600);
+      const keys: Record<string, string | Buffer> = credentialKeyFiles(plan.credentials);
+      for (const [name, src] of Object.entries(plan.keys)) if (src) keys[name] = readFileSync(src);
+      for (const [name, content] of Object.entries(keys)) {
+        mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+        writeFileSync(join(dir, 'keys', name), content, { mode: 0o600 });
+      }
     }
-    hooks.onAttempt?.({ machine: plan.machineName, zone: null, requestId: null });
-    const started = await spawnJob(script, dir, jobEnv(dir));
-    if (!started.ok) return started;
-    return ok({
-      machine: this.machineFor(plan.commitId, plan.machineName, new Date().toISOString()),
-      zonesTried: [],
-    });
+    return { machine: plan.machineName, zone: null, requestId: null };
+  }
+
+  /** Starts the job (a commit) or the dev machine (start). */
+  async tryPlacement(plan: LaunchPlan): Promise<Result<Machine, PlacementFailure>> {
+    if (plan.kind === 'start') {
+      const r = await this.dev.launch(plan);
+      if (r.ok) return ok(r.value.machine);
+      return err({
+        kind: r.error.code === 'exists' ? 'exists' : 'other',
+        scope: 'global',
+        code: r.error.code,
+        message: r.error.message,
+        explained: r.error.message,
+      });
+    }
+    const dir = jobDir(plan.commitId, this.home);
+    const started = await spawnJob(join(dir, 'job.sh'), dir, jobEnv(dir));
+    if (!started.ok) {
+      const { message } = started.error;
+      return err({ kind: 'other', scope: 'global', code: 'other', message, explained: message });
+    }
+    return ok(this.machineFor(plan.commitId, plan.machineName, new Date().toISOString()));
+  }
+
+  /** A launch's progress lines (with one placement and no zones the failover has none to say). */
+  notify(line: string): void {
+    process.stderr.write(`${line}\n`);
   }
 
   private machineFor(
