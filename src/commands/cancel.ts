@@ -13,8 +13,9 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const { isGroupId } = await import('../core/sweep/expand.js');
-      if (isGroupId(id)) return (await import('../app/cancel-group.js')).cancelGroup(id, Boolean(opts.json));
-      const { cancelTarget } = await import('../app/job-target.js');
+      if (isGroupId(id))
+        return (await import('../app/sweep/cancel-group.js')).cancelGroup(id, Boolean(opts.json));
+      const { cancelTarget } = await import('../app/results/job-target.js');
       const { commit, machine, backend } = await cancelTarget(id, cmd);
       if (!machine || !isUp(machine))
         throw new UserError(

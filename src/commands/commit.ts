@@ -5,7 +5,7 @@ import { config } from '../app/options.js';
 import { installsDriver } from '../core/boot-image.js';
 import type { CommitOptions, startCommit } from '../core/commit/commit.js';
 import { color, colorErr } from '../util/log.js';
-import { collect, maxParallelOf, type ParamOpts, readAxes } from '../app/commit-params.js';
+import { collect, maxParallelOf, type ParamOpts, readAxes } from '../app/commit/params.js';
 
 /** The metadata preview with its top-level keys in order (nested values as they are). */
 const sortedKeys = (o: object) =>
@@ -60,12 +60,12 @@ export function register(program: Command): void {
       ] = await Promise.all([
         import('../core/commit/commit.js'),
         import('../core/retry/auto.js'),
-        import('../app/commit-deps.js'),
+        import('../app/commit/deps.js'),
         import('../app/context.js'),
-        import('../app/follow.js'),
-        import('../app/run-estimate.js'),
+        import('../app/commit/follow.js'),
+        import('../app/commit/run-estimate.js'),
         import('../core/snapshot/rules.js'),
-        import('../app/launch-signals.js'),
+        import('../app/commit/launch-signals.js'),
         import('../core/commit/progress-line.js'),
       ]);
       const cfg = config(cmd);
@@ -75,8 +75,8 @@ export function register(program: Command): void {
       const { expand } = await import('../core/sweep/expand.js');
       const runs = expand(axes);
       if (runs.length > 1 && !opts.dryRun) {
-        await (await import('../app/budget-check.js')).checkBudget(ctx);
-        const { runSweep } = await import('../app/sweep.js');
+        await (await import('../app/commit/budget-check.js')).checkBudget(ctx);
+        const { runSweep } = await import('../app/sweep/sweep.js');
         return runSweep(ctx, path, runs, opts);
       }
       const options: CommitOptions = {
@@ -124,7 +124,7 @@ export function register(program: Command): void {
         out.write(`${color.bold('job script')}\n${d.plan.jobScript}`);
         return;
       }
-      await (await import('../app/budget-check.js')).checkBudget(ctx);
+      await (await import('../app/commit/budget-check.js')).checkBudget(ctx);
       // From the snapshot on, one status line (a terminal) and the job's log as the user sees it.
       const view = followView({ tty: Boolean(process.stderr.isTTY), quiet: Boolean(opts.json) });
       let started: Awaited<ReturnType<typeof startCommit>>;

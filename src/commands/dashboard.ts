@@ -1,6 +1,6 @@
-// `mymlops dashboard`: serve the status page (src/app/serve-dashboard.ts).
+// `mymlops dashboard`: serve the status page (src/app/dashboard/serve.ts).
 import type { Command } from 'commander';
-import { addServerOptions, runDashboard, type ServerOptions } from '../app/serve-dashboard.js';
+import { addServerOptions, runDashboard, type ServerOptions } from '../app/dashboard/serve.js';
 
 export function register(program: Command): void {
   addServerOptions(

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (name: string, opts: { yes?: boolean; json?: boolean }, cmd: Command) => {
       const [{ devTarget }, { deleteDev }] = await Promise.all([
-        import('../app/dev-target.js'),
+        import('../app/dev/target.js'),
         import('../core/devvm/lifecycle.js'),
       ]);
       const t = devTarget(cmd, name);

@@ -22,7 +22,7 @@ export function register(program: Command): void {
         { color },
       ] = await Promise.all([
         import('../app/context.js'),
-        import('../app/compare.js'),
+        import('../app/results/compare.js'),
         import('../core/compare/compare.js'),
         import('../core/compare/render.js'),
         import('../util/log.js'),

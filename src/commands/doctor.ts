@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const cfg = config(cmd);
-      const { reportDoctor } = await import('../app/doctor.js');
+      const { reportDoctor } = await import('../app/doctor/doctor.js');
       if (!(await reportDoctor(cfg, opts.json === true))) throw new ExitCode(EXIT.notReady);
     });
 }

@@ -1,5 +1,5 @@
 // `mymlops image create [--from IMAGE] [--name NAME] [--write] [--json]`: bake a disk snapshot for
-// commits to boot from (src/app/image-create.ts).
+// commits to boot from (src/app/image/create.ts).
 import type { Command } from 'commander';
 import { config } from '../app/options.js';
 
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const [{ appContext }, { createImage }, { UserError }, { colorErr }, { deleteVmCommand }] =
         await Promise.all([
           import('../app/context.js'),
-          import('../app/image-create.js'),
+          import('../app/image/create.js'),
           import('../errors.js'),
           import('../util/log.js'),
           import('../core/image/bake.js'),

@@ -29,8 +29,8 @@ interface InitOptions {
 /** `init --gce`: a Compute Engine config, then doctor on it (its exit code when not ready). */
 async function initGceAndCheck(opts: InitOptions): Promise<void> {
   const [{ initGce }, { reportDoctor }, { loadConfigFile }, { EXIT, ExitCode }] = await Promise.all([
-    import('../app/init-gce.js'),
-    import('../app/doctor.js'),
+    import('../app/init/gce.js'),
+    import('../app/doctor/doctor.js'),
     import('../config/load.js'),
     import('../errors.js'),
   ]);
@@ -66,7 +66,7 @@ export function register(program: Command): void {
           'add --gce for a Compute Engine config, or leave it out',
         );
       const [{ initProject }, { git }] = await Promise.all([
-        import('../app/init.js'),
+        import('../app/init/init.js'),
         import('../adapters/git/git.js'),
       ]);
       const r = await initProject(opts.dir, git);

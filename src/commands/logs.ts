@@ -25,10 +25,10 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { follow?: boolean; tail?: string }, cmd: Command) => {
       const tail = parseTail(opts.tail);
       // Dev machines (`mymlops start`): their boot/command log, followed until they stop.
-      const { devLogs, machineLog } = await import('../app/dev-logs.js');
+      const { devLogs, machineLog } = await import('../app/dev/logs.js');
       if (await devLogs(id, Boolean(opts.follow))) return;
       const [{ launchedHere, listedMachine, logSource, noLog }, { tailLines }] = await Promise.all([
-        import('../app/job-target.js'),
+        import('../app/results/job-target.js'),
         import('../core/logs/text.js'),
       ]);
       // Not launched from this home: any machine the backend lists by that name or commit id. A
@@ -60,7 +60,7 @@ export function register(program: Command): void {
         out(tail === null ? text : tailLines(text, tail));
         if (!opts.follow) return;
       }
-      const { followAndReport, followWithFallback } = await import('../app/follow.js');
+      const { followAndReport, followWithFallback } = await import('../app/commit/follow.js');
       await followAndReport({
         commitId: src.commitId,
         ...(src.live ? { since: Date.parse(src.live.rec.created_at) || Date.now() } : {}),

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .action(async (opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const [{ statusService }, { appContext }, push, { choosePrune, SNAPSHOT_PREFIX }, jobs, fs] =
         await Promise.all([
-          import('../app/status-service.js'),
+          import('../app/status/service.js'),
           import('../app/context.js'),
           import('../adapters/git/push.js'),
           import('../core/prune/prune.js'),

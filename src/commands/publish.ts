@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .action(async (id: string, opts: { json?: boolean }, c: Command) => {
       const [{ jobTarget }, { publishKept }] = await Promise.all([
-        import('../app/job-target.js'),
+        import('../app/results/job-target.js'),
         import('../core/publish/publish.js'),
       ]);
       const { rec, backend } = jobTarget(id);

@@ -20,7 +20,7 @@ export function register(program: Command): void {
         import('../core/commit/follow.js'),
         import('../core/retry/retry.js'),
         import('../app/context.js'),
-        import('../app/follow.js'),
+        import('../app/commit/follow.js'),
       ]);
       const cfg = config(cmd);
       const ctx = appContext(cfg);
@@ -29,7 +29,7 @@ export function register(program: Command): void {
         force: Boolean(opts.force),
         // What `mymlops status` would say: the one judgement of the three sources.
         lastStatus: async () => {
-          const { statusService } = await import('../app/status-service.js');
+          const { statusService } = await import('../app/status/service.js');
           const snap = await statusService(ctx, { failWhenUnreachable: false }).service.snapshot();
           return snap.commits.find((c) => c.id === id)?.status ?? null;
         },

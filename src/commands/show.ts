@@ -17,7 +17,7 @@ export function register(program: Command): void {
       const [{ appContext }, { loadCommits }, { showData, renderShow }, { webFileUrl }, { color }] =
         await Promise.all([
           import('../app/context.js'),
-          import('../app/compare.js'),
+          import('../app/results/compare.js'),
           import('../core/compare/show.js'),
           import('../core/status/web-link.js'),
           import('../util/log.js'),
@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const { rows, readCommitFile } = await loadCommits(ctx, [id]);
       const row = rows[0]!;
       if (opts.artifact !== undefined) {
-        const { writeArtifact } = await import('../app/stored-artifact.js');
+        const { writeArtifact } = await import('../app/results/stored-artifact.js');
         return writeArtifact(ctx.home, readCommitFile, row.id, opts.artifact, process.stdout);
       }
       const buf = await readCommitFile(row.id, 'metadata.json');

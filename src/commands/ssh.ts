@@ -20,7 +20,7 @@ export function register(program: Command): void {
         { machineByNameOrCommit, commitOfListed },
         { execInteractive },
       ] = await Promise.all([
-        import('../app/dev-target.js'),
+        import('../app/dev/target.js'),
         import('../core/devvm/lifecycle.js'),
         import('../core/machine-match.js'),
         import('../util/exec.js'),

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         import('../adapters/backends/local/devvm.js'),
         import('../core/devvm/access.js'),
         import('../core/devvm/start.js'),
-        import('../app/commit-deps.js'),
+        import('../app/commit/deps.js'),
         import('../app/context.js'),
         import('../adapters/assets.js'),
       ]);

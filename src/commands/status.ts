@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { color, colorErr } from '../util/log.js';
 import { escapeControl } from '../util/terminal-text.js';
 import { config } from '../app/options.js';
-import { addServerOptions, runDashboard, type ServerOptions } from '../app/serve-dashboard.js';
+import { addServerOptions, runDashboard, type ServerOptions } from '../app/dashboard/serve.js';
 
 interface StatusOptions extends ServerOptions {
   json?: boolean;
@@ -44,14 +44,14 @@ export function register(program: Command): void {
       { resumeSweeps },
       { spawnScheduler },
     ] = await Promise.all([
-      import('../app/status-service.js'),
+      import('../app/status/service.js'),
       import('../core/status/table.js'),
-      import('../app/devvm-status.js'),
+      import('../app/dev/status.js'),
       import('../core/devvm/rows.js'),
       import('../app/context.js'),
-      import('../app/reconcile.js'),
-      import('../app/sweep-resume.js'),
-      import('../app/sweep.js'),
+      import('../app/status/reconcile.js'),
+      import('../app/sweep/resume.js'),
+      import('../app/sweep/sweep.js'),
     ]);
     const cfg = config(c);
     const ctx = appContext(cfg);

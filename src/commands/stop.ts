@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
       const [{ devTarget }, { stopDev }] = await Promise.all([
-        import('../app/dev-target.js'),
+        import('../app/dev/target.js'),
         import('../core/devvm/lifecycle.js'),
       ]);
       const m = await stopDev(name, devTarget(cmd, name));

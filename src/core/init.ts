@@ -1,5 +1,5 @@
 // `mymlops init`: a starter config for the local backend, with an output repository as a bare
-// repo under MYMLOPS_HOME. This is the plan (names, URLs, the file's text); src/app/init.ts asks git,
+// repo under MYMLOPS_HOME. This is the plan (names, URLs, the file's text); src/app/init/init.ts asks git,
 // makes the bare repositories and writes the files.
 import { basename, join } from 'node:path';
 import { splitUrlCredentials } from '../util/url.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/serve-dashboard.js';
+import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { CommitMachine, Machine, MachineState } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';

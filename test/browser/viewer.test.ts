@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { Marked } from 'marked';
 import type { Browser, Page } from 'playwright-core';
 import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/serve-dashboard.js';
+import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { CommitMachine } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';

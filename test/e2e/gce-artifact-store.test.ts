@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/serve-dashboard.js';
+import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';

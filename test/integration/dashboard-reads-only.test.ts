@@ -15,10 +15,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { deletedLogFile } from '../../src/app/dev-autodown.js';
+import { deletedLogFile } from '../../src/app/dev/autodown.js';
 import { appContext } from '../../src/app/context.js';
-import { withDevVms } from '../../src/app/devvm-status.js';
-import { assetsDir } from '../../src/app/serve-dashboard.js';
+import { withDevVms } from '../../src/app/dev/status.js';
+import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import { snapshotRef } from '../../src/core/commit/ids.js';
 import type { Machine } from '../../src/core/model.js';

@@ -1,4 +1,4 @@
-// statusService (src/app/status-service.ts) as each caller assembles it, against a real output
+// statusService (src/app/status/service.ts) as each caller assembles it, against a real output
 // repository: what differs between callers is named by an option, and each option does what the
 // caller relied on before there was one place to build it.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appContext } from '../../src/app/context.js';
-import { type StatusServiceOptions, statusService } from '../../src/app/status-service.js';
+import { type StatusServiceOptions, statusService } from '../../src/app/status/service.js';
 import { loadConfig } from '../../src/config/load.js';
 import { devMachine } from '../helpers/machines.js';
 import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';

@@ -1,7 +1,7 @@
 // How a followed job ended, decided once: the outcome (the job's result line, or its published
 // metadata.json) → which message says it, the line, and the exit code (EXIT in src/errors.ts).
-// `commit`, `logs -f` and `retry` report through it (src/app/follow.ts), `logs NAME` exits by it
-// (src/app/dev-logs.ts), and the automatic retry asks it whether a shutdown may have ended the job.
+// `commit`, `logs -f` and `retry` report through it (src/app/commit/follow.ts), `logs NAME` exits by it
+// (src/app/dev/logs.ts), and the automatic retry asks it whether a shutdown may have ended the job.
 import { EXIT } from '../../errors.js';
 import type { CellError, CommitMetadata, CommitStatus } from '../model.js';
 import { formatDuration } from './progress-line.js';

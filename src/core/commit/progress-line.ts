@@ -1,6 +1,6 @@
 // What the terminal says while a commit runs. The phase comes from the commit's own steps and from
 // the job's `mymlops: …` log lines; the log the user sees drops the job's internal result line and
-// progress lines that repeat. Pure: the status line's drawing is src/app/status-line.ts.
+// progress lines that repeat. Pure: the status line's drawing is src/app/commit/status-line.ts.
 import { RESULT_PREFIX } from '../job/script.js';
 import type { LaunchStep } from './launch-record.js';
 

@@ -1,6 +1,6 @@
 // start.idle_shutdown.delete_after: which stopped dev machines are due for deletion, when the others
 // will be, and how both read. Pure: the listing, the setting, the names this computer started and
-// the time come in; the deletion itself is the backend's deleteDev (src/app/dev-autodown.ts).
+// the time come in; the deletion itself is the backend's deleteDev (src/app/dev/autodown.ts).
 import type { DevMachine, Machine } from '../model.js';
 import { isStopped } from '../machine-state.js';
 

@@ -2,7 +2,7 @@
 // (routes.ts: static assets, the JSON API, sandboxed notebook outputs, the dev-machine buttons).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StoredRead } from '../../app/stored-artifact.js';
+import type { StoredRead } from '../../app/results/stored-artifact.js';
 import type { StatusSnapshot } from '../../core/status/service.js';
 import { redact } from '../../util/log.js';
 import { AssetCache } from './assets.js';

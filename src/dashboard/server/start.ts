@@ -3,12 +3,12 @@
 // GET routes only read the StatusService; what acts on machines (auto-delete of long-stopped dev
 // machines, tunnels, automatic retries) is the reconciler, run on this server's own timer.
 import type { AppContext } from '../../app/context.js';
-import { statusService } from '../../app/status-service.js';
+import { statusService } from '../../app/status/service.js';
 import { dirname } from 'node:path';
-import type { AutodownDeps } from '../../app/dev-autodown.js';
-import { comparePorts } from '../../app/compare.js';
-import { storedArtifacts } from '../../app/stored-artifact.js';
-import { reconciler } from '../../app/reconcile.js';
+import type { AutodownDeps } from '../../app/dev/autodown.js';
+import { comparePorts } from '../../app/results/compare.js';
+import { storedArtifacts } from '../../app/results/stored-artifact.js';
+import { reconciler } from '../../app/status/reconcile.js';
 import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
 import { snapshotFile } from '../../adapters/git/code-diff.js';
 import { compareCommits } from '../../core/compare/compare.js';
@@ -124,7 +124,7 @@ export async function startDashboard(
     })),
     doctor: async () => {
       const [{ runDoctor }, { canCommit }] = await Promise.all([
-        import('../../app/doctor.js'),
+        import('../../app/doctor/doctor.js'),
         import('../../core/doctor/checks.js'),
       ]);
       const checks = await runDoctor(cfg);

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { appContext } from '../../../src/app/context.js';
-import { assetsDir } from '../../../src/app/serve-dashboard.js';
+import { assetsDir } from '../../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';

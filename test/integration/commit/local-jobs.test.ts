@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps as appCommitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps as appCommitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
 import { statusSources } from '../../../src/adapters/output-repo/status-sources.js';
 import { readResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { startCommit } from '../../../src/core/commit/commit.js';

@@ -10,7 +10,7 @@ import { claimOutputIds } from '../../../src/adapters/git/id-claim.js';
 import { claimRefs } from '../../../src/adapters/git/push.js';
 import { reserveGroup, writeGroup } from '../../../src/adapters/store/groups.js';
 import { readResult } from '../../../src/adapters/store/jobs.js';
-import { commitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { startCommit } from '../../../src/core/commit/commit.js';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { readLaunch, retryClaims } from '../../../src/adapters/store/jobs.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
-import { commitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runDoctor } from '../../../src/app/doctor.js';
+import { runDoctor } from '../../../src/app/doctor/doctor.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { canCommit, type CheckResult } from '../../../src/core/doctor/checks.js';
 import { runAsync } from '../../helpers/cli.js';

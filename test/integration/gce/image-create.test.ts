@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
-import { createImage } from '../../../src/app/image-create.js';
+import { createImage } from '../../../src/app/image/create.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
 import type { BakeStep } from '../../../src/core/image/bake.js';

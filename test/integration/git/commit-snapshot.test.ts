@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type ComputeBackend, type LaunchPlan, NO_CAPABILITIES } from '../../../src/core/ports/backend.js';
 import { appContext } from '../../../src/app/context.js';
-import { commitDeps } from '../../../src/app/commit-deps.js';
+import { commitDeps } from '../../../src/app/commit/deps.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { dryRunCommit, startCommit } from '../../../src/core/commit/commit.js';
 import { UserError } from '../../../src/errors.js';

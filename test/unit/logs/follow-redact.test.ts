@@ -2,7 +2,7 @@
 // piece) never reaches stdout whole.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { followView } from '../../../src/app/follow.js';
+import { followView } from '../../../src/app/commit/follow.js';
 import { addSecret } from '../../../src/util/log.js';
 
 /** What `fn` writes to process.stdout (it runs synchronously). */

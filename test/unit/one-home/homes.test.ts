@@ -13,7 +13,7 @@ const RULES: HomeRule[] = [
   {
     rule: 'a StatusService built from a command context (sources, index, options for what differs)',
     pattern: /new StatusService\(/,
-    homes: ['src/app/status-service.ts'],
+    homes: ['src/app/status/service.ts'],
   },
   {
     // A path under MYMLOPS_HOME spelled out: a join off the home, a top-level folder, a file the

@@ -9,7 +9,7 @@ import { findDevMachine } from '../../../src/adapters/backends/local/devvm.js';
 import { knownCommitIds, knownDevNames } from '../../../src/adapters/store/known-ids.js';
 import { listGroups } from '../../../src/adapters/store/groups.js';
 import { listLaunches, readLaunch, readResult, retryClaims } from '../../../src/adapters/store/jobs.js';
-import { estimateFor } from '../../../src/app/run-estimate.js';
+import { estimateFor } from '../../../src/app/commit/run-estimate.js';
 import { HOME, HOME_LAYOUT, placeArgs } from '../../../src/util/home-layout.js';
 import { packagePath } from '../../../src/util/package-root.js';
 

@@ -2,7 +2,7 @@
 // While it is shown, every write to stderr (and to stdout when that is the same kind of terminal)
 // first clears it and draws it again after; a write that leaves the cursor mid-line (a progress bar
 // redrawn with \r) hides it until a line ends, so that the two never share a row.
-import { colorErr } from '../util/log.js';
+import { colorErr } from '../../util/log.js';
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 

@@ -4,11 +4,11 @@
 // from any tab, prefetch or crawler — never does any of this; the dashboard runs a pass on its own
 // timer and `mymlops status` runs one explicitly before it reads. Every action is said via notify.
 // Sweeps whose scheduler died are resumed here too.
-import type { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
-import type { Machine } from '../core/model.js';
-import type { PreemptionWatcher } from '../core/retry/auto.js';
-import type { StatusSnapshot } from '../core/status/service.js';
-import { type AutodownDeps, autodown } from './dev-autodown.js';
+import type { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
+import type { Machine } from '../../core/model.js';
+import type { PreemptionWatcher } from '../../core/retry/auto.js';
+import type { StatusSnapshot } from '../../core/status/service.js';
+import { type AutodownDeps, autodown } from '../dev/autodown.js';
 
 export interface ReconcileParts {
   /** The backend's listing, for the machine-level actions (auto-delete, tunnels). */
@@ -16,7 +16,7 @@ export interface ReconcileParts {
   /** start.idle_shutdown.delete_after; null when not configured. */
   autodown: AutodownDeps | null;
   tunnels: DevTunnels | null;
-  /** Sweeps whose scheduler is gone get a new one (src/app/sweep-resume.ts); null: not here. */
+  /** Sweeps whose scheduler is gone get a new one (src/app/sweep/resume.ts); null: not here. */
   resumeSweeps: ((listed: () => Promise<readonly Machine[]>) => Promise<unknown>) | null;
   /** Relaunches of preempted commits; null when commit.retry.preempted is 0. */
   retries: PreemptionWatcher | null;

@@ -2,8 +2,8 @@
 // status line; from the moment its insert is sent until it is deleted, a failure or Ctrl-C deletes
 // it, and when that fails too the user is told exactly how to delete it.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Config } from '../config/types.js';
-import { installsDriver } from '../core/boot-image.js';
+import type { Config } from '../../config/types.js';
+import { installsDriver } from '../../core/boot-image.js';
 import {
   BAKE_STEPS,
   type BakeStep,
@@ -14,12 +14,12 @@ import {
   deleteVmCommand,
   snapshotNameProblem,
   withSnapshot,
-} from '../core/image/bake.js';
-import type { Baker, BakeVm } from '../core/ports/baker.js';
-import { EXIT, UserError } from '../errors.js';
-import { colorErr } from '../util/log.js';
-import { formatDuration } from '../core/commit/progress-line.js';
-import { StatusLine } from './status-line.js';
+} from '../../core/image/bake.js';
+import type { Baker, BakeVm } from '../../core/ports/baker.js';
+import { EXIT, UserError } from '../../errors.js';
+import { colorErr } from '../../util/log.js';
+import { formatDuration } from '../../core/commit/progress-line.js';
+import { StatusLine } from '../commit/status-line.js';
 
 export interface ImageCreateOptions {
   from?: string;

@@ -1,10 +1,10 @@
-import { DevTunnels } from '../adapters/ssh/dev-tunnels.js';
-import type { Config } from '../config/types.js';
-import { markDeletesAt } from '../core/devvm/autodown.js';
-import { decorateDevVmRows } from '../core/devvm/rows.js';
-import { knownDevNames } from '../adapters/store/known-ids.js';
-import type { StatusSources } from '../core/status/service.js';
-import { HOME } from '../util/home-layout.js';
+import { DevTunnels } from '../../adapters/ssh/dev-tunnels.js';
+import type { Config } from '../../config/types.js';
+import { markDeletesAt } from '../../core/devvm/autodown.js';
+import { decorateDevVmRows } from '../../core/devvm/rows.js';
+import { knownDevNames } from '../../adapters/store/known-ids.js';
+import type { StatusSources } from '../../core/status/service.js';
+import { HOME } from '../../util/home-layout.js';
 
 /** `tunnels`: the dashboard's DevTunnels, whose states the rows show; `status` passes none. */
 export function withDevVms(

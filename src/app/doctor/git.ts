@@ -3,12 +3,12 @@
 // credentials, and the machine pushes results with commit.output_repository.deploy_key. Writes are
 // probed with `git push --dry-run` (the server's receive-pack is asked, so a key refused write
 // access fails, and nothing is sent or changed).
-import type { Config } from '../config/types.js';
-import type { CheckResult } from '../core/doctor/checks.js';
-import { splitUrlCredentials } from '../util/url.js';
-import { gitErrorLine } from '../adapters/git/errors.js';
-import { git, type GitAuth } from '../adapters/git/git.js';
-import { attempts, isSshUrl } from '../adapters/git/push.js';
+import type { Config } from '../../config/types.js';
+import type { CheckResult } from '../../core/doctor/checks.js';
+import { splitUrlCredentials } from '../../util/url.js';
+import { gitErrorLine } from '../../adapters/git/errors.js';
+import { git, type GitAuth } from '../../adapters/git/git.js';
+import { attempts, isSshUrl } from '../../adapters/git/push.js';
 
 type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 

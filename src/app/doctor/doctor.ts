@@ -1,5 +1,5 @@
 // Runs core's doctor plan: each check in order, skipped when a check it needs failed first.
-import type { Config } from '../config/types.js';
+import type { Config } from '../../config/types.js';
 import {
   blockedBy,
   canCommit,
@@ -7,10 +7,10 @@ import {
   planChecks,
   resultLine,
   skipped,
-} from '../core/doctor/checks.js';
-import { sshOptionsFromEnv } from './context.js';
-import { GCE_CHECKS, type GceState } from './doctor-gce.js';
-import { GIT_CHECKS } from './doctor-git.js';
+} from '../../core/doctor/checks.js';
+import { sshOptionsFromEnv } from '../context.js';
+import { GCE_CHECKS, type GceState } from './gce.js';
+import { GIT_CHECKS } from './git.js';
 
 export async function runDoctor(
   config: Config,

@@ -2,13 +2,13 @@
 // repository's files and the code repository's snapshots (the user's git credentials, then
 // commit.repository.deploy_key).
 import { dirname } from 'node:path';
-import { snapshotDiff } from '../adapters/git/code-diff.js';
-import { statusService } from './status-service.js';
-import { UserError } from '../errors.js';
-import { isCommitId } from '../core/commit/ids.js';
-import type { CommitRow } from '../core/status/types.js';
-import type { ComparePorts } from '../core/compare/compare.js';
-import type { AppContext } from './context.js';
+import { snapshotDiff } from '../../adapters/git/code-diff.js';
+import { statusService } from '../status/service.js';
+import { UserError } from '../../errors.js';
+import { isCommitId } from '../../core/commit/ids.js';
+import type { CommitRow } from '../../core/status/types.js';
+import type { ComparePorts } from '../../core/compare/compare.js';
+import type { AppContext } from '../context.js';
 
 export function comparePorts(
   ctx: Pick<AppContext, 'config' | 'home' | 'sshOptions'>,

@@ -1,9 +1,9 @@
 // The service-account check of `mymlops doctor`, said as honestly as IAM answered: whether the
 // account exists and whether the caller holds iam.serviceAccounts.actAs on it, or which of those
 // could not be asked.
-import type { TokenSource } from '../adapters/gce/auth.js';
-import { serviceAccountAccess } from '../adapters/gce/iam.js';
-import type { CheckResult } from '../core/doctor/checks.js';
+import type { TokenSource } from '../../adapters/gce/auth.js';
+import { serviceAccountAccess } from '../../adapters/gce/iam.js';
+import type { CheckResult } from '../../core/doctor/checks.js';
 
 type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 

@@ -1,9 +1,9 @@
 // Sweeps outlive their scheduler: a reconcile pass (`status`, the dashboard's timer) finds groups
 // whose runs still wait while no scheduler process runs for them, puts runs caught mid-launch back
 // (core/sweep/resume.ts) and starts a new scheduler, said in one line and in the group's log.
-import { appendGroupLog, listGroups, schedulerAlive, updateGroup } from '../adapters/store/groups.js';
-import type { Machine } from '../core/model.js';
-import { prepareResume, waitsForScheduler } from '../core/sweep/resume.js';
+import { appendGroupLog, listGroups, schedulerAlive, updateGroup } from '../../adapters/store/groups.js';
+import type { Machine } from '../../core/model.js';
+import { prepareResume, waitsForScheduler } from '../../core/sweep/resume.js';
 
 export interface ResumeDeps {
   home: string;

@@ -4,20 +4,20 @@
 // job's log from wherever it is: the live machine or the output repository's `<id>/job.log`.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { PublishedLog } from '../adapters/output-repo/job-log.js';
-import { findLaunch, jobDir, type LaunchRecord } from '../adapters/store/jobs.js';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/types.js';
-import { isCommitId } from '../core/commit/ids.js';
-import { commitOfMachine } from '../core/logs/text.js';
-import { commitOfListed, machineByNameOrCommit } from '../core/machine-match.js';
-import type { Machine } from '../core/model.js';
-import type { ComputeBackend } from '../core/ports/backend.js';
-import { UserError } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
-import { HOME } from '../util/home-layout.js';
-import { backendFor } from './context.js';
-import { config } from './options.js';
+import type { PublishedLog } from '../../adapters/output-repo/job-log.js';
+import { findLaunch, jobDir, type LaunchRecord } from '../../adapters/store/jobs.js';
+import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/types.js';
+import { isCommitId } from '../../core/commit/ids.js';
+import { commitOfMachine } from '../../core/logs/text.js';
+import { commitOfListed, machineByNameOrCommit } from '../../core/machine-match.js';
+import type { Machine } from '../../core/model.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
+import { UserError } from '../../errors.js';
+import { mymlopsHome } from '../../util/paths.js';
+import { HOME } from '../../util/home-layout.js';
+import { backendFor } from '../context.js';
+import { config } from '../options.js';
 
 function notLaunchedHere(id: string, home: string, more = ''): UserError {
   return new UserError(
@@ -153,7 +153,7 @@ export function logSource(id: string, cmd: Command, home: string = mymlopsHome()
     async published() {
       const c = loadCfg();
       if (!c?.commit) return null;
-      const { readPublishedLog } = await import('../adapters/output-repo/job-log.js');
+      const { readPublishedLog } = await import('../../adapters/output-repo/job-log.js');
       return readPublishedLog(c, home, commitId);
     },
   };

@@ -1,12 +1,12 @@
 // `mymlops cancel GROUP`: stop a whole sweep. Queued runs are dropped (under the queue's lock, so
 // its scheduler launches none of them), then every run with a live machine is cancelled.
-import { readGroup, updateGroup } from '../adapters/store/groups.js';
-import { readLaunch, releaseCommitId } from '../adapters/store/jobs.js';
-import { appContext } from './context.js';
-import { isUp } from '../core/machine-state.js';
-import { loadConfig } from '../config/load.js';
-import { UserError } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
+import { readGroup, updateGroup } from '../../adapters/store/groups.js';
+import { readLaunch, releaseCommitId } from '../../adapters/store/jobs.js';
+import { appContext } from '../context.js';
+import { isUp } from '../../core/machine-state.js';
+import { loadConfig } from '../../config/load.js';
+import { UserError } from '../../errors.js';
+import { mymlopsHome } from '../../util/paths.js';
 
 export async function cancelGroup(group: string, json: boolean, home: string = mymlopsHome()): Promise<void> {
   const g0 = readGroup(group, home);

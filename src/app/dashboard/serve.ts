@@ -1,13 +1,13 @@
 // `mymlops dashboard` and `status --server`: the server options, then the dashboard on this
 // command's context until Ctrl-C.
-import { packagePath } from '../util/package-root.js';
+import { packagePath } from '../../util/package-root.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { startDashboard } from '../dashboard/server/start.js';
-import { UserError } from '../errors.js';
-import { colorErr } from '../util/log.js';
-import { config } from './options.js';
+import type { startDashboard } from '../../dashboard/server/start.js';
+import { UserError } from '../../errors.js';
+import { colorErr } from '../../util/log.js';
+import { config } from '../options.js';
 
 export interface ServerOptions {
   host?: string;
@@ -62,12 +62,12 @@ export async function runDashboard(cmd: Command, opts: ServerOptions): Promise<v
     { resumeSweeps },
     { spawnScheduler },
   ] = await Promise.all([
-    import('../dashboard/server/host-check.js'),
-    import('../dashboard/server/start.js'),
-    import('./devvm-status.js'),
-    import('./context.js'),
-    import('./sweep-resume.js'),
-    import('./sweep.js'),
+    import('../../dashboard/server/host-check.js'),
+    import('../../dashboard/server/start.js'),
+    import('../dev/status.js'),
+    import('../context.js'),
+    import('../sweep/resume.js'),
+    import('../sweep/sweep.js'),
   ]);
   const cfg = config(cmd);
   const ctx = appContext(cfg);

@@ -3,12 +3,12 @@
 // last so a failure leaves nothing.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { planInit, SCHEMA_COPY } from '../core/init.js';
-import type { GitRunner } from '../core/ports/git.js';
-import { UserError } from '../errors.js';
-import { packagePath } from '../util/package-root.js';
-import { mymlopsHome } from '../util/paths.js';
-import { CONFIG_NAME } from '../config/load.js';
+import { planInit, SCHEMA_COPY } from '../../core/init.js';
+import type { GitRunner } from '../../core/ports/git.js';
+import { UserError } from '../../errors.js';
+import { packagePath } from '../../util/package-root.js';
+import { mymlopsHome } from '../../util/paths.js';
+import { CONFIG_NAME } from '../../config/load.js';
 
 export interface InitResult {
   file: string;

@@ -1,13 +1,13 @@
 // Resolves a dev machine NAME for stop/delete/ssh: the backend it lives on (its record in
 // <home>/dev/<name>/, else the config's backend) and the names known here.
 import type { Command } from 'commander';
-import { findDevMachine, forgetDevMachine } from '../adapters/backends/local/devvm.js';
-import type { Config } from '../config/types.js';
-import { knownDevNames } from '../adapters/store/known-ids.js';
-import type { DevTarget } from '../core/devvm/lifecycle.js';
-import { mymlopsHome } from '../util/paths.js';
-import { backendFor } from './context.js';
-import { config } from './options.js';
+import { findDevMachine, forgetDevMachine } from '../../adapters/backends/local/devvm.js';
+import type { Config } from '../../config/types.js';
+import { knownDevNames } from '../../adapters/store/known-ids.js';
+import type { DevTarget } from '../../core/devvm/lifecycle.js';
+import { mymlopsHome } from '../../util/paths.js';
+import { backendFor } from '../context.js';
+import { config } from '../options.js';
 
 export interface DevTargetFor extends DevTarget {
   home: string;

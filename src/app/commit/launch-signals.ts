@@ -2,9 +2,9 @@
 // launch is aborted and undone (the snapshot ref and job folder removed: nothing can exist); once one
 // was, the machine may exist and its `launching` record already says where: the CLI says how to
 // reach it and exits at once. A second signal always exits at once.
-import type { LaunchStep } from '../core/commit/launch-record.js';
-import { EXIT } from '../errors.js';
-import { debug } from '../util/log.js';
+import type { LaunchStep } from '../../core/commit/launch-record.js';
+import { EXIT } from '../../errors.js';
+import { debug } from '../../util/log.js';
 
 export interface LaunchGuard {
   signal: AbortSignal;

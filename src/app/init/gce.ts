@@ -2,14 +2,14 @@
 // credentials and branch, gcloud's project) and writes core's text. Never overwrites.
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONFIG_NAME } from '../config/load.js';
-import { GCE_DEFAULTS, gceConfigText } from '../core/init-gce.js';
-import { SCHEMA_COPY } from '../core/init.js';
+import { CONFIG_NAME } from '../../config/load.js';
+import { GCE_DEFAULTS, gceConfigText } from '../../core/init-gce.js';
+import { SCHEMA_COPY } from '../../core/init.js';
 import { schemaPath } from './init.js';
-import { splitUrlCredentials } from '../util/url.js';
-import { UserError } from '../errors.js';
-import { resolveProject } from '../adapters/gce/auth.js';
-import { git } from '../adapters/git/git.js';
+import { splitUrlCredentials } from '../../util/url.js';
+import { UserError } from '../../errors.js';
+import { resolveProject } from '../../adapters/gce/auth.js';
+import { git } from '../../adapters/git/git.js';
 
 export interface GceInitOptions {
   dir: string;

@@ -2,12 +2,12 @@
 // are deleted through the backend's deleteDev, said, and logged to <home>/dev/deleted.log; the
 // listing comes back without them and with `deletesAt` on the stopped ones still waiting.
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { forgetDevMachine } from '../adapters/backends/local/devvm.js';
-import { DELETE_AFTER_KEY, deletedLine, planAutodown } from '../core/devvm/autodown.js';
-import { knownDevNames } from '../adapters/store/known-ids.js';
-import type { Machine } from '../core/model.js';
-import type { ComputeBackend } from '../core/ports/backend.js';
-import { HOME } from '../util/home-layout.js';
+import { forgetDevMachine } from '../../adapters/backends/local/devvm.js';
+import { DELETE_AFTER_KEY, deletedLine, planAutodown } from '../../core/devvm/autodown.js';
+import { knownDevNames } from '../../adapters/store/known-ids.js';
+import type { Machine } from '../../core/model.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
+import { HOME } from '../../util/home-layout.js';
 
 export interface AutodownDeps {
   backend: ComputeBackend;

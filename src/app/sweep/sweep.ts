@@ -1,19 +1,19 @@
 // `commit` with several runs (a sweep): confirm above 5 runs, commit the first run and queue the
 // rest (src/core/sweep/start.ts), then hand the queue to a detached scheduler and return: the
 // sweep goes on when this terminal closes.
-import { maxParallelOf } from './commit-params.js';
+import { maxParallelOf } from '../commit/params.js';
 import { createInterface } from 'node:readline/promises';
-import { claimOutputIds } from '../adapters/git/id-claim.js';
-import { claimRefs } from '../adapters/git/push.js';
-import { groupLogPath, reserveGroup, writeGroup } from '../adapters/store/groups.js';
-import { commitDeps } from './commit-deps.js';
-import type { AppContext } from './context.js';
-import type { Config } from '../config/types.js';
-import { confirmQuestion, costEstimate } from '../core/sweep/confirm.js';
-import { CONFIRM_ABOVE, type RunParameters } from '../core/sweep/expand.js';
-import { startSweep } from '../core/sweep/start.js';
-import { UserError } from '../errors.js';
-import { spawnDetached } from '../util/exec.js';
+import { claimOutputIds } from '../../adapters/git/id-claim.js';
+import { claimRefs } from '../../adapters/git/push.js';
+import { groupLogPath, reserveGroup, writeGroup } from '../../adapters/store/groups.js';
+import { commitDeps } from '../commit/deps.js';
+import type { AppContext } from '../context.js';
+import type { Config } from '../../config/types.js';
+import { confirmQuestion, costEstimate } from '../../core/sweep/confirm.js';
+import { CONFIRM_ABOVE, type RunParameters } from '../../core/sweep/expand.js';
+import { startSweep } from '../../core/sweep/start.js';
+import { UserError } from '../../errors.js';
+import { spawnDetached } from '../../util/exec.js';
 
 export interface SweepOpts {
   notes?: string;

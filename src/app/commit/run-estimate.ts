@@ -2,10 +2,10 @@
 // records only (no network on the launch path). A follower that saw a job end leaves
 // `<home>/jobs/<id>/outcome.json`; a local job's own result.json says the same.
 import { existsSync } from 'node:fs';
-import { jobDir, listLaunches, readJson, writeJson } from '../adapters/store/jobs.js';
-import type { JobOutcome } from '../core/commit/outcome.js';
-import { type PastRun, usualDuration } from '../core/commit/progress-line.js';
-import { HOME } from '../util/home-layout.js';
+import { jobDir, listLaunches, readJson, writeJson } from '../../adapters/store/jobs.js';
+import type { JobOutcome } from '../../core/commit/outcome.js';
+import { type PastRun, usualDuration } from '../../core/commit/progress-line.js';
+import { HOME } from '../../util/home-layout.js';
 
 interface SeenOutcome {
   status?: unknown;

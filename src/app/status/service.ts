@@ -1,10 +1,10 @@
 // The one place a StatusService is put together from a command's context: the output repository
 // index, the configured backend's machines and the home's launch records (statusSources), with what
 // differs between callers said by name.
-import { outputRepoIndex, statusSources } from '../adapters/output-repo/status-sources.js';
-import type { OutputRepoIndex } from '../adapters/output-repo/index.js';
-import { StatusService, type StatusSources } from '../core/status/service.js';
-import type { AppContext } from './context.js';
+import { outputRepoIndex, statusSources } from '../../adapters/output-repo/status-sources.js';
+import type { OutputRepoIndex } from '../../adapters/output-repo/index.js';
+import { StatusService, type StatusSources } from '../../core/status/service.js';
+import type { AppContext } from '../context.js';
 
 export interface StatusServiceOptions {
   /**

@@ -1,20 +1,20 @@
 // Wires the real adapters into the commit use case (src/core/commit/commit.ts).
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { readJobScript } from '../adapters/assets.js';
-import { claimOutputId } from '../adapters/git/id-claim.js';
-import { claimRef } from '../adapters/git/push.js';
-import { createSnapshot, deleteRef, inspectSnapshot, repoRoot } from '../adapters/git/snapshot.js';
+import { readJobScript } from '../../adapters/assets.js';
+import { claimOutputId } from '../../adapters/git/id-claim.js';
+import { claimRef } from '../../adapters/git/push.js';
+import { createSnapshot, deleteRef, inspectSnapshot, repoRoot } from '../../adapters/git/snapshot.js';
 import {
   clearNotebook,
   parseNotebook,
   readNotebook,
   serializeNotebook,
-} from '../adapters/notebook/notebook.js';
-import { readDevFile } from '../adapters/ssh/dev-files.js';
-import { recordLaunch, releaseCommitId, reserveCommitId } from '../adapters/store/jobs.js';
-import type { CommitDeps } from '../core/commit/commit.js';
-import { UserError } from '../errors.js';
-import type { AppContext } from './context.js';
+} from '../../adapters/notebook/notebook.js';
+import { readDevFile } from '../../adapters/ssh/dev-files.js';
+import { recordLaunch, releaseCommitId, reserveCommitId } from '../../adapters/store/jobs.js';
+import type { CommitDeps } from '../../core/commit/commit.js';
+import { UserError } from '../../errors.js';
+import type { AppContext } from '../context.js';
 
 export function checkKey(path: string, what: string): void {
   try {

@@ -3,9 +3,9 @@
 // stdout (`mymlops commit … | head -0`), which exits 0 like any read command whose reader left.
 // The log is shown through a LogView (no result line, no repeated progress); on a terminal one
 // status line under it says the phase, the time so far and how long the notebook usually takes.
-import { diskIsFull } from '../util/disk.js';
-import { followLog, OutcomeScanner } from '../core/commit/follow.js';
-import { type JobOutcome, jobVerdict, publishedOutcome, type RunFacts } from '../core/commit/outcome.js';
+import { diskIsFull } from '../../util/disk.js';
+import { followLog, OutcomeScanner } from '../../core/commit/follow.js';
+import { type JobOutcome, jobVerdict, publishedOutcome, type RunFacts } from '../../core/commit/outcome.js';
 import {
   type CommitPhase,
   commitPhase,
@@ -13,14 +13,14 @@ import {
   launched,
   LogView,
   statusText,
-} from '../core/commit/progress-line.js';
-import { unprintedPart } from '../core/logs/text.js';
-import { EXIT, ExitCode } from '../errors.js';
-import { colorErr } from '../util/log.js';
-import { StreamRedactor } from '../util/redact.js';
-import { setClosedStdoutHandler } from '../util/output.js';
-import { mymlopsHome } from '../util/paths.js';
-import type { LogSource } from './job-target.js';
+} from '../../core/commit/progress-line.js';
+import { unprintedPart } from '../../core/logs/text.js';
+import { EXIT, ExitCode } from '../../errors.js';
+import { colorErr } from '../../util/log.js';
+import { StreamRedactor } from '../../util/redact.js';
+import { setClosedStdoutHandler } from '../../util/output.js';
+import { mymlopsHome } from '../../util/paths.js';
+import type { LogSource } from '../results/job-target.js';
 import { rememberOutcome } from './run-estimate.js';
 import { StatusLine } from './status-line.js';
 

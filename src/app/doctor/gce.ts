@@ -1,7 +1,7 @@
 // The Compute Engine side of `mymlops doctor`: each check asks the API what core's verdicts need.
 // Every failure becomes a CheckResult (state, detail, fix); nothing here decides the exit code.
-import { imagePath } from '../core/boot-image.js';
-import type { Config } from '../config/types.js';
+import { imagePath } from '../../core/boot-image.js';
+import type { Config } from '../../config/types.js';
 import {
   enableApiFix,
   offerVerdict,
@@ -11,14 +11,14 @@ import {
   quotaVerdict,
   regionsOf,
   offeredZones,
-} from '../core/doctor/checks.js';
-import { tokenSource, resolveProject, type TokenSource } from '../adapters/gce/auth.js';
-import { computeBase, GceClient } from '../adapters/gce/client.js';
-import { GceApiDisabled, GceApiError } from '../adapters/gce/errors.js';
-import { retryPolicy } from '../adapters/gce/retry.js';
-import { computePrices } from '../adapters/gce/prices.js';
-import { safeRegExp } from '../util/regex.js';
-import { serviceAccountCheck } from './doctor-iam.js';
+} from '../../core/doctor/checks.js';
+import { tokenSource, resolveProject, type TokenSource } from '../../adapters/gce/auth.js';
+import { computeBase, GceClient } from '../../adapters/gce/client.js';
+import { GceApiDisabled, GceApiError } from '../../adapters/gce/errors.js';
+import { retryPolicy } from '../../adapters/gce/retry.js';
+import { computePrices } from '../../adapters/gce/prices.js';
+import { safeRegExp } from '../../util/regex.js';
+import { serviceAccountCheck } from './iam.js';
 
 export type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 

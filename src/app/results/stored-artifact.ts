@@ -2,10 +2,10 @@
 // and read as verified bytes (the dashboard's downloads, `show --artifact`).
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { EXIT, UserError } from '../errors.js';
-import { gcsBase, verifiedCopy } from '../adapters/artifact-store/read.js';
-import { tokenSource } from '../adapters/gce/auth.js';
-import { MANIFEST_NAME, parseManifest } from '../core/artifacts/manifest.js';
+import { EXIT, UserError } from '../../errors.js';
+import { gcsBase, verifiedCopy } from '../../adapters/artifact-store/read.js';
+import { tokenSource } from '../../adapters/gce/auth.js';
+import { MANIFEST_NAME, parseManifest } from '../../core/artifacts/manifest.js';
 
 export type StoredRead =
   /** A verified copy on this machine. */

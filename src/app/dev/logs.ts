@@ -2,15 +2,15 @@
 // computer (the local dev script's log or the GCE VM's serial console), or any machine the
 // configured backend lists by name or commit id (a VM launched from another computer or by the
 // original tool: its serial console, as the original's `startup_logs` read it).
-import { findDevMachine } from '../adapters/backends/local/devvm.js';
-import { followLog, OutcomeScanner } from '../core/commit/follow.js';
-import { outcomeExitCode } from '../core/commit/outcome.js';
-import { tailLines } from '../core/logs/text.js';
-import type { ComputeBackend } from '../core/ports/backend.js';
-import { EXIT, ExitCode } from '../errors.js';
-import { mymlopsHome } from '../util/paths.js';
-import { redact, StreamRedactor } from '../util/redact.js';
-import { backendFor } from './context.js';
+import { findDevMachine } from '../../adapters/backends/local/devvm.js';
+import { followLog, OutcomeScanner } from '../../core/commit/follow.js';
+import { outcomeExitCode } from '../../core/commit/outcome.js';
+import { tailLines } from '../../core/logs/text.js';
+import type { ComputeBackend } from '../../core/ports/backend.js';
+import { EXIT, ExitCode } from '../../errors.js';
+import { mymlopsHome } from '../../util/paths.js';
+import { redact, StreamRedactor } from '../../util/redact.js';
+import { backendFor } from '../context.js';
 
 /** Prints the log of dev machine `name`; false when `name` is not a dev machine started here. */
 export async function devLogs(name: string, follow: boolean, home: string = mymlopsHome()): Promise<boolean> {

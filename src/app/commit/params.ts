@@ -1,8 +1,8 @@
 // `commit -p/-f`: the parameter axes from the command line and files (read here, parsed in
 // src/core/params/parse.ts).
 import { readFileSync } from 'node:fs';
-import { type Axis, mergeAxes, parseParameterOption, parseParametersFile } from '../core/params/parse.js';
-import { UserError } from '../errors.js';
+import { type Axis, mergeAxes, parseParameterOption, parseParametersFile } from '../../core/params/parse.js';
+import { UserError } from '../../errors.js';
 
 export interface ParamOpts {
   parameter?: string[];
