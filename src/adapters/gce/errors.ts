@@ -1,5 +1,5 @@
-// Compute Engine failures as values, and the failover classifier (SkyPilot's table in
-// shared/gce-notes.md): what a failed insert blocks — the zone, its region, or everything.
+// Compute Engine failures as values, and the failover classifier (as SkyPilot's GCP blocklist
+// does it): what a failed insert blocks — the zone, its region, or everything.
 import { EXIT, UserError } from '../../errors.js';
 import { enableApiFix } from '../../core/doctor/checks.js';
 
@@ -121,9 +121,12 @@ export interface FailureInput {
  * The one table of Compute Engine failure codes the failover acts on: operation `code`s and HTTP
  * `reason`s, what each is, and what it blocks (the zone: try the next one; the region: skip its
  * zones; global: stop). Each row names where Google (or, where Google says nothing, SkyPilot's
- * handler in shared/gce-notes.md) says so; test/unit/gce/error-codes.test.ts holds the table to
+ * GCP blocklist, `SKYPILOT`) says so; test/unit/gce/error-codes.test.ts holds the table to
  * the documented ones. Codes not listed here fall to the rules in `classify`.
  */
+/** SkyPilot's `_update_blocklist_on_gcp_error` (sky/backends/cloud_vm_ray_backend.py). */
+const SKYPILOT = 'https://github.com/skypilot-org/skypilot/blob/master/sky/backends/cloud_vm_ray_backend.py';
+
 export const ERROR_CODES: Readonly<
   Record<string, { kind: FailureKind; scope: FailureScope; source: string }>
 > = {
@@ -148,7 +151,7 @@ export const ERROR_CODES: Readonly<
   },
   // The HTTP reason of a zone's exhausted pool; no Google page lists it, SkyPilot's handler treats
   // the whole family as a zone stockout.
-  resourcePoolExhausted: { kind: 'capacity', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
+  resourcePoolExhausted: { kind: 'capacity', scope: 'zone', source: SKYPILOT },
   // "If you exceed a quota for Compute Engine, Google Cloud typically returns an HTTP 403
   // QUOTA_EXCEEDED"; allocation quotas are per region (a GPUS_ALL_REGIONS one is global: `classify`).
   QUOTA_EXCEEDED: {
@@ -174,12 +177,12 @@ export const ERROR_CODES: Readonly<
     source: 'https://cloud.google.com/docs/quotas/troubleshoot',
   },
   // Transient or zone-local: SkyPilot blocks the zone for these.
-  UNSUPPORTED_OPERATION: { kind: 'other', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
-  RESOURCE_NOT_READY: { kind: 'other', scope: 'zone', source: 'shared/gce-notes.md (SkyPilot)' },
+  UNSUPPORTED_OPERATION: { kind: 'other', scope: 'zone', source: SKYPILOT },
+  RESOURCE_NOT_READY: { kind: 'other', scope: 'zone', source: SKYPILOT },
   RESOURCE_OPERATION_RATE_EXCEEDED: {
     kind: 'other',
     scope: 'zone',
-    source: 'shared/gce-notes.md (SkyPilot)',
+    source: SKYPILOT,
   },
 };
 
