@@ -2,6 +2,7 @@
 // because it runs on the VM; this module plans its settings (env vars) and reads its state back.
 // Commit machines never run it (a GPU-bound cell must never be cut short).
 import type { IdleShutdown } from '../../config/types.js';
+import type { IdleReport } from '../model.js';
 
 export interface WatchdogPlace {
   /** gce: publish state to guest attributes and stop/delete the VM through the Compute API. */
@@ -69,6 +70,14 @@ export function parseWatchdogState(text: string | null | undefined): WatchdogSta
   } catch {
     return null;
   }
+}
+
+/** What a listed dev machine shows of the watchdog's last word: only while it runs (a stopped
+ * machine's countdown is over). */
+export function idleReport(s: WatchdogState | null, running: boolean): IdleReport | null {
+  if (!s || !running) return null;
+  const { idle_seconds, stops_in_seconds, updated_at, state, reasons, action } = s;
+  return { idle_seconds, stops_in_seconds, updated_at, state, reasons, action };
 }
 
 /** "idle 23 min, stops in 37 min" / "busy (cpu=40%)" / "stopped (idle)". */

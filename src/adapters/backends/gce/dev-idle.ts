@@ -5,7 +5,7 @@
 // whose startup failed (with the console's last lines). Readings are shared through a cache so
 // any number of tabs and processes stays within GCE's 10 guest-attribute queries a minute per VM.
 import { DEV_GUEST_ATTRIBUTE, commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
-import { parseWatchdogState, type WatchdogState } from '../../../core/devvm/watchdog.js';
+import { idleReport, parseWatchdogState, type WatchdogState } from '../../../core/devvm/watchdog.js';
 import type { DevCommandState, DevMachine, Machine } from '../../../core/model.js';
 import { isHalted, isRunning } from '../../../core/machine-state.js';
 import type { GceClient } from '../../gce/client.js';
@@ -87,17 +87,7 @@ export function withIdle(
     ...m,
     reason: stoppedByWatchdog ? 'idle' : m.reason,
     ...(dev ? { dev } : {}),
-    idle:
-      idle && isRunning(m)
-        ? {
-            idle_seconds: idle.idle_seconds,
-            stops_in_seconds: idle.stops_in_seconds,
-            updated_at: idle.updated_at,
-            state: idle.state,
-            reasons: idle.reasons,
-            action: idle.action,
-          }
-        : null,
+    idle: idleReport(idle, isRunning(m)),
   };
 }
 

@@ -6,7 +6,7 @@ import { jobAlive, jobEnv, readPid, spawnJob } from './spawn-job.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandEnded, logTail, parseDevState } from '../../../core/devvm/dev-state.js';
-import { parseWatchdogState } from '../../../core/devvm/watchdog.js';
+import { idleReport, parseWatchdogState } from '../../../core/devvm/watchdog.js';
 import { isDevFolderName } from '../../../core/known-ids.js';
 import type { DevMachine, LogChunk } from '../../../core/model.js';
 import { err, ok, type Result } from '../../../errors.js';
@@ -137,17 +137,7 @@ export class LocalDevMachines {
       accelerator: null,
       metadata: {},
       dev,
-      idle:
-        idle && running
-          ? {
-              idle_seconds: idle.idle_seconds,
-              stops_in_seconds: idle.stops_in_seconds,
-              updated_at: idle.updated_at,
-              state: idle.state,
-              reasons: idle.reasons,
-              action: idle.action,
-            }
-          : null,
+      idle: idleReport(idle, running),
       deletesAt: null,
       sshTarget: null,
     };
