@@ -1,7 +1,8 @@
 // docs/architecture.md stays true to the tree: every src/, test/, assets/ or scripts/ path it names
 // (in backticks, or in the folder map at its top, where a bare file name belongs to the folder its
 // line describes) exists, a backticked path short of its src/ prefix (`core/commit/plan.ts`) names a
-// file under src/, and every one-home row file is in its "One home for every rule" table.
+// file under src/, and every rule of test/unit/one-home/ is a row of its "One home for every rule"
+// table, naming the file the rule's row is in.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,13 +167,21 @@ test('the check reads the folder map and backticks, and flags what is not there'
   }
 });
 
-test('every one-home row file is in the "One home for every rule" table', () => {
+test('every one-home rule is a row of the "One home for every rule" table, with its row file', () => {
   const doc = readFileSync(packagePath(DOC), 'utf8');
   const section = doc.split('## One home for every rule')[1]?.split('\n## ')[0];
   assert.ok(section, `${DOC} has no "One home for every rule" section`);
-  const rows = readdirSync(packagePath('test/unit/one-home')).map((f) => join('test/unit/one-home', f));
-  assert.deepEqual(
-    rows.filter((f) => !section.includes(`\`${f}\``)),
-    [],
-  );
+  const tableRows = section.split('\n').filter((l) => l.startsWith('| '));
+  const absent: string[] = [];
+  for (const f of readdirSync(packagePath('test/unit/one-home'))) {
+    const file = join('test/unit/one-home', f);
+    const rules = [...readFileSync(packagePath(file), 'utf8').matchAll(/\brule: (['"])(.+?)\1,/g)];
+    assert.ok(rules.length > 0, `${file} has no rule`);
+    for (const [, , rule] of rules) {
+      if (!tableRows.some((r) => r.startsWith(`| ${rule} |`) && r.includes(`\`${file}\``))) {
+        absent.push(`${file}: ${rule}`);
+      }
+    }
+  }
+  assert.deepEqual(absent, []);
 });
