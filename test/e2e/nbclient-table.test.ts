@@ -30,7 +30,9 @@ const installed =
   existsSync(FILES) &&
   spawnSync(PY, ['-c', 'import nbclient, ipykernel'], { stdio: 'ignore' }).status === 0 &&
   existsSync('/usr/bin/jupyter-nbconvert');
-const TIMEOUT = 5; // seconds per cell, for the runner, nbconvert and the oracle alike
+// Seconds per cell, for the runner, nbconvert and the oracle alike: only Interrupt (an endless loop)
+// reaches it; 5 s was once too short for a first cell on a loaded 2-core machine.
+const TIMEOUT = 15;
 const PARALLEL = 4;
 const notebooks = installed
   ? readdirSync(FILES)
