@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { BrowserDashboard, type StartedDashboard, writeLocalConfig } from '../helpers/browser-dashboard.js';
+import type { Page } from 'playwright-core';
+import { BrowserDashboard, writeLocalConfig } from '../helpers/browser-dashboard.js';
 import { TestOutputRepo } from '../helpers/output-repo.js';
 
 const GROUP = '20250701_090000g';
@@ -20,8 +20,6 @@ const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 
 const bd = new BrowserDashboard('mymlops-width-');
 let repo: TestOutputRepo;
-let browser: Browser;
-let dash: StartedDashboard;
 
 before(async () => {
   repo = new TestOutputRepo('master');
@@ -50,9 +48,9 @@ before(async () => {
     files[`${r.id}/train.ipynb`] = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
   }
   repo.write(files);
-  ({ browser, dash } = await bd.start(writeLocalConfig(bd.dir, join(bd.dir, 'code.git'), repo.bare), {
+  await bd.start(writeLocalConfig(bd.dir, join(bd.dir, 'code.git'), repo.bare), {
     overrides: { listMachines: async () => [] },
-  }));
+  });
 });
 
 after(() => bd.close());
@@ -69,10 +67,8 @@ async function fullyVisible(page: Page, sel: string): Promise<void> {
 }
 
 test('at 1400 px with two parameters and two metrics nothing is cut, "Compare group" included', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(dash.url);
+  const { page } = await bd.openPage(`.group-row[data-group="${GROUP}"]`);
   const group = page.locator(`.group-row[data-group="${GROUP}"]`);
-  await group.waitFor();
   await group.locator('.group-toggle').click();
   await page.locator(`.tr[data-id="${RUNS[0]!.id}"]`).waitFor();
   const { sw, cw } = await page

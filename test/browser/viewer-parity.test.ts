@@ -89,8 +89,7 @@ async function nbconvertPage(name: Name): Promise<Page> {
 }
 
 async function viewerPage(name: Name, width = 1400): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(dash.url);
+  const { page } = await bd.openPage(`.tr[data-id="${IDS[name]}"] .nb-open`, width);
   await page.click(`.tr[data-id="${IDS[name]}"] .nb-open`);
   await page.locator('.viewer .nb[data-complete]').waitFor();
   await page.waitForFunction(() => document.fonts.status === 'loaded');
