@@ -4,32 +4,22 @@
 // a metric over 20 commits, follows the table's filter, and a click on a point opens the commit.
 // Neither script is loaded by the table's first render.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import { BrowserDashboard, type StartedDashboard } from '../helpers/browser-dashboard.js';
 import { CMP_A, CMP_B, type CompareFixture, compareFixture } from '../helpers/compare-fixture.js';
 
 const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 /** 20 commits a day apart with a `score` metric; odd days say so in their notes. */
 const CHART_IDS = Array.from({ length: 20 }, (_, i) => `202504${String(i + 1).padStart(2, '0')}_120000`);
 
-let dir: string;
+const bd = new BrowserDashboard('mymlops-compare-');
 let fx: CompareFixture;
-let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 
 before(async () => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-compare-'));
-  fx = compareFixture(dir);
+  fx = compareFixture(bd.dir);
+  bd.onClose(() => fx.repo.cleanup());
   const files: Record<string, object> = {};
   CHART_IDS.forEach((id, i) => {
     files[`${id}/metadata.json`] = {
@@ -47,30 +37,12 @@ before(async () => {
     files[`${id}/train.ipynb`] = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
   });
   fx.repo.write(files);
-  const cfg = loadConfig({ file: fx.config, cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
-  });
-  browser = await launchChromium();
+  ({ dash } = await bd.start(fx.config));
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  fx?.repo.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
-async function openPage(width = 1400): Promise<{ page: Page; urls: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const urls: string[] = [];
-  page.on('request', (r) => urls.push(new URL(r.url()).pathname));
-  await page.goto(dash.url);
-  await page.waitForSelector(`.tr[data-id="${CMP_A}"]`);
-  return { page, urls };
-}
+const openPage = (width?: number) => bd.openPage(`.tr[data-id="${CMP_A}"]`, width);
 
 test('comparing two commits: metadata, metric deltas with the best, notebook diff, code diff', async () => {
   const { page, urls } = await openPage();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { printedDashboardUrl } from '../helpers/browser-dashboard.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
@@ -52,19 +53,7 @@ test('the dashboard command serves both layouts and stops cleanly on SIGTERM', a
     cwd: repo,
     env: { ...process.env, ...env, NO_COLOR: '1' },
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${text}`)), 30_000);
-    child!.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child!.on('exit', (c) => reject(new Error(`dashboard exited ${c}`)));
-  });
+  const url = await printedDashboardUrl(child);
   browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(url);

@@ -3,30 +3,25 @@
 // are refused (403) and change nothing.
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { LocalBackend } from '../../src/adapters/backends/local/local.js';
-import { appContext } from '../../src/app/context.js';
 import { withDevVms } from '../../src/app/dev/status.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
 import { startDevMachine } from '../../src/core/devvm/start.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import { BrowserDashboard, type StartedDashboard } from '../helpers/browser-dashboard.js';
 import { bareRepo, git, userRepo } from '../helpers/git-repo.js';
 import { TestOutputRepo } from '../helpers/output-repo.js';
 import { freePort, portAccepts } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait.js';
 import { readStartScript } from '../../src/adapters/assets.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mymlops-dash-dev-'));
-const home = join(dir, 'home');
+const bd = new BrowserDashboard('mymlops-dash-dev-');
+const dir = bd.dir;
+const home = bd.home;
 let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 let evil: Server;
 let evilUrl = '';
 let port = 0;
@@ -47,7 +42,6 @@ function post(path: string, headers: Record<string, string>): Promise<{ status: 
 }
 
 before(async () => {
-  ensureBuilt();
   port = await freePort();
   const origin = join(dir, 'origin.git');
   const work = join(dir, 'work');
@@ -69,7 +63,7 @@ start:
   idle_shutdown: {timeout: 10m}
 `,
   );
-  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
+  const cfg = bd.config(join(dir, 'mymlops.yml'));
   const backend = new LocalBackend(home);
   await startDevMachine(
     cfg,
@@ -83,12 +77,7 @@ start:
     },
   );
   await waitFor(() => portAccepts(port), { what: 'the dev machine to serve' });
-  dash = await startDashboard(appContext(cfg, { home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
-    wrapSources: (s) => withDevVms(s, cfg, home),
-  });
+  ({ browser, dash } = await bd.start(cfg, { wrapSources: (s) => withDevVms(s, cfg, home) }));
   // Another site on this machine whose page tries the dashboard's route.
   evil = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
@@ -96,12 +85,9 @@ start:
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}/`;
-  browser = await launchChromium();
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
+bd.onClose(() => {
   evil?.close();
   const pidFile = join(home, 'dev', 'devbtn', 'pid');
   for (const f of [pidFile, join(home, 'dev', 'devbtn', 'command.pid')])
@@ -109,8 +95,8 @@ after(async () => {
       try {
         process.kill(-Number(readFileSync(f, 'utf8')), 'SIGKILL');
       } catch {}
-  rmSync(dir, { recursive: true, force: true });
 });
+after(() => bd.close());
 
 test('foreign Origin, cross-site page, missing token and foreign Host are refused', async () => {
   const host = new URL(dash.url).host;

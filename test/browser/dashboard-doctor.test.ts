@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { printedDashboardUrl } from '../helpers/browser-dashboard.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { BIN, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
@@ -51,19 +52,7 @@ test('an empty project shows doctor’s lines on the page', async () => {
   );
 
   child = spawn(process.execPath, [BIN, 'dashboard', '--port', '0'], { cwd: repo, env });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${text}`)), 30_000);
-    child!.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child!.on('exit', (c) => reject(new Error(`dashboard exited ${c}`)));
-  });
+  const url = await printedDashboardUrl(child);
   browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(url);

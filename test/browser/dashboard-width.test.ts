@@ -2,17 +2,10 @@
 // every column, the group's "Compare group" button and the runs' values are inside the table's
 // visible box, uncut, with no horizontal scroll.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import type { Page } from 'playwright-core';
+import { BrowserDashboard, writeLocalConfig } from '../helpers/browser-dashboard.js';
 import { TestOutputRepo } from '../helpers/output-repo.js';
 
 const GROUP = '20250701_090000g';
@@ -25,15 +18,12 @@ const RUNS = [0, 1, 2, 3].map((i) => ({
 }));
 const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 
+const bd = new BrowserDashboard('mymlops-width-');
 let repo: TestOutputRepo;
-let dir: string;
-let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
 
 before(async () => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-width-'));
   repo = new TestOutputRepo('master');
+  bd.onClose(() => repo.cleanup());
   const files: Record<string, object> = {};
   for (const r of RUNS) {
     files[`${r.id}/metadata.json`] = {
@@ -58,26 +48,12 @@ before(async () => {
     files[`${r.id}/train.ipynb`] = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
   }
   repo.write(files);
-  writeFileSync(
-    join(dir, 'mymlops.yml'),
-    `backend: local\ncommit:\n  command: python run.py\n  repository:\n    url: ${join(dir, 'code.git')}\n  output_repository:\n    url: ${repo.bare}\n`,
-  );
-  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  await bd.start(writeLocalConfig(bd.dir, join(bd.dir, 'code.git'), repo.bare), {
     overrides: { listMachines: async () => [] },
   });
-  browser = await launchChromium();
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  repo?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
 /** Inside the table's visible box and its text not cut. */
 async function fullyVisible(page: Page, sel: string): Promise<void> {
@@ -91,10 +67,8 @@ async function fullyVisible(page: Page, sel: string): Promise<void> {
 }
 
 test('at 1400 px with two parameters and two metrics nothing is cut, "Compare group" included', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(dash.url);
+  const { page } = await bd.openPage(`.group-row[data-group="${GROUP}"]`);
   const group = page.locator(`.group-row[data-group="${GROUP}"]`);
-  await group.waitFor();
   await group.locator('.group-toggle').click();
   await page.locator(`.tr[data-id="${RUNS[0]!.id}"]`).waitFor();
   const { sw, cw } = await page

@@ -1,20 +1,14 @@
 // The dashboard in a real browser (Debian chromium): both output-repository layouts, live updates,
 // progress, the notebook viewer, XSS isolation, no secrets in the API, the Host check.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
 import type { CommitMachine, Machine, MachineState } from '../../src/core/model.js';
+import { BrowserDashboard, type StartedDashboard } from '../helpers/browser-dashboard.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
 import { FIXTURES, processingMetadata, progressNotebook, TestOutputRepo } from '../helpers/output-repo.js';
 
 const SECRET_ENV = 'tok-SECRET-9f8e7d6c5b';
@@ -29,10 +23,10 @@ const PNG = JSON.parse(
   ),
 ).cells[2].outputs[0].data['image/png'] as string;
 
+const bd = new BrowserDashboard('mymlops-dash-');
 let repo: TestOutputRepo;
-let dir: string;
 let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 const machines: Machine[] = [];
 
 function machine(commitId: string, state: MachineState): CommitMachine {
@@ -40,8 +34,8 @@ function machine(commitId: string, state: MachineState): CommitMachine {
 }
 
 before(async () => {
-  ensureBuilt();
   repo = new TestOutputRepo('master');
+  bd.onClose(() => repo.cleanup());
   repo.addFixture('output-original');
   repo.addFixture('output-mymlops');
   repo.write({
@@ -85,7 +79,7 @@ before(async () => {
     },
   });
   machines.push(machine(RUNNING, 'running'));
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-dash-'));
+  const dir = bd.dir;
   mkdirSync(join(dir, 'keys'));
   writeFileSync(
     join(dir, 'keys', 'out_deploy_key'),
@@ -110,11 +104,7 @@ before(async () => {
       '',
     ].join('\n'),
   );
-  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  ({ browser, dash } = await bd.start(join(dir, 'mymlops.yml'), {
     overrides: {
       listMachines: async () => machines.map((m) => ({ ...m })),
       // What the tunnels module adds for dev VMs (issue 6): a tunnelled port per VM.
@@ -124,16 +114,10 @@ before(async () => {
           ports: [{ remote: 8888, local: 18888, url: 'http://127.0.0.1:18888/', state: 'up' as const }],
         })),
     },
-  });
-  browser = await launchChromium();
+  }));
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  repo?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
 async function openPage(): Promise<{ page: Page; dialogs: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });

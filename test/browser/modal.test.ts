@@ -4,44 +4,22 @@
 // closes it; a click on the panel does not; with the viewer opened over the compare view, Escape
 // closes only the viewer.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { Page } from 'playwright-core';
 import type { ApiCommit } from '../../src/dashboard/server/api.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import { BrowserDashboard } from '../helpers/browser-dashboard.js';
 import { CMP_A, CMP_B, type CompareFixture, compareFixture } from '../helpers/compare-fixture.js';
 
-let dir: string;
+const bd = new BrowserDashboard('mymlops-modal-');
 let fx: CompareFixture;
-let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
 
 before(async () => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-modal-'));
-  fx = compareFixture(dir);
-  const cfg = loadConfig({ file: fx.config, cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
-  });
-  browser = await launchChromium();
+  fx = compareFixture(bd.dir);
+  bd.onClose(() => fx.repo.cleanup());
+  await bd.start(fx.config);
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  fx?.repo.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
 interface Kind {
   name: string;
@@ -71,12 +49,7 @@ const KINDS: Kind[] = [
   },
 ];
 
-async function openPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(dash.url);
-  await page.waitForSelector(`.tr[data-id="${CMP_A}"]`);
-  return page;
-}
+const openPage = async (): Promise<Page> => (await bd.openPage(`.tr[data-id="${CMP_A}"]`)).page;
 
 /** The focused element's classes, or its id, for messages. */
 const focused = (page: Page) =>

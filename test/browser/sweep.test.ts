@@ -6,18 +6,11 @@
 // at 800 px parameter columns wait behind the column picker. None of this loads the viewer, compare
 // or chart scripts on the first render.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { Page } from 'playwright-core';
 import type { ApiStatus } from '../../src/dashboard/server/api.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import { BrowserDashboard, type StartedDashboard } from '../helpers/browser-dashboard.js';
 import {
   BIG_RUNS,
   BIG_SWEEP,
@@ -31,44 +24,20 @@ import {
 
 const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 
-let dir: string;
+const bd = new BrowserDashboard('mymlops-sweep-');
 let fx: SweepFixture;
-let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 
 before(async () => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-sweep-'));
-  fx = sweepFixture(dir);
-  const cfg = loadConfig({ file: fx.config, cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: fx.home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
-  });
-  browser = await launchChromium();
+  fx = sweepFixture(bd.dir);
+  bd.onClose(() => fx.repo.cleanup());
+  ({ dash } = await bd.start(fx.config, { home: fx.home }));
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  fx?.repo.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
 /** A page in its own context (its own localStorage), the table rendered. */
-async function openPage(
-  width = 1400,
-  ctx?: BrowserContext,
-): Promise<{ page: Page; ctx: BrowserContext; urls: string[] }> {
-  const context = ctx ?? (await browser.newContext({ viewport: { width, height: 900 } }));
-  const page = await context.newPage();
-  const urls: string[] = [];
-  page.on('request', (r) => urls.push(new URL(r.url()).pathname));
-  await page.goto(dash.url);
-  await page.waitForSelector(`.group-row[data-group="${SWEEP}"]`);
-  return { page, ctx: context, urls };
-}
+const openPage = (width?: number) => bd.openPage(`.group-row[data-group="${SWEEP}"]`, width);
 
 const head = (page: Page, g = SWEEP) => page.locator(`.group-row[data-group="${g}"]`);
 const runRow = (page: Page, id: string) => page.locator(`.tr[data-id="${id}"]`);

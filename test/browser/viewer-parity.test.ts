@@ -6,17 +6,11 @@
 // an nbformat 3 notebook, and an image named by a path relative to the notebook.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
+import { BrowserDashboard, type StartedDashboard, writeLocalConfig } from '../helpers/browser-dashboard.js';
 import { codeRepoWithSnapshots } from '../helpers/code-repo.js';
 import { FIXTURES, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
 
@@ -30,15 +24,14 @@ const IDS = {
 type Name = keyof typeof IDS;
 const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 
+const bd = new BrowserDashboard('mymlops-parity-');
 let repo: TestOutputRepo;
-let dir: string;
 let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 
 before(async () => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-parity-'));
   repo = new TestOutputRepo('master');
+  bd.onClose(() => repo.cleanup());
   const files: Record<string, string | Buffer | object> = {};
   for (const [name, id] of Object.entries(IDS)) {
     files[`${id}/${name}.ipynb`] = readFileSync(join(NB, `${name}.ipynb`));
@@ -49,7 +42,7 @@ before(async () => {
   }
   repo.write(files);
   // The code repository: the notebook's own folder holds img/dot.png in the commit's snapshot.
-  const code = codeRepoWithSnapshots(dir, [
+  const code = codeRepoWithSnapshots(bd.dir, [
     {
       id: IDS.markdown,
       files: {
@@ -59,26 +52,12 @@ before(async () => {
       },
     },
   ]);
-  writeFileSync(
-    join(dir, 'mymlops.yml'),
-    `backend: local\ncommit:\n  command: python run.py\n  repository:\n    url: ${code.bare}\n  output_repository:\n    url: ${repo.bare}\n`,
-  );
-  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  ({ browser, dash } = await bd.start(writeLocalConfig(bd.dir, code.bare, repo.bare), {
     overrides: { listMachines: async () => [] },
-  });
-  browser = await launchChromium();
+  }));
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  repo?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
 const converted = new Map<Name, string>();
 
@@ -91,7 +70,7 @@ async function nbconvertPage(name: Name): Promise<Page> {
       ['--to', 'html', '--stdout', join(NB, `${name}.ipynb`)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    file = join(dir, `${name}.nbconvert.html`);
+    file = join(bd.dir, `${name}.nbconvert.html`);
     writeFileSync(file, html);
     converted.set(name, file);
   }
@@ -110,8 +89,7 @@ async function nbconvertPage(name: Name): Promise<Page> {
 }
 
 async function viewerPage(name: Name, width = 1400): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(dash.url);
+  const { page } = await bd.openPage(`.tr[data-id="${IDS[name]}"] .nb-open`, width);
   await page.click(`.tr[data-id="${IDS[name]}"] .nb-open`);
   await page.locator('.viewer .nb[data-complete]').waitFor();
   await page.waitForFunction(() => document.fonts.status === 'loaded');

@@ -3,20 +3,14 @@
 // output, attachments, jump to error, the running cell, downloads; the table at 800 and 1400 px;
 // and a first render that loads neither KaTeX nor highlight.js.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Marked } from 'marked';
-import type { Browser, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { Page } from 'playwright-core';
 import type { CommitMachine } from '../../src/core/model.js';
+import { BrowserDashboard, type StartedDashboard, writeLocalConfig } from '../helpers/browser-dashboard.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { ensureBuilt } from '../helpers/cli.js';
 import { FIXTURES, processingMetadata, progressNotebook, TestOutputRepo } from '../helpers/output-repo.js';
 import { ERROR_CELL, LONG_LINES, MD_CASES, viewerNotebook } from './viewer-notebook.js';
 
@@ -28,17 +22,16 @@ const PNG = JSON.parse(
 const MODEL = Buffer.from([0, 1, 2, 250, 251, 252, 10, 13, 0]);
 const SHOTS = process.env['MYMLOPS_SCREENSHOT_DIR'];
 
+const bd = new BrowserDashboard('mymlops-viewer-');
 let repo: TestOutputRepo;
-let dir: string;
-let browser: Browser;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
+let dash: StartedDashboard;
 
 const machine = (over: Partial<CommitMachine>): CommitMachine =>
   commitMachine({ name: `job-${RUN}`, commitId: RUN, ...over });
 
 before(async () => {
-  ensureBuilt();
   repo = new TestOutputRepo('master');
+  bd.onClose(() => repo.cleanup());
   repo.addFixture('output-mymlops');
   repo.write({
     [`${VIEW}/view.ipynb`]: viewerNotebook(PNG),
@@ -59,16 +52,7 @@ before(async () => {
     [`${RUN}/live.ipynb`]: progressNotebook(2, 5),
     [`${RUN}/metadata.json`]: processingMetadata('live.ipynb', 2, 5),
   });
-  dir = mkdtempSync(join(tmpdir(), 'mymlops-viewer-'));
-  writeFileSync(
-    join(dir, 'mymlops.yml'),
-    `backend: local\ncommit:\n  command: python run.py\n  repository:\n    url: ${join(dir, 'repo.git')}\n  output_repository:\n    url: ${repo.bare}\n`,
-  );
-  const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
-  dash = await startDashboard(appContext(cfg, { home: join(dir, 'home') }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  ({ dash } = await bd.start(writeLocalConfig(bd.dir, join(bd.dir, 'repo.git'), repo.bare), {
     overrides: {
       listMachines: async () => [
         machine({}),
@@ -80,25 +64,12 @@ before(async () => {
         }),
       ],
     },
-  });
-  browser = await launchChromium();
+  }));
 });
 
-after(async () => {
-  await browser?.close();
-  await dash?.close();
-  repo?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => bd.close());
 
-async function openPage(width = 1400): Promise<{ page: Page; urls: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const urls: string[] = [];
-  page.on('request', (r) => urls.push(new URL(r.url()).pathname));
-  await page.goto(dash.url);
-  await page.waitForSelector(`.tr[data-id="${VIEW}"]`);
-  return { page, urls };
-}
+const openPage = (width?: number) => bd.openPage(`.tr[data-id="${VIEW}"]`, width);
 
 async function openViewer(page: Page, id: string): Promise<void> {
   await page.click(`.tr[data-id="${id}"] .nb-open`);
