@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import type { GceInitOptions } from '../app/init/gce.js';
 
 /** `--dir` must name an existing folder: init writes into it and never creates it. */
 function checkDir(dir: string): void {
@@ -14,16 +15,8 @@ function checkDir(dir: string): void {
     throw new UserError(`--dir ${dir} is not a folder`, 'pass the folder to write mymlops.yml in');
 }
 
-interface InitOptions {
-  dir: string;
+interface InitOptions extends GceInitOptions {
   gce?: boolean;
-  output?: string;
-  zoneRegex?: string;
-  machineType?: string;
-  accelerator?: string;
-  snapshot?: string;
-  deployKey?: string;
-  outputDeployKey?: string;
 }
 
 /** `init --gce`: a Compute Engine config, then doctor on it (its exit code when not ready). */
