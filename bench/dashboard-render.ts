@@ -1,10 +1,9 @@
 // The page with 10,000 commits in Chromium: time to first full render, a re-render, a filter, and
 // the server's RSS; next to a baseline that puts every row in the DOM (a plain <table>).
 // Targets: ≤ 300 ms render, server RSS ≤ 150 MB.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { printTable, startBenchDashboard } from './_shared.js';
 
 const N = 10_000;
 
@@ -14,20 +13,7 @@ function rssMb(pid: number): number {
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync(join(import.meta.dirname, '..', 'dist', 'dashboard', 'server', 'server.js')))
-    throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '_dashboard-server.mjs'), String(N)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-    setTimeout(() => reject(new Error('server did not start')), 30_000);
-  });
+  const { child, url } = await startBenchDashboard([String(N)]);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -96,8 +82,7 @@ export async function run(): Promise<void> {
       ['sort by a metric column', f(sortMs), '–', '–'],
       ['server RSS with 10,000 commits', `${rss.toFixed(0)} MB`, '≤ 150 MB', '–'],
     ];
-    const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);
+    printTable(rows);
     process.stdout.write(`(${shown}; targets ${total <= 300 && rss <= 150 ? 'met' : 'NOT met'})\n`);
   } finally {
     await browser.close();

@@ -2,31 +2,17 @@
 // the simulator receiving instances.insert. The original needed ≈ 8 s here (≈ 5.3 s parsing a
 // 2.3 MB price list + three gcloud calls). Target ≤ 0.3 s. Runs against the project's simulator.
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGceSim } from '../sim/gce/server.js';
+import { git } from '../test/helpers/git-repo.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'mymlops.cjs');
 const ORIGINAL_S = 8;
 const TARGET_S = 0.3;
 const RUNS = 6;
-
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, {
-    cwd,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'b',
-      GIT_AUTHOR_EMAIL: 'b@b',
-      GIT_COMMITTER_NAME: 'b',
-      GIT_COMMITTER_EMAIL: 'b@b',
-    },
-  });
-}
 
 export async function run(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'mymlops-bench-gce-'));

@@ -2,10 +2,8 @@
 // the longest main-thread task while it opens (PerformanceObserver 'longtask') and the time from
 // the click to the first cell painted; next to a baseline that builds every cell in one task.
 // Targets: longest task ≤ 200 ms, first cell ≤ 500 ms.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { printTable, startBenchDashboard } from './_shared.js';
 
 const CELLS = 2000;
 const HUGE_LINES = 400_000;
@@ -58,22 +56,7 @@ interface Open {
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync(join(import.meta.dirname, '..', 'dist', 'dashboard', 'server', 'server.js')))
-    throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
-  const child = spawn(
-    process.execPath,
-    [join(import.meta.dirname, '_dashboard-server.mjs'), '20', String(CELLS), String(HUGE_LINES)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-    setTimeout(() => reject(new Error('server did not start')), 30_000);
-  });
+  const { child, url } = await startBenchDashboard(['20', String(CELLS), String(HUGE_LINES)]);
   const browser = await launchChromium();
   try {
     const opens: Open[] = [];
@@ -158,8 +141,7 @@ export async function run(): Promise<void> {
       ],
       ['  then scrolling through it', `${huge.fps.toFixed(0)} fps`, '60 fps', '–'],
     ];
-    const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);
+    printTable(rows);
     process.stdout.write(`(targets ${longest <= 200 && first <= 500 ? 'met' : 'NOT met'})\n`);
   } finally {
     await browser.close();

@@ -3,25 +3,17 @@
 // Side by side: today's partial mirror (trees + metadata.json blobs) and the full shallow fetch a
 // server without filter support gets (the mirror before it was partial). Targets: cold status
 // fetches ≤ 2 MB in ≤ 1 s; opening one notebook afterwards fetches that notebook only.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputRepoIndex } from '../src/adapters/output-repo/index.js';
 import { mergeStatus } from '../src/core/status/merge.js';
+import { git } from '../test/helpers/git-repo.js';
+import { printTable } from './_shared.js';
 
 const RESULTS = 100;
 const ROOT = join(tmpdir(), 'mymlops-bench-output-fetch-v2');
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'b',
-  GIT_AUTHOR_EMAIL: 'b@b',
-  GIT_COMMITTER_NAME: 'b',
-  GIT_COMMITTER_EMAIL: 'b@b',
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 
 const id = (i: number) =>
   `20250101_${String(Math.floor(i / 60)).padStart(2, '0')}${String(i % 60).padStart(2, '0')}00`;
@@ -126,11 +118,7 @@ export async function run(): Promise<void> {
     git(bare, 'config', 'uploadpack.allowFilter', 'true');
     const partial = await coldStatus(bare);
     homes.push(full.index.home, partial.index.home);
-    const nbBlob = Number(
-      git(bare, 'cat-file', '-s', `main:${id(7)}/run.ipynb`)
-        .toString()
-        .trim(),
-    );
+    const nbBlob = Number(git(bare, 'cat-file', '-s', `main:${id(7)}/run.ipynb`));
     const before = objectBytes(partial.index.mirror.gitDir);
     const t = process.hrtime.bigint();
     const nb = await partial.index.readFile(id(7), 'run.ipynb');
@@ -145,8 +133,7 @@ export async function run(): Promise<void> {
       ['then open one notebook: downloaded', mb(opened), `≈ ${mb(nbBlob)} (that notebook)`, '0 (had all)'],
       ['then open one notebook: time', f(openMs), '–', '–'],
     ];
-    const w = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-    for (const r of table) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);
+    printTable(table);
     process.stdout.write(`(${RESULTS} results × 3 MB; downloaded = size of the mirror's objects/)\n`);
     // The notebook is random data: its pack entry is about its own size, never another file's.
     const ok = partial.bytes <= 2 * 2 ** 20 && partial.ms <= 1000 && opened < nbBlob * 1.1;

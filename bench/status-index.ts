@@ -1,7 +1,6 @@
 // Status index vs the original's refresh (re-read and parse every notebook), on 1000 commits of
 // ~200 KB notebooks in a real git output repository. Targets: warm refresh ≤ 20 ms; cold build no
 // slower than a plain re-read.
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,19 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputRepoIndex } from '../src/adapters/output-repo/index.js';
 import { mergeStatus } from '../src/core/status/merge.js';
+import { git } from '../test/helpers/git-repo.js';
+import { printTable } from './_shared.js';
 
 const COMMITS = 1000;
 const NOTEBOOK_BYTES = 200 * 1024;
 const ROOT = join(tmpdir(), 'mymlops-bench-status-v1');
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'b',
-  GIT_AUTHOR_EMAIL: 'b@b',
-  GIT_COMMITTER_NAME: 'b',
-  GIT_COMMITTER_EMAIL: 'b@b',
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 
 function id(i: number): string {
   const t = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000);
@@ -213,8 +205,7 @@ export async function run(): Promise<void> {
       ['one new commit: fetch + read 1 folder', f(inc.ms), '–', f(naive)],
       ['first fetch of the mirror (clone)', f(coldFetch.ms), '–', '(original: git clone)'],
     ];
-    const w = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-    for (const r of table) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);
+    printTable(table);
     process.stdout.write(
       `(${COMMITS} commits × ${NOTEBOOK_BYTES / 1024} KB, ${failed} failed; bench process RSS ${rss.toFixed(0)} MB)\n`,
     );
