@@ -87,7 +87,7 @@ const pyTags: ScalarTag[] = [
 // (`!!float 1` is 1.0): the `yaml` package only uses a tag with a `test` when the test matches.
 const explicitTags: ScalarTag[] = pyTags.map(({ tag, identify, resolve }) => ({ tag, identify, resolve }));
 
-const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
+const REPLACED = new Set(pyTags.map((t) => t.tag));
 
 function customTags(tags: Tags): Tags {
   return [
