@@ -72,7 +72,8 @@ export function execInteractive(
   args: string[],
   opts: {
     cwd?: string;
-    env?: NodeJS.ProcessEnv /** The fix when `file` is not installed. */;
+    env?: NodeJS.ProcessEnv;
+    /** The fix when `file` is not installed. */
     missing?: string;
   } = {},
 ): Promise<number> {
