@@ -82,10 +82,12 @@ export async function startDashboard(
     notify,
   });
   const unreadable = new Map<string, { at: number; error: string }>();
+  const readCommitFile = (id: string, name: string) => index.readFile(id, name);
+  const ports = comparePorts(ctx, readCommitFile);
   const dash = await createDashboard({
     snapshot: () => service.snapshot(),
-    readCommitFile: (id, name) => index.readFile(id, name),
-    readStoredArtifact: storedArtifacts(ctx.home, (id, name) => index.readFile(id, name)),
+    readCommitFile,
+    readStoredArtifact: storedArtifacts(ctx.home, readCommitFile),
     ...(cfg.commit?.repository
       ? {
           readSnapshotFile: async (snap: { id: string; snapshot: string | null }, path: string) => {
@@ -110,11 +112,10 @@ export async function startDashboard(
         }
       : {}),
     compare: (rows, pair) =>
-      compareCommits(
-        rows,
-        comparePorts(ctx, (id, name) => index.readFile(id, name)),
-        { ...pair, maxNotebookBytes: opts.compareMaxNotebookBytes ?? COMPARE_MAX_NOTEBOOK_BYTES },
-      ),
+      compareCommits(rows, ports, {
+        ...pair,
+        maxNotebookBytes: opts.compareMaxNotebookBytes ?? COMPARE_MAX_NOTEBOOK_BYTES,
+      }),
     links: cfg.dashboard.links,
     outputRepo: out ? { url: out.url, branch: out.branch } : null,
     assetsDir: opts.assetsDir,
