@@ -13,3 +13,18 @@ export class ConfigError extends UserError {
     });
   }
 }
+
+/** How many problems (or warnings of one kind) are listed one per line; the rest are counted. */
+const MAX_LISTED = 50;
+
+/** The first MAX_LISTED items as lines (each may cost a search for its position), then their count. */
+export function listedLines<T>(
+  items: readonly T[],
+  line: (item: T) => string,
+  more: (count: number) => string,
+): string[] {
+  return [
+    ...items.slice(0, MAX_LISTED).map((i) => line(i)),
+    ...(items.length > MAX_LISTED ? [more(items.length - MAX_LISTED)] : []),
+  ];
+}

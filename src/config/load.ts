@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { addSecret, addSecretKey } from '../util/log.js';
 import type { DotenvValues } from './dotenv.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, listedLines } from './errors.js';
 import { type FindOptions, findConfig } from './find.js';
 import { normalize } from './normalize.js';
 import { positionOf } from './positions.js';
@@ -50,10 +50,12 @@ export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadRepo
     return `${name}:${pos.line}:${pos.col}: ${path.join('.') || '(top level)'} ${message}${fix}`;
   };
   // Each line costs a search for its position: a file with thousands of problems lists the first ones.
-  const lines = (issues: { path: (string | number)[]; message: string }[]) => [
-    ...issues.slice(0, MAX_LISTED).map((i) => at(i.path, i.message)),
-    ...(issues.length > MAX_LISTED ? [`${name}: … and ${issues.length - MAX_LISTED} more problems`] : []),
-  ];
+  const lines = (issues: { path: (string | number)[]; message: string }[]) =>
+    listedLines(
+      issues,
+      (i) => at(i.path, i.message),
+      (n) => `${name}: … and ${n} more problems`,
+    );
   const issues = validateSchema(data);
   if (issues.length > 0) throw new ConfigError(lines(issues));
   const file_ = data as MymlopsConfigFile;
@@ -66,9 +68,6 @@ export function loadConfigReport(file: string, opts: LoadOptions = {}): LoadRepo
   const warnings = [...read.warnings, ...lines(configWarnings(file_))];
   return { config, warnings };
 }
-
-/** Problems (and warnings) listed one per line; more are counted. */
-const MAX_LISTED = 50;
 
 /** Deploy key contents are never printed (a key that cannot be read is reported where it is used). */
 function registerKeyContents(c: Config): void {

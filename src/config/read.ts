@@ -6,7 +6,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { type Document, LineCounter } from 'yaml';
 import { UserError } from '../errors.js';
 import { type DotenvValues, dotenvValues } from './dotenv.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, listedLines } from './errors.js';
 import { differenceFromOriginal } from './original.js';
 import { positionOf, positionOfNode } from './positions.js';
 import { checkStructure } from './structure.js';
@@ -31,8 +31,6 @@ export interface ConfigData {
   used: Substituted[];
   warnings: string[];
 }
-
-const MAX_DUPLICATES_LISTED = 50;
 
 /** Aliases a config may expand; a YAML alias bomb ("billion laughs") needs far more. */
 const MAX_ALIASES = 100;
@@ -115,13 +113,14 @@ export function readConfigData(file: string, opts: ReadOptions = {}): ConfigData
   }
   const warnings = [
     ...dotenv.warnings,
-    ...structure.duplicates.slice(0, MAX_DUPLICATES_LISTED).map((d) => {
-      const pos = positionOfNode(d.node, lc);
-      return `${name}:${pos.line}:${pos.col}: ${d.path.join('.')} is set twice; the last one is used (as the original did) — remove one`;
-    }),
-    ...(structure.duplicates.length > MAX_DUPLICATES_LISTED
-      ? [`${name}: … and ${structure.duplicates.length - MAX_DUPLICATES_LISTED} more keys set twice`]
-      : []),
+    ...listedLines(
+      structure.duplicates,
+      (d) => {
+        const pos = positionOfNode(d.node, lc);
+        return `${name}:${pos.line}:${pos.col}: ${d.path.join('.')} is set twice; the last one is used (as the original did) — remove one`;
+      },
+      (n) => `${name}: … and ${n} more keys set twice`,
+    ),
   ];
   const sub = substitutePlaceholders(doc, lc, dotenv.values, env);
   const problems = [

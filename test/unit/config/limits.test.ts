@@ -100,6 +100,18 @@ describe('config: limits and odd YAML give one line', () => {
       /^mymlops\.yml:100004:5: dashboard\.links\.l5 is set twice; the last one is used/,
     );
   });
+
+  it('of many problems or keys set twice, the first 50 are listed and the rest counted', () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `    l${i}: text${i}\n`).join('');
+    const r = load(`${LOCAL}dashboard:\n  links:\n${keys}${keys}`);
+    const twice = r.warnings.filter((w) => w.includes('is set twice'));
+    const notLinks = r.warnings.filter((w) => w.includes('is not an http(s) URL'));
+    assert.equal(twice.length, 50);
+    assert.equal(notLinks.length, 50);
+    assert.ok(r.warnings.includes('mymlops.yml: … and 10 more keys set twice'), r.warnings.join('\n'));
+    assert.ok(r.warnings.includes('mymlops.yml: … and 10 more problems'), r.warnings.join('\n'));
+    assert.equal(r.warnings.length, 102);
+  });
 });
 
 describe('config: .env and YAML read as the original read them', () => {
