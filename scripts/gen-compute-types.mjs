@@ -158,40 +158,37 @@ function resolve(cls, ref, top) {
 
 const INT_AS_NUMBER = new Set(['INT32', 'UINT32', 'SINT32']);
 
-/** The TypeScript type of a field as it is on the wire (JSON: int64 as a decimal string). */
+/** A scalar field's JSON type (int64 travels as a decimal string); null for enums and messages. */
+function scalarType(f) {
+  if (f.type === 'String' || f.type === 'Bytes') return 'string';
+  if (f.type === 'Boolean') return 'boolean';
+  if (f.type === 'Float') return 'number';
+  if (f.type === 'Integer') return INT_AS_NUMBER.has(f.variant) ? 'number' : 'string';
+  return null;
+}
+
+/** The TypeScript type of a field as it is on the wire. */
 function fieldType(cls, f, top, need, depth) {
-  let t;
-  switch (f.type) {
-    case 'String':
-    case 'Bytes':
-      t = 'string';
-      break;
-    case 'Boolean':
-      t = 'boolean';
-      break;
-    case 'Float':
-      t = 'number';
-      break;
-    case 'Integer':
-      t = INT_AS_NUMBER.has(f.variant) ? 'number' : 'string';
-      break;
-    case 'Enum': {
-      const e = resolve(cls, f.ref, top);
-      t = e ? e.values.map((v) => `'${v}'`).join(' | ') : 'string';
-      break;
+  let t = scalarType(f);
+  if (t === null)
+    switch (f.type) {
+      case 'Enum': {
+        const e = resolve(cls, f.ref, top);
+        t = e ? e.values.map((v) => `'${v}'`).join(' | ') : 'string';
+        break;
+      }
+      case 'Message': {
+        const m = resolve(cls, f.ref, top);
+        if (!m) t = 'unknown';
+        else if (!m.parent) {
+          need.push(m.name);
+          t = m.name;
+        } else t = inline(m, top, need, depth);
+        break;
+      }
+      default:
+        t = 'unknown';
     }
-    case 'Message': {
-      const m = resolve(cls, f.ref, top);
-      if (!m) t = 'unknown';
-      else if (!m.parent) {
-        need.push(m.name);
-        t = m.name;
-      } else t = inline(m, top, need, depth);
-      break;
-    }
-    default:
-      t = 'unknown';
-  }
   return f.repeated ? (t.includes(' ') ? `(${t})[]` : `${t}[]`) : t;
 }
 
@@ -229,27 +226,23 @@ const qualified = (m) => (m.parent ? `${qualified(m.parent)}.${m.name}` : m.name
 function wireTable(top) {
   const table = {};
   const need = ROOTS.map((r) => top.get(r));
-  const kindOf = (cls, f) => {
-    let k;
-    if (f.type === 'String' || f.type === 'Bytes') k = 'string';
-    else if (f.type === 'Boolean') k = 'boolean';
-    else if (f.type === 'Float') k = 'number';
-    else if (f.type === 'Integer') k = INT_AS_NUMBER.has(f.variant) ? 'number' : 'string';
-    else if (f.type === 'Enum') {
+  const composite = (cls, f) => {
+    if (f.type === 'Enum') {
       const e = resolve(cls, f.ref, top);
-      k = e ? `enum:${e.values.join('|')}` : 'string';
-    } else if (f.type === 'Message') {
-      const m = resolve(cls, f.ref, top);
-      if (!m) k = 'unknown';
-      else if (m.map) {
-        const prop = m.nested.get('AdditionalProperty');
-        const value = prop?.fields.find((x) => x.name === 'value');
-        k = `map:${value ? kindOf(prop, value) : 'unknown'}`;
-      } else {
-        need.push(m);
-        k = `message:${qualified(m)}`;
-      }
-    } else k = 'unknown';
+      return e ? `enum:${e.values.join('|')}` : 'string';
+    }
+    const m = f.type === 'Message' ? resolve(cls, f.ref, top) : null;
+    if (!m) return 'unknown';
+    if (m.map) {
+      const prop = m.nested.get('AdditionalProperty');
+      const value = prop?.fields.find((x) => x.name === 'value');
+      return `map:${value ? kindOf(prop, value) : 'unknown'}`;
+    }
+    need.push(m);
+    return `message:${qualified(m)}`;
+  };
+  const kindOf = (cls, f) => {
+    const k = scalarType(f) ?? composite(cls, f);
     return f.repeated ? `${k}[]` : k;
   };
   while (need.length) {
