@@ -7,8 +7,8 @@ export interface SyntaxProblem {
   line: number;
   col: number;
   message: string;
-  /** The source line and a caret under the column (none when the line tells nothing). */
-  excerpt: string[];
+  /** The source line and a caret under the column. */
+  excerpt: [string, string];
 }
 
 const CLOSER: Record<string, string> = { '[': ']', '{': '}' };
@@ -57,16 +57,6 @@ export function excerptAt(text: string, line: number, col: number): [string, str
 
 export function firstSyntaxError(text: string, errors: readonly YAMLError[], lc: LineCounter): SyntaxProblem {
   const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
-  // The parser gives up on very deep nesting with its own stack overflow as the message.
-  if (errors.some((e) => e.message.startsWith('Maximum call stack size exceeded'))) {
-    const { line, col } = lc.linePos(first?.pos[0] ?? 0);
-    return {
-      line,
-      col,
-      message: 'nested too deeply (a mymlops.yml needs at most 5 levels)',
-      excerpt: [],
-    };
-  }
   const unclosed = firstUnclosedFlow(text);
   let offset: number;
   let message: string;
