@@ -13,7 +13,7 @@ import {
   commitOutput,
   forCommit,
 } from './commit-routes.js';
-import type { compareRoute } from './compare-route.js';
+import type { CompareRoute } from './compare-route.js';
 import { type DevAction, type DevActions, ROUTE as DEV_ROUTE } from './dev-actions.js';
 import { send, sendJson } from './http.js';
 import type { DashboardDeps } from './server.js';
@@ -25,7 +25,7 @@ export interface ServerState {
   cache: SnapshotCache;
   assets: AssetCache;
   actions: DevActions;
-  compare: ReturnType<typeof compareRoute>;
+  compare: CompareRoute;
   /** The port the server listens on (known once it listens). */
   port(): number;
   /** `mymlops doctor`'s checks, reused for a while; null when this server has none. */
