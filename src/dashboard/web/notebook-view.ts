@@ -22,6 +22,8 @@ export interface RenderedNotebook {
   running: number | null;
   /** Settles once every cell is built (or the render was stopped). */
   done: Promise<void>;
+  /** Cell `i`'s element, waiting for its slice to be built; undefined when there is no such cell. */
+  cell(i: number): Promise<HTMLElement | undefined>;
   stop(): void;
 }
 
@@ -145,6 +147,10 @@ export async function renderNotebook(
     firstError: errorAt >= 0 ? errorAt : null,
     running,
     done,
+    cell: async (i) => {
+      if (!cells[i]) await done;
+      return cells[i];
+    },
     stop: () => {
       stopped = true;
     },

@@ -79,11 +79,7 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
   }
 
   async function jumpTo(i: number): Promise<void> {
-    const view = shown;
-    if (!view) return;
-    // The cell may not be built yet: a big notebook is rendered in slices.
-    if (!view.cells[i]) await view.done;
-    const el = view.cells[i];
+    const el = await shown?.cell(i);
     if (!el) return;
     el.scrollIntoView({ block: 'start' });
     el.classList.add('flash');
@@ -174,11 +170,8 @@ export function openViewer(commit: ApiCommit, onClose: () => void): ViewerState 
       shown = view;
       head(current);
       // Follow the running cell when it moves on; otherwise keep the reader where they were.
-      if (view.running !== null && view.running !== lastRunning) {
-        const r = view.running;
-        if (!view.cells[r]) await view.done;
-        view.cells[r]?.scrollIntoView({ block: 'center' });
-      }
+      if (view.running !== null && view.running !== lastRunning)
+        (await view.cell(view.running))?.scrollIntoView({ block: 'center' });
       lastRunning = view.running;
     } catch (e) {
       loadedFor = '';
