@@ -36,3 +36,9 @@ export function safeHref(url: string): string | null {
     return null;
   }
 }
+
+/** A data: URL of base64 data as notebooks store it (in wrapped lines), or null when it is not base64. */
+export function base64DataUrl(mime: string, data: string): string | null {
+  const b64 = data.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/=]+$/.test(b64) ? `data:${mime};base64,${b64}` : null;
+}

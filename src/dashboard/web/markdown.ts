@@ -5,6 +5,7 @@
 // relative image paths to the commit's snapshot in the code repository (`resolveImage`). The result
 // is sanitised (sanitize.ts) before it becomes DOM.
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { base64DataUrl } from './dom.js';
 import { highlightHtml } from './highlight.js';
 import { mathPieceHtml } from './math.js';
 import { sanitizedFragment } from './sanitize.js';
@@ -24,8 +25,8 @@ function attachmentUrl(name: string, attachments: Attachments | undefined): stri
   const bundle = attachments?.[name];
   if (!bundle || !Object.hasOwn(attachments, name)) return null;
   for (const [mime, v] of Object.entries(bundle)) {
-    const b64 = (Array.isArray(v) ? v.join('') : String(v)).replace(/\s+/g, '');
-    if (IMAGE_MIME.test(mime) && /^[A-Za-z0-9+/=]+$/.test(b64)) return `data:${mime};base64,${b64}`;
+    const url = IMAGE_MIME.test(mime) ? base64DataUrl(mime, Array.isArray(v) ? v.join('') : String(v)) : null;
+    if (url) return url;
   }
   return null;
 }

@@ -4,7 +4,7 @@
 // KaTeX and DOMPurify, and rich HTML goes to a sandboxed frame served by
 // /api/commits/<id>/outputs/<cell>/<n> (opaque origin, no access to this page).
 import { ansiNodes } from './ansi.js';
-import { h } from './dom.js';
+import { base64DataUrl, h } from './dom.js';
 import { type MarkdownContext, markdownFragment, markdownNodes } from './markdown.js';
 import { latexNode } from './math.js';
 import { collapseCarriageReturns, collapsedParts } from './output-text.js';
@@ -86,9 +86,8 @@ function image(mime: string, v: unknown): HTMLElement | null {
       src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text(v))}`,
       alt: 'svg',
     });
-  const b64 = text(v).replace(/\s+/g, '');
-  if (!b64 || !/^[A-Za-z0-9+/=]+$/.test(b64)) return null;
-  return h('img', { class: 'out image', src: `data:${mime};base64,${b64}`, alt: mime });
+  const src = base64DataUrl(mime, text(v));
+  return src === null ? null : h('img', { class: 'out image', src, alt: mime });
 }
 
 export function outputNode(
