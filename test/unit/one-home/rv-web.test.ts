@@ -17,6 +17,11 @@ const RULES: HomeRule[] = [
     roots: ['scripts'],
   },
   {
+    rule: 'which image data the viewer shows (base64, line breaks dropped) as a data: URL',
+    pattern: /A-Za-z0-9\+\/=\]/,
+    homes: ['src/dashboard/web/dom.ts'],
+  },
+  {
     rule: 'a bench figure table, its columns padded',
     pattern: /\.padEnd\(w\[i\]/,
     homes: ['bench/_shared.ts'],
