@@ -10,7 +10,8 @@ import type { Baker, BakeRequest, BakeVm } from '../../../core/ports/baker.js';
 import type { Instance } from '../../gce/api-types.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceApiError } from '../../gce/errors.js';
-import { isDown, vmStatus } from '../../gce/vm-status.js';
+import { vmStatus } from '../../gce/vm-status.js';
+import { isHalted } from '../../../core/machine-state.js';
 import { DLVM_DRIVER_KEY } from './boot-source.js';
 import { labelValue, networkInterface, SCOPES } from './instance-body.js';
 import { gceStartupScript } from './vm-prelude.js';
@@ -123,9 +124,10 @@ export class GceBaker implements Baker {
     say('booting');
     while (!signal.aborted) {
       const inst = await this.c.getInstance(vm.zone, vm.name);
-      if (isDown(inst.status))
+      const status = vmStatus(inst.status);
+      if (isHalted(status))
         throw new Error(`the VM ${vm.name} stopped before its setup finished (${inst.status})`);
-      if (vmStatus(inst.status).guestUp) {
+      if (status.guestUp) {
         const chunk = await this.c.serialPort(vm.zone, vm.name, next);
         text += chunk.contents;
         next = chunk.next;
