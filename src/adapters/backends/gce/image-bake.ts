@@ -13,7 +13,7 @@ import { GceApiError } from '../../gce/errors.js';
 import { vmStatus } from '../../gce/vm-status.js';
 import { isHalted } from '../../../core/machine-state.js';
 import { DLVM_DRIVER_KEY } from './boot-source.js';
-import { labelValue, networkInterface, SCOPES } from './instance-body.js';
+import { bootDisk, guestAccelerators, labelValue, networkInterface, SCOPES } from './instance-body.js';
 import { gceStartupScript } from './vm-prelude.js';
 
 const FINISHED = /^mymlops-vm: image setup finished status=(\d+)/m;
@@ -45,35 +45,14 @@ export function bakerBody(
     machineType: `zones/${zone}/machineTypes/${inst.machine_type}`,
     labels: { mymlops: 'image', 'mymlops-image': labelValue(r.name) },
     metadata: { items },
-    disks: [
-      {
-        boot: true,
-        deviceName: 'mymlops',
-        autoDelete: true,
-        type: 'PERSISTENT',
-        initializeParams: {
-          sourceImage: imagePath(r.image),
-          diskSizeGb: String(inst.disk_size_gb),
-          diskType: `zones/${zone}/diskTypes/${inst.disk_type}`,
-        },
-      },
-    ],
+    disks: [bootDisk(inst, zone, { sourceImage: imagePath(r.image) })],
     networkInterfaces: [networkInterface(gcp, zone)],
     serviceAccounts: [{ email: gcp.service_account, scopes: SCOPES }],
     // Standard, not spot: a preemption would lose the setup; GPUs cannot live-migrate.
     scheduling: hasGpus(inst)
       ? { provisioningModel: 'STANDARD', onHostMaintenance: 'TERMINATE', automaticRestart: false }
       : { provisioningModel: 'STANDARD' },
-    ...(inst.accelerator
-      ? {
-          guestAccelerators: [
-            {
-              acceleratorType: `projects/${project}/zones/${zone}/acceleratorTypes/${inst.accelerator}`,
-              acceleratorCount: inst.accelerator_count,
-            },
-          ],
-        }
-      : {}),
+    ...guestAccelerators(inst, project, zone),
   };
 }
 
