@@ -294,6 +294,11 @@ export class GceClient {
     return this.request('POST', `zones/${zone}/instances/${name}/start`, { retry: true });
   }
 
+  /** instances.stop; safe to repeat (a stopped VM stays stopped). */
+  stopInstance(zone: string, name: string): Promise<Operation> {
+    return this.request('POST', `zones/${zone}/instances/${name}/stop`, { retry: true });
+  }
+
   deleteInstance(zone: string, name: string): Promise<Operation> {
     return this.request('DELETE', `zones/${zone}/instances/${name}`);
   }
@@ -327,10 +332,6 @@ export class GceClient {
     if (cur.error?.errors?.length)
       throw new OperationError(cur.error.errors, cur.httpErrorStatusCode ?? null);
     return cur;
-  }
-
-  stopInstance(zone: string, name: string): Promise<Operation> {
-    return this.request('POST', `zones/${zone}/instances/${name}/stop`, { retry: true });
   }
 
   /**
