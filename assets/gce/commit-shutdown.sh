@@ -11,8 +11,6 @@
 # the console. The job pushes what it has within its shutdown grace and exits 3 (assets/job/job.sh).
 # shellcheck source=prelude.sh
 . "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
-# A process that has ended may stay a zombie until its new parent reaps it: that is not alive.
-alive() { local st; [ -n "$1" ] && st="$(ps -o stat= -p "$1" 2>/dev/null)" && [ -n "$st" ] && [ "${st:0:1}" != Z ]; }
 STARTUP_PID="$(cat "$J/startup.pid" 2>/dev/null)"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$J/shutdown"
 if ! alive "$STARTUP_PID"; then

@@ -7,8 +7,6 @@
 # start command's process group and the watchdog; this waits for it, bounded well within the grace.
 # shellcheck source=prelude.sh
 . "$(dirname "${BASH_SOURCE[0]}")/prelude.sh" # @@PRELUDE@@
-# A process that has ended may stay a zombie until its new parent reaps it: that is not alive.
-alive() { local st; [ -n "$1" ] && st="$(ps -o stat= -p "$1" 2>/dev/null)" && [ -n "$st" ] && [ "${st:0:1}" != Z ]; }
 DEV_PID="$(cat "$J/dev.pid" 2>/dev/null)"
 alive "$DEV_PID" || exit 0
 vm "the machine is shutting down: stopping the start command"

@@ -24,6 +24,9 @@ attr() { md "instance/attributes/$1"; }
 # md_wait KEY: the value once it changes. The metadata server holds a `?wait_for_change=true` request
 # until the value changes, or timeout_sec passes ("Waiting for updates", GCE metadata server docs).
 md_wait() { curl -sf -m 330 -H 'Metadata-Flavor: Google' "$MD/$1?wait_for_change=true&timeout_sec=300"; }
+# alive PID: the process runs (the shutdown scripts wait for the startup script, the job, the dev
+# script). One that has ended may stay a zombie until its new parent reaps it: that is not alive.
+alive() { local st; [ -n "$1" ] && st="$(ps -o stat= -p "$1" 2>/dev/null)" && [ -n "$st" ] && [ "${st:0:1}" != Z ]; }
 pyjson() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token() { md instance/service-accounts/default/token | pyjson '["access_token"]'; }
 # A request without a body still says its length: Google's front end answers a POST without

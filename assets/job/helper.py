@@ -124,10 +124,11 @@ def executed(nb):
     )
 
 
-def write_sorted(path, data):
+def write_sorted(path, data, indent=4):
+    """JSON with sorted keys, replaced in one rename (a notebook with nbformat's indent of 1)."""
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=4, sort_keys=True, ensure_ascii=False)
+        json.dump(data, f, indent=indent, sort_keys=True, ensure_ascii=False)
         f.write("\n")
     os.replace(tmp, path)
 
@@ -155,14 +156,6 @@ def mark_cell(nb):
     return code[-1] if code else None
 
 
-def write_nb(path, nb):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(nb, f, indent=1, sort_keys=True, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
-
-
 def mark_unsuccessful(nb_file, nb, kind, message):
     """Give the staged notebook nb_file an error output naming how the run ended; write a
     notebook holding only that when the run left none (or an unreadable one, kept aside)."""
@@ -182,7 +175,7 @@ def mark_unsuccessful(nb_file, nb, kind, message):
             cell["id"] = "mymlops-result"  # cell ids exist from nbformat 4.5 on
         nb["cells"].append(cell)
     cell["outputs"] = outputs_of(cell) + [out]
-    write_nb(nb_file, nb)
+    write_sorted(nb_file, nb, indent=1)
 
 
 def time_limit(job):

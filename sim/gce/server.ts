@@ -101,6 +101,12 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
     res.end(text);
   };
 
+  /** Google's 401 of a call without an accepted token (its message differs per API). */
+  const unauthorized = (res: ServerResponse, message: string) =>
+    send(res, 401, apiError(401, 'required', message, 'global'));
+  const bearerToken = (req: IncomingMessage) =>
+    /^Bearer\s+(.+)$/i.exec(req.headers['authorization'] ?? '')?.[1] ?? '';
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', base || 'http://127.0.0.1');
     opts.onRequest?.(req.method ?? 'GET', url.pathname);
@@ -123,18 +129,8 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
           return send(res, r.code, r.body);
         }
         if (url.pathname.startsWith('/storage/v1/') || url.pathname.startsWith('/upload/storage/v1/')) {
-          const token = /^Bearer\s+(.+)$/i.exec(req.headers['authorization'] ?? '')?.[1] ?? '';
-          if (!compute.opts.acceptToken(token))
-            return send(
-              res,
-              401,
-              apiError(
-                401,
-                'required',
-                'Anonymous caller does not have storage.objects.get access.',
-                'global',
-              ),
-            );
+          if (!compute.opts.acceptToken(bearerToken(req)))
+            return unauthorized(res, 'Anonymous caller does not have storage.objects.get access.');
           if (await storage.handle(req, res, url)) return;
         }
         if (url.pathname.startsWith('/compute/v1/')) {
@@ -146,20 +142,12 @@ export async function createGceSim(opts: SimOptions = {}): Promise<GceSim> {
             });
             return void res.end(page);
           }
-          const auth = req.headers['authorization'] ?? '';
-          const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1] ?? '';
-          if (!compute.opts.acceptToken(token)) {
-            return send(
+          const token = bearerToken(req);
+          if (!compute.opts.acceptToken(token))
+            return unauthorized(
               res,
-              401,
-              apiError(
-                401,
-                'required',
-                'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
-                'global',
-              ),
+              'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
             );
-          }
           const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
           await waitForHold(compute, req.method ?? 'GET', url.pathname, 'before');
           const r = await compute.handle(req.method ?? 'GET', url, body, token);

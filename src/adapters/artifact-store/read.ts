@@ -4,7 +4,7 @@
 // <home>/cache/artifacts/<sha256> while hashed and kept only when size and sha256 match the
 // manifest, so a reader is handed verified bytes or an error, never wrong ones.
 import { moveIntoPlace, tempPathFor } from '../../util/atomic-file.js';
-import { envValue } from '../../util/env.js';
+import { endpointBase } from '../gce/http.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +22,11 @@ export interface GcsAccess {
 }
 
 export function gcsBase(env: NodeJS.ProcessEnv = process.env): string {
-  const b =
-    envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE', env) || 'https://storage.googleapis.com/storage/v1/';
-  return b.endsWith('/') ? b : `${b}/`;
+  return endpointBase(
+    'CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE',
+    'https://storage.googleapis.com/storage/v1/',
+    env,
+  );
 }
 
 async function source(a: StoredArtifact, gcs: (() => GcsAccess) | null): Promise<Result<Readable, string>> {

@@ -30,7 +30,7 @@ import {
   isRateLimited,
   OperationError,
 } from './errors.js';
-import { httpCall, type HttpResponse } from './http.js';
+import { endpointBase, httpCall, type HttpResponse } from './http.js';
 import {
   backoff,
   type Clock,
@@ -41,7 +41,6 @@ import {
   retryPolicy,
   statusDetail,
 } from './retry.js';
-import { envValue } from '../../util/env.js';
 
 /** The scope waitOperation takes for a global operation (snapshots). */
 export const GLOBAL = 'global';
@@ -49,9 +48,7 @@ export const GLOBAL = 'global';
 export const DEFAULT_COMPUTE_BASE = 'https://compute.googleapis.com/compute/v1/';
 
 export function computeBase(env: NodeJS.ProcessEnv = process.env): string {
-  const o = envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE', env);
-  if (!o) return DEFAULT_COMPUTE_BASE;
-  return o.endsWith('/') ? o : `${o}/`;
+  return endpointBase('CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE', DEFAULT_COMPUTE_BASE, env);
 }
 
 export type { InstanceResource, Operation } from './api-types.js';
@@ -297,6 +294,11 @@ export class GceClient {
     return this.request('POST', `zones/${zone}/instances/${name}/start`, { retry: true });
   }
 
+  /** instances.stop; safe to repeat (a stopped VM stays stopped). */
+  stopInstance(zone: string, name: string): Promise<Operation> {
+    return this.request('POST', `zones/${zone}/instances/${name}/stop`, { retry: true });
+  }
+
   deleteInstance(zone: string, name: string): Promise<Operation> {
     return this.request('DELETE', `zones/${zone}/instances/${name}`);
   }
@@ -330,10 +332,6 @@ export class GceClient {
     if (cur.error?.errors?.length)
       throw new OperationError(cur.error.errors, cur.httpErrorStatusCode ?? null);
     return cur;
-  }
-
-  stopInstance(zone: string, name: string): Promise<Operation> {
-    return this.request('POST', `zones/${zone}/instances/${name}/stop`, { retry: true });
   }
 
   /**

@@ -3,6 +3,20 @@
 // for ~40 ms on the launch path while the snapshot's git processes wait for their next step.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { type EnvName, envValue } from '../../util/env.js';
+
+/**
+ * A Google API's base URL: gcloud's endpoint override (`CLOUDSDK_API_ENDPOINT_OVERRIDES_<API>`; set
+ * and not empty) else `fallback`, always ending in `/` so paths resolve under it.
+ */
+export function endpointBase(
+  variable: Extract<EnvName, `CLOUDSDK_API_ENDPOINT_OVERRIDES_${string}`>,
+  fallback: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  const b = envValue(variable, env) || fallback;
+  return b.endsWith('/') ? b : `${b}/`;
+}
 
 export interface HttpResponse {
   status: number;

@@ -3,15 +3,12 @@
 // iam.serviceAccounts.actAs (may the caller attach it to a VM). Base URL honours gcloud's
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM (the base without `v1/`), as the compute client does.
 import type { TokenSource } from './auth.js';
-import { httpCall } from './http.js';
-import { envValue } from '../../util/env.js';
+import { endpointBase, httpCall } from './http.js';
 
 export const DEFAULT_IAM_BASE = 'https://iam.googleapis.com/';
 
 export function iamBase(env: NodeJS.ProcessEnv = process.env): string {
-  const o = envValue('CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM', env);
-  if (!o) return DEFAULT_IAM_BASE;
-  return o.endsWith('/') ? o : `${o}/`;
+  return endpointBase('CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM', DEFAULT_IAM_BASE, env);
 }
 
 /** What IAM said; null where it would not say (403 on the call itself, the IAM API disabled). */

@@ -79,9 +79,3 @@ export function vmStatus(status: string): VmStatusMeaning {
 export function machineState(status: string): MachineState {
   return vmStatus(status).state;
 }
-
-/** Stopping or stopped: a stop, a preemption or a failure has ended what the guest was doing. */
-export function isDown(status: string): boolean {
-  const { state } = vmStatus(status);
-  return state === 'stopping' || state === 'stopped';
-}

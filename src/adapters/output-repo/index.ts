@@ -257,14 +257,17 @@ export class OutputRepoIndex {
       const entry = parseTree(parent.data, head.length / 2).find((e) => e.name === name.slice(slash + 1));
       // Regular files only: a symlink's blob is its target's path, a gitlink another repository.
       if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
-      // Fetched on first use, then kept in the mirror.
-      const failed = await this.mirror.fetchObjects([entry.id]);
-      if (failed)
-        throw new UserError(
-          `cannot fetch ${id}/${name} from the output repository: ${failed}`,
-          'check the network and commit.output_repository (url, deploy_key)',
-        );
-      const o = await batch.read(entry.id);
+      let o = await batch.read(entry.id);
+      if (!o) {
+        // Not in the mirror yet: fetched on first use, then kept.
+        const failed = await this.mirror.fetchObjects([entry.id]);
+        if (failed)
+          throw new UserError(
+            `cannot fetch ${id}/${name} from the output repository: ${failed}`,
+            'check the network and commit.output_repository (url, deploy_key)',
+          );
+        o = await batch.read(entry.id);
+      }
       return o?.type === 'blob' ? o.data : null;
     } finally {
       batch.close();

@@ -8,8 +8,8 @@ import { readSerialLog } from '../../../src/adapters/backends/gce/serial-log.js'
 import type { GceClient, InstanceResource } from '../../../src/adapters/gce/client.js';
 import { WIRE_FIELDS } from '../../../src/adapters/gce/compute-v1.gen.js';
 import { GceUnavailable } from '../../../src/adapters/gce/errors.js';
+import { isHalted } from '../../../src/core/machine-state.js';
 import {
-  isDown,
   UNKNOWN_VM_STATUS,
   VM_STATUSES,
   type VmStatusMeaning,
@@ -40,7 +40,7 @@ test('the columns agree with each other for every status', () => {
     if (m.usingZone) assert.ok(live, `${status}: a machine using its zone is live`);
     if (m.guestUp) assert.equal(m.state, 'running', `${status}: a guest runs only on a running machine`);
     assert.equal(m.reason === null, live, `${status}: a stop reason exactly when stopping or stopped`);
-    assert.equal(isDown(status), !live, `${status}: isDown`);
+    assert.equal(isHalted(vmStatus(status)), !live, `${status}: isHalted`);
   }
 });
 
@@ -68,15 +68,15 @@ const instance = (status: string): InstanceResource => ({
   labels: { mymlops: 'commit', 'mymlops-commit': '20241107_115340' },
 });
 
-test('status model: every status gives the table state, and a preemption counts exactly when isDown', () => {
+test('status model: every status gives the table state, and a preemption counts exactly when halted', () => {
   for (const status of ENUM) {
     const m = vmStatus(status);
     const plain = toMachine('us-east1-c', instance(status), new Set());
     assert.equal(plain.state, m.state, status);
     assert.equal(plain.reason, m.reason, status);
-    // listing.ts looks preemptions up only when some VM isDown: exactly the VMs they can explain.
+    // listing.ts looks preemptions up only when some VM is halted: exactly the VMs they can explain.
     const preempted = toMachine('us-east1-c', instance(status), new Set(['us-east1-c/mymlops-a']));
-    assert.equal(preempted.reason === 'preempted', isDown(status), status);
+    assert.equal(preempted.reason === 'preempted', isHalted(m), status);
   }
 });
 

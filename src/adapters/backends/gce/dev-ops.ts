@@ -1,7 +1,6 @@
 // Stop, start and delete a GCE dev VM. A stop by the user is marked in instance metadata
 // (mymlops-stopped-by: you) before the VM stops, so the listing tells it from the watchdog's stop
 // and a preemption; starting the VM clears the mark. The dev startup script runs at every boot.
-import type { Operation } from '../../gce/client.js';
 import type { GceClient } from '../../gce/client.js';
 import { GceApiError, GceUnavailable } from '../../gce/errors.js';
 
@@ -12,9 +11,7 @@ const WAIT_MS = 5 * 60_000;
 
 async function call(c: GceClient, zone: string, name: string, action: 'stop' | 'start'): Promise<void> {
   try {
-    const op = await c.request<Operation>('POST', `zones/${zone}/instances/${name}/${action}`, {
-      retry: true,
-    });
+    const op = await (action === 'stop' ? c.stopInstance(zone, name) : c.startInstance(zone, name));
     await c.waitOperation(zone, op, WAIT_MS);
   } catch (e) {
     if (e instanceof GceUnavailable)

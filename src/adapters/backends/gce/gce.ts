@@ -201,7 +201,7 @@ export class GceBackend
         const choice = await this.chooseZones({ instance, avoidZones: [] });
         return choice.zones.map((z) => z.zone);
       },
-      Number(envValue('MYMLOPS_GCE_LOG_POLL_MS', this.env) ?? 1000),
+      this.logState.logPollMs,
     );
   }
 

@@ -10,9 +10,10 @@ import type { Baker, BakeRequest, BakeVm } from '../../../core/ports/baker.js';
 import type { Instance } from '../../gce/api-types.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { GceApiError } from '../../gce/errors.js';
-import { isDown, vmStatus } from '../../gce/vm-status.js';
+import { vmStatus } from '../../gce/vm-status.js';
+import { isHalted } from '../../../core/machine-state.js';
 import { DLVM_DRIVER_KEY } from './boot-source.js';
-import { labelValue, networkInterface, SCOPES } from './instance-body.js';
+import { bootDisk, guestAccelerators, labelValue, networkInterface, SCOPES } from './instance-body.js';
 import { gceStartupScript } from './vm-prelude.js';
 
 const FINISHED = /^mymlops-vm: image setup finished status=(\d+)/m;
@@ -44,35 +45,14 @@ export function bakerBody(
     machineType: `zones/${zone}/machineTypes/${inst.machine_type}`,
     labels: { mymlops: 'image', 'mymlops-image': labelValue(r.name) },
     metadata: { items },
-    disks: [
-      {
-        boot: true,
-        deviceName: 'mymlops',
-        autoDelete: true,
-        type: 'PERSISTENT',
-        initializeParams: {
-          sourceImage: imagePath(r.image),
-          diskSizeGb: String(inst.disk_size_gb),
-          diskType: `zones/${zone}/diskTypes/${inst.disk_type}`,
-        },
-      },
-    ],
+    disks: [bootDisk(inst, zone, { sourceImage: imagePath(r.image) })],
     networkInterfaces: [networkInterface(gcp, zone)],
     serviceAccounts: [{ email: gcp.service_account, scopes: SCOPES }],
     // Standard, not spot: a preemption would lose the setup; GPUs cannot live-migrate.
     scheduling: hasGpus(inst)
       ? { provisioningModel: 'STANDARD', onHostMaintenance: 'TERMINATE', automaticRestart: false }
       : { provisioningModel: 'STANDARD' },
-    ...(inst.accelerator
-      ? {
-          guestAccelerators: [
-            {
-              acceleratorType: `projects/${project}/zones/${zone}/acceleratorTypes/${inst.accelerator}`,
-              acceleratorCount: inst.accelerator_count,
-            },
-          ],
-        }
-      : {}),
+    ...guestAccelerators(inst, project, zone),
   };
 }
 
@@ -123,9 +103,10 @@ export class GceBaker implements Baker {
     say('booting');
     while (!signal.aborted) {
       const inst = await this.c.getInstance(vm.zone, vm.name);
-      if (isDown(inst.status))
+      const status = vmStatus(inst.status);
+      if (isHalted(status))
         throw new Error(`the VM ${vm.name} stopped before its setup finished (${inst.status})`);
-      if (vmStatus(inst.status).guestUp) {
+      if (status.guestUp) {
         const chunk = await this.c.serialPort(vm.zone, vm.name, next);
         text += chunk.contents;
         next = chunk.next;

@@ -1,7 +1,7 @@
 // The instances.insert request body, built as pure data from a LaunchPlan and a zone.
-import type { GcpConfig } from '../../../config/types.js';
+import type { GcpConfig, Instance as InstanceConfig } from '../../../config/types.js';
 import { regionOf } from '../../../core/zones/rank.js';
-import type { Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
+import type { AttachedDisk, Instance, NetworkInterface, Scheduling } from '../../gce/api-types.js';
 import { UserError } from '../../../errors.js';
 import type { LaunchPlan } from '../../../core/ports/backend.js';
 import { credentialKeyFiles } from '../../git/job-credentials.js';
@@ -197,6 +197,42 @@ export function schedulingOf(plan: LaunchPlan): Scheduling {
     : { provisioningModel: 'STANDARD', onHostMaintenance: 'MIGRATE', automaticRestart: true, ...cap };
 }
 
+/** The VM's boot disk in `zone`, made from `source` (bootSource), sized and typed as `inst` says. */
+export function bootDisk(
+  inst: InstanceConfig,
+  zone: string,
+  source: ReturnType<typeof bootSource>,
+): AttachedDisk {
+  return {
+    boot: true,
+    deviceName: 'mymlops',
+    autoDelete: true,
+    type: 'PERSISTENT',
+    initializeParams: {
+      ...source,
+      diskSizeGb: String(inst.disk_size_gb),
+      diskType: `zones/${zone}/diskTypes/${inst.disk_type}`,
+    },
+  };
+}
+
+/** The body's `guestAccelerators` field for `inst`'s accelerator in `zone`; nothing without one. */
+export function guestAccelerators(
+  inst: InstanceConfig,
+  project: string,
+  zone: string,
+): Pick<Instance, 'guestAccelerators'> {
+  if (!inst.accelerator) return {};
+  return {
+    guestAccelerators: [
+      {
+        acceleratorType: `projects/${project}/zones/${zone}/acceleratorTypes/${inst.accelerator}`,
+        acceleratorCount: inst.accelerator_count,
+      },
+    ],
+  };
+}
+
 export function instanceBody(i: BodyInput): Instance {
   const inst = i.plan.instance;
   if (!inst)
@@ -217,31 +253,10 @@ export function instanceBody(i: BodyInput): Instance {
     machineType: `zones/${z}/machineTypes/${inst.machine_type}`,
     labels,
     metadata: { items },
-    disks: [
-      {
-        boot: true,
-        deviceName: 'mymlops',
-        autoDelete: true,
-        type: 'PERSISTENT',
-        initializeParams: {
-          ...bootSource(inst),
-          diskSizeGb: String(inst.disk_size_gb),
-          diskType: `zones/${z}/diskTypes/${inst.disk_type}`,
-        },
-      },
-    ],
+    disks: [bootDisk(inst, z, bootSource(inst))],
     networkInterfaces: [networkInterface(i.gcp, z)],
     serviceAccounts: [{ email: i.gcp.service_account, scopes: SCOPES }],
     scheduling,
-    ...(inst.accelerator
-      ? {
-          guestAccelerators: [
-            {
-              acceleratorType: `projects/${i.project}/zones/${z}/acceleratorTypes/${inst.accelerator}`,
-              acceleratorCount: inst.accelerator_count,
-            },
-          ],
-        }
-      : {}),
+    ...guestAccelerators(inst, i.project, z),
   };
 }

@@ -3,7 +3,8 @@
 import type { Machine } from '../../../core/model.js';
 import { type GceClient, lastSegment } from '../../gce/client.js';
 import { type GuestCache, withIdleStates } from './dev-idle.js';
-import { isDown } from '../../gce/vm-status.js';
+import { vmStatus } from '../../gce/vm-status.js';
+import { isHalted } from '../../../core/machine-state.js';
 import { toMachine } from './machines.js';
 
 /** Lists the VMs; `seen` is told each VM's zone (so later calls need no look-up); `cache` shares guest-attribute readings. */
@@ -15,7 +16,7 @@ export async function listMachines(
   const all = await c.instances('labels.mymlops:*');
   const preempted = new Set<string>();
   // Only a stopping or stopped VM can be a preempted one.
-  if (all.some(({ item }) => isDown(item.status))) {
+  if (all.some(({ item }) => isHalted(vmStatus(item.status)))) {
     const ops = await c.aggregatedOperations('operationType = "compute.instances.preempted"');
     for (const { zone, item } of ops) preempted.add(`${zone}/${lastSegment(item.targetLink)}`);
   }

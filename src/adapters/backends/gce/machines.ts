@@ -2,6 +2,7 @@
 import type { JobEnd, Machine } from '../../../core/model.js';
 import { type InstanceResource, lastSegment } from '../../gce/client.js';
 import { vmStatus } from '../../gce/vm-status.js';
+import { isHalted } from '../../../core/machine-state.js';
 import { isCommitId } from '../../../core/commit/ids.js';
 import { commitOfMachine } from '../../../core/logs/text.js';
 import { RESERVED_KEYS } from './startup-script.js';
@@ -35,7 +36,7 @@ export function toMachine(zone: string, inst: InstanceResource, preempted: Set<s
   const labels = inst.labels ?? {};
   const md = commitMetadata(inst);
   let reason: string | null = null;
-  if (state === 'stopped' || state === 'stopping') {
+  if (isHalted(status)) {
     reason = preempted.has(`${zone}/${inst.name}`)
       ? 'preempted'
       : md['stopped-by'] === 'you'
