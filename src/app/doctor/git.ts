@@ -20,6 +20,11 @@ async function run(root: string, args: string[], auth: GitAuth): Promise<string 
   return r.code === 0 ? null : gitErrorLine(r.stderr) || `git ${args[0]} exited ${r.code}`;
 }
 
+/** Whether `auth` may push to `url`: a dry run to PROBE_REF, so nothing is sent. */
+function probeWrite(root: string, url: string, auth: GitAuth): Promise<string | null> {
+  return run(root, ['push', '--dry-run', '--quiet', '--no-verify', url, `HEAD:${PROBE_REF}`], auth);
+}
+
 /** The auth the machine uses for `repo`: its deploy key on ssh URLs, the URL's credentials otherwise. */
 function machineAuth(
   url: string,
@@ -54,11 +59,7 @@ async function codeRepo(c: Config, sshOptions: string[]): Promise<Verdict> {
       fix: 'add the key as a deploy key of the repository (read access), or fix commit.repository.url',
     };
   const { url, list } = await attempts(c.dir, repo.url, { sshOptions });
-  const write = await run(
-    c.dir,
-    ['push', '--dry-run', '--quiet', '--no-verify', url, `HEAD:${PROBE_REF}`],
-    list[0]!.auth,
-  );
+  const write = await probeWrite(c.dir, url, list[0]!.auth);
   if (write)
     return {
       state: 'fail',
@@ -81,11 +82,7 @@ async function outputRepo(c: Config, sshOptions: string[]): Promise<Verdict> {
       detail: `commit.output_repository is ${m.missing}`,
       fix: 'add commit.output_repository.deploy_key (a deploy key with write access)',
     };
-  const write = await run(
-    c.dir,
-    ['push', '--dry-run', '--quiet', '--no-verify', m.url, `HEAD:${PROBE_REF}`],
-    m.auth,
-  );
+  const write = await probeWrite(c.dir, m.url, m.auth);
   if (write)
     return {
       state: 'fail',
