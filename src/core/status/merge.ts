@@ -17,7 +17,7 @@ import {
   isRunning,
   isStopping,
   jobEnd,
-  liveRank,
+  standingFor,
 } from '../machine-state.js';
 import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
 import { commitIdDate, isCommitId } from '../commit/ids.js';
@@ -54,13 +54,6 @@ export function vanishedWarning(ids: string[]): string | null {
 }
 
 const FINAL: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped', 'lost'];
-
-function pickMachine(list: CommitMachine[]): CommitMachine | undefined {
-  // Several machines for one commit happen after a retry: the live one wins, then the newest.
-  return [...list].sort(
-    (a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
-  )[0];
-}
 
 function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reason: string } {
   if (reason === 'cancelled') return { status: 'cancelled', reason: 'cancelled' };
@@ -199,7 +192,7 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
   for (const id of ids) {
     const rec = records.get(id);
     const launch = launches.get(id);
-    const machine = pickMachine(byCommit.get(id) ?? []);
+    const machine = standingFor(byCommit.get(id) ?? []);
     const meta = rec?.metadata ?? null;
     const mm = machine?.metadata ?? {};
     const { status, reason } = judge(rec, meta, machine, launch, input.machines !== null, input, id);
