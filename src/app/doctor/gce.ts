@@ -6,7 +6,7 @@ import {
   enableApiFix,
   offerVerdict,
   type CheckId,
-  type CheckResult,
+  type Verdict,
   type Quota,
   quotaVerdict,
   regionsOf,
@@ -19,8 +19,6 @@ import { retryPolicy } from '../../adapters/gce/retry.js';
 import { computePrices } from '../../adapters/gce/prices.js';
 import { safeRegExp } from '../../util/regex.js';
 import { serviceAccountCheck } from './iam.js';
-
-export type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 
 interface ProjectInfo {
   quotas?: Quota[];

@@ -4,13 +4,11 @@
 // probed with `git push --dry-run` (the server's receive-pack is asked, so a key refused write
 // access fails, and nothing is sent or changed).
 import type { Config } from '../../config/types.js';
-import type { CheckResult } from '../../core/doctor/checks.js';
+import type { Verdict } from '../../core/doctor/checks.js';
 import { splitUrlCredentials } from '../../util/url.js';
 import { gitErrorLine } from '../../adapters/git/errors.js';
 import { git, type GitAuth } from '../../adapters/git/git.js';
 import { attempts, isSshUrl } from '../../adapters/git/push.js';
-
-type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 
 /** The ref a dry-run push names (never created: a dry run sends nothing). */
 const PROBE_REF = 'refs/mymlops/doctor-probe';
