@@ -19,7 +19,7 @@ import {
   jobEnd,
   standingFor,
 } from '../machine-state.js';
-import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
+import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, NOT_PUBLISHED, type OutputRecord } from './types.js';
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import { ROOT_SHELL } from '../devvm/access.js';
@@ -111,7 +111,7 @@ function judge(
     if (end && !end.published)
       return {
         status: 'failed',
-        reason: `not published: ${end.publishError ?? 'the push of the result failed'}`,
+        reason: `${NOT_PUBLISHED} ${end.publishError ?? 'the push of the result failed'}`,
       };
     if (end?.status === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
     if (end && FINAL.includes(end.status))
