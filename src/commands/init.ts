@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { EXIT, ExitCode, UserError } from '../errors.js';
 import type { GceInitOptions } from '../app/init/gce.js';
 
 /** `--dir` must name an existing folder: init writes into it and never creates it. */
@@ -21,11 +21,10 @@ interface InitOptions extends GceInitOptions {
 
 /** `init --gce`: a Compute Engine config, then doctor on it (its exit code when not ready). */
 async function initGceAndCheck(opts: InitOptions): Promise<void> {
-  const [{ initGce }, { reportDoctor }, { loadConfigFile }, { EXIT, ExitCode }] = await Promise.all([
+  const [{ initGce }, { reportDoctor }, { loadConfigFile }] = await Promise.all([
     import('../app/init/gce.js'),
     import('../app/doctor/doctor.js'),
     import('../config/load.js'),
-    import('../errors.js'),
   ]);
   const r = await initGce(opts);
   for (const n of r.notes) process.stderr.write(`mymlops: ${n}\n`);

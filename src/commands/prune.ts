@@ -4,6 +4,7 @@
 // no longer running; the choice is core/prune/prune.ts.
 import type { Command } from 'commander';
 import { config } from '../app/options.js';
+import { requireCommitSection } from '../core/commit/plan.js';
 import { UserError } from '../errors.js';
 
 export function register(program: Command): void {
@@ -25,11 +26,7 @@ export function register(program: Command): void {
           import('node:fs'),
         ]);
       const cfg = config(cmd);
-      if (!cfg.commit)
-        throw new UserError(
-          `${cfg.file} has no commit section`,
-          'add commit: {command, repository, output_repository}',
-        );
+      requireCommitSection(cfg);
       const ctx = appContext(cfg);
       const repo = cfg.commit.repository;
       const auth = { deployKey: repo.deploy_key, sshOptions: ctx.sshOptions };

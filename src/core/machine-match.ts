@@ -4,15 +4,15 @@
 // its name) — a live one first, then the newest.
 import { commitOfMachine } from './logs/text.js';
 import type { Machine } from './model.js';
-import { isPresent, liveRank } from './machine-state.js';
+import { isPresent, standingFor } from './machine-state.js';
 
 export function machineByNameOrCommit(id: string, machines: readonly Machine[]): Machine | undefined {
   const present = machines.filter(isPresent);
   const named = present.find((m) => m.name === id);
   if (named) return named;
-  return present
-    .filter((m) => m.kind === 'commit' && (m.commitId === id || commitOfMachine(m.name) === id))
-    .sort((a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
+  return standingFor(
+    present.filter((m) => m.kind === 'commit' && (m.commitId === id || commitOfMachine(m.name) === id)),
+  );
 }
 
 /** The commit a listed machine runs: its recorded commit id, else the one in its name. */

@@ -54,6 +54,15 @@ export const isHalted = (m: Stated): boolean => isStopping(m) || isStopped(m);
 /** Orders several machines of one commit (after a retry): the live one first. */
 export const liveRank = (m: Stated): number => MEANING[m.state].rank;
 
+/** Of several machines of one commit (after a retry), the one that stands for it: the live one, then the newest. */
+export function standingFor<M extends Stated & { readonly createdAt: string | null }>(
+  machines: readonly M[],
+): M | undefined {
+  return [...machines].sort(
+    (a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+  )[0];
+}
+
 /** How the job on `m` ended, once `m` is down; null while it may still run or when unknown. */
 export function jobEnd(m: Machine | undefined): JobEnd | null {
   return m?.kind === 'commit' && isDown(m) ? m.ended : null;

@@ -15,7 +15,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { deletedLogFile } from '../../src/app/dev/autodown.js';
 import { appContext } from '../../src/app/context.js';
 import { withDevVms } from '../../src/app/dev/status.js';
 import { assetsDir } from '../../src/app/dashboard/serve.js';
@@ -26,6 +25,7 @@ import { devMachine } from '../helpers/machines.js';
 import { type ComputeBackend, NO_CAPABILITIES, type WithDevMachines } from '../../src/core/ports/backend.js';
 import { getRoutePatterns } from '../../src/dashboard/server/routes.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
+import { HOME } from '../../src/util/home-layout.js';
 import { ensureBuilt } from '../helpers/cli.js';
 import { bareRepo, git } from '../helpers/git-repo.js';
 import { processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
@@ -167,12 +167,15 @@ test('polling every GET route deletes nothing; the reconciler pass deletes the d
   assert.ok(row, 'the due machine is still listed');
   assert.ok(row.deletes_at && Date.parse(row.deletes_at) <= Date.now(), 'shown as due');
   assert.deepEqual(deleted, [], 'no GET deleted anything');
-  assert.equal(existsSync(deletedLogFile(home)), false);
+  assert.equal(existsSync(HOME.devDeletedLog(home)), false);
 
   // Two passes at once (the timer and a start-up pass) delete it once.
   await Promise.all([dash.refresh(), dash.refresh()]);
   assert.deepEqual(deleted, ['olddev']);
-  assert.match(readFileSync(deletedLogFile(home), 'utf8'), /deleted dev machine olddev: stopped since \S+Z/);
+  assert.match(
+    readFileSync(HOME.devDeletedLog(home), 'utf8'),
+    /deleted dev machine olddev: stopped since \S+Z/,
+  );
   assert.ok(
     said.some((l) => /deleted dev machine olddev/.test(l)),
     said.join('\n'),

@@ -12,6 +12,7 @@ import {
   jobEnd,
   keepsUnpublished,
   liveRank,
+  standingFor,
 } from '../../src/core/machine-state.js';
 import type { JobEnd, Machine, MachineState } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
@@ -60,6 +61,58 @@ for (const [kind, state, ended, want, kept] of ENDS)
       kind === 'commit' ? commitMachine({ name: 'c', state, ended }) : devMachine({ name: 'd', state });
     assert.deepEqual(jobEnd(m), want);
     assert.equal(keepsUnpublished(m), kept);
+  });
+
+/** a commit's machines (state, created) → the one that stands for it */
+const STANDING: [string, [MachineState, string | null][], number | null][] = [
+  ['none', [], null],
+  [
+    'the live one before a newer stopped one',
+    [
+      ['running', '2024-01-01'],
+      ['stopped', '2024-02-01'],
+    ],
+    0,
+  ],
+  [
+    'the running one before a provisioning one',
+    [
+      ['provisioning', '2024-02-01'],
+      ['running', '2024-01-01'],
+    ],
+    1,
+  ],
+  [
+    'a stopping one before a gone one',
+    [
+      ['gone', '2024-02-01'],
+      ['stopping', '2024-01-01'],
+    ],
+    1,
+  ],
+  [
+    'of equal rank, the newest',
+    [
+      ['stopped', '2024-01-01'],
+      ['gone', '2024-03-01'],
+      ['stopped', '2024-02-01'],
+    ],
+    1,
+  ],
+  [
+    'of equal rank, a dated one before an undated one',
+    [
+      ['running', null],
+      ['running', '2024-01-01'],
+    ],
+    1,
+  ],
+];
+
+for (const [what, list, want] of STANDING)
+  test(`standing for a commit: ${what}`, () => {
+    const machines = list.map(([state, createdAt], i) => commitMachine({ name: `m${i}`, state, createdAt }));
+    assert.equal(standingFor(machines), want === null ? undefined : machines[want]);
   });
 
 test('no machine: no end, nothing kept', () => {

@@ -145,8 +145,8 @@ export async function followAndReport(r: FollowReport): Promise<void> {
     throw new ExitCode(130);
   }
   setClosedStdoutHandler(null);
-  rememberOutcome(r.home ?? mymlopsHome(), r.commitId, outcome);
   const home = r.home ?? mymlopsHome();
+  rememberOutcome(home, r.commitId, outcome);
   // No result at all: a job on a full disk could not write one (not a kill).
   const facts = !outcome && diskIsFull(home) ? { ...r.facts, fullDisk: home } : r.facts;
   const v = jobVerdict(r.commitId, outcome, facts);

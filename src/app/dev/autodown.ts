@@ -19,10 +19,6 @@ export interface AutodownDeps {
   now?(): Date;
 }
 
-export function deletedLogFile(home: string): string {
-  return HOME.devDeletedLog(home);
-}
-
 /**
  * Returns a function from a listing to the listing after autodown. Deletions of one machine do not
  * overlap within this process (several dashboard tabs refresh at once): a deletion in flight is
@@ -52,7 +48,7 @@ export function autodown(d: AutodownDeps): (machines: Machine[]) => Promise<Mach
             forgetDevMachine(d.home, due.name);
             const line = deletedLine(due, deleteAfter);
             mkdirSync(HOME.dev(d.home), { recursive: true });
-            appendFileSync(deletedLogFile(d.home), `${now.toISOString()} ${line}\n`);
+            appendFileSync(HOME.devDeletedLog(d.home), `${now.toISOString()} ${line}\n`);
             d.notify(line);
             return true;
           })().finally(() => inFlight.delete(due.name));

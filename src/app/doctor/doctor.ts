@@ -3,14 +3,28 @@ import type { Config } from '../../config/types.js';
 import {
   blockedBy,
   canCommit,
+  type CheckId,
   type CheckResult,
   planChecks,
   resultLine,
   skipped,
+  type Verdict,
 } from '../../core/doctor/checks.js';
 import { sshOptionsFromEnv } from '../context.js';
 import { GCE_CHECKS, type GceState } from './gce.js';
 import { GIT_CHECKS } from './git.js';
+
+/** One check's verdict: the repositories' checks need the commit section, the others ask Compute Engine. */
+async function check(id: CheckId, config: Config, state: GceState, sshOptions: string[]): Promise<Verdict> {
+  if (id !== 'code-repo' && id !== 'output-repo') return GCE_CHECKS[id]!(state);
+  if (!config.commit)
+    return {
+      state: 'fail',
+      detail: 'mymlops.yml has no commit section',
+      fix: 'add one (see the README\'s "Config")',
+    };
+  return GIT_CHECKS[id](config, sshOptions);
+}
 
 export async function runDoctor(
   config: Config,
@@ -29,16 +43,7 @@ export async function runDoctor(
     let r: CheckResult;
     if (by) r = skipped(spec, by);
     else {
-      const v =
-        spec.id === 'code-repo' || spec.id === 'output-repo'
-          ? config.commit
-            ? await GIT_CHECKS[spec.id](config, sshOptions)
-            : {
-                state: 'fail' as const,
-                detail: 'mymlops.yml has no commit section',
-                fix: 'add one (see the README\'s "Config")',
-              }
-          : await GCE_CHECKS[spec.id]!(state);
+      const v = await check(spec.id, config, state, sshOptions);
       r = { id: spec.id, label: spec.label, blocking: spec.blocking, ...v };
     }
     done.push(r);

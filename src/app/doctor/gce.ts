@@ -6,7 +6,7 @@ import {
   enableApiFix,
   offerVerdict,
   type CheckId,
-  type CheckResult,
+  type Verdict,
   type Quota,
   quotaVerdict,
   regionsOf,
@@ -19,8 +19,6 @@ import { retryPolicy } from '../../adapters/gce/retry.js';
 import { computePrices } from '../../adapters/gce/prices.js';
 import { safeRegExp } from '../../util/regex.js';
 import { serviceAccountCheck } from './iam.js';
-
-export type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 
 interface ProjectInfo {
   quotas?: Quota[];
@@ -61,6 +59,16 @@ function apiFailure(e: unknown, project: string): Verdict {
 
 const instanceOf = (c: Config) => c.commit?.instance ?? null;
 
+/** A client of `project` with the credentials the first check found. */
+function clientFor(s: GceState, project: string): GceClient {
+  return new GceClient({ project, tokens: s.tokens!, base: computeBase(s.env), retry: retryPolicy(s.env) });
+}
+
+const NO_INSTANCE = fail(
+  'commit.instance is missing',
+  'add instance: {zone_regex, machine_type, snapshot} to commit',
+);
+
 async function credentials(s: GceState): Promise<Verdict> {
   let project: string;
   try {
@@ -80,12 +88,7 @@ async function credentials(s: GceState): Promise<Verdict> {
       'run `gcloud auth login` (or `gcloud auth application-default login`)',
     );
   }
-  s.client = new GceClient({
-    project,
-    tokens: s.tokens,
-    base: computeBase(s.env),
-    retry: retryPolicy(s.env),
-  });
+  s.client = clientFor(s, project);
   return okv(`project ${project}, ${s.tokens.description}`);
 }
 
@@ -101,8 +104,7 @@ async function api(s: GceState): Promise<Verdict> {
 
 async function offer(s: GceState): Promise<Verdict> {
   const inst = instanceOf(s.config);
-  if (!inst)
-    return fail('commit.instance is missing', 'add instance: {zone_regex, machine_type, snapshot} to commit');
+  if (!inst) return NO_INSTANCE;
   const re = safeRegExp(inst.zone_regex);
   if (!re)
     return fail(
@@ -155,22 +157,14 @@ async function quota(s: GceState): Promise<Verdict> {
 
 async function bootDisk(s: GceState): Promise<Verdict> {
   const inst = instanceOf(s.config);
-  if (!inst)
-    return fail('commit.instance is missing', 'add instance: {zone_regex, machine_type, snapshot} to commit');
+  if (!inst) return NO_INSTANCE;
   const c = s.client!;
   if (inst.image) return bootImage(c, inst.image);
   if (!inst.snapshot)
     return fail('commit.instance names no boot disk', 'add instance.snapshot or instance.image');
   // `projects/OTHER/global/snapshots/NAME` lives in another project: ask that project for it.
   const m = /^projects\/([^/]+)\/(.+)$/.exec(inst.snapshot);
-  const client = m
-    ? new GceClient({
-        project: m[1]!,
-        tokens: s.tokens!,
-        base: computeBase(s.env),
-        retry: retryPolicy(s.env),
-      })
-    : c;
+  const client = m ? clientFor(s, m[1]!) : c;
   const path = m ? m[2]! : inst.snapshot.includes('/') ? inst.snapshot : `global/snapshots/${inst.snapshot}`;
   try {
     const snap = await client.request<{ status?: string; diskSizeGb?: string }>('GET', path);

@@ -4,13 +4,11 @@
 // probed with `git push --dry-run` (the server's receive-pack is asked, so a key refused write
 // access fails, and nothing is sent or changed).
 import type { Config } from '../../config/types.js';
-import type { CheckResult } from '../../core/doctor/checks.js';
+import type { Verdict } from '../../core/doctor/checks.js';
 import { splitUrlCredentials } from '../../util/url.js';
 import { gitErrorLine } from '../../adapters/git/errors.js';
 import { git, type GitAuth } from '../../adapters/git/git.js';
 import { attempts, isSshUrl } from '../../adapters/git/push.js';
-
-type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
 
 /** The ref a dry-run push names (never created: a dry run sends nothing). */
 const PROBE_REF = 'refs/mymlops/doctor-probe';
@@ -18,6 +16,11 @@ const PROBE_REF = 'refs/mymlops/doctor-probe';
 async function run(root: string, args: string[], auth: GitAuth): Promise<string | null> {
   const r = await git(args, { cwd: root, auth, allowFail: true, timeoutMs: 60_000 });
   return r.code === 0 ? null : gitErrorLine(r.stderr) || `git ${args[0]} exited ${r.code}`;
+}
+
+/** Whether `auth` may push to `url`: a dry run to PROBE_REF, so nothing is sent. */
+function probeWrite(root: string, url: string, auth: GitAuth): Promise<string | null> {
+  return run(root, ['push', '--dry-run', '--quiet', '--no-verify', url, `HEAD:${PROBE_REF}`], auth);
 }
 
 /** The auth the machine uses for `repo`: its deploy key on ssh URLs, the URL's credentials otherwise. */
@@ -54,11 +57,7 @@ async function codeRepo(c: Config, sshOptions: string[]): Promise<Verdict> {
       fix: 'add the key as a deploy key of the repository (read access), or fix commit.repository.url',
     };
   const { url, list } = await attempts(c.dir, repo.url, { sshOptions });
-  const write = await run(
-    c.dir,
-    ['push', '--dry-run', '--quiet', '--no-verify', url, `HEAD:${PROBE_REF}`],
-    list[0]!.auth,
-  );
+  const write = await probeWrite(c.dir, url, list[0]!.auth);
   if (write)
     return {
       state: 'fail',
@@ -81,11 +80,7 @@ async function outputRepo(c: Config, sshOptions: string[]): Promise<Verdict> {
       detail: `commit.output_repository is ${m.missing}`,
       fix: 'add commit.output_repository.deploy_key (a deploy key with write access)',
     };
-  const write = await run(
-    c.dir,
-    ['push', '--dry-run', '--quiet', '--no-verify', m.url, `HEAD:${PROBE_REF}`],
-    m.auth,
-  );
+  const write = await probeWrite(c.dir, m.url, m.auth);
   if (write)
     return {
       state: 'fail',

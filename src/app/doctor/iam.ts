@@ -3,9 +3,7 @@
 // could not be asked.
 import type { TokenSource } from '../../adapters/gce/auth.js';
 import { serviceAccountAccess } from '../../adapters/gce/iam.js';
-import type { CheckResult } from '../../core/doctor/checks.js';
-
-type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
+import type { Verdict } from '../../core/doctor/checks.js';
 
 const ROLE_FIX = (email: string) =>
   `ask for roles/iam.serviceAccountUser on ${email} (gcloud iam service-accounts add-iam-policy-binding ${email} --member=user:YOU --role=roles/iam.serviceAccountUser)`;

@@ -1,11 +1,11 @@
 // `mymlops init --gce`: gathers what the config needs (the repository's origin without its
 // credentials and branch, gcloud's project) and writes core's text. Never overwrites.
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONFIG_NAME } from '../../config/load.js';
 import { GCE_DEFAULTS, gceConfigText } from '../../core/init-gce.js';
 import { SCHEMA_COPY } from '../../core/init.js';
-import { schemaPath } from './init.js';
+import { gitValue, newConfigFile, schemaPath } from './init.js';
 import { splitUrlCredentials } from '../../util/url.js';
 import { UserError } from '../../errors.js';
 import { resolveProject } from '../../adapters/gce/auth.js';
@@ -22,37 +22,30 @@ export interface GceInitOptions {
   outputDeployKey?: string;
 }
 
-async function gitValue(args: string[], cwd: string): Promise<string | null> {
-  const r = await git(args, { cwd, allowFail: true });
-  return r.code === 0 ? r.stdout.trim() || null : null;
-}
-
 export async function initGce(
   o: GceInitOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ file: string; notes: string[] }> {
   const dir = resolve(o.dir);
-  const file = join(dir, CONFIG_NAME);
-  if (existsSync(file))
-    throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
+  const file = newConfigFile(dir);
   if (!o.output)
     throw new UserError(
       'init --gce needs the output repository',
       'pass --output URL (a repository the VM can push results to, e.g. git@github.com:you/results.git)',
     );
-  if (!(await gitValue(['rev-parse', '--show-toplevel'], dir)))
+  if (!(await gitValue(git, ['rev-parse', '--show-toplevel'], dir)))
     throw new UserError(
       `${dir} is not inside a git repository`,
       'run `git init` and add an origin remote first',
     );
-  const origin = await gitValue(['remote', 'get-url', 'origin'], dir);
+  const origin = await gitValue(git, ['remote', 'get-url', 'origin'], dir);
   if (!origin)
     throw new UserError(
       'this repository has no origin remote',
       'add the repository the VM clones: git remote add origin URL',
     );
   const project = await resolveProject(null, env);
-  const branch = (await gitValue(['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
+  const branch = (await gitValue(git, ['symbolic-ref', '--short', 'HEAD'], dir)) ?? 'master';
   // A token in a URL must never land in a file that is committed (and pushed by snapshots).
   const code = splitUrlCredentials(origin);
   const out = splitUrlCredentials(o.output);

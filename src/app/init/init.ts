@@ -17,7 +17,8 @@ export interface InitResult {
   note: string | null;
 }
 
-async function gitValue(git: GitRunner, args: string[], cwd: string): Promise<string | null> {
+/** A git value of `cwd` (trimmed), null when git fails or prints nothing. */
+export async function gitValue(git: GitRunner, args: string[], cwd: string): Promise<string | null> {
   const r = await git(args, { cwd, allowFail: true });
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
@@ -26,15 +27,21 @@ export function schemaPath(): string {
   return packagePath('schema', 'mymlops.schema.json');
 }
 
+/** Where `init` writes mymlops.yml in `dir`; a file already there is never overwritten. */
+export function newConfigFile(dir: string): string {
+  const file = join(dir, CONFIG_NAME);
+  if (existsSync(file))
+    throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
+  return file;
+}
+
 export async function initProject(
   dirArg: string,
   git: GitRunner,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<InitResult> {
   const dir = resolve(dirArg);
-  const file = join(dir, CONFIG_NAME);
-  if (existsSync(file))
-    throw new UserError(`${file} already exists`, 'edit it, or delete it first to start over');
+  newConfigFile(dir);
   const top = await gitValue(git, ['rev-parse', '--show-toplevel'], dir);
   if (!top)
     throw new UserError(

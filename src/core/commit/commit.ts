@@ -18,7 +18,14 @@ import type { RunParameters } from '../sweep/expand.js';
 import { launchFailureError } from '../launch-failure.js';
 import { commitIdAt, MAX_ID_CLAIMS, secondAfter, snapshotRef } from './ids.js';
 import { type LaunchStep, launchRecorded } from './launch-record.js';
-import { type CommitRequest, metadataBase, type MetadataBase, planCommit, previewPlan } from './plan.js';
+import {
+  type CommitRequest,
+  metadataBase,
+  type MetadataBase,
+  planCommit,
+  previewPlan,
+  requireCommitSection,
+} from './plan.js';
 
 export interface CommitDeps {
   now(): Date;
@@ -92,11 +99,7 @@ interface Prepared {
 }
 
 async function prepare(config: Config, o: CommitOptions, deps: CommitDeps): Promise<Prepared> {
-  if (!config.commit)
-    throw new UserError(
-      `${config.file} has no commit section`,
-      'add commit: {command, repository, output_repository}',
-    );
+  requireCommitSection(config);
   const abs = resolve(deps.cwd, o.path);
   // --instance: the notebook comes from the dev machine's clone, so it need not exist here.
   let nb = o.instance ? null : deps.readNotebook(abs, o.path);

@@ -3,6 +3,7 @@
 // text comes in (src/adapters/assets.ts reads it).
 import { posix } from 'node:path';
 import type { Config } from '../../config/types.js';
+import { UserError } from '../../errors.js';
 import type { CommitPlan } from '../ports/backend.js';
 import type { CommitJobJson, MetadataBase } from '../ports/job-json.js';
 import { splitUrlCredentials } from '../../util/url.js';
@@ -37,6 +38,17 @@ export interface PlanInput {
   sshOptions?: string[];
   /** The job script's text (src/core/job/script.ts, from the shipped assets). */
   jobScript: string;
+}
+
+/** Stops a command that needs commit: when the config has none, with the fix. */
+export function requireCommitSection(
+  config: Config,
+): asserts config is Config & { commit: NonNullable<Config['commit']> } {
+  if (!config.commit)
+    throw new UserError(
+      `${config.file} has no commit section`,
+      'add commit: {command, repository, output_repository}',
+    );
 }
 
 function commitSection(config: Config) {

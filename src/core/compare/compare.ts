@@ -121,7 +121,8 @@ export async function compareCommits(
   ports: ComparePorts,
   pair: {
     from?: string;
-    to?: string /** Notebooks larger than this are not diffed (a note says so). */;
+    to?: string;
+    /** Notebooks larger than this are not diffed (a note says so). */
     maxNotebookBytes?: number;
   } = {},
 ): Promise<Comparison> {

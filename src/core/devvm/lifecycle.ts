@@ -16,7 +16,9 @@ export interface DevTarget {
   known: string[];
 }
 
-export function unknownDev(name: string, known: readonly string[]): UserError {
+/** `name` is no dev machine: the names known here and listed by the backend are offered instead. */
+function unknownDev(name: string, t: DevTarget, listed: readonly DevMachine[]): UserError {
+  const known = [...new Set([...t.known, ...listed.map((x) => x.name)])].sort();
   return new UserError(
     `no dev machine named ${name}`,
     known.length ? `known: ${known.join(', ')}` : 'start one with `mymlops start --name NAME`',
@@ -31,7 +33,7 @@ export async function findDev(name: string, t: DevTarget): Promise<DevMachine> {
       `dev machine ${name} no longer exists (only its record here does)`,
       `forget it with \`mymlops delete ${name}\``,
     );
-  if (!m) throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
+  if (!m) throw unknownDev(name, t, all);
   return m;
 }
 
@@ -72,7 +74,7 @@ export async function deleteDev(
   const { m, all } = await listedDev(name, t);
   if (!m) {
     if (t.known.includes(name)) return 'already-gone';
-    throw unknownDev(name, [...new Set([...t.known, ...all.map((x) => x.name)])].sort());
+    throw unknownDev(name, t, all);
   }
   if (!confirm.yes) {
     if (!confirm.ask)

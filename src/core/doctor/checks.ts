@@ -34,6 +34,9 @@ export interface CheckResult {
   blocking: boolean;
 }
 
+/** What one check found: its result without the spec's id, label and blocking. */
+export type Verdict = Pick<CheckResult, 'state' | 'detail' | 'fix'>;
+
 export interface DoctorInput {
   backend: 'local' | 'gce';
   /** Absent for the local backend or a config without commit.instance. */
@@ -151,7 +154,7 @@ export function offerVerdict(o: {
   accelerator: string | null;
   machineZones: string[];
   acceleratorZones: string[] | null;
-}): Pick<CheckResult, 'state' | 'detail' | 'fix'> {
+}): Verdict {
   const zones = offeredZones(o);
   const what = o.accelerator ? `${o.machineType} with ${o.accelerator}` : o.machineType;
   if (zones.length > 0) return { state: 'ok', detail: `${what} in ${zones.join(', ')}`, fix: null };
@@ -177,7 +180,7 @@ export function quotaVerdict(o: {
   spot: boolean;
   regions: { region: string; quotas: Quota[] }[];
   projectQuotas: Quota[];
-}): Pick<CheckResult, 'state' | 'detail' | 'fix'> {
+}): Verdict {
   const std = gpuMetric(o.accelerator, false);
   const pre = gpuMetric(o.accelerator, true);
   const metrics = o.spot ? [pre, std] : [std];

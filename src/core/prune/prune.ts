@@ -8,7 +8,7 @@
 // could not remove its own (killed, offline) leaves one behind, and it is never a result.
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import { PROGRESS_PREFIX } from '../status/progress.js';
-import type { CommitRow } from '../status/types.js';
+import { type CommitRow, isKeptUnpublished } from '../status/types.js';
 import { isPresent } from '../machine-state.js';
 
 export const SNAPSHOT_PREFIX = 'refs/mymlops/snapshots/';
@@ -44,9 +44,8 @@ const DONE = new Set(['succeeded', 'failed', 'cancelled']);
 const RUNNING = new Set(['processing', 'provisioning', 'queued']);
 
 function finishedAndPublished(r: CommitRow): boolean {
-  const kept = r.status === 'failed' && (r.reason ?? '').startsWith('not published:');
   const machineUp = r.machine !== null && isPresent(r.machine);
-  return DONE.has(r.status) && r.output_path !== null && !kept && !machineUp;
+  return DONE.has(r.status) && r.output_path !== null && !isKeptUnpublished(r) && !machineUp;
 }
 
 export function choosePrune(input: PruneInput): PrunePlan {

@@ -7,7 +7,7 @@ import type { LaunchRecord } from '../ports/launch-record.js';
 import type { Config } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import { launchRecorded } from '../commit/launch-record.js';
-import { planCommit } from '../commit/plan.js';
+import { planCommit, requireCommitSection } from '../commit/plan.js';
 import { launchFailureError } from '../launch-failure.js';
 import type { CommitStatus, Machine } from '../model.js';
 import { isLive, isStopping } from '../machine-state.js';
@@ -54,11 +54,7 @@ export async function retryCommit(
     lastStatus?: () => Promise<CommitStatus | null>;
   } = {},
 ): Promise<Retried> {
-  if (!config.commit)
-    throw new UserError(
-      `${config.file} has no commit section`,
-      'add commit: {command, repository, output_repository}',
-    );
+  requireCommitSection(config);
   const rec = deps.readLaunch(id);
   if (!rec)
     throw new UserError(

@@ -17,9 +17,9 @@ import {
   isRunning,
   isStopping,
   jobEnd,
-  liveRank,
+  standingFor,
 } from '../machine-state.js';
-import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, type OutputRecord } from './types.js';
+import { ACTIVE_STATUSES, type CommitRow, type DevVmRow, NOT_PUBLISHED, type OutputRecord } from './types.js';
 import { commitIdDate, isCommitId } from '../commit/ids.js';
 import type { LaunchRecord } from '../ports/launch-record.js';
 import { ROOT_SHELL } from '../devvm/access.js';
@@ -54,13 +54,6 @@ export function vanishedWarning(ids: string[]): string | null {
 }
 
 const FINAL: readonly CommitStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped', 'lost'];
-
-function pickMachine(list: CommitMachine[]): CommitMachine | undefined {
-  // Several machines for one commit happen after a retry: the live one wins, then the newest.
-  return [...list].sort(
-    (a, b) => liveRank(b) - liveRank(a) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
-  )[0];
-}
 
 function stoppedOrCancelled(reason: string | null): { status: CommitStatus; reason: string } {
   if (reason === 'cancelled') return { status: 'cancelled', reason: 'cancelled' };
@@ -118,7 +111,7 @@ function judge(
     if (end && !end.published)
       return {
         status: 'failed',
-        reason: `not published: ${end.publishError ?? 'the push of the result failed'}`,
+        reason: `${NOT_PUBLISHED} ${end.publishError ?? 'the push of the result failed'}`,
       };
     if (end?.status === 'stopped') return { status: 'stopped', reason: machine.reason ?? 'stopped' };
     if (end && FINAL.includes(end.status))
@@ -199,7 +192,7 @@ export function mergeStatus(input: MergeInput): CommitRow[] {
   for (const id of ids) {
     const rec = records.get(id);
     const launch = launches.get(id);
-    const machine = pickMachine(byCommit.get(id) ?? []);
+    const machine = standingFor(byCommit.get(id) ?? []);
     const meta = rec?.metadata ?? null;
     const mm = machine?.metadata ?? {};
     const { status, reason } = judge(rec, meta, machine, launch, input.machines !== null, input, id);

@@ -3,7 +3,7 @@
 import type { CommitStatus } from '../model.js';
 import { escapeControl, own } from '../../util/terminal-text.js';
 import { formatAgo, formatDuration } from './format.js';
-import type { CommitRow } from './types.js';
+import { type CommitRow, isKeptUnpublished } from './types.js';
 
 export interface Painter {
   green(s: string): string;
@@ -150,9 +150,4 @@ export function attentionHint(rows: CommitRow[]): string | null {
     );
   }
   return lines.length ? lines.join('\n') : null;
-}
-
-/** A failed row whose result was kept because its push failed (merge.ts's `not published: …`). */
-export function isKeptUnpublished(r: CommitRow): boolean {
-  return r.status === 'failed' && (r.reason ?? '').startsWith('not published:');
 }

@@ -128,3 +128,11 @@ export const ACTIVE_STATUSES: readonly CommitStatus[] = ['provisioning', 'proces
 export function isActiveStatus(status: string): boolean {
   return (ACTIVE_STATUSES as readonly string[]).includes(status);
 }
+
+/** How the reason of a failed commit whose result was kept (its push failed) begins. */
+export const NOT_PUBLISHED = 'not published:';
+
+/** A failed row whose result was kept because its push failed: `mymlops publish ID` pushes it. */
+export function isKeptUnpublished(r: CommitRow): boolean {
+  return r.status === 'failed' && (r.reason ?? '').startsWith(NOT_PUBLISHED);
+}

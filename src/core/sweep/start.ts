@@ -89,6 +89,8 @@ export async function startSweep(
       group,
       ...(queued ? { queued } : {}),
     });
+    // One text for every run (the assets do not change during a sweep of up to MAX_RUNS runs).
+    const jobScript = deps.jobScript();
     const queued = rest.map((commitId, k) => {
       const request = {
         notebook,
@@ -104,7 +106,7 @@ export async function startSweep(
         commitId,
         sourceCommit: first.sourceCommit,
         sshOptions: o.sshOptions,
-        jobScript: deps.jobScript(),
+        jobScript,
       });
       const record = recordOf(commitId, plan.machineName, request.parameters, true);
       deps.recordLaunch(record);
