@@ -241,14 +241,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
       assert.equal(r.status, 200, await r.text());
     } else {
       const g = await runAsync('gcloud', ['compute', 'instances', 'stop', name, '--zone', zone, '--quiet'], {
-        env: {
-          ...process.env,
-          ...s.env,
-          CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-          CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-          CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-        },
+        env: { ...process.env, ...s.gcloudEnv },
         timeoutMs: 90_000,
       });
       assert.equal(g.code, 0, g.stderr);
