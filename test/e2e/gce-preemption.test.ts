@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
 import { PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, git, outputFile, userRepo } from '../helpers/git-repo.js';
+import { commitRepos, git, outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-preempt-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 let s: SimEnv;
 
 // Five code cells; the fourth waits on attempt 1 only (room to stop it after three cells ran),
@@ -63,9 +61,6 @@ before(async () => {
   // The spot grace is real time: long enough for the partial push on a loaded machine. It costs
   // nothing when the job is quicker: the power goes off as soon as the startup script has ended.
   s = await startSim(tmp, { spotGraceMs: 20_000, standardGraceMs: 20_000 });
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   writeFileSync(join(repo, 'attempt_run.py'), RUNNER);
   writeFileSync(join(repo, NB), JSON.stringify(NOTEBOOK, null, 1));
   git(repo, 'add', '-A');
