@@ -7,13 +7,12 @@
 // partial notebook is the VM's shutdown-script. Every test makes its own commit; each waits on what
 // it needs to see.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { hasGcloud, PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { commitRepos, git, outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -227,7 +226,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
   it('instances.stop mid-run (gcloud compute instances stop) gives stopped (reason stopped, not preempted)', async () => {
     const { id, name } = await detached();
     const zone = vms().find((v) => v.name === name)!.zone;
-    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
+    if (!hasGcloud) {
       // Without gcloud, the same instances.stop request it sends.
       const r = await fetch(`${s.sim.computeBase}projects/${PROJECT}/zones/${zone}/instances/${name}/stop`, {
         method: 'POST',
