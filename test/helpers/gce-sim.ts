@@ -1,5 +1,6 @@
 // The project's Compute Engine simulator for tests, with the environment that points both mymlops
-// and gcloud at it (endpoint override, token file, project, billing endpoint, MYMLOPS_HOME).
+// and gcloud at it (endpoint override, token file, project, billing endpoint, MYMLOPS_HOME), and the
+// two clients the tests read it with: mymlops's own GceClient and the real gcloud.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
