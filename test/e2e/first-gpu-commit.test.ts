@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, startSim } from '../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, git, outputFile, userRepo } from '../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-first-gpu-'));
@@ -17,7 +17,6 @@ const repo = join(tmp, 'repo');
 const origin = join(tmp, 'origin.git');
 const out = join(tmp, 'results.git');
 const FAMILY = 'projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu';
-const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let env: NodeJS.ProcessEnv;
 
@@ -28,14 +27,7 @@ before(async () => {
   userRepo(repo);
   git(repo, 'remote', 'add', 'origin', origin);
   git(repo, 'push', '-q', 'origin', 'master');
-  env = {
-    ...process.env,
-    ...s.env,
-    MYMLOPS_HOME: join(tmp, 'home'),
-    MYMLOPS_GCE_LOG_POLL_MS: '50',
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-  };
+  env = { ...process.env, ...s.gcloudEnv, MYMLOPS_GCE_LOG_POLL_MS: '50' };
   await s.quotas({ project: { GPUS_ALL_REGIONS: 0 } });
 });
 after(async () => {

@@ -5,7 +5,7 @@
 // `gcloud storage ls` sees the same object.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,7 +14,7 @@ import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startDashboard } from '../../src/dashboard/server/start.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import {
   bareRepo,
   FAKE_COMMAND,
@@ -28,7 +28,6 @@ import { waitFor } from '../helpers/wait.js';
 import { FIXTURES } from '../helpers/output-repo.js';
 
 const MB = 1024 * 1024;
-const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 const B = 'mymlops-sim-artifacts';
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-store-'));
 const origin = join(tmp, 'origin.git');
@@ -87,7 +86,7 @@ test('the VM stores the large artifact in the bucket; the dashboard reads it bac
   });
   if (hasGcloud) {
     const ls = await runAsync('gcloud', ['storage', 'ls', `gs://${B}/runs/${id}/artifacts/`], {
-      env: { ...env, CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'), CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
+      env: { ...env, ...s.gcloudEnv },
       timeoutMs: 90_000,
     });
     assert.equal(ls.stdout.trim(), `gs://${B}/${name}`, ls.stderr);

@@ -2,14 +2,13 @@
 // Engine simulator: real job script, real git, VMs that run their startup script and delete
 // themselves; failover, global quota, preemption + retry, cancel, and gcloud's view of the VMs.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { waitFor } from '../helpers/wait.js';
 import { bareRepo, FAKE_COMMAND, outputFile, outputFiles, userRepo } from '../helpers/git-repo.js';
 
@@ -109,16 +108,11 @@ describe('mymlops commit on gce (simulator)', () => {
       { what: 'the startup script to finish keeping its VM' },
     );
     assert.equal(vm.status, 'RUNNING', 'VM kept');
-    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
+    if (!hasGcloud) {
       t.diagnostic('gcloud is not installed: skipping the gcloud contract check');
     } else {
       // gcloud reads the same overrides: endpoint, token file, project; isolated config dir.
-      const genv = {
-        ...process.env,
-        ...s.env,
-        CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
-        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-      };
+      const genv = { ...process.env, ...s.gcloudEnv };
       const gl = await gcloud(['compute', 'instances', 'list', '--format=json'], genv);
       assert.equal(gl.code, 0, gl.stderr);
       const listed = JSON.parse(gl.stdout) as {

@@ -10,13 +10,18 @@ import { after, before, describe, it } from 'node:test';
 import { groupLogPath } from '../../src/adapters/store/groups.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, FAKE_COMMAND, git, outputFile, outputFolders, userRepo } from '../helpers/git-repo.js';
+import {
+  commitRepos,
+  commitWaitGo,
+  FAKE_COMMAND,
+  git,
+  outputFile,
+  outputFolders,
+} from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-flows-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 // The job on the VM waits for this file before it runs the notebook: the test moves the output
 // repository away while the job runs, then lets it go on.
 const GO = join(tmp, 'go');
@@ -48,8 +53,6 @@ before(async () => {
   // The VMs' job retries a failed push for 2 s instead of 5 minutes (the job reads it from its
   // environment; a simulated VM's environment is the simulator's vmEnv, not the CLI's).
   s = await startSim(tmp, { vmEnv: { MYMLOPS_PUBLISH_RETRY: '2' } });
-  bareRepo(origin);
-  bareRepo(out);
   // An output repository with history: `status` can show its cached rows while it is away.
   const seed = join(tmp, 'seed');
   git(tmp, 'init', '-q', '--initial-branch=master', seed);
@@ -57,13 +60,7 @@ before(async () => {
   git(seed, 'add', '-A');
   git(seed, 'commit', '-q', '-m', 'results');
   git(seed, 'push', '-q', out, 'master');
-  userRepo(repo);
-  writeFileSync(
-    join(repo, 'wait_go.sh'),
-    `for _ in $(seq 600); do [ -e ${JSON.stringify(GO)} ] && break; sleep 0.1; done\nexec ${FAKE_COMMAND} "$@"\n`,
-  );
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'runner that waits');
+  commitWaitGo(repo, GO);
   config('mymlops.yml', FAKE_COMMAND);
   config('gated.yml', '/bin/bash wait_go.sh');
   // $0.0001 at the T4 machine's $0.138 an hour in us-east1 (the fixture's price) lasts 2 s; the

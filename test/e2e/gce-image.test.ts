@@ -3,14 +3,14 @@
 // commit boots from it; the same commit with instance.image (the family itself) succeeds too, and
 // its --dry-run names the image the family resolves to.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { BIN, ensureBuilt, runAsync, runCliAsync } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
-import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import { bareRepo, FAKE_COMMAND, git, outputFile, userRepo } from '../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-image-'));
@@ -18,9 +18,6 @@ const origin = join(tmp, 'origin.git');
 const out = join(tmp, 'out.git');
 const repo = join(tmp, 'repo');
 const FAMILY = 'projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu';
-const hasGcloud =
-  existsSync('/usr/bin/gcloud') ||
-  (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 
 before(async () => {
@@ -87,7 +84,7 @@ describe('from an image to a GPU commit (simulator)', () => {
     assert.deepEqual(liveVms(), [], 'the baking VM is deleted');
     if (hasGcloud) {
       const g = await runAsync('gcloud', ['compute', 'snapshots', 'describe', 'baked-e2e', '--format=json'], {
-        env: { ...env(), CLOUDSDK_CONFIG: join(tmp, 'gcloud'), CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
+        env: { ...process.env, ...s.gcloudEnv },
         timeoutMs: 90_000,
       });
       assert.equal(g.code, 0, g.stderr);

@@ -11,20 +11,15 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BIN, ensureBuilt, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, FAKE_COMMAND, snapshotRefs, userRepo } from '../helpers/git-repo.js';
+import { commitRepos, FAKE_COMMAND, snapshotRefs } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-interrupt-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 let s: SimEnv;
 
 before(async () => {
   s = await startSim(tmp);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   // The job stays up long enough to be cancelled.
   writeFileSync(
     join(repo, 'mymlops.yml'),

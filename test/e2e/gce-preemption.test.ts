@@ -7,20 +7,17 @@
 // partial notebook is the VM's shutdown-script. Every test makes its own commit; each waits on what
 // it needs to see.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
-import { PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, git, outputFile, userRepo } from '../helpers/git-repo.js';
+import { hasGcloud, PROJECT, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
+import { commitRepos, git, outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-preempt-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 let s: SimEnv;
 
 // Five code cells; the fourth waits on attempt 1 only (room to stop it after three cells ran),
@@ -63,9 +60,6 @@ before(async () => {
   // The spot grace is real time: long enough for the partial push on a loaded machine. It costs
   // nothing when the job is quicker: the power goes off as soon as the startup script has ended.
   s = await startSim(tmp, { spotGraceMs: 20_000, standardGraceMs: 20_000 });
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   writeFileSync(join(repo, 'attempt_run.py'), RUNNER);
   writeFileSync(join(repo, NB), JSON.stringify(NOTEBOOK, null, 1));
   git(repo, 'add', '-A');
@@ -232,7 +226,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
   it('instances.stop mid-run (gcloud compute instances stop) gives stopped (reason stopped, not preempted)', async () => {
     const { id, name } = await detached();
     const zone = vms().find((v) => v.name === name)!.zone;
-    if (spawnSync('gcloud', ['--version'], { encoding: 'utf8' }).error) {
+    if (!hasGcloud) {
       // Without gcloud, the same instances.stop request it sends.
       const r = await fetch(`${s.sim.computeBase}projects/${PROJECT}/zones/${zone}/instances/${name}/stop`, {
         method: 'POST',
@@ -241,14 +235,7 @@ describe('a commit stopped mid-run on gce (simulator)', () => {
       assert.equal(r.status, 200, await r.text());
     } else {
       const g = await runAsync('gcloud', ['compute', 'instances', 'stop', name, '--zone', zone, '--quiet'], {
-        env: {
-          ...process.env,
-          ...s.env,
-          CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-          CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-          CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-        },
+        env: { ...process.env, ...s.gcloudEnv },
         timeoutMs: 90_000,
       });
       assert.equal(g.code, 0, g.stderr);

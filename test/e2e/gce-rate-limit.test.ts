@@ -10,27 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import { EXIT } from '../../src/errors.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, FAKE_COMMAND, git, outputFile, userRepo } from '../helpers/git-repo.js';
+import { commitRepos, commitWaitGo, FAKE_COMMAND, outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-rate-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 const GO = join(tmp, 'go');
 let s: SimEnv;
 
 before(async () => {
   s = await startSim(tmp);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
-  writeFileSync(
-    join(repo, 'wait_go.sh'),
-    `for _ in $(seq 600); do [ -e ${JSON.stringify(GO)} ] && break; sleep 0.1; done\nexec ${FAKE_COMMAND} "$@"\n`,
-  );
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'runner that waits');
+  commitWaitGo(repo, GO);
   writeFileSync(join(repo, 'mymlops.yml'), simConfigYaml({ command: FAKE_COMMAND, origin, out }));
   writeFileSync(join(repo, 'gated.yml'), simConfigYaml({ command: '/bin/bash wait_go.sh', origin, out }));
 });

@@ -8,20 +8,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, outputFile, userRepo } from '../helpers/git-repo.js';
+import { commitRepos, outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-retry-ended-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 let s: SimEnv;
 
 before(async () => {
   s = await startSim(tmp);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   writeFileSync(join(repo, 'mymlops.yml'), simConfigYaml({ command: 'exit 3', origin, out }));
 });
 after(async () => {

@@ -26,13 +26,7 @@ before(async () => {
   userRepo(repo);
   git(repo, 'remote', 'add', 'origin', origin);
   git(repo, 'push', '-q', 'origin', 'master');
-  env = {
-    ...process.env,
-    ...s.env,
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-  };
+  env = { ...process.env, ...s.gcloudEnv };
   // A new project: no GPU anywhere until the quota is raised.
   await s.quotas({ project: { GPUS_ALL_REGIONS: 0 } });
 });

@@ -18,20 +18,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, ensureBuilt, runAsync, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
-import { bareRepo, FAKE_COMMAND, userRepo } from '../helpers/git-repo.js';
+import { commitRepos, FAKE_COMMAND } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-gce-lost-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 let s: SimEnv;
 
 before(async () => {
   s = await startSim(tmp);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   writeFileSync(join(repo, 'mymlops.yml'), simConfigYaml({ command: FAKE_COMMAND, origin, out }));
   writeFileSync(
     join(repo, 'local.yml'),
@@ -44,12 +39,7 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({
-  ...process.env,
-  ...s.env,
-  CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
-  CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-});
+const env = () => ({ ...process.env, ...s.gcloudEnv });
 const cli = (args: string[]) => runCliAsync(args, { cwd: repo, env: env() });
 const rowOf = async (id: string, config = 'mymlops.yml') => {
   const st = await cli(['--config', config, 'status', '--json']);

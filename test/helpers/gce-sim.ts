@@ -1,15 +1,25 @@
 // The project's Compute Engine simulator for tests, with the environment that points both mymlops
-// and gcloud at it (endpoint override, token file, project, billing endpoint, MYMLOPS_HOME).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// and gcloud at it (endpoint override, token file, project, billing endpoint, MYMLOPS_HOME), and the
+// two clients the tests read it with: mymlops's own GceClient and the real gcloud.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fixture } from '../../sim/gce/fixture.js';
 import { createGceSim, type GceSim, type SimOptions } from '../../sim/gce/server.js';
+import { GceClient } from '../../src/adapters/gce/client.js';
+import { runAsync } from './cli.js';
 
 export const PROJECT = 'mymlops-test';
+const TOKEN = 'test-access-token';
+
+/** Whether a `gcloud` is on PATH: the tests that use it as a second client skip without it. */
+export const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 
 export interface SimEnv {
   sim: GceSim;
   env: Record<string, string>;
+  /** `env` plus a gcloud of its own: a temp CLOUDSDK_CONFIG, no prompts, no update check, no usage reports. */
+  gcloudEnv: Record<string, string>;
   home: string;
   fault(zone: string | null, code: string, extra?: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
@@ -36,7 +46,7 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
   const home = join(tmp, 'home');
   mkdirSync(home, { recursive: true });
   const tokenFile = join(tmp, 'token');
-  writeFileSync(tokenFile, 'test-access-token\n');
+  writeFileSync(tokenFile, `${TOKEN}\n`);
   const env = {
     MYMLOPS_HOME: home,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: sim.computeBase,
@@ -51,9 +61,17 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     await r.text();
   };
+  const gcloudEnv = {
+    ...env,
+    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
+    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
+  };
   return {
     sim,
     env,
+    gcloudEnv,
     home,
     fault: (zone, code, extra = {}) => post('/_sim/faults', { ...(zone ? { zone } : {}), code, ...extra }),
     clearFaults: () => post('/_sim/faults', { clear: true }),
@@ -64,6 +82,22 @@ export async function startSim(tmp: string, opts: SimOptions & { fixture?: Fixtu
     quotas: (body) => post('/_sim/quotas', body),
     close: () => sim.close(),
   };
+}
+
+/** mymlops's own Compute Engine client, on the simulator as project PROJECT with the test token. */
+export function simClient(s: SimEnv): GceClient {
+  return new GceClient({
+    project: PROJECT,
+    base: s.sim.computeBase,
+    tokens: { token: async () => TOKEN, invalidate: () => {} } as never,
+  });
+}
+
+/** `gcloud ...args` in `env`, which must exit 0; its stdout. */
+export async function gcloudOk(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  const r = await runAsync('gcloud', args, { env, timeoutMs: 90_000 });
+  assert.equal(r.code, 0, `gcloud ${args.join(' ')}\n${r.stderr}`);
+  return r.stdout;
 }
 
 /**

@@ -33,6 +33,25 @@ export function bareRepo(path: string, branch = 'master'): string {
   return path;
 }
 
+/** A commit test's repositories in `dir`: bare `origin.git` and `out.git`, and the user's `repo`. */
+export function commitRepos(dir: string): { origin: string; out: string; repo: string } {
+  const r = { origin: join(dir, 'origin.git'), out: join(dir, 'out.git'), repo: join(dir, 'repo') };
+  bareRepo(r.origin);
+  bareRepo(r.out);
+  userRepo(r.repo);
+  return r;
+}
+
+/** Commits `wait_go.sh` to `repo`: a runner that waits (up to 60 s) for the file `go`, then runs FAKE_COMMAND. */
+export function commitWaitGo(repo: string, go: string): void {
+  writeFileSync(
+    join(repo, 'wait_go.sh'),
+    `for _ in $(seq 600); do [ -e ${JSON.stringify(go)} ] && break; sleep 0.1; done\nexec ${FAKE_COMMAND} "$@"\n`,
+  );
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'runner that waits');
+}
+
 /** A user repository: the fixture notebooks (and the kernel-less fake runner), committed on master. */
 export function userRepo(dir: string): string {
   mkdirSync(dir, { recursive: true });

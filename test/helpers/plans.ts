@@ -16,6 +16,14 @@ export const GCE_INSTANCE: Instance = {
   spot: true,
 };
 
+/** GCE_INSTANCE as the simulator tests launch it: a smaller machine from snapshot mymlops-image, no GPU. */
+export const SIM_INSTANCE: Instance = {
+  ...GCE_INSTANCE,
+  machine_type: 'n1-standard-4',
+  snapshot: 'mymlops-image',
+  accelerator: null,
+};
+
 export const testConfig = (backend: 'local' | 'gce'): Config => ({
   file: '/r/mymlops.yml',
   dir: '/r',

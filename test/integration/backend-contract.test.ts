@@ -6,7 +6,7 @@ import { LocalBackend } from '../../src/adapters/backends/local/local.js';
 import { GceBackend } from '../../src/adapters/backends/gce/gce.js';
 import { backendContract } from '../helpers/backend-contract.js';
 import { startSim } from '../helpers/gce-sim.js';
-import { GCE_INSTANCE, testCommitPlan, testConfig } from '../helpers/plans.js';
+import { SIM_INSTANCE, testCommitPlan, testConfig } from '../helpers/plans.js';
 import type { Instance } from '../../src/config/types.js';
 import { planStart } from '../../src/core/devvm/plan.js';
 import type { StartPlan } from '../../src/core/ports/backend.js';
@@ -38,12 +38,6 @@ function startPlan(
   };
   return planStart({ config, name, jobScript });
 }
-const GCE_SIM_INSTANCE: Instance = {
-  ...GCE_INSTANCE,
-  machine_type: 'n1-standard-4',
-  snapshot: 'mymlops-image',
-  accelerator: null,
-};
 let sim: Awaited<ReturnType<typeof startSim>> | null = null;
 
 backendContract('local', {
@@ -72,20 +66,10 @@ backendContract('gce', {
     testCommitPlan(id, {
       jobScript,
       keys: {},
-      instance: {
-        zone_regex: 'us-.*',
-        machine_type: 'n1-standard-4',
-        snapshot: 'mymlops-image',
-        image: null,
-        accelerator: null,
-        accelerator_count: 1,
-        disk_size_gb: 100,
-        disk_type: 'pd-ssd',
-        spot: true,
-      },
+      instance: SIM_INSTANCE,
       maxDurationSeconds: 3600,
     }),
   unknownLog: 'empty-done',
-  startPlan: (name, jobScript) => startPlan('gce', name, jobScript, GCE_SIM_INSTANCE),
+  startPlan: (name, jobScript) => startPlan('gce', name, jobScript, SIM_INSTANCE),
   preempt: (machine) => sim!.preempt(machine),
 });

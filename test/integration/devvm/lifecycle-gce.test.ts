@@ -69,13 +69,7 @@ start:
     ),
   );
   // Guest attributes are read at most every 6 s here (30 s by default): within GCE's 10 a minute.
-  env = {
-    ...process.env,
-    ...s.env,
-    MYMLOPS_GCE_GUEST_READ_MS: '6000',
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-  };
+  env = { ...process.env, ...s.gcloudEnv, MYMLOPS_GCE_GUEST_READ_MS: '6000' };
 });
 
 after(async () => {

@@ -46,13 +46,7 @@ start:
   bareRepo(join(tmp, 'out.git'));
   writeFileSync(join(repo, 'mymlops.yml'), cfg('e2-medium'));
   writeFileSync(join(repo, 'nosuch.yml'), cfg('e2-nosuch-4'));
-  env = {
-    ...process.env,
-    ...s.env,
-    MYMLOPS_GCE_RETRY_BUDGET_MS: '1500',
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-  };
+  env = { ...process.env, ...s.gcloudEnv, MYMLOPS_GCE_RETRY_BUDGET_MS: '1500' };
 });
 afterEach(async () => {
   await s.release();

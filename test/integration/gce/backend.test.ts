@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import type { CommitPlan } from '../../../src/core/ports/backend.js';
-import { testCommitPlan } from '../../helpers/plans.js';
+import { SIM_INSTANCE, testCommitPlan } from '../../helpers/plans.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 import { launchWithFailover } from '../../../src/core/launch/failover.js';
@@ -53,17 +53,7 @@ function plan(over: Partial<Omit<CommitPlan, 'kind' | 'commitId' | 'jobConfig'>>
     jobScript: JOB,
     keys: { repository: keyFile },
     credentials: { output: { username: 'alice', password: TOKEN } },
-    instance: {
-      zone_regex: 'us-.*',
-      machine_type: 'n1-standard-4',
-      snapshot: 'mymlops-image',
-      image: null,
-      accelerator: 'nvidia-tesla-t4',
-      accelerator_count: 1,
-      disk_size_gb: 100,
-      disk_type: 'pd-ssd',
-      spot: true,
-    },
+    instance: { ...SIM_INSTANCE, accelerator: 'nvidia-tesla-t4' },
     metadata: { commit: id, notes: 'hello', accelerator: 'nvidia-tesla-t4' },
     maxDurationSeconds: 3600,
     ...over,

@@ -15,12 +15,10 @@ import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';
 import { type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
-import { bareRepo, FAKE_COMMAND, userRepo } from '../../helpers/git-repo.js';
+import { commitRepos, FAKE_COMMAND } from '../../helpers/git-repo.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-dash-retry-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 const assets = join(tmp, 'assets');
 let s: SimEnv;
 let cfg: Config;
@@ -32,9 +30,6 @@ const SLOW_FIRST = `/usr/bin/python3 -c 'import json,os,time; j=json.load(open(o
 before(async () => {
   s = await startSim(tmp);
   Object.assign(process.env, s.env);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   mkdirSync(assets);
   const file = join(repo, 'mymlops.yml');
   writeFileSync(

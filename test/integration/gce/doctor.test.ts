@@ -3,7 +3,7 @@
 // snapshot, an unknown service account, a read-only output deploy key) fails its own check with its
 // fix; gcloud, as a second client, reads the same quotas and API answer from the simulator.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,7 @@ import { runDoctor } from '../../../src/app/doctor/doctor.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { canCommit, type CheckResult } from '../../../src/core/doctor/checks.js';
 import { runAsync } from '../../helpers/cli.js';
-import { type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
 import { bareRepo, FAKE_COMMAND, userRepo } from '../../helpers/git-repo.js';
 import { addClientKey, type Sshd, startSshd } from '../../helpers/sshd.js';
 
@@ -19,9 +19,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'mymlops-doctor-'));
 const repo = join(tmp, 'repo');
 const origin = join(tmp, 'origin.git');
 const out = join(tmp, 'out.git');
-const hasGcloud =
-  existsSync('/usr/bin/gcloud') ||
-  (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let sshd: Sshd;
 let env: NodeJS.ProcessEnv;
@@ -34,12 +31,8 @@ before(async () => {
   userRepo(repo);
   env = {
     ...process.env,
-    ...s.env,
+    ...s.gcloudEnv,
     MYMLOPS_SSH_OPTIONS: `-o UserKnownHostsFile=${join(sshd.dir, 'known_hosts')} -o LogLevel=ERROR`,
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
   };
 });
 after(async () => {

@@ -3,54 +3,35 @@
 // add-metadata, get-serial-port-output, stop, start, operations list, accelerator-types list and
 // delete — after each, what mymlops's own client and listing read back must agree.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listMachines } from '../../../src/adapters/backends/gce/listing.js';
 import { commitMetadata } from '../../../src/adapters/backends/gce/machines.js';
-import { GceClient } from '../../../src/adapters/gce/client.js';
+import type { GceClient } from '../../../src/adapters/gce/client.js';
 import { GceApiError } from '../../../src/adapters/gce/errors.js';
-import { runAsync } from '../../helpers/cli.js';
-import { PROJECT, type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { gcloudOk, hasGcloud, type SimEnv, simClient, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gcloud-client-'));
 const Z = 'us-west1-a';
 const NAME = 'mymlops-20250101-000000';
-const hasGcloud =
-  existsSync('/usr/bin/gcloud') ||
-  (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let client: GceClient;
 let env: NodeJS.ProcessEnv;
 
 before(async () => {
   s = await startSim(tmp);
-  env = {
-    ...process.env,
-    ...s.env,
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-  };
-  client = new GceClient({
-    project: PROJECT,
-    base: s.sim.computeBase,
-    tokens: { token: async () => 'test-access-token', invalidate: () => {} } as never,
-  });
+  env = { ...process.env, ...s.gcloudEnv };
+  client = simClient(s);
 });
 after(async () => {
   await s?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function gcloud(...args: string[]): Promise<string> {
-  const r = await runAsync('gcloud', ['compute', ...args], { env, timeoutMs: 90_000 });
-  assert.equal(r.code, 0, `gcloud compute ${args.join(' ')}\n${r.stderr}`);
-  return r.stdout;
-}
+const gcloud = (...args: string[]) => gcloudOk(env, ['compute', ...args]);
 const ours = async () =>
   (await listMachines(client, () => {}, { home: s.home })).find((m) => m.name === NAME);
 

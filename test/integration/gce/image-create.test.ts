@@ -3,7 +3,7 @@
 // deleted; a failing setup and a Ctrl-C at every step leave no VM, and a VM that cannot be deleted
 // is named with the command that deletes it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,12 +16,9 @@ import type { Baker } from '../../../src/core/ports/baker.js';
 import { UserError } from '../../../src/errors.js';
 import { runAsync } from '../../helpers/cli.js';
 import { userRepo } from '../../helpers/git-repo.js';
-import { type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
+import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-image-create-'));
-const hasGcloud =
-  existsSync('/usr/bin/gcloud') ||
-  (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let repo: string;
 let n = 0;
@@ -98,12 +95,7 @@ describe('mymlops image create on the simulator', () => {
         'gcloud',
         ['compute', 'snapshots', 'describe', 'baked-ok', '--format=value(status,sourceDisk.basename())'],
         {
-          env: {
-            ...process.env,
-            ...s.env,
-            CLOUDSDK_CONFIG: join(tmp, 'gcloud'),
-            CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-          },
+          env: { ...process.env, ...s.gcloudEnv },
           timeoutMs: 90_000,
         },
       );

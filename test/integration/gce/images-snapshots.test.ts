@@ -3,52 +3,33 @@
 // driver before the startup script, once), mymlops's client snapshots the stopped VM's boot disk,
 // gcloud describes, lists and deletes the snapshot, and a VM from the snapshot skips the install.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GceClient } from '../../../src/adapters/gce/client.js';
+import type { GceClient } from '../../../src/adapters/gce/client.js';
 import { GceApiError } from '../../../src/adapters/gce/errors.js';
-import { runAsync } from '../../helpers/cli.js';
-import { PROJECT, type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { gcloudOk, hasGcloud, type SimEnv, simClient, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-images-'));
 const Z = 'us-west1-a';
 const DL = 'deeplearning-platform-release';
-const hasGcloud =
-  existsSync('/usr/bin/gcloud') ||
-  (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let client: GceClient;
 let env: NodeJS.ProcessEnv;
 
 before(async () => {
   s = await startSim(tmp, { driverInstallMs: 400 });
-  env = {
-    ...process.env,
-    ...s.env,
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-  };
-  client = new GceClient({
-    project: PROJECT,
-    base: s.sim.computeBase,
-    tokens: { token: async () => 'test-access-token', invalidate: () => {} } as never,
-  });
+  env = { ...process.env, ...s.gcloudEnv };
+  client = simClient(s);
 });
 after(async () => {
   await s?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function gcloud(...args: string[]): Promise<string> {
-  const r = await runAsync('gcloud', ['compute', ...args], { env, timeoutMs: 90_000 });
-  assert.equal(r.code, 0, `gcloud compute ${args.join(' ')}\n${r.stderr}`);
-  return r.stdout;
-}
+const gcloud = (...args: string[]) => gcloudOk(env, ['compute', ...args]);
 
 const serialOf = async (name: string) => (await client.serialPort(Z, name, 0)).contents;
 const running = (name: string) =>

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import type { LaunchAttempt } from '../../../src/core/ports/backend.js';
-import { testCommitPlan } from '../../helpers/plans.js';
+import { SIM_INSTANCE, testCommitPlan } from '../../helpers/plans.js';
 import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 import { launchWithFailover } from '../../../src/core/launch/failover.js';
@@ -33,17 +33,7 @@ const plan = (id = `20250202_00000${++n}`) =>
   testCommitPlan(id, {
     jobScript: JOB,
     keys: {},
-    instance: {
-      zone_regex: 'us-.*',
-      machine_type: 'n1-standard-4',
-      snapshot: 'mymlops-image',
-      image: null,
-      accelerator: 'nvidia-tesla-t4',
-      accelerator_count: 1,
-      disk_size_gb: 100,
-      disk_type: 'pd-ssd',
-      spot: true,
-    },
+    instance: { ...SIM_INSTANCE, accelerator: 'nvidia-tesla-t4' },
   });
 
 const vmsNamed = (name: string) => [...s.sim.compute.world.instances.values()].filter((i) => i.name === name);

@@ -12,14 +12,12 @@ import { loadConfigFile } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { startDashboard } from '../../../src/dashboard/server/start.js';
-import { bareRepo, FAKE_COMMAND, userRepo } from '../../helpers/git-repo.js';
+import { commitRepos, FAKE_COMMAND } from '../../helpers/git-repo.js';
 import { type SimEnv, simConfigYaml, startSim } from '../../helpers/gce-sim.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-gce-dash-rate-'));
-const origin = join(tmp, 'origin.git');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+const { origin, out, repo } = commitRepos(tmp);
 const assets = join(tmp, 'assets');
 const GO = join(tmp, 'go');
 let s: SimEnv;
@@ -29,9 +27,6 @@ const saved = { ...process.env };
 before(async () => {
   s = await startSim(tmp);
   Object.assign(process.env, s.env);
-  bareRepo(origin);
-  bareRepo(out);
-  userRepo(repo);
   mkdirSync(assets);
   const gated = `/bin/bash -c 'for _ in $$(seq 600); do [ -e ${GO} ] && break; sleep 0.1; done'; ${FAKE_COMMAND}`;
   const file = join(repo, 'mymlops.yml');

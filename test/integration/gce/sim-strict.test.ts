@@ -5,48 +5,36 @@
 // scheduling.maxRunDuration is carried out even for a VM whose startup script never runs. The real
 // gcloud is a second client where it can be.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { instanceBody } from '../../../src/adapters/backends/gce/instance-body.js';
 import type { Instance } from '../../../src/adapters/gce/api-types.js';
-import { GceClient } from '../../../src/adapters/gce/client.js';
+import type { GceClient } from '../../../src/adapters/gce/client.js';
 import { GceApiError } from '../../../src/adapters/gce/errors.js';
 import type { LaunchPlan } from '../../../src/core/ports/backend.js';
 import { runAsync } from '../../helpers/cli.js';
-import { PROJECT, type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { hasGcloud, PROJECT, type SimEnv, simClient, startSim } from '../../helpers/gce-sim.js';
 import { testCommitPlan } from '../../helpers/plans.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-sim-strict-'));
 const Z = 'us-west1-a';
-const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let client: GceClient;
 
 before(async () => {
   // Boot steps long enough for a stop to land while the VM is PROVISIONING.
   s = await startSim(tmp, { bootDelayMs: 300 });
-  client = new GceClient({
-    project: PROJECT,
-    base: s.sim.computeBase,
-    tokens: { token: async () => 'test-access-token', invalidate: () => {} } as never,
-  });
+  client = simClient(s);
 });
 after(async () => {
   await s?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const gcloudEnv = () => ({
-  ...process.env,
-  ...s.env,
-  CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-  CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-  CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-  CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-});
+const gcloudEnv = () => ({ ...process.env, ...s.gcloudEnv });
 
 const bare = (name: string, extra: Partial<Instance> = {}): Instance => ({
   name,

@@ -4,42 +4,28 @@
 // CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE and reads back what the first wrote, byte for byte.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runAsync } from '../../helpers/cli.js';
-import { type SimEnv, startSim } from '../../helpers/gce-sim.js';
+import { gcloudOk, hasGcloud, type SimEnv, startSim } from '../../helpers/gce-sim.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-storage-sim-'));
 const B = 'mymlops-sim-artifacts';
-const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
 let s: SimEnv;
 let env: NodeJS.ProcessEnv;
 const auth = { Authorization: 'Bearer test-access-token' };
 
 before(async () => {
   s = await startSim(tmp);
-  env = {
-    ...process.env,
-    ...s.env,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: s.sim.storageBase,
-    CLOUDSDK_CONFIG: join(tmp, 'gcloud-config'),
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
-  };
+  env = { ...process.env, ...s.gcloudEnv, CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: s.sim.storageBase };
 });
 after(async () => {
   await s?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function gcloud(...args: string[]): Promise<string> {
-  const r = await runAsync('gcloud', ['storage', ...args], { env, timeoutMs: 90_000 });
-  assert.equal(r.code, 0, `gcloud storage ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const gcloud = (...args: string[]) => gcloudOk(env, ['storage', ...args]);
 
 const put = async (name: string, data: Buffer) => {
   const up = await fetch(

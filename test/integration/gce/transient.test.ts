@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GceBackend } from '../../../src/adapters/backends/gce/gce.js';
 import type { LaunchPlan } from '../../../src/core/ports/backend.js';
-import { testCommitPlan } from '../../helpers/plans.js';
+import { SIM_INSTANCE, testCommitPlan } from '../../helpers/plans.js';
 import { GceUnavailable } from '../../../src/adapters/gce/errors.js';
 import { EXIT } from '../../../src/errors.js';
 import { followLog } from '../../../src/core/commit/follow.js';
@@ -45,17 +45,7 @@ echo 'mymlops: job finished status=succeeded'
 function plan(n: number): LaunchPlan {
   return testCommitPlan(`20250202_00000${n}`, {
     jobScript: job(n),
-    instance: {
-      zone_regex: 'us-.*',
-      machine_type: 'n1-standard-4',
-      snapshot: 'mymlops-image',
-      image: null,
-      accelerator: null,
-      accelerator_count: 1,
-      disk_size_gb: 100,
-      disk_type: 'pd-ssd',
-      spot: true,
-    },
+    instance: SIM_INSTANCE,
     maxDurationSeconds: 3600,
     keys: {},
   });

@@ -7,7 +7,7 @@ import { bootSource, snapshotPath } from '../../../src/adapters/backends/gce/boo
 import { imagePath, installsDriver, parseImage } from '../../../src/core/boot-image.js';
 import type { Instance } from '../../../src/config/types.js';
 import type { AttachedDisk, Metadata } from '../../../src/adapters/gce/api-types.js';
-import { testCommitPlan } from '../../helpers/plans.js';
+import { GCE_INSTANCE, testCommitPlan } from '../../helpers/plans.js';
 
 const DL = 'projects/deeplearning-platform-release/global/images/family/pytorch-latest-gpu';
 
@@ -56,17 +56,7 @@ test('the driver is asked for only with GPUs on a Deep Learning VM image', () =>
     );
 });
 
-const base: Instance = {
-  zone_regex: 'us-.*',
-  machine_type: 'n1-standard-8',
-  snapshot: null,
-  image: null,
-  accelerator: 'nvidia-tesla-t4',
-  accelerator_count: 1,
-  disk_size_gb: 100,
-  disk_type: 'pd-ssd',
-  spot: true,
-};
+const base: Instance = { ...GCE_INSTANCE, snapshot: null };
 
 function body(inst: Partial<Instance>): { disk: AttachedDisk; metadata: Metadata } {
   const plan = testCommitPlan('20241107_035340', { keys: {}, instance: { ...base, ...inst } });
