@@ -4,7 +4,7 @@ import { shQuote } from '../../src/core/devvm/watchdog.js';
 import { test } from 'node:test';
 import { devVmRows, idTimestamp, mergeStatus, runningCount } from '../../src/core/status/merge.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
-import type { OutputRecord } from '../../src/core/status/types.js';
+import { blankRecord, type OutputRecord } from '../../src/core/status/types.js';
 import type { CommitMachine, CommitMetadata, JobEnd, Machine, MachineState } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
 
@@ -15,19 +15,7 @@ function rec(
   metadata: Partial<CommitMetadata> | null,
   extra: Partial<OutputRecord> = {},
 ): OutputRecord {
-  return {
-    id,
-    tree: `tree-${id}`,
-    notebook: 'exp.ipynb',
-    metadata,
-    hasErrorOutput: false,
-    firstError: null,
-    artifacts: [],
-    metrics: {},
-    hasLog: false,
-    problems: [],
-    ...extra,
-  };
+  return { ...blankRecord(id, `tree-${id}`), notebook: 'exp.ipynb', metadata, ...extra };
 }
 const ORIG: Partial<CommitMetadata> = {
   commit: 'x',

@@ -6,22 +6,15 @@ import type { Machine, MachineState } from '../../src/core/model.js';
 import { commitMachine, devMachine } from '../helpers/machines.js';
 import { StatusService, type StatusSources } from '../../src/core/status/service.js';
 import type { LaunchRecord } from '../../src/core/ports/launch-record.js';
-import type { OutputRecord } from '../../src/core/status/types.js';
+import { blankRecord, type OutputRecord } from '../../src/core/status/types.js';
 
 const ID = '20250101_120000';
 
 function record(status: 'processing' | 'succeeded', tree = `tree-${status}`): OutputRecord {
   return {
-    id: ID,
-    tree,
+    ...blankRecord(ID, tree),
     notebook: 'exp.ipynb',
     metadata: { commit: ID, notebook: 'exp.ipynb', status, backend: 'local' },
-    hasErrorOutput: false,
-    firstError: null,
-    artifacts: [],
-    metrics: {},
-    hasLog: false,
-    problems: [],
   };
 }
 
