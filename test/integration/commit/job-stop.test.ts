@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
 import { bareRepo, git, outputFile, outputFiles, outputFolders } from '../../helpers/git-repo.js';
 import { jobFolder, jobScriptEnv, jobSource } from '../../helpers/job-script.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobstop-'));
 const children: ChildProcess[] = [];
@@ -75,13 +76,6 @@ function run(J: string, env: Record<string, string> = {}): Run {
   return { child, done: new Promise((r) => child.on('close', (code) => r({ code, stdout }))) };
 }
 
-async function waitFor(what: string, fn: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const runLog = (J: string) =>
   existsSync(join(J, 'run.log')) ? readFileSync(join(J, 'run.log'), 'utf8') : '';
 const result = (J: string) =>
@@ -93,7 +87,7 @@ describe('job script: why it is stopped', () => {
   it('SIGTERM without the cancel marker is a shutdown: the partial notebook is pushed, status stopped, exit 3', async () => {
     const { J, id, out } = setup('shutdown');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     process.kill(-r.child.pid!, 'SIGTERM'); // as systemd does to the whole service on a soft-off
     const { code, stdout } = await r.done;
     assert.equal(code, 3, stdout);
@@ -120,7 +114,7 @@ describe('job script: why it is stopped', () => {
   it('a preemption (the preempted marker) pushes the artifacts so far with -a, reason preempted', async () => {
     const { J, id, out } = setup('preempted', { artifacts: true });
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'preempted'), 'TRUE\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -134,7 +128,7 @@ describe('job script: why it is stopped', () => {
     const { J, id, out } = setup('grace');
     renameSync(out, `${out}.moved`);
     const r = run(J, { MYMLOPS_SHUTDOWN_GRACE: '3' });
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     const t0 = Date.now();
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -149,7 +143,7 @@ describe('job script: why it is stopped', () => {
   it('SIGTERM with the cancel marker is a cancel, as before', async () => {
     const { J, id, out } = setup('cancel');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'cancel-requested'), 'now\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -164,7 +158,7 @@ describe('job script: attempts', () => {
   it('a later attempt keeps the earlier one as history in metadata.json attempts', async () => {
     const { J, id, out } = setup('history');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'preempted'), 'TRUE\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     assert.equal((await r.done).code, 3);
