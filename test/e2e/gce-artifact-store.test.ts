@@ -5,7 +5,7 @@
 // `gcloud storage ls` sees the same object.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,15 +17,15 @@ import { runAsync, runCliAsync } from '../helpers/cli.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import {
   bareRepo,
+  commitFiles,
   FAKE_COMMAND,
-  git,
   outputFile,
   outputFiles,
   outputFolders,
   userRepo,
 } from '../helpers/git-repo.js';
+import { guardedOutputRepo } from '../helpers/job-script.js';
 import { waitFor } from '../helpers/wait.js';
-import { FIXTURES } from '../helpers/output-repo.js';
 
 const MB = 1024 * 1024;
 const hasGcloud = (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'gcloud')));
@@ -41,14 +41,9 @@ before(async () => {
   // The job is told the server's limit, so a file over it is kept at once (no refused push).
   s = await startSim(tmp, { vmEnv: { MYMLOPS_GIT_MAX_FILE_MB: '1', MYMLOPS_PUBLISH_RETRY: '1' } });
   bareRepo(origin);
-  bareRepo(out);
-  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
-  git(out, 'config', 'hooks.maxBlobBytes', String(MB));
+  guardedOutputRepo(out, MB);
   userRepo(repo);
-  mkdirSync(join(repo, 'notebooks', 'artifacts'));
-  writeFileSync(join(repo, 'notebooks', 'artifacts', 'model.bin'), model);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'model');
+  commitFiles(repo, { 'notebooks/artifacts/model.bin': model }, 'model');
   writeFileSync(
     join(repo, 'mymlops.yml'),
     simConfigYaml({
