@@ -1,10 +1,11 @@
 // `commit --detach`, `logs ID [-f]` (and its startup_logs alias), `cancel ID` as a user runs them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { killCommitJobs } from '../helpers/local-commit.js';
 import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -15,10 +16,7 @@ const repo = join(tmp, 'repo');
 const env = { MYMLOPS_HOME: home };
 const started: string[] = [];
 after(() => {
-  for (const id of started)
-    try {
-      process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-    } catch {}
+  killCommitJobs(home, started);
   rmSync(tmp, { recursive: true, force: true });
 });
 

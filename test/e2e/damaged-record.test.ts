@@ -1,11 +1,12 @@
 // A running local job whose launch.json is damaged (a full disk, a hand edit) is still found:
 // status shows it running, and cancel stops it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { killCommitJobs } from '../helpers/local-commit.js';
 import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -16,9 +17,7 @@ const repo = join(tmp, 'repo');
 const env = { MYMLOPS_HOME: home };
 let id = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [id]);
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -1,11 +1,12 @@
 // `mymlops status` over what `mymlops commit` really writes (local backend, real job script and
 // publish; the kernel-less fake runner keeps it fast): succeeded, failed, processing, then kill -9.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { commitJobPid, killCommitJobs } from '../helpers/local-commit.js';
 import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -16,9 +17,7 @@ const repo = join(tmp, 'repo');
 const env = { MYMLOPS_HOME: home };
 let slow = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [slow]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -92,7 +91,7 @@ describe('status over real commits', () => {
       () => (statusJson().find((x) => x.id === slow)?.status === 'processing' ? true : undefined),
       { what: 'processing', timeoutMs: 60_000, intervalMs: 500 },
     );
-    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
+    process.kill(-commitJobPid(home, slow), 'SIGKILL');
     const row = await waitFor(
       () => {
         const x = statusJson().find((y) => y.id === slow);

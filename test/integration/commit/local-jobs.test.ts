@@ -26,6 +26,7 @@ import {
   writeConfig,
   type LocalConfig,
 } from '../../helpers/git-repo.js';
+import { commitJobPid, killCommitJobs } from '../../helpers/local-commit.js';
 import { machineOfCommit } from '../../helpers/machines.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -41,12 +42,7 @@ const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(confi
 
 after(async () => {
   // Never leave a job running: kill whatever a failed test left behind.
-  for (const id of started) {
-    try {
-      const pid = Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8'));
-      process.kill(-pid, 'SIGKILL');
-    } catch {}
-  }
+  killCommitJobs(home, started);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -149,7 +145,7 @@ describe('local backend jobs', () => {
       what: 'the command to start',
       timeoutMs: 90_000,
     });
-    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
+    const pid = commitJobPid(home, s.commitId);
     assert.equal(machineOfCommit(await backend.list(), s.commitId)?.state, 'running');
     process.kill(-pid, 'SIGKILL');
     const machine = await waitFor(
@@ -194,8 +190,7 @@ describe('local backend jobs', () => {
   it('a SIGTERM that is no cancel (the machine going down) is reported stopped (stopped)', async () => {
     const s = await launch('shutdown', 'notebooks/slow.ipynb');
     await waitFor(() => logOf(s.commitId).includes('mymlops: running:'), { what: 'the command to start' });
-    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-commitJobPid(home, s.commitId), 'SIGTERM');
     const r = await result(s.commitId);
     assert.equal(r.status, 'stopped');
     assert.equal(r.reason, 'stopped');

@@ -15,15 +15,14 @@ import { loadConfigFile } from '../../../src/config/load.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { StatusService } from '../../../src/core/status/service.js';
 import { bareRepo, FAKE_COMMAND, git, userRepo, writeConfig } from '../../helpers/git-repo.js';
+import { killCommitJobs } from '../../helpers/local-commit.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-progress-'));
 const home = join(tmp, 'home');
 let jobId = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', jobId, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [jobId]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
