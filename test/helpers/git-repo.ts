@@ -44,6 +44,23 @@ export function userRepo(dir: string): string {
   return dir;
 }
 
+/** A notebook of three code cells that each take `seconds` under the fake runner (it sleeps on `sleep(N)`). */
+export function sleepingSteps(seconds: number): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [1, 2, 3].map((i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: {},
+      source: `time.sleep(${seconds}) # ${i}`,
+      outputs: [],
+      execution_count: null,
+    })),
+  });
+}
+
 /** Writes `files` (paths relative to `repo`, folders made as needed) and commits them as `message`. */
 export function commitFiles(repo: string, files: Record<string, string | Buffer>, message: string): void {
   for (const [path, content] of Object.entries(files)) {

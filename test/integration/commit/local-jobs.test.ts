@@ -22,6 +22,7 @@ import {
   outputFile,
   outputFolders,
   snapshotRefs,
+  sleepingSteps,
   userRepo,
   writeConfig,
   type LocalConfig,
@@ -49,22 +50,7 @@ after(async () => {
 before(() => {
   bareRepo(origin);
   userRepo(repo);
-  writeFileSync(
-    join(repo, 'notebooks', 'steps.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [1, 2, 3].map((i) => ({
-        cell_type: 'code',
-        id: `c${i}`,
-        metadata: {},
-        source: `time.sleep(1) # ${i}`,
-        outputs: [],
-        execution_count: null,
-      })),
-    }),
-  );
+  writeFileSync(join(repo, 'notebooks', 'steps.ipynb'), sleepingSteps(1));
 });
 
 function configFor(name: string, c: Partial<LocalConfig> = {}) {
