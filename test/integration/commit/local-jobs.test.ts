@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
-import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
+import { readResult } from '../../../src/adapters/store/jobs.js';
 import { commitDeps as appCommitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
