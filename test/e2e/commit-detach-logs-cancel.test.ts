@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { killCommitJobs } from '../helpers/local-commit.js';
-import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { killCommitJobs, localProject } from '../helpers/local-commit.js';
+import { outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-logs-'));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let out = '';
+let repo = '';
 const env = { MYMLOPS_HOME: home };
 const started: string[] = [];
 after(() => {
@@ -21,9 +21,7 @@ after(() => {
 });
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
+  ({ repo, out } = localProject(tmp));
 });
 
 /** `commit --detach` of the slow notebook; each test starts the job it needs. */

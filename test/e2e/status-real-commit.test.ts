@@ -6,14 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { commitJobPid, killCommitJobs } from '../helpers/local-commit.js';
-import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { commitJobPid, killCommitJobs, localProject } from '../helpers/local-commit.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-status-'));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let repo = '';
 const env = { MYMLOPS_HOME: home };
 let slow = '';
 after(() => {
@@ -22,14 +20,7 @@ after(() => {
 });
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, {
-    command: FAKE_COMMAND,
-    repository: bareRepo(join(tmp, 'origin.git')),
-    output: out,
-    progressInterval: 1,
-  });
+  ({ repo } = localProject(tmp, { progressInterval: 1 }));
 });
 
 interface Row {
