@@ -9,11 +9,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
+import { startTestDashboard } from '../helpers/dashboard.js';
 import { type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import {
   bareRepo,
@@ -95,10 +93,7 @@ test('the VM stores the large artifact in the bucket; the dashboard reads it bac
     CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: s.env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE,
   });
   const cfg = loadConfig({ file: join(repo, 'mymlops.yml'), cwd: repo, env: {} });
-  const dash = await startDashboard(appContext(cfg, { home: s.home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  const dash = await startTestDashboard(cfg, s.home, {
     overrides: { listMachines: async () => [] },
     reconcileMs: 3_600_000,
   });

@@ -11,10 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { appContext } from '../../../src/app/context.js';
-import { assetsDir } from '../../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { startDashboard } from '../../../src/dashboard/server/start.js';
+import { startTestDashboard } from '../../helpers/dashboard.js';
 import { git, outputFiles } from '../../helpers/git-repo.js';
 import {
   guardedOutputRepo,
@@ -93,10 +91,7 @@ commit:
   const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
   assert.deepEqual(cfg.commit?.artifact_store, { url: store, min_mb: 45 });
   const home = join(dir, 'home');
-  const dash = await startDashboard(appContext(cfg, { home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  const dash = await startTestDashboard(cfg, home, {
     overrides: { listMachines: async () => [] },
     reconcileMs: 3_600_000,
   });
