@@ -5,21 +5,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BIN, ensureBuilt, runCli } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo, writeConfig } from '../helpers/git-repo.js';
-import { FIXTURES } from '../helpers/output-repo.js';
+import {
+  bareRepo,
+  commitFiles,
+  FAKE_COMMAND,
+  git,
+  outputFiles,
+  userRepo,
+  writeConfig,
+} from '../helpers/git-repo.js';
+import { guardedOutputRepo } from '../helpers/job-script.js';
 import { waitFor } from '../helpers/wait.js';
 
 const MB = 1024 * 1024;
@@ -33,14 +33,9 @@ const model = randomBytes(3 * MB);
 before(() => {
   ensureBuilt();
   bareRepo(origin);
-  bareRepo(out);
-  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
-  git(out, 'config', 'hooks.maxBlobBytes', String(MB));
+  guardedOutputRepo(out, MB);
   userRepo(repo);
-  mkdirSync(join(repo, 'notebooks', 'artifacts'));
-  writeFileSync(join(repo, 'notebooks', 'artifacts', 'model.bin'), model);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'model');
+  commitFiles(repo, { 'notebooks/artifacts/model.bin': model }, 'model');
   git(repo, 'push', '-q', origin, 'master');
   writeConfig(repo, { command: FAKE_COMMAND, repository: origin, output: out });
 });

@@ -1,31 +1,27 @@
 // `commit --detach`, `logs ID [-f]` (and its startup_logs alias), `cancel ID` as a user runs them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { killCommitJobs, localProject } from '../helpers/local-commit.js';
+import { outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-logs-'));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let out = '';
+let repo = '';
 const env = { MYMLOPS_HOME: home };
 const started: string[] = [];
 after(() => {
-  for (const id of started)
-    try {
-      process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-    } catch {}
+  killCommitJobs(home, started);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
+  ({ repo, out } = localProject(tmp));
 });
 
 /** `commit --detach` of the slow notebook; each test starts the job it needs. */

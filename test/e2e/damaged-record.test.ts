@@ -1,31 +1,28 @@
 // A running local job whose launch.json is damaged (a full disk, a hand edit) is still found:
 // status shows it running, and cancel stops it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, outputFile, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { killCommitJobs, localProject } from '../helpers/local-commit.js';
+import { outputFile } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-damaged-'));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let out = '';
+let repo = '';
 const env = { MYMLOPS_HOME: home };
 let id = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [id]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
+  ({ repo, out } = localProject(tmp));
 });
 
 describe('a damaged launch record', () => {

@@ -5,27 +5,25 @@
 // `gcloud storage ls` sees the same object.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startDashboard } from '../../src/dashboard/server/start.js';
 import { runAsync, runCliAsync } from '../helpers/cli.js';
+import { startTestDashboard } from '../helpers/dashboard.js';
 import { hasGcloud, type SimEnv, simConfigYaml, startSim } from '../helpers/gce-sim.js';
 import {
   bareRepo,
+  commitFiles,
   FAKE_COMMAND,
-  git,
   outputFile,
   outputFiles,
   outputFolders,
   userRepo,
 } from '../helpers/git-repo.js';
+import { guardedOutputRepo } from '../helpers/job-script.js';
 import { waitFor } from '../helpers/wait.js';
-import { FIXTURES } from '../helpers/output-repo.js';
 
 const MB = 1024 * 1024;
 const B = 'mymlops-sim-artifacts';
@@ -40,14 +38,9 @@ before(async () => {
   // The job is told the server's limit, so a file over it is kept at once (no refused push).
   s = await startSim(tmp, { vmEnv: { MYMLOPS_GIT_MAX_FILE_MB: '1', MYMLOPS_PUBLISH_RETRY: '1' } });
   bareRepo(origin);
-  bareRepo(out);
-  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
-  git(out, 'config', 'hooks.maxBlobBytes', String(MB));
+  guardedOutputRepo(out, MB);
   userRepo(repo);
-  mkdirSync(join(repo, 'notebooks', 'artifacts'));
-  writeFileSync(join(repo, 'notebooks', 'artifacts', 'model.bin'), model);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'model');
+  commitFiles(repo, { 'notebooks/artifacts/model.bin': model }, 'model');
   writeFileSync(
     join(repo, 'mymlops.yml'),
     simConfigYaml({
@@ -99,10 +92,7 @@ test('the VM stores the large artifact in the bucket; the dashboard reads it bac
     CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: s.env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE,
   });
   const cfg = loadConfig({ file: join(repo, 'mymlops.yml'), cwd: repo, env: {} });
-  const dash = await startDashboard(appContext(cfg, { home: s.home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  const dash = await startTestDashboard(cfg, s.home, {
     overrides: { listMachines: async () => [] },
     reconcileMs: 3_600_000,
   });

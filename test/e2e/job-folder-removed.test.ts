@@ -7,20 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCliAsync } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { localProject } from '../helpers/local-commit.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-folder-removed-'));
 const home = join(tmp, 'home');
-const repo = join(tmp, 'repo');
+let repo = '';
 
 before(() => {
-  userRepo(repo);
-  writeConfig(repo, {
-    command: FAKE_COMMAND,
-    repository: bareRepo(join(tmp, 'origin.git')),
-    output: bareRepo(join(tmp, 'out.git')),
-  });
+  ({ repo } = localProject(tmp));
 });
 after(async () => {
   // The job itself runs on without its folder: stop it (every process started under tmp), and wait

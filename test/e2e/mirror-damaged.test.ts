@@ -7,21 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { localProject } from '../helpers/local-commit.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-mirror-damaged-'));
 const home = join(tmp, 'home');
-const repo = join(tmp, 'repo');
+let repo = '';
 const env = { MYMLOPS_HOME: home, NO_COLOR: '1' };
 const ids: string[] = [];
 
 before(() => {
-  userRepo(repo);
-  writeConfig(repo, {
-    command: FAKE_COMMAND,
-    repository: bareRepo(join(tmp, 'origin.git')),
-    output: bareRepo(join(tmp, 'out.git')),
-  });
+  ({ repo } = localProject(tmp));
   for (let i = 0; i < 2; i++) {
     const r = runCli(['commit', 'notebooks/quick.ipynb', '-n', `run ${i}`], { cwd: repo, env });
     assert.equal(r.code, 0, r.stderr);

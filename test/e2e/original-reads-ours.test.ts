@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { commitJobPid, killCommitJobs } from '../helpers/local-commit.js';
 import { bareRepo, FAKE_COMMAND, outputFolders, userRepo, writeConfig } from '../helpers/git-repo.js';
 import { originalDashboard } from '../helpers/original-rule.js';
 import { waitFor } from '../helpers/wait.js';
@@ -19,10 +20,7 @@ const repo = join(tmp, 'repo');
 const env = { MYMLOPS_HOME: home };
 const started: string[] = [];
 after(() => {
-  for (const id of started)
-    try {
-      process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-    } catch {}
+  killCommitJobs(home, started);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -97,7 +95,7 @@ test('every final state lands as a folder the original reads as F, success alone
   want[cancelled] = { ours: 'cancelled', original: 'F' };
   // Stopped by a shutdown of the machine (the job gets SIGTERM without a cancel request).
   const stopped = await running(cfg.fake!);
-  process.kill(-Number(readFileSync(join(home, 'jobs', stopped, 'pid'), 'utf8')), 'SIGTERM');
+  process.kill(-commitJobPid(home, stopped), 'SIGTERM');
   want[stopped] = { ours: 'stopped', original: 'F' };
   await waitFor(() => [cancelled, stopped].every((id) => outputFolders(out).includes(id)), {
     what: 'the cancelled and the stopped commit to be pushed',

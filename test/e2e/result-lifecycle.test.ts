@@ -17,30 +17,21 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { BIN, runCli } from '../helpers/cli.js';
-import {
-  bareRepo,
-  FAKE_COMMAND,
-  git,
-  outputFile,
-  outputFolders,
-  snapshotRefs,
-  userRepo,
-  writeConfig,
-} from '../helpers/git-repo.js';
+import { git, outputFile, outputFolders, snapshotRefs } from '../helpers/git-repo.js';
+import { localProject } from '../helpers/local-commit.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-life-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let out = '';
+let origin = '';
+let repo = '';
 // The job's retry window for a failed push, short here (jobs inherit the CLI's environment).
 const env = { MYMLOPS_HOME: home, MYMLOPS_PUBLISH_RETRY: '2' };
 const idOf = (text: string): string => /commit (\d{8}_\d{6})/.exec(text)![1]!;
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, { command: FAKE_COMMAND, repository: bareRepo(join(tmp, 'origin.git')), output: out });
+  ({ repo, out, origin } = localProject(tmp));
 });
 
 /** Past the 3 s fetch throttle (its stamp file's mtime): the next command fetches the output repository. */
@@ -165,7 +156,6 @@ describe('publish, retry --force, logs from anywhere', () => {
   });
 
   it('prune --dry-run lists the snapshot refs of old published commits; prune removes exactly those', () => {
-    const origin = join(tmp, 'origin.git');
     const r = runCli(['commit', 'notebooks/slow.ipynb', '--detach'], { cwd: repo, env });
     assert.equal(r.code, 0, r.stderr);
     const running = idOf(r.stdout);

@@ -1,36 +1,26 @@
 // `mymlops status` over what `mymlops commit` really writes (local backend, real job script and
 // publish; the kernel-less fake runner keeps it fast): succeeded, failed, processing, then kill -9.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { bareRepo, FAKE_COMMAND, userRepo, writeConfig } from '../helpers/git-repo.js';
+import { commitJobPid, killCommitJobs, localProject } from '../helpers/local-commit.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-e2e-status-'));
 const home = join(tmp, 'home');
-const out = join(tmp, 'out.git');
-const repo = join(tmp, 'repo');
+let repo = '';
 const env = { MYMLOPS_HOME: home };
 let slow = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [slow]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 before(() => {
-  bareRepo(out);
-  userRepo(repo);
-  writeConfig(repo, {
-    command: FAKE_COMMAND,
-    repository: bareRepo(join(tmp, 'origin.git')),
-    output: out,
-    progressInterval: 1,
-  });
+  ({ repo } = localProject(tmp, { progressInterval: 1 }));
 });
 
 interface Row {
@@ -92,7 +82,7 @@ describe('status over real commits', () => {
       () => (statusJson().find((x) => x.id === slow)?.status === 'processing' ? true : undefined),
       { what: 'processing', timeoutMs: 60_000, intervalMs: 500 },
     );
-    process.kill(-Number(readFileSync(join(home, 'jobs', slow, 'pid'), 'utf8')), 'SIGKILL');
+    process.kill(-commitJobPid(home, slow), 'SIGKILL');
     const row = await waitFor(
       () => {
         const x = statusJson().find((y) => y.id === slow);

@@ -5,15 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appContext } from '../../src/app/context.js';
-import { assetsDir } from '../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { type StartOptions, startDashboard } from '../../src/dashboard/server/start.js';
+import type { StartOptions } from '../../src/dashboard/server/start.js';
 import { launchChromium } from './chromium.js';
 import { ensureBuilt } from './cli.js';
+import { type StartedDashboard, startTestDashboard } from './dashboard.js';
 
-export type StartedDashboard = Awaited<ReturnType<typeof startDashboard>>;
+export type { StartedDashboard };
 
 /** What differs between the tests: the home (default `<dir>/home`) and the dashboard's start options. */
 export interface BrowserDashboardOptions extends Partial<Omit<StartOptions, 'host' | 'port' | 'assetsDir'>> {
@@ -49,12 +48,7 @@ export class BrowserDashboard {
   async start(config: string | Config, opts: BrowserDashboardOptions = {}): Promise<this> {
     const { home = this.home, ...start } = opts;
     const cfg = typeof config === 'string' ? this.config(config) : config;
-    this.dash = await startDashboard(appContext(cfg, { home }), {
-      host: '127.0.0.1',
-      port: 0,
-      assetsDir: assetsDir(),
-      ...start,
-    });
+    this.dash = await startTestDashboard(cfg, home, start);
     this.browser = await launchChromium();
     return this;
   }

@@ -2,7 +2,7 @@
 // for the local backend, and small readers for what landed in a bare output repository.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from './cli.js';
 
 export const FIXTURE_REPO = join(ROOT, 'test', 'fixtures', 'notebook-repo');
@@ -61,6 +61,33 @@ export function userRepo(dir: string): string {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'initial');
   return dir;
+}
+
+/** A notebook of three code cells that each take `seconds` under the fake runner (it sleeps on `sleep(N)`). */
+export function sleepingSteps(seconds: number): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [1, 2, 3].map((i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: {},
+      source: `time.sleep(${seconds}) # ${i}`,
+      outputs: [],
+      execution_count: null,
+    })),
+  });
+}
+
+/** Writes `files` (paths relative to `repo`, folders made as needed) and commits them as `message`. */
+export function commitFiles(repo: string, files: Record<string, string | Buffer>, message: string): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), content);
+  }
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
 }
 
 export interface LocalConfig {

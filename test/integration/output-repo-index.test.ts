@@ -9,6 +9,7 @@ import { OutputRepoIndex } from '../../src/adapters/output-repo/index.js';
 import { MIRROR_REF } from '../../src/adapters/output-repo/mirror.js';
 import { setVerbose } from '../../src/util/log.js';
 import { mergeStatus } from '../../src/core/status/merge.js';
+import type { OutputRecord } from '../../src/core/status/types.js';
 import { knownCommitIds } from '../../src/adapters/store/known-ids.js';
 import { projectKeyOf } from '../../src/core/project-scope.js';
 import { gitSync, progressNotebook, processingMetadata, TestOutputRepo } from '../helpers/output-repo.js';
@@ -22,6 +23,10 @@ const scopeOf = (index: OutputRepoIndex) => ({
   project: projectKeyOf(index.spec),
   idsFile: join(index.mirror.cacheDir, 'commit-ids'),
 });
+
+/** The status rows of output records alone: no machine listed, no launch record. */
+const rowsOf = (records: OutputRecord[]) =>
+  mergeStatus({ records, machines: [], launches: [], backend: 'local', now: new Date() });
 
 function setup(branch = 'master') {
   const repo = new TestOutputRepo(branch);
@@ -39,13 +44,7 @@ test('original-layout repository: statuses derived from notebooks, metrics and a
   const snap = await index.refresh({ fetchMinIntervalMs: 0 });
   assert.equal(snap.fetch?.state, 'fetched');
   assert.equal(snap.changed, 3);
-  const rows = mergeStatus({
-    records: snap.records,
-    machines: [],
-    launches: [],
-    backend: 'local',
-    now: new Date(),
-  });
+  const rows = rowsOf(snap.records);
   assert.deepEqual(
     rows.map((r) => [r.id, r.status, r.format]),
     [
@@ -167,13 +166,7 @@ test("the original's rules: a folder without a notebook is not a result; the not
   const ids = snap.records.map((r) => r.id).sort();
   assert.ok(!ids.includes('20241110_080000'), 'metadata.json alone is skipped');
   assert.equal(ids.length, 4);
-  const rows = mergeStatus({
-    records: snap.records,
-    machines: [],
-    launches: [],
-    backend: 'local',
-    now: new Date(),
-  });
+  const rows = rowsOf(snap.records);
   const renamed = rows.find((r) => r.id === '20241111_090000')!;
   assert.equal(renamed.notebook, 'exp004-final.ipynb', 'not the name metadata.json gives');
   assert.equal(renamed.output_path, '20241111_090000/exp004-final.ipynb');

@@ -5,98 +5,46 @@
 // that no longer match the manifest's sha256. Without a store the same commit is kept unpublished
 // with one line naming the setting, and publish mode pushes it once a store is given.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { appContext } from '../../../src/app/context.js';
-import { assetsDir } from '../../../src/app/dashboard/serve.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
-import { startDashboard } from '../../../src/dashboard/server/start.js';
-import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
-import { FIXTURES } from '../../helpers/output-repo.js';
+import { startTestDashboard } from '../../helpers/dashboard.js';
+import { git, outputFiles } from '../../helpers/git-repo.js';
+import {
+  guardedOutputRepo,
+  type JobSource,
+  jobFolder,
+  jobSource,
+  runJobScript,
+} from '../../helpers/job-script.js';
 
 const MB = 1024 * 1024;
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const model = randomBytes(3 * MB);
 const sha256 = createHash('sha256').update(model).digest('hex');
-let remote: string;
-let sha: string;
+let source: JobSource;
 
 before(() => {
-  const user = userRepo(join(tmp, 'user'));
-  mkdirSync(join(user, 'notebooks', 'artifacts'));
-  writeFileSync(join(user, 'notebooks', 'artifacts', 'model.bin'), model);
-  writeFileSync(join(user, 'notebooks', 'artifacts', 'small.txt'), 'ok\n');
-  git(user, 'add', '-A');
-  git(user, 'commit', '-q', '-m', 'model');
-  remote = bareRepo(join(tmp, 'remote.git'));
-  git(user, 'push', '-q', remote, 'master');
-  sha = git(user, 'rev-parse', 'HEAD');
+  source = jobSource(
+    tmp,
+    { 'notebooks/artifacts/model.bin': model, 'notebooks/artifacts/small.txt': 'ok\n' },
+    'model',
+  );
 });
 
 /** An output repository whose pre-receive hook refuses blobs over 1 MB. */
-function guardedOutput(name: string): string {
-  const out = bareRepo(join(tmp, name));
-  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
-  git(out, 'config', 'hooks.maxBlobBytes', String(MB));
-  return out;
-}
+const guardedOutput = (name: string) => guardedOutputRepo(join(tmp, name), MB);
 
-function jobDir(name: string, id: string, out: string, store: { url: string; min_mb: number } | null) {
-  const dir = join(tmp, name);
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'job.json'),
-    JSON.stringify({
-      version: 1,
-      commit_id: id,
-      command: FAKE_COMMAND,
-      notebook: 'notebooks/quick.ipynb',
-      repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
-      output_repository: { url: out, branch: 'master' },
-      artifacts: true,
-      notes: null,
-      progress_interval: 0,
-      max_duration: 0,
-      log_max_bytes: 100000,
-      artifact_store: store,
-      keep_workdir: false,
-      ssh_options: [],
-      git_user: { name: 't', email: 't@t' },
-      metadata: { commit: id },
-      machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-    }),
-  );
-  return dir;
-}
+const jobDir = (name: string, id: string, out: string, store: { url: string; min_mb: number } | null) =>
+  jobFolder(join(tmp, name), id, source, out, { artifacts: true, artifact_store: store });
 
 const runJob = (J: string, more: Record<string, string> = {}) =>
-  spawnSync('bash', [JOB_SCRIPT_ASSET], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
-      MYMLOPS_JOB_DIR: J,
-      MYMLOPS_GIT_MAX_FILE_MB: '1',
-      MYMLOPS_PUBLISH_RETRY: '1',
-      ...more,
-    },
-    timeout: 60_000,
-  });
+  runJobScript(J, { MYMLOPS_GIT_MAX_FILE_MB: '1', MYMLOPS_PUBLISH_RETRY: '1', ...more });
 
 test('a large artifact lands in the store with a manifest; the guarded output repository accepts the push; the dashboard serves it verified', async () => {
   const id = '20240101_000000';
@@ -135,7 +83,7 @@ test('a large artifact lands in the store with a manifest; the guarded output re
     `backend: local
 commit:
   command: python run.py
-  repository: {url: ${JSON.stringify(remote)}}
+  repository: {url: ${JSON.stringify(source.remote)}}
   output_repository: {url: ${JSON.stringify(out)}}
   artifact_store: ${JSON.stringify(storeDir)}
 `,
@@ -143,10 +91,7 @@ commit:
   const cfg = loadConfig({ file: join(dir, 'mymlops.yml'), cwd: dir, env: {} });
   assert.deepEqual(cfg.commit?.artifact_store, { url: store, min_mb: 45 });
   const home = join(dir, 'home');
-  const dash = await startDashboard(appContext(cfg, { home }), {
-    host: '127.0.0.1',
-    port: 0,
-    assetsDir: assetsDir(),
+  const dash = await startTestDashboard(cfg, home, {
     overrides: { listMachines: async () => [] },
     reconcileMs: 3_600_000,
   });

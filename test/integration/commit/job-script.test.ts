@@ -2,17 +2,17 @@
 // (by hand), as shipped (readJobScript()), and the helper piece by piece, with real bash/python/git.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   JOB_HELPER_ASSET,
   JOB_RUNNER_ASSET,
-  JOB_SCRIPT_ASSET,
   readJobScript as jobScript,
 } from '../../../src/adapters/assets.js';
 import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
+import { jobFolder, jobSource, runJobScript } from '../../helpers/job-script.js';
 import { originalVerdictOf } from '../../helpers/original-rule.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobscript-'));
@@ -81,45 +81,10 @@ describe('job script', () => {
   /** A job run by hand (`MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh`) on the fixture repository. */
   function runByHand(name: string, command: string, maxDuration = 0) {
     const d = join(tmp, name);
-    const user = userRepo(join(d, 'user'));
-    const remote = bareRepo(join(d, 'remote.git'));
-    git(user, 'push', '-q', remote, 'master');
     const out = bareRepo(join(d, 'out.git'));
-    const J = join(d, 'job');
-    mkdirSync(J);
     const id = '20240101_000000';
-    writeFileSync(
-      join(J, 'job.json'),
-      JSON.stringify({
-        version: 1,
-        commit_id: id,
-        command,
-        notebook: 'notebooks/quick.ipynb',
-        repository: {
-          url: remote,
-          branch: 'master',
-          ref: 'refs/heads/master',
-          sha: git(user, 'rev-parse', 'HEAD'),
-        },
-        output_repository: { url: out, branch: 'master' },
-        artifacts: false,
-        notes: null,
-        progress_interval: 0,
-        max_duration: maxDuration,
-        log_max_bytes: 100000,
-        keep_workdir: false,
-        ssh_options: [],
-        git_user: { name: 't', email: 't@t' },
-        metadata: { commit: id },
-        machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-      }),
-    );
-    const r = spawnSync('bash', [JOB_SCRIPT_ASSET], {
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
-      timeout: 60_000,
-    });
-    return { r, J, out, id };
+    const J = jobFolder(join(d, 'job'), id, jobSource(d), out, { command, max_duration: maxDuration });
+    return { r: runJobScript(J), J, out, id };
   }
 
   it('runs by hand: MYMLOPS_JOB_DIR=<dir> bash assets/job/job.sh, with the helper next to it', () => {
@@ -156,35 +121,12 @@ describe('job script', () => {
       git(user, 'commit', '-q', '--allow-empty', '-m', name);
       git(user, 'push', '-q', remote, 'master');
       const sha = git(user, 'rev-parse', 'HEAD');
-      const J = join(d, name);
-      mkdirSync(J);
-      writeFileSync(
-        join(J, 'job.json'),
-        JSON.stringify({
-          version: 1,
-          commit_id: id,
-          command: FAKE_COMMAND,
-          notebook: 'notebooks/quick.ipynb',
-          repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
-          output_repository: { url: out, branch: 'master' },
-          artifacts: false,
-          notes: name,
-          progress_interval: 0,
-          max_duration: 0,
-          log_max_bytes: 100000,
-          keep_workdir: false,
-          publish_retry: 5,
-          ssh_options: [],
-          git_user: { name: 't', email: 't@t' },
-          metadata: { commit: id, source_commit: sha, notes: name },
-          machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-        }),
-      );
-      const r = spawnSync('bash', [JOB_SCRIPT_ASSET], {
-        encoding: 'utf8',
-        env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J },
-        timeout: 60_000,
+      const J = jobFolder(join(d, name), id, { remote, sha }, out, {
+        notes: name,
+        publish_retry: 5,
+        metadata: { commit: id, source_commit: sha, notes: name },
       });
+      const r = runJobScript(J);
       return { r, sha };
     };
     const first = run('first');

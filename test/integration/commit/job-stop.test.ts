@@ -3,29 +3,14 @@
 // cancel; an unreachable output repository keeps the result, and publish mode lands it once.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
-import {
-  bareRepo,
-  FAKE_COMMAND,
-  git,
-  outputFile,
-  outputFiles,
-  outputFolders,
-  userRepo,
-} from '../../helpers/git-repo.js';
+import { bareRepo, git, outputFile, outputFiles, outputFolders } from '../../helpers/git-repo.js';
+import { jobFolder, jobScriptEnv, jobSource } from '../../helpers/job-script.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-jobstop-'));
 const children: ChildProcess[] = [];
@@ -55,44 +40,21 @@ const TWO_STEPS = {
 let n = 0;
 function setup(name: string, o: { notebook?: string; artifacts?: boolean } = {}) {
   const d = join(tmp, name);
-  const user = userRepo(join(d, 'user'));
-  writeFileSync(join(user, 'notebooks', 'steps.ipynb'), JSON.stringify(TWO_STEPS));
-  mkdirSync(join(user, 'notebooks', 'artifacts'));
-  writeFileSync(join(user, 'notebooks', 'artifacts', 'so-far.txt'), 'partial\n');
-  git(user, 'add', '-A');
-  git(user, 'commit', '-q', '-m', 'steps');
-  const remote = bareRepo(join(d, 'remote.git'));
-  git(user, 'push', '-q', remote, 'master');
-  const out = bareRepo(join(d, 'out.git'));
-  const J = join(d, 'job');
-  mkdirSync(J);
-  const id = `20240101_00000${++n}`;
-  writeFileSync(
-    join(J, 'job.json'),
-    JSON.stringify({
-      version: 1,
-      commit_id: id,
-      command: FAKE_COMMAND,
-      notebook: o.notebook ?? 'notebooks/steps.ipynb',
-      repository: {
-        url: remote,
-        branch: 'master',
-        ref: 'refs/heads/master',
-        sha: git(user, 'rev-parse', 'HEAD'),
-      },
-      output_repository: { url: out, branch: 'master' },
-      artifacts: o.artifacts ?? false,
-      notes: null,
-      progress_interval: 0,
-      max_duration: 0,
-      log_max_bytes: 100000,
-      keep_workdir: false,
-      ssh_options: [],
-      git_user: { name: 't', email: 't@t' },
-      metadata: { commit: id, attempt: 1 },
-      machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-    }),
+  const source = jobSource(
+    d,
+    {
+      'notebooks/steps.ipynb': JSON.stringify(TWO_STEPS),
+      'notebooks/artifacts/so-far.txt': 'partial\n',
+    },
+    'steps',
   );
+  const out = bareRepo(join(d, 'out.git'));
+  const id = `20240101_00000${++n}`;
+  const J = jobFolder(join(d, 'job'), id, source, out, {
+    notebook: o.notebook ?? 'notebooks/steps.ipynb',
+    artifacts: o.artifacts ?? false,
+    metadata: { commit: id, attempt: 1 },
+  });
   return { J, id, out };
 }
 
@@ -105,7 +67,7 @@ function run(J: string, env: Record<string, string> = {}): Run {
   const child = spawn('bash', [JOB_SCRIPT_ASSET], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MYMLOPS_JOB_DIR: J, ...env },
+    env: jobScriptEnv(J, env),
   });
   children.push(child);
   let stdout = '';
@@ -114,13 +76,6 @@ function run(J: string, env: Record<string, string> = {}): Run {
   return { child, done: new Promise((r) => child.on('close', (code) => r({ code, stdout }))) };
 }
 
-async function waitFor(what: string, fn: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const runLog = (J: string) =>
   existsSync(join(J, 'run.log')) ? readFileSync(join(J, 'run.log'), 'utf8') : '';
 const result = (J: string) =>
@@ -132,7 +87,7 @@ describe('job script: why it is stopped', () => {
   it('SIGTERM without the cancel marker is a shutdown: the partial notebook is pushed, status stopped, exit 3', async () => {
     const { J, id, out } = setup('shutdown');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     process.kill(-r.child.pid!, 'SIGTERM'); // as systemd does to the whole service on a soft-off
     const { code, stdout } = await r.done;
     assert.equal(code, 3, stdout);
@@ -159,7 +114,7 @@ describe('job script: why it is stopped', () => {
   it('a preemption (the preempted marker) pushes the artifacts so far with -a, reason preempted', async () => {
     const { J, id, out } = setup('preempted', { artifacts: true });
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'preempted'), 'TRUE\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -173,7 +128,7 @@ describe('job script: why it is stopped', () => {
     const { J, id, out } = setup('grace');
     renameSync(out, `${out}.moved`);
     const r = run(J, { MYMLOPS_SHUTDOWN_GRACE: '3' });
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     const t0 = Date.now();
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -188,7 +143,7 @@ describe('job script: why it is stopped', () => {
   it('SIGTERM with the cancel marker is a cancel, as before', async () => {
     const { J, id, out } = setup('cancel');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'cancel-requested'), 'now\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     const { code, stdout } = await r.done;
@@ -203,7 +158,7 @@ describe('job script: attempts', () => {
   it('a later attempt keeps the earlier one as history in metadata.json attempts', async () => {
     const { J, id, out } = setup('history');
     const r = run(J);
-    await waitFor('cell 1 to run', () => runLog(J).includes('fake_run: cell 1'));
+    await waitFor(() => runLog(J).includes('fake_run: cell 1'), { what: 'cell 1 to run' });
     writeFileSync(join(J, 'preempted'), 'TRUE\n');
     process.kill(-r.child.pid!, 'SIGTERM');
     assert.equal((await r.done).code, 3);

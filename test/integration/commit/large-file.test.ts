@@ -4,39 +4,25 @@
 // blobs over 1 MB, and the job is told the same limit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JOB_SCRIPT_ASSET } from '../../../src/adapters/assets.js';
-import { bareRepo, FAKE_COMMAND, git, outputFiles, userRepo } from '../../helpers/git-repo.js';
-import { FIXTURES } from '../../helpers/output-repo.js';
+import { git, outputFiles } from '../../helpers/git-repo.js';
+import { guardedOutputRepo, jobFolder, jobSource, runJobScript } from '../../helpers/job-script.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-large-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const LIMIT = 1024 * 1024;
 
 test('a file over the server limit stops the publish with one line; the result is kept', () => {
-  const user = userRepo(join(tmp, 'user'));
-  mkdirSync(join(user, 'notebooks', 'artifacts'));
-  writeFileSync(join(user, 'notebooks', 'artifacts', 'model.bin'), randomBytes(2 * LIMIT));
-  writeFileSync(join(user, 'notebooks', 'artifacts', 'small.txt'), 'ok\n');
-  git(user, 'add', '-A');
-  git(user, 'commit', '-q', '-m', 'model');
-  const remote = bareRepo(join(tmp, 'remote.git'));
-  git(user, 'push', '-q', remote, 'master');
-  const out = bareRepo(join(tmp, 'out.git'));
-  copyFileSync(join(FIXTURES, 'hooks', 'pre-receive-max-blob'), join(out, 'hooks', 'pre-receive'));
-  git(out, 'config', 'hooks.maxBlobBytes', String(LIMIT));
+  const { user, ...source } = jobSource(
+    tmp,
+    { 'notebooks/artifacts/model.bin': randomBytes(2 * LIMIT), 'notebooks/artifacts/small.txt': 'ok\n' },
+    'model',
+  );
+  const out = guardedOutputRepo(join(tmp, 'out.git'), LIMIT);
   // The hook is a real refusal: a push carrying the model is declined.
   const refused = spawnSync('git', ['push', '-q', out, 'master:refs/heads/probe'], {
     cwd: user,
@@ -45,43 +31,12 @@ test('a file over the server limit stops the publish with one line; the result i
   assert.notEqual(refused.status, 0);
   assert.match(refused.stderr, /exceeds the file size limit.*\n(.|\n)*pre-receive hook declined/);
 
-  const sha = git(user, 'rev-parse', 'HEAD');
-  const jobDir = (name: string, id: string) => {
-    const dir = join(tmp, name);
-    mkdirSync(dir);
-    writeFileSync(
-      join(dir, 'job.json'),
-      JSON.stringify({
-        version: 1,
-        commit_id: id,
-        command: FAKE_COMMAND,
-        notebook: 'notebooks/quick.ipynb',
-        repository: { url: remote, branch: 'master', ref: 'refs/heads/master', sha },
-        output_repository: { url: out, branch: 'master' },
-        artifacts: true,
-        notes: null,
-        progress_interval: 0,
-        max_duration: 0,
-        log_max_bytes: 100000,
-        keep_workdir: false,
-        ssh_options: [],
-        git_user: { name: 't', email: 't@t' },
-        metadata: { commit: id },
-        machine: { backend: 'local', instance: null, zone: null, machine_type: null, hourly_usd: null },
-      }),
-    );
-    return dir;
-  };
+  const jobDir = (name: string, id: string) =>
+    jobFolder(join(tmp, name), id, source, out, { artifacts: true });
   const id = '20240101_000000';
   const J = jobDir('job', id);
-  const env = {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    MYMLOPS_JOB_DIR: J,
-    MYMLOPS_GIT_MAX_FILE_MB: '1',
-    MYMLOPS_PUBLISH_RETRY: '1',
-  };
-  const run = spawnSync('bash', [JOB_SCRIPT_ASSET], { encoding: 'utf8', env, timeout: 60_000 });
+  const limits = { MYMLOPS_GIT_MAX_FILE_MB: '1', MYMLOPS_PUBLISH_RETRY: '1' };
+  const run = runJobScript(J, limits);
   assert.equal(run.status, 4, run.stdout + run.stderr);
   const line = `artifacts/model.bin is 2 MB; a git host accepts files up to 1 MB: set commit.artifact_store or leave it out of artifacts/`;
   assert.ok(run.stdout.includes(`mymlops: could not publish: ${line}\n`), run.stdout);
@@ -93,19 +48,11 @@ test('a file over the server limit stops the publish with one line; the result i
   assert.equal(git(out, 'for-each-ref', 'refs/heads/'), '', 'nothing was pushed');
 
   // Publish mode refuses it the same way, and pushes once the file is out of the kept folder.
-  const again = spawnSync('bash', [JOB_SCRIPT_ASSET], {
-    encoding: 'utf8',
-    env: { ...env, MYMLOPS_JOB_MODE: 'publish' },
-    timeout: 60_000,
-  });
+  const again = runJobScript(J, { ...limits, MYMLOPS_JOB_MODE: 'publish' });
   assert.equal(again.status, 4, again.stdout);
   assert.match(again.stdout, /could not publish: artifacts\/model\.bin is 2 MB/);
   rmSync(join(J, 'unpublished', id, 'artifacts', 'model.bin'));
-  const published = spawnSync('bash', [JOB_SCRIPT_ASSET], {
-    encoding: 'utf8',
-    env: { ...env, MYMLOPS_JOB_MODE: 'publish' },
-    timeout: 60_000,
-  });
+  const published = runJobScript(J, { ...limits, MYMLOPS_JOB_MODE: 'publish' });
   assert.equal(published.status, 0, published.stdout);
   assert.deepEqual(outputFiles(out, id).sort(), [
     `${id}/artifacts/small.txt`,
@@ -118,11 +65,7 @@ test('a file over the server limit stops the publish with one line; the result i
   // (no retrying for publish_retry), naming what the server said; the result is kept.
   const id2 = '20240102_000000';
   const J2 = jobDir('job2', id2);
-  const refusedRun = spawnSync('bash', [JOB_SCRIPT_ASSET], {
-    encoding: 'utf8',
-    env: { ...env, MYMLOPS_JOB_DIR: J2, MYMLOPS_GIT_MAX_FILE_MB: '', MYMLOPS_PUBLISH_RETRY: '600' },
-    timeout: 60_000,
-  });
+  const refusedRun = runJobScript(J2, { MYMLOPS_GIT_MAX_FILE_MB: '', MYMLOPS_PUBLISH_RETRY: '600' });
   assert.equal(refusedRun.status, 4, refusedRun.stdout + refusedRun.stderr);
   assert.match(
     refusedRun.stdout,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalBackend } from '../../../src/adapters/backends/local/local.js';
-import { readResult, type JobResult } from '../../../src/adapters/store/jobs.js';
+import { readResult } from '../../../src/adapters/store/jobs.js';
 import { commitDeps as appCommitDeps } from '../../../src/app/commit/deps.js';
 import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
@@ -22,10 +22,12 @@ import {
   outputFile,
   outputFolders,
   snapshotRefs,
+  sleepingSteps,
   userRepo,
   writeConfig,
   type LocalConfig,
 } from '../../helpers/git-repo.js';
+import { commitJobPid, killCommitJobs } from '../../helpers/local-commit.js';
 import { machineOfCommit } from '../../helpers/machines.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -41,34 +43,14 @@ const commitDeps = (config: Config, h: string) => appCommitDeps(appContext(confi
 
 after(async () => {
   // Never leave a job running: kill whatever a failed test left behind.
-  for (const id of started) {
-    try {
-      const pid = Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8'));
-      process.kill(-pid, 'SIGKILL');
-    } catch {}
-  }
+  killCommitJobs(home, started);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 before(() => {
   bareRepo(origin);
   userRepo(repo);
-  writeFileSync(
-    join(repo, 'notebooks', 'steps.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [1, 2, 3].map((i) => ({
-        cell_type: 'code',
-        id: `c${i}`,
-        metadata: {},
-        source: `time.sleep(1) # ${i}`,
-        outputs: [],
-        execution_count: null,
-      })),
-    }),
-  );
+  writeFileSync(join(repo, 'notebooks', 'steps.ipynb'), sleepingSteps(1));
 });
 
 function configFor(name: string, c: Partial<LocalConfig> = {}) {
@@ -149,7 +131,7 @@ describe('local backend jobs', () => {
       what: 'the command to start',
       timeoutMs: 90_000,
     });
-    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
+    const pid = commitJobPid(home, s.commitId);
     assert.equal(machineOfCommit(await backend.list(), s.commitId)?.state, 'running');
     process.kill(-pid, 'SIGKILL');
     const machine = await waitFor(
@@ -194,8 +176,7 @@ describe('local backend jobs', () => {
   it('a SIGTERM that is no cancel (the machine going down) is reported stopped (stopped)', async () => {
     const s = await launch('shutdown', 'notebooks/slow.ipynb');
     await waitFor(() => logOf(s.commitId).includes('mymlops: running:'), { what: 'the command to start' });
-    const pid = Number(readFileSync(join(home, 'jobs', s.commitId, 'pid'), 'utf8'));
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-commitJobPid(home, s.commitId), 'SIGTERM');
     const r = await result(s.commitId);
     assert.equal(r.status, 'stopped');
     assert.equal(r.reason, 'stopped');

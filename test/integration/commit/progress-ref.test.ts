@@ -2,7 +2,7 @@
 // gets exactly one commit for the result, status shows the progress meanwhile, and the original
 // tool's rule run on the branch (a folder with a notebook = a result) never lists it before it ends.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -14,16 +14,23 @@ import { appContext } from '../../../src/app/context.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { startCommit } from '../../../src/core/commit/commit.js';
 import { StatusService } from '../../../src/core/status/service.js';
-import { bareRepo, FAKE_COMMAND, git, userRepo, writeConfig } from '../../helpers/git-repo.js';
+import {
+  bareRepo,
+  commitFiles,
+  FAKE_COMMAND,
+  git,
+  sleepingSteps,
+  userRepo,
+  writeConfig,
+} from '../../helpers/git-repo.js';
+import { killCommitJobs } from '../../helpers/local-commit.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-progress-'));
 const home = join(tmp, 'home');
 let jobId = '';
 after(() => {
-  try {
-    process.kill(-Number(readFileSync(join(home, 'jobs', jobId, 'pid'), 'utf8')), 'SIGKILL');
-  } catch {}
+  killCommitJobs(home, [jobId]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -42,24 +49,7 @@ test('progress goes to refs/mymlops/progress/<id>; the branch gets one commit, f
   git(out, 'config', 'uploadpack.allowFilter', 'true');
   const repo = userRepo(join(tmp, 'repo'));
   // Three cells of 2 s (the fake runner sleeps on time.sleep) with a progress push every second.
-  writeFileSync(
-    join(repo, 'notebooks', 'steps.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [1, 2, 3].map((i) => ({
-        cell_type: 'code',
-        id: `c${i}`,
-        metadata: {},
-        source: `time.sleep(2) # ${i}`,
-        outputs: [],
-        execution_count: null,
-      })),
-    }),
-  );
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'steps');
+  commitFiles(repo, { 'notebooks/steps.ipynb': sleepingSteps(2) }, 'steps');
   const config = loadConfigFile(
     writeConfig(repo, { command: FAKE_COMMAND, repository: origin, output: out, progressInterval: 1 }),
   );

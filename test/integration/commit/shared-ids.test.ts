@@ -26,16 +26,14 @@ import {
   userRepo,
   writeConfig,
 } from '../../helpers/git-repo.js';
+import { killCommitJobs } from '../../helpers/local-commit.js';
 import { waitFor } from '../../helpers/wait.js';
 
 process.env['MYMLOPS_PUBLISH_RETRY'] = '3';
 const tmp = mkdtempSync(join(tmpdir(), 'mymlops-int-shared-ids-'));
 const started: { id: string; home: string }[] = [];
 after(() => {
-  for (const { id, home } of started)
-    try {
-      process.kill(-Number(readFileSync(join(home, 'jobs', id, 'pid'), 'utf8')), 'SIGKILL');
-    } catch {}
+  for (const { id, home } of started) killCommitJobs(home, [id]);
   rmSync(tmp, { recursive: true, force: true });
 });
 

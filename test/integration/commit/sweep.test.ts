@@ -97,6 +97,16 @@ const finished = (id: string) => {
   );
 };
 
+/** Waits until the first run of a sweep's `commits` is listed running. */
+const firstRunRunning = (commits: string[]) =>
+  waitFor(
+    async () =>
+      (await backend.list()).some(
+        (m) => m.kind === 'commit' && m.commitId === commits[0] && m.state === 'running',
+      ),
+    { what: 'the first run to run' },
+  );
+
 describe('sweeps on the local backend', () => {
   it('refuses more than 5 runs without -y when there is no terminal to ask', () => {
     const r = cli('commit', 'notebooks/train.ipynb', '-p', 'lr=1e-3,3e-4', '-p', 'seed=0..2');
@@ -197,15 +207,7 @@ describe('sweeps on the local backend', () => {
     const r = cli('commit', 'notebooks/long.ipynb', '-p', 'seed=0..2', '--max-parallel', '1', '--json');
     assert.equal(r.status, 0, r.stderr);
     const { group, commits } = JSON.parse(r.stdout) as { group: string; commits: string[] };
-    await waitFor(
-      async () =>
-        (await backend.list()).some(
-          (m) => m.kind === 'commit' && m.commitId === commits[0] && m.state === 'running',
-        ),
-      {
-        what: 'the first run to run',
-      },
-    );
+    await firstRunRunning(commits);
     const c = cli('cancel', group, '--json');
     assert.equal(c.status, 0, c.stderr);
     assert.deepEqual(JSON.parse(c.stdout), { group, cancelled: [commits[0]], dropped: commits.slice(1) });
@@ -228,13 +230,7 @@ describe('sweeps on the local backend', () => {
     const r = cli('commit', 'notebooks/long.ipynb', '-p', 'seed=0..1', '--max-parallel', '1', '--json');
     assert.equal(r.status, 0, r.stderr);
     const { group, commits } = JSON.parse(r.stdout) as { group: string; commits: string[] };
-    await waitFor(
-      async () =>
-        (await backend.list()).some(
-          (m) => m.kind === 'commit' && m.commitId === commits[0] && m.state === 'running',
-        ),
-      { what: 'the first run to run' },
-    );
+    await firstRunRunning(commits);
     // The queued run was started by hand (as `retry` once could): its record is no longer queued.
     const launch = join(home, 'jobs', commits[1]!, 'launch.json');
     const { queued: _q, ...started } = JSON.parse(readFileSync(launch, 'utf8')) as { queued?: boolean };
